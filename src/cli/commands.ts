@@ -1,0 +1,15 @@
+/**
+ * The command list. Each command lives in its own file under src/cli/ and exports a `register`
+ * function; a command appears here (and so in --help) only once it works.
+ */
+import type { Command } from 'commander';
+
+type Register = (program: Command) => void;
+
+const commands: Register[] = [
+  // one line per command, in the order --help shows them
+];
+
+export function registerCommands(program: Command): void {
+  for (const register of commands) register(program);
+}

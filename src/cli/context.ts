@@ -1,0 +1,85 @@
+/**
+ * What every command shares: the global options and an output sink that knows about --json,
+ * --quiet, --verbose and colour. Commands never import each other; they import this.
+ */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+
+export interface GlobalOptions {
+  /** Project root given with --dir; undefined means "search upward from cwd". */
+  dir?: string;
+  env?: string;
+  json: boolean;
+  color: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export function globalOptions(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals() as Record<string, unknown>;
+  return {
+    dir: typeof o.dir === 'string' ? o.dir : undefined,
+    env: typeof o.env === 'string' ? o.env : undefined,
+    json: o.json === true,
+    color: o.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true,
+    quiet: o.quiet === true,
+    verbose: o.verbose === true,
+  };
+}
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export interface Output {
+  readonly opts: GlobalOptions;
+  readonly c: Colors;
+  /** Normal result text (suppressed by --quiet and --json). */
+  info(text: string): void;
+  /** Only with --verbose. */
+  debug(text: string): void;
+  /** Problems and warnings: always to stderr (unless --json, where they belong in the document). */
+  error(text: string): void;
+  /** The one machine-readable document of a --json run. */
+  json(value: unknown): void;
+  /** Raw text to stdout regardless of --quiet (e.g. a rendered body the user asked for). */
+  print(text: string): void;
+}
+
+export function createOutput(
+  opts: GlobalOptions,
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Output {
+  const c = pc.createColors(opts.color);
+  return {
+    opts,
+    c,
+    info: (t) => {
+      if (!opts.quiet && !opts.json) stdout.write(t.endsWith('\n') ? t : t + '\n');
+    },
+    debug: (t) => {
+      if (opts.verbose) stderr.write(t.endsWith('\n') ? t : t + '\n');
+    },
+    error: (t) => {
+      stderr.write(t.endsWith('\n') ? t : t + '\n');
+    },
+    json: (v) => {
+      stdout.write(JSON.stringify(v, null, 2) + '\n');
+    },
+    print: (t) => {
+      stdout.write(t.endsWith('\n') ? t : t + '\n');
+    },
+  };
+}
+
+/**
+ * Wraps a command action so that its returned number becomes the exit code. Exceptions are left to
+ * main.ts's single top-level catch: an exception is a bug, a user problem is a returned 1.
+ */
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<number> | number,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const code = await fn(...args);
+    process.exitCode = code;
+  };
+}

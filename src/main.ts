@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * Entry point: argv -> command. The only top-level catch lives here: anything thrown past a command
+ * is a bug, reported as such with exit code 1. User problems are diagnostics printed by the command.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './cli/commands.js';
+import { redactSecrets } from './cli/redact.js';
+
+const program = new Command();
+program
+  .name('campaignctl')
+  .description('Campaigns-as-code for CleverTap: validate, plan and apply campaigns kept as YAML in git.')
+  .option('--dir <path>', 'project root (default: nearest folder upward with campaignctl.yaml or campaigns/)')
+  .option('--env <name>', 'environment from campaignctl.yaml (default: its defaultEnvironment)')
+  .option('--json', 'machine-readable output on stdout')
+  .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+  .option('--quiet', 'print only errors and results asked for')
+  .option('--verbose', 'print progress details on stderr')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version exit 0; usage errors were already printed by commander.
+    process.exitCode = err.exitCode === 0 ? 0 : 1;
+  } else {
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(
+      `campaignctl: internal error (a bug; please report it with the command you ran):\n${redactSecrets(text)}\n`,
+    );
+    process.exitCode = 1;
+  }
+}
