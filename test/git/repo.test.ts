@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { changedFilesSince, gitInfo, GitRevisionError } from '../../src/git/repo.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'cc-git-'));
+  dirs.push(d);
+  return d;
+}
+function run(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' },
+  }).trim();
+}
+function repoWithCommit(): string {
+  const dir = tempDir();
+  run(dir, 'init', '-q', '-b', 'main');
+  mkdirSync(path.join(dir, 'campaigns'));
+  writeFileSync(path.join(dir, 'campaigns', 'a.yaml'), 'a: 1\n');
+  writeFileSync(path.join(dir, 'campaigns', 'b.yaml'), 'b: 1\n');
+  run(dir, 'add', '.');
+  run(dir, 'commit', '-q', '-m', 'first');
+  return dir;
+}
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('gitInfo', () => {
+  it('reports a folder that is not a repository without failing', async () => {
+    expect(await gitInfo(tempDir())).toEqual({ isRepo: false, commit: null, author: null, dirty: false });
+  });
+
+  it('reads HEAD, its author and whether the tree is dirty', async () => {
+    const dir = repoWithCommit();
+    const clean = await gitInfo(dir);
+    expect(clean.commit).toBe(run(dir, 'rev-parse', 'HEAD'));
+    expect(clean.author).toBe('Ada <ada@example.com>');
+    expect(clean.dirty).toBe(false);
+    writeFileSync(path.join(dir, 'campaigns', 'a.yaml'), 'a: 2\n');
+    expect((await gitInfo(dir)).dirty).toBe(true);
+  });
+
+  it('has no commit in a fresh repository', async () => {
+    const dir = tempDir();
+    run(dir, 'init', '-q');
+    expect(await gitInfo(dir)).toMatchObject({ isRepo: true, commit: null });
+  });
+});
+
+describe('changedFilesSince', () => {
+  it('lists modified, untracked and deleted files relative to the project root', async () => {
+    const dir = repoWithCommit();
+    const base = run(dir, 'rev-parse', 'HEAD');
+    writeFileSync(path.join(dir, 'campaigns', 'a.yaml'), 'a: 2\n');
+    rmSync(path.join(dir, 'campaigns', 'b.yaml'));
+    writeFileSync(path.join(dir, 'campaigns', 'c.yaml'), 'c: 1\n');
+    expect(await changedFilesSince(dir, base)).toEqual({
+      changed: ['campaigns/a.yaml', 'campaigns/c.yaml'],
+      deleted: ['campaigns/b.yaml'],
+    });
+  });
+
+  it('works when the project is a subfolder of the repository', async () => {
+    const dir = repoWithCommit();
+    const base = run(dir, 'rev-parse', 'HEAD');
+    writeFileSync(path.join(dir, 'campaigns', 'a.yaml'), 'a: 3\n');
+    writeFileSync(path.join(dir, 'outside.txt'), 'x\n');
+    expect(await changedFilesSince(path.join(dir, 'campaigns'), base)).toEqual({ changed: ['a.yaml'], deleted: [] });
+  });
+
+  it('names an unknown revision', async () => {
+    const dir = repoWithCommit();
+    await expect(changedFilesSince(dir, 'no-such-branch')).rejects.toBeInstanceOf(GitRevisionError);
+  });
+});
