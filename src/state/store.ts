@@ -1,0 +1,324 @@
+/**
+ * The state store: campaignctl's own record of what it applied (CleverTap can not give content back),
+ * plus the coordination tables the reconciler, runtime sends, cron runner and daemon share.
+ * DESIGN.md section 3. Backends: SQLite now (./sqlite/), PostgreSQL later; both pass
+ * test/state/contract.ts. Nothing here is backend specific: every method is async, no SQL crosses
+ * this interface, JSON values are plain objects, times are ISO-8601 UTC strings.
+ *
+ * Serial: `serial()` grows by exactly 1 per committed transaction that changed the RECORDED state
+ * (resources, journal, runs, audit). Saved plans carry it; `apply PLANFILE` refuses when it moved.
+ * The lock and the outbox are coordination tables and never bump it: taking the apply lock must not
+ * make the plan being applied stale, and a daemon draining its queue must not invalidate every
+ * saved plan in CI. Reads, refused claims/acquires and no-op deletes do not bump it either.
+ *
+ * Secrets: no record type has a place for headers, passcodes or tokens, and every stored JSON value
+ * is checked (./json-guard.ts): secret-looking keys (`passcode`, `token`, `authorization`,
+ * `headers`, ...) and credentialed URLs are refused with a StateError before anything is written.
+ */
+import type { AppliedResource } from '../model/applied.js';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+// ---------------------------------------------------------------------------------------------
+// Journal: one row per remote write, opened BEFORE the call, settled after it.
+
+/** Remote writes that are journaled. `import` adopts an existing campaign (no remote write, but read back). */
+export type JournalOperation = 'create' | 'stop' | 'raise' | 'import';
+
+/**
+ * How a journal row ended.
+ * - succeeded: the call returned and did what was asked (remoteId for a create);
+ * - failed: the call definitely did not happen (non-retryable or retried-out error, nothing created);
+ * - not-created: read-back proved the ambiguous create absent (safe to retry with a NEW row);
+ * - adopted: read-back found the marker on CleverTap; its id is adopted (remoteId).
+ */
+export type JournalOutcome = 'succeeded' | 'failed' | 'not-created' | 'adopted';
+export type JournalStatus = 'open' | JournalOutcome;
+
+/** What the call was about, enough to settle it later. A closed set of fields: no bodies, no headers. */
+export interface JournalRequest {
+  /** The CleverTap campaign `name` sent (title + marker), for create. */
+  remoteName?: string;
+  /** The campaign being stopped (stop), adopted (import) or replaced (create of a replace). */
+  remoteId?: number;
+  /** Hash of the canonical spec being applied. */
+  specHash?: string;
+  /** ISO instant the campaign is scheduled for, or 'now'. */
+  scheduledFor?: string;
+  /** For raise: the run key (`bulletin.x#key`) the call belongs to. */
+  runKey?: string;
+}
+
+/** Dates to search with targets/list.json on read-back, inclusive, as CleverTap wants them: YYYYMMDD. */
+export interface JournalWindow {
+  from: number;
+  to: number;
+}
+
+export interface JournalOpenInput {
+  address: string;
+  operation: JournalOperation;
+  request: JournalRequest;
+  /** null when the operation can not be read back (stop is idempotent; raise is not listable). */
+  window: JournalWindow | null;
+}
+
+export interface JournalEntry extends JournalOpenInput {
+  /** The marker: 10 lower-case Crockford base32 characters, unique, safe inside a campaign name. */
+  id: string;
+  status: JournalStatus;
+  openedAt: string;
+  closedAt: string | null;
+  /** The CleverTap id that resulted (succeeded create, adopted), else null. */
+  remoteId: number | null;
+  /** Why it failed / how it was settled; plain words, no secrets. */
+  message: string | null;
+}
+
+/**
+ * Settles an open journal row together with its consequence, atomically: the row is closed, the
+ * resource is written or deleted, the audit record appended and the serial bumped, or none of it.
+ * This is the ONLY way to close a journal row, so a closed row without its audit or resource update
+ * can not exist.
+ */
+export interface JournalSettlement {
+  id: string;
+  outcome: JournalOutcome;
+  remoteId?: number | null;
+  message?: string | null;
+  /** The resource row change that goes with this outcome (none for failed / not-created). */
+  resource?: { put: AppliedResource } | { delete: string };
+  audit: AuditInput;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lock: one apply lock per state (apply, stop, import, state rm take it; plan reads without it).
+
+export interface LockHolder {
+  /** Exact id `force-unlock` needs. */
+  id: string;
+  host: string;
+  pid: number;
+  /** e.g. `apply`, `stop campaign.x`. */
+  command: string;
+  since: string;
+}
+
+export interface LockRequest {
+  command: string;
+  host: string;
+  pid: number;
+  /** Re-entrant acquire: when the lock is already held under this id, acquire succeeds again. */
+  holderId?: string;
+}
+
+export type LockResult = { ok: true; lock: LockHolder } | { ok: false; holder: LockHolder };
+
+// ---------------------------------------------------------------------------------------------
+// Runs: one row per bulletin occurrence and per schedule fire instant, claimed before sending.
+
+export type RunKind = 'occurrence' | 'schedule';
+/** done = raised/sent; unknown = ambiguous, never retried automatically; failed = definitely not sent. */
+export type RunStatus = 'claimed' | 'done' | 'failed' | 'unknown';
+
+export interface RunKey {
+  kind: RunKind;
+  /** The bulletin or schedule address. */
+  subject: string;
+  /** The occurrence key, or the schedule's fire instant (ISO). */
+  key: string;
+}
+
+export interface RunRecord extends RunKey {
+  status: RunStatus;
+  /** How many times it was claimed (a `failed` run may be claimed again). */
+  attempts: number;
+  claimedAt: string;
+  updatedAt: string;
+  detail: JsonObject | null;
+}
+
+/**
+ * claimed: true -> this caller owns the send. claimed: false -> someone claimed it before; `run`
+ * says how it went. A run in `failed` is claimed again (attempts + 1); `claimed`, `done` and
+ * `unknown` are never handed out twice (a crash after the claim leaves `claimed`: treat as unknown).
+ */
+export type ClaimResult = { claimed: true; run: RunRecord } | { claimed: false; run: RunRecord };
+
+export interface RunFilter {
+  subject?: string;
+  kind?: RunKind;
+  status?: RunStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbox: accepted runtime sends, committed before the sender is told "accepted".
+
+export type OutboxKind = 'message' | 'trigger' | 'raise';
+/** pending -> sending (markAttempt) -> done | pending again (markFailed with retryAt) | failed | unknown. */
+export type OutboxStatus = 'pending' | 'sending' | 'done' | 'failed' | 'unknown';
+
+export interface OutboxInput {
+  kind: OutboxKind;
+  /** The contract address (message.x, trigger.y, bulletin.z). */
+  address: string;
+  /** What to send (identities, data): the operation's input, never a wire request with headers. */
+  payload: JsonObject;
+  /** An idempotency key from the caller: enqueueing it again returns the existing item. */
+  dedupeKey?: string;
+  /** Earliest send time (ISO); default: now. */
+  notBefore?: string;
+}
+
+export interface OutboxItem {
+  id: number;
+  kind: OutboxKind;
+  address: string;
+  payload: JsonObject;
+  dedupeKey: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  enqueuedAt: string;
+  /** When a pending item becomes due; null once it left `pending` for good. */
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastError: string | null;
+  result: JsonObject | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit history: every applied change and every runtime send.
+
+export interface AuditInput {
+  /** ISO instant; default: the store's clock. */
+  at?: string;
+  /** The command that did it: `apply`, `stop`, `import`, `state rm`, `send`, `raise`, `watch`, ... */
+  command: string;
+  /** The resource or contract it concerns; null for store-wide actions. */
+  address: string | null;
+  /** What happened: `create`, `replace`, `stop`, `forget`, `adopt`, `send`, `raise`, ... */
+  action: string;
+  outcome?: 'succeeded' | 'failed' | 'unknown' | 'not-created';
+  /** Counts, ids, reasons; never identities unless the user asked (`--record-identities`). */
+  detail?: JsonObject;
+  /** Git commit SHA, author and dirty flag; null when the folder is not a git repo. */
+  commit: string | null;
+  author: string | null;
+  dirty: boolean | null;
+  journalId?: string | null;
+}
+
+export interface AuditEntry extends Omit<AuditInput, 'at' | 'detail' | 'journalId' | 'outcome'> {
+  id: number;
+  at: string;
+  outcome: AuditInput['outcome'] | null;
+  detail: JsonObject | null;
+  journalId: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The interface.
+
+export interface ResourceStore {
+  get(address: string): Promise<AppliedResource | null>;
+  /** Sorted by address. */
+  list(): Promise<AppliedResource[]>;
+  /** Insert or replace the row for r.address. The whole object round-trips (extra fields too). */
+  put(r: AppliedResource): Promise<void>;
+  /** True when a row was deleted. */
+  delete(address: string): Promise<boolean>;
+}
+
+export interface JournalStore {
+  /** Writes the row (status open) and returns it with its fresh marker id. */
+  open(input: JournalOpenInput): Promise<JournalEntry>;
+  get(id: string): Promise<JournalEntry | null>;
+  /** Rows still open, oldest first: settle them before planning. */
+  listOpen(): Promise<JournalEntry[]>;
+  /** Newest first. */
+  list(filter?: { address?: string; limit?: number }): Promise<JournalEntry[]>;
+  /** See JournalSettlement. Throws StateError('conflict') when the row is not open. */
+  settle(s: JournalSettlement): Promise<JournalEntry>;
+}
+
+export interface RunStore {
+  claim(key: RunKey, detail?: JsonObject): Promise<ClaimResult>;
+  /** Sets status (and detail when given). Throws StateError('not-found') for a run never claimed. */
+  mark(key: RunKey, status: RunStatus, detail?: JsonObject): Promise<RunRecord>;
+  get(key: RunKey): Promise<RunRecord | null>;
+  /** Ordered by subject, then key. */
+  list(filter?: RunFilter): Promise<RunRecord[]>;
+  /**
+   * Settles a run by hand (`state resolve ADDRESS#KEY --raised|--not-raised`): raised -> `done`
+   * (created if it was never claimed); not-raised -> `failed`, so the next apply claims it again.
+   * Returns null for not-raised on a run that does not exist (nothing to undo).
+   */
+  resolve(key: RunKey, outcome: 'raised' | 'not-raised', detail?: JsonObject): Promise<RunRecord | null>;
+}
+
+export interface OutboxStore {
+  /** Committed before it returns. With a known dedupeKey: the existing item, created false. */
+  enqueue(item: OutboxInput): Promise<{ item: OutboxItem; created: boolean }>;
+  get(id: number): Promise<OutboxItem | null>;
+  /** Pending items with nextAttemptAt <= now, earliest first (then enqueue order). */
+  due(now: string, limit: number): Promise<OutboxItem[]>;
+  /** Oldest first; e.g. `sending` items after a restart are ambiguous. */
+  list(filter?: { status?: OutboxStatus; limit?: number }): Promise<OutboxItem[]>;
+  /** pending -> sending, attempts + 1. False when the item was not pending (another worker took it). */
+  markAttempt(id: number): Promise<boolean>;
+  /** sending -> done. */
+  markDone(id: number, result?: JsonObject): Promise<OutboxItem>;
+  /** sending -> pending at retryAt, or -> failed when retryAt is null/absent. */
+  markFailed(id: number, failure: { error: string; retryAt?: string | null }): Promise<OutboxItem>;
+  /** sending -> unknown (ambiguous outcome: never resent automatically). */
+  markUnknown(id: number, failure: { error: string }): Promise<OutboxItem>;
+}
+
+export interface AuditStore {
+  append(entry: AuditInput): Promise<AuditEntry>;
+  /** Newest first; limit default 100. */
+  list(filter?: { address?: string; command?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export interface LockStore {
+  acquire(req: LockRequest): Promise<LockResult>;
+  /** Releases the lock if `id` holds it; false otherwise (never releases someone else's lock). */
+  release(id: string): Promise<boolean>;
+  /** `force-unlock ID`: removes the lock only when `id` matches exactly; returns what was removed. */
+  forceUnlock(id: string): Promise<LockHolder | null>;
+  current(): Promise<LockHolder | null>;
+}
+
+/** What a transaction callback can use: every table but the lock, reads and writes. */
+export interface StateTx {
+  resources: ResourceStore;
+  journal: JournalStore;
+  runs: RunStore;
+  outbox: OutboxStore;
+  audit: AuditStore;
+  /** The serial as committed before this transaction. */
+  serial(): Promise<number>;
+}
+
+export interface StateStoreInfo {
+  backend: 'sqlite' | 'postgres';
+  /** Display-safe location (a file path; a URL without credentials). */
+  location: string;
+  schemaVersion: number;
+}
+
+export interface StateStore extends StateTx {
+  readonly info: StateStoreInfo;
+  lock: LockStore;
+  serial(): Promise<number>;
+  /**
+   * Runs fn in one write transaction: everything it writes commits together (one serial bump if
+   * the recorded state changed) or, if fn throws, nothing does and the error is rethrown. Other
+   * calls on this store wait until it ends; do state work only inside (never a network call: the
+   * transaction holds the database's write lock). Nested transactions are refused (StateError).
+   */
+  transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T>;
+  /** Idempotent. Any call after close throws StateError('closed'). */
+  close(): Promise<void>;
+}
