@@ -24,6 +24,8 @@ export interface AppliedResource {
   /** ISO instant the campaign is scheduled to start (campaigns only). */
   scheduledFor: string | null;
   appliedAt: string;
+  /** Project-relative file the resource was defined in when applied (scopes `--changed-since` to deleted files). */
+  file?: string | null;
   commit: string | null;
   author: string | null;
 }
