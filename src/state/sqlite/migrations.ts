@@ -1,0 +1,122 @@
+/**
+ * Versioned schema: MIGRATIONS[i] takes the database from version i to i + 1. Append only; never
+ * edit a released entry. Applying is transactional (all pending steps in one BEGIN IMMEDIATE, so two
+ * processes opening a fresh file at once do not both migrate) and idempotent (schema_migrations
+ * records what ran).
+ */
+import type Database from 'better-sqlite3';
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the tables of DESIGN.md section 3. JSON columns are text written by json-guard.
+  `
+  CREATE TABLE state_serial (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+  );
+  INSERT INTO state_serial (id, value) VALUES (1, 0);
+
+  CREATE TABLE resources (
+    address    TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    spec_hash  TEXT NOT NULL,
+    remote_id  INTEGER,
+    status     TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    data       TEXT NOT NULL
+  );
+
+  CREATE TABLE journal (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    address     TEXT NOT NULL,
+    operation   TEXT NOT NULL CHECK (operation IN ('create', 'stop', 'raise', 'import')),
+    request     TEXT NOT NULL,
+    window_from INTEGER,
+    window_to   INTEGER,
+    status      TEXT NOT NULL CHECK (status IN ('open', 'succeeded', 'failed', 'not-created', 'adopted')),
+    opened_at   TEXT NOT NULL,
+    closed_at   TEXT,
+    remote_id   INTEGER,
+    message     TEXT
+  );
+  CREATE INDEX journal_by_status ON journal (status, seq);
+  CREATE INDEX journal_by_address ON journal (address, seq);
+
+  CREATE TABLE lock (
+    name    TEXT PRIMARY KEY CHECK (name = 'apply'),
+    id      TEXT NOT NULL,
+    host    TEXT NOT NULL,
+    pid     INTEGER NOT NULL,
+    command TEXT NOT NULL,
+    since   TEXT NOT NULL
+  );
+
+  CREATE TABLE runs (
+    kind       TEXT NOT NULL CHECK (kind IN ('occurrence', 'schedule')),
+    subject    TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('claimed', 'done', 'failed', 'unknown')),
+    attempts   INTEGER NOT NULL,
+    claimed_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    detail     TEXT,
+    PRIMARY KEY (kind, subject, key)
+  );
+
+  CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind            TEXT NOT NULL CHECK (kind IN ('message', 'trigger', 'raise')),
+    address         TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    dedupe_key      TEXT UNIQUE,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'done', 'failed', 'unknown')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    enqueued_at     TEXT NOT NULL,
+    next_attempt_at TEXT,
+    last_attempt_at TEXT,
+    last_error      TEXT,
+    result          TEXT
+  );
+  CREATE INDEX outbox_due ON outbox (status, next_attempt_at, id);
+
+  CREATE TABLE audit (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    command    TEXT NOT NULL,
+    address    TEXT,
+    action     TEXT NOT NULL,
+    outcome    TEXT,
+    detail     TEXT,
+    commit_sha TEXT,
+    author     TEXT,
+    dirty      INTEGER,
+    journal_id TEXT REFERENCES journal (id)
+  );
+  CREATE INDEX audit_by_address ON audit (address, id);
+  `,
+];
+
+export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };
+
+/** Brings the database up to MIGRATIONS.length; refuses (without touching it) a newer schema. */
+export function migrate(db: Database.Database, now: string): MigrationResult {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number };
+    if (row.v > MIGRATIONS.length) {
+      db.exec('ROLLBACK');
+      return { ok: false, found: row.v, known: MIGRATIONS.length };
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+    for (let v = row.v; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]);
+      record.run(v + 1, now);
+    }
+    db.exec('COMMIT');
+    return { ok: true, version: MIGRATIONS.length, applied: MIGRATIONS.length - row.v };
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}

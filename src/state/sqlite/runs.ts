@@ -1,0 +1,116 @@
+/**
+ * The `runs` table: (kind, subject, key) is the primary key, so a claim is one INSERT that only
+ * one writer can win, across processes (writes are serialised by BEGIN IMMEDIATE) and replicas.
+ */
+import { StateError } from '../errors.js';
+import { toStorableJson } from '../json-guard.js';
+import type { ClaimResult, JsonObject, RunKey, RunRecord, RunStatus, RunStore } from '../store.js';
+import type { Ctx, Executor } from './db.js';
+
+interface RunRow {
+  kind: RunRecord['kind'];
+  subject: string;
+  key: string;
+  status: RunStatus;
+  attempts: number;
+  claimed_at: string;
+  updated_at: string;
+  detail: string | null;
+}
+
+const WHERE_KEY = 'kind = @kind AND subject = @subject AND key = @key';
+
+function toRecord(r: RunRow): RunRecord {
+  return {
+    kind: r.kind,
+    subject: r.subject,
+    key: r.key,
+    status: r.status,
+    attempts: r.attempts,
+    claimedAt: r.claimed_at,
+    updatedAt: r.updated_at,
+    detail: r.detail === null ? null : (JSON.parse(r.detail) as JsonObject),
+  };
+}
+
+function keyParams(k: RunKey) {
+  return { kind: k.kind, subject: k.subject, key: k.key };
+}
+
+function getRun(c: Ctx, k: RunKey): RunRecord | null {
+  const row = c.stmt(`SELECT * FROM runs WHERE ${WHERE_KEY}`).get(keyParams(k)) as RunRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+function detailJson(detail: JsonObject | undefined, k: RunKey): string | null {
+  return detail === undefined ? null : toStorableJson(detail, `run detail for ${k.subject}#${k.key}`);
+}
+
+function claim(c: Ctx, k: RunKey, detail?: JsonObject): ClaimResult {
+  const now = c.now();
+  const params = { ...keyParams(k), now, detail: detailJson(detail, k) };
+  const inserted = c
+    .stmt(
+      `INSERT INTO runs (kind, subject, key, status, attempts, claimed_at, updated_at, detail)
+       VALUES (@kind, @subject, @key, 'claimed', 1, @now, @now, @detail) ON CONFLICT DO NOTHING`,
+    )
+    .run(params);
+  // A run that definitely failed may be tried again; every other status is final for automation.
+  const reclaimed =
+    inserted.changes === 0 &&
+    c
+      .stmt(
+        `UPDATE runs SET status = 'claimed', attempts = attempts + 1, claimed_at = @now, updated_at = @now, detail = @detail
+         WHERE ${WHERE_KEY} AND status = 'failed'`,
+      )
+      .run(params).changes > 0;
+  const run = getRun(c, k)!;
+  if (inserted.changes > 0 || reclaimed) {
+    c.recorded();
+    return { claimed: true, run };
+  }
+  return { claimed: false, run };
+}
+
+function mark(c: Ctx, k: RunKey, status: RunStatus, detail?: JsonObject): RunRecord {
+  const json = detailJson(detail, k);
+  const changed = c
+    .stmt(`UPDATE runs SET status = @status, updated_at = @now, detail = COALESCE(@detail, detail) WHERE ${WHERE_KEY}`)
+    .run({ ...keyParams(k), status, now: c.now(), detail: json }).changes;
+  if (changed === 0) throw new StateError('not-found', `run ${k.subject}#${k.key} was never claimed`);
+  c.recorded();
+  return getRun(c, k)!;
+}
+
+function resolve(c: Ctx, k: RunKey, outcome: 'raised' | 'not-raised', detail?: JsonObject): RunRecord | null {
+  const resolution: JsonObject = { ...(detail ?? {}), resolved: outcome };
+  if (getRun(c, k)) return mark(c, k, outcome === 'raised' ? 'done' : 'failed', resolution);
+  if (outcome === 'not-raised') return null;
+  const now = c.now();
+  c.stmt(
+    `INSERT INTO runs (kind, subject, key, status, attempts, claimed_at, updated_at, detail)
+     VALUES (@kind, @subject, @key, 'done', 0, @now, @now, @detail)`,
+  ).run({ ...keyParams(k), now, detail: detailJson(resolution, k) });
+  c.recorded();
+  return getRun(c, k);
+}
+
+export function runStore(x: Executor): RunStore {
+  return {
+    claim: (k, detail) => x.write((c) => claim(c, k, detail)),
+    mark: (k, status, detail) => x.write((c) => mark(c, k, status, detail)),
+    get: (k) => x.read((c) => getRun(c, k)),
+    list: (f = {}) =>
+      x.read((c) =>
+        (
+          c
+            .stmt(
+              `SELECT * FROM runs WHERE (@subject IS NULL OR subject = @subject) AND (@kind IS NULL OR kind = @kind)
+               AND (@status IS NULL OR status = @status) ORDER BY subject, key`,
+            )
+            .all({ subject: f.subject ?? null, kind: f.kind ?? null, status: f.status ?? null }) as RunRow[]
+        ).map(toRecord),
+      ),
+    resolve: (k, outcome, detail) => x.write((c) => resolve(c, k, outcome, detail)),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The SQLite StateStore: one file, WAL (readers never block the writer, several processes may
+ * share it), busy_timeout (writers wait for each other instead of failing), foreign keys on,
+ * synchronous=FULL (a committed outbox item or journal row survives power loss, not only kill -9).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { StateStore } from '../store.js';
+import { auditStore } from './audit.js';
+import { SqliteDb, type Executor } from './db.js';
+import { journalStore } from './journal.js';
+import { lockStore } from './lock.js';
+import { migrate, MIGRATIONS } from './migrations.js';
+import { outboxStore } from './outbox.js';
+import { resourceStore } from './resources.js';
+import { runStore } from './runs.js';
+
+export interface SqliteOptions {
+  now?: () => Date;
+  /** How long a write waits for another process's write transaction; default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export type SqliteOpenResult =
+  | { ok: true; store: StateStore }
+  | { ok: false; reason: 'newer-schema'; found: number; known: number };
+
+function tables(x: Executor) {
+  return {
+    resources: resourceStore(x),
+    journal: journalStore(x),
+    runs: runStore(x),
+    outbox: outboxStore(x),
+    audit: auditStore(x),
+    serial: () => x.read((c) => (c.stmt('SELECT value FROM state_serial WHERE id = 1').get() as { value: number }).value),
+  };
+}
+
+/** Opens (creating the file and its folder) and migrates. Filesystem / SQLite errors are thrown. */
+export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteOpenResult {
+  const file = resolve(path);
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: opts.busyTimeoutMs ?? 5000 });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    const clock = opts.now ?? (() => new Date());
+    const migrated = migrate(db, clock().toISOString());
+    if (!migrated.ok) {
+      db.close();
+      return { ok: false, reason: 'newer-schema', found: migrated.found, known: migrated.known };
+    }
+    const sqlite = new SqliteDb(db, clock);
+    let closing: Promise<void> | undefined;
+    const store: StateStore = {
+      info: { backend: 'sqlite', location: file, schemaVersion: MIGRATIONS.length },
+      ...tables(sqlite.store),
+      lock: lockStore(sqlite.store),
+      transaction: (fn) => sqlite.transaction((x) => fn(tables(x))),
+      close: () => (closing ??= sqlite.store.read(() => undefined).then(() => sqlite.close())),
+    };
+    return { ok: true, store };
+  } catch (err) {
+    if (db.open) db.close();
+    throw err;
+  }
+}
