@@ -1,0 +1,127 @@
+/**
+ * The environment a command runs against: campaignctl.yaml's entry for it with every default
+ * filled in, then the CLEVERTAP_API_URL / CAMPAIGNCTL_STATE overrides. A project without
+ * campaignctl.yaml (or without environments) gets an implicit `sandbox` environment.
+ */
+import { inspect } from 'node:util';
+import path from 'node:path';
+import type { EnvironmentConfig, ProjectConfig, Provider, QuietHours, Region } from './config-types.js';
+
+export interface ResolvedEnvironment {
+  name: string;
+  provider: Provider;
+  region: Region;
+  /** Base URL override (CLEVERTAP_API_URL, else campaignctl.yaml's apiUrl). */
+  apiUrl?: string;
+  accountTimezone: string;
+  /** Names of the environment variables holding the secrets, never the secrets. */
+  credentials: { accountIdEnv: string; passcodeEnv: string };
+  /** An absolute SQLite path, or a postgres:// URL (may carry credentials: never print it raw). */
+  state: string;
+  limits: { concurrency: number; createsPerSecond: number };
+  vars: Record<string, unknown>;
+  quietHours?: QuietHours;
+  /** Settings for the in-process CleverTap emulator (provider `sandbox`), as written. */
+  sandbox?: Record<string, unknown>;
+}
+
+export const DEFAULT_ENVIRONMENT = 'sandbox';
+
+export const ENVIRONMENT_DEFAULTS = {
+  region: 'eu1' as Region,
+  accountTimezone: 'UTC',
+  accountIdEnv: 'CLEVERTAP_ACCOUNT_ID',
+  passcodeEnv: 'CLEVERTAP_PASSCODE',
+  concurrency: 3,
+  createsPerSecond: 3,
+};
+
+export type EnvironmentChoice =
+  | { ok: true; name: string; config: EnvironmentConfig }
+  | { ok: false; problem: 'unknown'; name: string; known: string[] }
+  | { ok: false; problem: 'no-default'; known: string[] };
+
+/**
+ * Which environment to use: --env, else defaultEnvironment, else the only one, else `sandbox`
+ * when defined; with no environments at all, an implicit sandbox.
+ */
+export function chooseEnvironment(config: ProjectConfig, requested: string | undefined): EnvironmentChoice {
+  const envs = config.environments ?? {};
+  const known = Object.keys(envs);
+  if (known.length === 0) {
+    const name = requested ?? config.defaultEnvironment ?? DEFAULT_ENVIRONMENT;
+    if (name === DEFAULT_ENVIRONMENT) return { ok: true, name, config: { provider: 'sandbox' } };
+    return { ok: false, problem: 'unknown', name, known };
+  }
+  let name = requested ?? config.defaultEnvironment;
+  if (name === undefined) {
+    if (known.length === 1) name = known[0];
+    else if (known.includes(DEFAULT_ENVIRONMENT)) name = DEFAULT_ENVIRONMENT;
+    else return { ok: false, problem: 'no-default', known };
+  }
+  if (!Object.hasOwn(envs, name)) return { ok: false, problem: 'unknown', name, known };
+  return { ok: true, name, config: envs[name] };
+}
+
+export interface ResolveContext {
+  root: string;
+  cwd: string;
+  environ: Record<string, string | undefined>;
+}
+
+export function resolveEnvironment(name: string, env: EnvironmentConfig, ctx: ResolveContext): ResolvedEnvironment {
+  const apiUrl = nonEmpty(ctx.environ.CLEVERTAP_API_URL) ?? env.apiUrl;
+  const stateOverride = nonEmpty(ctx.environ.CAMPAIGNCTL_STATE);
+  // A path from campaignctl.yaml is relative to the project root; one from the environment
+  // variable is relative to where the command runs, as a shell user expects.
+  const state = stateOverride
+    ? absoluteState(stateOverride, ctx.cwd)
+    : absoluteState(env.state ?? `.campaignctl/${name}.db`, ctx.root);
+  const resolved: ResolvedEnvironment = {
+    name,
+    provider: env.provider ?? 'clevertap',
+    region: env.region ?? ENVIRONMENT_DEFAULTS.region,
+    accountTimezone: env.accountTimezone ?? ENVIRONMENT_DEFAULTS.accountTimezone,
+    credentials: {
+      accountIdEnv: env.credentials?.accountIdEnv ?? ENVIRONMENT_DEFAULTS.accountIdEnv,
+      passcodeEnv: env.credentials?.passcodeEnv ?? ENVIRONMENT_DEFAULTS.passcodeEnv,
+    },
+    state,
+    limits: {
+      concurrency: env.limits?.concurrency ?? ENVIRONMENT_DEFAULTS.concurrency,
+      createsPerSecond: env.limits?.createsPerSecond ?? ENVIRONMENT_DEFAULTS.createsPerSecond,
+    },
+    vars: env.vars ?? {},
+  };
+  if (apiUrl !== undefined) resolved.apiUrl = apiUrl;
+  if (env.quietHours) resolved.quietHours = env.quietHours;
+  if (env.sandbox) resolved.sandbox = env.sandbox;
+  hideCredentialsFromInspect(resolved);
+  return resolved;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function absoluteState(location: string, base: string): string {
+  if (/^postgres(ql)?:\/\//i.test(location)) return location;
+  return path.resolve(base, location);
+}
+
+/** `postgres://user:secret@host/db` -> `postgres://user:***@host/db`. */
+export function maskUrlCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*):([^/\s@]*)@/i, '$1$2:***@');
+}
+
+/** util.inspect (console.log, error dumps) shows the URLs with their passwords masked. */
+function hideCredentialsFromInspect(env: ResolvedEnvironment): void {
+  Object.defineProperty(env, inspect.custom, {
+    enumerable: false,
+    value(depth: number, options: object) {
+      const shown: Record<string, unknown> = { ...env, state: maskUrlCredentials(env.state) };
+      if (env.apiUrl !== undefined) shown.apiUrl = maskUrlCredentials(env.apiUrl);
+      return inspect(shown, { ...options, depth });
+    },
+  });
+}

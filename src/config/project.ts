@@ -1,0 +1,55 @@
+/**
+ * The project as the rest of campaignctl sees it: campaignctl.yaml with the chosen environment
+ * resolved, every resource that passed its schema, and every problem found on the way (all files,
+ * one pass). Loading is a thin I/O shell (discover, read) around pure steps (parse, schema, rules).
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Resource } from '../model/resource.js';
+import type { ProjectConfig } from './config-types.js';
+import type { ResolvedEnvironment } from './environment.js';
+
+export type { ProjectConfig } from './config-types.js';
+export type { ResolvedEnvironment } from './environment.js';
+
+/** A span in a project file; line and column are 1-based, the end is exclusive. */
+export interface Range {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface Project {
+  /** Absolute project root. */
+  root: string;
+  /** campaignctl.yaml as parsed (`{}` when the project has none). */
+  config: ProjectConfig;
+  environmentName: string;
+  environment: ResolvedEnvironment;
+  /** Every document that passed its schema, in file order then document order. */
+  resources: Resource[];
+  /** Every campaign file read (relative paths, forward slashes), sorted. */
+  files: { path: string; sha256: string }[];
+  /** campaigns/_partials/<name>.hbs -> source. */
+  partials: Record<string, string>;
+  /** Everything found, all files, one pass; sorted by file, line, column. */
+  diagnostics: Diagnostic[];
+  /** The source range of a node inside a resource's document (nearest existing ancestor). */
+  locate(address: string, path: (string | number)[]): Range | undefined;
+}
+
+export interface LoadOptions {
+  /** Project root given with --dir (absolute, or relative to cwd). */
+  dir?: string;
+  /** Environment name given with --env. */
+  env?: string;
+  /** Where to start looking for the project root; default process.cwd(). */
+  cwd?: string;
+  /** The clock for rules such as "`when` in the past"; default new Date(). */
+  now?: Date;
+  /** Environment variables (CLEVERTAP_API_URL, CAMPAIGNCTL_STATE); default process.env. */
+  environ?: Record<string, string | undefined>;
+}
+
+// loadProject (./load.ts) follows in the next commit.

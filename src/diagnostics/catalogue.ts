@@ -1,0 +1,348 @@
+/**
+ * Every diagnostic code campaignctl reports, with its severity, its wording and its hint. Wording
+ * lives only here so that text, JSON and markdown views say the same thing, and so that codes stay
+ * stable: tests and scripts match on `code`, people read `message` and `hint`.
+ */
+import type { Diagnostic, RelatedLocation, Severity } from './diagnostic.js';
+
+export interface CatalogueEntry<A> {
+  severity: Severity;
+  /** One line for documentation: what the code means. */
+  summary: string;
+  message(args: A): string;
+  hint?(args: A): string | undefined;
+}
+
+function entry<A>(e: CatalogueEntry<A>): CatalogueEntry<A> {
+  return e;
+}
+
+/** Inline code in messages: `target_mode`. */
+export function q(text: string | number): string {
+  return '`' + String(text) + '`';
+}
+
+/** A short, readable rendering of a YAML value for messages. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+function list(values: readonly (string | number)[], max = 12): string {
+  const shown = values.slice(0, max).map((v) => q(v));
+  return values.length > max ? `${shown.join(', ')}, ... (${values.length - max} more)` : shown.join(', ');
+}
+
+function didYouMean(suggestion: string | undefined): string | undefined {
+  return suggestion === undefined ? undefined : `did you mean ${q(suggestion)}?`;
+}
+
+/** `spec.content` for messages; the document root is "the document". */
+function at(path: string): string {
+  return path === '' ? 'the document' : q(path);
+}
+
+export const catalogue = {
+  // ---- files and project ----
+  'project.not-found': entry<{ cwd: string }>({
+    severity: 'error',
+    summary: 'No project root: no folder upward holds campaignctl.yaml or campaigns/.',
+    message: (a) => `no campaignctl project found from ${a.cwd} upward (looked for campaignctl.yaml or campaigns/)`,
+    hint: () => 'run `campaignctl init` to create one, or pass --dir PATH',
+  }),
+  'file.unreadable': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'A file could not be read.',
+    message: (a) => `can not read the file: ${a.detail}`,
+  }),
+  'file.too-large': entry<{ size: number; limit: number }>({
+    severity: 'error',
+    summary: 'A file is larger than the 1 MiB limit; it is not parsed at all.',
+    message: (a) => `file is ${a.size} bytes, over the limit of ${a.limit} bytes (1 MiB); not parsed`,
+    hint: () => 'split it into several files; large data belongs outside campaigns/ or in a `_`-prefixed file',
+  }),
+  'config.unknown-environment': entry<{ name: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'The environment named by --env or defaultEnvironment is not in campaignctl.yaml.',
+    message: (a) => `unknown environment ${q(a.name)}; campaignctl.yaml defines ${a.known.length ? list(a.known) : 'none'}`,
+    hint: (a) => didYouMean(a.suggestion) ?? 'pass --env NAME with one of the environments above',
+  }),
+  'config.no-default-environment': entry<{ known: string[] }>({
+    severity: 'error',
+    summary: 'campaignctl.yaml has several environments and no defaultEnvironment, and --env was not given.',
+    message: (a) => `no environment chosen: campaignctl.yaml defines ${list(a.known)} but no ${q('defaultEnvironment')}`,
+    hint: () => 'add `defaultEnvironment: NAME` to campaignctl.yaml or pass --env NAME',
+  }),
+
+  // ---- YAML ----
+  'yaml.syntax': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'The YAML parser rejected the text.',
+    message: (a) => `YAML syntax error: ${a.detail}`,
+    hint: () => 'check indentation (spaces, not tabs), closing brackets and quotes on this line and the one above',
+  }),
+  'yaml.duplicate-key': entry<{ key: string }>({
+    severity: 'error',
+    summary: 'A mapping has the same key twice.',
+    message: (a) => `duplicate key ${q(a.key)} in this mapping`,
+    hint: () => 'YAML keeps only one of them; remove or rename the other',
+  }),
+  'yaml.warning': entry<{ detail: string }>({
+    severity: 'warning',
+    summary: 'The YAML parser accepted the text but found something suspicious.',
+    message: (a) => `YAML: ${a.detail}`,
+  }),
+  'yaml.alias-limit': entry<{ limit: number }>({
+    severity: 'error',
+    summary: 'Aliases expand to too many nodes (an alias bomb, e.g. "billion laughs").',
+    message: (a) => `aliases in this document expand to too many nodes (limit ${a.limit}); not loaded`,
+    hint: () => 'write the values out, or use fewer `*alias` references',
+  }),
+  'yaml.too-deep': entry<{ limit: number }>({
+    severity: 'error',
+    summary: 'Nesting deeper than 64 levels.',
+    message: (a) => `nesting deeper than ${a.limit} levels; not loaded`,
+    hint: () => 'flatten the structure; no campaignctl resource needs this depth',
+  }),
+  'yaml.forbidden-key': entry<{ key: string }>({
+    severity: 'error',
+    summary: 'A key that could alter JavaScript object prototypes (`__proto__`, `constructor`, `prototype`).',
+    message: (a) => `key ${q(a.key)} is not allowed anywhere`,
+    hint: () => 'rename the key; these names are reserved because they can tamper with objects in JavaScript',
+  }),
+
+  // ---- schema ----
+  'schema.unknown-kind': entry<{ kind: string; kinds: readonly string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: '`kind` is not one of the resource kinds.',
+    message: (a) => `unknown kind ${show(a.kind)}; expected one of ${list(a.kinds)}`,
+    hint: (a) => didYouMean(a.suggestion),
+  }),
+  'schema.required': entry<{ key: string; path: string }>({
+    severity: 'error',
+    summary: 'A required key is missing (reported at the mapping that should hold it).',
+    message: (a) => `${at(a.path)} is missing the required key ${q(a.key)}`,
+    hint: (a) => `add \`${a.key}:\` to ${a.path === '' ? 'the document' : q(a.path)}`,
+  }),
+  'schema.additional-property': entry<{ key: string; path: string; allowed: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'A key that the schema does not know.',
+    message: (a) => `unknown key ${q(a.key)} in ${at(a.path)}`,
+    hint: (a) =>
+      didYouMean(a.suggestion) ?? (a.allowed.length ? `allowed keys: ${list(a.allowed)}` : 'this mapping takes no keys'),
+  }),
+  'schema.enum': entry<{ path: string; value: unknown; allowed: unknown[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'A value outside the allowed set.',
+    message: (a) => `${at(a.path)} must be one of ${list(a.allowed.map((v) => String(v)))}; got ${show(a.value)}`,
+    hint: (a) => didYouMean(a.suggestion),
+  }),
+  'schema.const': entry<{ path: string; value: unknown; expected: unknown }>({
+    severity: 'error',
+    summary: 'A value that must be exactly one thing.',
+    message: (a) => `${at(a.path)} must be ${show(a.expected)}; got ${show(a.value)}`,
+  }),
+  'schema.type': entry<{ path: string; expected: string[]; actual: string }>({
+    severity: 'error',
+    summary: 'A value of the wrong type.',
+    message: (a) => `${at(a.path)} must be ${a.expected.map(article).join(' or ')}; got ${article(a.actual)}`,
+  }),
+  'schema.pattern': entry<{ path: string; value: unknown; pattern: string; description?: string }>({
+    severity: 'error',
+    summary: 'A string that does not match the required pattern.',
+    message: (a) => `${at(a.path)} ${show(a.value)} does not match ${q(a.pattern)}`,
+    hint: (a) => a.description,
+  }),
+  'schema.format': entry<{ path: string; value: unknown; format: string }>({
+    severity: 'error',
+    summary: 'A string that is not a valid value of its format (date, date-time, email, uri, ...).',
+    message: (a) => `${at(a.path)} ${show(a.value)} is not a valid ${a.format}`,
+    hint: (a) => FORMAT_HINTS[a.format],
+  }),
+  'schema.one-of': entry<{ path: string; keys?: string[]; many: boolean }>({
+    severity: 'error',
+    summary: 'A value that must take exactly one of several forms matches none, or several.',
+    message: (a) =>
+      a.keys && a.keys.length
+        ? a.many
+          ? `${at(a.path)} must have only one of ${list(a.keys)}, not several`
+          : `${at(a.path)} must have one of ${list(a.keys)}`
+        : a.many
+          ? `${at(a.path)} matches more than one of the allowed forms`
+          : `${at(a.path)} does not match any of the allowed forms`,
+  }),
+  'schema.not-allowed': entry<{ path: string; key: string }>({
+    severity: 'error',
+    summary: 'A key that is not allowed in this place (e.g. `when` in a schedule campaign).',
+    message: (a) => `${q(a.key)} is not allowed in ${at(a.path)}`,
+    hint: () => 'remove it',
+  }),
+  'schema.too-short': entry<{ path: string; limit: number; unit: string }>({
+    severity: 'error',
+    summary: 'A string, list or mapping with fewer than the minimum characters/items/keys.',
+    message: (a) => `${at(a.path)} must have at least ${a.limit} ${a.unit}`,
+  }),
+  'schema.too-long': entry<{ path: string; limit: number; unit: string }>({
+    severity: 'error',
+    summary: 'A string, list or mapping with more than the maximum characters/items/keys.',
+    message: (a) => `${at(a.path)} must have at most ${a.limit} ${a.unit}`,
+  }),
+  'schema.range': entry<{ path: string; value: unknown; comparison: string; limit: number }>({
+    severity: 'error',
+    summary: 'A number outside its allowed range.',
+    message: (a) => `${at(a.path)} must be ${a.comparison} ${a.limit}; got ${show(a.value)}`,
+  }),
+  'schema.unique': entry<{ path: string; i: number; j: number }>({
+    severity: 'error',
+    summary: 'A list that must not repeat items.',
+    message: (a) => `${at(a.path)} has duplicate items (#${a.j + 1} and #${a.i + 1})`,
+  }),
+  'schema.dependency': entry<{ path: string; key: string; requires: string }>({
+    severity: 'error',
+    summary: 'A key that needs another key beside it.',
+    message: (a) => `${q(a.key)} in ${at(a.path)} needs ${q(a.requires)} too`,
+  }),
+  'schema.invalid': entry<{ path: string; detail: string }>({
+    severity: 'error',
+    summary: 'Any other schema violation.',
+    message: (a) => `${at(a.path)} ${a.detail}`,
+  }),
+
+  // ---- cross-resource rules ----
+  'rule.duplicate-address': entry<{ address: string }>({
+    severity: 'error',
+    summary: 'Two resources of the same kind with the same name.',
+    message: (a) => `${q(a.address)} is defined more than once`,
+    hint: () => 'names are unique per kind; rename one of them',
+  }),
+  'rule.unknown-reference': entry<{ kind: string; name: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'A Schedule names a Message or ExternalTrigger that does not exist.',
+    message: (a) => `no ${a.kind} named ${q(a.name)} in this project`,
+    hint: (a) =>
+      didYouMean(a.suggestion) ?? (a.known.length ? `known ${a.kind} names: ${list(a.known)}` : `define a ${a.kind} first`),
+  }),
+  'rule.from-after-to': entry<{ from: number; to: number }>({
+    severity: 'error',
+    summary: 'A `where` date range whose `from` is after its `to`.',
+    message: (a) => `${q('from')} (${a.from}) is after ${q('to')} (${a.to})`,
+    hint: () => 'swap them; both ends are inclusive days',
+  }),
+  'rule.duplicate-occurrence': entry<{ key: string; firstLine: number }>({
+    severity: 'error',
+    summary: 'Two occurrences of one bulletin with the same `key`.',
+    message: (a) => `occurrence key ${q(a.key)} is already used on line ${a.firstLine}`,
+    hint: () => 'each occurrence is raised once per key; give this one a new key',
+  }),
+  'rule.too-many-identities': entry<{ count: number; limit: number }>({
+    severity: 'error',
+    summary: 'A schedule send lists more than 1000 identities in YAML.',
+    message: (a) => `${a.count} identities listed; at most ${a.limit} per schedule send`,
+    hint: () => 'target a segment with a Campaign schedule instead, or split the list',
+  }),
+  'rule.when-in-past': entry<{ when: string; now: string }>({
+    severity: 'warning',
+    summary: 'A campaign whose `when` is already in the past.',
+    message: (a) => `${q('when')} ${show(a.when)} is in the past (now is ${a.now})`,
+    hint: () => 'plan decides what to do with it; use `now` or a future time to send it',
+  }),
+  'bulletin.key-too-long': entry<{ key: string; length: number; limit: number }>({
+    severity: 'error',
+    summary: 'A business event property key longer than 120 characters.',
+    message: (a) => `property key is ${a.length} characters long; CleverTap allows at most ${a.limit}`,
+  }),
+  'bulletin.value-too-long': entry<{ key: string; bytes: number; limit: number }>({
+    severity: 'error',
+    summary: 'A business event property value longer than 512 bytes.',
+    message: (a) => `value of ${q(a.key)} is ${a.bytes} bytes; CleverTap allows at most ${a.limit}`,
+  }),
+  'bulletin.value-not-string': entry<{ key: string; actual: string }>({
+    severity: 'error',
+    summary: 'A business event property that is not a string (CleverTap matches string values only).',
+    message: (a) => `property ${q(a.key)} must be a string; got ${article(a.actual)}`,
+    hint: () => 'quote the value, e.g. "12"',
+  }),
+  'time.invalid-date': entry<{ value: unknown; reason: string }>({
+    severity: 'error',
+    summary: 'A date that does not exist (month 13, February 31st, ...).',
+    message: (a) => `${show(a.value)} is not a real date: ${a.reason}`,
+  }),
+  'time.invalid-zone': entry<{ zone: string; suggestion?: string }>({
+    severity: 'error',
+    summary: 'A time zone that is not a known IANA zone.',
+    message: (a) => `unknown time zone ${show(a.zone)}`,
+    hint: (a) => didYouMean(a.suggestion) ?? 'use an IANA zone name such as `Europe/Berlin` or `UTC`',
+  }),
+  'cron.invalid': entry<{ expression: string; detail?: string }>({
+    severity: 'error',
+    summary: 'A cron expression that node-cron does not accept.',
+    message: (a) => `invalid cron expression ${show(a.expression)}${a.detail ? `: ${a.detail}` : ''}`,
+    hint: () => '5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. `0 9 * * MON`',
+  }),
+
+  // ---- templates (checked by the template rule, src/config/templates/) ----
+  'template.unknown-variable': entry<{ name: string; available: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'A Handlebars variable that is not defined where the template is used.',
+    message: (a) => `unknown template variable ${q(a.name)}`,
+    hint: (a) => didYouMean(a.suggestion) ?? (a.available.length ? `available: ${list(a.available)}` : undefined),
+  }),
+  'template.syntax': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'A Handlebars template that does not compile.',
+    message: (a) => `template syntax error: ${a.detail}`,
+  }),
+  'liquid.unbalanced': entry<{ tag: string; detail: string }>({
+    severity: 'error',
+    summary: 'A Liquid block tag (if, for, case, unless) without its end tag, or the reverse.',
+    message: (a) => `unbalanced Liquid ${q(a.tag)}: ${a.detail}`,
+  }),
+};
+
+export type DiagnosticCode = keyof typeof catalogue;
+export type ArgsOf<C extends DiagnosticCode> = (typeof catalogue)[C] extends CatalogueEntry<infer A> ? A : never;
+
+/** Where a diagnostic points; everything optional (project-level problems have no file). */
+export interface At {
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  address?: string;
+  related?: RelatedLocation[];
+}
+
+/** Builds a Diagnostic from the catalogue: the one way diagnostics are made. */
+export function diagnostic<C extends DiagnosticCode>(code: C, args: ArgsOf<C>, where: At = {}): Diagnostic {
+  const e = catalogue[code] as CatalogueEntry<ArgsOf<C>>;
+  const d: Diagnostic = { severity: e.severity, code, message: e.message(args) };
+  if (where.file !== undefined) d.file = where.file;
+  if (where.line !== undefined) {
+    d.line = where.line;
+    d.column = where.column;
+    d.endLine = where.endLine;
+    d.endColumn = where.endColumn;
+  }
+  if (where.address !== undefined) d.address = where.address;
+  const hint = e.hint?.(args);
+  if (hint) d.hint = hint;
+  if (where.related?.length) d.related = where.related;
+  return d;
+}
+
+function article(type: string): string {
+  if (type === 'null' || type === 'nothing') return type;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+const FORMAT_HINTS: Record<string, string> = {
+  date: 'use a real calendar date as YYYY-MM-DD, e.g. 2026-11-01',
+  'date-time': 'use an ISO 8601 instant with an offset, e.g. 2026-11-01T09:00:00+01:00',
+  email: 'use an address like someone@example.com',
+  uri: 'use an absolute URL like https://example.com/path',
+  duration: 'use an ISO 8601 duration like PT2H',
+};
