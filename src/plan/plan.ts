@@ -1,0 +1,111 @@
+/**
+ * plan(): the pure planner. Desired resources (from YAML), applied state and CleverTap's statuses
+ * go in with `now`; an ordered Plan and the errors that refuse it come out. No I/O, no clock.
+ * Estimates and guards are the second step (./finalize.ts) because estimates need the network.
+ */
+import type { AppliedResource, RemoteCampaign } from '../model/applied.js';
+import { baseAddress, isSuperseded } from './addresses.js';
+import { assessCampaign, isLive, type CampaignAssessment } from './campaign-status.js';
+import { planCampaign } from './campaigns.js';
+import { compareCodeUnits } from './canonical.js';
+import type { PlanContext } from './context.js';
+import { planContract } from './contracts.js';
+import { messages } from './messages.js';
+import { planOccurrences } from './occurrences.js';
+import { orderChanges } from './order.js';
+import { addressesInScope, scopeFilter } from './scope.js';
+import { summarize } from './summary.js';
+import type { DesiredResource, Plan, PlanInput, PlanResult, RaisedOccurrence } from './types.js';
+
+export function plan(input: PlanInput): PlanResult {
+  const options = input.options ?? {};
+  const ctx: PlanContext = {
+    now: input.now,
+    timeZone: input.accountTimezone ?? 'UTC',
+    heal: options.heal === true,
+    locate: input.locate,
+    changes: [],
+    drift: [],
+    warnings: [],
+    errors: [],
+    notes: [],
+    scheduled: [],
+  };
+
+  const desiredBy = indexDesired(input.desired);
+  const appliedBy = indexApplied(input.applied);
+  const remoteById = input.remote === null ? null : new Map(input.remote.map((r) => [r.id, r] as [number, RemoteCampaign]));
+
+  // Campaign statuses across the whole state: the mass-stop guard counts against all of them.
+  const assessments = new Map<string, CampaignAssessment>();
+  let liveManagedCampaigns = 0;
+  for (const a of appliedBy.values()) {
+    if (a.kind !== 'Campaign') continue;
+    const s = assessCampaign(a, remoteById, input.now);
+    assessments.set(a.address, s);
+    if (isLive(s.effective) && !isSuperseded(a.address)) liveManagedCampaigns++;
+  }
+
+  const filter = scopeFilter(options.scope);
+  const scoped = addressesInScope([...desiredBy.values()], [...appliedBy.values()], filter);
+  const inScope = (address: string) => scoped === null || scoped.has(address) || scoped.has(baseAddress(address));
+
+  const runsByBulletin = new Map<string, RaisedOccurrence[]>();
+  for (const r of input.raisedOccurrences ?? []) {
+    const list = runsByBulletin.get(r.address) ?? [];
+    list.push(r);
+    runsByBulletin.set(r.address, list);
+  }
+
+  const addresses = [...new Set([...desiredBy.keys(), ...appliedBy.keys()])].sort(compareCodeUnits);
+  let considered = 0;
+  for (const address of addresses) {
+    if (!inScope(address)) continue;
+    considered++;
+    const d = desiredBy.get(address);
+    const a = appliedBy.get(address);
+    const kind = d?.resource.kind ?? a!.kind;
+    if (kind === 'Campaign') planCampaign(ctx, d, a, assessments.get(address));
+    else planContract(ctx, d, a);
+    if (kind === 'Bulletin' && d) planOccurrences(ctx, d, a, runsByBulletin.get(address) ?? []);
+  }
+
+  if (filter.active) ctx.warnings.unshift(messages.partial(filter.describe, considered));
+  if (input.remote === null) ctx.warnings.unshift(messages.notRefreshed());
+
+  const changes = orderChanges(ctx.changes);
+  const drift = [...ctx.drift].sort((x, y) => compareCodeUnits(x.address, y.address));
+  const result: Plan = {
+    now: input.now.toISOString(),
+    changes,
+    drift,
+    warnings: ctx.warnings,
+    notes: ctx.notes,
+    scheduled: [...ctx.scheduled].sort((x, y) => compareCodeUnits(x.at, y.at) || compareCodeUnits(x.address, y.address)),
+    partial: filter.active,
+    refreshed: input.remote !== null,
+    liveManagedCampaigns,
+    finalized: false,
+    summary: summarize(changes, drift),
+  };
+  return { plan: result, diagnostics: ctx.errors };
+}
+
+/** First definition wins; duplicate addresses are a validation error reported by the loader. */
+function indexDesired(desired: readonly DesiredResource[]): Map<string, DesiredResource> {
+  const out = new Map<string, DesiredResource>();
+  const sorted = [...desired].sort(
+    (x, y) =>
+      compareCodeUnits(x.resource.address, y.resource.address) ||
+      compareCodeUnits(x.resource.source.file, y.resource.source.file) ||
+      x.resource.source.documentIndex - y.resource.source.documentIndex,
+  );
+  for (const d of sorted) if (!out.has(d.resource.address)) out.set(d.resource.address, d);
+  return out;
+}
+
+function indexApplied(applied: readonly AppliedResource[]): Map<string, AppliedResource> {
+  const out = new Map<string, AppliedResource>();
+  for (const a of applied) if (!out.has(a.address)) out.set(a.address, a);
+  return out;
+}
