@@ -1,0 +1,347 @@
+/**
+ * The template engine: Handlebars for campaignctl's own variables, Liquid passed to CleverTap
+ * byte for byte. The Liquid is cut out before Handlebars sees the string (each segment becomes a
+ * call to an internal helper holding its exact bytes in base64), so no Handlebars rule can touch
+ * it. Only strings are compiled, strings without `{{` are returned as they are, and compiled
+ * templates are cached by source.
+ */
+import Handlebars from 'handlebars';
+import { closest } from 'fastest-levenshtein';
+import { isValidTimeZone } from '../../render/zone.js';
+import { analyze, type Analysis } from './analyze.js';
+import { HelperError, KNOWN_HELPERS, LIQUID_HELPER, ZONE_DATA_KEY, registerHelpers } from './helpers.js';
+import { checkLiquidBalance, splitTemplate, type LiquidProblem, type SplitTemplate } from './liquid.js';
+import { PositionMap, type Replacement } from './positions.js';
+
+export type TemplateCode =
+  | 'template.unknown-variable'
+  | 'template.syntax'
+  | 'template.unknown-helper'
+  | 'template.unknown-partial'
+  | 'template.invalid-argument'
+  | 'liquid.unbalanced';
+
+/** A problem inside one template string. Lines and columns are 1-based, within the string. */
+export interface TemplateProblem {
+  code: TemplateCode;
+  message: string;
+  hint?: string;
+  /** Offsets into the string. */
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Thrown by render() on any problem; it is data, not a bug: callers turn it into diagnostics. */
+export class TemplateError extends Error {
+  constructor(readonly problems: TemplateProblem[]) {
+    super(problems.map((p) => p.message).join('; '));
+    this.name = 'TemplateError';
+  }
+}
+
+export interface TemplateScope {
+  vars?: Record<string, unknown>;
+  data?: unknown;
+  schedule?: Record<string, unknown>;
+  properties?: Record<string, unknown>;
+}
+
+export interface RenderOptions {
+  /** HTML-escape `{{ }}` output (email bodies); `{{{ }}}` never escapes. Default false. */
+  html?: boolean;
+  /** Default zone of the `date` helper when the template names none (the account time zone). */
+  timeZone?: string;
+}
+
+export interface TemplateEngine {
+  /** Renders one string. Throws TemplateError on unknown variables, syntax errors, bad Liquid. */
+  render(source: string, scope: TemplateScope, opts?: RenderOptions): string;
+  /** Renders every string inside a JSON-like value; numbers, booleans and null come back as they are. */
+  renderValue<T>(value: T, scope: TemplateScope, opts?: RenderOptions): T;
+  /**
+   * Static check without data. `available` lists known root paths: `vars.region`, `data.orderId`,
+   * or a wildcard `data.*` (anything under `data`).
+   */
+  check(source: string, available: readonly string[]): TemplateProblem[];
+  /** Root variables a template reads (for `render` output and tests). */
+  variables(source: string): string[];
+  /** Number of compiled templates held in the cache (a cache miss compiles, a hit does not). */
+  readonly compiledCount: number;
+}
+
+interface Prepared {
+  split: SplitTemplate;
+  map: PositionMap;
+  liquidProblems: TemplateProblem[];
+  ast?: hbs.AST.Program;
+  syntax?: TemplateProblem;
+  analysis?: Analysis;
+}
+
+const COMPILE_OPTIONS = { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS } as const;
+
+function makeProblem(
+  map: PositionMap,
+  code: TemplateCode,
+  start: number,
+  end: number,
+  message: string,
+  hint?: string,
+): TemplateProblem {
+  const a = map.lineColumn(start);
+  const b = map.lineColumn(Math.max(end, start));
+  return { code, message, hint, start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+function fromLoc(map: PositionMap, loc: { start: { line: number; column: number }; end: { line: number; column: number } }): [number, number] {
+  return [map.fromHandlebars(loc.start.line, loc.start.column), map.fromHandlebars(loc.end.line, loc.end.column)];
+}
+
+/** Replaces Liquid segments with `{{{__liquid "<base64>"}}}` and records where they went. */
+function protectLiquid(source: string, split: SplitTemplate): PositionMap {
+  const replacements: Replacement[] = [];
+  let out = '';
+  let last = 0;
+  for (const seg of split.liquid) {
+    out += source.slice(last, seg.start);
+    const stand = `{{{${LIQUID_HELPER} "${Buffer.from(source.slice(seg.start, seg.end), 'utf8').toString('base64')}"}}}`;
+    replacements.push({ oStart: seg.start, oEnd: seg.end, tStart: out.length, tEnd: out.length + stand.length });
+    out += stand;
+    last = seg.end;
+  }
+  out += source.slice(last);
+  return new PositionMap(source, out, replacements);
+}
+
+/** Variable matching: exact, under a wildcard, deeper than a known leaf, or a prefix of a known path. */
+export function isAvailable(path: string, available: readonly string[]): boolean {
+  for (const a of available) {
+    if (a.endsWith('.*')) {
+      const base = a.slice(0, -2);
+      if (path === base || path.startsWith(base + '.')) return true;
+    } else if (path === a || path.startsWith(a + '.') || a.startsWith(path + '.')) return true;
+  }
+  return false;
+}
+
+function liquidToProblem(map: PositionMap, p: LiquidProblem): TemplateProblem {
+  return makeProblem(map, 'liquid.unbalanced', p.start, p.end, p.message, p.hint);
+}
+
+export function createTemplateEngine(opts: { partials: Record<string, string> }): TemplateEngine {
+  const partialSources = opts.partials;
+  const prepared = new Map<string, Prepared>();
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+  function prepare(source: string): Prepared {
+    let p = prepared.get(source);
+    if (p) return p;
+    const split = splitTemplate(source);
+    const map = protectLiquid(source, split);
+    const liquidProblems = [...split.problems, ...checkLiquidBalance(source, split.liquid)].map((lp) => liquidToProblem(map, lp));
+    p = { split, map, liquidProblems };
+    if (split.hasHandlebars) {
+      try {
+        p.ast = Handlebars.parse(map.transformed);
+        p.analysis = analyze(p.ast);
+      } catch (err) {
+        p.syntax = syntaxProblem(map, err);
+      }
+    }
+    prepared.set(source, p);
+    return p;
+  }
+
+  function syntaxProblem(map: PositionMap, err: unknown): TemplateProblem {
+    const e = err as { message?: string; lineNumber?: number; column?: number; endLineNumber?: number; endColumn?: number };
+    let start: number;
+    let end: number;
+    if (typeof e.lineNumber === 'number') {
+      // A Handlebars Exception carrying its node's location (e.g. `{{#if}}...{{/each}}`).
+      start = map.fromHandlebars(e.lineNumber, e.column ?? 0);
+      end = map.fromHandlebars(e.endLineNumber ?? e.lineNumber, e.endColumn ?? e.column ?? 0);
+    } else {
+      // A jison parse error: the lexer is left at the offending token (parsing is synchronous).
+      const loc = ((Handlebars as unknown as { Parser?: unknown }).Parser as { lexer?: { yylloc?: { first_line: number; first_column: number; last_line: number; last_column: number } } }).lexer?.yylloc;
+      start = loc ? map.fromHandlebars(loc.first_line, loc.first_column) : 0;
+      end = loc ? map.fromHandlebars(loc.last_line, loc.last_column) : map.original.length;
+    }
+    const text = String(e.message ?? err);
+    const got = /got '([^']+)'/.exec(text)?.[1];
+    let message: string;
+    if (got === 'EOF') message = 'Handlebars syntax error: the template ends inside an unclosed `{{#block}}` or `{{`';
+    else if (/^(Parse|Lexical) error/.test(text)) {
+      const near = map.original.slice(start, Math.max(end, start + 1)).trim();
+      message = `Handlebars syntax error: unexpected ${near ? `\`${near}\`` : 'text'}`;
+    } else message = `Handlebars syntax error: ${text.split('\n')[0].replace(/ - \d+:\d+$/, '')}`;
+    return makeProblem(map, 'template.syntax', start, Math.max(end, start + 1), message,
+      'check the {{ }} around this point; to send literal braces to CleverTap write \\{{');
+  }
+
+  /** Helper/partial problems found by reading the template, independent of data. */
+  function structuralProblems(p: Prepared, seen: Set<string>): TemplateProblem[] {
+    const out: TemplateProblem[] = [];
+    const a = p.analysis;
+    if (!a) return out;
+    for (const h of a.unknownHelpers) {
+      const [s, e] = fromLoc(p.map, h.loc);
+      const known = Object.keys(KNOWN_HELPERS).filter((n) => n !== LIQUID_HELPER);
+      out.push(makeProblem(p.map, 'template.unknown-helper', s, e, `unknown helper \`${h.name}\``,
+        `did you mean \`${closest(h.name, known)}\`? helpers: ${known.join(', ')}`));
+    }
+    for (const h of a.helpers) {
+      if (h.name === 'date' && typeof h.literals[2] === 'string' && !isValidTimeZone(h.literals[2])) {
+        const [s, e] = fromLoc(p.map, h.loc);
+        out.push(makeProblem(p.map, 'template.invalid-argument', s, e, `\`date\`: unknown time zone \`${h.literals[2]}\``,
+          'use an IANA zone name such as Europe/Berlin or America/New_York'));
+      }
+    }
+    for (const part of a.partials) {
+      const [s, e] = fromLoc(p.map, part.loc);
+      const src = partialSources[part.name];
+      if (src === undefined) {
+        const names = Object.keys(partialSources);
+        out.push(makeProblem(p.map, 'template.unknown-partial', s, e, `unknown partial \`${part.name}\``,
+          names.length ? `did you mean \`${closest(part.name, names)}\`? partials in campaigns/_partials/: ${names.join(', ')}`
+            : `add campaigns/_partials/${part.name}.hbs`));
+      } else if (!seen.has(part.name)) {
+        // Problems inside the partial are reported at the call, naming the partial.
+        seen.add(part.name);
+        const inner = prepare(src);
+        for (const ip of [...inner.liquidProblems, ...(inner.syntax ? [inner.syntax] : []), ...structuralProblems(inner, seen)]) {
+          out.push(makeProblem(p.map, ip.code, s, e, `in partial \`${part.name}\` (line ${ip.line}, column ${ip.column}): ${ip.message}`, ip.hint));
+        }
+      }
+    }
+    return out;
+  }
+
+  function variableProblems(p: Prepared, available: readonly string[], seen: Set<string>): TemplateProblem[] {
+    const out: TemplateProblem[] = [];
+    const a = p.analysis;
+    if (!a) return out;
+    const listed = available.filter((v) => v !== '');
+    for (const v of a.variables) {
+      if (isAvailable(v.path, listed)) continue;
+      const [s, e] = fromLoc(p.map, v.loc);
+      const names = listed.length ? listed.join(', ') : 'none';
+      const near = listed.length ? closest(v.path, listed.map((x) => x.replace(/\.\*$/, ''))) : undefined;
+      out.push(makeProblem(p.map, 'template.unknown-variable', s, e, `unknown variable \`${v.path}\` (available: ${names})`,
+        near ? `did you mean \`${near}\`?` : 'no variables are available here'));
+    }
+    for (const part of a.partials) {
+      const src = partialSources[part.name];
+      if (src === undefined || !part.rootContext || seen.has(part.name)) continue;
+      seen.add(part.name);
+      const [s, e] = fromLoc(p.map, part.loc);
+      for (const ip of variableProblems(prepare(src), available, seen)) {
+        out.push(makeProblem(p.map, ip.code, s, e, `in partial \`${part.name}\`: ${ip.message}`, ip.hint));
+      }
+    }
+    return out;
+  }
+
+  // One isolated Handlebars per escaping mode: a partial compiled for one mode must not leak into
+  // the other through Handlebars' partial cache.
+  function makeInstance(html: boolean): typeof Handlebars {
+    const hb = Handlebars.create();
+    registerHelpers(hb);
+    for (const [name, src] of Object.entries(partialSources)) {
+      const p = prepare(src);
+      if (p.syntax || p.liquidProblems.length) continue; // reported by check(); render fails on the call
+      hb.registerPartial(name, hb.compile(p.map.transformed, { ...COMPILE_OPTIONS, noEscape: !html }));
+    }
+    return hb;
+  }
+  let textInstance: typeof Handlebars | undefined;
+  let htmlInstance: typeof Handlebars | undefined;
+  const instance = (html: boolean) =>
+    html ? (htmlInstance ??= makeInstance(true)) : (textInstance ??= makeInstance(false));
+
+  function runtimeProblem(p: Prepared, err: unknown): TemplateProblem | undefined {
+    if (err instanceof HelperError) {
+      const [s, e] = err.loc ? fromLoc(p.map, err.loc) : [0, p.map.original.length];
+      return makeProblem(p.map, 'template.invalid-argument', s, e, err.message, err.hint);
+    }
+    const e = err as { message?: string; lineNumber?: number; column?: number; endLineNumber?: number; endColumn?: number };
+    const m = /^"([^"]*)" not defined in/.exec(String(e.message ?? ''));
+    if (m) {
+      if (typeof e.lineNumber === 'number') {
+        const s = p.map.fromHandlebars(e.lineNumber, e.column ?? 0);
+        const en = p.map.fromHandlebars(e.endLineNumber ?? e.lineNumber, e.endColumn ?? 0);
+        const text = p.map.original.slice(s, en);
+        return makeProblem(p.map, 'template.unknown-variable', s, en, `\`${text}\` has no value`,
+          `pass it in the data (--data / --set ${text}=...), or write {{default ${text} "..."}}`);
+      }
+      return makeProblem(p.map, 'template.unknown-variable', 0, p.map.original.length, `\`${m[1]}\` has no value (inside a partial)`,
+        'pass it in the data, or use {{default ...}} in the partial');
+    }
+    if (/partial .* could not be found/.test(String(e.message))) {
+      return makeProblem(p.map, 'template.unknown-partial', 0, p.map.original.length, String(e.message));
+    }
+    return undefined;
+  }
+
+  function render(source: string, scope: TemplateScope, ropts: RenderOptions = {}): string {
+    if (typeof source !== 'string') throw new TypeError('render() takes a string; use renderValue() for other values');
+    if (!source.includes('{{') && !source.includes('{%')) return source;
+    const p = prepare(source);
+    const problems = [...p.liquidProblems, ...(p.syntax ? [p.syntax] : []), ...structuralProblems(p, new Set())];
+    if (problems.length) throw new TemplateError(problems);
+    if (!p.split.hasHandlebars || !p.ast) return source;
+    const html = ropts.html === true;
+    const key = `${html ? 'h' : 't'}\u0000${source}`;
+    let fn = compiled.get(key);
+    if (!fn) {
+      fn = instance(html).compile(p.map.transformed, { ...COMPILE_OPTIONS, noEscape: !html });
+      compiled.set(key, fn);
+    }
+    try {
+      return fn(scope, { data: { [ZONE_DATA_KEY]: ropts.timeZone ?? 'UTC' } });
+    } catch (err) {
+      const problem = runtimeProblem(p, err);
+      if (problem) throw new TemplateError([problem]);
+      throw err;
+    }
+  }
+
+  function renderValue<T>(value: T, scope: TemplateScope, ropts?: RenderOptions): T {
+    if (typeof value === 'string') return render(value, scope, ropts) as T;
+    if (Array.isArray(value)) return value.map((v) => renderValue(v, scope, ropts)) as T;
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = renderValue(v, scope, ropts);
+      return out as T;
+    }
+    return value; // numbers, booleans, null: never compiled
+  }
+
+  function check(source: string, available: readonly string[]): TemplateProblem[] {
+    if (typeof source !== 'string' || (!source.includes('{{') && !source.includes('{%'))) return [];
+    const p = prepare(source);
+    const out = [...p.liquidProblems];
+    if (p.syntax) return [...out, p.syntax];
+    out.push(...structuralProblems(p, new Set()), ...variableProblems(p, available, new Set()));
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  function variables(source: string): string[] {
+    if (!source.includes('{{')) return [];
+    const p = prepare(source);
+    return [...new Set((p.analysis?.variables ?? []).map((v) => v.path))];
+  }
+
+  return {
+    render,
+    renderValue,
+    check,
+    variables,
+    get compiledCount() {
+      return compiled.size;
+    },
+  };
+}
