@@ -1,0 +1,121 @@
+/**
+ * The control endpoints under `/__sandbox/`, served only when the emulator was started with
+ * inspection on. Plain JSON in and out (not CleverTap's envelope): they are ours, not CleverTap's.
+ *
+ *   GET    /__sandbox/requests[?family=F&path=P]   request log (bodies, no auth headers)
+ *   DELETE /__sandbox/requests                     clear it
+ *   GET    /__sandbox/campaigns                    campaigns with their current status
+ *   GET    /__sandbox/campaigns/:id
+ *   POST   /__sandbox/campaigns/:id/complete       {sent?, clicked?}: report as completed
+ *   POST   /__sandbox/campaigns/:id/stop           a stop made on the dashboard
+ *   GET    /__sandbox/sends                        accepted identity sends, triggers, raises
+ *   GET    /__sandbox/clock                        {now}
+ *   POST   /__sandbox/clock                        {set: ISO} or {advanceMs: N}
+ *   POST   /__sandbox/reset
+ *   GET    /__sandbox/registered                   dashboard objects
+ *   POST   /__sandbox/external-triggers            {ids: [...]}
+ *   POST   /__sandbox/business-events              {names: [...]}
+ *   POST   /__sandbox/control-groups               {names: [...]}
+ *   GET    /__sandbox/concurrency                  {limit, inFlight, peak} per family
+ *   DELETE /__sandbox/concurrency                  reset the peaks
+ *   GET    /__sandbox/faults                       scripted faults still pending
+ *   POST   /__sandbox/faults                       {next: [{fault, family?, count?}]}
+ */
+import type { SandboxControl } from './control.js';
+import { isFaultName } from './faults.js';
+import type { ScriptedFault } from './faults.js';
+import { isPlainObject } from './validate-create.js';
+
+export interface InspectionReply {
+  status: number;
+  body: unknown;
+}
+
+const ok = (body: unknown = { ok: true }): InspectionReply => ({ status: 200, body });
+const bad = (error: string, status = 400): InspectionReply => ({ status, body: { ok: false, error } });
+
+export function handleInspection(control: SandboxControl, method: string, url: URL, body: unknown): InspectionReply {
+  const path = url.pathname.replace(/^\/__sandbox/, '').replace(/\/+$/, '');
+  const input = isPlainObject(body) ? body : {};
+  const campaignPath = /^\/campaigns\/(\d+)(?:\/(complete|stop))?$/.exec(path);
+  if (campaignPath) {
+    const id = Number(campaignPath[1]);
+    const action = campaignPath[2];
+    if (!action && method === 'GET') {
+      const c = control.campaign(id);
+      return c ? ok(c) : bad(`no campaign ${id}`, 404);
+    }
+    if (action === 'complete' && method === 'POST') {
+      const result =
+        typeof input.sent === 'number' || typeof input.clicked === 'number'
+          ? { sent: Number(input.sent ?? 0), clicked: Number(input.clicked ?? 0) }
+          : undefined;
+      return control.markCompleted(id, result) ? ok() : bad(`no campaign ${id}`, 404);
+    }
+    if (action === 'stop' && method === 'POST') return control.dashboardStop(id) ? ok() : bad(`no campaign ${id}`, 404);
+    return bad('method not allowed', 405);
+  }
+  const key = `${method} ${path}`;
+  switch (key) {
+    case 'GET /requests':
+      return ok(control.requests({ family: url.searchParams.get('family') ?? undefined, path: url.searchParams.get('path') ?? undefined }));
+    case 'DELETE /requests':
+      control.clearRequests();
+      return ok();
+    case 'GET /campaigns':
+      return ok(control.campaigns());
+    case 'GET /sends':
+      return ok(control.sends());
+    case 'GET /clock':
+      return ok({ now: control.now().toISOString() });
+    case 'POST /clock': {
+      if (typeof input.set === 'string') {
+        const t = Date.parse(input.set);
+        if (Number.isNaN(t)) return bad('set must be an ISO instant');
+        control.setClock(new Date(t));
+      } else if (typeof input.advanceMs === 'number' && Number.isFinite(input.advanceMs)) {
+        control.advanceClock(input.advanceMs);
+      } else {
+        return bad('give {set: ISO} or {advanceMs: N}');
+      }
+      return ok({ now: control.now().toISOString() });
+    }
+    case 'POST /reset':
+      control.reset();
+      return ok();
+    case 'GET /registered':
+      return ok(control.registered());
+    case 'POST /external-triggers':
+      if (!Array.isArray(input.ids)) return bad('give {ids: [...]}');
+      control.registerExternalTriggers(input.ids.map(String));
+      return ok(control.registered());
+    case 'POST /business-events':
+      if (!Array.isArray(input.names)) return bad('give {names: [...]}');
+      control.registerBusinessEvents(input.names.map(String));
+      return ok(control.registered());
+    case 'POST /control-groups':
+      if (!Array.isArray(input.names)) return bad('give {names: [...]}');
+      control.registerControlGroups(input.names.map(String));
+      return ok(control.registered());
+    case 'GET /concurrency':
+      return ok(control.concurrency());
+    case 'DELETE /concurrency':
+      control.resetPeaks();
+      return ok(control.concurrency());
+    case 'GET /faults':
+      return ok(control.pendingFaults());
+    case 'POST /faults': {
+      const next = Array.isArray(input.next) ? input.next : null;
+      const faults: ScriptedFault[] = [];
+      for (const f of next ?? []) {
+        if (!isPlainObject(f) || typeof f.fault !== 'string' || !isFaultName(f.fault)) return bad('each fault needs {fault: 429|500|drop-after-commit|timeout}');
+        faults.push({ fault: f.fault, family: typeof f.family === 'string' ? f.family : undefined, count: typeof f.count === 'number' ? f.count : undefined });
+      }
+      if (!next) return bad('give {next: [{fault, family?, count?}]}');
+      control.injectFaults(faults);
+      return ok(control.pendingFaults());
+    }
+    default:
+      return bad(`unknown control endpoint ${method} /__sandbox${path}`, 404);
+  }
+}

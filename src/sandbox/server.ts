@@ -1,0 +1,320 @@
+/**
+ * The CleverTap API emulator: a real HTTP server on loopback that speaks CleverTap's API
+ * (api.ts), with its limits (limits.ts), reproducible faults and latency (faults.ts), a movable
+ * clock, optional JSON-file persistence, and the `/__sandbox/` controls for tests (inspection.ts).
+ * `campaignctl sandbox serve` and the embedded `sandbox` provider both start it through here.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { API_ROUTES, failure } from './api.js';
+import type { ApiContext, Reply } from './api.js';
+import { createControl } from './control.js';
+import type { RequestLogEntry, SandboxControl } from './control.js';
+import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_HOST, SANDBOX_DEFAULT_PASSCODE, SANDBOX_DEFAULTS } from './defaults.js';
+import { FaultInjector, parseFaultSpec } from './faults.js';
+import type { FaultName } from './faults.js';
+import { handleInspection } from './inspection.js';
+import { FamilyConcurrency, PerSecondCap } from './limits.js';
+import { CODE, MSG } from './messages.js';
+import { seededRandom } from './random.js';
+import { SandboxStore } from './store.js';
+import { SandboxClock } from './time.js';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Loopback by default; the emulator is not meant to be reachable from elsewhere. */
+  host?: string;
+  accountId?: string;
+  passcode?: string;
+  /** e.g. `"429:0.2,500:0.05,drop-after-commit:0.05,timeout:0.01"`; see faults.ts. */
+  faults?: string;
+  /** Seeds faults and latency (default 1). */
+  seed?: number;
+  /** Added to every CleverTap request: fixed, or uniform in [min, max]. */
+  latencyMs?: number | [number, number];
+  /** Requests in flight per API family before 429 (default 3). */
+  concurrency?: number;
+  /** Optional cap on creates per second (429 beyond); off by default. */
+  createsPerSecond?: number;
+  /** Base clock (default: real time); the control endpoints move the sandbox clock relative to it. */
+  clock?: () => Date;
+  /** Persist the account to this JSON file (created if missing). */
+  dataFile?: string;
+  /** Dashboard-built External Trigger campaign ids the account knows. */
+  externalTriggers?: (number | string)[];
+  /** Dashboard-defined business events the account knows. */
+  businessEvents?: string[];
+  /** Custom control groups the account knows. */
+  controlGroups?: string[];
+  everyoneAudience?: number;
+  completeAfterMs?: number;
+  /** How long a `timeout` fault holds a request at most. */
+  hangMs?: number;
+  /** Zone of `when: "YYYYMMDD HH:MM"` and of list dates (default UTC). */
+  accountTimezone?: string;
+  /** Liquid in push title/body of created campaigns (CleverTap's private beta; default allowed). */
+  liquidInCampaigns?: boolean;
+  /** Serve `/__sandbox/` over HTTP (the in-process `state` works regardless). */
+  inspection?: boolean;
+  /** Called once per CleverTap request when it is finished (for `sandbox serve --verbose`). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface SandboxHandle {
+  /** Base URL to use as CLEVERTAP_API_URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  port: number;
+  accountId: string;
+  /** In-process inspection and control. */
+  state: SandboxControl;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+  const accountId = opts.accountId ?? SANDBOX_DEFAULT_ACCOUNT_ID;
+  const passcodeDigest = digest(opts.passcode ?? SANDBOX_DEFAULT_PASSCODE);
+  const accountDigest = digest(accountId);
+  const rates = parseFaultSpec(opts.faults);
+  if (!rates.ok) throw new TypeError(`sandbox faults: ${rates.error}`);
+  const seed = opts.seed ?? 1;
+  const faults = new FaultInjector(rates.value, seed);
+  const latencyRandom = seededRandom(seed ^ 0x5eed);
+  const concurrency = new FamilyConcurrency(opts.concurrency ?? SANDBOX_DEFAULTS.concurrency);
+  const createCap = opts.createsPerSecond ? new PerSecondCap(opts.createsPerSecond) : null;
+  const hangMs = opts.hangMs ?? SANDBOX_DEFAULTS.hangMs;
+  const timeZone = opts.accountTimezone ?? SANDBOX_DEFAULTS.accountTimezone;
+  const completeAfterMs = opts.completeAfterMs ?? SANDBOX_DEFAULTS.completeAfterMs;
+
+  const store = new SandboxStore({
+    dataFile: opts.dataFile,
+    seed: { externalTriggers: opts.externalTriggers, businessEvents: opts.businessEvents, controlGroups: opts.controlGroups },
+    sendLogLimit: SANDBOX_DEFAULTS.sendLogLimit,
+  });
+  const clock = new SandboxClock(opts.clock, store.clockOffsetMs);
+  const log: RequestLogEntry[] = [];
+  const control = createControl({ accountId, store, clock, concurrency, faults, log, completeAfterMs, timeZone });
+  const ctx: ApiContext = {
+    store,
+    now: () => clock.now(),
+    settings: {
+      timeZone,
+      everyoneAudience: opts.everyoneAudience ?? SANDBOX_DEFAULTS.everyoneAudience,
+      completeAfterMs,
+      liquidInCampaigns: opts.liquidInCampaigns ?? true,
+      maxIdentitiesPerSend: SANDBOX_DEFAULTS.maxIdentitiesPerSend,
+      maxCampaignsPerMultiTrigger: SANDBOX_DEFAULTS.maxCampaignsPerMultiTrigger,
+    },
+  };
+  const closing = new AbortController();
+  let seq = 0;
+
+  const latency = (): number => {
+    const l = opts.latencyMs ?? 0;
+    if (typeof l === 'number') return l;
+    return Math.round(l[0] + latencyRandom() * (l[1] - l[0]));
+  };
+
+  const authorized = (req: http.IncomingMessage): boolean => {
+    const account = header(req, 'x-clevertap-account-id');
+    const passcode = header(req, 'x-clevertap-passcode');
+    if (account === undefined || passcode === undefined) return false;
+    return timingSafeEqual(digest(account), accountDigest) && timingSafeEqual(digest(passcode), passcodeDigest);
+  };
+
+  async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, text: string): Promise<void> {
+    const started = performance.now();
+    const entry: RequestLogEntry = {
+      seq: ++seq,
+      at: clock.now().toISOString(),
+      method: req.method ?? 'GET',
+      path,
+      family: null,
+      headers: loggableHeaders(req),
+      body: parseJson(text) ?? text,
+      fault: null,
+      response: null,
+      committed: false,
+      durationMs: 0,
+    };
+    log.push(entry);
+    if (log.length > SANDBOX_DEFAULTS.requestLogLimit) log.splice(0, log.length - SANDBOX_DEFAULTS.requestLogLimit);
+    const finish = (reply: Reply | null) => {
+      entry.response = reply && { status: reply.status, body: reply.body };
+      entry.durationMs = Math.round(performance.now() - started);
+      if (reply) send(res, reply.status, reply.body);
+      else req.socket.destroy();
+      opts.onRequest?.(entry);
+    };
+
+    const route = API_ROUTES[path];
+    if (!route) return finish(failure(MSG.notFound, CODE.notFound, 404));
+    entry.family = route.family;
+    if (req.method !== 'POST') return finish(failure(MSG.methodNotAllowed, CODE.methodNotAllowed, 405));
+    if (!authorized(req)) return finish(failure(MSG.unauthorized, CODE.unauthorized, 401));
+    if (route.needsToken && !header(req, 'x-clevertap-token')) return finish(failure(MSG.tokenMissing, CODE.unauthorized, 401));
+
+    // In flight from here until the answer is written or the client goes away.
+    let counted = true;
+    const leave = () => {
+      if (counted) concurrency.leave(route.family);
+      counted = false;
+    };
+    res.once('close', leave);
+    if (concurrency.enter(route.family) > concurrency.limit) {
+      leave();
+      return finish(failure(MSG.tooManyConcurrent, CODE.tooMany, 429));
+    }
+    if (route.family === 'create' && createCap && !createCap.tryTake()) {
+      leave();
+      return finish(failure(MSG.tooManyPerSecond, CODE.tooMany, 429));
+    }
+    const fault: FaultName | null = faults.next(route.family);
+    entry.fault = fault;
+    const delay = latency();
+    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal }).catch(() => undefined);
+    if (closing.signal.aborted || res.destroyed) {
+      leave();
+      return finish(null);
+    }
+    if (fault === '429') {
+      leave();
+      return finish(failure(MSG.tooManyConcurrent, CODE.tooMany, 429));
+    }
+    if (fault === '500') {
+      leave();
+      return finish(failure(MSG.serverError, CODE.serverError, 500));
+    }
+    const body = parseJson(text);
+    const reply = body && typeof body === 'object' && !Array.isArray(body) ? route.handle(ctx, body as Record<string, unknown>) : failure(MSG.malformed, CODE.badRequest);
+    entry.committed = route.writes && reply.status === 200;
+    if (fault === 'drop-after-commit') {
+      leave();
+      return finish(null);
+    }
+    if (fault === 'timeout') {
+      await hang(res, hangMs, closing.signal);
+      leave();
+      return finish(null);
+    }
+    leave();
+    finish(reply);
+  }
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+      const text = await readBody(req);
+      if (text === null) return send(res, 413, { status: 'fail', error: 'Request body too large', code: 413 });
+      if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/')) {
+        if (!opts.inspection) return send(res, 404, { status: 'fail', error: MSG.notFound, code: CODE.notFound });
+        const reply = handleInspection(control, req.method ?? 'GET', url, parseJson(text));
+        return send(res, reply.status, reply.body);
+      }
+      await serveApi(req, res, url.pathname, text);
+    })().catch((err: unknown) => {
+      // A bug in the emulator: answer 500 rather than take the whole server down.
+      if (!res.headersSent) send(res, 500, { status: 'fail', error: `sandbox internal error: ${(err as Error).message}`, code: 500 });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? SANDBOX_DEFAULT_HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let closed: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    accountId,
+    state: control,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Hold a request unanswered until the client leaves, the bound passes, or the server closes. */
+function hang(res: http.ServerResponse, ms: number, closing: AbortSignal): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      closing.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+    closing.addEventListener('abort', done, { once: true });
+  });
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    // A client that goes away mid-body: nothing to answer (first resolve wins).
+    req.on('error', () => resolve(null));
+    req.on('close', () => resolve(null));
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
+}
+
+const SECRET_HEADERS = new Set(['x-clevertap-passcode', 'x-clevertap-token', 'authorization', 'cookie']);
+
+function loggableHeaders(req: http.IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (SECRET_HEADERS.has(k) || v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

@@ -1,0 +1,114 @@
+/**
+ * `targets/create.json` validation in CleverTap's order (clevertap-api.md §12): the first failed
+ * check answers, so a body with several problems reports the same one CleverTap would.
+ */
+import { CODE, MSG } from './messages.js';
+import { isYmdInteger, parseWhenString } from './time.js';
+
+export type Refusal = { ok: false; error: string; code?: number };
+
+export interface CreateChecks {
+  now: Date;
+  timeZone: string;
+  controlGroups: ReadonlySet<string>;
+  /** The "Liquid in Create Campaign API" private beta (§10): off means Liquid in push is refused. */
+  liquidInCampaigns: boolean;
+}
+
+export interface AcceptedCreate {
+  ok: true;
+  targetMode: string;
+  startsAt: Date;
+}
+
+const CONTENT_FIELDS: Record<string, readonly string[]> = {
+  push: ['title', 'body'],
+  webpush: ['title', 'body'],
+  email: ['subject', 'body', 'sender_name'],
+  sms: ['body'],
+  // Shapes known only from third parties (§2.2): accepted without content checks.
+  whatsapp: [],
+  webhook: [],
+  notificationinbox: [],
+};
+
+export function validateCreate(body: Record<string, unknown>, checks: CreateChecks): AcceptedCreate | Refusal {
+  if (!nonEmptyString(body.name)) return refuse(MSG.nameEmpty);
+
+  if (body.when === undefined || body.when === null || body.when === '') return refuse(MSG.whenEmpty);
+  const startsAt = resolveWhen(body.when, checks);
+  if (!startsAt) return refuse(MSG.whenInvalid);
+
+  const where = body.where;
+  if (where === undefined) {
+    if (!(body.segment === 'all' || (Number.isSafeInteger(body.segment) && (body.segment as number) > 0))) {
+      return refuse(MSG.whereUnparseable);
+    }
+  } else {
+    if (!isPlainObject(where)) return refuse(MSG.whereUnparseable);
+    if (where.from !== undefined && !isYmdInteger(where.from)) return refuse(MSG.whereUnparseable);
+    if (where.to !== undefined && !isYmdInteger(where.to)) return refuse(MSG.whereUnparseable);
+    if (where.event_name !== undefined && typeof where.event_name !== 'string') return refuse(MSG.whereUnparseable);
+    if (typeof where.from === 'number' && typeof where.to === 'number' && where.from > where.to) return refuse(MSG.fromAfterTo);
+  }
+
+  const targetMode = body.target_mode === undefined ? 'push' : body.target_mode;
+  if (typeof targetMode !== 'string' || !(targetMode in CONTENT_FIELDS)) return refuse(MSG.targetModeUnknown(String(targetMode)));
+  const contentProblem = checkContent(targetMode, body.content);
+  if (contentProblem) return contentProblem;
+  if (targetMode === 'push' && !checks.liquidInCampaigns) {
+    const content = body.content as Record<string, unknown>;
+    for (const field of ['title', 'body']) if (/\{\{|\{%/.test(String(content[field]))) return refuse(MSG.liquidNotAllowed(field));
+  }
+
+  if (targetMode === 'push' && Array.isArray(body.devices) && body.devices.includes('android') && !hasAndroidChannel(body)) {
+    return refuse(MSG.androidChannelMissing, CODE.androidChannel);
+  }
+
+  const cg = body.control_group;
+  if (isPlainObject(cg) && cg.type === 'custom') {
+    const name = typeof cg.name === 'string' ? cg.name : '';
+    if (!checks.controlGroups.has(name)) return refuse(MSG.controlGroupUnknown(name));
+  }
+  return { ok: true, targetMode, startsAt };
+}
+
+/** Content checks shared with the identity sends: the first missing field of the channel. */
+export function checkContent(channel: string, content: unknown, code?: number): Refusal | null {
+  const c = isPlainObject(content) ? content : {};
+  for (const field of CONTENT_FIELDS[channel] ?? []) {
+    if (!nonEmptyString(c[field])) return refuse(MSG.contentFieldEmpty(field), code);
+  }
+  return null;
+}
+
+/** `wzrk_cid` at the top level or in `content.platform_specific.android` (§2.2). */
+export function hasAndroidChannel(body: Record<string, unknown>): boolean {
+  if (nonEmptyString(body.wzrk_cid)) return true;
+  const content = isPlainObject(body.content) ? body.content : {};
+  const ps = isPlainObject(content.platform_specific) ? content.platform_specific : {};
+  const android = isPlainObject(ps.android) ? ps.android : {};
+  return nonEmptyString(android.wzrk_cid);
+}
+
+/** `"now"`, `"YYYYMMDD HH:MM"` (account zone), or the push object form (§2.5). */
+function resolveWhen(when: unknown, checks: CreateChecks): Date | null {
+  if (when === 'now') return checks.now;
+  if (typeof when === 'string') return parseWhenString(when, checks.timeZone);
+  if (!isPlainObject(when)) return null;
+  if (when.type === 'now') return checks.now;
+  const first = Array.isArray(when.delivery_date_time) ? when.delivery_date_time[0] : when.start_time;
+  return typeof first === 'string' ? parseWhenString(first, checks.timeZone) : null;
+}
+
+export function refuse(error: string, code?: number): Refusal {
+  return code === undefined ? { ok: false, error } : { ok: false, error, code };
+}
+
+export function nonEmptyString(v: unknown): v is string {
+  return typeof v === 'string' && v.trim() !== '';
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
