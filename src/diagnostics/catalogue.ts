@@ -288,7 +288,7 @@ export const catalogue = {
     severity: 'error',
     summary: 'A Handlebars variable that is not defined where the template is used.',
     message: (a) => `unknown template variable ${q(a.name)}`,
-    hint: (a) => didYouMean(a.suggestion) ?? (a.available.length ? `available: ${list(a.available)}` : undefined),
+    hint: (a) => [didYouMean(a.suggestion), a.available.length ? `available: ${list(a.available)}` : 'no variables are available here'].filter(Boolean).join(' '),
   }),
   'template.syntax': entry<{ detail: string }>({
     severity: 'error',
@@ -299,6 +299,77 @@ export const catalogue = {
     severity: 'error',
     summary: 'A Liquid block tag (if, for, case, unless) without its end tag, or the reverse.',
     message: (a) => `unbalanced Liquid ${q(a.tag)}: ${a.detail}`,
+  }),
+  // ---- templates and render (H2: src/config/templates/, src/render/) ----
+  'template.unknown-helper': entry<{ name: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'A Handlebars helper outside the fixed set (upper, lower, default, date, json, if, unless, each, with, lookup).',
+    message: (a) => `unknown template helper ${q(a.name)}`,
+    hint: (a) => [didYouMean(a.suggestion), `helpers: ${list(a.known)}`].filter(Boolean).join(' '),
+  }),
+  'template.unknown-partial': entry<{ name: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'A `{{> name}}` with no campaigns/_partials/<name>.hbs.',
+    message: (a) => `unknown partial ${q(a.name)}`,
+    hint: (a) => didYouMean(a.suggestion) ?? `add campaigns/_partials/${a.name}.hbs`,
+  }),
+  'template.invalid-argument': entry<{ helper: string; detail: string }>({
+    severity: 'error',
+    summary: 'A helper called with a value it can not use (a missing value, a non-date, an unknown zone).',
+    message: (a) => `${q(a.helper)}: ${a.detail}`,
+  }),
+  'template.missing-value': entry<{ name: string }>({
+    severity: 'error',
+    summary: 'A template variable with no value in the data given at render/send time.',
+    message: (a) => `template variable ${q(a.name)} has no value in the data given`,
+    hint: (a) => `pass it (--data FILE or --set ${a.name.replace(/^data\./, '')}=...), or write {{default ${a.name} "..."}}`,
+  }),
+  'time.invalid-when': entry<{ value: string; reason: string }>({
+    severity: 'error',
+    summary: 'A `when` / `at` that is not `now`, an ISO 8601 instant with offset, or `YYYY-MM-DD HH:MM`.',
+    message: (a) => `${show(a.value)} is not a valid time: ${a.reason}`,
+    hint: () => 'use `now`, `2026-11-01T09:00:00+01:00`, or `2026-11-01 09:00` (account time zone)',
+  }),
+  'time.nonexistent-local-time': entry<{ value: string; zone: string }>({
+    severity: 'error',
+    summary: 'A local time skipped by a daylight-saving change in the account time zone.',
+    message: (a) => `${show(a.value)} does not exist in ${a.zone}: the clocks jump over it (daylight saving)`,
+    hint: () => 'pick a time outside the skipped hour, or give an ISO instant with an offset',
+  }),
+  'content.push-title-too-long': entry<{ length: number; limit: number; approximate: boolean }>({
+    severity: 'warning',
+    summary: 'A push title longer than most devices show.',
+    message: (a) => `push title is ${a.length} characters${a.approximate ? ' before Liquid is filled in' : ''}; devices cut it after about ${a.limit}`,
+  }),
+  'content.push-body-too-long': entry<{ length: number; limit: number; approximate: boolean }>({
+    severity: 'warning',
+    summary: 'A push body longer than most devices show.',
+    message: (a) => `push body is ${a.length} characters${a.approximate ? ' before Liquid is filled in' : ''}; devices cut it after about ${a.limit}`,
+  }),
+  'content.sms-segments': entry<{ encoding: string; characters: number; segments: number; perSegment: number; approximate: boolean }>({
+    severity: 'warning',
+    summary: 'An SMS body that needs more than one segment (each segment is billed).',
+    message: (a) =>
+      `SMS body is ${a.characters} ${a.encoding} characters${a.approximate ? ' before Liquid is filled in' : ''}: ` +
+      `${a.segments} segments of up to ${a.perSegment}`,
+    hint: (a) => (a.encoding === 'UCS-2' ? 'a character outside GSM-7 (emoji, curly quotes, ...) switches the whole SMS to UCS-2 (70 per segment)' : undefined),
+  }),
+  'render.unknown-address': entry<{ address: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: '`render` was given an address that no resource has.',
+    message: (a) => `no resource ${q(a.address)}`,
+    hint: (a) => didYouMean(a.suggestion) ?? (a.known.length ? `resources: ${list(a.known)}` : 'the project has no resources'),
+  }),
+  'render.bad-argument': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'A `render` option that can not be used (unreadable --data file, malformed --set).',
+    message: (a) => a.detail,
+  }),
+  'render.data-invalid': entry<{ path: string; detail: string }>({
+    severity: 'error',
+    summary: 'Send-time data that does not match the resource\'s data/payload schema.',
+    message: (a) => `data ${a.path === '' ? '' : `${q(a.path)} `}${a.detail}`,
+    hint: () => 'fix the value in --data / --set, or the schema in the resource',
   }),
 };
 
