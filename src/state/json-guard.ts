@@ -7,21 +7,11 @@
  */
 import { StateError } from './errors.js';
 
-/** Keys that only ever hold credentials or request headers (compared lower-case, without - and _). */
-const SECRET_KEYS = new Set([
-  'passcode',
-  'xctpasscode',
-  'password',
-  'authorization',
-  'headers',
-  'header',
-  'cookie',
-  'setcookie',
-  'apitoken',
-  'accesstoken',
-  'bearertoken',
-  'campaignctlapitoken',
-]);
+/**
+ * Keys that only ever hold credentials or request headers, matched on the key lower-cased without
+ * `-`, `_` and spaces: `passcode`, `X-CleverTap-Passcode`, `api_token`, `Authorization`, `headers`.
+ */
+const SECRET_KEY = /(passcode|password|passwd|authorization|apitoken|accesstoken|bearertoken|cookie)$|^headers?$/;
 
 /** scheme://user:password@host */
 const CREDENTIALED_URL = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
@@ -55,7 +45,7 @@ function check(value: unknown, path: string, what: string, seen: Set<object>): v
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) refuse(`a ${proto?.constructor?.name ?? 'non-plain'} object is not JSON`);
     for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEYS.has(normalizeKey(k))) refuse(`secret-looking key "${k}"`);
+      if (SECRET_KEY.test(normalizeKey(k))) refuse(`secret-looking key "${k}"`);
       if (v !== undefined) check(v, path ? `${path}.${k}` : k, what, seen);
     }
   }

@@ -1,0 +1,600 @@
+/**
+ * The contract every StateStore backend must pass (DESIGN.md section 3). A backend's test file
+ * calls stateStoreContract(name, factory) with a factory that hands out a fresh, empty location.
+ * Cross-process cases spawn real node processes (./child.ts) on the same location.
+ */
+import { hostname } from 'node:os';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AppliedResource } from '../../src/model/applied.js';
+import { StateError } from '../../src/state/errors.js';
+import { MARKER_PATTERN } from '../../src/state/ids.js';
+import type { OpenStateOptions } from '../../src/state/open.js';
+import { isProbablyStale } from '../../src/state/stale.js';
+import type { AuditInput, RunKey, StateStore } from '../../src/state/store.js';
+import { createChildRunner, type ChildRunner } from './child.js';
+
+export interface StateStoreFixture {
+  /** What openStateStore takes: a file path, a URL. */
+  location: string;
+  /** Opens a new store (a new connection) on the location. */
+  open(opts?: OpenStateOptions): Promise<StateStore>;
+  /** Removes the location; stores opened on it are closed first by the contract. */
+  dispose(): Promise<void>;
+}
+
+export type StateStoreFactory = () => Promise<StateStoreFixture>;
+
+export function appliedCampaign(name: string, over: Partial<AppliedResource> = {}): AppliedResource {
+  return {
+    address: `campaign.${name}`,
+    kind: 'Campaign',
+    specHash: `hash-${name}`,
+    spec: { title: name, when: '2030-01-02T10:00:00Z', where: { event_name: 'App Launched' }, content: { body: 'Hi' } },
+    labels: { team: 'growth' },
+    protect: false,
+    remoteId: null,
+    remoteName: null,
+    status: 'scheduled',
+    scheduledFor: '2030-01-02T10:00:00.000Z',
+    appliedAt: '2030-01-01T00:00:00.000Z',
+    commit: 'abc123',
+    author: 'Ada <ada@example.com>',
+    ...over,
+  };
+}
+
+const gitFields = { commit: 'abc123', author: 'Ada <ada@example.com>', dirty: false } as const;
+function auditOf(address: string, action: string): AuditInput {
+  return { command: 'apply', address, action, ...gitFields };
+}
+
+const occurrence = (key: string): RunKey => ({ kind: 'occurrence', subject: 'bulletin.album', key });
+
+async function rejection(p: Promise<unknown>): Promise<StateError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StateError);
+  return err as StateError;
+}
+
+export function stateStoreContract(name: string, factory: StateStoreFactory): void {
+  describe(`StateStore contract: ${name}`, () => {
+    let fixture: StateStoreFixture;
+    let opened: StateStore[] = [];
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    const now = () => new Date(clock);
+
+    async function open(): Promise<StateStore> {
+      const s = await fixture.open({ now });
+      opened.push(s);
+      return s;
+    }
+    async function fresh(): Promise<StateStore> {
+      fixture = await factory();
+      return open();
+    }
+
+    afterEach(async () => {
+      for (const s of opened) await s.close();
+      opened = [];
+      await fixture?.dispose();
+      clock = Date.parse('2030-01-01T00:00:00Z');
+    });
+
+    describe('resources', () => {
+      it('round-trips an applied resource, extra fields included, and lists by address', async () => {
+        const s = await fresh();
+        expect(await s.resources.get('campaign.b')).toBeNull();
+        const b = { ...appliedCampaign('b', { remoteId: 42 }), retiredRemoteIds: [7] } as AppliedResource;
+        await s.resources.put(b);
+        await s.resources.put(appliedCampaign('a'));
+        expect(await s.resources.get('campaign.b')).toEqual(b);
+        expect((await s.resources.list()).map((r) => r.address)).toEqual(['campaign.a', 'campaign.b']);
+      });
+
+      it('put replaces the row; delete says whether there was one', async () => {
+        const s = await fresh();
+        await s.resources.put(appliedCampaign('a'));
+        await s.resources.put(appliedCampaign('a', { status: 'stopped', remoteId: 9 }));
+        expect(await s.resources.get('campaign.a')).toMatchObject({ status: 'stopped', remoteId: 9 });
+        expect(await s.resources.list()).toHaveLength(1);
+        expect(await s.resources.delete('campaign.a')).toBe(true);
+        expect(await s.resources.delete('campaign.a')).toBe(false);
+        expect(await s.resources.get('campaign.a')).toBeNull();
+      });
+    });
+
+    describe('serial', () => {
+      it('grows by one per write of recorded state, and not on reads or no-op writes', async () => {
+        const s = await fresh();
+        const serials: number[] = [await s.serial()];
+        const step = async (write: () => Promise<unknown>) => {
+          await write();
+          serials.push(await s.serial());
+        };
+        await step(() => s.resources.put(appliedCampaign('a')));
+        await step(() => s.resources.delete('campaign.a'));
+        const j = await s.journal.open({ address: 'campaign.a', operation: 'create', request: {}, window: null });
+        serials.push(await s.serial());
+        await step(() => s.journal.settle({ id: j.id, outcome: 'failed', message: 'HTTP 400', audit: auditOf('campaign.a', 'create') }));
+        await step(() => s.runs.claim(occurrence('k1')));
+        await step(() => s.runs.mark(occurrence('k1'), 'done'));
+        await step(() => s.runs.resolve(occurrence('k2'), 'raised'));
+        await step(() => s.audit.append(auditOf('campaign.a', 'stop')));
+        expect(serials).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+
+        // Reads, refusals and no-ops leave it alone.
+        await s.resources.get('campaign.a');
+        await s.resources.list();
+        await s.journal.listOpen();
+        await s.audit.list();
+        await s.runs.list();
+        expect(await s.resources.delete('campaign.missing')).toBe(false);
+        expect((await s.runs.claim(occurrence('k1'))).claimed).toBe(false);
+        expect(await s.runs.resolve(occurrence('never'), 'not-raised')).toBeNull();
+        expect(await s.serial()).toBe(8);
+      });
+
+      it('is not moved by the lock or the outbox (coordination, not recorded state)', async () => {
+        const s = await fresh();
+        const lock = await s.lock.acquire({ command: 'apply', host: 'h', pid: 1 });
+        expect(lock.ok).toBe(true);
+        const { item } = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { to: ['u1'] } });
+        await s.outbox.markAttempt(item.id);
+        await s.outbox.markDone(item.id);
+        if (lock.ok) await s.lock.release(lock.lock.id);
+        expect(await s.serial()).toBe(0);
+      });
+
+      it('grows by exactly one for a transaction with several writes, zero for a read-only one', async () => {
+        const s = await fresh();
+        await s.transaction(async (tx) => {
+          await tx.resources.put(appliedCampaign('a'));
+          await tx.resources.put(appliedCampaign('b'));
+          await tx.audit.append(auditOf('campaign.a', 'create'));
+          expect(await tx.serial()).toBe(0);
+        });
+        expect(await s.serial()).toBe(1);
+        await s.transaction(async (tx) => tx.resources.list());
+        expect(await s.serial()).toBe(1);
+      });
+    });
+
+    describe('journal', () => {
+      it('opens rows with unique short markers, listed open oldest first', async () => {
+        const s = await fresh();
+        const rows = [];
+        for (let i = 0; i < 50; i++) {
+          rows.push(
+            await s.journal.open({
+              address: `campaign.c${i}`,
+              operation: 'create',
+              request: { remoteName: `C${i}`, specHash: `h${i}`, scheduledFor: '2030-01-02T10:00:00Z' },
+              window: { from: 20300102, to: 20300103 },
+            }),
+          );
+        }
+        for (const r of rows) expect(r.id).toMatch(MARKER_PATTERN);
+        expect(new Set(rows.map((r) => r.id)).size).toBe(50);
+        expect(rows[0]).toMatchObject({
+          address: 'campaign.c0',
+          operation: 'create',
+          status: 'open',
+          openedAt: '2030-01-01T00:00:00.000Z',
+          closedAt: null,
+          remoteId: null,
+          window: { from: 20300102, to: 20300103 },
+          request: { remoteName: 'C0', specHash: 'h0', scheduledFor: '2030-01-02T10:00:00Z' },
+        });
+        expect((await s.journal.listOpen()).map((r) => r.id)).toEqual(rows.map((r) => r.id));
+        expect(await s.journal.get(rows[3].id)).toEqual(rows[3]);
+        expect((await s.journal.list({ address: 'campaign.c3' })).map((r) => r.id)).toEqual([rows[3].id]);
+      });
+
+      it('settles: row closed, resource written and audit appended together', async () => {
+        const s = await fresh();
+        const j = await s.journal.open({ address: 'campaign.a', operation: 'create', request: { remoteName: 'A' }, window: null });
+        clock += 5000;
+        const done = await s.journal.settle({
+          id: j.id,
+          outcome: 'succeeded',
+          remoteId: 1001,
+          resource: { put: appliedCampaign('a', { remoteId: 1001 }) },
+          audit: auditOf('campaign.a', 'create'),
+        });
+        expect(done).toMatchObject({ status: 'succeeded', remoteId: 1001, closedAt: '2030-01-01T00:00:05.000Z' });
+        expect(await s.journal.listOpen()).toEqual([]);
+        expect((await s.resources.get('campaign.a'))?.remoteId).toBe(1001);
+        const [audit] = await s.audit.list({ address: 'campaign.a' });
+        expect(audit).toMatchObject({ action: 'create', outcome: 'succeeded', journalId: j.id, commit: 'abc123', dirty: false });
+      });
+
+      it('settles a stop with a delete, and a failure without touching resources', async () => {
+        const s = await fresh();
+        await s.resources.put(appliedCampaign('a', { remoteId: 5 }));
+        await s.resources.put(appliedCampaign('b', { remoteId: 6 }));
+        const stop = await s.journal.open({ address: 'campaign.a', operation: 'stop', request: { remoteId: 5 }, window: null });
+        await s.journal.settle({ id: stop.id, outcome: 'succeeded', resource: { delete: 'campaign.a' }, audit: auditOf('campaign.a', 'stop') });
+        const failed = await s.journal.open({ address: 'campaign.b', operation: 'stop', request: { remoteId: 6 }, window: null });
+        await s.journal.settle({ id: failed.id, outcome: 'failed', message: 'HTTP 400 bad id', audit: auditOf('campaign.b', 'stop') });
+        expect(await s.resources.get('campaign.a')).toBeNull();
+        expect((await s.resources.get('campaign.b'))?.remoteId).toBe(6);
+        expect(await s.journal.get(failed.id)).toMatchObject({ status: 'failed', message: 'HTTP 400 bad id' });
+        expect((await s.audit.list({ address: 'campaign.b' }))[0].outcome).toBe('failed');
+      });
+
+      it('refuses to settle a row twice or a row that does not exist', async () => {
+        const s = await fresh();
+        const j = await s.journal.open({ address: 'campaign.a', operation: 'create', request: {}, window: null });
+        await s.journal.settle({ id: j.id, outcome: 'not-created', audit: auditOf('campaign.a', 'create') });
+        const serial = await s.serial();
+        const again = await rejection(
+          s.journal.settle({ id: j.id, outcome: 'adopted', remoteId: 3, resource: { put: appliedCampaign('a') }, audit: auditOf('campaign.a', 'create') }),
+        );
+        expect(again.code).toBe('conflict');
+        expect((await rejection(s.journal.settle({ id: 'zzzzzzzzzz', outcome: 'failed', audit: auditOf('x', 'y') }))).code).toBe('not-found');
+        expect(await s.resources.get('campaign.a')).toBeNull();
+        expect(await s.journal.get(j.id)).toMatchObject({ status: 'not-created', remoteId: null });
+        expect(await s.serial()).toBe(serial);
+      });
+
+      it('keeps only the documented request fields (a stray header has nowhere to go)', async () => {
+        const s = await fresh();
+        const request = { remoteName: 'A', headers: { 'X-CleverTap-Passcode': 'PASSCODE-123' }, body: { x: 1 } };
+        const j = await s.journal.open({ address: 'campaign.a', operation: 'create', request, window: null });
+        expect(j.request).toEqual({ remoteName: 'A' });
+        expect((await s.journal.get(j.id))?.request).toEqual({ remoteName: 'A' });
+      });
+    });
+
+    describe('transactions', () => {
+      it('a failure inside the callback leaves nothing of it behind', async () => {
+        const s = await fresh();
+        const j = await s.journal.open({ address: 'campaign.a', operation: 'create', request: {}, window: null });
+        const serial = await s.serial();
+        const boom = new Error('crash between the writes');
+        const err = await s
+          .transaction(async (tx) => {
+            await tx.journal.settle({ id: j.id, outcome: 'succeeded', remoteId: 77, audit: auditOf('campaign.a', 'create') });
+            await tx.resources.put(appliedCampaign('a', { remoteId: 77 }));
+            await tx.runs.claim(occurrence('k'));
+            await tx.outbox.enqueue({ kind: 'raise', address: 'bulletin.album', payload: { name: 'x' } });
+            throw boom;
+          })
+          .catch((e: unknown) => e);
+        expect(err).toBe(boom);
+        expect(await s.journal.get(j.id)).toMatchObject({ status: 'open', remoteId: null });
+        expect(await s.resources.get('campaign.a')).toBeNull();
+        expect(await s.audit.list()).toEqual([]);
+        expect(await s.runs.get(occurrence('k'))).toBeNull();
+        expect(await s.outbox.list()).toEqual([]);
+        expect(await s.serial()).toBe(serial);
+      });
+
+      it('a settle whose resource is refused is undone as a whole', async () => {
+        const s = await fresh();
+        const j = await s.journal.open({ address: 'campaign.a', operation: 'create', request: {}, window: null });
+        const bad = appliedCampaign('a', { spec: { content: { passcode: 'PASSCODE-123' } } });
+        const err = await rejection(s.journal.settle({ id: j.id, outcome: 'succeeded', remoteId: 1, resource: { put: bad }, audit: auditOf('campaign.a', 'create') }));
+        expect(err.code).toBe('not-storable');
+        expect((await s.journal.get(j.id))?.status).toBe('open');
+        expect(await s.audit.list()).toEqual([]);
+      });
+
+      it('commits everything the callback wrote and returns its value', async () => {
+        const s = await fresh();
+        const out = await s.transaction(async (tx) => {
+          await tx.resources.put(appliedCampaign('a'));
+          const seen = await tx.resources.get('campaign.a');
+          return seen?.address;
+        });
+        expect(out).toBe('campaign.a');
+        expect(await s.resources.get('campaign.a')).not.toBeNull();
+      });
+
+      it('other callers wait for the transaction and never see it half done', async () => {
+        const s = await fresh();
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const tx = s.transaction(async (t) => {
+          await t.resources.put(appliedCampaign('a'));
+          await gate;
+          await t.resources.put(appliedCampaign('b'));
+        });
+        const reader = s.resources.list();
+        await new Promise((r) => setTimeout(r, 20));
+        release();
+        await tx;
+        expect((await reader).map((r) => r.address)).toEqual(['campaign.a', 'campaign.b']);
+      });
+
+      it('refuses the store from inside its own callback, and the handle after the end', async () => {
+        const s = await fresh();
+        let handle: Parameters<Parameters<StateStore['transaction']>[0]>[0] | undefined;
+        const nested = await rejection(
+          s.transaction(async (tx) => {
+            handle = tx;
+            await s.resources.get('campaign.a');
+          }),
+        );
+        expect(nested.code).toBe('nested-transaction');
+        expect((await rejection(handle!.resources.get('campaign.a'))).code).toBe('conflict');
+      });
+    });
+
+    describe('lock', () => {
+      it('one holder at a time; refused callers see the holder', async () => {
+        const s = await fresh();
+        const first = await s.lock.acquire({ command: 'apply', host: 'ci-1', pid: 4242 });
+        if (!first.ok) throw new Error('first acquire refused');
+        expect(first.lock).toEqual({ id: first.lock.id, host: 'ci-1', pid: 4242, command: 'apply', since: '2030-01-01T00:00:00.000Z' });
+        expect(first.lock.id).toMatch(MARKER_PATTERN);
+        const second = await s.lock.acquire({ command: 'stop campaign.a', host: 'ci-2', pid: 7 });
+        expect(second).toEqual({ ok: false, holder: first.lock });
+        expect(await s.lock.current()).toEqual(first.lock);
+      });
+
+      it('re-acquires under the same holder id', async () => {
+        const s = await fresh();
+        const first = await s.lock.acquire({ command: 'watch', host: 'h', pid: 1, holderId: 'daemon0001' });
+        const again = await s.lock.acquire({ command: 'watch', host: 'h', pid: 1, holderId: 'daemon0001' });
+        expect(first).toMatchObject({ ok: true, lock: { id: 'daemon0001' } });
+        expect(again).toEqual(first);
+      });
+
+      it('release and force-unlock need the exact id', async () => {
+        const s = await fresh();
+        const got = await s.lock.acquire({ command: 'apply', host: 'h', pid: 1 });
+        if (!got.ok) throw new Error('refused');
+        const id = got.lock.id;
+        expect(await s.lock.release('someone-else')).toBe(false);
+        expect(await s.lock.forceUnlock(id.slice(0, 5))).toBeNull();
+        expect(await s.lock.current()).toEqual(got.lock);
+        expect(await s.lock.forceUnlock(id)).toEqual(got.lock);
+        expect(await s.lock.current()).toBeNull();
+        expect(await s.lock.forceUnlock(id)).toBeNull();
+        const next = await s.lock.acquire({ command: 'apply', host: 'h', pid: 2 });
+        if (!next.ok) throw new Error('refused after unlock');
+        expect(await s.lock.release(next.lock.id)).toBe(true);
+        expect(await s.lock.release(next.lock.id)).toBe(false);
+      });
+    });
+
+    describe('runs', () => {
+      it('hands a claim out once; claimed, done and unknown are final, failed is claimable again', async () => {
+        const s = await fresh();
+        const first = await s.runs.claim(occurrence('2030-01-05'), { journalId: 'j1' });
+        expect(first).toMatchObject({ claimed: true, run: { status: 'claimed', attempts: 1, detail: { journalId: 'j1' } } });
+        expect(await s.runs.claim(occurrence('2030-01-05'))).toMatchObject({ claimed: false, run: { status: 'claimed' } });
+        await s.runs.mark(occurrence('2030-01-05'), 'unknown', { error: 'timeout after send' });
+        expect(await s.runs.claim(occurrence('2030-01-05'))).toMatchObject({
+          claimed: false,
+          run: { status: 'unknown', detail: { error: 'timeout after send' } },
+        });
+        await s.runs.claim(occurrence('b'));
+        await s.runs.mark(occurrence('b'), 'done');
+        expect((await s.runs.claim(occurrence('b'))).claimed).toBe(false);
+        await s.runs.claim(occurrence('c'));
+        await s.runs.mark(occurrence('c'), 'failed', { error: 'HTTP 400' });
+        expect(await s.runs.claim(occurrence('c'))).toMatchObject({ claimed: true, run: { status: 'claimed', attempts: 2 } });
+      });
+
+      it('keys by kind, subject and key; lists by subject in key order', async () => {
+        const s = await fresh();
+        await s.runs.claim({ kind: 'schedule', subject: 'schedule.digest', key: '2030-01-06T09:00:00.000Z' });
+        await s.runs.claim({ kind: 'schedule', subject: 'schedule.digest', key: '2030-01-05T09:00:00.000Z' });
+        await s.runs.claim({ kind: 'occurrence', subject: 'bulletin.album', key: 'launch' });
+        expect((await s.runs.claim({ kind: 'occurrence', subject: 'schedule.digest', key: '2030-01-05T09:00:00.000Z' })).claimed).toBe(true);
+        const digest = await s.runs.list({ subject: 'schedule.digest', kind: 'schedule' });
+        expect(digest.map((r) => r.key)).toEqual(['2030-01-05T09:00:00.000Z', '2030-01-06T09:00:00.000Z']);
+        expect(await s.runs.list({ status: 'done' })).toEqual([]);
+        expect(await s.runs.list()).toHaveLength(4);
+      });
+
+      it('mark needs a claimed run', async () => {
+        const s = await fresh();
+        expect((await rejection(s.runs.mark(occurrence('never'), 'done'))).code).toBe('not-found');
+      });
+
+      it('resolves by hand: raised becomes done (even never claimed), not-raised becomes claimable', async () => {
+        const s = await fresh();
+        await s.runs.claim(occurrence('u'));
+        await s.runs.mark(occurrence('u'), 'unknown');
+        expect(await s.runs.resolve(occurrence('u'), 'not-raised', { by: 'ada' })).toMatchObject({
+          status: 'failed',
+          detail: { by: 'ada', resolved: 'not-raised' },
+        });
+        expect((await s.runs.claim(occurrence('u'))).claimed).toBe(true);
+        expect(await s.runs.resolve(occurrence('manual'), 'raised')).toMatchObject({ status: 'done', attempts: 0 });
+        expect((await s.runs.claim(occurrence('manual'))).claimed).toBe(false);
+      });
+
+      it('concurrent claims in one process: exactly one wins', async () => {
+        const s = await fresh();
+        const results = await Promise.all(Array.from({ length: 10 }, () => s.runs.claim(occurrence('race'))));
+        expect(results.filter((r) => r.claimed)).toHaveLength(1);
+      });
+    });
+
+    describe('outbox', () => {
+      it('enqueues (committed: another connection sees it at once) and dedupes by key', async () => {
+        const s = await fresh();
+        const a = await s.outbox.enqueue({ kind: 'trigger', address: 'trigger.up', payload: { to: { Identity: ['u1'] }, data: { plan: 'pro' } }, dedupeKey: 'req-1' });
+        expect(a.created).toBe(true);
+        expect(a.item).toMatchObject({ status: 'pending', attempts: 0, enqueuedAt: '2030-01-01T00:00:00.000Z', nextAttemptAt: '2030-01-01T00:00:00.000Z' });
+        const other = await open();
+        expect(await other.outbox.get(a.item.id)).toEqual(a.item);
+        const again = await s.outbox.enqueue({ kind: 'trigger', address: 'trigger.up', payload: { different: true }, dedupeKey: 'req-1' });
+        expect(again).toEqual({ item: a.item, created: false });
+        expect(await s.outbox.list()).toHaveLength(1);
+      });
+
+      it('due: pending items whose time came, earliest first, then in enqueue order, up to limit', async () => {
+        const s = await fresh();
+        const later = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 }, notBefore: '2030-01-01T00:10:00Z' });
+        const first = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 2 } });
+        const second = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 3 } });
+        const third = await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: { n: 4 } });
+        const ids = async (at: string, limit = 10) => (await s.outbox.due(at, limit)).map((i) => i.id);
+        expect(await ids('2030-01-01T00:05:00Z')).toEqual([first.item.id, second.item.id, third.item.id]);
+        expect(await ids('2030-01-01T00:05:00Z', 2)).toEqual([first.item.id, second.item.id]);
+        expect(await ids('2030-01-01T00:10:00.000Z')).toEqual([first.item.id, second.item.id, third.item.id, later.item.id]);
+        expect(await ids('2029-12-31T23:59:59Z')).toEqual([]);
+      });
+
+      it('attempts are compare-and-set; failures retry later or end; unknown and done leave the queue', async () => {
+        const s = await fresh();
+        const { item } = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 } });
+        expect(await s.outbox.markAttempt(item.id)).toBe(true);
+        expect(await s.outbox.markAttempt(item.id)).toBe(false);
+        expect(await s.outbox.due('2030-01-02T00:00:00Z', 10)).toEqual([]);
+        const retry = await s.outbox.markFailed(item.id, { error: 'HTTP 429', retryAt: '2030-01-01T00:01:00Z' });
+        expect(retry).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 429', nextAttemptAt: '2030-01-01T00:01:00.000Z' });
+        expect(await s.outbox.due('2030-01-01T00:00:30Z', 10)).toEqual([]);
+        expect((await s.outbox.due('2030-01-01T00:01:00Z', 10)).map((i) => i.id)).toEqual([item.id]);
+        await s.outbox.markAttempt(item.id);
+        const dead = await s.outbox.markFailed(item.id, { error: 'HTTP 400' });
+        expect(dead).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: null });
+
+        const u = (await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: {} })).item;
+        await s.outbox.markAttempt(u.id);
+        expect(await s.outbox.markUnknown(u.id, { error: 'socket hang up after send' })).toMatchObject({ status: 'unknown' });
+        const d = (await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: {} })).item;
+        await s.outbox.markAttempt(d.id);
+        expect(await s.outbox.markDone(d.id, { calls: 1 })).toMatchObject({ status: 'done', result: { calls: 1 } });
+        expect(await s.outbox.due('2031-01-01T00:00:00Z', 10)).toEqual([]);
+        expect((await s.outbox.list({ status: 'unknown' })).map((i) => i.id)).toEqual([u.id]);
+        expect((await rejection(s.outbox.markDone(d.id))).code).toBe('conflict');
+        expect((await rejection(s.outbox.markFailed(999, { error: 'x' }))).code).toBe('not-found');
+      });
+    });
+
+    describe('audit', () => {
+      it('lists newest first, filtered by address and command, limited', async () => {
+        const s = await fresh();
+        await s.audit.append({ ...auditOf('campaign.a', 'create'), detail: { estimate: 1200 } });
+        clock += 1000;
+        await s.audit.append({ command: 'send', address: 'message.m', action: 'send', outcome: 'succeeded', detail: { identities: 2500, calls: 3 }, commit: null, author: null, dirty: null });
+        await s.audit.append({ ...auditOf('campaign.a', 'stop'), at: '2030-02-01T00:00:00.000Z', dirty: true });
+        const all = await s.audit.list();
+        expect(all.map((e) => e.action)).toEqual(['stop', 'send', 'create']);
+        expect(all[0]).toMatchObject({ at: '2030-02-01T00:00:00.000Z', dirty: true, commit: 'abc123', journalId: null });
+        expect(all[1]).toMatchObject({ at: '2030-01-01T00:00:01.000Z', dirty: null, commit: null, detail: { identities: 2500, calls: 3 } });
+        expect(all[2]).toMatchObject({ dirty: false, outcome: null, detail: { estimate: 1200 } });
+        expect((await s.audit.list({ address: 'campaign.a' })).map((e) => e.action)).toEqual(['stop', 'create']);
+        expect((await s.audit.list({ command: 'send' })).map((e) => e.address)).toEqual(['message.m']);
+        expect(await s.audit.list({ limit: 1 })).toHaveLength(1);
+      });
+    });
+
+    describe('secrets and plain JSON', () => {
+      it('refuses secret-looking keys and credentialed URLs anywhere, writing nothing', async () => {
+        const s = await fresh();
+        const attempts: Array<() => Promise<unknown>> = [
+          () => s.resources.put(appliedCampaign('a', { spec: { content: { passcode: 'PASSCODE-123' } } })),
+          () => s.audit.append({ ...auditOf('campaign.a', 'create'), detail: { request: { Authorization: 'Bearer x' } } }),
+          () => s.audit.append({ ...auditOf('campaign.a', 'create'), detail: { headers: {} } }),
+          () => s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { 'X-CleverTap-Passcode': 'PASSCODE-123' } }),
+          () => s.runs.claim(occurrence('k'), { api_token: 'tok' }),
+          () => s.audit.append({ ...auditOf('campaign.a', 'create'), detail: { state: 'postgres://ada:hunter2@db/state' } }),
+        ];
+        for (const attempt of attempts) expect((await rejection(attempt())).code).toBe('not-storable');
+        expect(await s.serial()).toBe(0);
+        expect(await s.resources.list()).toEqual([]);
+        expect(await s.audit.list()).toEqual([]);
+        expect(await s.outbox.list()).toEqual([]);
+        expect(await s.runs.list()).toEqual([]);
+      });
+
+      it('refuses values that are not plain JSON', async () => {
+        const s = await fresh();
+        for (const spec of [{ at: new Date() }, { n: Number.NaN }, { big: 1n }, new Map()]) {
+          expect((await rejection(s.resources.put(appliedCampaign('a', { spec })))).code).toBe('not-storable');
+        }
+        expect(await s.resources.get('campaign.a')).toBeNull();
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('reopening keeps every table', async () => {
+        const s = await fresh();
+        await s.resources.put(appliedCampaign('a'));
+        const j = await s.journal.open({ address: 'campaign.b', operation: 'create', request: { remoteName: 'B' }, window: null });
+        await s.runs.claim(occurrence('k'));
+        await s.audit.append(auditOf('campaign.a', 'create'));
+        const lock = await s.lock.acquire({ command: 'apply', host: 'h', pid: 1 });
+        const { item } = await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: { name: 'x' } });
+        const serial = await s.serial();
+        await s.close();
+        const again = await open();
+        expect(await again.resources.get('campaign.a')).toEqual(appliedCampaign('a'));
+        expect(await again.journal.listOpen()).toEqual([j]);
+        expect((await again.runs.get(occurrence('k')))?.status).toBe('claimed');
+        expect(await again.audit.list()).toHaveLength(1);
+        expect(await again.lock.current()).toEqual(lock.ok ? lock.lock : null);
+        expect(await again.outbox.get(item.id)).toEqual(item);
+        expect(await again.serial()).toBe(serial);
+      });
+
+      it('close is idempotent and later calls fail clearly', async () => {
+        const s = await fresh();
+        await s.close();
+        await s.close();
+        expect((await rejection(s.resources.list())).code).toBe('closed');
+      });
+    });
+
+    describe('across processes', () => {
+      let children: ChildRunner;
+      beforeAll(() => {
+        children = createChildRunner();
+      });
+      afterAll(() => children.dispose());
+
+      it('a second process is refused the lock and sees the holder', async () => {
+        const s = await fresh();
+        const mine = await s.lock.acquire({ command: 'apply', host: hostname(), pid: process.pid });
+        if (!mine.ok) throw new Error('refused');
+        const other = await children.run(fixture.location, 'acquire', 'apply');
+        expect(other.out).toEqual({ ok: false, holder: mine.lock });
+        expect(isProbablyStale(other.out.holder)).toBe(false);
+      });
+
+      it('a lock left by a dead process is probably stale on this host, unknown elsewhere', async () => {
+        const s = await fresh();
+        const dead = await children.run(fixture.location, 'acquire', 'die');
+        expect(dead.out.ok).toBe(true);
+        const holder = await s.lock.current();
+        expect(holder).toMatchObject({ id: dead.out.lock.id, pid: dead.pid, host: hostname() });
+        expect(isProbablyStale(holder!)).toBe(true);
+        expect(isProbablyStale({ ...holder!, host: 'another-host' })).toBe(false);
+        expect(await s.lock.forceUnlock(holder!.id)).toEqual(holder);
+      });
+
+      it('processes racing one run claim: exactly one wins, the rest see its claim', async () => {
+        const s = await fresh();
+        await s.serial(); // the location exists and is migrated before the race
+        const key = JSON.stringify(occurrence('2030-01-05'));
+        const startAt = Date.now() + 1000;
+        const racers = [children.run(fixture.location, 'claim', key, startAt), children.run(fixture.location, 'claim', key, startAt)];
+        await new Promise((r) => setTimeout(r, startAt - Date.now()));
+        const mine = await s.runs.claim(occurrence('2030-01-05'), { pid: process.pid });
+        const results = [...(await Promise.all(racers)), { pid: process.pid, out: mine }];
+        const winners = results.filter((r) => r.out.claimed);
+        expect(winners).toHaveLength(1);
+        for (const r of results) expect(r.out.run.detail).toEqual({ pid: winners[0].pid });
+        expect(await s.runs.get(occurrence('2030-01-05'))).toMatchObject({ status: 'claimed', attempts: 1 });
+      });
+
+      it('concurrent writers in two processes lose nothing and bump the serial once per write', async () => {
+        const s = await fresh();
+        const startAt = Date.now() + 1000;
+        await Promise.all([children.run(fixture.location, 'audit', '150', startAt), children.run(fixture.location, 'audit', '150', startAt)]);
+        expect(await s.audit.list({ limit: 1000 })).toHaveLength(300);
+        expect(await s.serial()).toBe(300);
+      });
+    });
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * The SQLite backend: the shared contract on real temp files, plus what only a file has
+ * (migrations table, WAL, folder creation, open errors as diagnostics, raw bytes free of secrets).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStateStore } from '../../src/state/open.js';
+import { MIGRATIONS } from '../../src/state/sqlite/migrations.js';
+import type { StateStore } from '../../src/state/store.js';
+import { appliedCampaign, stateStoreContract } from './contract.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'campaignctl-state-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function mustOpen(location: string): Promise<StateStore> {
+  const r = await openStateStore(location);
+  if (!r.ok) throw new Error(r.diagnostic.message);
+  return r.store;
+}
+
+stateStoreContract('sqlite', async () => {
+  const dir = tempDir();
+  const location = join(dir, 'nested', '.campaignctl', 'test.db');
+  return {
+    location,
+    async open(opts) {
+      const r = await openStateStore(location, opts);
+      if (!r.ok) throw new Error(r.diagnostic.message);
+      return r.store;
+    },
+    async dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SQLite state file', () => {
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('creates the folder, uses WAL and records each migration once across reopens', async () => {
+    const file = join(tempDir(), 'a', 'b', 'state.db');
+    const s = await mustOpen(file);
+    expect(s.info).toEqual({ backend: 'sqlite', location: file, schemaVersion: MIGRATIONS.length });
+    await s.resources.put(appliedCampaign('a'));
+    await s.close();
+    await (await mustOpen(file)).close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    expect(versions).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
+    expect(db.prepare('SELECT COUNT(*) AS n FROM resources').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('refuses, as a diagnostic, a state written by a newer campaignctl and leaves it untouched', async () => {
+    const file = join(tempDir(), 'state.db');
+    await (await mustOpen(file)).close();
+    const db = new Database(file);
+    db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(MIGRATIONS.length + 5, 'later');
+    db.close();
+    const r = await openStateStore(file);
+    expect(r).toMatchObject({ ok: false, diagnostic: { severity: 'error', code: 'state.newer-schema' } });
+  });
+
+  it('reports a file that is not a database as a diagnostic', async () => {
+    const file = join(tempDir(), 'notes.db');
+    writeFileSync(file, 'this is not sqlite, just text that is long enough to have a header page'.repeat(20));
+    const r = await openStateStore(file);
+    expect(r).toMatchObject({ ok: false, diagnostic: { code: 'state.open-failed' } });
+    if (!r.ok) expect(r.diagnostic.message).toContain('not a SQLite database');
+  });
+
+  it('answers a postgres URL with a clear diagnostic that never repeats its password', async () => {
+    const r = await openStateStore('postgres://campaigns:s3cr3t-pw@db.internal:5432/state');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostic.code).toBe('state.postgres-unavailable');
+    expect(r.diagnostic.message).toContain('PostgreSQL state is not available in this version');
+    expect(JSON.stringify(r.diagnostic)).not.toContain('s3cr3t-pw');
+    expect(await openStateStore('mysql://x/y')).toMatchObject({ ok: false, diagnostic: { code: 'state.unsupported-location' } });
+  });
+
+  it('keeps a refused passcode out of the file bytes (db and WAL)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.db');
+    const passcode = 'ZQX-distinctive-passcode-9731';
+    const s = await mustOpen(file);
+    await s.resources.put(appliedCampaign('a'));
+    const tries = [
+      s.resources.put(appliedCampaign('b', { spec: { passcode } })),
+      s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { headers: { 'X-CleverTap-Passcode': passcode } } }),
+      s.audit.append({ command: 'apply', address: null, action: 'x', detail: { Authorization: passcode }, commit: null, author: null, dirty: null }),
+    ];
+    for (const t of tries) await expect(t).rejects.toThrow(/refused/);
+    await s.journal.open({ address: 'campaign.c', operation: 'create', request: { headers: { passcode } } as never, window: null });
+    const bytes = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+      .join('');
+    expect(bytes).toContain('campaign.a');
+    expect(bytes).toContain('campaign.c');
+    expect(bytes).not.toContain(passcode);
+    await s.close();
+  });
+
+  it('lets several processes open a fresh file at once (migration runs once)', async () => {
+    const file = join(tempDir(), 'fresh.db');
+    const stores = await Promise.all([mustOpen(file), mustOpen(file), mustOpen(file)]);
+    for (const s of stores) expect(await s.serial()).toBe(0);
+    for (const s of stores) await s.close();
+  });
+});
