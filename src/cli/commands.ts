@@ -3,11 +3,13 @@
  * function; a command appears here (and so in --help) only once it works.
  */
 import type { Command } from 'commander';
+import { register as sandbox } from './sandbox.js';
 
 type Register = (program: Command) => void;
 
 const commands: Register[] = [
   // one line per command, in the order --help shows them
+  sandbox,
 ];
 
 export function registerCommands(program: Command): void {
