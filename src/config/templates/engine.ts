@@ -7,6 +7,7 @@
  */
 import Handlebars from 'handlebars';
 import { closest } from 'fastest-levenshtein';
+import { diagnostic, type ArgsOf } from '../../diagnostics/catalogue.js';
 import { isValidTimeZone } from '../../render/zone.js';
 import { analyze, type Analysis } from './analyze.js';
 import { HelperError, KNOWN_HELPERS, LIQUID_HELPER, ZONE_DATA_KEY, registerHelpers } from './helpers.js';
@@ -15,13 +16,17 @@ import { PositionMap, type Replacement } from './positions.js';
 
 export type TemplateCode =
   | 'template.unknown-variable'
+  | 'template.missing-value'
   | 'template.syntax'
   | 'template.unknown-helper'
   | 'template.unknown-partial'
   | 'template.invalid-argument'
   | 'liquid.unbalanced';
 
-/** A problem inside one template string. Lines and columns are 1-based, within the string. */
+/**
+ * A problem inside one template string, worded by the diagnostics catalogue. Lines and columns are
+ * 1-based, within the string; callers map them onto the YAML node.
+ */
 export interface TemplateProblem {
   code: TemplateCode;
   message: string;
@@ -84,17 +89,28 @@ interface Prepared {
 
 const COMPILE_OPTIONS = { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS } as const;
 
-function makeProblem(
+function makeProblem<C extends TemplateCode>(
   map: PositionMap,
-  code: TemplateCode,
+  code: C,
+  args: ArgsOf<C>,
   start: number,
   end: number,
-  message: string,
-  hint?: string,
 ): TemplateProblem {
+  const d = diagnostic(code, args);
   const a = map.lineColumn(start);
   const b = map.lineColumn(Math.max(end, start));
-  return { code, message, hint, start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  return { code, message: d.message, hint: d.hint, start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+}
+
+/** A problem found inside a partial, reported at the `{{> name}}` call of the template being checked. */
+function atCall(map: PositionMap, inner: TemplateProblem, partial: string, start: number, end: number): TemplateProblem {
+  const a = map.lineColumn(start);
+  const b = map.lineColumn(end);
+  return {
+    ...inner,
+    message: `in partial ${'`'}${partial}${'`'} (line ${inner.line}, column ${inner.column}): ${inner.message}`,
+    start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column,
+  };
 }
 
 function fromLoc(map: PositionMap, loc: { start: { line: number; column: number }; end: { line: number; column: number } }): [number, number] {
@@ -129,8 +145,10 @@ export function isAvailable(path: string, available: readonly string[]): boolean
 }
 
 function liquidToProblem(map: PositionMap, p: LiquidProblem): TemplateProblem {
-  return makeProblem(map, 'liquid.unbalanced', p.start, p.end, p.message, p.hint);
+  return makeProblem(map, 'liquid.unbalanced', { tag: p.tag, detail: p.detail }, p.start, p.end);
 }
+
+const USER_VISIBLE_HELPERS = Object.keys(KNOWN_HELPERS).filter((n) => n !== LIQUID_HELPER);
 
 export function createTemplateEngine(opts: { partials: Record<string, string> }): TemplateEngine {
   const partialSources = opts.partials;
@@ -172,14 +190,13 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     }
     const text = String(e.message ?? err);
     const got = /got '([^']+)'/.exec(text)?.[1];
-    let message: string;
-    if (got === 'EOF') message = 'Handlebars syntax error: the template ends inside an unclosed `{{#block}}` or `{{`';
+    let detail: string;
+    if (got === 'EOF') detail = 'the template ends inside an unclosed `{{#block}}` or `{{`';
     else if (/^(Parse|Lexical) error/.test(text)) {
       const near = map.original.slice(start, Math.max(end, start + 1)).trim();
-      message = `Handlebars syntax error: unexpected ${near ? `\`${near}\`` : 'text'}`;
-    } else message = `Handlebars syntax error: ${text.split('\n')[0].replace(/ - \d+:\d+$/, '')}`;
-    return makeProblem(map, 'template.syntax', start, Math.max(end, start + 1), message,
-      'check the {{ }} around this point; to send literal braces to CleverTap write \\{{');
+      detail = `unexpected ${near ? `${'`'}${near}${'`'}` : 'text'} (to send literal braces write \\{{)`;
+    } else detail = text.split('\n')[0].replace(/ - \d+:\d+$/, '');
+    return makeProblem(map, 'template.syntax', { detail }, start, Math.max(end, start + 1));
   }
 
   /** Helper/partial problems found by reading the template, independent of data. */
@@ -189,31 +206,28 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     if (!a) return out;
     for (const h of a.unknownHelpers) {
       const [s, e] = fromLoc(p.map, h.loc);
-      const known = Object.keys(KNOWN_HELPERS).filter((n) => n !== LIQUID_HELPER);
-      out.push(makeProblem(p.map, 'template.unknown-helper', s, e, `unknown helper \`${h.name}\``,
-        `did you mean \`${closest(h.name, known)}\`? helpers: ${known.join(', ')}`));
+      out.push(makeProblem(p.map, 'template.unknown-helper',
+        { name: h.name, known: USER_VISIBLE_HELPERS, suggestion: closest(h.name, USER_VISIBLE_HELPERS) }, s, e));
     }
     for (const h of a.helpers) {
       if (h.name === 'date' && typeof h.literals[2] === 'string' && !isValidTimeZone(h.literals[2])) {
         const [s, e] = fromLoc(p.map, h.loc);
-        out.push(makeProblem(p.map, 'template.invalid-argument', s, e, `\`date\`: unknown time zone \`${h.literals[2]}\``,
-          'use an IANA zone name such as Europe/Berlin or America/New_York'));
+        out.push(makeProblem(p.map, 'template.invalid-argument',
+          { helper: 'date', detail: `unknown time zone ${'`'}${h.literals[2]}${'`'} (use an IANA name such as Europe/Berlin)` }, s, e));
       }
     }
     for (const part of a.partials) {
       const [s, e] = fromLoc(p.map, part.loc);
       const src = partialSources[part.name];
       if (src === undefined) {
-        const names = Object.keys(partialSources);
-        out.push(makeProblem(p.map, 'template.unknown-partial', s, e, `unknown partial \`${part.name}\``,
-          names.length ? `did you mean \`${closest(part.name, names)}\`? partials in campaigns/_partials/: ${names.join(', ')}`
-            : `add campaigns/_partials/${part.name}.hbs`));
+        const known = Object.keys(partialSources);
+        out.push(makeProblem(p.map, 'template.unknown-partial',
+          { name: part.name, known, suggestion: known.length ? closest(part.name, known) : undefined }, s, e));
       } else if (!seen.has(part.name)) {
-        // Problems inside the partial are reported at the call, naming the partial.
         seen.add(part.name);
         const inner = prepare(src);
         for (const ip of [...inner.liquidProblems, ...(inner.syntax ? [inner.syntax] : []), ...structuralProblems(inner, seen)]) {
-          out.push(makeProblem(p.map, ip.code, s, e, `in partial \`${part.name}\` (line ${ip.line}, column ${ip.column}): ${ip.message}`, ip.hint));
+          out.push(atCall(p.map, ip, part.name, s, e));
         }
       }
     }
@@ -228,19 +242,15 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     for (const v of a.variables) {
       if (isAvailable(v.path, listed)) continue;
       const [s, e] = fromLoc(p.map, v.loc);
-      const names = listed.length ? listed.join(', ') : 'none';
-      const near = listed.length ? closest(v.path, listed.map((x) => x.replace(/\.\*$/, ''))) : undefined;
-      out.push(makeProblem(p.map, 'template.unknown-variable', s, e, `unknown variable \`${v.path}\` (available: ${names})`,
-        near ? `did you mean \`${near}\`?` : 'no variables are available here'));
+      const suggestion = listed.length ? closest(v.path, listed.map((x) => x.replace(/\.\*$/, ''))) : undefined;
+      out.push(makeProblem(p.map, 'template.unknown-variable', { name: v.path, available: listed, suggestion }, s, e));
     }
     for (const part of a.partials) {
       const src = partialSources[part.name];
       if (src === undefined || !part.rootContext || seen.has(part.name)) continue;
       seen.add(part.name);
       const [s, e] = fromLoc(p.map, part.loc);
-      for (const ip of variableProblems(prepare(src), available, seen)) {
-        out.push(makeProblem(p.map, ip.code, s, e, `in partial \`${part.name}\`: ${ip.message}`, ip.hint));
-      }
+      for (const ip of variableProblems(prepare(src), available, seen)) out.push(atCall(p.map, ip, part.name, s, e));
     }
     return out;
   }
@@ -263,25 +273,22 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     html ? (htmlInstance ??= makeInstance(true)) : (textInstance ??= makeInstance(false));
 
   function runtimeProblem(p: Prepared, err: unknown): TemplateProblem | undefined {
+    const whole: [number, number] = [0, p.map.original.length];
     if (err instanceof HelperError) {
-      const [s, e] = err.loc ? fromLoc(p.map, err.loc) : [0, p.map.original.length];
-      return makeProblem(p.map, 'template.invalid-argument', s, e, err.message, err.hint);
+      const [s, e] = err.loc ? fromLoc(p.map, err.loc) : whole;
+      return makeProblem(p.map, 'template.invalid-argument', { helper: err.helper, detail: err.detail }, s, e);
     }
     const e = err as { message?: string; lineNumber?: number; column?: number; endLineNumber?: number; endColumn?: number };
-    const m = /^"([^"]*)" not defined in/.exec(String(e.message ?? ''));
-    if (m) {
+    const message = String(e.message ?? '');
+    const missing = /^"([^"]*)" not defined in/.exec(message);
+    if (missing) {
       if (typeof e.lineNumber === 'number') {
         const s = p.map.fromHandlebars(e.lineNumber, e.column ?? 0);
         const en = p.map.fromHandlebars(e.endLineNumber ?? e.lineNumber, e.endColumn ?? 0);
-        const text = p.map.original.slice(s, en);
-        return makeProblem(p.map, 'template.unknown-variable', s, en, `\`${text}\` has no value`,
-          `pass it in the data (--data / --set ${text}=...), or write {{default ${text} "..."}}`);
+        return makeProblem(p.map, 'template.missing-value', { name: p.map.original.slice(s, en).trim() }, s, en);
       }
-      return makeProblem(p.map, 'template.unknown-variable', 0, p.map.original.length, `\`${m[1]}\` has no value (inside a partial)`,
-        'pass it in the data, or use {{default ...}} in the partial');
-    }
-    if (/partial .* could not be found/.test(String(e.message))) {
-      return makeProblem(p.map, 'template.unknown-partial', 0, p.map.original.length, String(e.message));
+      // Raised inside a partial: the position is the partial's, so point at the whole string.
+      return makeProblem(p.map, 'template.missing-value', { name: missing[1] }, ...whole);
     }
     return undefined;
   }

@@ -14,14 +14,14 @@ export interface HelperLoc {
   end: { line: number; column: number };
 }
 
-/** Thrown by a helper; the engine turns it into a located TemplateProblem. */
+/** Thrown by a helper; the engine turns it into a located `template.invalid-argument` problem. */
 export class HelperError extends Error {
   constructor(
-    message: string,
+    readonly helper: string,
+    readonly detail: string,
     readonly loc: HelperLoc | undefined,
-    readonly hint: string,
   ) {
-    super(message);
+    super(`${helper}: ${detail}`);
     this.name = 'HelperError';
   }
 }
@@ -47,10 +47,10 @@ function optionsOf(args: unknown[]): HelperOptions & { loc?: HelperLoc } {
 
 function requireText(name: string, value: unknown, loc: HelperLoc | undefined): string {
   if (value === undefined || value === null) {
-    throw new HelperError(`\`${name}\` got no value`, loc, `wrap it: {{${name} (default x "fallback")}}`);
+    throw new HelperError(name, 'got no value (wrap the value in `default` to give a fallback)', loc);
   }
   if (typeof value === 'object') {
-    throw new HelperError(`\`${name}\` needs text, got an object`, loc, 'pass a string or number field');
+    throw new HelperError(name, 'needs text or a number, got an object', loc);
   }
   return String(value);
 }
@@ -66,7 +66,7 @@ export function registerHelpers(hb: Registrar): void {
   hb.registerHelper('default', (...args: unknown[]) => {
     const opts = optionsOf(args);
     if (args.length !== 3) {
-      throw new HelperError('`default` takes a value and a fallback', opts.loc, 'write {{default data.name "there"}}');
+      throw new HelperError('default', 'takes a value and a fallback: {{default data.name "there"}}', opts.loc);
     }
     const [value, fallback] = args;
     return value === undefined || value === null || value === '' ? fallback : value;
@@ -74,7 +74,7 @@ export function registerHelpers(hb: Registrar): void {
 
   hb.registerHelper('json', (...args: unknown[]) => {
     const opts = optionsOf(args);
-    if (args.length !== 2) throw new HelperError('`json` takes one value', opts.loc, 'write {{json data.items}}');
+    if (args.length !== 2) throw new HelperError('json', 'takes one value: {{json data.items}}', opts.loc);
     return JSON.stringify(args[0] ?? null);
   });
 
@@ -82,24 +82,20 @@ export function registerHelpers(hb: Registrar): void {
     const opts = optionsOf(args);
     const [value, format, zoneArg] = args.slice(0, -1);
     if (args.length < 3 || args.length > 4 || typeof format !== 'string') {
-      throw new HelperError(
-        '`date` takes a value, a format and optionally an IANA zone',
-        opts.loc,
-        'write {{date schedule.iso "dddd D MMMM" "Europe/Berlin"}}',
-      );
+      throw new HelperError('date', 'takes a value, a format and optionally an IANA zone: {{date schedule.iso "dddd D MMMM" "Europe/Berlin"}}', opts.loc);
     }
     const instant = toInstant(value);
     if (!instant) {
       throw new HelperError(
-        `\`date\` got ${value === undefined ? 'no value' : `\`${String(value)}\`, which is not a date`}`,
+        'date',
+        value === undefined ? 'got no value' : `got \`${String(value)}\`, which is not a date (use an ISO 8601 date, or an instant with an offset)`,
         opts.loc,
-        'pass an ISO 8601 date or instant with offset, e.g. 2026-05-04T09:00:00+02:00',
       );
     }
     const dataZone = (opts.data as Record<string, unknown> | undefined)?.[ZONE_DATA_KEY];
     const zone = typeof zoneArg === 'string' ? zoneArg : typeof dataZone === 'string' ? dataZone : 'UTC';
     if (!isValidTimeZone(zone)) {
-      throw new HelperError(`\`date\`: unknown time zone \`${zone}\``, opts.loc, 'use an IANA zone name such as Europe/Berlin');
+      throw new HelperError('date', `unknown time zone \`${zone}\` (use an IANA name such as Europe/Berlin)`, opts.loc);
     }
     return formatDate(instant, format, zone);
   });

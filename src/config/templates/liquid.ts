@@ -39,8 +39,10 @@ export interface LiquidSegment {
 export interface LiquidProblem {
   start: number;
   end: number;
-  message: string;
-  hint: string;
+  /** The tag at fault (`if`, `endfor`, `{%`). */
+  tag: string;
+  /** What is wrong with it, for the catalogue's `liquid.unbalanced` message. */
+  detail: string;
 }
 
 export interface SplitTemplate {
@@ -157,8 +159,8 @@ export function splitTemplate(src: string): SplitTemplate {
         problems.push({
           start: open,
           end: src.length,
-          message: 'Liquid tag `{%` is never closed with `%}`',
-          hint: 'close the tag with `%}`; Liquid tags are passed to CleverTap unchanged, so they must be complete',
+          tag: '{%',
+          detail: 'the tag is never closed with `%}`',
         });
         break;
       }
@@ -179,8 +181,8 @@ export function splitTemplate(src: string): SplitTemplate {
           problems.push({
             start: open,
             end: close + 2,
-            message: `Liquid \`{% ${tag} %}\` has no matching \`{% end${tag} %}\``,
-            hint: `add \`{% end${tag} %}\` where the ${tag} block ends`,
+            tag,
+            detail: `no matching \`{% end${tag} %}\``,
           });
           end = src.length;
         } else end = found;
@@ -270,8 +272,8 @@ export function checkLiquidBalance(src: string, segments: readonly LiquidSegment
         problems.push({
           start: inner.start,
           end: inner.end,
-          message: `Liquid \`{% ${inner.tag} %}\` is not closed before \`{% ${tag} %}\``,
-          hint: `add \`{% end${inner.tag} %}\` before \`{% ${tag} %}\``,
+          tag: inner.tag as string,
+          detail: `not closed before \`{% ${tag} %}\``,
         });
         while (stack.length && stack[stack.length - 1].tag !== opener) stack.pop();
         stack.pop();
@@ -279,8 +281,8 @@ export function checkLiquidBalance(src: string, segments: readonly LiquidSegment
         problems.push({
           start: seg.start,
           end: seg.end,
-          message: `Liquid \`{% ${tag} %}\` has no matching \`{% ${opener} %}\``,
-          hint: `remove it or open the block with \`{% ${opener} ... %}\``,
+          tag,
+          detail: `no matching \`{% ${opener} %}\` before it`,
         });
       }
     } else if (MIDDLE_TAGS.has(tag)) {
@@ -289,8 +291,8 @@ export function checkLiquidBalance(src: string, segments: readonly LiquidSegment
         problems.push({
           start: seg.start,
           end: seg.end,
-          message: `Liquid \`{% ${tag} %}\` is outside any block that allows it`,
-          hint: tag === 'when' ? 'use `when` inside `{% case %}`' : `use \`${tag}\` inside \`{% if %}\`, \`{% unless %}\`, \`{% case %}\` or \`{% for %}\``,
+          tag,
+          detail: tag === 'when' ? 'outside `{% case %}`' : 'outside any `{% if %}`, `{% unless %}`, `{% case %}` or `{% for %}`',
         });
       }
     }
@@ -299,8 +301,8 @@ export function checkLiquidBalance(src: string, segments: readonly LiquidSegment
     problems.push({
       start: open.start,
       end: open.end,
-      message: `Liquid \`{% ${open.tag} %}\` has no matching \`{% end${open.tag} %}\``,
-      hint: `add \`{% end${open.tag} %}\` where the ${open.tag} block ends`,
+      tag: open.tag as string,
+      detail: `no matching \`{% end${open.tag} %}\``,
     });
   }
   return problems.sort((a, b) => a.start - b.start);
