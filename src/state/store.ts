@@ -89,6 +89,7 @@ export interface JournalSettlement {
   message?: string | null;
   /** The resource row change that goes with this outcome (none for failed / not-created). */
   resource?: { put: AppliedResource } | { delete: string };
+  /** Appended with journalId set; its outcome defaults from the journal's (adopted -> succeeded). */
   audit: AuditInput;
 }
 
@@ -317,6 +318,8 @@ export interface StateStore extends StateTx {
    * the recorded state changed) or, if fn throws, nothing does and the error is rethrown. Other
    * calls on this store wait until it ends; do state work only inside (never a network call: the
    * transaction holds the database's write lock). Nested transactions are refused (StateError).
+   * Each tx method is atomic on its own too: one that throws leaves nothing behind even when fn
+   * catches the error and goes on.
    */
   transaction<T>(fn: (tx: StateTx) => Promise<T>): Promise<T>;
   /** Idempotent. Any call after close throws StateError('closed'). */

@@ -283,6 +283,20 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.audit.list()).toEqual([]);
       });
 
+      it('a method that fails inside a transaction is undone even when the callback goes on', async () => {
+        const s = await fresh();
+        const j = await s.journal.open({ address: 'campaign.a', operation: 'create', request: {}, window: null });
+        const bad = appliedCampaign('a', { spec: { headers: {} } });
+        await s.transaction(async (tx) => {
+          await tx.journal.settle({ id: j.id, outcome: 'succeeded', remoteId: 1, resource: { put: bad }, audit: auditOf('campaign.a', 'create') }).catch(() => undefined);
+          await tx.resources.put(appliedCampaign('b'));
+        });
+        expect((await s.journal.get(j.id))?.status).toBe('open');
+        expect(await s.audit.list()).toEqual([]);
+        expect((await s.resources.list()).map((r) => r.address)).toEqual(['campaign.b']);
+        expect(await s.serial()).toBe(2);
+      });
+
       it('commits everything the callback wrote and returns its value', async () => {
         const s = await fresh();
         const out = await s.transaction(async (tx) => {

@@ -70,18 +70,29 @@ export class SqliteDb {
     return this.exclusive(async () => {
       let changed = false;
       let active = true;
-      const ctx = this.ctx(() => (changed = true));
-      const guard = <R>(f: (c: Ctx) => R): Promise<R> => {
+      const run = <R>(f: () => R): Promise<R> => {
         if (!active) return Promise.reject(new StateError('conflict', 'transaction handle used after the transaction ended'));
         try {
-          return Promise.resolve(f(ctx));
+          return Promise.resolve(f());
         } catch (err) {
           return Promise.reject(err);
         }
       };
+      // Each write is a savepoint: a method that throws half way (a settle whose resource is refused)
+      // is undone as a unit even if the callback catches the error and goes on to commit.
+      const tx: Executor = {
+        read: (f) => run(() => f(this.ctx(() => {}))),
+        write: (f) =>
+          run(() => {
+            let wrote = false;
+            const out = this.db.transaction(() => f(this.ctx(() => (wrote = true))))();
+            if (wrote) changed = true;
+            return out;
+          }),
+      };
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const out = await this.inTransaction.run(true, () => fn({ read: guard, write: guard }));
+        const out = await this.inTransaction.run(true, () => fn(tx));
         if (changed) this.bumpSerial();
         this.db.exec('COMMIT');
         return out;
