@@ -57,6 +57,11 @@ export interface SandboxOptions {
   accountTimezone?: string;
   /** Liquid in push title/body of created campaigns (CleverTap's private beta; default allowed). */
   liquidInCampaigns?: boolean;
+  /**
+   * HTTP status of validation failures (default 400). Unverified (§13.6): CleverTap's envelope
+   * decides, so a client must also treat `200` + `status: "fail"` as a failure; tests set 200.
+   */
+  validationHttpStatus?: number;
   /** Serve `/__sandbox/` over HTTP (the in-process `state` works regardless). */
   inspection?: boolean;
   /** Called once per CleverTap request when it is finished (for `sandbox serve --verbose`). */
@@ -126,8 +131,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     return timingSafeEqual(digest(account), accountDigest) && timingSafeEqual(digest(passcode), passcodeDigest);
   };
 
-  async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, text: string): Promise<void> {
-    const started = performance.now();
+  async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, text: string, started: number): Promise<void> {
     const entry: RequestLogEntry = {
       seq: ++seq,
       at: clock.now().toISOString(),
@@ -175,8 +179,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     }
     const fault: FaultName | null = faults.next(route.family);
     entry.fault = fault;
-    const delay = latency();
-    if (delay > 0) await sleep(delay, undefined, { signal: closing.signal }).catch(() => undefined);
+    // Latency counts from arrival, so reading the body is part of it rather than added to it.
+    const delay = latency() - (performance.now() - started);
+    if (delay >= 1) await sleep(delay, undefined, { signal: closing.signal }).catch(() => undefined);
     if (closing.signal.aborted || res.destroyed) {
       leave();
       return finish(null);
@@ -190,7 +195,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       return finish(failure(MSG.serverError, CODE.serverError, 500));
     }
     const body = parseJson(text);
-    const reply = body && typeof body === 'object' && !Array.isArray(body) ? route.handle(ctx, body as Record<string, unknown>) : failure(MSG.malformed, CODE.badRequest);
+    let reply = body && typeof body === 'object' && !Array.isArray(body) ? route.handle(ctx, body as Record<string, unknown>) : failure(MSG.malformed, CODE.badRequest);
+    if (reply.status === 400 && opts.validationHttpStatus) reply = { ...reply, status: opts.validationHttpStatus };
     entry.committed = route.writes && reply.status === 200;
     if (fault === 'drop-after-commit') {
       leave();
@@ -206,6 +212,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   }
 
   const server = http.createServer((req, res) => {
+    const arrived = performance.now();
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
       const text = await readBody(req);
@@ -215,7 +222,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
         const reply = handleInspection(control, req.method ?? 'GET', url, parseJson(text));
         return send(res, reply.status, reply.body);
       }
-      await serveApi(req, res, url.pathname, text);
+      await serveApi(req, res, url.pathname, text, arrived);
     })().catch((err: unknown) => {
       // A bug in the emulator: answer 500 rather than take the whole server down.
       if (!res.headersSent) send(res, 500, { status: 'fail', error: `sandbox internal error: ${(err as Error).message}`, code: 500 });
