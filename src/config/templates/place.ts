@@ -1,0 +1,58 @@
+/**
+ * From a position inside a template string to a position in the YAML file. The loader keeps the
+ * span of each node, not its text, so the offset of the string's first character is inferred:
+ *   - a one-line scalar: one character in when the span is wider than the text (a quote);
+ *   - a block scalar (`|`, `>`): content starts on the line after the indicator, indented (by the
+ *     usual convention) two columns past the key. Lines are exact; the column is that convention.
+ */
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Range } from '../project.js';
+import type { TemplateProblem } from './engine.js';
+
+export interface StringNode {
+  /** The span of the scalar node (from `locate`). */
+  value?: Range;
+  /** The span of its key, when the scalar is a mapping value. */
+  key?: Range;
+}
+
+function isBlockScalar(value: Range, text: string): boolean {
+  return value.endLine > value.line && text.includes('\n');
+}
+
+export function placeInString(
+  node: StringNode,
+  text: string,
+  pos: { line: number; column: number },
+): { line: number; column: number } | undefined {
+  const v = node.value;
+  if (!v) return undefined;
+  if (isBlockScalar(v, text)) {
+    const indentColumn = node.key ? node.key.column + 2 : v.column;
+    return { line: v.line + pos.line, column: indentColumn + pos.column - 1 };
+  }
+  if (v.line === v.endLine) {
+    const quote = v.endColumn - v.column >= text.length + 2 ? 1 : 0;
+    return { line: v.line + pos.line - 1, column: v.column + quote + pos.column - 1 };
+  }
+  // A flow scalar folded over several lines: its line breaks are not the string's; stay on the node.
+  return { line: v.line, column: v.column };
+}
+
+/** Turns a template problem into a located diagnostic (the whole node when no position is known). */
+export function templateDiagnostic(problem: TemplateProblem, node: StringNode, text: string, address?: string): Diagnostic {
+  const d: Diagnostic = { severity: 'error', code: problem.code, message: problem.message };
+  if (problem.hint) d.hint = problem.hint;
+  const v = node.value;
+  if (v) {
+    const a = placeInString(node, text, { line: problem.line, column: problem.column });
+    const b = placeInString(node, text, { line: problem.endLine, column: problem.endColumn });
+    d.file = v.file;
+    d.line = a?.line ?? v.line;
+    d.column = a?.column ?? v.column;
+    d.endLine = b?.line ?? v.endLine;
+    d.endColumn = b?.column ?? v.endColumn;
+  }
+  if (address) d.address = address;
+  return d;
+}
