@@ -206,3 +206,16 @@ export interface PlanResult {
   /** Errors that refuse the plan (located when they belong to a YAML resource). */
   diagnostics: Diagnostic[];
 }
+
+/** What a printed or saved plan was computed against (views and plan files show it). */
+export interface PlanMeta {
+  environment: string;
+  /** State serial the plan was computed at. */
+  serial: number | null;
+  /** Hash of the configuration (campaignctl.yaml + campaigns/) the plan was computed from. */
+  configHash: string | null;
+  /** Git commit of the project, null outside a git repository. */
+  commit: string | null;
+  /** The environment runs against the in-process CleverTap emulator. */
+  sandbox?: boolean;
+}

@@ -1,0 +1,97 @@
+/**
+ * `plan --format json`: the stable, documented plan document (README section plan-apply,
+ * format_version "1"). Fields are only ever added within a format version, never renamed.
+ */
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Canonical } from '../../plan/canonical.js';
+import type { Estimate, FieldDiff, Plan, PlanAction, PlanMeta, PlanSummary } from '../../plan/types.js';
+
+export interface PlanJsonChange {
+  address: string;
+  kind: string;
+  action: PlanAction;
+  reason: string;
+  irreversible: boolean;
+  estimate: Estimate | null;
+  estimate_status: string;
+  before: Canonical | null;
+  after: Canonical | null;
+  diff: FieldDiff[];
+  starts_at: string | null;
+  remote_id: number | null;
+  next_fire_times?: string[];
+}
+
+export interface PlanJson {
+  format_version: '1';
+  environment: string;
+  sandbox: boolean;
+  serial: number | null;
+  config_hash: string | null;
+  commit: string | null;
+  now: string;
+  partial: boolean;
+  refreshed: boolean;
+  changes: PlanJsonChange[];
+  drift: { address: string; remote_id: number | null; expected: string; actual: string; message: string; healed: boolean }[];
+  scheduled: { address: string; at: string }[];
+  notes: { address: string; code: string; message: string }[];
+  warnings: Diagnostic[];
+  errors: Diagnostic[];
+  summary: Omit<PlanSummary, 'estimatedAudience' | 'notEstimated'> & { estimated_audience: number; not_estimated: number };
+}
+
+export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnostic[] = []): PlanJson {
+  const { estimatedAudience, notEstimated, ...counts } = plan.summary;
+  return {
+    format_version: '1',
+    environment: meta.environment,
+    sandbox: meta.sandbox === true,
+    serial: meta.serial,
+    config_hash: meta.configHash,
+    commit: meta.commit,
+    now: plan.now,
+    partial: plan.partial,
+    refreshed: plan.refreshed,
+    changes: plan.changes.map((c) => {
+      const out: PlanJsonChange = {
+        address: c.address,
+        kind: c.kind,
+        action: c.action,
+        reason: c.reason,
+        irreversible: c.irreversible,
+        estimate: c.estimate,
+        estimate_status: c.estimateStatus,
+        before: c.before,
+        after: c.after,
+        diff: c.diff,
+        starts_at: c.startsAt === null ? null : c.startsAt.kind === 'now' ? 'now' : c.startsAt.instant,
+        remote_id: c.remoteId,
+      };
+      if (c.nextFireTimes) out.next_fire_times = c.nextFireTimes;
+      return out;
+    }),
+    drift: plan.drift.map((d) => ({
+      address: d.address,
+      remote_id: d.remoteId,
+      expected: d.expected,
+      actual: d.actual,
+      message: d.message,
+      healed: d.healed,
+    })),
+    scheduled: plan.scheduled.map((s) => ({ address: s.address, at: s.at })),
+    notes: plan.notes.map((n) => ({ ...n })),
+    warnings: plan.warnings.map(clean),
+    errors: errors.filter((d) => d.severity === 'error').map(clean),
+    summary: { ...counts, estimated_audience: estimatedAudience, not_estimated: notEstimated },
+  };
+}
+
+/** Drops undefined members so the document is the same whether or not it went through JSON. */
+function clean(d: Diagnostic): Diagnostic {
+  return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as unknown as Diagnostic;
+}
+
+export function renderPlanJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnostic[] = []): string {
+  return JSON.stringify(planToJson(plan, meta, errors), null, 2) + '\n';
+}

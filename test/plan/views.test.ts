@@ -1,0 +1,125 @@
+/**
+ * The three plan views against golden files, plus what goldens can not show: colour, the
+ * markdown marker and truncation.
+ */
+import pc from 'picocolors';
+import { describe, expect, it } from 'vitest';
+import { renderPlanJson, planToJson } from '../../src/cli/views/plan-json.js';
+import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/cli/views/plan-markdown.js';
+import { renderPlanText } from '../../src/cli/views/plan-text.js';
+import { finalizePlan } from '../../src/plan/finalize.js';
+import { plan } from '../../src/plan/plan.js';
+import { applied, campaign, input } from './builders.js';
+import { expectGolden } from './golden.js';
+import { META, showcase } from './showcase.js';
+
+const plain = pc.createColors(false);
+const colored = pc.createColors(true);
+
+describe('plan views: golden files', () => {
+  it('the showcase covers every action', () => {
+    const { plan: p, diagnostics } = showcase();
+    expect(diagnostics).toEqual([]);
+    expect(new Set(p.changes.map((c) => c.action))).toEqual(new Set(['create', 'replace', 'update', 'stop', 'forget', 'send']));
+    expect(p.drift).toHaveLength(1);
+    expect(p.scheduled).toHaveLength(1);
+    expect(p.notes).toHaveLength(1);
+  });
+
+  it('text', () => {
+    expectGolden('showcase.txt', renderPlanText(showcase().plan, plain, { environment: 'production' }));
+  });
+
+  it('markdown', () => {
+    expectGolden('showcase.md', renderPlanMarkdown(showcase().plan, META));
+  });
+
+  it('json', () => {
+    expectGolden('showcase.json', renderPlanJson(showcase().plan, META));
+  });
+
+  it('no changes', () => {
+    const d = campaign('same');
+    const p = finalizePlan(plan(input({ desired: [d], applied: [applied(d, { remoteId: 1 })] })).plan, new Map()).plan;
+    expectGolden('no-changes.txt', renderPlanText(p, plain));
+    expectGolden('no-changes.md', renderPlanMarkdown(p, { ...META, environment: 'sandbox', sandbox: true }));
+  });
+});
+
+describe('text view', () => {
+  it('colours each action with its own colour, and only when asked', () => {
+    const { plan: p } = showcase();
+    const text = renderPlanText(p, colored);
+    const lineOf = (address: string) => text.split('\n').find((l) => l.includes(address) && !l.trimStart().startsWith('?'))!;
+    expect(lineOf('campaign.summer-preview')).toContain(colored.green('  +'));
+    expect(lineOf('campaign.retired-promo')).toContain(colored.red('  -'));
+    expect(lineOf('campaign.spring-sale')).toContain(colored.yellow('-/+'));
+    expect(lineOf('bulletin.album-released#nova-launch')).toContain(colored.magenta('  !'));
+    expect(renderPlanText(p, plain)).not.toMatch(/\x1b\[/);
+  });
+
+  it('marks irreversible changes with their estimate', () => {
+    const text = renderPlanText(showcase().plan, plain);
+    const flash = text.split('\n').find((l) => l.includes('campaign.flash-sale'))!;
+    expect(flash).toContain('IRREVERSIBLE about 1.2M users (android 800K, ios 434.6K)');
+    const send = text.split('\n').find((l) => l.includes('#nova-launch'))!;
+    expect(send).toContain('IRREVERSIBLE audience not estimated');
+  });
+});
+
+describe('json view', () => {
+  it('has the documented top-level fields and change fields', () => {
+    const j = planToJson(showcase().plan, META);
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining(['format_version', 'environment', 'serial', 'config_hash', 'commit', 'changes', 'drift', 'warnings', 'summary']),
+    );
+    expect(j.format_version).toBe('1');
+    for (const c of j.changes) {
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(['address', 'action', 'reason', 'irreversible', 'estimate', 'before', 'after', 'diff']));
+    }
+    expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});
+
+describe('markdown view', () => {
+  it('starts with the marker comment for its environment and puts the summary and the loud line first', () => {
+    const md = renderPlanMarkdown(showcase().plan, META);
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('<!-- campaignctl-plan:production -->');
+    const summaryAt = md.indexOf('**Plan: ');
+    const loudAt = md.indexOf('Irreversible: applying this plan messages');
+    const firstDetails = md.indexOf('<details>');
+    expect(summaryAt).toBeGreaterThan(0);
+    expect(loudAt).toBeGreaterThan(summaryAt);
+    expect(firstDetails).toBeGreaterThan(loudAt);
+  });
+
+  it('shows refusals above everything else', () => {
+    const { plan: p } = showcase();
+    const md = renderPlanMarkdown(p, META, [{ severity: 'error', code: 'plan.max-audience', message: 'campaign.x would reach <too many>', file: 'campaigns/x.yaml', line: 3, column: 5 }]);
+    expect(md.indexOf('This plan is refused')).toBeLessThan(md.indexOf('<details>'));
+    expect(md).toContain('`campaigns/x.yaml:3:5` campaign.x would reach &lt;too many&gt;');
+  });
+
+  it('truncates the middle past 60,000 characters, keeping head, tail and whole blocks', () => {
+    const desired = Array.from({ length: 400 }, (_, i) =>
+      campaign(`bulk-${String(i).padStart(3, '0')}`, { content: { title: `Title ${i}`, body: 'x'.repeat(300) } }),
+    );
+    const p = finalizePlan(plan(input({ desired })).plan, new Map(), { noEstimate: true }).plan;
+    const md = renderPlanMarkdown(p, META);
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    expect(md.startsWith('<!-- campaignctl-plan:production -->')).toBe(true);
+    expect(md).toContain('**Plan: 400 to create**');
+    expect(md).toMatch(/\*\*\d+ blocks of plan details \([\d,]+ characters\) truncated here\*\*/);
+    expect(md).toContain('campaign.bulk-000');
+    expect(md).toContain('campaign.bulk-399');
+    expect(md).not.toContain('campaign.bulk-200');
+    expect(md.split('<details>').length).toBe(md.split('</details>').length);
+    expect(md.trimEnd().endsWith('</sub>')).toBe(true);
+  });
+
+  it('does not truncate a plan that fits', () => {
+    const md = renderPlanMarkdown(showcase().plan, META);
+    expect(md).not.toContain('truncated here');
+  });
+});
