@@ -3,12 +3,14 @@
  * function; a command appears here (and so in --help) only once it works.
  */
 import type { Command } from 'commander';
+import { register as init } from './init.js';
 import { register as sandbox } from './sandbox.js';
 
 type Register = (program: Command) => void;
 
 const commands: Register[] = [
   // one line per command, in the order --help shows them
+  init,
   sandbox,
 ];
 
