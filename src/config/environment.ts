@@ -5,6 +5,7 @@
  */
 import { inspect } from 'node:util';
 import path from 'node:path';
+import { isKnownZone } from './calendar.js';
 import type { EnvironmentConfig, ProjectConfig, Provider, QuietHours, Region } from './config-types.js';
 
 export interface ResolvedEnvironment {
@@ -46,21 +47,22 @@ export type EnvironmentChoice =
  * when defined; with no environments at all, an implicit sandbox.
  */
 export function chooseEnvironment(config: ProjectConfig, requested: string | undefined): EnvironmentChoice {
-  const envs = config.environments ?? {};
+  const envs = (isRecord(config.environments) ? config.environments : {}) as Record<string, EnvironmentConfig>;
   const known = Object.keys(envs);
+  const defaultName = typeof config.defaultEnvironment === 'string' ? config.defaultEnvironment : undefined;
   if (known.length === 0) {
-    const name = requested ?? config.defaultEnvironment ?? DEFAULT_ENVIRONMENT;
+    const name = requested ?? defaultName ?? DEFAULT_ENVIRONMENT;
     if (name === DEFAULT_ENVIRONMENT) return { ok: true, name, config: { provider: 'sandbox' } };
     return { ok: false, problem: 'unknown', name, known };
   }
-  let name = requested ?? config.defaultEnvironment;
+  let name = requested ?? defaultName;
   if (name === undefined) {
     if (known.length === 1) name = known[0];
     else if (known.includes(DEFAULT_ENVIRONMENT)) name = DEFAULT_ENVIRONMENT;
     else return { ok: false, problem: 'no-default', known };
   }
   if (!Object.hasOwn(envs, name)) return { ok: false, problem: 'unknown', name, known };
-  return { ok: true, name, config: envs[name] };
+  return { ok: true, name, config: isRecord(envs[name]) ? envs[name] : {} };
 }
 
 export interface ResolveContext {
@@ -69,35 +71,60 @@ export interface ResolveContext {
   environ: Record<string, string | undefined>;
 }
 
+/**
+ * Defaults filled in, overrides applied. Values of the wrong type (a campaignctl.yaml with schema
+ * errors, already reported) fall back to the defaults, so later steps never see them; an unknown
+ * zone falls back to UTC for the same reason.
+ */
 export function resolveEnvironment(name: string, env: EnvironmentConfig, ctx: ResolveContext): ResolvedEnvironment {
-  const apiUrl = nonEmpty(ctx.environ.CLEVERTAP_API_URL) ?? env.apiUrl;
+  const e = env as Record<string, unknown>;
+  const credentials = record(e.credentials);
+  const limits = record(e.limits);
+  const apiUrl = nonEmpty(ctx.environ.CLEVERTAP_API_URL) ?? str(e.apiUrl);
   const stateOverride = nonEmpty(ctx.environ.CAMPAIGNCTL_STATE);
   // A path from campaignctl.yaml is relative to the project root; one from the environment
   // variable is relative to where the command runs, as a shell user expects.
   const state = stateOverride
     ? absoluteState(stateOverride, ctx.cwd)
-    : absoluteState(env.state ?? `.campaignctl/${name}.db`, ctx.root);
+    : absoluteState(str(e.state) ?? `.campaignctl/${name}.db`, ctx.root);
+  const zone = str(e.accountTimezone);
   const resolved: ResolvedEnvironment = {
     name,
-    provider: env.provider ?? 'clevertap',
-    region: env.region ?? ENVIRONMENT_DEFAULTS.region,
-    accountTimezone: env.accountTimezone ?? ENVIRONMENT_DEFAULTS.accountTimezone,
+    provider: e.provider === 'clevertap' || e.provider === 'sandbox' ? e.provider : 'sandbox',
+    region: (str(e.region) as Region | undefined) ?? ENVIRONMENT_DEFAULTS.region,
+    accountTimezone: zone !== undefined && isKnownZone(zone) ? zone : ENVIRONMENT_DEFAULTS.accountTimezone,
     credentials: {
-      accountIdEnv: env.credentials?.accountIdEnv ?? ENVIRONMENT_DEFAULTS.accountIdEnv,
-      passcodeEnv: env.credentials?.passcodeEnv ?? ENVIRONMENT_DEFAULTS.passcodeEnv,
+      accountIdEnv: str(credentials.accountIdEnv) ?? ENVIRONMENT_DEFAULTS.accountIdEnv,
+      passcodeEnv: str(credentials.passcodeEnv) ?? ENVIRONMENT_DEFAULTS.passcodeEnv,
     },
     state,
     limits: {
-      concurrency: env.limits?.concurrency ?? ENVIRONMENT_DEFAULTS.concurrency,
-      createsPerSecond: env.limits?.createsPerSecond ?? ENVIRONMENT_DEFAULTS.createsPerSecond,
+      concurrency: num(limits.concurrency) ?? ENVIRONMENT_DEFAULTS.concurrency,
+      createsPerSecond: num(limits.createsPerSecond) ?? ENVIRONMENT_DEFAULTS.createsPerSecond,
     },
-    vars: env.vars ?? {},
+    vars: record(e.vars),
   };
   if (apiUrl !== undefined) resolved.apiUrl = apiUrl;
-  if (env.quietHours) resolved.quietHours = env.quietHours;
-  if (env.sandbox) resolved.sandbox = env.sandbox;
+  if (isRecord(e.quietHours)) resolved.quietHours = e.quietHours as unknown as QuietHours;
+  if (isRecord(e.sandbox)) resolved.sandbox = e.sandbox;
   hideCredentialsFromInspect(resolved);
   return resolved;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return isRecord(v) ? v : {};
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

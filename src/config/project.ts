@@ -52,4 +52,4 @@ export interface LoadOptions {
   environ?: Record<string, string | undefined>;
 }
 
-// loadProject (./load.ts) follows in the next commit.
+export { loadProject } from './load.js';

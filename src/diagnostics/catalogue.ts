@@ -70,6 +70,12 @@ export const catalogue = {
     message: (a) => `unknown environment ${q(a.name)}; campaignctl.yaml defines ${a.known.length ? list(a.known) : 'none'}`,
     hint: (a) => didYouMean(a.suggestion) ?? 'pass --env NAME with one of the environments above',
   }),
+  'config.multiple-documents': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'campaignctl.yaml holds more than one YAML document.',
+    message: () => 'campaignctl.yaml holds one document; this one is ignored',
+    hint: () => 'remove the `---` separator and merge the settings into the first document',
+  }),
   'config.no-default-environment': entry<{ known: string[] }>({
     severity: 'error',
     summary: 'campaignctl.yaml has several environments and no defaultEnvironment, and --env was not given.',

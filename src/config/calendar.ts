@@ -1,0 +1,94 @@
+/**
+ * Calendar facts the rules need: is a date real, what day is it in a zone, what instant is a
+ * local wall-clock time in a zone. Only Intl, no tz database of our own.
+ */
+
+export interface YMD {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** Why y-m-d is not a real date, or undefined when it is. */
+export function impossibleDate({ year, month, day }: YMD): string | undefined {
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) return `${MONTHS[month - 1]} ${year} has ${days} days`;
+  return undefined;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** 20261101 -> {2026, 11, 1}. */
+export function fromYyyymmdd(n: number): YMD {
+  return { year: Math.floor(n / 10000), month: Math.floor(n / 100) % 100, day: n % 100 };
+}
+
+export function toYyyymmdd({ year, month, day }: YMD): number {
+  return year * 10000 + month * 100 + day;
+}
+
+/** `2026-11-01` (also the date part of `2026-11-01T09:00Z` / `2026-11-01 09:00`) -> {2026, 11, 1}. */
+export function fromIsoDate(text: string): YMD | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  return m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : undefined;
+}
+
+/** The calendar date of an instant in an IANA zone. */
+export function dateInZone(instant: Date, timeZone: string): YMD {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get('year'), month: get('month'), day: get('day') };
+}
+
+export function addDays(d: YMD, days: number): YMD {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+/** The instant of a wall-clock time in a zone (for a time skipped by DST, the instant after the gap). */
+export function zonedTimeToInstant(d: YMD, hour: number, minute: number, timeZone: string): Date {
+  const wall = Date.UTC(d.year, d.month - 1, d.day, hour, minute);
+  let instant = wall - offsetAt(wall, timeZone);
+  instant = wall - offsetAt(instant, timeZone);
+  return new Date(instant);
+}
+
+/** The zone's offset from UTC (ms) at an instant. */
+function offsetAt(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** True when the IANA zone is known to this runtime. */
+export function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  }
+}
+
+let zoneNames: string[] | undefined;
+/** Known zone names, for "did you mean". */
+export function knownZones(): string[] {
+  zoneNames ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+  return zoneNames;
+}

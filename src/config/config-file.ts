@@ -1,0 +1,63 @@
+/**
+ * campaignctl.yaml: parsed and checked like a resource file (syntax, guards, config schema), plus
+ * the time zones it names. A missing or empty file is an empty config (implicit sandbox).
+ */
+import { diagnostic } from '../diagnostics/catalogue.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ProjectConfig } from './config-types.js';
+import { isPlainObject } from './documents.js';
+import { parseFile } from './parse.js';
+import { lookup, pointerOf } from './positions.js';
+import type { PositionIndex } from './positions.js';
+import { isKnownZone, knownZones } from './calendar.js';
+import { schemaDiagnostics } from './schema-diagnostics.js';
+import type { SchemaSet } from './schemas.js';
+import { CONFIG_FILE } from './root.js';
+import { closest } from './suggest.js';
+
+export interface CheckedConfig {
+  config: ProjectConfig;
+  /** False when the file has errors: its values are then used only where their types fit. */
+  valid: boolean;
+  positions: PositionIndex;
+  diagnostics: Diagnostic[];
+}
+
+export function checkConfigFile(text: string | undefined, schemas: SchemaSet): CheckedConfig {
+  const empty: CheckedConfig = { config: {}, valid: true, positions: new Map(), diagnostics: [] };
+  if (text === undefined) return empty;
+  const parsed = parseFile(CONFIG_FILE, text);
+  const diagnostics = [...parsed.diagnostics];
+  const doc = parsed.documents[0];
+  if (!doc) return { ...empty, valid: diagnostics.length === 0, diagnostics };
+  for (const extra of parsed.documents.slice(1)) {
+    diagnostics.push(
+      diagnostic('config.multiple-documents', {}, { file: CONFIG_FILE, line: extra.line, column: extra.column, endLine: extra.line, endColumn: extra.column + 1 }),
+    );
+  }
+  if (!doc.ok) return { config: {}, valid: false, positions: doc.positions, diagnostics };
+  const place = { file: CONFIG_FILE, positions: doc.positions };
+  diagnostics.push(...schemaDiagnostics('config', doc.value, schemas, place));
+  const config = isPlainObject(doc.value) ? (doc.value as ProjectConfig) : {};
+  diagnostics.push(...zoneDiagnostics(config, doc.positions));
+  return { config, valid: diagnostics.length === 0, positions: doc.positions, diagnostics };
+}
+
+function zoneDiagnostics(config: ProjectConfig, positions: PositionIndex): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const envs = isPlainObject(config.environments) ? config.environments : {};
+  for (const [name, env] of Object.entries(envs)) {
+    if (!isPlainObject(env)) continue;
+    const zones: [unknown, string[]][] = [
+      [env.accountTimezone, ['environments', name, 'accountTimezone']],
+      [isPlainObject(env.quietHours) ? env.quietHours.timezone : undefined, ['environments', name, 'quietHours', 'timezone']],
+    ];
+    for (const [zone, path] of zones) {
+      if (typeof zone !== 'string' || zone === '' || isKnownZone(zone)) continue;
+      const s = lookup(positions, pointerOf(path))?.spans.value;
+      const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : { file: CONFIG_FILE };
+      out.push(diagnostic('time.invalid-zone', { zone, suggestion: closest(zone, knownZones()) }, where));
+    }
+  }
+  return out;
+}

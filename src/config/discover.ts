@@ -1,0 +1,62 @@
+/**
+ * Which files make up the project: campaigns/**\/*.{yaml,yml}, skipping every file and folder
+ * whose name starts with `_` (partials and data), plus the Handlebars partials in
+ * campaigns/_partials/*.hbs. Paths are relative to the root with forward slashes, sorted by code
+ * point so output never depends on the file system's order.
+ */
+import { readdir } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import path from 'node:path';
+import { CAMPAIGNS_DIR } from './root.js';
+
+export const PARTIALS_DIR = `${CAMPAIGNS_DIR}/_partials`;
+
+export interface Discovered {
+  /** Resource files, relative to the root. */
+  files: string[];
+  /** Partial name -> file relative to the root. */
+  partials: Map<string, string>;
+}
+
+export async function discover(root: string): Promise<Discovered> {
+  const files: string[] = [];
+  await walk(root, CAMPAIGNS_DIR, files);
+  files.sort(byCodePoint);
+  const partials = new Map<string, string>();
+  for (const entry of (await list(path.join(root, PARTIALS_DIR))).sort((a, b) => byCodePoint(a.name, b.name))) {
+    if (entry.name.endsWith('.hbs') && isFileLike(entry)) {
+      partials.set(entry.name.slice(0, -'.hbs'.length), `${PARTIALS_DIR}/${entry.name}`);
+    }
+  }
+  return { files, partials };
+}
+
+async function walk(root: string, rel: string, out: string[]): Promise<void> {
+  const entries = await list(path.join(root, rel));
+  const dirs: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    const child = `${rel}/${entry.name}`;
+    if (entry.isDirectory()) dirs.push(child);
+    else if (isFileLike(entry) && /\.ya?ml$/.test(entry.name)) out.push(child);
+  }
+  await Promise.all(dirs.map((d) => walk(root, d, out)));
+}
+
+/** Regular files and symlinks (a symlinked folder is not followed: no cycles). */
+function isFileLike(entry: Dirent): boolean {
+  return entry.isFile() || entry.isSymbolicLink();
+}
+
+async function list(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,131 @@
+/**
+ * The JSON Schemas of schemas/ compiled once per process (ajv draft 2020-12, strict, allErrors).
+ * The folder is found relative to this installed package, never the working directory, so a
+ * project validates against the schemas of the campaignctl that runs.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Kind } from '../model/resource.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export const SCHEMA_FILES: Record<Kind | 'config', string> = {
+  Campaign: 'campaign.schema.json',
+  Message: 'message.schema.json',
+  ExternalTrigger: 'external-trigger.schema.json',
+  Bulletin: 'bulletin.schema.json',
+  Schedule: 'schedule.schema.json',
+  config: 'config.schema.json',
+};
+
+export interface SchemaSet {
+  readonly dir: string;
+  validator(which: Kind | 'config'): ValidateFunction;
+  /**
+   * A validator for one subschema (a oneOf/anyOf branch), found by object identity; used to
+   * re-check each branch on its own when collapsing ajv's combinator errors.
+   */
+  fragment(schema: unknown): ValidateFunction | undefined;
+}
+
+/** The options every campaignctl schema must compile under (tests use the same). */
+export function createAjv(opts: { strict?: boolean } = {}): Ajv2020 {
+  // verbose: errors carry the failing (sub)schema and data, which the diagnostics need for
+  // allowed keys, descriptions and "got a list" messages.
+  const ajv = new Ajv2020({ strict: opts.strict ?? true, allErrors: true, verbose: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+const cache = new Map<string, SchemaSet>();
+
+/** Compiles (once per folder per process) every *.schema.json of `dir`. */
+export function loadSchemas(dir: string = packageSchemasDir()): SchemaSet {
+  const cached = cache.get(dir);
+  if (cached) return cached;
+  const ajv = createAjv();
+  const locations = new Map<object, string>();
+  const ids = new Map<string, string>();
+  const documents: { schema: object; id: string }[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
+    const schema = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { $id?: string };
+    const id = schema.$id ?? name;
+    ajv.addSchema(schema, id);
+    ids.set(name, id);
+    documents.push({ schema, id });
+    indexLocations(schema, id + '#', locations);
+  }
+  // Branches are compiled out of their context (a `{ required: [where] }` branch has no `type`
+  // of its own), which strict mode rejects; the main instance has already checked them strictly.
+  let fragmentAjv: Ajv2020 | undefined;
+  const forFragments = (): Ajv2020 => {
+    if (!fragmentAjv) {
+      fragmentAjv = createAjv({ strict: false });
+      for (const d of documents) fragmentAjv.addSchema(d.schema, d.id);
+    }
+    return fragmentAjv;
+  };
+  const validators = new Map<string, ValidateFunction>();
+  const fragments = new Map<object, ValidateFunction>();
+  const set: SchemaSet = {
+    dir,
+    validator(which) {
+      let v = validators.get(which);
+      if (!v) {
+        const id = ids.get(SCHEMA_FILES[which]);
+        v = id === undefined ? undefined : ajv.getSchema(id);
+        if (!v) throw new Error(`schema ${SCHEMA_FILES[which]} is missing from ${dir}`);
+        validators.set(which, v);
+      }
+      return v;
+    },
+    fragment(schema) {
+      if (!schema || typeof schema !== 'object') return undefined;
+      let v = fragments.get(schema);
+      if (!v) {
+        const ref = locations.get(schema);
+        v = ref === undefined ? undefined : forFragments().getSchema(ref);
+        if (!v) return undefined;
+        fragments.set(schema, v);
+      }
+      return v;
+    },
+  };
+  cache.set(dir, set);
+  return set;
+}
+
+/** Every object inside a schema document -> its absolute JSON pointer URI. */
+function indexLocations(node: unknown, pointer: string, out: Map<object, string>): void {
+  if (!node || typeof node !== 'object') return;
+  out.set(node, pointer);
+  const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
+  for (const [k, v] of entries) {
+    indexLocations(v, pointer + '/' + k.replace(/~/g, '~0').replace(/\//g, '~1'), out);
+  }
+}
+
+/** schemas/ of the campaignctl package this module belongs to (works from src/ and dist/src/). */
+export function packageSchemasDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && isCampaignctlManifest(manifest)) return path.join(dir, 'schemas');
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('campaignctl package root not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+function isCampaignctlManifest(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'campaignctl';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * "Did you mean ...?": the closest candidate by edit distance, if it is close enough to be a
+ * plausible typo (case differences count as nothing).
+ */
+import { distance } from 'fastest-levenshtein';
+
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === word) continue;
+    const d = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const allowed = Math.max(1, Math.floor(word.length * 0.4));
+  return best !== undefined && bestDistance <= allowed && bestDistance < word.length ? best : undefined;
+}
