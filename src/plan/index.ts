@@ -9,3 +9,14 @@ export { occurrenceAddress, supersededAddress, isSuperseded, baseAddress } from 
 export { resolveStart } from './instant.js';
 export { IMMEDIATE_WINDOW_MS } from './campaigns.js';
 export * from './types.js';
+export {
+  createPlanFile,
+  serializePlanFile,
+  parsePlanFile,
+  checkStale,
+  PLAN_FILE_VERSION,
+  type PlanFile,
+  type PlanFileMeta,
+  type CurrentContext,
+  type StaleReason,
+} from './plan-file.js';

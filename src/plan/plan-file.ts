@@ -1,0 +1,270 @@
+/**
+ * Saved plans (`plan --out FILE`, `apply FILE`): the finalized plan plus what it was computed
+ * against (environment, state serial, config hash, git commit), and the rendered request bodies
+ * the caller puts in `payloads` so apply sends exactly what was reviewed. Pure: text in, text out.
+ *
+ * No secrets: the planner never holds any, payloads are request bodies (never headers), and
+ * serializePlanFile refuses a document with secret-looking keys, credentialed URLs or any of the
+ * secret values it is given.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { KINDS } from '../model/resource.js';
+import type { Plan, PlanAction } from './types.js';
+
+export const PLAN_FILE_VERSION = '1';
+const KIND_TAG = 'campaignctl-plan';
+
+export interface PlanFile {
+  format_version: typeof PLAN_FILE_VERSION;
+  kind: typeof KIND_TAG;
+  environment: string;
+  serial: number;
+  config_hash: string;
+  commit: string | null;
+  created_at: string;
+  plan: Plan;
+  /** Change address -> rendered request body(ies) for that change; filled by the caller. */
+  payloads: Record<string, unknown>;
+}
+
+export interface PlanFileMeta {
+  environment: string;
+  serial: number;
+  configHash: string;
+  commit: string | null;
+  /** ISO instant; the caller reads the clock, not this module. */
+  createdAt: string;
+}
+
+export function createPlanFile(plan: Plan, meta: PlanFileMeta, payloads: Record<string, unknown> = {}): PlanFile {
+  return {
+    format_version: PLAN_FILE_VERSION,
+    kind: KIND_TAG,
+    environment: meta.environment,
+    serial: meta.serial,
+    config_hash: meta.configHash,
+    commit: meta.commit,
+    created_at: meta.createdAt,
+    plan,
+    payloads,
+  };
+}
+
+const SECRET_KEY = /^(passcode|password|secret|authorization|headers|x-clevertap-passcode|api[-_]?token|access[-_]?token|bearer)$/i;
+const CREDENTIALED_URL = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]+:[^/\s@"]+@/i;
+
+export function serializePlanFile(file: PlanFile, opts: { secrets?: readonly string[] } = {}): { text: string | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  if (!file.plan.finalized) {
+    diagnostics.push(fileError('planfile.not-finalized', 'the plan was not finalized (estimates and guards not applied); it can not be saved'));
+  }
+  const addresses = new Set(file.plan.changes.map((c) => c.address));
+  for (const key of Object.keys(file.payloads)) {
+    if (!addresses.has(key)) diagnostics.push(fileError('planfile.payload-orphan', `payloads has an entry for ${key}, which is not a change of this plan`));
+  }
+  const keyPath = findSecretKey(file, '');
+  if (keyPath) diagnostics.push(fileError('planfile.secret', `refusing to save a plan holding a secret-looking field at ${keyPath}`));
+  const text = JSON.stringify(file, null, 2) + '\n';
+  if (CREDENTIALED_URL.test(text)) diagnostics.push(fileError('planfile.secret', 'refusing to save a plan holding a URL with credentials'));
+  if ((opts.secrets ?? []).some((s) => s.length >= 4 && text.includes(s))) {
+    diagnostics.push(fileError('planfile.secret', 'refusing to save a plan holding a secret value (passcode or token)'));
+  }
+  return diagnostics.length > 0 ? { text: null, diagnostics } : { text, diagnostics };
+}
+
+function findSecretKey(value: unknown, path: string): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findSecretKey(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      const here = path ? `${path}.${k}` : k;
+      if (SECRET_KEY.test(k)) return here;
+      const found = findSecretKey(v, here);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function fileError(code: string, message: string, file?: string, hint?: string): Diagnostic {
+  const d: Diagnostic = { severity: 'error', code, message };
+  if (file) d.file = file;
+  if (hint) d.hint = hint;
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a plan file back
+
+const ACTIONS: readonly PlanAction[] = ['create', 'replace', 'stop', 'forget', 'update', 'delete', 'send'];
+
+export function parsePlanFile(text: string, path?: string): { planFile: PlanFile | null; diagnostics: Diagnostic[] } {
+  const regenerate = 'make a new one with `campaignctl plan --out FILE`';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { planFile: null, diagnostics: [fileError('planfile.invalid-json', `not a plan file: ${(e as Error).message}`, path, regenerate)] };
+  }
+  const problems: string[] = [];
+  const v = new Check(problems);
+  if (!v.object(raw, '')) return { planFile: null, diagnostics: [fileError('planfile.invalid', 'not a plan file: expected a JSON object', path, regenerate)] };
+  const o = raw as Record<string, unknown>;
+  if (o.kind !== KIND_TAG) {
+    return { planFile: null, diagnostics: [fileError('planfile.invalid', `not a campaignctl plan file (kind is ${JSON.stringify(o.kind)})`, path, regenerate)] };
+  }
+  if (o.format_version !== PLAN_FILE_VERSION) {
+    return {
+      planFile: null,
+      diagnostics: [
+        fileError('planfile.version', `plan file format_version ${JSON.stringify(o.format_version)} is not supported (this campaignctl reads "${PLAN_FILE_VERSION}")`, path, regenerate),
+      ],
+    };
+  }
+  v.string(o.environment, 'environment');
+  v.integer(o.serial, 'serial');
+  v.string(o.config_hash, 'config_hash');
+  v.nullable(o.commit, 'commit', (x, p) => v.string(x, p));
+  v.string(o.created_at, 'created_at');
+  v.object(o.payloads, 'payloads');
+  if (v.object(o.plan, 'plan')) checkPlan(o.plan as Record<string, unknown>, v);
+  if (problems.length > 0) {
+    return {
+      planFile: null,
+      diagnostics: problems.map((p) => fileError('planfile.invalid', `invalid plan file: ${p}`, path, regenerate)),
+    };
+  }
+  return { planFile: raw as PlanFile, diagnostics: [] };
+}
+
+function checkPlan(p: Record<string, unknown>, v: Check): void {
+  v.string(p.now, 'plan.now');
+  if (p.finalized !== true) v.fail('plan.finalized must be true (only finalized plans are saved)');
+  for (const key of ['drift', 'warnings', 'notes', 'scheduled'] as const) v.array(p[key], `plan.${key}`);
+  v.object(p.summary, 'plan.summary');
+  v.integer(p.liveManagedCampaigns, 'plan.liveManagedCampaigns');
+  if (!v.array(p.changes, 'plan.changes')) return;
+  (p.changes as unknown[]).forEach((c, i) => {
+    const at = `plan.changes[${i}]`;
+    if (!v.object(c, at)) return;
+    const ch = c as Record<string, unknown>;
+    v.string(ch.address, `${at}.address`);
+    v.oneOf(ch.action, ACTIONS, `${at}.action`);
+    v.oneOf(ch.kind, KINDS, `${at}.kind`);
+    v.string(ch.reason, `${at}.reason`);
+    v.boolean(ch.irreversible, `${at}.irreversible`);
+    v.nullable(ch.specHash, `${at}.specHash`, (x, q) => v.string(x, q));
+    v.nullable(ch.remoteId, `${at}.remoteId`, (x, q) => v.integer(x, q));
+    v.array(ch.diff, `${at}.diff`);
+    v.nullable(ch.estimate, `${at}.estimate`, (x, q) => {
+      if (!v.object(x, q)) return;
+      const e = x as Record<string, unknown>;
+      v.number(e.total, `${q}.total`);
+      v.object(e.byPlatform, `${q}.byPlatform`);
+    });
+    v.nullable(ch.startsAt, `${at}.startsAt`, (x, q) => {
+      if (!v.object(x, q)) return;
+      const s = x as Record<string, unknown>;
+      if (s.kind === 'now') return;
+      if (s.kind !== 'at') v.fail(`${q}.kind must be "now" or "at"`);
+      else v.string(s.instant, `${q}.instant`);
+    });
+    if (!('before' in ch) || !('after' in ch)) v.fail(`${at} must have before and after`);
+  });
+}
+
+/** Collects readable problems (`plan.changes[2].action must be one of ...`). */
+class Check {
+  constructor(private readonly problems: string[]) {}
+  fail(message: string): void {
+    this.problems.push(message);
+  }
+  object(x: unknown, path: string): boolean {
+    if (typeof x === 'object' && x !== null && !Array.isArray(x)) return true;
+    if (path) this.fail(`${path} must be an object`);
+    return false;
+  }
+  array(x: unknown, path: string): boolean {
+    if (Array.isArray(x)) return true;
+    this.fail(`${path} must be an array`);
+    return false;
+  }
+  string(x: unknown, path: string): void {
+    if (typeof x !== 'string' || x === '') this.fail(`${path} must be a non-empty string`);
+  }
+  number(x: unknown, path: string): void {
+    if (typeof x !== 'number' || !Number.isFinite(x)) this.fail(`${path} must be a number`);
+  }
+  integer(x: unknown, path: string): void {
+    if (!Number.isInteger(x) || (x as number) < 0) this.fail(`${path} must be a non-negative integer`);
+  }
+  boolean(x: unknown, path: string): void {
+    if (typeof x !== 'boolean') this.fail(`${path} must be true or false`);
+  }
+  oneOf(x: unknown, allowed: readonly string[], path: string): void {
+    if (typeof x !== 'string' || !allowed.includes(x)) this.fail(`${path} must be one of ${allowed.join(', ')}`);
+  }
+  nullable(x: unknown, path: string, then: (x: unknown, path: string) => void): void {
+    if (x === undefined) this.fail(`${path} is missing (use null for none)`);
+    else if (x !== null) then(x, path);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staleness
+
+export interface CurrentContext {
+  environment: string;
+  serial: number;
+  configHash: string;
+  commit: string | null;
+}
+
+export interface StaleReason {
+  field: 'environment' | 'serial' | 'config_hash' | 'commit';
+  planned: string | number | null;
+  current: string | number | null;
+  message: string;
+}
+
+/** What moved since the plan was saved; empty means the plan may be applied as is. */
+export function checkStale(file: PlanFile, current: CurrentContext): StaleReason[] {
+  const out: StaleReason[] = [];
+  if (file.environment !== current.environment) {
+    out.push({
+      field: 'environment',
+      planned: file.environment,
+      current: current.environment,
+      message: `the plan is for environment "${file.environment}", not "${current.environment}"`,
+    });
+  }
+  if (file.serial !== current.serial) {
+    out.push({
+      field: 'serial',
+      planned: file.serial,
+      current: current.serial,
+      message: `state changed since the plan was made (serial ${file.serial}, now ${current.serial}): something was applied in between`,
+    });
+  }
+  if (file.config_hash !== current.configHash) {
+    out.push({
+      field: 'config_hash',
+      planned: file.config_hash,
+      current: current.configHash,
+      message: 'the configuration (campaignctl.yaml or campaigns/) changed since the plan was made',
+    });
+  }
+  if (file.commit !== current.commit) {
+    const short = (c: string | null) => (c === null ? 'no commit' : c.slice(0, 12));
+    out.push({
+      field: 'commit',
+      planned: file.commit,
+      current: current.commit,
+      message: `the git commit moved (${short(file.commit)}, now ${short(current.commit)})`,
+    });
+  }
+  return out;
+}
