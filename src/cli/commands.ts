@@ -5,12 +5,14 @@
 import type { Command } from 'commander';
 import { register as init } from './init.js';
 import { register as sandbox } from './sandbox.js';
+import { register as validate } from './validate.js';
 
 type Register = (program: Command) => void;
 
 const commands: Register[] = [
   // one line per command, in the order --help shows them
   init,
+  validate,
   sandbox,
 ];
 

@@ -179,6 +179,7 @@ export const catalogue = {
         : a.many
           ? `${at(a.path)} matches more than one of the allowed forms`
           : `${at(a.path)} does not match any of the allowed forms`,
+    hint: (a) => (a.keys && a.keys.length ? (a.many ? 'keep exactly one of them' : 'add exactly one of them') : undefined),
   }),
   'schema.not-allowed': entry<{ path: string; key: string }>({
     severity: 'error',

@@ -1,0 +1,46 @@
+/**
+ * What every command that reads the project shares: loading it with the global options, and
+ * printing its diagnostics (text on stderr with source lines; nothing here for --json, where the
+ * diagnostics belong in the command's own document).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Output } from '../context.js';
+import { formatDiagnostics } from '../views/diagnostics.js';
+import { loadProject } from '../../config/project.js';
+import type { Project } from '../../config/project.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { MAX_FILE_BYTES } from '../../config/guards.js';
+
+export async function loadProjectFor(out: Output, extra: { now?: Date } = {}): Promise<Project> {
+  const started = performance.now();
+  const project = await loadProject({ dir: out.opts.dir, env: out.opts.env, now: extra.now });
+  const ms = Math.round(performance.now() - started);
+  out.debug(`project ${project.root}, environment ${project.environmentName}: ${project.files.length} files, ${project.resources.length} resources in ${ms} ms`);
+  return project;
+}
+
+/** Reads project files for the source lines of diagnostics, once each; never a file over the size limit. */
+export function sourceReader(root: string): (file: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (file) => {
+    if (!cache.has(file)) {
+      let text: string | undefined;
+      try {
+        const buffer = readFileSync(path.join(root, file));
+        text = buffer.length > MAX_FILE_BYTES ? undefined : buffer.toString('utf8');
+      } catch {
+        text = undefined;
+      }
+      cache.set(file, text);
+    }
+    return cache.get(file);
+  };
+}
+
+/** Diagnostics as text on stderr (warnings too; --quiet keeps only errors). */
+export function printDiagnostics(out: Output, root: string, diagnostics: readonly Diagnostic[]): void {
+  const shown = out.opts.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+  if (shown.length === 0) return;
+  out.error(formatDiagnostics(shown, { c: out.c, source: sourceReader(root) }) + '\n');
+}
