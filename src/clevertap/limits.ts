@@ -39,6 +39,12 @@ export class Semaphore {
   }
 }
 
+/**
+ * The window is a little longer than a second: CleverTap counts arrivals, we count departures, and
+ * network jitter can bring two of our starts 1000 ms apart closer together on its side.
+ */
+export const CREATE_WINDOW_MS = 1100;
+
 export class SlidingWindowLimiter {
   readonly perSecond: number;
   #starts: number[] = [];
@@ -50,17 +56,17 @@ export class SlidingWindowLimiter {
     this.#now = now;
   }
 
-  /** Waits until starting one more request keeps at most `perSecond` starts in any 1000 ms. */
+  /** Waits until starting one more request keeps at most `perSecond` starts in any window. */
   async take(): Promise<void> {
     if (this.perSecond === Infinity) return;
     for (;;) {
       const t = this.#now();
-      while (this.#starts.length > 0 && this.#starts[0]! <= t - 1000) this.#starts.shift();
+      while (this.#starts.length > 0 && this.#starts[0]! <= t - CREATE_WINDOW_MS) this.#starts.shift();
       if (this.#starts.length < this.perSecond) {
         this.#starts.push(t);
         return;
       }
-      await sleep(Math.max(1, Math.ceil(this.#starts[0]! + 1000 - t)));
+      await sleep(Math.max(1, Math.ceil(this.#starts[0]! + CREATE_WINDOW_MS - t)));
     }
   }
 }
