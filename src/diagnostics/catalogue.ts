@@ -378,6 +378,37 @@ export const catalogue = {
     message: (a) => `data ${a.path === '' ? '' : `${q(a.path)} `}${a.detail}`,
     hint: () => 'fix the value in --data / --set, or the schema in the resource',
   }),
+  // ---- runtime sends (send, trigger, raise) ----
+  'input.invalid': entry<{ option: string; detail: string; hint?: string }>({
+    severity: 'error',
+    summary: 'A command-line input that can not be used (--data, --set, --to, --to-file, --name).',
+    message: (a) => `${a.option}: ${a.detail}`,
+    hint: (a) => a.hint,
+  }),
+  'runtime.unknown-contract': entry<{ kind: string; name: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: '`send`, `trigger` or `raise` was given a name that no contract of that kind has.',
+    message: (a) => `no ${a.kind} ${q(a.name)} in the project`,
+    hint: (a) => didYouMean(a.suggestion) ?? (a.known.length ? `${a.kind} contracts: ${list(a.known)}` : `the project defines no ${a.kind}`),
+  }),
+  'runtime.no-recipients': entry<{ command: string }>({
+    severity: 'error',
+    summary: 'A send without any identity to send to.',
+    message: (a) => `${a.command}: no identities to send to`,
+    hint: () => 'pass --to KEY:ID[,ID...] (repeatable) or --to-file FILE (`-` for stdin)',
+  }),
+  'runtime.identity-key': entry<{ key: string; allowed: string[]; endpoint: string; suggestion?: string }>({
+    severity: 'error',
+    summary: 'An identity key the endpoint does not take.',
+    message: (a) => `${a.endpoint} does not take ${q(a.key)} identities`,
+    hint: (a) => didYouMean(a.suggestion) ?? `use one of ${list(a.allowed)} (any case)`,
+  }),
+  'runtime.occurrence-unknown-key': entry<{ address: string; key: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: '`raise --occurrence KEY` or `state resolve` named an occurrence the bulletin does not have.',
+    message: (a) => `${q(a.address)} has no occurrence ${q(a.key)}`,
+    hint: (a) => didYouMean(a.suggestion) ?? (a.known.length ? `occurrences: ${list(a.known)}` : 'the bulletin has no occurrences'),
+  }),
 };
 
 export type DiagnosticCode = keyof typeof catalogue;
