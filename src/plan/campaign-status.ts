@@ -31,18 +31,7 @@ export function assessCampaign(
   now: Date,
 ): CampaignAssessment {
   const started = a.scheduledFor !== null && Date.parse(a.scheduledFor) <= now.getTime();
-  const fromState = (): Effective => {
-    switch (a.status) {
-      case 'scheduled':
-        return started ? 'running' : 'scheduled';
-      case 'running':
-        return 'running';
-      case 'stopped':
-        return 'stopped';
-      default:
-        return 'finished';
-    }
-  };
+  const fromState = (): Effective => stateEffective(a, started);
   if (remoteById === null || a.remoteId === null) return { effective: fromState(), remoteStatus: null };
 
   const remote = remoteById.get(a.remoteId);
@@ -72,5 +61,18 @@ export function assessCampaign(
       return { ...base, effective: 'running' };
     default:
       return { ...base, effective: 'running', unknownStatus: remote.status };
+  }
+}
+
+function stateEffective(a: AppliedResource, started: boolean): Effective {
+  switch (a.status) {
+    case 'scheduled':
+      return started ? 'running' : 'scheduled';
+    case 'running':
+      return 'running';
+    case 'stopped':
+      return 'stopped';
+    default:
+      return 'finished';
   }
 }

@@ -106,7 +106,8 @@ function createCampaign(ctx: PlanContext, d: DesiredResource, reason: 'new' | 'h
 }
 
 function removedCampaign(ctx: PlanContext, a: AppliedResource, status: CampaignAssessment): void {
-  if (a.protect) {
+  // protect keeps a campaign that left the repo; the leftover of a replace did not leave it
+  if (a.protect && !isSuperseded(a.address)) {
     const shown = status.effective === 'missing' ? 'in state' : status.effective;
     ctx.notes.push({ address: a.address, code: 'protected', message: notes.protectedKept(shown) });
     return;

@@ -57,7 +57,10 @@ export function plan(input: PlanInput): PlanResult {
     runsByBulletin.set(r.address, list);
   }
 
-  const addresses = [...new Set([...desiredBy.keys(), ...appliedBy.keys()])].sort(compareCodeUnits);
+  const all = new Set(desiredBy.keys());
+  for (const k of appliedBy.keys()) all.add(k);
+  // default sort order is UTF-16 code units, the same as compareCodeUnits, and much faster
+  const addresses = [...all].sort();
   let considered = 0;
   for (const address of addresses) {
     if (!inScope(address)) continue;
@@ -91,17 +94,19 @@ export function plan(input: PlanInput): PlanResult {
   return { plan: result, diagnostics: ctx.errors };
 }
 
-/** First definition wins; duplicate addresses are a validation error reported by the loader. */
+/** First definition (by file, then document) wins; duplicate addresses are a loader error. */
 function indexDesired(desired: readonly DesiredResource[]): Map<string, DesiredResource> {
   const out = new Map<string, DesiredResource>();
-  const sorted = [...desired].sort(
-    (x, y) =>
-      compareCodeUnits(x.resource.address, y.resource.address) ||
-      compareCodeUnits(x.resource.source.file, y.resource.source.file) ||
-      x.resource.source.documentIndex - y.resource.source.documentIndex,
-  );
-  for (const d of sorted) if (!out.has(d.resource.address)) out.set(d.resource.address, d);
+  for (const d of desired) {
+    const seen = out.get(d.resource.address);
+    if (!seen || definedEarlier(d, seen)) out.set(d.resource.address, d);
+  }
   return out;
+}
+
+function definedEarlier(a: DesiredResource, b: DesiredResource): boolean {
+  const byFile = compareCodeUnits(a.resource.source.file, b.resource.source.file);
+  return byFile < 0 || (byFile === 0 && a.resource.source.documentIndex < b.resource.source.documentIndex);
 }
 
 function indexApplied(applied: readonly AppliedResource[]): Map<string, AppliedResource> {

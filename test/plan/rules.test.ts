@@ -227,6 +227,14 @@ describe('Campaign gone from YAML', () => {
     expect(p.changes[0]).toMatchObject({ reason: 'superseded', remoteId: 555 });
     expect(p.liveManagedCampaigns).toBe(1);
   });
+
+  it('protect does not keep the leftover of a replace alive', () => {
+    const d = campaign('c', {}, { protect: true });
+    const old = applied(d, { address: supersededAddress('campaign.c', 555), remoteId: 555 });
+    const { plan: p } = plan(input({ desired: [d], applied: [applied(d), old] }));
+    expect(actions(p.changes)).toEqual(['stop campaign.c@555']);
+    expect(p.notes).toEqual([]);
+  });
 });
 
 describe('drift: managed campaign stopped/completed/missing on CleverTap outside campaignctl', () => {

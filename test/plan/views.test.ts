@@ -58,6 +58,11 @@ describe('text view', () => {
     expect(renderPlanText(p, plain)).not.toMatch(/\x1b\[/);
   });
 
+  it('says when the environment is the sandbox', () => {
+    const text = renderPlanText(showcase().plan, plain, { environment: 'sandbox', sandbox: true });
+    expect(text.split('\n')[0]).toBe('Plan for environment sandbox (sandbox: the local CleverTap emulator, nothing reaches a real account)');
+  });
+
   it('marks irreversible changes with their estimate', () => {
     const text = renderPlanText(showcase().plan, plain);
     const flash = text.split('\n').find((l) => l.includes('campaign.flash-sale'))!;
