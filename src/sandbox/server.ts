@@ -132,6 +132,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   };
 
   async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, text: string, started: number): Promise<void> {
+    const parsed = parseJson(text);
     const entry: RequestLogEntry = {
       seq: ++seq,
       at: clock.now().toISOString(),
@@ -139,7 +140,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       path,
       family: null,
       headers: loggableHeaders(req),
-      body: parseJson(text) ?? text,
+      body: parsed ?? text,
       fault: null,
       response: null,
       committed: false,
@@ -194,7 +195,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       leave();
       return finish(failure(MSG.serverError, CODE.serverError, 500));
     }
-    const body = parseJson(text);
+    const body = parsed;
+    store.refresh();
     let reply = body && typeof body === 'object' && !Array.isArray(body) ? route.handle(ctx, body as Record<string, unknown>) : failure(MSG.malformed, CODE.badRequest);
     if (reply.status === 400 && opts.validationHttpStatus) reply = { ...reply, status: opts.validationHttpStatus };
     entry.committed = route.writes && reply.status === 200;
@@ -219,6 +221,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       if (text === null) return send(res, 413, { status: 'fail', error: 'Request body too large', code: 413 });
       if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/')) {
         if (!opts.inspection) return send(res, 404, { status: 'fail', error: MSG.notFound, code: CODE.notFound });
+        store.refresh();
         const reply = handleInspection(control, req.method ?? 'GET', url, parseJson(text));
         return send(res, reply.status, reply.body);
       }

@@ -4,7 +4,7 @@
  * file after every change (temp file + rename, so a crash never leaves half a file) so that the
  * embedded sandbox keeps its campaigns between CLI runs.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hash32 } from './random.js';
 
@@ -72,6 +72,8 @@ export class SandboxStore {
   readonly #sendLogLimit: number;
   #data: DataFile;
   readonly #seed: StoreSeed;
+  /** Modification stamp of the file as we last wrote or read it. */
+  #stamp = '';
 
   constructor(opts: { dataFile?: string; seed: StoreSeed; sendLogLimit: number }) {
     this.#file = opts.dataFile;
@@ -160,6 +162,21 @@ export class SandboxStore {
     const tmp = `${this.#file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.#data, null, 1));
     renameSync(tmp, this.#file);
+    this.#stamp = fileStamp(this.#file);
+  }
+
+  /**
+   * Picks up changes another process made to the data file (two CLI commands, or the daemon and
+   * a command, each with an embedded sandbox on the same file). Called before each request; the
+   * last writer still wins a true race, which is acceptable for a local emulator.
+   */
+  refresh(): void {
+    if (!this.#file) return;
+    const stamp = fileStamp(this.#file);
+    if (stamp === this.#stamp || stamp === '') return;
+    const data = readDataFile(this.#file);
+    if (data) this.#data = data;
+    this.#stamp = stamp;
   }
 
   #applySeed(): void {
@@ -201,6 +218,15 @@ function emptyData(): DataFile {
     businessEvents: [],
     controlGroups: [],
   };
+}
+
+function fileStamp(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch {
+    return '';
+  }
 }
 
 function readDataFile(file: string): DataFile | null {
