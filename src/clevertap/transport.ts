@@ -24,8 +24,16 @@ export class TransportFailure extends Error {
 
 export type Agent = http.Agent;
 
+/**
+ * Idle pooled connections are closed after this long: a server or load balancer that silently
+ * dropped an idle connection would otherwise make our next write fail after sending, which reads
+ * as ambiguous although nothing happened. (Servers that announce `Keep-Alive: timeout=N` are
+ * honoured by Node already.) Only idle sockets are affected; a slow answer is not cut short.
+ */
+const IDLE_SOCKET_MS = 4_000;
+
 export function createAgent(baseUrl: string): Agent {
-  const opts = { keepAlive: true, keepAliveMsecs: 1000 };
+  const opts = { keepAlive: true, keepAliveMsecs: 1000, timeout: IDLE_SOCKET_MS };
   return baseUrl.startsWith('https:') ? new https.Agent(opts) : new http.Agent(opts);
 }
 
