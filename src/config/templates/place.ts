@@ -20,19 +20,31 @@ function isBlockScalar(value: Range, text: string): boolean {
   return value.endLine > value.line && text.includes('\n');
 }
 
+/** Indentation of a block scalar's content: that of its first non-blank line after the header. */
+function blockIndent(lines: readonly string[], headerLine: number): number | undefined {
+  for (let i = headerLine; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() !== '') return line.length - line.trimStart().length;
+  }
+  return undefined;
+}
+
 export function placeInString(
   node: StringNode,
   text: string,
   pos: { line: number; column: number },
+  lines?: readonly string[],
 ): { line: number; column: number } | undefined {
   const v = node.value;
   if (!v) return undefined;
   if (isBlockScalar(v, text)) {
-    const indentColumn = node.key ? node.key.column + 2 : v.column;
+    const indent = lines ? blockIndent(lines, v.line) : undefined;
+    const indentColumn = indent !== undefined ? indent + 1 : node.key ? node.key.column + 2 : v.column;
     return { line: v.line + pos.line, column: indentColumn + pos.column - 1 };
   }
   if (v.line === v.endLine) {
-    const quote = v.endColumn - v.column >= text.length + 2 ? 1 : 0;
+    const first = lines?.[v.line - 1]?.[v.column - 1];
+    const quote = first !== undefined ? (first === '"' || first === "'" ? 1 : 0) : v.endColumn - v.column >= text.length + 2 ? 1 : 0;
     return { line: v.line + pos.line - 1, column: v.column + quote + pos.column - 1 };
   }
   // A flow scalar folded over several lines: its line breaks are not the string's; stay on the node.
@@ -40,13 +52,19 @@ export function placeInString(
 }
 
 /** Turns a template problem into a located diagnostic (the whole node when no position is known). */
-export function templateDiagnostic(problem: TemplateProblem, node: StringNode, text: string, address?: string): Diagnostic {
+export function templateDiagnostic(
+  problem: TemplateProblem,
+  node: StringNode,
+  text: string,
+  address?: string,
+  lines?: readonly string[],
+): Diagnostic {
   const d: Diagnostic = { severity: 'error', code: problem.code, message: problem.message };
   if (problem.hint) d.hint = problem.hint;
   const v = node.value;
   if (v) {
-    const a = placeInString(node, text, { line: problem.line, column: problem.column });
-    const b = placeInString(node, text, { line: problem.endLine, column: problem.endColumn });
+    const a = placeInString(node, text, { line: problem.line, column: problem.column }, lines);
+    const b = placeInString(node, text, { line: problem.endLine, column: problem.endColumn }, lines);
     d.file = v.file;
     d.line = a?.line ?? v.line;
     d.column = a?.column ?? v.column;
