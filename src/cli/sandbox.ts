@@ -90,7 +90,7 @@ async function serve(flags: ServeFlags, out: Output): Promise<number> {
   }
 
   if (out.opts.json) {
-    out.json({ url: handle.url, accountId: handle.accountId, passcode: passcodeSource, inspection: options.inspection === true });
+    out.json({ url: handle.url, accountId: handle.accountId, passcodeSource, inspection: options.inspection === true });
   } else {
     out.print(`CleverTap sandbox listening on ${handle.url}`);
     out.info(`  ${CONNECTION_ENV.apiUrl}=${handle.url}`);
