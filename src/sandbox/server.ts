@@ -170,7 +170,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       counted = false;
     };
     res.once('close', leave);
-    if (concurrency.enter(route.family) > concurrency.limit) {
+    const inFlight = concurrency.enter(route.family);
+    if (req.socket.destroyed) {
+      leave(); // the client left before we counted it: 'close' will not come again
+      return finish(null);
+    }
+    if (inFlight > concurrency.limit) {
       leave();
       return finish(failure(MSG.tooManyConcurrent, CODE.tooMany, 429));
     }
