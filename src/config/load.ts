@@ -111,7 +111,9 @@ function pickEnvironment(
     );
     return { environmentName: choice.name, environment: resolveEnvironment(choice.name, {}, ctx) };
   }
-  diagnostics.push(diagnostic('config.no-default-environment', { known: choice.known }, { file: CONFIG_FILE }));
+  const s = lookup(positions, '/environments')?.spans.key;
+  const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : { file: CONFIG_FILE };
+  diagnostics.push(diagnostic('config.no-default-environment', { known: choice.known }, where));
   return { environmentName: 'sandbox', environment: resolveEnvironment('sandbox', {}, ctx) };
 }
 

@@ -6,6 +6,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode, YAMLError } from 'yaml';
 import { diagnostic } from '../diagnostics/catalogue.js';
+import type { At } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import {
   FORBIDDEN_KEYS,
@@ -66,7 +67,7 @@ export function parseFile(file: string, text: string): ParsedFile {
   };
   let index = 0;
   for (const doc of docs) {
-    const parsed = parseDocument(file, doc, index, span, out.diagnostics);
+    const parsed = parseDocument(file, text, doc, index, span, out.diagnostics);
     index++;
     if (parsed) out.documents.push(parsed);
   }
@@ -77,15 +78,16 @@ type SpanOf = (start: number, end: number) => Span;
 
 function parseDocument(
   file: string,
+  text: string,
   doc: Document.Parsed,
   index: number,
   span: SpanOf,
   diagnostics: Diagnostic[],
 ): ParsedDocument | undefined {
   const contents = doc.contents;
-  const errors = dedupeByPosition(doc.errors);
-  for (const e of errors) diagnostics.push(yamlErrorDiagnostic(file, e));
-  for (const w of doc.warnings) diagnostics.push(diagnostic('yaml.warning', { detail: firstLine(w.message) }, errorAt(file, w)));
+  const errors = firstOfCascade(doc.errors);
+  for (const e of errors) diagnostics.push(yamlErrorDiagnostic(file, text, e));
+  for (const w of doc.warnings) diagnostics.push(diagnostic('yaml.warning', { detail: firstLine(w.message) }, errorAt(file, text, w)));
   if (isEmpty(contents)) return undefined;
   const range = contents!.range ?? [0, 0, 0];
   const [line, column] = span(range[0], range[0]);
@@ -171,28 +173,43 @@ function isEmpty(contents: unknown): boolean {
   return isScalar(contents) && contents.value === null && !!contents.range && contents.range[0] === contents.range[1];
 }
 
-/** yaml often reports one mistake twice at the same spot; a person needs it once. */
-function dedupeByPosition(errors: YAMLError[]): YAMLError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const k = e.linePos ? `${e.linePos[0].line}:${e.linePos[0].col}` : e.message;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+/**
+ * After the first syntax error the parser is lost and reports follow-on errors for one mistake (a
+ * tab in the indentation gives four). Keep the first, plus every duplicate key (never a cascade).
+ */
+function firstOfCascade(errors: YAMLError[]): YAMLError[] {
+  const first = errors.find((e) => e.code !== 'DUPLICATE_KEY' && e.code !== 'RESOURCE_EXHAUSTION');
+  const exhausted = errors
+    .filter((e) => e.code === 'RESOURCE_EXHAUSTION')
+    .reduce<YAMLError | undefined>((min, e) => (min === undefined || e.pos[0] < min.pos[0] ? e : min), undefined);
+  const keep = new Set<YAMLError>(errors.filter((e) => e.code === 'DUPLICATE_KEY'));
+  // Too deep for the composer: one error, at the first place it gave up.
+  if (exhausted) keep.add(exhausted);
+  else if (first) keep.add(first);
+  return errors.filter((e) => keep.has(e));
 }
 
-function yamlErrorDiagnostic(file: string, e: YAMLError): Diagnostic {
-  const where = errorAt(file, e);
+function yamlErrorDiagnostic(file: string, text: string, e: YAMLError): Diagnostic {
+  const where = errorAt(file, text, e);
   if (e.code === 'DUPLICATE_KEY') {
-    const key = /"([^"]*)"/.exec(e.message)?.[1] ?? '';
-    return diagnostic('yaml.duplicate-key', { key }, where);
+    // yaml points at the first character of the repeated key; read the key from there.
+    const rest = text.slice(e.pos[0]).split('\n')[0];
+    const key = /^("[^"]*"|'[^']*'|[^:#]*?)\s*:(\s|$)/.exec(rest)?.[1] ?? rest.trim();
+    if (where.line !== undefined && where.column !== undefined) where.endColumn = where.column + Math.max(1, key.length);
+    return diagnostic('yaml.duplicate-key', { key: key.replace(/^["']|["']$/g, '') }, where);
   }
   if (e.code === 'RESOURCE_EXHAUSTION') return diagnostic('yaml.too-deep', { limit: MAX_DEPTH }, where);
   return diagnostic('yaml.syntax', { detail: firstLine(e.message) }, where);
 }
 
-function errorAt(file: string, e: YAMLError) {
+function errorAt(file: string, text: string, e: YAMLError): At {
+  // "Missing ]" or "missing quote" found at the end of the file: show the last line that has
+  // text, where the opening is more likely to be, rather than an empty line.
+  const content = text.trimEnd().length;
+  if (e.pos[0] >= content && content > 0) {
+    const { line, column } = lineColumnAt(text, content - 1);
+    return { file, line, column, endLine: line, endColumn: column + 1 };
+  }
   if (!e.linePos) return { file };
   const [a, b] = e.linePos;
   const end = b ?? { line: a.line, col: a.col + 1 };

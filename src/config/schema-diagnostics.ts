@@ -29,8 +29,23 @@ export function schemaDiagnostics(
 ): Diagnostic[] {
   const validate = schemas.validator(which);
   if (validate(value)) return [];
-  const errors = mergeTypos(collapseErrors(validate.errors ?? [], schemas));
-  return errors.map((e) => toDiagnostic(e, place));
+  const errors = mergeDependencies(mergeTypos(withoutPropertyNamesWrappers(collapseErrors(validate.errors ?? [], schemas))));
+  return errors.map((e) => (e.propertyName !== undefined ? keyDiagnostic(e, place) : toDiagnostic(e, place)));
+}
+
+/** ajv reports a bad key twice: the inner error (with `propertyName`) and a generic wrapper. */
+function withoutPropertyNamesWrappers(errors: ErrorObject[]): ErrorObject[] {
+  const inner = new Set(errors.filter((e) => e.propertyName !== undefined).map((e) => `${e.instancePath}/${e.propertyName}`));
+  return errors.filter(
+    (e) => !(e.keyword === 'propertyNames' && inner.has(`${e.instancePath}/${String((e.params as { propertyName?: string }).propertyName)}`)),
+  );
+}
+
+/** A key that breaks `propertyNames` (too long, wrong pattern): pointed at the key itself. */
+function keyDiagnostic(e: ErrorObject, place: DocumentPlace): Diagnostic {
+  const key = e.propertyName!;
+  const detail = e.keyword === 'maxLength' ? `longer than ${String((e.params as { limit?: number }).limit)} characters` : (e.message ?? 'invalid');
+  return diagnostic('schema.invalid-key', { path: displayPath(e.instancePath), key, detail }, at(place, childPointer(e.instancePath, key), 'key'));
 }
 
 /**
@@ -50,6 +65,24 @@ function mergeTypos(errors: ErrorObject[]): ErrorObject[] {
     }
   }
   return errors.filter((e) => !dropped.has(e));
+}
+
+/** `event_name` without `from` and `to` is one mistake: one error naming both. */
+function mergeDependencies(errors: ErrorObject[]): ErrorObject[] {
+  const first = new Map<string, ErrorObject>();
+  return errors.filter((e) => {
+    if (e.keyword !== 'dependentRequired') return true;
+    const p = e.params as { property: string; missingProperty: string; missing?: string[] };
+    const key = `${e.instancePath}\u0000${p.property}`;
+    const kept = first.get(key);
+    if (!kept) {
+      p.missing = [p.missingProperty];
+      first.set(key, e);
+      return true;
+    }
+    (kept.params as { missing: string[] }).missing.push(p.missingProperty);
+    return false;
+  });
 }
 
 function unknownKeyOf(e: ErrorObject): string {
@@ -134,7 +167,7 @@ function toDiagnostic(e: ErrorObject, place: DocumentPlace): Diagnostic {
     case 'dependentRequired':
       return diagnostic(
         'schema.dependency',
-        { path: shown, key: String(p.property), requires: String(p.missingProperty) },
+        { path: shown, key: String(p.property), requires: (p.missing as string[] | undefined) ?? [String(p.missingProperty)] },
         at(place, childPointer(path, String(p.property)), 'key'),
       );
     default:

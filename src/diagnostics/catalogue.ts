@@ -88,7 +88,7 @@ export const catalogue = {
     severity: 'error',
     summary: 'The YAML parser rejected the text.',
     message: (a) => `YAML syntax error: ${a.detail}`,
-    hint: () => 'check indentation (spaces, not tabs), closing brackets and quotes on this line and the one above',
+    hint: () => 'check the indentation (spaces, not tabs) and that every bracket and quote opened above is closed',
   }),
   'yaml.duplicate-key': entry<{ key: string }>({
     severity: 'error',
@@ -140,6 +140,11 @@ export const catalogue = {
     hint: (a) =>
       didYouMean(a.suggestion) ?? (a.allowed.length ? `allowed keys: ${list(a.allowed)}` : 'this mapping takes no keys'),
   }),
+  'schema.invalid-key': entry<{ path: string; key: string; detail: string }>({
+    severity: 'error',
+    summary: 'A key whose name breaks the rules for this mapping (too long, wrong characters).',
+    message: (a) => `key ${show(a.key)} in ${at(a.path)} is not allowed: ${a.detail}`,
+  }),
   'schema.enum': entry<{ path: string; value: unknown; allowed: unknown[]; suggestion?: string }>({
     severity: 'error',
     summary: 'A value outside the allowed set.',
@@ -154,7 +159,7 @@ export const catalogue = {
   'schema.type': entry<{ path: string; expected: string[]; actual: string }>({
     severity: 'error',
     summary: 'A value of the wrong type.',
-    message: (a) => `${at(a.path)} must be ${a.expected.map(article).join(' or ')}; got ${article(a.actual)}`,
+    message: (a) => `${at(a.path)} must be ${either(a.expected.map(article))}; got ${article(a.actual)}`,
   }),
   'schema.pattern': entry<{ path: string; value: unknown; pattern: string; description?: string }>({
     severity: 'error',
@@ -190,12 +195,12 @@ export const catalogue = {
   'schema.too-short': entry<{ path: string; limit: number; unit: string }>({
     severity: 'error',
     summary: 'A string, list or mapping with fewer than the minimum characters/items/keys.',
-    message: (a) => `${at(a.path)} must have at least ${a.limit} ${a.unit}`,
+    message: (a) => `${at(a.path)} must have at least ${a.limit} ${a.limit === 1 ? a.unit.replace(/s$/, '') : a.unit}`,
   }),
   'schema.too-long': entry<{ path: string; limit: number; unit: string }>({
     severity: 'error',
     summary: 'A string, list or mapping with more than the maximum characters/items/keys.',
-    message: (a) => `${at(a.path)} must have at most ${a.limit} ${a.unit}`,
+    message: (a) => `${at(a.path)} must have at most ${a.limit} ${a.limit === 1 ? a.unit.replace(/s$/, '') : a.unit}`,
   }),
   'schema.range': entry<{ path: string; value: unknown; comparison: string; limit: number }>({
     severity: 'error',
@@ -205,12 +210,14 @@ export const catalogue = {
   'schema.unique': entry<{ path: string; i: number; j: number }>({
     severity: 'error',
     summary: 'A list that must not repeat items.',
-    message: (a) => `${at(a.path)} has duplicate items (#${a.j + 1} and #${a.i + 1})`,
+    message: (a) => `${at(a.path)} repeats an item: items ${Math.min(a.i, a.j) + 1} and ${Math.max(a.i, a.j) + 1} are equal`,
+    hint: () => 'remove the repeated item',
   }),
-  'schema.dependency': entry<{ path: string; key: string; requires: string }>({
+  'schema.dependency': entry<{ path: string; key: string; requires: string[] }>({
     severity: 'error',
-    summary: 'A key that needs another key beside it.',
-    message: (a) => `${q(a.key)} in ${at(a.path)} needs ${q(a.requires)} too`,
+    summary: 'A key that needs other keys beside it.',
+    message: (a) => `${q(a.key)} in ${at(a.path)} needs ${a.requires.map((k) => q(k)).join(' and ')} too`,
+    hint: (a) => `add ${a.requires.map((k) => `\`${k}:\``).join(' and ')} next to ${q(a.key)}`,
   }),
   'schema.invalid': entry<{ path: string; detail: string }>({
     severity: 'error',
@@ -256,21 +263,10 @@ export const catalogue = {
     message: (a) => `${q('when')} ${show(a.when)} is in the past (now is ${a.now})`,
     hint: () => 'plan decides what to do with it; use `now` or a future time to send it',
   }),
-  'bulletin.key-too-long': entry<{ key: string; length: number; limit: number }>({
-    severity: 'error',
-    summary: 'A business event property key longer than 120 characters.',
-    message: (a) => `property key is ${a.length} characters long; CleverTap allows at most ${a.limit}`,
-  }),
   'bulletin.value-too-long': entry<{ key: string; bytes: number; limit: number }>({
     severity: 'error',
     summary: 'A business event property value longer than 512 bytes.',
     message: (a) => `value of ${q(a.key)} is ${a.bytes} bytes; CleverTap allows at most ${a.limit}`,
-  }),
-  'bulletin.value-not-string': entry<{ key: string; actual: string }>({
-    severity: 'error',
-    summary: 'A business event property that is not a string (CleverTap matches string values only).',
-    message: (a) => `property ${q(a.key)} must be a string; got ${article(a.actual)}`,
-    hint: () => 'quote the value, e.g. "12"',
   }),
   'time.invalid-date': entry<{ value: unknown; reason: string }>({
     severity: 'error',
@@ -441,6 +437,11 @@ export function diagnostic<C extends DiagnosticCode>(code: C, args: ArgsOf<C>, w
   if (hint) d.hint = hint;
   if (where.related?.length) d.related = where.related;
   return d;
+}
+
+/** ['a', 'b', 'c'] -> "a, b or c". */
+function either(words: string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 function article(type: string): string {

@@ -15,6 +15,7 @@ import { duplicateOccurrenceKeys } from './occurrence-keys.js';
 import { instantDates } from './instant-dates.js';
 import { scheduleReferences } from './schedule-references.js';
 import { staticIdentities } from './static-identities.js';
+import { templateRule } from '../templates/rule.js';
 import { timeZones } from './time-zones.js';
 import { whenInPast } from './when-in-past.js';
 import { whereDates } from './where-dates.js';
@@ -46,6 +47,7 @@ export const rules: Rule[] = [
   bulletinProperties,
   staticIdentities,
   whenInPast,
+  templateRule,
 ];
 
 /** Runs every rule; a rule never stops the others. */
