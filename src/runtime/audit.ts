@@ -1,0 +1,44 @@
+/**
+ * The audit record of a runtime send (issue 5 section 5): command, contract address, channel,
+ * identity count, calls, outcome, commit, time. The identities themselves only when the caller
+ * asked (`--record-identities`). A record that can not be written does not undo a send that
+ * happened: the failure comes back as a warning next to the send's report.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { AuditEntry, AuditInput, JsonObject, StateStore } from '../state/store.js';
+import type { Provenance } from './context.js';
+
+export type RuntimeOutcome = 'succeeded' | 'failed' | 'unknown';
+
+export async function recordRuntime(
+  store: StateStore,
+  p: Provenance,
+  entry: { address: string; action: string; outcome: RuntimeOutcome; detail: JsonObject },
+): Promise<{ audit: AuditEntry | null; diagnostics: Diagnostic[] }> {
+  const input: AuditInput = {
+    command: p.command,
+    address: entry.address,
+    action: entry.action,
+    outcome: entry.outcome,
+    detail: entry.detail,
+    commit: p.git.commit,
+    author: p.git.author,
+    dirty: p.git.isRepo ? p.git.dirty : null,
+  };
+  try {
+    return { audit: await store.audit.append(input), diagnostics: [] };
+  } catch (err) {
+    return {
+      audit: null,
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'runtime.audit-failed',
+          message: `the ${entry.action} happened but could not be recorded in the state's history: ${(err as Error).message}`,
+          address: entry.address,
+          hint: 'check the state location (CAMPAIGNCTL_STATE); the summary above is the only record of this send',
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What every runtime operation (send, trigger, raise, occurrence) is given. The CLI builds it once
+ * per command; the daemon once per process. Operations never print: they report through hooks and
+ * return values.
+ */
+import type { CleverTapClient } from '../clevertap/client.js';
+import type { RenderContext } from '../render/context.js';
+import type { RunRecord, StateStore } from '../state/store.js';
+import type { BatchOutcome } from './dispatch.js';
+
+/** Who did it and from which commit; the same shape apply records (src/apply/record.ts Provenance). */
+export interface Provenance {
+  /** `send`, `trigger`, `raise`, `apply`, `watch`, ... */
+  command: string;
+  git: { isRepo: boolean; commit: string | null; author: string | null; dirty: boolean };
+}
+
+export interface RuntimeHooks {
+  /** After each batch of a send/trigger settles (completion order). */
+  onBatch?(outcome: BatchOutcome<unknown>, done: number, total: number): void;
+  /**
+   * An occurrence was claimed in `runs` and its raise is about to be sent. A crash from here on
+   * leaves the run `claimed`, which is never raised again automatically.
+   */
+  onClaimed?(run: RunRecord): void | Promise<void>;
+}
+
+export interface RuntimeContext {
+  client: CleverTapClient;
+  /** Audit history, and the `runs` claims of occurrences. */
+  store: StateStore;
+  render: RenderContext;
+  provenance: Provenance;
+  /** Batches in flight at once (default 3, CleverTap's limit per API). */
+  parallel?: number;
+  hooks?: RuntimeHooks;
+  /** Stops starting new batches (Ctrl-C); batches in flight finish and are reported. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_PARALLEL = 3;

@@ -1,0 +1,91 @@
+/**
+ * Raising a Bulletin occurrence exactly once (issue 5 section 4). The `runs` table claims
+ * (bulletin, key) BEFORE the call, in its own committed write; only the claimer calls CleverTap:
+ * - success -> `done`;
+ * - an ambiguous outcome (timeout after sending, dropped connection, 5xx) -> `unknown`: never
+ *   raised again automatically, `state resolve ADDRESS#KEY --raised|--not-raised` settles it;
+ * - a definite failure -> `failed`: the next apply claims it again;
+ * - a crash between the claim and the end of the call leaves `claimed`, which is treated like
+ *   `unknown` (the planner warns, nothing raises it).
+ * This is the only place that raises occurrences: apply's executor and the daemon's cron runner
+ * both call raiseOccurrence.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import type { BulletinResource } from '../model/specs.js';
+import { hashCanonical } from '../plan/canonical.js';
+import { bulletinOccurrences } from '../plan/spec-access.js';
+import type { JsonObject, RunKey, RunRecord, RunStatus } from '../state/store.js';
+import { recordRuntime, type RuntimeOutcome } from './audit.js';
+import type { RuntimeContext } from './context.js';
+import { callRaise, prepareOccurrence, raiseDetail, type PreparedRaise, type RaiseReport } from './raise.js';
+
+export type OccurrenceResult =
+  /** Not raised: the occurrence is missing or does not render; nothing was claimed. */
+  | { status: 'invalid'; prepared: PreparedRaise; diagnostics: Diagnostic[] }
+  /** Not raised now: an earlier claim exists (`done`, `unknown`, or `claimed` by a run that died). */
+  | { status: 'already-claimed'; prepared: PreparedRaise; run: RunRecord }
+  /** Raised (`done`), refused (`failed`, claimable again) or possibly raised (`unknown`). */
+  | { status: 'raised' | 'failed' | 'unknown'; prepared: PreparedRaise; run: RunRecord; report: RaiseReport };
+
+export interface OccurrenceInput {
+  bulletin: BulletinResource;
+  key: string;
+  /**
+   * The hash the planner gave this occurrence (its `send` change's specHash); recorded with the run
+   * so a later edit of a raised occurrence is recognised. Default: computed the planner's way.
+   */
+  occurrenceHash?: string;
+}
+
+export function occurrenceRunKey(bulletinAddress: string, key: string): RunKey {
+  return { kind: 'occurrence', subject: bulletinAddress, key };
+}
+
+const RUN_STATUS: Record<RuntimeOutcome, RunStatus> = { succeeded: 'done', failed: 'failed', unknown: 'unknown' };
+const RESULT_STATUS = { succeeded: 'raised', failed: 'failed', unknown: 'unknown' } as const;
+
+export async function raiseOccurrence(ctx: RuntimeContext, input: OccurrenceInput): Promise<OccurrenceResult> {
+  const prepared = prepareOccurrence(ctx.render, input.bulletin, input.key);
+  if (hasErrors(prepared.diagnostics)) return { status: 'invalid', prepared, diagnostics: prepared.diagnostics };
+
+  const runKey = occurrenceRunKey(input.bulletin.address, input.key);
+  const detail: JsonObject = { occurrenceHash: input.occurrenceHash ?? plannerHash(input.bulletin, input.key), name: prepared.body.name };
+  const claim = await ctx.store.runs.claim(runKey, detail);
+  if (!claim.claimed) return { status: 'already-claimed', prepared, run: claim.run };
+  await ctx.hooks?.onClaimed?.(claim.run);
+
+  const call = await callRaise(ctx, prepared);
+  const report: RaiseReport = { address: prepared.address, endpoint: prepared.endpoint, outcome: call.outcome, diagnostics: [] };
+  if (call.failure) report.failure = call.failure;
+  const runDetail: JsonObject = { ...detail, outcome: call.outcome };
+  if (call.failure) runDetail.error = call.failure.error;
+
+  let run: RunRecord = claim.run;
+  try {
+    run = await ctx.store.runs.mark(runKey, RUN_STATUS[call.outcome], runDetail);
+  } catch (err) {
+    // The run stays `claimed`, which nothing raises again: safe, but say so.
+    report.diagnostics.push({
+      severity: 'warning',
+      code: 'runtime.audit-failed',
+      message: `the raise of ${prepared.address} ended ${call.outcome} but could not be recorded: ${(err as Error).message}`,
+      address: prepared.address,
+      hint: `it stays claimed and is not raised again; settle it with \`campaignctl state resolve ${prepared.address} --raised|--not-raised\``,
+    });
+  }
+  const recorded = await recordRuntime(ctx.store, ctx.provenance, {
+    address: prepared.address,
+    action: 'raise',
+    outcome: call.outcome,
+    detail: { ...raiseDetail(prepared, call.failure), occurrence: input.key },
+  });
+  report.diagnostics.push(...recorded.diagnostics);
+  return { status: RESULT_STATUS[call.outcome], prepared, run, report };
+}
+
+/** The planner's occurrence hash (src/plan/occurrences.ts): hashCanonical of the occurrence as read from the spec. */
+function plannerHash(bulletin: BulletinResource, key: string): string | null {
+  const occ = bulletinOccurrences(bulletin.spec).find((o) => o.key === key);
+  return occ ? hashCanonical(occ) : null;
+}
