@@ -1,0 +1,191 @@
+/**
+ * Who `send` and `trigger` go to, from the command line:
+ * - `--to KEY:ID[,ID...]` (repeatable); KEY is Identity, Email, FBID, GPID or objectId in any
+ *   case; ids without a key take the command's default key;
+ * - `--to-file FILE` (`-` for stdin): one id per line (default key), or CSV whose header names the
+ *   key columns (`Identity,Email`); other columns are ignored, empty cells skipped.
+ * Ids are trimmed and deduplicated per key (nobody is messaged twice by one send).
+ *
+ * formatRecipientsFile writes the CSV form, which reads back through --to-file: the failed and
+ * unknown batches of a send are saved that way.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { diagnostic } from '../../diagnostics/catalogue.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { closest } from '../../config/suggest.js';
+import { IDENTITY_KEYS, normalizeIdentityKey, RecipientsBuilder } from '../../runtime/recipients.js';
+import type { IdentityKey, Recipients } from '../../runtime/recipients.js';
+
+export interface RecipientInputOptions {
+  to?: readonly string[];
+  toFile?: string;
+  /** Key of ids given without one (`Identity` for send; the trigger's `identity` for trigger). */
+  defaultKey: IdentityKey;
+  /** Keys the endpoint takes. */
+  allowedKeys: readonly IdentityKey[];
+  /** Named in messages, e.g. `/1/send/externaltrigger.json`. */
+  endpoint: string;
+  cwd?: string;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface RecipientInput {
+  recipients: Recipients;
+  /** Ids given more than once for the same key (sent once). */
+  duplicates: number;
+  diagnostics: Diagnostic[];
+}
+
+export async function readRecipients(opts: RecipientInputOptions): Promise<RecipientInput> {
+  const builder = new RecipientsBuilder();
+  const diagnostics: Diagnostic[] = [];
+  const keyProblem = (key: IdentityKey, option: string): boolean => {
+    if (opts.allowedKeys.includes(key)) return false;
+    diagnostics.push({
+      ...diagnostic('runtime.identity-key', { key, allowed: [...opts.allowedKeys], endpoint: opts.endpoint }),
+      message: `${option}: ${opts.endpoint} does not take \`${key}\` identities`,
+    });
+    return true;
+  };
+
+  for (const text of opts.to ?? []) {
+    const parsed = parseToFlag(text, opts.defaultKey);
+    if (!parsed.ok) {
+      diagnostics.push(diagnostic('input.invalid', { option: `--to ${text}`, detail: parsed.detail, hint: parsed.hint }));
+      continue;
+    }
+    if (keyProblem(parsed.key, `--to ${text}`)) continue;
+    for (const id of parsed.ids) builder.add(parsed.key, id);
+  }
+
+  if (opts.toFile !== undefined) {
+    const option = `--to-file ${opts.toFile}`;
+    let text: string | undefined;
+    try {
+      text = opts.toFile === '-' ? await readStream(opts.stdin ?? process.stdin) : await readFile(path.resolve(opts.cwd ?? process.cwd(), opts.toFile), 'utf8');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      diagnostics.push(diagnostic('input.invalid', { option, detail: e.code === 'ENOENT' ? 'no such file' : `can not read it (${e.code ?? e.message})` }));
+    }
+    if (text !== undefined) {
+      const parsed = parseRecipientsText(text, opts.defaultKey);
+      if (!parsed.ok) {
+        diagnostics.push(diagnostic('input.invalid', { option, detail: parsed.detail, hint: parsed.hint }));
+      } else {
+        const refused = new Set<IdentityKey>();
+        for (const [key] of parsed.entries) {
+          if (!refused.has(key) && keyProblem(key, option)) refused.add(key);
+        }
+        for (const [key, id] of parsed.entries) if (!refused.has(key)) builder.add(key, id);
+      }
+    }
+  }
+  return { recipients: builder.build(), duplicates: builder.duplicates, diagnostics };
+}
+
+type ToFlag = { ok: true; key: IdentityKey; ids: string[] } | { ok: false; detail: string; hint?: string };
+
+/** `Email:a@x.com,b@x.com`, `user-1,user-2`. A prefix that only looks like a key is an error. */
+export function parseToFlag(text: string, defaultKey: IdentityKey): ToFlag {
+  const colon = text.indexOf(':');
+  let key = defaultKey;
+  let rest = text;
+  if (colon > 0) {
+    const prefix = text.slice(0, colon);
+    const known = normalizeIdentityKey(prefix);
+    if (known) {
+      key = known;
+      rest = text.slice(colon + 1);
+    } else if (/^[A-Za-z]+$/.test(prefix.trim())) {
+      const suggestion = closest(prefix.trim(), IDENTITY_KEYS);
+      if (suggestion) return { ok: false, detail: `unknown identity key ${prefix}`, hint: `did you mean ${suggestion}?` };
+    }
+  }
+  const ids = splitIds(rest);
+  if (ids.length === 0) return { ok: false, detail: 'no ids after the key', hint: 'e.g. --to Identity:user-1,user-2' };
+  return { ok: true, key, ids };
+}
+
+function splitIds(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+type FileParse = { ok: true; entries: [IdentityKey, string][] } | { ok: false; detail: string; hint?: string };
+
+/**
+ * A file's text -> (key, id) pairs. CSV when the first line has a comma or is exactly a key name
+ * (`Email`); otherwise one id per line with the default key.
+ */
+export function parseRecipientsText(text: string, defaultKey: IdentityKey): FileParse {
+  const body = text.replace(/^\uFEFF/, '');
+  const firstLine = body.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (firstLine === undefined) return { ok: true, entries: [] };
+  const looksCsv = firstLine.includes(',') || normalizeIdentityKey(firstLine) !== undefined || firstLine.trim().startsWith('"');
+  if (!looksCsv) {
+    return { ok: true, entries: body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').map((id) => [defaultKey, id]) };
+  }
+  let rows: string[][];
+  try {
+    rows = parseCsv(body, { trim: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+  } catch (err) {
+    return { ok: false, detail: `not valid CSV: ${(err as Error).message}` };
+  }
+  const header = rows[0] ?? [];
+  const columns: { index: number; key: IdentityKey }[] = [];
+  for (const [index, cell] of header.entries()) {
+    const key = normalizeIdentityKey(cell);
+    if (key) {
+      columns.push({ index, key });
+      continue;
+    }
+    // A near-miss of a key is a typo, not a column to ignore: ignoring it would drop recipients.
+    const suggestion = closest(cell.trim(), IDENTITY_KEYS);
+    if (suggestion) return { ok: false, detail: `column "${cell}" in the header is not an identity key`, hint: `did you mean ${suggestion}?` };
+  }
+  if (columns.length === 0) {
+    return {
+      ok: false,
+      detail: 'the first line has commas but names no identity column',
+      hint: `a CSV file needs a header naming its key columns (${IDENTITY_KEYS.join(', ')}); a plain file holds one id per line`,
+    };
+  }
+  const entries: [IdentityKey, string][] = [];
+  for (const row of rows.slice(1)) {
+    for (const { index, key } of columns) {
+      const id = row[index];
+      if (id !== undefined && id !== '') entries.push([key, id]);
+    }
+  }
+  return { ok: true, entries };
+}
+
+/** CSV with a header of the keys present, one id per row in its key's column; reads back with --to-file. */
+export function formatRecipientsFile(recipients: Recipients): string {
+  const keys = IDENTITY_KEYS.filter((k) => recipients[k]?.length);
+  const lines = [keys.join(',')];
+  keys.forEach((key, column) => {
+    for (const id of recipients[key]!) {
+      const cells = keys.map((_, i) => (i === column ? csvCell(id) : ''));
+      lines.push(cells.join(','));
+    }
+  });
+  return lines.join('\n') + '\n';
+}
+
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', reject);
+  });
+}
