@@ -1,0 +1,178 @@
+/**
+ * Desired state: what each YAML resource should look like once applied, as the planner compares
+ * it. The spec hash must change when what CleverTap would receive changes, and must NOT change by
+ * itself from one day to the next. So the hash is taken over:
+ *   - the spec as written (canonical: key order, formatting and comments never matter; relative
+ *     dates such as `{ daysAgo: 30 }` stay relative, so a plan tomorrow sees no change), plus
+ *   - `$inputs`, what the spec's templates read from outside the file: the resolved value of every
+ *     `vars.*` it (or a partial it includes) uses, the sha256 of every partial it includes, and the
+ *     sha256 of an email `body_file`. Changing `vars.appName` in campaignctl.yaml therefore changes
+ *     exactly the resources that use it, and the plan's diff shows `$inputs.vars.appName`.
+ * Campaign bodies are rendered (with the clock) only for the changes that need them: estimates,
+ * saved plans and apply.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Project } from '../config/project.js';
+import { createTemplateEngine, type TemplateEngine } from '../config/templates/engine.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Resource } from '../model/resource.js';
+import type { CampaignResource } from '../model/specs.js';
+import { canonicalize, hashCanonical, type Canonical } from '../plan/canonical.js';
+import type { DesiredResource } from '../plan/types.js';
+import { campaignStartsAt, renderCampaignBody, type CampaignCreateBody } from '../render/campaign.js';
+import { bodyFilePath } from '../render/content.js';
+import type { FileRead, RenderContext } from '../render/context.js';
+import { campaignTitle } from './marker.js';
+
+/** The key under which template inputs join the canonical spec. `$` never starts a schema field. */
+export const INPUTS_KEY = '$inputs';
+
+export interface TemplateInputs {
+  vars?: Record<string, Canonical>;
+  partials?: Record<string, string>;
+  files?: Record<string, string>;
+}
+
+export interface DesiredState {
+  desired: DesiredResource[];
+  byAddress: Map<string, { desired: DesiredResource; resource: Resource }>;
+  engine: TemplateEngine;
+}
+
+export function prepareDesired(project: Project, opts: { engine?: TemplateEngine } = {}): DesiredState {
+  const engine = opts.engine ?? createTemplateEngine({ partials: project.partials });
+  const readFile = projectReader(project.root);
+  const desired: DesiredResource[] = [];
+  const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
+  for (const resource of project.resources) {
+    const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, readFile });
+    const spec = resource.spec as Record<string, unknown>;
+    const canonicalSpec = canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
+    const d: DesiredResource = { resource, specHash: hashCanonical(canonicalSpec), canonicalSpec };
+    if (resource.kind === 'Campaign') {
+      const start = campaignStartsAt(spec, { accountTimezone: project.environment.accountTimezone });
+      if (start) d.startsAt = start;
+    }
+    desired.push(d);
+    if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });
+  }
+  return { desired, byAddress, engine };
+}
+
+interface InputContext {
+  engine: TemplateEngine;
+  partials: Record<string, string>;
+  vars: Record<string, unknown>;
+  readFile: (projectPath: string) => FileRead;
+}
+
+const PARTIAL_CALL = /\{\{~?#?>\s*([A-Za-z0-9_./-]+)/g;
+
+/** What a resource's templates read from outside its own document (see the file comment). */
+export function templateInputs(resource: Resource, ctx: InputContext): TemplateInputs {
+  const varPaths = new Set<string>();
+  const partials = new Map<string, string>();
+  const files: Record<string, string> = {};
+
+  const scan = (text: string) => {
+    if (!text.includes('{{')) return;
+    for (const v of safeVariables(ctx.engine, text)) if (v.startsWith('vars.')) varPaths.add(v);
+    for (const m of text.matchAll(PARTIAL_CALL)) {
+      const name = m[1]!;
+      if (partials.has(name)) continue;
+      const source = ctx.partials[name];
+      partials.set(name, source === undefined ? 'missing' : sha256(source));
+      if (source !== undefined) scan(source);
+    }
+  };
+  walkStrings(resource.spec, scan);
+
+  const bodyFile = emailBodyFile(resource);
+  if (bodyFile) {
+    const file = bodyFilePath(resource.source.file, bodyFile);
+    const read = file ? ctx.readFile(file) : undefined;
+    files[file ?? bodyFile] = read?.ok ? sha256(read.text) : 'unreadable';
+    if (read?.ok) scan(read.text);
+  }
+
+  const out: TemplateInputs = {};
+  if (varPaths.size > 0) {
+    out.vars = {};
+    for (const p of [...varPaths].sort()) out.vars[p.slice('vars.'.length)] = canonicalize(lookup(ctx.vars, p.slice('vars.'.length)));
+  }
+  if (partials.size > 0) out.partials = Object.fromEntries([...partials].sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (Object.keys(files).length > 0) out.files = files;
+  return out;
+}
+
+/**
+ * The Create Campaign body of a campaign, named with its title only: apply replaces `name` with
+ * the title plus the journal marker of the attempt (remoteCampaignName).
+ */
+export function renderCampaign(
+  project: Project,
+  resource: Resource,
+  engine: TemplateEngine,
+  now: Date,
+): { body: CampaignCreateBody; diagnostics: Diagnostic[] } {
+  const r = resource as unknown as CampaignResource;
+  const result = renderCampaignBody(r, renderContext(project, engine, now), campaignTitle(resource));
+  return { body: result.body, diagnostics: result.diagnostics };
+}
+
+export function renderContext(project: Project, engine: TemplateEngine, now: Date): RenderContext {
+  return {
+    engine,
+    vars: project.environment.vars,
+    now,
+    accountTimezone: project.environment.accountTimezone,
+    locate: (address, p) => project.locate(address, p),
+    readFile: projectReader(project.root),
+  };
+}
+
+function projectReader(root: string): (projectPath: string) => FileRead {
+  return (projectPath) => {
+    try {
+      return { ok: true, text: readFileSync(path.join(root, projectPath), 'utf8') };
+    } catch (err) {
+      return { ok: false, detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+    }
+  };
+}
+
+function emailBodyFile(resource: Resource): string | undefined {
+  const spec = resource.spec as Record<string, unknown>;
+  const content = (spec.content ?? (spec.campaign as Record<string, unknown> | undefined)?.content) as Record<string, unknown> | undefined;
+  return typeof content?.body_file === 'string' ? content.body_file : undefined;
+}
+
+function safeVariables(engine: TemplateEngine, text: string): string[] {
+  try {
+    return engine.variables(text);
+  } catch {
+    // A template that does not parse is reported by validation; it reads nothing we can name.
+    return [];
+  }
+}
+
+function walkStrings(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === 'string') visit(value);
+  else if (Array.isArray(value)) for (const v of value) walkStrings(v, visit);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) walkStrings(v, visit);
+}
+
+function lookup(root: Record<string, unknown>, dotted: string): unknown {
+  let cur: unknown = root;
+  for (const part of dotted.split('.')) {
+    if (!cur || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return null;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function sha256(text: string): string {
+  return 'sha256:' + createHash('sha256').update(text, 'utf8').digest('hex');
+}

@@ -1,0 +1,267 @@
+/**
+ * `campaignctl import ADDRESS REMOTE_ID`: adopt a campaign that already exists on CleverTap (made
+ * on the dashboard, or by an earlier tool) for a Campaign resource in the YAML. Nothing is sent to
+ * CleverTap but `targets/list.json` reads: the id must be found there, because state must never
+ * claim a campaign CleverTap does not have. The state row records the resource's canonical spec
+ * hash (the same one the planner computes), so the next plan shows no change for it; and the
+ * campaign's start date as CleverTap lists it, so refresh finds it again. The caller holds the lock.
+ */
+import type { CleverTapClient } from '../clevertap/client.js';
+import { CleverTapError } from '../clevertap/errors.js';
+import { parseScheduledOn } from '../clevertap/unverified.js';
+import type { Project } from '../config/project.js';
+import { closest } from '../config/suggest.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { AppliedResource, AppliedStatus, RemoteCampaign } from '../model/applied.js';
+import { mapRemoteStatus } from '../plan/remote-status.js';
+import { localToInstant } from '../render/zone.js';
+import type { JournalWindow, StateStore } from '../state/store.js';
+import { coveringWindows, daysBetween, shiftYmd, windowAround, ymdOf, type Ymd } from './dates.js';
+import { prepareDesired, type DesiredState } from './desired.js';
+import { audit, type Provenance } from './record.js';
+
+/** Without --from/--to: the start date of the campaign's `when`, then this range around today. */
+export const DEFAULT_SEARCH_DAYS_BACK = 90;
+export const DEFAULT_SEARCH_DAYS_AHEAD = 365;
+
+export interface ImportRequest {
+  address: string;
+  remoteId: number;
+  project: Project;
+  store: StateStore;
+  client: CleverTapClient;
+  /** command `import`; git.author is the operator. */
+  provenance: Provenance;
+  now: Date;
+  /** --from/--to (YYYYMMDD, inclusive): search only these dates. */
+  window?: JournalWindow;
+  desired?: DesiredState;
+  onWindow?: (w: JournalWindow, rows: number) => void;
+}
+
+export type ImportResult =
+  | { ok: true; record: AppliedResource; remote: RemoteCampaign; searched: JournalWindow[]; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[]; searched: JournalWindow[] };
+
+export async function importCampaign(req: ImportRequest): Promise<ImportResult> {
+  const { address, remoteId, project, store } = req;
+  const fail = (...diagnostics: Diagnostic[]): ImportResult => ({ ok: false, diagnostics, searched });
+  const searched: JournalWindow[] = [];
+
+  const resource = project.resources.find((r) => r.address === address);
+  if (!resource) {
+    const candidates = project.resources.filter((r) => r.kind === 'Campaign').map((r) => r.address);
+    return fail(importMessages.notInYaml(address, closest(address, candidates)));
+  }
+  if (resource.kind !== 'Campaign') return fail(importMessages.notCampaign(address, resource.kind));
+  const invalid = project.diagnostics.filter(
+    (d) => d.severity === 'error' && (d.address === address || (d.address === undefined && d.file === resource.source.file)),
+  );
+  if (invalid.length > 0) return fail(...invalid, importMessages.invalid(address));
+
+  const existing = await store.resources.get(address);
+  if (existing) return fail(importMessages.alreadyManaged(address, existing.remoteId));
+  const owner = (await store.resources.list()).find((a) => a.kind === 'Campaign' && a.remoteId === remoteId);
+  if (owner) return fail(importMessages.idManaged(remoteId, owner.address));
+
+  const desired = (req.desired ?? prepareDesired(project)).byAddress.get(address)!.desired;
+  const tz = project.environment.accountTimezone;
+
+  // Where to look: the user's dates; else the `when` date first (one call), then a wide range.
+  const passes: JournalWindow[][] = [];
+  if (req.window) passes.push(coveringWindows([req.window]));
+  else {
+    if (desired.startsAt?.kind === 'at') passes.push(coveringWindows([windowAround(new Date(desired.startsAt.instant), tz)]));
+    const today = ymdOf(req.now, tz);
+    passes.push(coveringWindows([{ from: shiftYmd(today, -DEFAULT_SEARCH_DAYS_BACK), to: shiftYmd(today, DEFAULT_SEARCH_DAYS_AHEAD) }]));
+  }
+
+  let found: { remote: RemoteCampaign; window: JournalWindow } | null = null;
+  try {
+    for (const windows of passes) {
+      const pages = await Promise.all(
+        windows.map(async (w) => {
+          const rows = await req.client.listCampaigns(w.from, w.to);
+          searched.push(w);
+          req.onWindow?.(w, rows.length);
+          return { w, hit: rows.find((r) => r.id === remoteId) };
+        }),
+      );
+      const hit = pages.find((p) => p.hit);
+      if (hit) {
+        found = { remote: hit.hit!, window: hit.w };
+        break;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof CleverTapError)) throw err;
+    return fail(importMessages.listFailed(err.message));
+  }
+  if (!found) return fail(importMessages.notFound(remoteId, searched, req.window !== undefined));
+
+  let scheduledFor: string;
+  try {
+    scheduledFor = await startOf(found.remote, found.window, req.client, tz, desired.startsAt);
+  } catch (err) {
+    if (!(err instanceof CleverTapError)) throw err;
+    return fail(importMessages.listFailed(err.message));
+  }
+
+  const remote = found.remote;
+  const state = mapRemoteStatus(remote.status);
+  const status: AppliedStatus = state === 'unknown' ? 'running' : state;
+  const record: AppliedResource = {
+    address,
+    kind: 'Campaign',
+    specHash: desired.specHash,
+    spec: desired.canonicalSpec,
+    labels: { ...resource.labels },
+    protect: resource.protect,
+    remoteId,
+    remoteName: remote.name,
+    status,
+    scheduledFor,
+    appliedAt: req.now.toISOString(),
+    file: resource.source.file,
+    commit: req.provenance.git.commit,
+    author: req.provenance.git.author,
+  };
+  await store.transaction(async (tx) => {
+    await tx.resources.put(record);
+    await tx.audit.append(
+      audit(req.provenance, address, 'adopt', { remoteId, remoteName: remote.name, remoteStatus: remote.status, by: req.provenance.git.author ?? 'unknown' }),
+    );
+  });
+
+  const warnings: Diagnostic[] = [];
+  if (state === 'stopped' || state === 'completed') warnings.push(importMessages.notLive(address, remoteId, remote.status));
+  if (state === 'unknown') warnings.push(importMessages.unknownStatus(address, remote.status));
+  return { ok: true, record, remote, searched, warnings };
+}
+
+/**
+ * The instant refresh should look around: CleverTap's `scheduled_on` when it reads as the
+ * (unverified) YYYYMMDDHHmm format; else the YAML's `when` when it falls inside the window the id
+ * was found in; else the window is halved with further list calls until one day is left.
+ */
+async function startOf(
+  remote: RemoteCampaign,
+  window: JournalWindow,
+  client: CleverTapClient,
+  tz: string,
+  start: { kind: 'now' } | { kind: 'at'; instant: string } | undefined,
+): Promise<string> {
+  const wall = parseScheduledOn(remote.scheduledOn);
+  if (wall) {
+    const local = localToInstant({ ...wall, second: 0 }, tz);
+    if (local.kind !== 'gap') return local.instant.toISOString();
+  }
+  if (start?.kind === 'at') {
+    const day = ymdOf(new Date(start.instant), tz);
+    if (day >= window.from && day <= window.to) return start.instant;
+  }
+  let { from, to } = window;
+  while (from < to) {
+    const mid = shiftYmd(from, Math.floor(daysBetween(from, to) / 2));
+    const rows = await client.listCampaigns(from, mid);
+    if (rows.some((r) => r.id === remote.id)) to = mid;
+    else from = shiftYmd(mid, 1);
+  }
+  return middayOf(from, tz);
+}
+
+function middayOf(day: Ymd, tz: string): string {
+  const r = localToInstant({ year: Math.floor(day / 10_000), month: Math.floor(day / 100) % 100, day: day % 100, hour: 12, minute: 0, second: 0 }, tz);
+  return r.kind === 'gap' ? new Date(Date.UTC(Math.floor(day / 10_000), (Math.floor(day / 100) % 100) - 1, day % 100, 12)).toISOString() : r.instant.toISOString();
+}
+
+/** Reads `YYYYMMDD` as an inclusive date bound; null when it is not a real date. */
+export function parseYmd(text: string): Ymd | null {
+  if (!/^\d{8}$/.test(text)) return null;
+  const n = Number(text);
+  const y = Math.floor(n / 10_000);
+  const m = Math.floor(n / 100) % 100;
+  const d = n % 100;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? n : null;
+}
+
+const range = (ws: readonly JournalWindow[]) =>
+  ws.length === 0 ? 'no dates' : `${Math.min(...ws.map((w) => w.from))}-${Math.max(...ws.map((w) => w.to))}`;
+
+/** Wording of what `import` says (codes `import.*`). */
+export const importMessages = {
+  notInYaml: (address: string, suggestion: string | undefined): Diagnostic => ({
+    severity: 'error',
+    code: 'import.not-in-yaml',
+    address,
+    message: `${address} is not defined in campaigns/: import adopts a campaign for a resource of the YAML`,
+    hint: suggestion ? `did you mean \`${suggestion}\`?` : 'write the Campaign resource first (same content as on CleverTap), then import it',
+  }),
+  notCampaign: (address: string, kind: string): Diagnostic => ({
+    severity: 'error',
+    code: 'import.not-campaign',
+    address,
+    message: `${address} is a ${kind}: only Campaign resources have a CleverTap campaign to import`,
+  }),
+  invalid: (address: string): Diagnostic => ({
+    severity: 'error',
+    code: 'import.invalid-resource',
+    address,
+    message: `${address} has errors (above); fix them before importing`,
+  }),
+  alreadyManaged: (address: string, remoteId: number | null): Diagnostic => ({
+    severity: 'error',
+    code: 'import.already-managed',
+    address,
+    message: `${address} is already managed${remoteId !== null ? ` (CleverTap campaign ${remoteId})` : ''}`,
+    hint: `to adopt a different campaign, first forget this one with \`campaignctl state rm ${address}\``,
+  }),
+  idManaged: (remoteId: number, owner: string): Diagnostic => ({
+    severity: 'error',
+    code: 'import.id-managed',
+    message: `CleverTap campaign ${remoteId} is already managed as ${owner}`,
+    hint: `one campaign belongs to one resource; \`campaignctl state rm ${owner}\` first if it moved`,
+  }),
+  notFound: (remoteId: number, searched: readonly JournalWindow[], explicit: boolean): Diagnostic => ({
+    severity: 'error',
+    code: 'import.not-found',
+    message: `CleverTap lists no campaign ${remoteId} starting ${range(searched)} (targets/list.json, ${searched.length} call${searched.length === 1 ? '' : 's'})`,
+    hint: explicit
+      ? 'check the id on the dashboard, and that --from/--to (YYYYMMDD) cover the campaign\'s start date'
+      : `check the id on the dashboard; a campaign starting outside the last ${DEFAULT_SEARCH_DAYS_BACK} days and next ${DEFAULT_SEARCH_DAYS_AHEAD} needs --from YYYYMMDD --to YYYYMMDD`,
+  }),
+  listFailed: (detail: string): Diagnostic => ({
+    severity: 'error',
+    code: 'import.list-failed',
+    message: `could not read campaigns from CleverTap (targets/list.json): ${detail}`,
+    hint: 'check the connection and credentials and try again; nothing was recorded',
+  }),
+  badDate: (flag: string, value: string): Diagnostic => ({
+    severity: 'error',
+    code: 'import.bad-date',
+    message: `${flag} must be a date as YYYYMMDD, got "${value}"`,
+  }),
+  badRange: (from: number, to: number): Diagnostic => ({
+    severity: 'error',
+    code: 'import.bad-date',
+    message: `--from ${from} is after --to ${to}`,
+  }),
+  badId: (value: string): Diagnostic => ({
+    severity: 'error',
+    code: 'import.bad-id',
+    message: `REMOTE_ID must be a CleverTap campaign id (a positive integer), got "${value}"`,
+  }),
+  notLive: (address: string, remoteId: number, status: string): Diagnostic => ({
+    severity: 'warning',
+    code: 'import.not-live',
+    address,
+    message: `campaign ${remoteId} is already ${status} on CleverTap; ${address} is recorded as such and will not be sent again`,
+  }),
+  unknownStatus: (address: string, status: string): Diagnostic => ({
+    severity: 'warning',
+    code: 'import.unknown-status',
+    address,
+    message: `CleverTap reports the status "${status}", which campaignctl does not know; ${address} is treated as running`,
+  }),
+};

@@ -1,0 +1,161 @@
+/**
+ * One plan, end to end, as `plan`, `apply` and `drift` (and later `watch`) compute it: settle the
+ * journal, read state, prepare the desired resources, refresh CleverTap's statuses, run the pure
+ * planner, render the bodies the changes need, estimate audiences, finalize. I/O happens here; the
+ * decisions are the planner's.
+ */
+import type { CleverTapClient } from '../clevertap/client.js';
+import { CleverTapError } from '../clevertap/errors.js';
+import type { Project } from '../config/project.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { finalizePlan, needsEstimate } from '../plan/finalize.js';
+import { plan as runPlanner } from '../plan/plan.js';
+import type { Plan, PlanMeta, PlanOptions, RaisedOccurrence } from '../plan/types.js';
+import type { CampaignCreateBody } from '../render/campaign.js';
+import type { StateStore } from '../state/store.js';
+import { configHash } from './config-hash.js';
+import { prepareDesired, renderCampaign, type DesiredState } from './desired.js';
+import { estimateChanges } from './estimate.js';
+import { applyMessages } from './messages.js';
+import type { Provenance } from './record.js';
+import { refreshCampaigns, type RefreshResult } from './refresh.js';
+import { settleOpenJournal, type SettleDeps, type SettleReport } from './settle.js';
+
+export type PlanStep = 'settle' | 'state' | 'desired' | 'refresh' | 'plan' | 'render' | 'estimate';
+
+export interface PlanRequest {
+  project: Project;
+  store: StateStore;
+  client: CleverTapClient;
+  now: Date;
+  options?: PlanOptions;
+  provenance: Provenance;
+  /** The project runs against the embedded emulator (shown in every view). */
+  sandbox?: boolean;
+  /**
+   * Settle open journal rows first. Only while holding the apply lock: settling a row an apply in
+   * progress still owns would race it. Without it, open rows are reported as a warning.
+   */
+  settle?: boolean;
+  /** Shown in the open-rows warning when another process holds the lock. */
+  lockHolder?: string | null;
+  settlers?: SettleDeps['settlers'];
+  onStep?: (step: PlanStep) => void;
+}
+
+export interface PlanOutcome {
+  plan: Plan;
+  /** Errors refuse the plan (exit 1, apply does not run). */
+  diagnostics: Diagnostic[];
+  meta: PlanMeta & { serial: number; configHash: string };
+  /** Rendered Create Campaign bodies (named with the title only) of the create/replace changes. */
+  payloads: Record<string, CampaignCreateBody>;
+  desired: DesiredState;
+  settlement: SettleReport | null;
+  refresh: RefreshResult | null;
+}
+
+export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
+  const { project, store, client } = req;
+  const options = req.options ?? {};
+  const step = req.onStep ?? (() => undefined);
+  const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+
+  step('desired');
+  const desired = prepareDesired(project);
+
+  let settlement: SettleReport | null = null;
+  if (req.settle) {
+    step('settle');
+    settlement = await settleOpenJournal({
+      store,
+      client,
+      provenance: req.provenance,
+      now: () => new Date(),
+      desired: desired.byAddress,
+      settlers: req.settlers,
+    });
+    if (settlement.unsettled.length > 0) diagnostics.push(applyMessages.unsettled(settlement.unsettled));
+  } else {
+    const open = await store.journal.listOpen();
+    if (open.length > 0) warnings.push(applyMessages.openRows(open.length, req.lockHolder ?? null));
+  }
+
+  step('state');
+  const serial = await store.serial();
+  const applied = await store.resources.list();
+  const runs = await store.runs.list({ kind: 'occurrence' });
+  const raisedOccurrences: RaisedOccurrence[] = runs.map((r) => ({
+    address: r.subject,
+    key: r.key,
+    status: r.status,
+    occurrenceHash: typeof r.detail?.occurrenceHash === 'string' ? r.detail.occurrenceHash : null,
+  }));
+
+  step('refresh');
+  let refresh: RefreshResult | null = null;
+  try {
+    refresh = await refreshCampaigns(client, applied, { accountTimezone: project.environment.accountTimezone });
+  } catch (err) {
+    if (!(err instanceof CleverTapError)) throw err;
+    diagnostics.push(applyMessages.refreshFailed(err.message));
+  }
+
+  step('plan');
+  const planned = runPlanner({
+    desired: desired.desired,
+    applied,
+    remote: refresh ? refresh.remote : null,
+    raisedOccurrences,
+    now: req.now,
+    accountTimezone: project.environment.accountTimezone,
+    options,
+    locate: (address, p) => project.locate(address, p),
+  });
+  diagnostics.push(...planned.diagnostics);
+
+  step('render');
+  const payloads: Record<string, CampaignCreateBody> = {};
+  for (const change of planned.plan.changes) {
+    if (change.kind !== 'Campaign' || (change.action !== 'create' && change.action !== 'replace')) continue;
+    const entry = desired.byAddress.get(change.address);
+    if (!entry) continue;
+    const rendered = renderCampaign(project, entry.resource, desired.engine, req.now);
+    const errors = rendered.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      diagnostics.push(...errors, applyMessages.renderFailed(change.address));
+      continue;
+    }
+    warnings.push(...rendered.diagnostics.filter((d) => d.severity !== 'error'));
+    payloads[change.address] = rendered.body;
+  }
+
+  step('estimate');
+  const request = needsEstimate(planned.plan, options);
+  const bodies = new Map(Object.entries(payloads));
+  const estimated =
+    diagnostics.some((d) => d.severity === 'error') || request.addresses.length === 0
+      ? { estimates: new Map(), failures: new Map<string, string>() }
+      : await estimateChanges(client, request, bodies);
+  for (const [address, why] of estimated.failures) warnings.push(applyMessages.estimateFailed(address, why));
+  const finalized = finalizePlan(planned.plan, estimated.estimates, { ...options, locate: (a, p) => project.locate(a, p) });
+  diagnostics.push(...finalized.diagnostics);
+  const plan: Plan = { ...finalized.plan, warnings: [...warnings, ...finalized.plan.warnings] };
+
+  return {
+    plan,
+    diagnostics,
+    meta: {
+      environment: project.environmentName,
+      serial,
+      configHash: configHash(project),
+      commit: req.provenance.git.commit,
+      sandbox: req.sandbox === true,
+    },
+    payloads,
+    desired,
+    settlement,
+    refresh,
+  };
+}

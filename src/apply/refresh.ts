@@ -1,0 +1,79 @@
+/**
+ * Refresh: what CleverTap says about the managed campaigns. `targets/list.json` is the only read
+ * (it gives id, name, status and start time; content can not be read back), queried over bounded
+ * date windows that cover the start dates state recorded. A campaign that started `now` has its
+ * apply time as start (scheduledFor, else appliedAt).
+ *
+ * Status vocabulary is an unverified API fact: this module does not interpret it. The ONE mapping
+ * from CleverTap's strings to scheduled/running/completed/stopped is `mapRemoteStatus` in
+ * src/plan/remote-status.ts (unknown strings kept verbatim and treated as live by the planner).
+ */
+import type { CleverTapClient } from '../clevertap/client.js';
+import type { AppliedResource, RemoteCampaign } from '../model/applied.js';
+import { mapRemoteStatus, type RemoteState } from '../plan/remote-status.js';
+import type { JournalWindow } from '../state/store.js';
+import { coveringWindows, windowAround } from './dates.js';
+
+export interface RemoteStatusEntry {
+  address: string;
+  remoteId: number;
+  /** null: not in any list window (missing on CleverTap). */
+  remote: RemoteCampaign | null;
+  /** The mapped state; `unknown` keeps remote.status verbatim for display. */
+  state: RemoteState | 'missing';
+}
+
+export interface RefreshResult {
+  /** Every row the windows returned, deduplicated by id (what plan() takes as `remote`). */
+  remote: RemoteCampaign[];
+  windows: JournalWindow[];
+  /** One entry per managed campaign with a remote id. */
+  statuses: RemoteStatusEntry[];
+  /** Addresses whose campaign no window returned. */
+  missing: string[];
+}
+
+export interface RefreshOptions {
+  accountTimezone: string;
+  /** Called once per list call (progress). */
+  onWindow?: (w: JournalWindow, rows: number) => void;
+}
+
+/** The managed campaigns refresh looks for: campaigns in state that carry a CleverTap id. */
+export function managedCampaigns(applied: readonly AppliedResource[]): (AppliedResource & { remoteId: number })[] {
+  return applied.filter((a): a is AppliedResource & { remoteId: number } => a.kind === 'Campaign' && a.remoteId !== null);
+}
+
+export function refreshWindows(applied: readonly AppliedResource[], accountTimezone: string): JournalWindow[] {
+  return coveringWindows(
+    managedCampaigns(applied).map((a) => windowAround(new Date(a.scheduledFor ?? a.appliedAt), accountTimezone)),
+  );
+}
+
+/** Throws CleverTapError when a list call fails after the client's retries (the caller reports it). */
+export async function refreshCampaigns(
+  client: CleverTapClient,
+  applied: readonly AppliedResource[],
+  opts: RefreshOptions,
+): Promise<RefreshResult> {
+  const windows = refreshWindows(applied, opts.accountTimezone);
+  // The client's list semaphore bounds how many run at once.
+  const pages = await Promise.all(
+    windows.map(async (w) => {
+      const rows = await client.listCampaigns(w.from, w.to);
+      opts.onWindow?.(w, rows.length);
+      return rows;
+    }),
+  );
+  const byId = new Map<number, RemoteCampaign>();
+  for (const rows of pages) for (const r of rows) if (!byId.has(r.id)) byId.set(r.id, r);
+
+  const statuses: RemoteStatusEntry[] = [];
+  const missing: string[] = [];
+  for (const a of managedCampaigns(applied)) {
+    const remote = byId.get(a.remoteId) ?? null;
+    if (!remote) missing.push(a.address);
+    statuses.push({ address: a.address, remoteId: a.remoteId, remote, state: remote ? mapRemoteStatus(remote.status) : 'missing' });
+  }
+  return { remote: [...byId.values()].sort((x, y) => x.id - y.id), windows, statuses, missing };
+}

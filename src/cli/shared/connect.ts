@@ -1,0 +1,157 @@
+/**
+ * From a project's environment to what a command talks to: the CleverTap client (the embedded
+ * emulator or a real account, through the same HTTP client either way) and the state store.
+ *
+ * - provider `sandbox`: the emulator starts in this process on an ephemeral loopback port, with its
+ *   account in `.campaignctl/sandbox-<env>.json`, the dashboard-only objects from the environment's
+ *   `sandbox` settings and the fixed public sandbox credentials. CLEVERTAP_API_URL is ignored.
+ * - provider `clevertap`: account id and passcode from the variables the environment names
+ *   (`credentials`); a missing one is a diagnostic naming the variable. The passcode is registered
+ *   as a secret so it is masked anywhere it might slip into output.
+ * Problems are returned as diagnostics (exit 1), never thrown.
+ */
+import path from 'node:path';
+import { createClient, type ClientHooks, type CleverTapClient } from '../../clevertap/client.js';
+import { resolveBaseUrl } from '../../clevertap/endpoints.js';
+import type { Project } from '../../config/project.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../sandbox/defaults.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../sandbox/server.js';
+import { SandboxDataFileError } from '../../sandbox/store.js';
+import { displayLocation, openStateStore } from '../../state/open.js';
+import type { StateStore } from '../../state/store.js';
+import { registerSecret } from '../redact.js';
+import { parseDuration } from './duration.js';
+
+export interface Connection {
+  client: CleverTapClient;
+  /** True for the embedded emulator: every output says so. */
+  isSandbox: boolean;
+  /** Where requests go, without credentials: `the embedded sandbox (127.0.0.1:40123)`, `https://api.clevertap.com`. */
+  describe: string;
+  /** The in-process emulator (sandbox provider only), for inspection in tests. */
+  sandbox?: SandboxHandle;
+  close(): Promise<void>;
+}
+
+export type ConnectResult = { ok: true; connection: Connection } | { ok: false; diagnostics: Diagnostic[] };
+
+export interface ConnectOptions {
+  hooks?: ClientHooks;
+  /** Environment variables (default process.env). */
+  environ?: Record<string, string | undefined>;
+  /** Extra emulator settings (tests: faults, latency, clock). */
+  sandbox?: Partial<SandboxOptions>;
+}
+
+/** Where the embedded emulator keeps its account for an environment. */
+export function sandboxDataFile(project: Pick<Project, 'root' | 'environmentName'>): string {
+  return path.join(project.root, '.campaignctl', `sandbox-${project.environmentName}.json`);
+}
+
+export async function connect(project: Project, opts: ConnectOptions = {}): Promise<ConnectResult> {
+  const env = project.environment;
+  const limits = { concurrency: env.limits.concurrency, createsPerSecond: env.limits.createsPerSecond, hooks: opts.hooks };
+  if (env.provider === 'sandbox') {
+    const settings = sandboxSettings(project);
+    if ('diagnostic' in settings) return { ok: false, diagnostics: [settings.diagnostic] };
+    let handle: SandboxHandle;
+    try {
+      handle = await startSandbox({ ...settings.options, ...opts.sandbox });
+    } catch (err) {
+      if (err instanceof SandboxDataFileError) return { ok: false, diagnostics: [problem('connect.sandbox-data', err.message, 'move the file away to start the sandbox account afresh')] };
+      throw err;
+    }
+    const client = createClient({ ...limits, baseUrl: handle.url, accountId: handle.accountId, passcode: SANDBOX_DEFAULT_PASSCODE });
+    const where = path.relative(project.root, sandboxDataFile(project)).split(path.sep).join('/');
+    return {
+      ok: true,
+      connection: {
+        client,
+        isSandbox: true,
+        describe: `the embedded sandbox (CleverTap emulator on ${handle.url.replace(/^http:\/\//, '')}, data in ${where})`,
+        sandbox: handle,
+        async close() {
+          client.close();
+          await handle.close();
+        },
+      },
+    };
+  }
+
+  const environ = opts.environ ?? process.env;
+  const accountId = environ[env.credentials.accountIdEnv]?.trim();
+  const passcode = environ[env.credentials.passcodeEnv]?.trim();
+  const missing: Diagnostic[] = [];
+  if (!accountId) missing.push(missingVariable(env.credentials.accountIdEnv, 'account id', project.environmentName));
+  if (!passcode) missing.push(missingVariable(env.credentials.passcodeEnv, 'passcode', project.environmentName));
+  if (missing.length > 0) return { ok: false, diagnostics: missing };
+  registerSecret(passcode);
+  const region = environ.CLEVERTAP_REGION?.trim() || env.region;
+  let baseUrl: string;
+  try {
+    baseUrl = resolveBaseUrl({ apiUrl: env.apiUrl, region });
+  } catch (err) {
+    return { ok: false, diagnostics: [problem('connect.api-url', `CleverTap API location is not usable: ${(err as Error).message}`, 'set CLEVERTAP_API_URL / apiUrl to an http(s) URL without credentials, or region to a CleverTap region')] };
+  }
+  const client = createClient({ ...limits, baseUrl, region, accountId: accountId!, passcode: passcode! });
+  return {
+    ok: true,
+    connection: {
+      client,
+      isSandbox: false,
+      describe: `CleverTap at ${new URL(baseUrl).host}`,
+      async close() {
+        client.close();
+      },
+    },
+  };
+}
+
+function sandboxSettings(project: Project): { options: SandboxOptions } | { diagnostic: Diagnostic } {
+  const s = project.environment.sandbox ?? {};
+  const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => String(x)) : undefined);
+  const options: SandboxOptions = {
+    port: 0,
+    accountId: SANDBOX_DEFAULT_ACCOUNT_ID,
+    passcode: SANDBOX_DEFAULT_PASSCODE,
+    dataFile: sandboxDataFile(project),
+    accountTimezone: project.environment.accountTimezone,
+  };
+  const triggers = list(s.externalTriggers);
+  if (triggers) options.externalTriggers = triggers;
+  const events = list(s.businessEvents);
+  if (events) options.businessEvents = events;
+  const groups = list(s.customControlGroups);
+  if (groups) options.controlGroups = groups;
+  if (typeof s.everyoneAudience === 'number') options.everyoneAudience = s.everyoneAudience;
+  if (typeof s.completeAfter === 'string') {
+    const ms = parseDuration(s.completeAfter);
+    if (ms === undefined) {
+      return { diagnostic: problem('connect.sandbox-settings', `sandbox.completeAfter "${s.completeAfter}" is not a duration`, 'write it like 10m, 2h or PT30M') };
+    }
+    options.completeAfterMs = ms;
+  }
+  return { options };
+}
+
+export type OpenStateResult = { ok: true; store: StateStore; location: string } | { ok: false; diagnostics: Diagnostic[] };
+
+/** The environment's state (`state` setting, default `.campaignctl/<env>.db`; CAMPAIGNCTL_STATE overrides). */
+export async function openState(project: Pick<Project, 'environment'>): Promise<OpenStateResult> {
+  const opened = await openStateStore(project.environment.state);
+  if (!opened.ok) return { ok: false, diagnostics: [opened.diagnostic] };
+  return { ok: true, store: opened.store, location: displayLocation(project.environment.state) };
+}
+
+function missingVariable(name: string, what: string, environment: string): Diagnostic {
+  return problem(
+    'connect.missing-credential',
+    `environment variable ${name} is not set: environment "${environment}" reads the CleverTap ${what} from it`,
+    `export ${name}=... (CI: a secret), or pick another environment with --env`,
+  );
+}
+
+function problem(code: string, message: string, hint: string): Diagnostic {
+  return { severity: 'error', code, message, hint };
+}

@@ -1,0 +1,154 @@
+/**
+ * Test fixtures for apply: a real temp project (campaignctl.yaml + campaign files), a real SQLite
+ * state file, the CleverTap emulator on a loopback port and the real HTTP client. Nothing of ours
+ * is faked; the emulator is the HTTP edge.
+ */
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient, type CleverTapClient } from '../../src/clevertap/client.js';
+import { loadProject, type Project } from '../../src/config/project.js';
+import { computePlan, type PlanOutcome } from '../../src/apply/planning.js';
+import { executePlan } from '../../src/apply/executor.js';
+import type { ApplyResult, ExecuteDeps } from '../../src/apply/types.js';
+import { NO_GIT, type Provenance } from '../../src/apply/record.js';
+import { openStateStore } from '../../src/state/open.js';
+import type { StateStore } from '../../src/state/store.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';
+import type { PlanOptions } from '../../src/plan/types.js';
+
+export const ACCOUNT = 'APPLY-TEST-ACCOUNT';
+export const PASSCODE = 'apply-test-passcode-7c1e';
+
+export interface CampaignFixture {
+  name: string;
+  title?: string;
+  when?: string;
+  body?: string;
+  labels?: Record<string, string>;
+  protect?: boolean;
+  maxAudience?: number;
+}
+
+export function campaignYaml(c: CampaignFixture): string {
+  const labels = c.labels ? `\n  labels: ${JSON.stringify(c.labels)}` : '';
+  const protect = c.protect ? '\n  protect: true' : '';
+  const guard = c.maxAudience !== undefined ? `\n  guard:\n    maxAudience: ${c.maxAudience}` : '';
+  return `apiVersion: campaignctl/v1
+kind: Campaign
+metadata:
+  name: ${c.name}${labels}${protect}
+spec:
+  title: ${JSON.stringify(c.title ?? `Campaign ${c.name}`)}
+  target_mode: push
+  where:
+    event_name: App Launched
+    from: { daysAgo: 30 }
+    to: { daysAgo: 0 }
+  content:
+    title: ${JSON.stringify(`Hello from {{vars.appName}}`)}
+    body: ${JSON.stringify(c.body ?? 'Something new is waiting for you.')}
+  devices: [ios]
+  when: ${JSON.stringify(c.when ?? '2031-06-01T09:00:00Z')}${guard}
+`;
+}
+
+export class TempProject {
+  readonly root: string;
+  constructor(opts: { vars?: Record<string, string>; provider?: 'clevertap' | 'sandbox'; extraEnv?: string } = {}) {
+    this.root = mkdtempSync(path.join(tmpdir(), 'campaignctl-apply-'));
+    mkdirSync(path.join(this.root, 'campaigns'), { recursive: true });
+    const vars = opts.vars ?? { appName: 'Streamly' };
+    writeFileSync(
+      path.join(this.root, 'campaignctl.yaml'),
+      `defaultEnvironment: test
+environments:
+  test:
+    provider: ${opts.provider ?? 'clevertap'}
+    accountTimezone: UTC
+    vars: ${JSON.stringify(vars)}${opts.extraEnv ?? ''}
+`,
+    );
+  }
+  write(rel: string, text: string): void {
+    const file = path.join(this.root, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  campaign(c: CampaignFixture): void {
+    this.write(`campaigns/${c.name}.yaml`, campaignYaml(c));
+  }
+  remove(rel: string): void {
+    unlinkSync(path.join(this.root, rel));
+  }
+  get statePath(): string {
+    return path.join(this.root, '.campaignctl', 'test.db');
+  }
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export async function emulator(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+  return startSandbox({ accountId: ACCOUNT, passcode: PASSCODE, inspection: true, ...opts });
+}
+
+export function clientFor(h: SandboxHandle, opts: { fast?: boolean } = {}): CleverTapClient {
+  return createClient({
+    baseUrl: h.url,
+    accountId: ACCOUNT,
+    passcode: PASSCODE,
+    ...(opts.fast ? { createsPerSecond: 1000, retry: { baseDelayMs: 5, maxDelayMs: 40, maxAttempts: 6 } } : {}),
+  });
+}
+
+export async function openState(file: string): Promise<StateStore> {
+  const opened = await openStateStore(file);
+  if (!opened.ok) throw new Error(opened.diagnostic.message);
+  return opened.store;
+}
+
+export async function load(tp: TempProject): Promise<Project> {
+  const project = await loadProject({ dir: tp.root, environ: {} });
+  const errors = project.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((d) => `${d.file}:${d.line} ${d.message}`).join('\n'));
+  return project;
+}
+
+export const PROVENANCE: Provenance = { command: 'apply', git: NO_GIT };
+
+/** One full cycle, in process: settle, plan, execute (what `apply --yes` does). */
+export async function applyOnce(
+  tp: TempProject,
+  store: StateStore,
+  client: CleverTapClient,
+  opts: { options?: PlanOptions; deps?: Partial<ExecuteDeps>; now?: Date } = {},
+): Promise<{ planned: PlanOutcome; result: ApplyResult | null }> {
+  const project = await load(tp);
+  const planned = await computePlan({
+    project,
+    store,
+    client,
+    now: opts.now ?? new Date(),
+    options: { noEstimate: true, ...opts.options },
+    provenance: PROVENANCE,
+    settle: true,
+  });
+  if (planned.diagnostics.some((d) => d.severity === 'error')) return { planned, result: null };
+  const result = await executePlan(
+    { changes: planned.plan.changes, payloads: planned.payloads },
+    { store, client, provenance: PROVENANCE, project, desired: planned.desired, ...opts.deps },
+  );
+  return { planned, result };
+}
+
+export async function planOnly(
+  tp: TempProject,
+  store: StateStore,
+  client: CleverTapClient,
+  options: PlanOptions = {},
+  now: Date = new Date(),
+): Promise<PlanOutcome> {
+  const project = await load(tp);
+  return computePlan({ project, store, client, now, options: { noEstimate: true, ...options }, provenance: PROVENANCE, settle: true });
+}
