@@ -164,7 +164,11 @@ export const catalogue = {
   'schema.pattern': entry<{ path: string; value: unknown; pattern: string; description?: string }>({
     severity: 'error',
     summary: 'A string that does not match the required pattern.',
-    message: (a) => `${at(a.path)} ${show(a.value)} does not match ${q(a.pattern)}`,
+    // A long regular expression helps nobody; the schema's description (the hint) says the form.
+    message: (a) =>
+      a.pattern.length <= 40 || !a.description
+        ? `${at(a.path)} ${show(a.value)} does not match ${q(a.pattern)}`
+        : `${at(a.path)} ${show(a.value)} is not in the expected form`,
     hint: (a) => a.description,
   }),
   'schema.format': entry<{ path: string; value: unknown; format: string }>({
@@ -398,6 +402,15 @@ export const catalogue = {
     summary: 'An identity key the endpoint does not take.',
     message: (a) => `${a.endpoint} does not take ${q(a.key)} identities`,
     hint: (a) => didYouMean(a.suggestion) ?? `use one of ${list(a.allowed)} (any case)`,
+  }),
+  'runtime.not-recorded': entry<{ what: string; detail: string; resolve?: string }>({
+    severity: 'warning',
+    summary: 'A runtime send happened but its record (audit history or run status) could not be written to the state.',
+    message: (a) => `${a.what} happened but could not be recorded in the state: ${a.detail}`,
+    hint: (a) =>
+      a.resolve
+        ? `it stays claimed and is never raised again automatically; settle it with \`campaignctl state resolve ${a.resolve} --raised|--not-raised\``
+        : 'check the state location (CAMPAIGNCTL_STATE); the summary printed here is the only record of this send',
   }),
   'runtime.occurrence-unknown-key': entry<{ address: string; key: string; known: string[]; suggestion?: string }>({
     severity: 'error',

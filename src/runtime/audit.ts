@@ -4,6 +4,7 @@
  * asked (`--record-identities`). A record that can not be written does not undo a send that
  * happened: the failure comes back as a warning next to the send's report.
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AuditEntry, AuditInput, JsonObject, StateStore } from '../state/store.js';
 import type { Provenance } from './context.js';
@@ -28,17 +29,7 @@ export async function recordRuntime(
   try {
     return { audit: await store.audit.append(input), diagnostics: [] };
   } catch (err) {
-    return {
-      audit: null,
-      diagnostics: [
-        {
-          severity: 'warning',
-          code: 'runtime.audit-failed',
-          message: `the ${entry.action} happened but could not be recorded in the state's history: ${(err as Error).message}`,
-          address: entry.address,
-          hint: 'check the state location (CAMPAIGNCTL_STATE); the summary above is the only record of this send',
-        },
-      ],
-    };
+    const d = diagnostic('runtime.not-recorded', { what: `the ${entry.action} of ${entry.address}`, detail: (err as Error).message });
+    return { audit: null, diagnostics: [{ ...d, address: entry.address }] };
   }
 }

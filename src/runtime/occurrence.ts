@@ -10,6 +10,7 @@
  * This is the only place that raises occurrences: apply's executor and the daemon's cron runner
  * both call raiseOccurrence.
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { BulletinResource } from '../model/specs.js';
@@ -66,13 +67,9 @@ export async function raiseOccurrence(ctx: RuntimeContext, input: OccurrenceInpu
     run = await ctx.store.runs.mark(runKey, RUN_STATUS[call.outcome], runDetail);
   } catch (err) {
     // The run stays `claimed`, which nothing raises again: safe, but say so.
-    report.diagnostics.push({
-      severity: 'warning',
-      code: 'runtime.audit-failed',
-      message: `the raise of ${prepared.address} ended ${call.outcome} but could not be recorded: ${(err as Error).message}`,
-      address: prepared.address,
-      hint: `it stays claimed and is not raised again; settle it with \`campaignctl state resolve ${prepared.address} --raised|--not-raised\``,
-    });
+    const what = `the raise of ${prepared.address} (${call.outcome})`;
+    const d = diagnostic('runtime.not-recorded', { what, detail: (err as Error).message, resolve: prepared.address });
+    report.diagnostics.push({ ...d, address: prepared.address });
   }
   const recorded = await recordRuntime(ctx.store, ctx.provenance, {
     address: prepared.address,
