@@ -133,6 +133,18 @@ function protectLiquid(source: string, split: SplitTemplate): PositionMap {
   return new PositionMap(source, out, replacements);
 }
 
+/** The innermost block left open, or a `{{` without `}}`, in a Handlebars source (offsets in it). */
+function unclosedAt(src: string): { start: number; end: number; block?: string } | undefined {
+  const stack: { start: number; end: number; block: string }[] = [];
+  for (const m of src.matchAll(/\{\{~?\s*([#/])\s*([^\s}~]+)/g)) {
+    if (m[1] === '#') stack.push({ start: m.index, end: m.index + m[0].length, block: m[2] });
+    else if (stack.length && stack[stack.length - 1].block === m[2]) stack.pop();
+  }
+  if (stack.length) return stack[stack.length - 1];
+  const last = src.lastIndexOf('{{');
+  return last >= 0 && src.indexOf('}}', last) < 0 ? { start: last, end: last + 2 } : undefined;
+}
+
 /** Variable matching: exact, under a wildcard, deeper than a known leaf, or a prefix of a known path. */
 export function isAvailable(path: string, available: readonly string[]): boolean {
   for (const a of available) {
@@ -191,7 +203,16 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     const text = String(e.message ?? err);
     const got = /got '([^']+)'/.exec(text)?.[1];
     let detail: string;
-    if (got === 'EOF') detail = 'the template ends inside an unclosed `{{#block}}` or `{{`';
+    if (got === 'EOF') {
+      detail = 'the template ends inside an unclosed `{{#block}}` or `{{`';
+      // Point at what was left open rather than at the end of the string.
+      const open = unclosedAt(map.transformed);
+      if (open) {
+        start = map.toOriginal(open.start);
+        end = map.toOriginal(open.end);
+        detail = open.block ? `${'`'}{{#${open.block}}}${'`'} is never closed with ${'`'}{{/${open.block}}}${'`'}` : '`{{` is never closed with `}}`';
+      }
+    }
     else if (/^(Parse|Lexical) error/.test(text)) {
       const near = map.original.slice(start, Math.max(end, start + 1)).trim();
       detail = `unexpected ${near ? `${'`'}${near}${'`'}` : 'text'} (to send literal braces write \\{{)`;
