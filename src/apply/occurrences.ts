@@ -2,14 +2,13 @@
  * The built-in handlers of bulletin occurrence changes. `send`: claim the run (one row per
  * occurrence, so it fires once across processes and replicas), raise the business event, mark the
  * run done; an ambiguous answer marks it `unknown` and it is never raised again automatically
- * (`state resolve` settles it by hand). The runtime-sends issue may replace these in handlers.ts.
+ * (`state resolve` settles it by hand). The raise itself is src/runtime/occurrence.ts.
  */
-import { CleverTapError } from '../clevertap/errors.js';
-import type { BulletinOccurrence, BulletinResource } from '../model/specs.js';
+import type { BulletinResource } from '../model/specs.js';
 import { baseAddress } from '../plan/addresses.js';
 import type { PlanChange } from '../plan/types.js';
-import { renderRaiseBody } from '../render/bulletin.js';
-import type { RunKey } from '../state/store.js';
+import type { RuntimeContext } from '../runtime/context.js';
+import { raiseOccurrence as raiseOccurrenceOnce } from '../runtime/occurrence.js';
 import { renderContext } from './desired.js';
 import { audit } from './record.js';
 import type { ChangeHandler, ChangeOutcome } from './types.js';
@@ -22,38 +21,35 @@ export const raiseOccurrence: ChangeHandler = async (change, ctx) => {
   const bulletin = baseAddress(change.address);
   const key = change.occurrenceKey;
   const resource = ctx.desired.byAddress.get(bulletin)?.resource as unknown as BulletinResource | undefined;
-  const occurrence: BulletinOccurrence | undefined = resource?.spec.occurrences?.find((o) => o.key === key);
-  if (!resource || !occurrence || key === undefined) {
+  if (!resource || key === undefined || !resource.spec.occurrences?.some((o) => o.key === key)) {
     return result(change, 'failed', `${change.address} is not in the project any more; plan again`, { kind: 'state', httpStatus: null, retryable: false, ambiguous: false });
   }
-  const rendered = renderRaiseBody(resource, renderContext(ctx.project, ctx.desired.engine, ctx.now()), occurrence);
-  const errors = rendered.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    return result(change, 'failed', errors.map((d) => d.message).join('; '), { kind: 'render', httpStatus: null, retryable: false, ambiguous: false });
+  // The claim-call-mark logic lives once, in src/runtime/occurrence.ts (the daemon's cron runner uses it too).
+  const runtime: RuntimeContext = {
+    client: ctx.client,
+    store: ctx.store,
+    render: renderContext(ctx.project, ctx.desired.engine, ctx.now()),
+    provenance: ctx.provenance,
+  };
+  const r = await raiseOccurrenceOnce(runtime, { bulletin: resource, key, occurrenceHash: change.specHash ?? undefined });
+  switch (r.status) {
+    case 'invalid':
+      return result(change, 'failed', r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; '), { kind: 'render', httpStatus: null, retryable: false, ambiguous: false });
+    case 'already-claimed':
+      return result(change, 'skipped', `already ${r.run.status} (claimed elsewhere); not raised again`);
+    case 'raised':
+      return result(change, 'applied', `raised ${r.prepared.body.business_event}`);
+    case 'failed':
+    case 'unknown': {
+      const f = r.report.failure;
+      const ambiguous = r.status === 'unknown';
+      const why = ambiguous
+        ? `${f?.error ?? 'no answer'}; it may have been raised, so it is recorded as unknown and never raised again automatically (settle it with state resolve)`
+        : (f?.error ?? 'refused');
+      const kind = f && f.kind !== 'not-attempted' ? f.kind : 'network';
+      return result(change, 'failed', why, { kind, httpStatus: f?.httpStatus ?? null, retryable: !ambiguous && kind === 'rate-limited', ambiguous });
+    }
   }
-  const run: RunKey = { kind: 'occurrence', subject: bulletin, key };
-  const detail = { occurrenceHash: change.specHash };
-  const claim = await ctx.store.runs.claim(run, detail);
-  if (!claim.claimed) return result(change, 'skipped', `already ${claim.run.status} (claimed elsewhere); not raised again`);
-  try {
-    await ctx.client.raiseBusinessEvent({ ...rendered.body });
-  } catch (err) {
-    if (!(err instanceof CleverTapError)) throw err;
-    const status = err.ambiguous ? 'unknown' : 'failed';
-    await ctx.store.transaction(async (tx) => {
-      await tx.runs.mark(run, status, { ...detail, error: err.message });
-      await tx.audit.append(audit(ctx.provenance, change.address, 'raise', { error: err.message }, err.ambiguous ? 'unknown' : 'failed'));
-    });
-    const why = err.ambiguous
-      ? `${err.message}; it may have been raised, so it is recorded as unknown and never raised again automatically (settle it with state resolve)`
-      : err.message;
-    return result(change, 'failed', why, { kind: err.kind, httpStatus: err.httpStatus, retryable: err.retryable, ambiguous: err.ambiguous });
-  }
-  await ctx.store.transaction(async (tx) => {
-    await tx.runs.mark(run, 'done', detail);
-    await tx.audit.append(audit(ctx.provenance, change.address, 'raise', { business_event: rendered.body.business_event }));
-  });
-  return result(change, 'applied', `raised ${rendered.body.business_event}`);
 };
 
 /**
