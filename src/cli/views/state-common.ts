@@ -1,0 +1,35 @@
+/**
+ * What the state-changing commands (`stop`, `import`, `state ...`, `force-unlock`) share when they
+ * report: which project problems block a command that only needs the environment, and one way to
+ * end with problems (text diagnostics on stderr, or one `{ ok: false, ... }` JSON document).
+ */
+import type { Output } from '../context.js';
+import type { Project } from '../../config/project.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { printDiagnostics } from '../shared/project.js';
+import { lockRefusalDiagnostic, lockRefusalJson, lockRefusalText, type LockRefusal } from '../shared/lock.js';
+
+/**
+ * Problems that leave no environment to work with (no project, an unusable campaignctl.yaml).
+ * Errors in resource files do not block state repair: a broken YAML must never keep anyone from
+ * stopping a campaign or removing a stale lock.
+ */
+export function environmentErrors(project: Project): Diagnostic[] {
+  return project.diagnostics.filter(
+    (d) => d.severity === 'error' && (d.code.startsWith('project.') || d.code.startsWith('config.') || d.file === 'campaignctl.yaml'),
+  );
+}
+
+/** Prints the problems and returns exit code 1. */
+export function failWith(out: Output, root: string, diagnostics: readonly Diagnostic[], extra: Record<string, unknown> = {}): number {
+  if (out.opts.json) out.json({ ok: false, ...extra, diagnostics });
+  else printDiagnostics(out, root, diagnostics);
+  return 1;
+}
+
+/** The lock refusal, with every field of the holder; exit code 1. */
+export function refuseLocked(out: Output, refusal: LockRefusal, what: string): number {
+  if (out.opts.json) out.json({ ok: false, locked: lockRefusalJson(refusal), diagnostics: [lockRefusalDiagnostic(refusal, what)] });
+  else out.error(lockRefusalText(refusal, what, out.c));
+  return 1;
+}
