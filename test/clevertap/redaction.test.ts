@@ -54,7 +54,7 @@ describe('the passcode never leaks', () => {
         baseUrl: h.url,
         accountId: 'TEST-ACCT-0001',
         passcode,
-        timeoutMs: 200,
+        timeoutMs: 600,
         createsPerSecond: 1000,
         hooks: capturingHooks(captured),
         retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },

@@ -136,7 +136,7 @@ describe('reads and stops are retried', () => {
 
   it('report after a 500, estimate after a timeout', async () => {
     const h = await emulator({ hangMs: 5_000 });
-    const client = clientFor(h, { timeoutMs: 200 });
+    const client = clientFor(h, { timeoutMs: 600 });
     const { id } = await client.createCampaign(campaign('r'));
     h.state.markCompleted(id);
     h.state.injectFaults([{ fault: '500', family: 'result' }]);

@@ -49,7 +49,7 @@ describe('persistence', () => {
 
 describe('concurrency', () => {
   it('answers the request beyond the per-family limit with 429 and records the peak', async () => {
-    const h = await emulator({ concurrency: 2, latencyMs: 300 });
+    const h = await emulator({ concurrency: 2, latencyMs: 500 });
     const body = { from: 20250701, to: 20250701 };
     const answers = await Promise.all([1, 2, 3].map(() => post(h, '/1/targets/list.json', body)));
     const statuses = answers.map((a) => a.status).sort();
