@@ -14,7 +14,7 @@ export function staticIdentities(ctx: RuleContext): Diagnostic[] {
       if (!isRecord(send) || !isRecord(send.to)) continue;
       const count = Object.values(send.to).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
       if (count > MAX_STATIC_IDENTITIES) {
-        out.push(diagnostic('rule.too-many-identities', { count, limit: MAX_STATIC_IDENTITIES }, placeOf(ctx, s, ['spec', field, 'to'])));
+        out.push(diagnostic('rule.too-many-identities', { count, limit: MAX_STATIC_IDENTITIES }, placeOf(ctx, s, ['spec', field, 'to'], 'key')));
       }
     }
   }

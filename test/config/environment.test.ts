@@ -1,0 +1,68 @@
+import { inspect } from 'node:util';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseEnvironment, resolveEnvironment } from '../../src/config/environment.js';
+
+const ctx = { root: '/proj', cwd: '/proj/campaigns', environ: {} };
+
+describe('chooseEnvironment', () => {
+  it('gives an implicit sandbox when campaignctl.yaml defines no environments', () => {
+    expect(chooseEnvironment({}, undefined)).toEqual({ ok: true, name: 'sandbox', config: { provider: 'sandbox' } });
+    expect(chooseEnvironment({}, 'production')).toEqual({ ok: false, problem: 'unknown', name: 'production', known: [] });
+  });
+
+  it('prefers --env, then defaultEnvironment, then the only one, then `sandbox`', () => {
+    const environments = { sandbox: { provider: 'sandbox' as const }, production: { provider: 'clevertap' as const } };
+    expect(chooseEnvironment({ environments, defaultEnvironment: 'production' }, 'sandbox')).toMatchObject({ name: 'sandbox' });
+    expect(chooseEnvironment({ environments, defaultEnvironment: 'production' }, undefined)).toMatchObject({ name: 'production' });
+    expect(chooseEnvironment({ environments }, undefined)).toMatchObject({ name: 'sandbox' });
+    expect(chooseEnvironment({ environments: { staging: { provider: 'clevertap' } } }, undefined)).toMatchObject({ name: 'staging' });
+    expect(chooseEnvironment({ environments: { a: {}, b: {} } }, undefined)).toEqual({ ok: false, problem: 'no-default', known: ['a', 'b'] });
+  });
+
+  it('does not take inherited names for environments', () => {
+    expect(chooseEnvironment({ environments: { sandbox: {} } }, 'toString')).toMatchObject({ ok: false, problem: 'unknown' });
+  });
+});
+
+describe('resolveEnvironment', () => {
+  it('fills every default', () => {
+    expect({ ...resolveEnvironment('sandbox', { provider: 'sandbox' }, ctx) }).toEqual({
+      name: 'sandbox',
+      provider: 'sandbox',
+      region: 'eu1',
+      accountTimezone: 'UTC',
+      credentials: { accountIdEnv: 'CLEVERTAP_ACCOUNT_ID', passcodeEnv: 'CLEVERTAP_PASSCODE' },
+      state: path.resolve('/proj', '.campaignctl/sandbox.db'),
+      limits: { concurrency: 3, createsPerSecond: 3 },
+      vars: {},
+    });
+  });
+
+  it('keeps values of the right type only, so a broken campaignctl.yaml can not break later steps', () => {
+    const env = resolveEnvironment('x', { accountTimezone: 'Mars/Olympus', limits: { concurrency: 'lots' }, vars: 'nope' } as never, ctx);
+    expect(env.accountTimezone).toBe('UTC');
+    expect(env.limits.concurrency).toBe(3);
+    expect(env.vars).toEqual({});
+  });
+
+  it('applies CLEVERTAP_API_URL over apiUrl, and ignores empty overrides', () => {
+    const config = { provider: 'clevertap' as const, apiUrl: 'https://eu1.api.clevertap.com', state: 'db/prod.db' };
+    expect(resolveEnvironment('p', config, { ...ctx, environ: { CLEVERTAP_API_URL: 'http://127.0.0.1:8080' } }).apiUrl).toBe('http://127.0.0.1:8080');
+    const blank = resolveEnvironment('p', config, { ...ctx, environ: { CLEVERTAP_API_URL: ' ', CAMPAIGNCTL_STATE: '' } });
+    expect(blank.apiUrl).toBe('https://eu1.api.clevertap.com');
+    expect(blank.state).toBe(path.resolve('/proj', 'db/prod.db'));
+  });
+
+  it('never shows a state URL password through util.inspect', () => {
+    const env = resolveEnvironment('p', { provider: 'clevertap', apiUrl: 'https://user:apisecret@proxy.example' }, {
+      ...ctx,
+      environ: { CAMPAIGNCTL_STATE: 'postgres://ct:hunter2@db:5432/campaigns' },
+    });
+    expect(env.state).toBe('postgres://ct:hunter2@db:5432/campaigns');
+    const shown = inspect({ env }, { depth: 5 });
+    expect(shown).not.toContain('hunter2');
+    expect(shown).not.toContain('apisecret');
+    expect(shown).toContain('postgres://ct:***@db:5432/campaigns');
+  });
+});
