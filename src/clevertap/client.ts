@@ -10,6 +10,7 @@ import { inspect } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_FAMILIES, ENDPOINTS, IDENTITY_CHANNELS, resolveBaseUrl, sendEndpoint } from './endpoints.js';
 import type { ApiFamily, Endpoint, IdentityChannel } from './endpoints.js';
+import type { ClientHooks, ClientOptions, RetryOptions } from './options.js';
 import { CleverTapError } from './errors.js';
 import { Semaphore, SlidingWindowLimiter } from './limits.js';
 import { createAgent, postJson, TransportFailure } from './transport.js';
@@ -37,62 +38,6 @@ import type {
   SendResult,
 } from './wire.js';
 
-export interface RequestEvent {
-  /** One id per operation call, shared by its retries. */
-  requestId: number;
-  endpoint: string;
-  family: ApiFamily;
-  attempt: number;
-}
-
-export interface ResponseEvent extends RequestEvent {
-  httpStatus: number | null;
-  /** `success`, or the failure kind of this attempt. */
-  outcome: 'success' | CleverTapError['kind'];
-  durationMs: number;
-  /** CleverTap's error text or the transport problem (scrubbed of the passcode). */
-  error?: string;
-}
-
-export interface RetryEvent extends RequestEvent {
-  delayMs: number;
-  reason: CleverTapError['kind'];
-}
-
-/** Progress and metrics; the client itself never writes to the console. */
-export interface ClientHooks {
-  onRequest?(e: RequestEvent): void;
-  onResponse?(e: ResponseEvent): void;
-  onRetry?(e: RetryEvent): void;
-}
-
-export interface RetryOptions {
-  /** Attempts per call, the first included (default 5). */
-  maxAttempts?: number;
-  /** Back-off before retry n is in [cap/2, cap], cap = min(maxDelayMs, baseDelayMs * 2^(n-1)). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** Jitter source (default Math.random); tests pass a seeded one. */
-  random?: () => number;
-}
-
-export interface ClientOptions {
-  /** Overrides the region's host: `apiUrl` in campaignctl.yaml or CLEVERTAP_API_URL. */
-  baseUrl?: string;
-  /** `eu1` (default), `in1`, `sg1`, `us1`, `aps3`, `mec1`. */
-  region?: string;
-  accountId: string;
-  passcode: string;
-  /** Requests in flight per API family (default 3, CleverTap's limit for campaign APIs). */
-  concurrency?: number;
-  /** Creates (and estimates: same endpoint) started per second (default 3). */
-  createsPerSecond?: number;
-  /** Per attempt (default 30 s). */
-  timeoutMs?: number;
-  hooks?: ClientHooks;
-  retry?: RetryOptions;
-}
-
 export interface CleverTapClient {
   readonly baseUrl: string;
   readonly accountId: string;
@@ -111,6 +56,8 @@ export interface CleverTapClient {
   /** Closes idle keep-alive connections; the client must not be used afterwards. */
   close(): void;
 }
+
+export type { ClientHooks, ClientOptions, RequestEvent, ResponseEvent, RetryEvent, RetryOptions } from './options.js';
 
 export function createClient(opts: ClientOptions): CleverTapClient {
   return new HttpCleverTapClient(opts);

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_ROUTES, failure } from './api.js';
 import type { ApiContext, Reply } from './api.js';
@@ -16,6 +16,7 @@ import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_HOST, SANDBOX_DEFAULT_PASSC
 import { FaultInjector, parseFaultSpec } from './faults.js';
 import type { FaultName } from './faults.js';
 import { handleInspection } from './inspection.js';
+import { digest, hang, header, loggableHeaders, parseJson, readBody, send } from './http-util.js';
 import { FamilyConcurrency, PerSecondCap } from './limits.js';
 import { CODE, MSG } from './messages.js';
 import { seededRandom } from './random.js';
@@ -77,8 +78,6 @@ export interface SandboxHandle {
   state: SandboxControl;
   close(): Promise<void>;
 }
-
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
   const accountId = opts.accountId ?? SANDBOX_DEFAULT_ACCOUNT_ID;
@@ -264,72 +263,4 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       return closed;
     },
   };
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** Hold a request unanswered until the client leaves, the bound passes, or the server closes. */
-function hang(res: http.ServerResponse, ms: number, closing: AbortSignal): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      res.off('close', done);
-      closing.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    res.once('close', done);
-    closing.addEventListener('abort', done, { once: true });
-  });
-}
-
-function readBody(req: http.IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    // A client that goes away mid-body: nothing to answer (first resolve wins).
-    req.on('error', () => resolve(null));
-    req.on('close', () => resolve(null));
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
-}
-
-const SECRET_HEADERS = new Set(['x-clevertap-passcode', 'x-clevertap-token', 'authorization', 'cookie']);
-
-function loggableHeaders(req: http.IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (SECRET_HEADERS.has(k) || v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
