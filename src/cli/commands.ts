@@ -6,6 +6,11 @@ import type { Command } from 'commander';
 import { register as init } from './init.js';
 import { register as sandbox } from './sandbox.js';
 import { register as validate } from './validate.js';
+import { register as render } from './render.js';
+import { register as stop } from './stop.js';
+import { register as importCommand } from './import.js';
+import { register as state } from './state.js';
+import { register as forceUnlock } from './force-unlock.js';
 
 type Register = (program: Command) => void;
 
@@ -13,7 +18,12 @@ const commands: Register[] = [
   // one line per command, in the order --help shows them
   init,
   validate,
+  render,
   sandbox,
+  stop,
+  importCommand,
+  state,
+  forceUnlock,
 ];
 
 export function registerCommands(program: Command): void {

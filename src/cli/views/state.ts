@@ -88,7 +88,7 @@ export interface StateShowView {
 export function stateShowText(v: StateShowView, c?: Colors): string {
   const r = v.resource;
   const bold = c?.bold ?? plain;
-  const field = (name: string, value: string) => `  ${(name + ':').padEnd(15)}${value}`;
+  const field = (name: string, value: string) => `  ${(name + ':').padEnd(16)}${value}`;
   const lines = [
     bold(r.address),
     field('kind', r.kind),
@@ -122,7 +122,7 @@ export function stateShowText(v: StateShowView, c?: Colors): string {
 
 function describeDetail(detail: Record<string, unknown>): string {
   const parts: string[] = [];
-  for (const key of ['remoteId', 'reason', 'by', 'error']) {
+  for (const key of ['remoteId', 'reason', 'error']) {
     const value = detail[key];
     if (value === undefined || value === null) continue;
     parts.push(`${key}=${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);

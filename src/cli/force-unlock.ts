@@ -1,0 +1,57 @@
+/**
+ * `campaignctl force-unlock ID`: removes the apply lock of a run that crashed or was killed, only
+ * when ID is exactly the id of the lock held now (shown by every refused command), so a lock taken
+ * since by another run is never removed by mistake. Prints the holder it removed.
+ */
+import type { Command } from 'commander';
+import { action, createOutput, globalOptions } from './context.js';
+import { openState } from './shared/connect.js';
+import { describeHolder, forceUnlockCommand, refusalFor } from './shared/lock.js';
+import { loadProjectFor } from './shared/project.js';
+import { environmentErrors, failWith } from './views/state-common.js';
+import { forceUnlockText } from './views/state.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+export function register(program: Command): void {
+  program
+    .command('force-unlock')
+    .description('remove the apply lock left by a crashed or killed run (needs the exact lock id)')
+    .argument('<lock-id>', 'the lock id shown by the refused command')
+    .action(
+      action(async (id: string, _flags: unknown, cmd: Command) => {
+        const out = createOutput(globalOptions(cmd));
+        const project = await loadProjectFor(out);
+        const blocking = environmentErrors(project);
+        if (blocking.length > 0) return failWith(out, project.root, blocking);
+        const opened = await openState(project);
+        if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
+        const store = opened.store;
+        try {
+          const removed = await store.lock.forceUnlock(id);
+          if (removed) {
+            if (out.opts.json) out.json({ ok: true, removed });
+            else out.print(forceUnlockText(removed));
+            return 0;
+          }
+          const current = await store.lock.current();
+          return failWith(out, project.root, [notHeld(id, current ? describeHolder(current) : null, current?.id ?? null, current ? refusalFor(current).probablyStale : false)], {
+            lock: current,
+          });
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}
+
+function notHeld(id: string, holder: string | null, currentId: string | null, stale: boolean): Diagnostic {
+  if (currentId === null) {
+    return { severity: 'error', code: 'lock.not-held', message: `no lock is held: nothing to remove (asked for ${id})` };
+  }
+  return {
+    severity: 'error',
+    code: 'lock.id-mismatch',
+    message: `the lock is not ${id}: it is ${currentId}, held by ${holder}${stale ? ' (probably stale: that process no longer exists on this host)' : ''}; nothing was removed`,
+    hint: `force-unlock needs the exact id; if that run is really gone: ${forceUnlockCommand(currentId)}`,
+  };
+}
