@@ -1,0 +1,192 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pc from 'picocolors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic, summaryLine, validateJson } from '../../src/cli/views/diagnostics.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import type { Resource } from '../../src/model/resource.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const MAIN = path.join(REPO, 'dist/src/main.js');
+const BASIC = path.join(REPO, 'test/fixtures/projects/basic');
+const plain = pc.createColors(false);
+const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-validate-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const enumError: Diagnostic = {
+  severity: 'error',
+  code: 'schema.enum',
+  message: '`spec.target_mode` must be one of `push`, `webpush`, `email`, `sms`; got "pus"',
+  file: 'campaigns/a.yaml',
+  line: 2,
+  column: 16,
+  endLine: 2,
+  endColumn: 19,
+  hint: 'did you mean `push`?',
+};
+const source = (file: string) => (file === 'campaigns/a.yaml' ? 'spec:\n  target_mode: pus\n\tx: [1,\n' : undefined);
+
+describe('text view', () => {
+  it('prints location, severity, code and message, then the line, a caret under the span and the hint', () => {
+    expect(formatDiagnostic(enumError, { c: plain, source }).split('\n')).toEqual([
+      'campaigns/a.yaml:2:16  error  schema.enum  `spec.target_mode` must be one of `push`, `webpush`, `email`, `sms`; got "pus"',
+      ' 2 |   target_mode: pus',
+      '   |                ^~~',
+      '   = hint: did you mean `push`?',
+    ]);
+  });
+
+  it('underlines to the end of the line when the span runs onto later lines, and keeps tabs aligned', () => {
+    const d: Diagnostic = { ...enumError, line: 3, column: 5, endLine: 4, endColumn: 1, hint: undefined };
+    const [, line, caret] = formatDiagnostic(d, { c: plain, source }).split('\n');
+    expect(line).toBe(' 3 | \tx: [1,');
+    expect(caret).toBe('   | \t   ^~~');
+  });
+
+  it('shows related places and works without a source or a position', () => {
+    const d: Diagnostic = {
+      severity: 'error',
+      code: 'rule.duplicate-address',
+      message: '`message.x` is defined more than once',
+      file: 'campaigns/b.yaml',
+      line: 4,
+      column: 9,
+      related: [{ file: 'campaigns/a.yaml', line: 4, column: 9, message: 'message.x is first defined here' }],
+    };
+    expect(formatDiagnostic(d, { c: plain }).split('\n')).toEqual([
+      'campaigns/b.yaml:4:9  error  rule.duplicate-address  `message.x` is defined more than once',
+      '   = see: campaigns/a.yaml:4:9 message.x is first defined here',
+    ]);
+    const project: Diagnostic = { severity: 'error', code: 'project.not-found', message: 'no project' };
+    expect(formatDiagnostic(project, { c: plain })).toBe('error  project.not-found  no project');
+  });
+
+  it('colours only when asked to', () => {
+    const coloured = formatDiagnostic(enumError, { c: pc.createColors(true), source });
+    expect(coloured).toContain('\u001b[31merror\u001b[39m');
+    expect(formatDiagnostic(enumError, { c: plain, source })).not.toContain('\u001b[');
+  });
+});
+
+describe('summary and JSON', () => {
+  const resource = (kind: Resource['kind'], name: string): Resource => ({
+    kind,
+    address: `${kind.toLowerCase()}.${name}`,
+    name,
+    labels: {},
+    protect: false,
+    spec: {},
+    source: { file: `campaigns/${name}.yaml`, documentIndex: 0, line: 1, column: 1 },
+  });
+  const warning: Diagnostic = { severity: 'warning', code: 'rule.when-in-past', message: 'past', file: 'campaigns/c.yaml' };
+
+  it('counts errors, warnings and files, or resources by kind', () => {
+    const other = { ...enumError, file: 'campaigns/b.yaml' };
+    expect(summaryLine([enumError, enumError, other, warning], [], plain)).toBe('✖ 3 errors, 1 warning in 3 files');
+    const resources = [resource('Campaign', 'a'), resource('Campaign', 'b'), resource('Message', 'm')];
+    expect(summaryLine([], resources, plain)).toBe('✓ 3 resources valid (2 campaigns, 1 message)');
+    expect(summaryLine([warning], resources.slice(2), plain)).toBe('✓ 1 resource valid (1 message), 1 warning');
+  });
+
+  it('lists the resources only when valid', () => {
+    expect(validateJson([warning], [resource('Message', 'm')])).toEqual({
+      valid: true,
+      errorCount: 0,
+      warningCount: 1,
+      diagnostics: [warning],
+      resources: [{ address: 'message.m', kind: 'Message', file: 'campaigns/m.yaml', line: 1 }],
+    });
+    const invalid = validateJson([enumError], []);
+    expect(invalid).toEqual({ valid: false, errorCount: 1, warningCount: 0, diagnostics: [enumError] });
+  });
+});
+
+/** Newest modification time under a folder (for "is dist older than src?"). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('campaignctl validate (built CLI, end to end)', () => {
+  let invalidRoot: string;
+
+  beforeAll(() => {
+    const stale = (() => {
+      try {
+        return statSync(MAIN).mtimeMs < newest(path.join(REPO, 'src'));
+      } catch {
+        return true;
+      }
+    })();
+    if (stale) {
+      try {
+        execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'pipe' });
+      } catch {
+        // Type errors elsewhere in the tree do not stop tsc from emitting; the spawns below
+        // show whether the CLI works.
+      }
+    }
+    invalidRoot = path.join(scratch, 'invalid');
+    mkdirSync(path.join(invalidRoot, 'campaigns/deep'), { recursive: true });
+    writeFileSync(
+      path.join(invalidRoot, 'campaigns/deep/msg.yaml'),
+      'apiVersion: campaignctl/v1\nkind: Message\nmetadata:\n  name: hi\nspec:\n  target_mode: pus\n  content:\n    body: Hi\n',
+    );
+    writeFileSync(path.join(invalidRoot, 'campaigns/sched.yaml'), 'apiVersion: campaignctl/v1\nkind: Schedul\n');
+  });
+
+  it('exits 0 on a valid project, from a folder inside it, with the summary on stdout', () => {
+    const r = run(['validate'], path.join(BASIC, 'campaigns/ops'));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('✓ 5 resources valid (1 campaign, 1 message, 1 external trigger, 1 bulletin, 1 schedule)\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('prints the JSON document with the resources on a valid project', () => {
+    const r = run(['validate', '--json', '--dir', BASIC], scratch);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ valid: true, errorCount: 0, warningCount: 0, diagnostics: [] });
+    expect(doc.resources).toContainEqual({ address: 'schedule.weekly-status', kind: 'Schedule', file: 'campaigns/ops/contracts.yml', line: 18 });
+  });
+
+  it('exits 1 on an invalid project with every problem located, the line, a caret and the hint', () => {
+    const r = run(['validate'], path.join(invalidRoot, 'campaigns/deep'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toContain('\u001b[');
+    expect(r.stderr).toContain(
+      [
+        'campaigns/deep/msg.yaml:6:16  error  schema.enum  `spec.target_mode` must be one of `push`, `webpush`, `email`, `sms`; got "pus"',
+        ' 6 |   target_mode: pus',
+        '   |                ^~~',
+        '   = hint: did you mean `push`?',
+      ].join('\n'),
+    );
+    expect(r.stderr).toContain('campaigns/sched.yaml:2:7  error  schema.unknown-kind');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('✖ 2 errors in 2 files');
+  });
+
+  it('prints the JSON document on an invalid project and exits 1', () => {
+    const r = run(['validate', '--json', '--dir', invalidRoot], scratch);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ valid: false, errorCount: 2, warningCount: 0 });
+    expect(doc.resources).toBeUndefined();
+    expect(doc.diagnostics.map((d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual([
+      'campaigns/deep/msg.yaml:6:16 schema.enum',
+      'campaigns/sched.yaml:2:7 schema.unknown-kind',
+    ]);
+  });
+});
