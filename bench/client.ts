@@ -4,6 +4,7 @@
  * client can beat C / L; the benchmark reports achieved throughput against that ceiling as a ratio
  * in the same run (goal >= 0.95) and exits 1 below the goal.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { createClient } from '../src/clevertap/client.js';
 import { startSandbox } from '../src/sandbox/server.js';
 
@@ -54,6 +55,8 @@ export async function run(args: string[]): Promise<number> {
       `  ceiling   ${ceiling.toFixed(1)} creates/s (${concurrency} in flight / ${latencyMs} ms)`,
       `  ratio     ${ratio.toFixed(3)} (goal >= ${GOAL}): ${ratio >= GOAL ? 'PASS' : 'BELOW GOAL'}`,
       `  emulator peak in flight (create): ${snapshot.peak.create ?? 0}, 429 answers: ${refused}, client retries: ${retries}`,
+      // Client and emulator share this machine: other load delays every round trip.
+      `  machine load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
     return ratio >= GOAL ? 0 : 1;
