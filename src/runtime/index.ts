@@ -30,4 +30,12 @@ export {
   type SendResult,
 } from './send.js';
 export { prepareOccurrence, prepareRaise, raiseBulletin, type AdHocRaise, type PreparedRaise, type RaiseReport, type RaiseResult } from './raise.js';
-export { occurrenceRunKey, raiseOccurrence, type OccurrenceInput, type OccurrenceResult } from './occurrence.js';
+export {
+  occurrenceRunKey,
+  raiseOccurrence,
+  resolveOccurrence,
+  type OccurrenceInput,
+  type OccurrenceResult,
+  type ResolveOutcome,
+  type ResolveResult,
+} from './occurrence.js';

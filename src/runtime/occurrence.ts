@@ -16,9 +16,10 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { BulletinResource } from '../model/specs.js';
 import { hashCanonical } from '../plan/canonical.js';
 import { bulletinOccurrences } from '../plan/spec-access.js';
-import type { JsonObject, RunKey, RunRecord, RunStatus } from '../state/store.js';
+import { closest } from '../config/suggest.js';
+import type { JsonObject, RunKey, RunRecord, RunStatus, StateStore } from '../state/store.js';
 import { recordRuntime, type RuntimeOutcome } from './audit.js';
-import type { RuntimeContext } from './context.js';
+import type { Provenance, RuntimeContext } from './context.js';
 import { callRaise, prepareOccurrence, raiseDetail, type PreparedRaise, type RaiseReport } from './raise.js';
 
 export type OccurrenceResult =
@@ -85,4 +86,50 @@ export async function raiseOccurrence(ctx: RuntimeContext, input: OccurrenceInpu
 function plannerHash(bulletin: BulletinResource, key: string): string | null {
   const occ = bulletinOccurrences(bulletin.spec).find((o) => o.key === key);
   return occ ? hashCanonical(occ) : null;
+}
+
+export type ResolveOutcome = 'raised' | 'not-raised';
+
+export type ResolveResult =
+  /** The run now says `done` (raised) or `failed` (not raised: the next apply raises it). */
+  | { status: 'resolved'; before: RunRecord | null; run: RunRecord }
+  /** `--not-raised` on an occurrence never claimed: there is nothing to undo. */
+  | { status: 'nothing-to-undo' }
+  | { status: 'invalid'; diagnostics: Diagnostic[] };
+
+/**
+ * `state resolve bulletin.x#key --raised|--not-raised`: the user settles an occurrence by hand,
+ * usually an `unknown` one after checking the dashboard. A run that was never claimed must name an
+ * occurrence of the bulletin in the YAML (a typo must not create a `done` row for nothing).
+ */
+export async function resolveOccurrence(
+  store: StateStore,
+  provenance: Provenance,
+  input: { bulletin: string; key: string; outcome: ResolveOutcome; known?: BulletinResource },
+): Promise<ResolveResult> {
+  const runKey = occurrenceRunKey(input.bulletin, input.key);
+  const before = await store.runs.get(runKey);
+  if (!before) {
+    const keys = (input.known?.spec.occurrences ?? []).map((o) => o.key);
+    if (!keys.includes(input.key)) {
+      const d = diagnostic('runtime.occurrence-unknown-key', { address: input.bulletin, key: input.key, known: keys, suggestion: closest(input.key, keys) });
+      return { status: 'invalid', diagnostics: [{ ...d, address: input.bulletin }] };
+    }
+    if (input.outcome === 'not-raised') return { status: 'nothing-to-undo' };
+  }
+  const run = await store.transaction(async (tx) => {
+    const settled = await tx.runs.resolve(runKey, input.outcome, { by: provenance.command });
+    await tx.audit.append({
+      command: provenance.command,
+      address: `${input.bulletin}#${input.key}`,
+      action: 'resolve',
+      detail: { resolved: input.outcome, from: before?.status ?? null, to: settled?.status ?? null },
+      commit: provenance.git.commit,
+      author: provenance.git.author,
+      dirty: provenance.git.isRepo ? provenance.git.dirty : null,
+    });
+    return settled;
+  });
+  if (!run) return { status: 'nothing-to-undo' };
+  return { status: 'resolved', before, run };
 }
