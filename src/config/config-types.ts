@@ -1,31 +1,9 @@
 /**
- * The shape of campaignctl.yaml as the loader reads it. schemas/config.schema.json is the source of
- * truth and validates the file before these types are trusted.
+ * The shape of campaignctl.yaml, generated from schemas/config.schema.json (the source of truth,
+ * which validates the file before these types are trusted), plus the names the loader uses.
  */
-export type Region = 'eu1' | 'in1' | 'sg1' | 'us1' | 'aps3' | 'mec1';
-export type Provider = 'clevertap' | 'sandbox';
+import type { EnvironmentConfig } from '../model/specs.js';
 
-export interface QuietHours {
-  start: string;
-  end: string;
-  timezone?: string;
-}
-
-export interface EnvironmentConfig {
-  provider?: Provider;
-  region?: Region;
-  apiUrl?: string;
-  accountTimezone?: string;
-  credentials?: { accountIdEnv?: string; passcodeEnv?: string };
-  state?: string;
-  limits?: { concurrency?: number; createsPerSecond?: number };
-  vars?: Record<string, unknown>;
-  quietHours?: QuietHours;
-  sandbox?: Record<string, unknown>;
-}
-
-export interface ProjectConfig {
-  defaultEnvironment?: string;
-  environments?: Record<string, EnvironmentConfig>;
-  [key: string]: unknown;
-}
+export type { EnvironmentConfig, ProjectConfig, QuietHoursConfig, SandboxSettings } from '../model/specs.js';
+export type Region = NonNullable<EnvironmentConfig['region']>;
+export type Provider = EnvironmentConfig['provider'];

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import path from 'node:path';
 import { isKnownZone } from './calendar.js';
-import type { EnvironmentConfig, ProjectConfig, Provider, QuietHours, Region } from './config-types.js';
+import type { EnvironmentConfig, ProjectConfig, Provider, QuietHoursConfig, Region, SandboxSettings } from './config-types.js';
 
 export interface ResolvedEnvironment {
   name: string;
@@ -21,9 +21,9 @@ export interface ResolvedEnvironment {
   state: string;
   limits: { concurrency: number; createsPerSecond: number };
   vars: Record<string, unknown>;
-  quietHours?: QuietHours;
+  quietHours?: QuietHoursConfig;
   /** Settings for the in-process CleverTap emulator (provider `sandbox`), as written. */
-  sandbox?: Record<string, unknown>;
+  sandbox?: SandboxSettings;
 }
 
 export const DEFAULT_ENVIRONMENT = 'sandbox';
@@ -38,7 +38,7 @@ export const ENVIRONMENT_DEFAULTS = {
 };
 
 export type EnvironmentChoice =
-  | { ok: true; name: string; config: EnvironmentConfig }
+  | { ok: true; name: string; config: Partial<EnvironmentConfig> }
   | { ok: false; problem: 'unknown'; name: string; known: string[] }
   | { ok: false; problem: 'no-default'; known: string[] };
 
@@ -76,7 +76,7 @@ export interface ResolveContext {
  * errors, already reported) fall back to the defaults, so later steps never see them; an unknown
  * zone falls back to UTC for the same reason.
  */
-export function resolveEnvironment(name: string, env: EnvironmentConfig, ctx: ResolveContext): ResolvedEnvironment {
+export function resolveEnvironment(name: string, env: Partial<EnvironmentConfig>, ctx: ResolveContext): ResolvedEnvironment {
   const e = env as Record<string, unknown>;
   const credentials = record(e.credentials);
   const limits = record(e.limits);
@@ -105,8 +105,8 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, ctx: Re
     vars: record(e.vars),
   };
   if (apiUrl !== undefined) resolved.apiUrl = apiUrl;
-  if (isRecord(e.quietHours)) resolved.quietHours = e.quietHours as unknown as QuietHours;
-  if (isRecord(e.sandbox)) resolved.sandbox = e.sandbox;
+  if (isRecord(e.quietHours)) resolved.quietHours = e.quietHours as unknown as QuietHoursConfig;
+  if (isRecord(e.sandbox)) resolved.sandbox = e.sandbox as SandboxSettings;
   hideCredentialsFromInspect(resolved);
   return resolved;
 }

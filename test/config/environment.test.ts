@@ -17,11 +17,11 @@ describe('chooseEnvironment', () => {
     expect(chooseEnvironment({ environments, defaultEnvironment: 'production' }, undefined)).toMatchObject({ name: 'production' });
     expect(chooseEnvironment({ environments }, undefined)).toMatchObject({ name: 'sandbox' });
     expect(chooseEnvironment({ environments: { staging: { provider: 'clevertap' } } }, undefined)).toMatchObject({ name: 'staging' });
-    expect(chooseEnvironment({ environments: { a: {}, b: {} } }, undefined)).toEqual({ ok: false, problem: 'no-default', known: ['a', 'b'] });
+    expect(chooseEnvironment({ environments: { a: { provider: 'clevertap' }, b: { provider: 'clevertap' } } }, undefined)).toEqual({ ok: false, problem: 'no-default', known: ['a', 'b'] });
   });
 
   it('does not take inherited names for environments', () => {
-    expect(chooseEnvironment({ environments: { sandbox: {} } }, 'toString')).toMatchObject({ ok: false, problem: 'unknown' });
+    expect(chooseEnvironment({ environments: { sandbox: { provider: 'sandbox' } } }, 'toString')).toMatchObject({ ok: false, problem: 'unknown' });
   });
 });
 
