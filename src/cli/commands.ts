@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { register as init } from './init.js';
 import { register as sandbox } from './sandbox.js';
 import { register as validate } from './validate.js';
+import { register as render } from './render.js';
 import { register as stop } from './stop.js';
 import { register as importCommand } from './import.js';
 import { register as state } from './state.js';
@@ -17,6 +18,7 @@ const commands: Register[] = [
   // one line per command, in the order --help shows them
   init,
   validate,
+  render,
   sandbox,
   stop,
   importCommand,

@@ -53,7 +53,8 @@ export function campaignStartsAt(spec: { when?: unknown }, ctx: { accountTimezon
 
 /** The campaign name as `render` shows it: the title (or metadata name) and a preview marker. */
 export function previewCampaignName(r: Resource<unknown>): string {
-  const title = (r.spec as { title?: unknown }).title;
+  const spec = r.spec as { title?: unknown; campaign?: { title?: unknown } };
+  const title = r.kind === 'Schedule' ? spec.campaign?.title : spec.title;
   return `${typeof title === 'string' && title !== '' ? title : r.name} [cc:preview]`;
 }
 

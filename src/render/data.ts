@@ -16,6 +16,24 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+/**
+ * campaignctl's contract schemas default `additionalProperties` to false (unknown data is an
+ * error, as the resource schemas describe), where JSON Schema defaults to true: make it explicit
+ * on every object level that lists its properties and says nothing.
+ */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    out[k] = k === 'properties' && v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, closed(sub)]))
+      : k === 'items' ? closed(v) : v;
+  }
+  if (out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
 function validatorFor(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   let v = compiled.get(key);
@@ -23,7 +41,7 @@ function validatorFor(schema: object): ValidateFunction {
     // Not strict: these are user-written contract schemas (the resource schema already limits
     // their keywords); useDefaults fills `default` values into the data.
     ajv ??= addFormats(new Ajv2020({ strict: false, allErrors: true, useDefaults: true }));
-    v = ajv.compile(schema);
+    v = ajv.compile(closed(schema) as object);
     compiled.set(key, v);
   }
   return v;
@@ -79,13 +97,15 @@ interface ExampleSchema {
   items?: ExampleSchema;
   examples?: unknown[];
   default?: unknown;
+  enum?: unknown[];
 }
 
-/** Example data from a contract schema: examples[0], else default, else nested examples; absent otherwise. */
+/** Example data from a contract schema: examples[0], else default, else enum[0], else nested examples. */
 export function exampleData(schema: ExampleSchema | undefined): unknown {
   if (!schema) return undefined;
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return structuredClone(schema.examples[0]);
   if (schema.default !== undefined) return structuredClone(schema.default);
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return structuredClone(schema.enum[0]);
   if (schema.type === 'object' || schema.properties) {
     const out: Record<string, unknown> = {};
     for (const [k, sub] of Object.entries(schema.properties ?? {})) {

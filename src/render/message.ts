@@ -33,6 +33,12 @@ export function renderMessageBody(r: MessageResource, ctx: RenderContext, data: 
   const checked = validateData(r.spec.data, data);
   for (const d of checked.diagnostics) col.plain(d);
   const content = renderContent(col, r.spec.target_mode, r.spec.content, ['spec', 'content'], { vars: ctx.vars, data: checked.data }, r.source.file);
+  if (checked.diagnostics.length) {
+    // Values missing from invalid data are already reported against the data; do not repeat them
+    // as template problems.
+    const kept = col.diagnostics.filter((d) => d.code !== 'template.missing-value');
+    col.diagnostics.splice(0, col.diagnostics.length, ...kept);
+  }
   const body: MessageSendBody = { to: structuredClone(to), content: content.content };
   if (r.spec.tag_group !== undefined) body.tag_group = r.spec.tag_group;
   if (r.spec.respect_frequency_caps !== undefined) body.respect_frequency_caps = r.spec.respect_frequency_caps;

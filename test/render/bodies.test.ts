@@ -236,7 +236,7 @@ describe('External Trigger body', () => {
   const trigger = resource('ExternalTrigger', 'subscription-upgraded', {
     campaign_id: '1695721550',
     identity: 'email',
-    payload: { type: 'object', properties: { plan: { type: 'string', enum: ['pro', 'max'] } }, required: ['plan'] },
+    payload: { type: 'object', properties: { plan: { type: 'string', enum: ['pro', 'max'] }, note: { type: 'string' } }, required: ['plan'] },
   }) as unknown as ExternalTriggerResource;
 
   test('lower-case to, campaign_id as written, ExternalTrigger = data, not templated', () => {
@@ -246,9 +246,10 @@ describe('External Trigger body', () => {
     expect(r.body).toEqual({ to: { email: ['jane@x.test'] }, campaign_id: '1695721550', ExternalTrigger: { plan: 'pro', note: '{{vars.region}}' } });
   });
 
-  test('payload violations', () => {
-    const r = renderTriggerBody(trigger, { plan: 'free' }, { email: ['j@x.test'] });
+  test('payload violations; keys outside the contract are refused unless it allows them', () => {
+    const r = renderTriggerBody(trigger, { plan: 'free', extra: 'x' }, { email: ['j@x.test'] });
     expect(r.diagnostics.map((d) => [d.code, d.message, d.address])).toEqual([
+      ['render.data-invalid', 'data `extra` is not in the schema', 'trigger.subscription-upgraded'],
       ['render.data-invalid', 'data `plan` must be one of `pro`, `max`', 'trigger.subscription-upgraded'],
     ]);
   });
@@ -258,7 +259,7 @@ describe('Raise Business Event body', () => {
   const bulletin = resource('Bulletin', 'album-released', {
     business_event: 'Album Released',
     'c-by': 'ops@x.test',
-    properties: { type: 'object', properties: { artist: { type: 'string' }, album: { type: 'string' } }, required: ['artist'] },
+    properties: { type: 'object', properties: { artist: { type: 'string' }, album: { type: 'string' } }, required: ['artist'], additionalProperties: true },
     occurrences: [
       { key: 'a1', at: '2026-05-07T09:00:00+02:00', name: '{{properties.artist}}: {{properties.album}} ({{vars.region}})', properties: { artist: 'Nova', album: 'Tides' } },
       { key: 'a2', at: 'now', name: 'Plain {{properties.nope}}', properties: { artist: 'x'.repeat(513), ['k'.repeat(121)]: 'v' } },

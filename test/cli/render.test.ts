@@ -1,0 +1,247 @@
+/**
+ * `campaignctl render` end to end: the built CLI against a small temp project.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveCqlDate } from '../../src/render/time.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const MAIN = path.join(REPO, 'dist/src/main.js');
+const root = mkdtempSync(path.join(tmpdir(), 'campaignctl-render-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function write(rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), text);
+}
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  let stale = true;
+  try {
+    stale = statSync(MAIN).mtimeMs < newest(path.join(REPO, 'src'));
+  } catch {
+    stale = true;
+  }
+  if (stale) {
+    try {
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'pipe' });
+    } catch {
+      // tsc emits despite type errors elsewhere; the spawns show whether the CLI works.
+    }
+  }
+  write(
+    'campaignctl.yaml',
+    `environments:
+  sandbox:
+    provider: sandbox
+    accountTimezone: Asia/Kolkata
+    vars: { region: eu1, brand: "Tunes & Co" }
+`,
+  );
+  write('campaigns/_partials/footer.hbs', '<p>{{vars.brand}}</p>');
+  write(
+    'campaigns/push.yaml',
+    `apiVersion: campaignctl/v1
+kind: Campaign
+metadata: { name: season }
+spec:
+  title: New season
+  target_mode: push
+  where:
+    event_name: Video Watched
+    from: { daysAgo: 30 }
+    to: 2099-01-31
+  content:
+    title: "Back in {{vars.region}}"
+    body: 'Hi {{ Profile.name | default: "there" }} {% if Profile.vip %}VIP{% endif %}'
+  devices: [android]
+  when: 2099-03-01T18:00:00+01:00
+  wire: { skip_estimate: true }
+---
+apiVersion: campaignctl/v1
+kind: Campaign
+metadata: { name: long-sms }
+spec:
+  target_mode: sms
+  where: {}
+  content:
+    body: "Grüße aus {{vars.region}} 🎉 ${'x'.repeat(80)}"
+  when: 2099-05-01 09:30
+---
+apiVersion: campaignctl/v1
+kind: Campaign
+metadata: { name: mail }
+spec:
+  target_mode: email
+  segment: 42
+  content:
+    subject: News from {{vars.brand}}
+    sender_name: Tunes
+    body_file: mails/news.html
+  when: now
+---
+apiVersion: campaignctl/v1
+kind: Campaign
+metadata: { name: typo }
+spec:
+  target_mode: push
+  where: {}
+  content:
+    title: Hi
+    body: "From {{vars.regoin}}"
+  devices: [ios]
+  when: now
+`,
+  );
+  write('campaigns/mails/news.html', '<h1>{{ Profile.name | default: "Hi" }}</h1>\n{{> footer}}');
+  write(
+    'campaigns/messages.yaml',
+    `apiVersion: campaignctl/v1
+kind: Message
+metadata: { name: shipped }
+spec:
+  target_mode: push
+  content:
+    title: "Order {{data.orderId}}"
+    body: "{{data.customer.name}}: {{data.carrier}} ({{ Profile.city | default: 'your city' }})"
+  data:
+    type: object
+    required: [orderId, customer]
+    properties:
+      orderId: { type: string, pattern: "^A-[0-9]+$", examples: [A-1] }
+      carrier: { type: string, default: DHL }
+      customer:
+        type: object
+        required: [name]
+        properties:
+          name: { type: string, examples: [Ann] }
+  tag_group: orders
+---
+apiVersion: campaignctl/v1
+kind: Bulletin
+metadata: { name: album }
+spec:
+  business_event: Album Released
+  c-by: ops@example.com
+  occurrences:
+    - key: tides
+      at: now
+      name: "{{properties.artist}} - {{properties.album}}"
+      properties: { artist: Nova, album: Tides }
+`,
+  );
+  write('data.yaml', 'orderId: A-17\ncustomer:\n  name: Bo\n');
+});
+
+describe('campaignctl render', () => {
+  it('prints the endpoint and the Create Campaign body: dates and when in the account zone, Liquid kept, wire merged', () => {
+    const before = new Date();
+    const r = run('render', 'campaign.season');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [first, ...rest] = r.stdout.trimEnd().split('\n');
+    expect(first).toBe('POST /1/targets/create.json');
+    const body = JSON.parse(rest.join('\n'));
+    const from = [before, new Date()].map((now) => {
+      const d = resolveCqlDate({ daysAgo: 30 }, now, 'Asia/Kolkata');
+      return d.ok ? d.value : undefined;
+    });
+    expect(from).toContain(body.where.from);
+    expect(body).toEqual({
+      name: 'New season [cc:preview]',
+      target_mode: 'push',
+      where: { event_name: 'Video Watched', from: body.where.from, to: 20990131 },
+      content: { title: 'Back in eu1', body: 'Hi {{ Profile.name | default: "there" }} {% if Profile.vip %}VIP{% endif %}' },
+      devices: ['android'],
+      when: '20990301 22:30',
+      skip_estimate: true,
+    });
+  });
+
+  it('--json: endpoint, body and the SMS segment warning; exit 0', () => {
+    const r = run('render', 'campaign.long-sms', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.endpoint).toBe('/1/targets/create.json');
+    expect(doc.body.when).toBe('20990501 09:30');
+    expect(doc.body.content.body).toMatch(/^Grüße aus eu1 🎉 x{80}$/);
+    expect(doc.errors).toEqual([]);
+    expect(doc.warnings).toMatchObject([{ code: 'content.sms-segments', severity: 'warning', file: 'campaigns/push.yaml', line: 25 }]);
+    expect(doc.warnings[0].message).toBe('SMS body is 97 UCS-2 characters: 2 segments of up to 67');
+    expect(doc.sms).toEqual({ encoding: 'UCS-2', characters: 97, segments: 2, perSegment: 67, approximate: false });
+  });
+
+  it('email body_file is read next to the YAML, with partials and HTML escaping', () => {
+    const r = run('render', 'campaign.mail', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).body).toEqual({
+      name: 'mail [cc:preview]',
+      target_mode: 'email',
+      segment: 42,
+      content: { subject: 'News from Tunes & Co', body: '<h1>{{ Profile.name | default: "Hi" }}</h1>\n<p>Tunes &amp; Co</p>', sender_name: 'Tunes' },
+      when: 'now',
+    });
+  });
+
+  it('a Message with --data (YAML) and dotted --set applied after it; defaults filled in; --to recipients', () => {
+    const r = run('render', 'message.shipped', '--data', 'data.yaml', '--set', 'customer.name=Cy', '--to', 'Identity:u1,u2', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.endpoint).toBe('/1/send/push.json');
+    expect(doc.body).toEqual({
+      to: { Identity: ['u1', 'u2'] },
+      content: { title: 'Order A-17', body: "Cy: DHL ({{ Profile.city | default: 'your city' }})" },
+      tag_group: 'orders',
+    });
+  });
+
+  it('data breaking the Message contract: each field and rule named, exit 1', () => {
+    const r = run('render', 'message.shipped', '--set', 'orderId=B-1', '--set', 'extra=1');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('render.data-invalid  data `orderId` must match pattern "^A-[0-9]+$"');
+    expect(r.stderr).toContain('data `customer` is required');
+    expect(r.stderr).toContain('data `extra` is not in the schema');
+    // Consequences of the missing data are not reported twice.
+    expect(r.stderr).not.toContain('template.missing-value');
+  });
+
+  it('a template error is a located error with the source line; exit 1', () => {
+    const r = run('render', 'campaign.typo');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('campaigns/push.yaml:48:19  error  template.unknown-variable  unknown template variable `vars.regoin`');
+    expect(r.stderr).toContain('did you mean `vars.region`?');
+    expect(r.stderr).toContain('    body: "From {{vars.regoin}}"');
+  });
+
+  it('a bulletin occurrence and an unknown address', () => {
+    const ok = run('render', 'bulletin.album', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      endpoint: '/1/targets/trigger.json',
+      body: { business_event: 'Album Released', name: 'Nova - Tides', properties: { artist: 'Nova', album: 'Tides' }, 'c-by': 'ops@example.com', when: 'now' },
+    });
+    const bad = run('render', 'campaign.sesaon');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('render.unknown-address  no resource `campaign.sesaon`');
+    expect(bad.stderr).toContain('did you mean `campaign.season`?');
+  });
+});
