@@ -7,6 +7,9 @@ import { register as init } from './init.js';
 import { register as sandbox } from './sandbox.js';
 import { register as validate } from './validate.js';
 import { register as render } from './render.js';
+import { register as plan } from './plan.js';
+import { register as apply } from './apply.js';
+import { register as drift } from './drift.js';
 import { register as stop } from './stop.js';
 import { register as importCommand } from './import.js';
 import { register as state } from './state.js';
@@ -20,6 +23,9 @@ const commands: Register[] = [
   validate,
   render,
   sandbox,
+  plan,
+  apply,
+  drift,
   stop,
   importCommand,
   state,

@@ -1,0 +1,66 @@
+/**
+ * What `plan`, `apply` and `drift` open before planning and close after: the project (its
+ * diagnostics printed), the connection (sandbox or CleverTap), the state store and the git facts
+ * every record carries. One place, so the three commands can not drift apart.
+ */
+import type { Output } from '../context.js';
+import type { Project } from '../../config/project.js';
+import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { gitInfo, type GitInfo } from '../../git/repo.js';
+import type { Provenance } from '../../apply/record.js';
+import type { StateStore } from '../../state/store.js';
+import { connect, openState, type Connection } from './connect.js';
+import { loadProjectFor, printDiagnostics } from './project.js';
+
+export interface PlanSession {
+  out: Output;
+  project: Project;
+  connection: Connection;
+  store: StateStore;
+  git: GitInfo;
+  provenance: Provenance;
+  close(): Promise<void>;
+}
+
+export type SessionResult = { ok: true; session: PlanSession } | { ok: false; project?: Project; diagnostics: Diagnostic[] };
+
+/**
+ * Loads and checks the project, then connects and opens state. Project warnings are printed here
+ * (text mode); errors are returned for the command to report in its own format.
+ */
+export async function openPlanSession(out: Output, command: string): Promise<SessionResult> {
+  const project = await loadProjectFor(out);
+  if (hasErrors(project.diagnostics)) return { ok: false, project, diagnostics: project.diagnostics };
+  if (!out.opts.json) printDiagnostics(out, project.root, project.diagnostics);
+
+  const state = await openState(project);
+  if (!state.ok) return { ok: false, project, diagnostics: state.diagnostics };
+  const connected = await connect(project);
+  if (!connected.ok) {
+    await state.store.close();
+    return { ok: false, project, diagnostics: connected.diagnostics };
+  }
+  const git = await gitInfo(project.root);
+  out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
+  const session: PlanSession = {
+    out,
+    project,
+    connection: connected.connection,
+    store: state.store,
+    git,
+    provenance: { command, git },
+    async close() {
+      await connected.connection.close();
+      await state.store.close();
+    },
+  };
+  return { ok: true, session };
+}
+
+/** One line that says where the plan runs; for the sandbox, plainly that nothing is real. */
+export function targetLine(session: PlanSession): string {
+  const env = session.project.environmentName;
+  return session.connection.isSandbox
+    ? `Environment ${env}: the embedded SANDBOX (a local CleverTap emulator; nothing reaches a real account).`
+    : `Environment ${env}: ${session.connection.describe}.`;
+}

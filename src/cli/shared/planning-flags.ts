@@ -1,0 +1,78 @@
+/**
+ * The planning flags `plan` and `apply` share: scoping (--target, --selector, --changed-since),
+ * estimates (--no-estimate) and the guard overrides (--allow-large-audience, --allow-mass-stop),
+ * plus --heal. Parsed into the planner's PlanOptions; problems come back as diagnostics.
+ */
+import type { Command } from 'commander';
+import type { Project } from '../../config/project.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { changedFilesSince, GitRevisionError } from '../../git/repo.js';
+import { parseAddress } from '../../model/resource.js';
+import type { PlanOptions } from '../../plan/types.js';
+
+export interface PlanningFlags {
+  target?: string[];
+  selector?: string[];
+  changedSince?: string;
+  /** commander's `--no-estimate` sets estimate: false. */
+  estimate?: boolean;
+  allowLargeAudience?: boolean;
+  allowMassStop?: boolean;
+  heal?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addPlanningOptions(cmd: Command): Command {
+  return cmd
+    .option('--target <address>', 'plan only this resource (repeatable); the plan is partial', collect)
+    .option('--selector <key=value>', 'plan only resources whose labels match (repeatable, all must match)', collect)
+    .option('--changed-since <rev>', 'plan only resources in files changed since this git revision (deleted files included)')
+    .option('--no-estimate', 'skip audience estimates (estimate_only calls)')
+    .option('--allow-large-audience', 'accept campaigns estimated above their guard.maxAudience')
+    .option('--allow-mass-stop', 'accept a plan that stops more than half of the managed campaigns')
+    .option('--heal', 're-create managed campaigns stopped or missing on CleverTap outside campaignctl');
+}
+
+/** True when any planning flag was given (apply PLANFILE refuses them: the file decides). */
+export function hasPlanningFlags(f: PlanningFlags): boolean {
+  return Boolean(f.target?.length || f.selector?.length || f.changedSince || f.estimate === false || f.allowLargeAudience || f.allowMassStop || f.heal);
+}
+
+export async function planOptionsFrom(f: PlanningFlags, project: Project): Promise<{ options: PlanOptions; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const options: PlanOptions = {};
+  if (f.estimate === false) options.noEstimate = true;
+  if (f.allowLargeAudience) options.allowLargeAudience = true;
+  if (f.allowMassStop) options.allowMassStop = true;
+  if (f.heal) options.heal = true;
+
+  const scope: NonNullable<PlanOptions['scope']> = {};
+  if (f.target?.length) {
+    for (const t of f.target) if (!parseAddress(t.replace(/[#@].*$/, ''))) diagnostics.push(flagError('--target', `"${t}" is not an address like campaign.winter-sale`));
+    scope.addresses = [...new Set(f.target)];
+  }
+  if (f.selector?.length) {
+    scope.selector = {};
+    for (const s of f.selector) {
+      const eq = s.indexOf('=');
+      if (eq <= 0) diagnostics.push(flagError('--selector', `"${s}" is not key=value`));
+      else scope.selector[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+    }
+  }
+  if (f.changedSince) {
+    try {
+      const files = await changedFilesSince(project.root, f.changedSince);
+      scope.files = [...files.changed, ...files.deleted];
+    } catch (err) {
+      if (err instanceof GitRevisionError) diagnostics.push(flagError('--changed-since', err.message));
+      else diagnostics.push(flagError('--changed-since', `git could not list changed files: ${(err as Error).message}`));
+    }
+  }
+  if (scope.addresses || scope.selector || scope.files) options.scope = scope;
+  return { options, diagnostics };
+}
+
+function flagError(flag: string, message: string): Diagnostic {
+  return { severity: 'error', code: 'cli.invalid-flag', message: `${flag}: ${message}`, hint: 'see campaignctl plan --help' };
+}

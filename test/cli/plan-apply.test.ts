@@ -1,0 +1,228 @@
+/**
+ * plan / apply / drift end to end: the built CLI, spawned, against the CleverTap emulator served on
+ * a loopback port (the `clevertap` provider path: CLEVERTAP_API_URL + credentials from the
+ * environment), a temp project in a real git repository and a real SQLite state file.
+ * create -> no-op -> edit (replace) -> remove (stop) -> remove a finished one (forget) -> a
+ * dashboard stop shows as drift; saved plans applied exactly or refused when stale; two applies
+ * at once (the second refused with the holder); the passcode never appears anywhere.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxHandle } from '../../src/sandbox/server.js';
+import { openStateStore } from '../../src/state/open.js';
+import { markerOf } from '../../src/apply/marker.js';
+import { emulator, TempProject, ACCOUNT } from '../apply/helpers.js';
+import { CliRunner } from './cli-run.js';
+
+/** Distinctive, so a leak anywhere is found by a plain substring search. */
+const SECRET = 'pc-Zq8!e2e-distinctive-passcode';
+
+let tp: TempProject;
+let emu: SandboxHandle;
+let cli: CliRunner;
+
+function git(...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', ...args], { cwd: tp.root, encoding: 'utf8' }).trim();
+}
+
+async function stateRows() {
+  const opened = await openStateStore(tp.statePath);
+  if (!opened.ok) throw new Error(opened.diagnostic.message);
+  try {
+    return { resources: await opened.store.resources.list(), audit: await opened.store.audit.list({ limit: 1000 }), serial: await opened.store.serial() };
+  } finally {
+    await opened.store.close();
+  }
+}
+
+const campaignsOf = (title: string) => emu.state.campaigns().filter((c) => c.name.startsWith(`${title} [cc:`));
+
+beforeAll(async () => {
+  emu = await emulator({ passcode: SECRET });
+  tp = new TempProject();
+  tp.write('.gitignore', '.campaignctl/\n*.plan.json\n');
+  for (const n of ['alpha', 'beta', 'gamma', 'delta']) tp.campaign({ name: n, title: `Title ${n}` });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'campaigns');
+  cli = new CliRunner(tp.root, { CLEVERTAP_API_URL: emu.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: SECRET });
+});
+
+afterAll(async () => {
+  await emu.close();
+  tp.dispose();
+});
+
+describe('plan and apply, step by step', () => {
+  it('plans the creates with estimates; exit 2 with --detailed-exitcode', async () => {
+    const r = await cli.run(['plan', '--detailed-exitcode']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('Plan for environment test');
+    expect(r.stdout).not.toContain('sandbox');
+    expect(r.stdout).toMatch(/\+ campaign\.alpha +create +new .*about [\d.]+K users/);
+    expect(r.stdout).toContain('Plan: 4 to create');
+    expect(emu.state.campaigns()).toHaveLength(0);
+  });
+
+  it('apply without a terminal and without --yes refuses and changes nothing', async () => {
+    const r = await cli.run(['apply']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('there is no terminal to ask on');
+    expect(emu.state.campaigns()).toHaveLength(0);
+    expect((await stateRows()).resources).toEqual([]);
+  });
+
+  it('apply --yes creates each campaign once, named with its marker, recorded with the commit', async () => {
+    const r = await cli.run(['apply', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Apply complete');
+    expect(r.stdout).toContain('4 applied, 0 failed, 0 skipped');
+    const { resources, audit } = await stateRows();
+    const head = git('rev-parse', 'HEAD');
+    expect(resources.map((x) => x.address)).toEqual(['campaign.alpha', 'campaign.beta', 'campaign.delta', 'campaign.gamma']);
+    for (const row of resources) {
+      const [c] = campaignsOf(`Title ${row.address.slice('campaign.'.length)}`);
+      expect(c!.id).toBe(row.remoteId);
+      expect(markerOf(c!.name)).not.toBeNull();
+      expect(row.commit).toBe(head);
+      expect(row.author).toBe('Test Author <author@example.com>');
+    }
+    expect(audit.every((a) => a.commit === head && a.dirty === false && a.command === 'apply')).toBe(true);
+  });
+
+  it('a second plan says No changes. (exit 0 with --detailed-exitcode)', async () => {
+    const r = await cli.run(['plan', '--detailed-exitcode', '--no-estimate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().endsWith('No changes.')).toBe(true);
+  });
+
+  it('an edit replaces: the new campaign is created, then the old one stopped', async () => {
+    const oldId = campaignsOf('Title alpha')[0]!.id;
+    tp.campaign({ name: 'alpha', title: 'Title alpha', body: 'A better offer' });
+    const r = await cli.run(['apply', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/-\/\+ campaign\.alpha +replace/);
+    expect(r.stdout).toContain('content.body');
+    const alpha = campaignsOf('Title alpha');
+    expect(alpha.map((c) => c.status).sort()).toEqual(['pending', 'stopped']);
+    expect(alpha.find((c) => c.status === 'stopped')!.id).toBe(oldId);
+    expect(emu.state.requests({ family: 'create' }).map((q) => q.body as { estimate_only?: boolean }).filter((b) => !b.estimate_only)).toHaveLength(5);
+    const { audit } = await stateRows();
+    expect(audit.find((a) => a.address === 'campaign.alpha' && a.action === 'replace')!.dirty).toBe(true);
+  });
+
+  it('removing a file stops its campaign; removing a finished one only forgets it', async () => {
+    const stopsBefore = emu.state.requests({ family: 'stop' }).length;
+    emu.state.markCompleted(campaignsOf('Title gamma')[0]!.id);
+    tp.remove('campaigns/beta.yaml');
+    tp.remove('campaigns/gamma.yaml');
+    const r = await cli.run(['apply', '--yes', '--allow-mass-stop']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/- campaign\.beta +stop +removed/);
+    expect(r.stdout).toMatch(/x campaign\.gamma +forget +finished/);
+    expect(campaignsOf('Title beta')[0]!.status).toBe('stopped');
+    expect(emu.state.requests({ family: 'stop' }).length).toBe(stopsBefore + 1);
+    expect((await stateRows()).resources.map((x) => x.address)).toEqual(['campaign.alpha', 'campaign.delta']);
+  });
+
+  it('a stop on the dashboard is drift: drift exits 2, plan shows it and changes nothing', async () => {
+    emu.state.dashboardStop(campaignsOf('Title delta')[0]!.id);
+    const drift = await cli.run(['drift', '--detailed-exitcode', '--json']);
+    expect(drift.code).toBe(2);
+    expect(JSON.parse(drift.stdout).drift).toMatchObject([{ address: 'campaign.delta', expected: 'scheduled', actual: 'stopped' }]);
+    const plan = await cli.run(['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('Drift (changed on CleverTap outside campaignctl)');
+    expect(plan.stdout).toMatch(/\? campaign\.delta .*stopped/);
+    expect(plan.stdout.trim().endsWith('No changes.')).toBe(true);
+  });
+});
+
+describe('saved plans', () => {
+  it('apply FILE applies exactly the saved plan, without re-planning', async () => {
+    tp.campaign({ name: 'epsilon', title: 'Title epsilon' });
+    const planned = await cli.run(['plan', '--out', 'one.plan.json', '--no-estimate']);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain('Saved the plan to one.plan.json');
+    const saved = JSON.parse(readFileSync(path.join(tp.root, 'one.plan.json'), 'utf8'));
+    expect(saved.payloads['campaign.epsilon'].name).toBe('Title epsilon');
+    const applied = await cli.run(['apply', 'one.plan.json']);
+    expect(applied.code).toBe(0);
+    expect(campaignsOf('Title epsilon')).toHaveLength(1);
+  });
+
+  it('is refused when state moved since, naming the serial', async () => {
+    tp.campaign({ name: 'zeta', title: 'Title zeta' });
+    expect((await cli.run(['plan', '--out', 'two.plan.json', '--no-estimate'])).code).toBe(0);
+    expect((await cli.run(['apply', '--yes', '--no-estimate'])).code).toBe(0);
+    const refused = await cli.run(['apply', 'two.plan.json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/stale.*state changed since the plan was made \(serial \d+, now \d+\)/);
+    expect(campaignsOf('Title zeta')).toHaveLength(1);
+  });
+
+  it('is refused when the configuration or the commit moved, naming each', async () => {
+    tp.campaign({ name: 'eta', title: 'Title eta' });
+    expect((await cli.run(['plan', '--out', 'three.plan.json', '--no-estimate'])).code).toBe(0);
+    tp.campaign({ name: 'eta', title: 'Title eta', body: 'edited after the plan' });
+    const config = await cli.run(['apply', 'three.plan.json']);
+    expect(config.code).toBe(1);
+    expect(config.stderr).toContain('the configuration (campaignctl.yaml or campaigns/) changed');
+    expect(config.stderr).not.toContain('serial');
+    expect(config.stderr).not.toContain('commit');
+
+    tp.campaign({ name: 'eta', title: 'Title eta' });
+    git('add', '.');
+    git('commit', '-qm', 'more');
+    const commit = await cli.run(['apply', 'three.plan.json']);
+    expect(commit.code).toBe(1);
+    expect(commit.stderr).toContain('the git commit moved');
+    expect(commit.stderr).not.toContain('configuration');
+    expect(campaignsOf('Title eta')).toHaveLength(0);
+  });
+});
+
+describe('the apply lock', () => {
+  it('a second apply while one runs is refused, showing the holder and the exact force-unlock', async () => {
+    const slow = await emulator({ passcode: SECRET, latencyMs: 300 });
+    const other = new TempProject();
+    try {
+      for (let i = 0; i < 20; i++) other.campaign({ name: `c${i}` });
+      const runner = new CliRunner(other.root, { CLEVERTAP_API_URL: slow.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: SECRET });
+      const first = runner.start(['apply', '--yes', '--no-estimate']);
+      // Wait until the first apply is creating (it holds the lock from before planning to the end).
+      for (let i = 0; i < 400 && slow.state.requests({ family: 'create' }).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(slow.state.requests({ family: 'create' }).length).toBeGreaterThan(0);
+      const second = await runner.run(['apply', '--yes', '--no-estimate']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('apply refused: the state is locked by another campaignctl run');
+      expect(second.stderr).toMatch(/command: +apply\n/);
+      expect(second.stderr).toContain(`pid:      ${first.child.pid}`);
+      const id = /lock id: +(\S+)/.exec(second.stderr)![1];
+      expect(second.stderr).toContain(`campaignctl force-unlock ${id}`);
+      expect(second.stderr).not.toContain('probably stale');
+      const done = await first.done;
+      expect(done.code).toBe(0);
+      expect(slow.state.campaigns()).toHaveLength(20);
+      cli.transcript.push(...runner.transcript);
+    } finally {
+      await slow.close();
+      other.dispose();
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('the passcode appears in no output, state file or plan file', () => {
+    expect(cli.transcript.join('\n')).not.toContain(SECRET);
+    const files = [
+      ...readdirSync(tp.root).filter((f) => f.endsWith('.plan.json')),
+      ...readdirSync(path.join(tp.root, '.campaignctl')).map((f) => `.campaignctl/${f}`),
+    ];
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) expect(readFileSync(path.join(tp.root, f)).includes(SECRET), f).toBe(false);
+  });
+});
