@@ -198,8 +198,11 @@ async function settleOpenCreate(entry: JournalEntry, deps: SettleDeps, lists: Li
 
 /**
  * A stop row found open: stop is idempotent (stopping a stopped campaign succeeds), so the stop is
- * simply sent again. Then a superseded or removed resource is forgotten; one still in the YAML is
- * recorded as stopped.
+ * simply sent again. What follows depends on why it was stopped, not on the YAML of this run:
+ * an emergency stop (`campaignctl stop`, whose row records the spec hash the resource keeps) leaves
+ * the resource recorded as stopped; the stop of a removed or superseded campaign forgets it, as the
+ * uninterrupted run would have, even if the YAML has the address again by now (the next plan then
+ * creates it afresh instead of keeping it stopped forever).
  */
 async function settleOpenStop(entry: JournalEntry, deps: SettleDeps): Promise<SettleResult> {
   const id = entry.request.remoteId;
@@ -214,8 +217,8 @@ async function settleOpenStop(entry: JournalEntry, deps: SettleDeps): Promise<Se
   const message = `stop of ${id} sent again after an interrupted run; it succeeded`;
   let resource: { put: AppliedResource } | { delete: string } | undefined;
   if (current && current.remoteId === id) {
-    const forget = isSuperseded(entry.address) || (deps.desired !== undefined && !deps.desired.has(entry.address));
-    resource = forget ? { delete: entry.address } : { put: { ...current, status: 'stopped' } };
+    const keep = entry.request.specHash !== undefined && !isSuperseded(entry.address);
+    resource = keep ? { put: { ...current, status: 'stopped' } } : { delete: entry.address };
   }
   await deps.store.journal.settle({
     id: entry.id,

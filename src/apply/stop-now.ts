@@ -111,7 +111,9 @@ async function stopOne(deps: StopNowDeps, target: AppliedResource, input: StopNo
   const remoteId = target.remoteId;
   const detail = { remoteId, reason: input.reason, by: input.by, protect: target.protect, emergency: true };
 
-  const row = await deps.store.journal.open({ address: target.address, operation: 'stop', request: { remoteId }, window: null });
+  // The spec hash marks the row as an emergency stop: if it is settled later (an interrupted run),
+  // the resource stays, recorded as stopped, instead of being forgotten like a removed campaign.
+  const row = await deps.store.journal.open({ address: target.address, operation: 'stop', request: { remoteId, specHash: target.specHash }, window: null });
   try {
     await deps.client.stopCampaign(remoteId);
   } catch (err) {

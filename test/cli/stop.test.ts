@@ -147,6 +147,40 @@ describe('stopNow', () => {
     expect((await store.resources.get('campaign.alpha'))!.status).toBe('stopped');
   });
 
+  it('an interrupted stop of a removed campaign that is back in the YAML converges to one live campaign', async () => {
+    tp.campaign({ name: 'alpha' });
+    await applyOnce(tp, store, client);
+    const old = (await store.resources.get('campaign.alpha'))!;
+    // What an apply killed between opening its stop row and calling CleverTap leaves behind (the
+    // campaign had been removed from the YAML); meanwhile the YAML has it again.
+    await store.journal.open({ address: 'campaign.alpha', operation: 'stop', request: { remoteId: old.remoteId! }, window: null });
+    const next = await applyOnce(tp, store, client);
+    expect(next.planned.settlement!.settled.map((s) => [s.operation, s.outcome])).toEqual([['stop', 'succeeded']]);
+    expect(next.planned.plan.changes.map((c) => [c.address, c.action])).toEqual([['campaign.alpha', 'create']]);
+    const row = (await store.resources.get('campaign.alpha'))!;
+    const live = emu.state.campaigns().filter((c) => c.status === 'pending');
+    expect(live.map((c) => c.id)).toEqual([row.remoteId]);
+    expect(emu.state.campaign(old.remoteId!)!.status).toBe('stopped');
+  });
+
+  it('an interrupted emergency stop stays stopped after the next apply', async () => {
+    tp.campaign({ name: 'alpha' });
+    await applyOnce(tp, store, client);
+    const row = (await store.resources.get('campaign.alpha'))!;
+    emu.state.injectFaults([{ fault: 'drop-after-commit', family: 'stop', count: 1 }]);
+    const once = createClient({ baseUrl: emu.url, accountId: ACCOUNT, passcode: PASSCODE, retry: { maxAttempts: 1 } });
+    try {
+      await stopNow({ store, client: once, provenance: STOP }, { targets: [row], reason: 'outage', by: OPERATOR });
+    } finally {
+      once.close();
+    }
+    const next = await applyOnce(tp, store, client);
+    expect(next.planned.settlement!.settled.map((s) => [s.operation, s.outcome])).toEqual([['stop', 'succeeded']]);
+    expect(next.planned.plan.changes).toEqual([]);
+    expect((await store.resources.get('campaign.alpha'))!.status).toBe('stopped');
+    expect(emu.state.campaigns().filter((c) => c.status === 'pending')).toEqual([]);
+  });
+
   it('a refused stop is recorded as failed and leaves state as it was', async () => {
     tp.campaign({ name: 'alpha' });
     await applyOnce(tp, store, client);
