@@ -40,7 +40,7 @@ export function fromIsoDate(text: string): YMD | undefined {
 
 /** The calendar date of an instant in an IANA zone. */
 export function dateInZone(instant: Date, timeZone: string): YMD {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(instant);
+  const parts = formatter(timeZone, 'date').formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day') };
 }
@@ -60,30 +60,41 @@ export function zonedTimeToInstant(d: YMD, hour: number, minute: number, timeZon
 
 /** The zone's offset from UTC (ms) at an instant. */
 function offsetAt(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
+  const parts = formatter(timeZone, 'time').formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
-/** True when the IANA zone is known to this runtime. */
-export function isKnownZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch (err) {
-    if (err instanceof RangeError) return false;
-    throw err;
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone and shape.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string, shape: 'date' | 'time'): Intl.DateTimeFormat {
+  const key = `${shape} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const date = { year: 'numeric', month: 'numeric', day: 'numeric' } as const;
+    const time = { hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' } as const;
+    f = new Intl.DateTimeFormat('en-US', shape === 'date' ? { timeZone, ...date } : { timeZone, ...date, ...time });
+    formatters.set(key, f);
   }
+  return f;
+}
+
+const zoneKnown = new Map<string, boolean>();
+/** True when the IANA zone is known to this runtime (Intl throws a RangeError otherwise). */
+export function isKnownZone(zone: string): boolean {
+  let known = zoneKnown.get(zone);
+  if (known === undefined) {
+    try {
+      formatter(zone, 'date');
+      known = true;
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      known = false;
+    }
+    zoneKnown.set(zone, known);
+  }
+  return known;
 }
 
 let zoneNames: string[] | undefined;

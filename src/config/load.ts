@@ -3,7 +3,7 @@
  * run the pure per-file checks, then the cross-resource rules, and hand back everything found.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -147,14 +147,19 @@ type Read = { text: string } | { problem: Diagnostic; missing: boolean };
 async function readSource(root: string, file: string): Promise<Read> {
   const full = path.join(root, file);
   try {
-    const info = await stat(full);
-    if (info.size > MAX_FILE_BYTES) {
-      return {
-        problem: diagnostic('file.too-large', { size: info.size, limit: MAX_FILE_BYTES }, { file, line: 1, column: 1, endLine: 1, endColumn: 2 }),
-        missing: false,
-      };
+    const handle = await open(full, 'r');
+    try {
+      const info = await handle.stat();
+      if (info.size > MAX_FILE_BYTES) {
+        return {
+          problem: diagnostic('file.too-large', { size: info.size, limit: MAX_FILE_BYTES }, { file, line: 1, column: 1, endLine: 1, endColumn: 2 }),
+          missing: false,
+        };
+      }
+      return { text: await handle.readFile('utf8') };
+    } finally {
+      await handle.close();
     }
-    return { text: await readFile(full, 'utf8') };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (!e.code) throw err;
