@@ -14,6 +14,10 @@ import { register as stop } from './stop.js';
 import { register as importCommand } from './import.js';
 import { register as state } from './state.js';
 import { register as forceUnlock } from './force-unlock.js';
+import { register as send } from './send.js';
+import { register as trigger } from './trigger.js';
+import { register as raise } from './raise.js';
+import { register as stateResolve } from './state-resolve.js';
 
 type Register = (program: Command) => void;
 
@@ -29,7 +33,11 @@ const commands: Register[] = [
   stop,
   importCommand,
   state,
+  stateResolve,
   forceUnlock,
+  send,
+  trigger,
+  raise,
 ];
 
 export function registerCommands(program: Command): void {

@@ -412,6 +412,21 @@ export const catalogue = {
         ? `it stays claimed and is never raised again automatically; settle it with \`campaignctl state resolve ${a.resolve} --raised|--not-raised\``
         : 'check the state location (CAMPAIGNCTL_STATE); the summary printed here is the only record of this send',
   }),
+  'runtime.file-not-written': entry<{ what: string; dir: string; detail: string }>({
+    severity: 'warning',
+    summary: 'The file of failed or unknown identities of a send could not be written.',
+    message: (a) => `the ${a.what} identities could not be written to ${a.dir}: ${a.detail}`,
+    hint: () => 'pass --out-dir to a writable folder next time; --json output lists the identities as well',
+  }),
+  'runtime.occurrence-claimed': entry<{ address: string; status: string }>({
+    severity: 'error',
+    summary: '`raise --occurrence` on an occurrence that was claimed before (raised, unknown, or claimed by a run that died).',
+    message: (a) => `${q(a.address)} was claimed before (${a.status}); it is not raised again`,
+    hint: (a) =>
+      a.status === 'done'
+        ? 'it was raised already; add a new occurrence with a new key to raise the event again'
+        : `check CleverTap, then settle it with \`campaignctl state resolve ${a.address} --raised|--not-raised\``,
+  }),
   'runtime.occurrence-unknown-key': entry<{ address: string; key: string; known: string[]; suggestion?: string }>({
     severity: 'error',
     summary: '`raise --occurrence KEY` or `state resolve` named an occurrence the bulletin does not have.',

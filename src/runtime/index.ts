@@ -29,7 +29,7 @@ export {
   type SendReport,
   type SendResult,
 } from './send.js';
-export { prepareOccurrence, prepareRaise, raiseBulletin, type AdHocRaise, type PreparedRaise, type RaiseReport, type RaiseResult } from './raise.js';
+export { executeRaise, prepareOccurrence, prepareRaise, raiseBulletin, type AdHocRaise, type PreparedRaise, type RaiseReport, type RaiseResult } from './raise.js';
 export {
   occurrenceRunKey,
   raiseOccurrence,

@@ -97,6 +97,12 @@ export async function raiseBulletin(
   const prepared = prepareRaise(ctx.render, input.bulletin, input);
   if (hasErrors(prepared.diagnostics)) return { status: 'invalid', prepared, diagnostics: prepared.diagnostics };
   if (input.dryRun) return { status: 'dry-run', prepared };
+  return { status: 'done', prepared, report: await executeRaise(ctx, prepared) };
+}
+
+/** Raises a prepared (error-free) ad hoc raise: one call, recorded in the audit history. */
+export async function executeRaise(ctx: RuntimeContext, prepared: PreparedRaise): Promise<RaiseReport> {
+  if (hasErrors(prepared.diagnostics)) throw new Error(`executeRaise: ${prepared.address} has errors; check prepared.diagnostics first`);
   const call = await callRaise(ctx, prepared);
   const report: RaiseReport = { address: prepared.address, endpoint: prepared.endpoint, outcome: call.outcome, diagnostics: [] };
   if (call.failure) report.failure = call.failure;
@@ -107,7 +113,7 @@ export async function raiseBulletin(
     detail: raiseDetail(prepared, call.failure),
   });
   report.diagnostics.push(...recorded.diagnostics);
-  return { status: 'done', prepared, report };
+  return report;
 }
 
 /** The one call; a CleverTapError becomes failed (definitely not raised) or unknown (may have been). */
