@@ -128,7 +128,7 @@ function notFound(opts: LoadOptions, cwd: string, environ: Record<string, string
     resources: [],
     files: [],
     partials: {},
-    diagnostics: [diagnostic('project.not-found', { cwd: root })],
+    diagnostics: [diagnostic('project.not-found', { dir: root, explicit: opts.dir !== undefined })],
     locate: () => undefined,
   };
 }

@@ -47,10 +47,13 @@ function at(path: string): string {
 
 export const catalogue = {
   // ---- files and project ----
-  'project.not-found': entry<{ cwd: string }>({
+  'project.not-found': entry<{ dir: string; explicit: boolean }>({
     severity: 'error',
-    summary: 'No project root: no folder upward holds campaignctl.yaml or campaigns/.',
-    message: (a) => `no campaignctl project found from ${a.cwd} upward (looked for campaignctl.yaml or campaigns/)`,
+    summary: 'No project root: --dir, or no folder upward, holds campaignctl.yaml or campaigns/.',
+    message: (a) =>
+      a.explicit
+        ? `${a.dir} is not a campaignctl project (it holds neither campaignctl.yaml nor campaigns/)`
+        : `no campaignctl project found from ${a.dir} upward (looked for campaignctl.yaml or campaigns/)`,
     hint: () => 'run `campaignctl init` to create one, or pass --dir PATH',
   }),
   'file.unreadable': entry<{ detail: string }>({

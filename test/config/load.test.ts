@@ -102,6 +102,7 @@ describe('loadProject on a valid project', () => {
     const empty = mkdtempSync(path.join(scratch, 'empty-'));
     const p = await loadProject({ dir: empty, environ: {} });
     expect(p.diagnostics.map((d) => d.code)).toEqual(['project.not-found']);
+    expect(p.diagnostics[0].message).toBe(`${empty} is not a campaignctl project (it holds neither campaignctl.yaml nor campaigns/)`);
     expect(p.resources).toEqual([]);
   });
 });
