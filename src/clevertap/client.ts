@@ -53,7 +53,7 @@ export interface CleverTapClient {
   sendToIdentities(channel: IdentityChannel, body: IdentitySendBody): Promise<SendResult>;
   externalTrigger(body: ExternalTriggerBody): Promise<SendResult>;
   raiseBusinessEvent(body: RaiseBusinessEventBody): Promise<SendResult>;
-  /** Closes idle keep-alive connections; the client must not be used afterwards. */
+  /** Closes the connection pool; the client must not be used afterwards. */
   close(): void;
 }
 
