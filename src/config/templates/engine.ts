@@ -87,6 +87,8 @@ interface Prepared {
   analysis?: Analysis;
 }
 
+const CACHE_LIMIT = 5000;
+
 const COMPILE_OPTIONS = { strict: true, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS } as const;
 
 function makeProblem<C extends TemplateCode>(
@@ -170,6 +172,9 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
   function prepare(source: string): Prepared {
     let p = prepared.get(source);
     if (p) return p;
+    // Sources come from YAML (bounded), but a long-running daemon also renders caller-given
+    // strings (ad hoc raise names): keep the caches bounded.
+    if (prepared.size >= CACHE_LIMIT) prepared.clear();
     const split = splitTemplate(source);
     const map = protectLiquid(source, split);
     const liquidProblems = [...split.problems, ...checkLiquidBalance(source, split.liquid)].map((lp) => liquidToProblem(map, lp));
@@ -325,6 +330,7 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     const key = `${html ? 'h' : 't'}\u0000${source}`;
     let fn = compiled.get(key);
     if (!fn) {
+      if (compiled.size >= CACHE_LIMIT) compiled.clear();
       fn = instance(html).compile(p.map.transformed, { ...COMPILE_OPTIONS, noEscape: !html });
       compiled.set(key, fn);
     }
