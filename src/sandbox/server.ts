@@ -185,8 +185,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     const fault: FaultName | null = faults.next(route.family);
     entry.fault = fault;
     // Latency counts from arrival, so reading the body is part of it rather than added to it.
-    const delay = latency() - (performance.now() - started);
-    if (delay >= 1) await sleep(delay, undefined, { signal: closing.signal }).catch(() => undefined);
+    // Never answer early: a timer may fire up to a millisecond before its time, so top it up.
+    const target = started + latency();
+    while (performance.now() < target && !closing.signal.aborted) {
+      await sleep(Math.max(1, Math.floor(target - performance.now())), undefined, { signal: closing.signal }).catch(() => undefined);
+    }
     if (closing.signal.aborted || res.destroyed) {
       leave();
       return finish(null);
