@@ -264,6 +264,12 @@ export const catalogue = {
     message: (a) => `${a.count} identities listed; at most ${a.limit} per schedule send`,
     hint: () => 'target a segment with a Campaign schedule instead, or split the list',
   }),
+  'rule.android-channel-missing': entry<{ where: string }>({
+    severity: 'error',
+    summary: 'A push to Android devices without a notification channel (`wzrk_cid`); CleverTap refuses it (code 9).',
+    message: (a) => `${a.where} targets Android but sets no notification channel (${q('wzrk_cid')}); CleverTap answers "Notification channel is required for devices having Android 8.0 or above"`,
+    hint: () => 'add `content.platform_specific.android.wzrk_cid: <channel id>` (a channel your app registers), or `wire.wzrk_cid`',
+  }),
   'rule.when-in-past': entry<{ when: string; now: string }>({
     severity: 'warning',
     summary: 'A campaign whose `when` is already in the past.',

@@ -73,7 +73,7 @@ spec:
     body: 'Hi {{ Profile.name | default: "there" }} {% if Profile.vip %}VIP{% endif %}'
   devices: [android]
   when: 2099-03-01T18:00:00+01:00
-  wire: { skip_estimate: true }
+  wire: { skip_estimate: true, wzrk_cid: releases }
 ---
 apiVersion: campaignctl/v1
 kind: Campaign
@@ -172,6 +172,7 @@ describe('campaignctl render', () => {
       devices: ['android'],
       when: '20990301 22:30',
       skip_estimate: true,
+      wzrk_cid: 'releases',
     });
   });
 

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
 import type { ResolvedEnvironment } from '../environment.js';
 import type { Project, Range } from '../project.js';
+import { androidChannel } from './android-channel.js';
 import { bulletinProperties } from './bulletin-properties.js';
 import { cronExpressions } from './cron.js';
 import { duplicateAddress } from './duplicate-address.js';
@@ -47,6 +48,7 @@ export const rules: Rule[] = [
   bulletinProperties,
   staticIdentities,
   whenInPast,
+  androidChannel,
   templateRule,
 ];
 
