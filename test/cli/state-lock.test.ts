@@ -1,0 +1,198 @@
+/**
+ * The apply lock and the state commands end to end: the built CLI as child processes against a
+ * stand-alone emulator (`sandbox serve --inspect`) that holds one create of the first apply
+ * unanswered, so that apply is deterministically still running when the second starts. The second
+ * is refused with the holder's id, host, pid, command and since, and the exact force-unlock
+ * command. Killed, the first leaves its lock: force-unlock with a wrong id is refused, with the
+ * exact id it works, and the next apply settles the create it left open. Then `state list/show/rm`,
+ * `import` and `stop` as a user runs them, with --json documents.
+ */
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignDoc, E2eProject, emulatorCampaigns, isLive, runCli, serveSandbox, startCli, type Served } from '../e2e/crash-helpers.js';
+
+const ACCOUNT = 'LOCK-ACCT';
+const PASSCODE = 'lock-passcode-51d0';
+
+let served: Served;
+let project: E2eProject;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  served = await serveSandbox(['--latency', '20..60'], { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
+  project = new E2eProject(`defaultEnvironment: prod
+environments:
+  prod:
+    provider: clevertap
+    accountTimezone: UTC
+`);
+  for (const name of ['c0', 'c1', 'c2']) project.write(`campaigns/${name}.yaml`, campaignDoc(name, 'one', { labels: { team: name === 'c2' ? 'ops' : 'growth' } }));
+  env = { CLEVERTAP_API_URL: served.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE };
+});
+
+afterAll(async () => {
+  await served?.stop();
+  project?.dispose();
+});
+
+const cli = (...args: string[]) => runCli(args, { cwd: project.root, env });
+
+async function control(method: string, path: string, body?: unknown): Promise<unknown[]> {
+  const res = await fetch(`${served.url}/__sandbox${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await res.json()) as unknown[];
+}
+
+interface StateListDoc {
+  lock: { id: string; pid: number; host: string; command: string; since: string } | null;
+  resources: { address: string; remoteId: number | null; status: string }[];
+}
+
+async function stateList(): Promise<StateListDoc> {
+  const r = await cli('--json', 'state', 'list');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as StateListDoc;
+}
+
+describe('lock, concurrent applies and force-unlock', () => {
+  it('refuses a second apply while one runs, showing the holder; force-unlock needs the exact id', { timeout: 180_000 }, async () => {
+    // The emulator holds one create unanswered: the first apply keeps the lock (between state
+    // writes, as a slow CleverTap would) until the test kills it.
+    await control('POST', '/faults', { next: [{ fault: 'timeout', family: 'create', count: 1 }] });
+    const first = startCli(['--json', 'apply', '--yes', '--no-estimate'], { cwd: project.root, env });
+    await first.event('start');
+    while ((await control('GET', '/faults')).length > 0) await sleep(50);
+
+    const [second, listed, rm] = await Promise.all([
+      cli('apply', '--yes', '--no-estimate'),
+      stateList(),
+      cli('--json', 'state', 'rm', 'campaign.c0'),
+    ]);
+    const holder = listed.lock!;
+    expect(holder).toMatchObject({ pid: first.pid, host: hostname(), command: 'apply' });
+    expect(second.code).toBe(1);
+    for (const line of [
+      'state.locked  apply refused',
+      `lock id:  ${holder.id}`,
+      'command:  apply',
+      `host:     ${hostname()}`,
+      `pid:      ${first.pid}`,
+      `since:    ${holder.since}`,
+      `campaignctl force-unlock ${holder.id}`,
+    ]) {
+      expect(second.stderr).toContain(line);
+    }
+    // The holder is alive: not called stale.
+    expect(second.stderr).not.toContain('probably stale');
+    // state rm takes the lock too, and says the same in JSON.
+    expect(rm.code).toBe(1);
+    expect(JSON.parse(rm.stdout)).toMatchObject({ ok: false, locked: { holder: { id: holder.id, pid: first.pid }, probablyStale: false } });
+
+    // The run dies (kill -9): its lock stays behind.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect((await stateList()).lock).toMatchObject({ id: holder.id, pid: first.pid });
+    const refused = await cli('apply', '--yes', '--no-estimate');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`probably stale: process ${first.pid} no longer exists on this host`);
+
+    const wrong = await cli('force-unlock', 'zzzzzzzzzz');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('lock.id-mismatch');
+    expect(wrong.stderr).toContain(`it is ${holder.id}`);
+    expect((await stateList()).lock?.id).toBe(holder.id);
+
+    const exact = await cli('force-unlock', holder.id);
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(exact.stdout).toContain(`Removed lock ${holder.id}`);
+    expect(exact.stdout).toContain(`pid:      ${first.pid}`);
+    expect((await stateList()).lock).toBeNull();
+
+    const again = await cli('force-unlock', holder.id);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('lock.not-held');
+
+    // The next apply settles the create the dead run left open (it landed: adopted, not repeated).
+    const converge = await cli('apply', '--yes', '--no-estimate');
+    expect(converge.code, converge.stderr).toBe(0);
+    expect(converge.stdout).toContain('Settled an interrupted create');
+    const live = (await emulatorCampaigns(served.url)).filter(isLive);
+    expect(live).toHaveLength(3);
+    const plan = await cli('plan', '--no-estimate', '--detailed-exitcode');
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    // A later edit replaces c1, so its history shows apply's create and replace.
+    project.write('campaigns/c1.yaml', campaignDoc('c1', 'two', { labels: { team: 'growth' } }));
+    expect((await cli('apply', '--yes', '--no-estimate')).code).toBe(0);
+  });
+});
+
+describe('state, import and stop from the command line', () => {
+  it('lists, shows, imports, stops and forgets with --json and text', { timeout: 180_000 }, async () => {
+    const list = await stateList();
+    expect(list.resources.map((r) => r.address)).toEqual(['campaign.c0', 'campaign.c1', 'campaign.c2']);
+
+    const shown = await cli('state', 'show', 'campaign.c1');
+    expect(shown.code).toBe(0);
+    const c1 = list.resources.find((r) => r.address === 'campaign.c1')!;
+    expect(shown.stdout).toContain(`clevertap id:   ${c1.remoteId}`);
+    expect(shown.stdout).toMatch(/apply\s+replace/);
+
+    const missing = await cli('state', 'show', 'campaign.c9');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('state.not-found');
+
+    // A campaign made on the dashboard, adopted for a new YAML resource.
+    const created = await fetch(`${served.url}/1/targets/create.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CleverTap-Account-Id': ACCOUNT, 'X-CleverTap-Passcode': PASSCODE },
+      body: JSON.stringify({
+        name: 'Made on the dashboard',
+        target_mode: 'push',
+        where: { event_name: 'App Launched', from: 20250601, to: 20250630 },
+        content: { title: 'Hello', body: 'dashboard' },
+        devices: ['ios'],
+        when: '20310601 09:00',
+      }),
+    });
+    const { id } = (await created.json()) as { id: number };
+    project.write('campaigns/dash.yaml', campaignDoc('dash', 'dashboard'));
+    const imported = await cli('--json', 'import', 'campaign.dash', String(id));
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, imported: { address: 'campaign.dash', remoteId: id, status: 'scheduled' } });
+    const twice = await cli('--json', 'import', 'campaign.dash', String(id));
+    expect(twice.code).toBe(1);
+    expect(JSON.parse(twice.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual(['import.already-managed']);
+    const badDates = await cli('import', 'campaign.dash', String(id), '--from', '20310632', '--to', '20310701');
+    expect(badDates.code).toBe(1);
+    expect(badDates.stderr).toContain('import.bad-date');
+    const noChange = await cli('plan', '--no-estimate', '--detailed-exitcode');
+    expect(noChange.code, noChange.stdout + noChange.stderr).toBe(0);
+
+    // Emergency stop by label, with who and why.
+    const noReason = await cli('stop', '--selector', 'team=ops');
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toContain('stop.reason-required');
+    const stopped = await cli('--json', 'stop', '--selector', 'team=ops', '--reason', 'wrong audience');
+    expect(stopped.code, stopped.stderr).toBe(0);
+    const stopDoc = JSON.parse(stopped.stdout) as { ok: boolean; stopped: number; outcomes: { address: string; status: string }[] };
+    expect(stopDoc).toMatchObject({ ok: true, stopped: 1, outcomes: [{ address: 'campaign.c2', status: 'stopped' }] });
+    const c2 = list.resources.find((r) => r.address === 'campaign.c2')!;
+    expect((await emulatorCampaigns(served.url)).find((c) => c.id === c2.remoteId)!.status).toBe('stopped');
+    const c2Shown = JSON.parse((await cli('--json', 'state', 'show', 'campaign.c2')).stdout) as { resource: { status: string }; history: { command: string; detail: { reason?: string } }[] };
+    expect(c2Shown.resource.status).toBe('stopped');
+    expect(c2Shown.history[0]).toMatchObject({ command: 'stop', detail: { reason: 'wrong audience' } });
+
+    // Forget without touching CleverTap.
+    const forgot = await cli('state', 'rm', 'campaign.dash');
+    expect(forgot.code, forgot.stderr).toBe(0);
+    expect(forgot.stdout).toContain(`CleverTap campaign ${id} is untouched`);
+    expect(forgot.stdout).toContain('still in the YAML');
+    expect((await emulatorCampaigns(served.url)).find((c) => c.id === id)).toMatchObject({ status: 'pending' });
+    expect((await stateList()).resources.map((r) => r.address)).toEqual(['campaign.c0', 'campaign.c1', 'campaign.c2']);
+    expect((await emulatorCampaigns(served.url)).filter(isLive).length).toBeGreaterThanOrEqual(3);
+  });
+});
