@@ -40,6 +40,8 @@ export interface PlanRequest {
   /** Shown in the open-rows warning when another process holds the lock. */
   lockHolder?: string | null;
   settlers?: SettleDeps['settlers'];
+  /** See SettleDeps.notCreatedGraceMs. */
+  notCreatedGraceMs?: number;
   onStep?: (step: PlanStep) => void;
 }
 
@@ -75,6 +77,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
       now: () => new Date(),
       desired: desired.byAddress,
       settlers: req.settlers,
+      notCreatedGraceMs: req.notCreatedGraceMs,
     });
     if (settlement.unsettled.length > 0) diagnostics.push(applyMessages.unsettled(settlement.unsettled));
   } else {

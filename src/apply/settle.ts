@@ -29,6 +29,12 @@ export interface SettleDeps {
   /** Settlers for other operations (e.g. `import`, `raise`), keyed by journal operation. */
   settlers?: Partial<Record<JournalOperation, RowSettler>>;
   onSettled?: (row: SettledRow) => void;
+  /**
+   * A create row opened less than this long ago is not declared `not-created` when the read-back
+   * misses it: the request of a process killed mid-call may still be landing on CleverTap. Default
+   * 0 (the emulator commits before it answers); the CLI uses a minute for a real account.
+   */
+  notCreatedGraceMs?: number;
 }
 
 export type RowSettler = (entry: JournalEntry, deps: SettleDeps, lists: ListCache) => Promise<SettleResult>;
@@ -123,6 +129,12 @@ export async function settleCreate(entry: JournalEntry, ctx: CreateContext, deps
   const result = await readBack(entry, lists);
   if ('failed' in result) return { unsettled: { entry, reason: result.failed } };
   if ('absent' in result) {
+    const age = deps.now().getTime() - Date.parse(entry.openedAt);
+    const grace = deps.notCreatedGraceMs ?? 0;
+    if (age < grace) {
+      const wait = Math.ceil((grace - age) / 1000);
+      return { unsettled: { entry, reason: `not found yet, but the write is only ${Math.round(age / 1000)} s old and may still be landing; try again in ${wait} s` } };
+    }
     const message = `read back over ${entry.window!.from}-${entry.window!.to}: no campaign carries marker ${entry.id}; not created`;
     await deps.store.journal.settle({
       id: entry.id,

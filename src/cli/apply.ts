@@ -93,6 +93,7 @@ async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, 
     provenance: session.provenance,
     sandbox: session.connection.isSandbox,
     settle: true,
+    notCreatedGraceMs: session.notCreatedGraceMs,
     onStep: (s) => out.debug(`plan: ${s}`),
   });
   reportSettled(out, outcome.settlement?.settled ?? []);
@@ -150,7 +151,7 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
   }
 
   const desired = prepareDesired(project);
-  const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => new Date(), desired: desired.byAddress });
+  const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => new Date(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
   reportSettled(out, settlement.settled);
   if (settlement.unsettled.length > 0) return fail(out, project.root, [applyMessages.unsettled(settlement.unsettled)]);
 

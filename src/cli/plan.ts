@@ -61,6 +61,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         sandbox: session.connection.isSandbox,
         settle: lock?.ok === true,
         lockHolder: lock && !lock.ok ? describeHolder(lock.refusal.holder) : null,
+        notCreatedGraceMs: session.notCreatedGraceMs,
         onStep: (s) => out.debug(`plan: ${s}`),
       });
     } finally {

@@ -10,6 +10,7 @@ import type { StateStore } from '../../src/state/store.js';
 import { markerOf, remoteCampaignName } from '../../src/apply/marker.js';
 import { windowAround } from '../../src/apply/dates.js';
 import { computePlan } from '../../src/apply/planning.js';
+import { settleOpenJournal } from '../../src/apply/settle.js';
 import { applyOnce, clientFor, emulator, load, openState, planOnly, PROVENANCE, TempProject, ACCOUNT, PASSCODE } from './helpers.js';
 
 let tp: TempProject;
@@ -127,6 +128,17 @@ describe('rows left open by a crash', () => {
     const after = await planOnly(tp, store, client);
     expect(after.settlement!.settled).toMatchObject([{ id: row.id, outcome: 'not-created' }]);
     expect(after.plan.changes.map((c) => c.action)).toEqual(['create']);
+  });
+
+  it('a miss on a row younger than the grace period is not yet proof: it stays open until later', async () => {
+    tp.campaign({ name: 'promo', when: WHEN });
+    const row = await openCreateRow('campaign.promo', 'sha256:x');
+    const deps = { store, client, provenance: PROVENANCE, notCreatedGraceMs: 60_000 };
+    const early = await settleOpenJournal({ ...deps, now: () => new Date(Date.parse(row.openedAt) + 5_000) });
+    expect(early.settled).toEqual([]);
+    expect(early.unsettled[0]!.reason).toMatch(/only 5 s old and may still be landing; try again in 55 s/);
+    const later = await settleOpenJournal({ ...deps, now: () => new Date(Date.parse(row.openedAt) + 61_000) });
+    expect(later.settled.map((s) => s.outcome)).toEqual(['not-created']);
   });
 
   it('plan without the lock does not settle; it warns that writes are open', async () => {

@@ -19,6 +19,12 @@ export interface PlanSession {
   store: StateStore;
   git: GitInfo;
   provenance: Provenance;
+  /**
+   * How old an open create must be before a read-back that misses it counts as proof it was never
+   * created: a minute on a real account (a killed process's request may still be landing), 0 on
+   * the emulator, which commits before it answers.
+   */
+  notCreatedGraceMs: number;
   close(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     store: state.store,
     git,
     provenance: { command, git },
+    notCreatedGraceMs: connected.connection.isSandbox ? 0 : 60_000,
     async close() {
       await connected.connection.close();
       await state.store.close();
