@@ -66,6 +66,7 @@ export async function planOptionsFrom(f: PlanningFlags, project: Project): Promi
       scope.files = [...files.changed, ...files.deleted];
     } catch (err) {
       if (err instanceof GitRevisionError) diagnostics.push(flagError('--changed-since', err.message));
+      else if (/not a git repository/i.test((err as Error).message)) diagnostics.push(flagError('--changed-since', 'the project is not in a git repository'));
       else diagnostics.push(flagError('--changed-since', `git could not list changed files: ${(err as Error).message}`));
     }
   }
