@@ -3,7 +3,7 @@
  * Each handler validates, applies its effect to the store, and returns the reply; the HTTP layer
  * (server.ts) decides whether that reply is ever delivered (faults).
  */
-import { audienceSize, estimateKeys, splitEstimate } from './estimates.js';
+import { audienceSize, estimateKeys, queryHash, splitEstimate } from './estimates.js';
 import { CODE, MSG } from './messages.js';
 import { campaignResult, campaignStatus } from './store.js';
 import type { SandboxStore } from './store.js';
@@ -11,7 +11,6 @@ import { isYmdInteger, ymd, ymdhm } from './time.js';
 import { validateCreate } from './validate-create.js';
 import type { Refusal } from './validate-create.js';
 import { validateExternalTrigger, validateIdentitySend, validateMultiExternalTrigger, validateRaise } from './validate-sends.js';
-import { canonicalJson } from './random.js';
 
 export interface Reply {
   status: number;
@@ -60,9 +59,10 @@ function create(ctx: ApiContext, body: Record<string, unknown>): Reply {
     liquidInCampaigns: ctx.settings.liquidInCampaigns,
   });
   if (!checked.ok) return fromRefusal(checked);
-  const audience = audienceSize({ where: body.where, segment: body.segment }, ctx.settings.everyoneAudience);
-  const query = canonicalJson({ where: body.where ?? null, segment: body.segment ?? null });
-  const estimates = splitEstimate(audience, estimateKeys(checked.targetMode, body.devices), query);
+  const query = { where: body.where, segment: body.segment };
+  const hash = queryHash(query);
+  const audience = audienceSize(query, ctx.settings.everyoneAudience, hash);
+  const estimates = splitEstimate(audience, estimateKeys(checked.targetMode, body.devices), hash);
   if (body.estimate_only === true) return success({ estimates });
   const id = ctx.store.nextCampaignId(now);
   ctx.store.addCampaign({

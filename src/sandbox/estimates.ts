@@ -3,17 +3,21 @@
  * ignored) picks the number, so the same query always gives the same estimate and plans are
  * reproducible. `where: {}` and `segment: "all"` reach the configured "everyone" audience.
  */
-import { canonicalJson, hash32 } from './random.js';
+import { canonicalJson, hash32, seededRandom } from './random.js';
 
 /** The audience a query reaches in total. Non-empty queries reach 1%..60% of everyone. */
-export function audienceSize(query: { where?: unknown; segment?: unknown }, everyone: number): number {
+export function audienceSize(query: { where?: unknown; segment?: unknown }, everyone: number, hash = queryHash(query)): number {
   const where = query.where;
   const isEveryone =
     (where !== undefined && isEmptyObject(where)) || (where === undefined && (query.segment === undefined || query.segment === 'all'));
   if (isEveryone) return everyone;
-  const h = hash32(canonicalJson({ where: where ?? null, segment: query.segment ?? null }));
-  const share = 0.01 + (h % 5901) / 10_000; // 0.01 .. 0.60
+  const share = 0.01 + (hash % 5901) / 10_000; // 0.01 .. 0.60
   return Math.floor(everyone * share);
+}
+
+/** The stable hash of an audience query; key order does not matter. */
+export function queryHash(query: { where?: unknown; segment?: unknown }): number {
+  return hash32(canonicalJson({ where: query.where ?? null, segment: query.segment ?? null }));
 }
 
 /**
@@ -29,9 +33,10 @@ export function estimateKeys(targetMode: string, devices: unknown): string[] {
   return ['web'];
 }
 
-/** Per-key numbers that add up to the total; the split is deterministic too. */
-export function splitEstimate(total: number, keys: readonly string[], seedText: string): Record<string, number> {
-  const weights = keys.map((k) => 1 + (hash32(`${seedText}|${k}`) % 100));
+/** Per-key numbers that add up to the total; the split is deterministic too (seeded by the query). */
+export function splitEstimate(total: number, keys: readonly string[], seed: number): Record<string, number> {
+  const random = seededRandom(seed);
+  const weights = keys.map(() => 1 + Math.floor(random() * 100));
   const sum = weights.reduce((a, b) => a + b, 0);
   const out: Record<string, number> = {};
   let given = 0;

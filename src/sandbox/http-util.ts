@@ -1,6 +1,6 @@
 /** Small HTTP helpers of the emulator: JSON answers, bounded body reads, secret-free header logs. */
 import http from 'node:http';
-import { createHash } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -68,6 +68,8 @@ export function loggableHeaders(req: http.IncomingMessage): Record<string, strin
   return out;
 }
 
-export function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+/** Constant-time comparison; the length check leaks only the length, as any server's does. */
+export function sameSecret(given: string, expected: Buffer): boolean {
+  const bytes = Buffer.from(given);
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected);
 }

@@ -6,7 +6,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { API_ROUTES, failure } from './api.js';
 import type { ApiContext, Reply } from './api.js';
@@ -16,7 +15,7 @@ import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_HOST, SANDBOX_DEFAULT_PASSC
 import { FaultInjector, parseFaultSpec } from './faults.js';
 import type { FaultName } from './faults.js';
 import { handleInspection } from './inspection.js';
-import { digest, hang, header, loggableHeaders, parseJson, readBody, send } from './http-util.js';
+import { hang, header, loggableHeaders, parseJson, readBody, sameSecret, send } from './http-util.js';
 import { FamilyConcurrency, PerSecondCap } from './limits.js';
 import { CODE, MSG } from './messages.js';
 import { seededRandom } from './random.js';
@@ -81,8 +80,8 @@ export interface SandboxHandle {
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
   const accountId = opts.accountId ?? SANDBOX_DEFAULT_ACCOUNT_ID;
-  const passcodeDigest = digest(opts.passcode ?? SANDBOX_DEFAULT_PASSCODE);
-  const accountDigest = digest(accountId);
+  const passcodeBytes = Buffer.from(opts.passcode ?? SANDBOX_DEFAULT_PASSCODE);
+  const accountBytes = Buffer.from(accountId);
   const rates = parseFaultSpec(opts.faults);
   if (!rates.ok) throw new TypeError(`sandbox faults: ${rates.error}`);
   const seed = opts.seed ?? 1;
@@ -127,7 +126,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     const account = header(req, 'x-clevertap-account-id');
     const passcode = header(req, 'x-clevertap-passcode');
     if (account === undefined || passcode === undefined) return false;
-    return timingSafeEqual(digest(account), accountDigest) && timingSafeEqual(digest(passcode), passcodeDigest);
+    return sameSecret(account, accountBytes) && sameSecret(passcode, passcodeBytes);
   };
 
   async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, text: string, started: number): Promise<void> {
