@@ -201,9 +201,15 @@ async function confirm(session: PlanSession, plan: Plan, flags: ApplyFlags, out:
   }
   process.stderr.write(lines.join('\n') + '\n');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl+C at the prompt is a "no" (readline would otherwise just pause and leave the question open).
+  const cancel = new AbortController();
+  rl.on('SIGINT', () => cancel.abort());
   try {
-    const answer = (await rl.question('Only "yes" is accepted: ')).trim();
+    const answer = (await rl.question('Only "yes" is accepted: ', { signal: cancel.signal })).trim();
     return answer === 'yes' ? { ok: true } : { ok: false, message: 'Apply cancelled; nothing was changed.' };
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') return { ok: false, message: '\nApply cancelled; nothing was changed.' };
+    throw err;
   } finally {
     rl.close();
   }

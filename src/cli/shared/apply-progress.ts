@@ -5,6 +5,7 @@
  */
 import type { Output } from '../context.js';
 import type { ApplyHooks } from '../../apply/types.js';
+import type { PlanChange } from '../../plan/types.js';
 import { outcomeEvent, outcomeLine, progressText } from '../views/apply-result.js';
 
 export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.stderr): ApplyHooks {
@@ -12,29 +13,37 @@ export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.
   const elapsed = () => performance.now() - started;
   const live = stderr.isTTY === true && !out.opts.json && !out.opts.quiet;
   let done = 0;
-  let current = '';
+  let total = 0;
+  // Changes in flight, most recently started last: the live line names the newest one.
+  const inFlight: PlanChange[] = [];
+  let timer: NodeJS.Timeout | null = null;
   const clear = () => {
-    if (live && current) stderr.write('\r\x1b[2K');
+    if (live) stderr.write('\r\x1b[2K');
   };
   const draw = () => {
-    if (live && current) stderr.write(`\r\x1b[2K${current}`);
+    const newest = inFlight[inFlight.length - 1];
+    if (live && newest) stderr.write(`\r\x1b[2K${progressText(newest, done + 1, total, elapsed())}${inFlight.length > 1 ? ` (+${inFlight.length - 1} more)` : ''}`);
   };
 
   return {
-    onStart: ({ total }) => {
+    onStart: (e) => {
+      total = e.total;
+      // The elapsed time keeps moving during a slow call.
+      if (live) timer = setInterval(draw, 1000).unref();
       if (out.opts.json) out.print(JSON.stringify({ event: 'start', total }));
     },
-    onChangeStart: ({ change, total }) => {
-      current = progressText(change, done + 1, total, elapsed());
+    onChangeStart: ({ change }) => {
+      inFlight.push(change);
       draw();
     },
-    onChangeEnd: ({ index, total, outcome }) => {
+    onChangeEnd: ({ index, change, outcome }) => {
       done++;
+      inFlight.splice(inFlight.indexOf(change), 1);
       if (out.opts.json) {
         out.print(JSON.stringify(outcomeEvent(outcome, index, total, elapsed())));
         return;
       }
-      clear();
+      if (live) clear();
       if (outcome.status === 'failed') out.error(outcomeLine(outcome, out.c));
       else out.info(outcomeLine(outcome, out.c));
       draw();
@@ -44,8 +53,9 @@ export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.
       else out.debug(`read back ${e.address} (marker ${e.marker}): ${e.result}${e.remoteId ? ` ${e.remoteId}` : ''}`);
     },
     onFinish: () => {
-      clear();
-      current = '';
+      if (timer) clearInterval(timer);
+      if (live && inFlight.length > 0) clear();
+      inFlight.length = 0;
     },
   };
 }
