@@ -2,30 +2,30 @@
  * loadProject: the thin I/O shell. Find the root, read campaignctl.yaml and every campaign file,
  * run the pure per-file checks, then the cross-resource rules, and hand back everything found.
  */
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
-import { checkFile } from './check-file.js';
-import { checkConfigFile } from './config-file.js';
+import { cacheKey } from './cache-key.js';
+import type { CheckedConfig } from './config-file.js';
 import type { ProjectConfig } from './config-types.js';
 import { byCodePoint, discover } from './discover.js';
 import { chooseEnvironment, resolveEnvironment } from './environment.js';
 import type { ResolveContext, ResolvedEnvironment } from './environment.js';
-import { MAX_FILE_BYTES } from './guards.js';
+import { isTrustable } from './file-stamp.js';
+import { fromBlob, LoadCache } from './load-cache.js';
+import { packageSchemasDir } from './package-dir.js';
+import { decodePositions } from './positions-codec.js';
 import { lookup, pointerOf } from './positions.js';
 import type { PositionIndex } from './positions.js';
+import { checkProjectFiles } from './project-files.js';
 import type { LoadOptions, Project, Range } from './project.js';
+import { readSource } from './read-source.js';
 import { CONFIG_FILE, findProjectRoot } from './root.js';
 import { runRules } from './rules/index.js';
 import type { RuleContext } from './rules/index.js';
-import { loadSchemas } from './schemas.js';
+import { sha256, type StoredConfig } from './stored-check.js';
 import { closest } from './suggest.js';
-
-/** Files read at once: enough to keep the disk busy, few enough to never run out of descriptors. */
-const READ_CONCURRENCY = 32;
 
 export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
@@ -34,30 +34,41 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const root = findProjectRoot({ dir: opts.dir, cwd });
   if (root === undefined) return notFound(opts, cwd, environ);
 
-  const schemas = loadSchemas();
+  // The cache is opt-in (the CLI turns it on): a library call never writes into the project.
+  const cache = opts.cache && !/^(off|0|false|no)$/i.test(environ.CAMPAIGNCTL_CACHE ?? '') ? LoadCache.open(root, cacheKey(packageSchemasDir())) : undefined;
   const diagnostics: Diagnostic[] = [];
-  const configText = await readConfig(root, diagnostics);
-  const checkedConfig = checkConfigFile(configText, schemas);
+  const checkedConfig = await checkConfig(root, cache, diagnostics);
   diagnostics.push(...checkedConfig.diagnostics);
   const { environmentName, environment } = pickEnvironment(checkedConfig.config, checkedConfig.positions, opts.env, { root, cwd, environ }, diagnostics);
 
   const found = await discover(root);
   const resources: Resource[] = [];
   const files: Project['files'] = [];
-  const positions = new Map<string, PositionIndex>();
-  const texts = await mapLimit(found.files, READ_CONCURRENCY, (file) => readSource(root, file));
-  found.files.forEach((file, i) => {
-    const read = texts[i];
-    if ('problem' in read) {
-      diagnostics.push(read.problem);
-      return;
+  // Positions stay encoded until a diagnostic or `locate` needs a file's (./positions-codec.ts).
+  const positions = new Map<string, PositionIndex | string>();
+  const checked = await checkProjectFiles(root, found.files, { cache, threads: opts.threads });
+  for (const outcome of checked.outcomes) {
+    if ('problem' in outcome) {
+      diagnostics.push(outcome.problem);
+      continue;
     }
-    files.push({ path: file, sha256: createHash('sha256').update(read.text).digest('hex') });
-    const checked = checkFile(file, read.text, schemas);
-    diagnostics.push(...checked.diagnostics);
-    resources.push(...checked.resources);
-    for (const [index, p] of checked.positions) positions.set(documentKey(file, index), p);
-  });
+    files.push({ path: outcome.file, sha256: outcome.sha256 });
+    diagnostics.push(...outcome.check.diagnostics);
+    resources.push(...outcome.check.resources);
+    for (const [index, p] of outcome.check.positions) positions.set(documentKey(outcome.file, index), p);
+  }
+  if (cache) {
+    cache.retain([CONFIG_FILE, ...found.files]);
+    cache.save();
+  }
+  opts.onLoaded?.({ files: found.files.length, fromCache: checked.fromCache, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off' });
+  const positionsOf = (key: string): PositionIndex | undefined => {
+    const p = positions.get(key);
+    if (typeof p !== 'string') return p;
+    const decoded = decodePositions(p);
+    positions.set(key, decoded);
+    return decoded;
+  };
   const partials: Record<string, string> = {};
   for (const [name, file] of found.partials) {
     const read = await readSource(root, file);
@@ -68,7 +79,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const byAddress = new Map<string, Resource>();
   for (const r of resources) if (!byAddress.has(r.address)) byAddress.set(r.address, r);
   const locateIn: RuleContext['locateIn'] = (r, nodePath, part = 'value') => {
-    const index = positions.get(documentKey(r.source.file, r.source.documentIndex));
+    const index = positionsOf(documentKey(r.source.file, r.source.documentIndex));
     const found = index && lookup(index, pointerOf(nodePath));
     if (!found) return undefined;
     const s = part === 'key' && found.exact && found.spans.key ? found.spans.key : found.spans.value;
@@ -133,55 +144,32 @@ function notFound(opts: LoadOptions, cwd: string, environ: Record<string, string
   };
 }
 
-async function readConfig(root: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
+/** campaignctl.yaml checked, from the cache when its content is the one cached. */
+async function checkConfig(root: string, cache: LoadCache | undefined, diagnostics: Diagnostic[]): Promise<CheckedConfig> {
   const read = await readSource(root, CONFIG_FILE);
-  if ('text' in read) return read.text;
-  if (read.missing) return undefined;
-  diagnostics.push(read.problem);
-  return undefined;
+  if ('problem' in read && !read.missing) diagnostics.push(read.problem);
+  const text = 'text' in read ? read.text : undefined;
+  const hash = text === undefined ? undefined : sha256(text);
+  const entry = cache?.get(CONFIG_FILE);
+  let stored = entry && entry.sha256 === hash ? fromBlob<StoredConfig>(entry.blob) : undefined;
+  if (!isStoredConfig(stored)) {
+    // No campaignctl.yaml (or an unreadable one, reported above): an empty config, as checkConfigFile gives.
+    if (!('text' in read) || hash === undefined) return { config: {}, valid: true, positions: new Map(), diagnostics: [] };
+    const unit = await import('./file-unit.js');
+    stored = unit.checkConfigText(read.text);
+    cache?.set(CONFIG_FILE, { stamp: read.stamp, trusted: isTrustable(read.stamp, read.readAt), sha256: hash, blob: unit.toBlob(stored) });
+  }
+  return { config: stored.config, valid: stored.valid, positions: decodePositions(stored.positions), diagnostics: stored.diagnostics };
 }
 
-type Read = { text: string } | { problem: Diagnostic; missing: boolean };
-
-/** Reads a project file, refusing (without reading) one over the size limit. */
-async function readSource(root: string, file: string): Promise<Read> {
-  const full = path.join(root, file);
-  try {
-    const handle = await open(full, 'r');
-    try {
-      const info = await handle.stat();
-      if (info.size > MAX_FILE_BYTES) {
-        return {
-          problem: diagnostic('file.too-large', { size: info.size, limit: MAX_FILE_BYTES }, { file, line: 1, column: 1, endLine: 1, endColumn: 2 }),
-          missing: false,
-        };
-      }
-      return { text: await handle.readFile('utf8') };
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (!e.code) throw err;
-    return { problem: diagnostic('file.unreadable', { detail: `${e.code}: ${e.message}` }, { file }), missing: e.code === 'ENOENT' };
-  }
+function isStoredConfig(v: unknown): v is StoredConfig {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  return typeof c.config === 'object' && c.config !== null && typeof c.valid === 'boolean' && typeof c.positions === 'string' && Array.isArray(c.diagnostics);
 }
 
 function documentKey(file: string, index: number): string {
   return `${file}\u0000${index}`;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** By file (project-level problems first), then position, then code: stable output. */

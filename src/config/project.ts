@@ -48,8 +48,29 @@ export interface LoadOptions {
   cwd?: string;
   /** The clock for rules such as "`when` in the past"; default new Date(). */
   now?: Date;
-  /** Environment variables (CLEVERTAP_API_URL, CAMPAIGNCTL_STATE); default process.env. */
+  /** Environment variables (CLEVERTAP_API_URL, CAMPAIGNCTL_STATE, CAMPAIGNCTL_CACHE); default process.env. */
   environ?: Record<string, string | undefined>;
+  /**
+   * Keep checked files in `.campaignctl/cache/load.bin` and reuse them (./load-cache.ts); default
+   * false, so a library call never writes into the project. CAMPAIGNCTL_CACHE=off overrides it.
+   */
+  cache?: boolean;
+  /** Threads for parsing and schema checks; 1 never starts workers. Default: every core. */
+  threads?: number;
+  /** Told how loading went (for --verbose). */
+  onLoaded?: (report: LoadReport) => void;
+}
+
+export interface LoadReport {
+  files: number;
+  /** Files whose checked result came from the cache. */
+  fromCache: number;
+  /** Files parsed and schema-checked in this run. */
+  checked: number;
+  /** Worker threads started (0: all on the main thread). */
+  workers: number;
+  /** `used`, `off`, or why the cache file was not used (`absent`, `truncated`, ...). */
+  cache: string;
 }
 
 export { loadProject } from './load.js';

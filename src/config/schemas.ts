@@ -3,13 +3,13 @@
  * The folder is found relative to this installed package, never the working directory, so a
  * project validates against the schemas of the campaignctl that runs.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Kind } from '../model/resource.js';
+import { packageSchemasDir } from './package-dir.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -110,22 +110,4 @@ function indexLocations(node: unknown, pointer: string, out: Map<object, string>
   }
 }
 
-/** schemas/ of the campaignctl package this module belongs to (works from src/ and dist/src/). */
-export function packageSchemasDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && isCampaignctlManifest(manifest)) return path.join(dir, 'schemas');
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('campaignctl package root not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
-
-function isCampaignctlManifest(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'campaignctl';
-  } catch {
-    return false;
-  }
-}
+export { packageSchemasDir } from './package-dir.js';

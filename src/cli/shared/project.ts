@@ -14,9 +14,17 @@ import { MAX_FILE_BYTES } from '../../config/guards.js';
 
 export async function loadProjectFor(out: Output, extra: { now?: Date } = {}): Promise<Project> {
   const started = performance.now();
-  const project = await loadProject({ dir: out.opts.dir, env: out.opts.env, now: extra.now });
+  let how = '';
+  const project = await loadProject({
+    dir: out.opts.dir,
+    env: out.opts.env,
+    now: extra.now,
+    // The load cache (.campaignctl/cache/); CAMPAIGNCTL_CACHE=off turns it off.
+    cache: true,
+    onLoaded: (r) => (how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''})`),
+  });
   const ms = Math.round(performance.now() - started);
-  out.debug(`project ${project.root}, environment ${project.environmentName}: ${project.files.length} files, ${project.resources.length} resources in ${ms} ms`);
+  out.debug(`project ${project.root}, environment ${project.environmentName}: ${project.files.length} files, ${project.resources.length} resources in ${ms} ms${how}`);
   return project;
 }
 

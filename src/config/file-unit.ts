@@ -1,0 +1,48 @@
+/**
+ * One campaign file through the per-file pipeline, as the main thread and the worker threads both
+ * run it: read, hash, and (unless the content is the one the cache already holds) parse and
+ * schema-check. The schemas are compiled only when a file actually needs checking.
+ * This module pulls in yaml and ajv: the loader imports it only when some file missed the cache.
+ */
+import { serialize } from 'node:v8';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkFile } from './check-file.js';
+import { checkConfigFile } from './config-file.js';
+import type { FileStamp } from './file-stamp.js';
+import { isTrustable } from './file-stamp.js';
+import { readSource } from './read-source.js';
+import { loadSchemas, type SchemaSet } from './schemas.js';
+import { sha256, storeCheck, storeConfig, type StoredCheck, type StoredConfig } from './stored-check.js';
+
+export type UnitResult =
+  | { kind: 'problem'; problem: Diagnostic }
+  /** The content hashes to `expectedSha`: the cached result stands (under a new stamp). */
+  | { kind: 'same'; sha256: string; stamp: FileStamp; trusted: boolean }
+  | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; check: StoredCheck };
+
+let schemas: SchemaSet | undefined;
+
+/** The schemas, compiled on first use (once per thread). */
+export function unitSchemas(): SchemaSet {
+  schemas ??= loadSchemas();
+  return schemas;
+}
+
+export async function readAndCheck(root: string, file: string, expectedSha: string | null): Promise<UnitResult> {
+  const read = await readSource(root, file);
+  if ('problem' in read) return { kind: 'problem', problem: read.problem };
+  const hash = sha256(read.text);
+  const trusted = isTrustable(read.stamp, read.readAt);
+  if (hash === expectedSha) return { kind: 'same', sha256: hash, stamp: read.stamp, trusted };
+  const check = storeCheck(checkFile(file, read.text, unitSchemas()));
+  return { kind: 'checked', sha256: hash, stamp: read.stamp, trusted, check };
+}
+
+export function checkConfigText(text: string): StoredConfig {
+  return storeConfig(checkConfigFile(text, unitSchemas()));
+}
+
+/** The cache's form of a result: v8 serialization (exact for every structured-clone value). */
+export function toBlob(value: StoredCheck | StoredConfig): Uint8Array {
+  return serialize(value);
+}

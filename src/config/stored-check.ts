@@ -1,0 +1,42 @@
+/**
+ * The per-file result as the load cache keeps it and worker threads send it: checkFile's output with
+ * the positions encoded (./positions-codec.ts). Plain structured-clone data: v8.serialize keeps
+ * every value exactly (Infinity, -0, ...), which JSON would not.
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Resource } from '../model/resource.js';
+import type { CheckedFile } from './check-file.js';
+import type { CheckedConfig } from './config-file.js';
+import type { ProjectConfig } from './config-types.js';
+import { encodePositions } from './positions-codec.js';
+
+export interface StoredCheck {
+  resources: Resource[];
+  diagnostics: Diagnostic[];
+  /** [document index, encoded PositionIndex] */
+  positions: [number, string][];
+}
+
+export interface StoredConfig {
+  config: ProjectConfig;
+  valid: boolean;
+  positions: string;
+  diagnostics: Diagnostic[];
+}
+
+export function storeCheck(checked: CheckedFile): StoredCheck {
+  return {
+    resources: checked.resources,
+    diagnostics: checked.diagnostics,
+    positions: [...checked.positions].map(([index, p]) => [index, encodePositions(p)]),
+  };
+}
+
+export function storeConfig(checked: CheckedConfig): StoredConfig {
+  return { config: checked.config, valid: checked.valid, positions: encodePositions(checked.positions), diagnostics: checked.diagnostics };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
