@@ -8,6 +8,7 @@ type Bench = { run(args: string[]): Promise<number> };
 const benches: Record<string, () => Promise<Bench>> = {
   client: () => import('./client.js'),
   send: () => import('./send.js'),
+  plan: () => import('./plan.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
