@@ -60,6 +60,26 @@ export const MONTH_NAMES = [
 
 /** The wall-clock reading of `instant` in `zone`. Throws RangeError on an invalid zone (check first). */
 export function zonedParts(instant: Date, zone: string): ZonedParts {
+  const t = instant.getTime();
+  const offset = zoneOffsetMs(t, zone);
+  if (offset !== undefined) {
+    // The reading is UTC's reading of instant + offset (the offset is whole seconds: exact).
+    const local = new Date(t + offset);
+    return {
+      year: local.getUTCFullYear(),
+      month: local.getUTCMonth() + 1,
+      day: local.getUTCDate(),
+      hour: local.getUTCHours(),
+      minute: local.getUTCMinutes(),
+      second: local.getUTCSeconds(),
+      weekday: local.getUTCDay(),
+    };
+  }
+  return formattedParts(instant, zone);
+}
+
+/** What Intl says: the reference the fast path above is derived from (~5 µs a call). */
+function formattedParts(instant: Date, zone: string): ZonedParts {
   const parts: Record<string, string> = {};
   for (const p of formatterFor(zone).formatToParts(instant)) parts[p.type] = p.value;
   return {
@@ -71,6 +91,41 @@ export function zonedParts(instant: Date, zone: string): ZonedParts {
     second: Number(parts.second),
     weekday: WEEKDAYS_SHORT.indexOf(parts.weekday),
   };
+}
+
+const HOUR_MS = 3_600_000;
+/** The years Intl's plain numeric reading covers without eras (the fast path stays inside). */
+const FAST_FROM = Date.UTC(1900, 0, 2);
+const FAST_UNTIL = Date.UTC(9999, 11, 30);
+/** zone -> (start of a UTC hour -> the zone's offset then, ms). Bounded: cleared when full. */
+const hourOffsets = new Map<string, Map<number, number>>();
+const MAX_HOURS_PER_ZONE = 200_000;
+
+/** Offset (ms, whole seconds) of `zone` at the start of the UTC hour `hourStart`, asked of Intl once. */
+function offsetAtHour(hourStart: number, zone: string): number {
+  let known = hourOffsets.get(zone);
+  if (!known) hourOffsets.set(zone, (known = new Map()));
+  let offset = known.get(hourStart);
+  if (offset === undefined) {
+    const p = formattedParts(new Date(hourStart), zone);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - hourStart;
+    if (known.size >= MAX_HOURS_PER_ZONE) known.clear();
+    known.set(hourStart, offset);
+  }
+  return offset;
+}
+
+/**
+ * The zone's offset from UTC at `t` (ms), or undefined when the hour around `t` holds a
+ * transition (the caller then asks Intl). Offsets only change at transitions, and no zone has two
+ * within one hour: when the offsets at both ends of t's UTC hour agree, t has that offset. With the
+ * ends cached, a project's thousands of start times cost a few hundred Intl calls, not 13 each.
+ */
+export function zoneOffsetMs(t: number, zone: string): number | undefined {
+  if (!(t >= FAST_FROM && t < FAST_UNTIL)) return undefined;
+  const start = Math.floor(t / HOUR_MS) * HOUR_MS;
+  const before = offsetAtHour(start, zone);
+  return before === offsetAtHour(start + HOUR_MS, zone) ? before : undefined;
 }
 
 /** Offset of `zone` from UTC at `instant`, in minutes (Berlin in summer: +120). */
