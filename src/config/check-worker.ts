@@ -9,15 +9,13 @@ import type { PoolReply, PoolRequest, PoolResult } from './check-pool.js';
 
 const { root } = workerData as { root: string };
 
-parentPort!.on('message', (request: PoolRequest) => {
-  void handle(request);
-});
+parentPort!.on('message', handle);
 
-async function handle(request: PoolRequest): Promise<void> {
+function handle(request: PoolRequest): void {
   const results: PoolResult[] = [];
   const transfer: ArrayBuffer[] = [];
   for (const [index, file, expectedSha] of request.items) {
-    const r = await readAndCheck(root, file, expectedSha);
+    const r = readAndCheck(root, file, expectedSha);
     if (r.kind !== 'checked') {
       results.push([index, r]);
       continue;

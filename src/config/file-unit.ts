@@ -28,8 +28,8 @@ export function unitSchemas(): SchemaSet {
   return schemas;
 }
 
-export async function readAndCheck(root: string, file: string, expectedSha: string | null): Promise<UnitResult> {
-  const read = await readSource(root, file);
+export function readAndCheck(root: string, file: string, expectedSha: string | null): UnitResult {
+  const read = readSource(root, file);
   if ('problem' in read) return { kind: 'problem', problem: read.problem };
   const hash = sha256(read.text);
   const trusted = isTrustable(read.stamp, read.readAt);

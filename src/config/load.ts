@@ -71,7 +71,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   };
   const partials: Record<string, string> = {};
   for (const [name, file] of found.partials) {
-    const read = await readSource(root, file);
+    const read = readSource(root, file);
     if ('problem' in read) diagnostics.push(read.problem);
     else partials[name] = read.text;
   }
@@ -146,7 +146,7 @@ function notFound(opts: LoadOptions, cwd: string, environ: Record<string, string
 
 /** campaignctl.yaml checked, from the cache when its content is the one cached. */
 async function checkConfig(root: string, cache: LoadCache | undefined, diagnostics: Diagnostic[]): Promise<CheckedConfig> {
-  const read = await readSource(root, CONFIG_FILE);
+  const read = readSource(root, CONFIG_FILE);
   if ('problem' in read && !read.missing) diagnostics.push(read.problem);
   const text = 'text' in read ? read.text : undefined;
   const hash = text === undefined ? undefined : sha256(text);

@@ -36,9 +36,6 @@ export interface CheckFilesReport {
   workers: number;
 }
 
-/** Files read at once on this thread: enough to keep the disk busy, few enough for the descriptors. */
-const READ_CONCURRENCY = 32;
-
 export async function checkProjectFiles(root: string, files: readonly string[], opts: CheckFilesOptions = {}): Promise<CheckFilesReport> {
   const cache = opts.cache;
   const outcomes = new Array<FileOutcome>(files.length);
@@ -102,8 +99,8 @@ type HereResult = [number, PoolResult[1] & { check?: StoredCheck }];
 /** The pool's work on this thread; the checking code (yaml, ajv) is imported only now. */
 async function checkHere(root: string, items: readonly PoolItem[], wantBlobs: boolean): Promise<HereResult[]> {
   const unit = await import('./file-unit.js');
-  return mapLimit(items, READ_CONCURRENCY, async ([i, file, expectedSha]): Promise<HereResult> => {
-    const r = await unit.readAndCheck(root, file, expectedSha);
+  return items.map(([i, file, expectedSha]): HereResult => {
+    const r = unit.readAndCheck(root, file, expectedSha);
     if (r.kind !== 'checked') return [i, r];
     const blob = wantBlobs ? unit.toBlob(r.check) : new Uint8Array(0);
     return [i, { kind: 'checked', sha256: r.sha256, stamp: r.stamp, trusted: r.trusted, blob, check: r.check }];
@@ -124,15 +121,3 @@ export function isStoredCheck(v: unknown): v is StoredCheck {
   return Array.isArray(c.resources) && Array.isArray(c.diagnostics) && Array.isArray(c.positions);
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
