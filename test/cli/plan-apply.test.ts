@@ -218,7 +218,9 @@ describe('secrets', () => {
     expect(cli.transcript.join('\n')).not.toContain(SECRET);
     const files = [
       ...readdirSync(tp.root).filter((f) => f.endsWith('.plan.json')),
-      ...readdirSync(path.join(tp.root, '.campaignctl')).map((f) => `.campaignctl/${f}`),
+      ...readdirSync(path.join(tp.root, '.campaignctl'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(tp.root, path.join(e.parentPath, e.name)).split(path.sep).join('/')),
     ];
     expect(files).toEqual(expect.arrayContaining(['one.plan.json', 'three.plan.json', '.campaignctl/test.db']));
     for (const f of files) expect(readFileSync(path.join(tp.root, f)).includes(SECRET), f).toBe(false);
