@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { connect, openState } from './shared/connect.js';
 import { takeLock } from './shared/lock.js';
+import { notCreatedGrace } from './shared/plan-session.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
 import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
 import { prepareDesired } from '../apply/desired.js';
@@ -87,7 +88,14 @@ async function stop(out: Output, addresses: string[], flags: StopFlags): Promise
 
       // An interrupted run may have left writes open; settle them so the ids stopped are current.
       const warnings: Diagnostic[] = [];
-      const settled = await settleOpenJournal({ store, client: connection.client, provenance, now, desired: prepareDesired(project).byAddress });
+      const settled = await settleOpenJournal({
+        store,
+        client: connection.client,
+        provenance,
+        now,
+        desired: prepareDesired(project).byAddress,
+        notCreatedGraceMs: notCreatedGrace(connection),
+      });
       if (settled.unsettled.length > 0) warnings.push({ ...applyMessages.unsettled(settled.unsettled), severity: 'warning' });
 
       const selected = selectStopTargets(await store.resources.list(), { addresses, selector: parsed.selector });

@@ -55,13 +55,24 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     store: state.store,
     git,
     provenance: { command, git },
-    notCreatedGraceMs: connected.connection.isSandbox ? 0 : 60_000,
+    notCreatedGraceMs: notCreatedGrace(connected.connection),
     async close() {
       await connected.connection.close();
       await state.store.close();
     },
   };
   return { ok: true, session };
+}
+
+/**
+ * The read-back grace of a connection (see PlanSession.notCreatedGraceMs): 0 for the embedded
+ * emulator, a minute for anything else. CAMPAIGNCTL_READBACK_GRACE_SECONDS overrides it for an
+ * endpoint known to commit before it answers, e.g. `campaignctl sandbox serve` in tests and demos.
+ */
+export function notCreatedGrace(connection: Pick<Connection, 'isSandbox'>, environ: Record<string, string | undefined> = process.env): number {
+  const override = environ.CAMPAIGNCTL_READBACK_GRACE_SECONDS?.trim();
+  if (override && /^\d+$/.test(override)) return Number(override) * 1000;
+  return connection.isSandbox ? 0 : 60_000;
 }
 
 /** One line that says where the plan runs; for the sandbox, plainly that nothing is real. */
