@@ -7,6 +7,14 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.js';
 import { redactSecrets } from './cli/redact.js';
 
+// A reader that goes away (`campaignctl plan | head`, a closed terminal) is not an error: the
+// long-running `sandbox serve` keeps serving, other commands finish their work quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 const program = new Command();
 program
   .name('campaignctl')
