@@ -38,27 +38,8 @@ export function parseScheduledOn(
   return { year, month, day, hour, minute };
 }
 
-/**
- * CleverTap's campaign status strings (§4, §13.2): `pending` and `stopped` were seen on a live
- * account; `scheduled`, `running`, `paused` and `completed` come from a third-party guide.
- * Maps them onto campaignctl's lifecycle; unknown strings return null (keep the raw text).
- */
-export function mapRemoteStatus(status: string): AppliedStatus | null {
-  switch (status.toLowerCase()) {
-    case 'pending':
-    case 'scheduled':
-      return 'scheduled';
-    case 'running':
-    case 'paused': // still able to send once resumed, so not finished
-      return 'running';
-    case 'stopped':
-      return 'stopped';
-    case 'completed':
-      return 'completed';
-    default:
-      return null;
-  }
-}
+// CleverTap's campaign status strings (§4, §13.2) are mapped in ONE place, the pure planner's
+// src/plan/remote-status.ts, because the planner reasons about them.
 
 /**
  * The report error for a campaign that has not finished (§6, V-ct sample; §13.3 says its HTTP

@@ -4,7 +4,7 @@ import { batchIdentities, countIdentities } from '../../src/clevertap/batch.js';
 import { classifyAnswer, classifyTransportFailure, failureFlags } from '../../src/clevertap/classify.js';
 import { resolveBaseUrl } from '../../src/clevertap/endpoints.js';
 import { TransportFailure } from '../../src/clevertap/transport.js';
-import { isReportNotCompleted, mapRemoteStatus, parseScheduledOn } from '../../src/clevertap/unverified.js';
+import { isReportNotCompleted, parseScheduledOn } from '../../src/clevertap/unverified.js';
 import { connectionFromEnv } from '../../src/clevertap/connection.js';
 
 describe('batchIdentities', () => {
@@ -91,19 +91,6 @@ describe('unverified guesses', () => {
     expect(parseScheduledOn(20250710)).toBeNull();
     expect(parseScheduledOn(202513101830)).toBeNull();
     expect(parseScheduledOn('2025-07-10T18:30')).toBeNull();
-  });
-
-  it('status names', () => {
-    expect(['pending', 'scheduled', 'running', 'paused', 'stopped', 'completed', 'Pending', 'archived'].map(mapRemoteStatus)).toEqual([
-      'scheduled',
-      'scheduled',
-      'running',
-      'running',
-      'stopped',
-      'completed',
-      'scheduled',
-      null,
-    ]);
   });
 
   it('the report not-completed text', () => {
