@@ -3,7 +3,6 @@
  * lives here, one named constant or function each, so that checking a real account means editing
  * one line. The emulator (src/sandbox/) mirrors these guesses independently.
  */
-import type { AppliedStatus } from '../model/applied.js';
 
 /**
  * EU host: the docs list `api.clevertap.com`, the official Node SDK builds `eu1.api.clevertap.com`
