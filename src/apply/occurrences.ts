@@ -54,9 +54,14 @@ export const raiseOccurrence: ChangeHandler = async (change, ctx) => {
 
 /**
  * A raised occurrence removed from the YAML: nothing to undo on CleverTap. The run row is kept
- * (it is the proof it was raised); only the audit records that the YAML dropped it.
+ * (it is the proof it was raised, so the same key is never raised again) and marked `forgotten`
+ * so plans stop listing it; the audit records that the YAML dropped it.
  */
 export const forgetOccurrence: ChangeHandler = async (change, ctx) => {
+  const key = change.occurrenceKey;
+  const runKey = key === undefined ? undefined : { kind: 'occurrence' as const, subject: baseAddress(change.address), key };
+  const run = runKey ? await ctx.store.runs.get(runKey) : null;
+  if (runKey && run) await ctx.store.runs.mark(runKey, run.status, { ...(run.detail ?? {}), forgotten: true });
   await ctx.store.audit.append(audit(ctx.provenance, change.address, 'forget', { reason: change.reason }));
   return result(change, 'applied', 'occurrence dropped from the YAML; its run record is kept');
 };

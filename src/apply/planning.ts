@@ -94,6 +94,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     key: r.key,
     status: r.status,
     occurrenceHash: typeof r.detail?.occurrenceHash === 'string' ? r.detail.occurrenceHash : null,
+    forgotten: r.detail?.forgotten === true,
   }));
 
   step('refresh');

@@ -69,7 +69,7 @@ export function planOccurrences(
     }
   });
 
-  const removed = runs.filter((r) => !seen.has(r.key)).sort((x, y) => compareCodeUnits(x.key, y.key));
+  const removed = runs.filter((r) => !seen.has(r.key) && r.forgotten !== true).sort((x, y) => compareCodeUnits(x.key, y.key));
   for (const run of removed) {
     const applied = appliedByKey.get(run.key);
     const change = makeChange({

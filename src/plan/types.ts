@@ -38,6 +38,11 @@ export interface RaisedOccurrence {
   status: OccurrenceRunStatus;
   /** hashCanonical of the occurrence as raised (the `specHash` of its `send` change). */
   occurrenceHash?: string | null;
+  /**
+   * The YAML dropped this occurrence and an apply recorded that (`forget`). The run is kept as the
+   * proof it was raised, so re-adding the key never raises it again, but it is not planned again.
+   */
+  forgotten?: boolean;
 }
 
 /** Limits the plan to part of the project; applied to desired AND applied resources. */

@@ -152,6 +152,21 @@ describe('bulletin occurrences', () => {
     expect((await planOnly(tp, store, client)).plan.changes).toEqual([]);
   });
 
+  it('a raised occurrence dropped from the YAML is forgotten once, and never raised again if re-added', async () => {
+    tp.write('campaigns/albums.yaml', bulletin('2020-01-01T09:00:00Z'));
+    await applyOnce(tp, store, client);
+    const withoutOccurrence = bulletin('2020-01-01T09:00:00Z').split('  occurrences:')[0]!;
+    tp.write('campaigns/albums.yaml', withoutOccurrence);
+    const forget = await applyOnce(tp, store, client);
+    expect(forget.planned.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['update bulletin.albums', 'forget bulletin.albums#first']);
+    expect(forget.result!.ok).toBe(true);
+    expect((await planOnly(tp, store, client)).plan.changes).toEqual([]);
+    tp.write('campaigns/albums.yaml', bulletin('2020-01-01T09:00:00Z'));
+    const readded = await planOnly(tp, store, client);
+    expect(readded.plan.changes.map((c) => c.action)).toEqual(['update']);
+    expect(emu.state.sends()).toHaveLength(1);
+  });
+
   it('an ambiguous raise is recorded unknown and never raised again automatically', async () => {
     tp.write('campaigns/albums.yaml', bulletin('2020-01-01T09:00:00Z'));
     emu.state.injectFaults([{ fault: 'drop-after-commit', family: 'trigger' }]);

@@ -92,6 +92,13 @@ describe('bulletin occurrences', () => {
     expect(p.changes[1]!.irreversible).toBe(false);
   });
 
+  it('a removal already forgotten by an apply is not planned again', () => {
+    const after = bulletin('album', [tour]);
+    const forgotten = { ...run('bulletin.album', 'launch', 'done'), forgotten: true };
+    const { plan: p } = plan(input({ desired: [after], applied: [applied(after)], raisedOccurrences: [forgotten] }));
+    expect(p.changes).toEqual([]);
+  });
+
   it('an unreadable `at` is a located error', () => {
     const b = bulletin('album', [{ key: 'x', at: 'soon' }]);
     const { plan: p, diagnostics } = plan(input({ desired: [b] }));
