@@ -127,7 +127,11 @@ export class LoadCache {
       this.#dirty = false;
       return true;
     } catch {
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the folder itself is unusable: nothing was left behind
+      }
       return false;
     }
   }

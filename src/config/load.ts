@@ -61,7 +61,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     cache.retain([CONFIG_FILE, ...found.files]);
     cache.save();
   }
-  opts.onLoaded?.({ files: found.files.length, fromCache: checked.fromCache, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off' });
+  opts.onLoaded?.({ files: found.files.length, fromCache: checked.fromCache, read: checked.read, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off' });
   const positionsOf = (key: string): PositionIndex | undefined => {
     const p = positions.get(key);
     if (typeof p !== 'string') return p;

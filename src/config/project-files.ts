@@ -30,6 +30,8 @@ export interface CheckFilesReport {
   outcomes: FileOutcome[];
   /** Taken from the cache unread (stamp) or after hashing (content). */
   fromCache: number;
+  /** Read (and hashed) in this run; the others were taken unread on their stat stamp. */
+  read: number;
   /** Parsed and schema-checked in this run. */
   checked: number;
   /** Worker threads used (0: checked on this thread). */
@@ -39,7 +41,7 @@ export interface CheckFilesReport {
 export async function checkProjectFiles(root: string, files: readonly string[], opts: CheckFilesOptions = {}): Promise<CheckFilesReport> {
   const cache = opts.cache;
   const outcomes = new Array<FileOutcome>(files.length);
-  const report: CheckFilesReport = { outcomes, fromCache: 0, checked: 0, workers: 0 };
+  const report: CheckFilesReport = { outcomes, fromCache: 0, read: 0, checked: 0, workers: 0 };
   const pending: PoolItem[] = [];
   files.forEach((file, i) => {
     const entry = cache?.get(file);
@@ -54,6 +56,7 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
     pending.push([i, file, entry?.sha256 ?? null]);
   });
   if (pending.length === 0) return report;
+  report.read = pending.length;
 
   const threads = opts.threads ?? poolSize();
   const pooled = threads > 1 && pending.length > (opts.poolThreshold ?? POOL_THRESHOLD);

@@ -65,6 +65,8 @@ export interface LoadReport {
   files: number;
   /** Files whose checked result came from the cache. */
   fromCache: number;
+  /** Files read in this run (the others were taken unread on their unchanged stat stamp). */
+  read: number;
   /** Files parsed and schema-checked in this run. */
   checked: number;
   /** Worker threads started (0: all on the main thread). */

@@ -1,0 +1,54 @@
+/**
+ * Positions travel encoded (cache, worker threads); decoding must give back exactly the index the
+ * parser built, for every file of the fixture corpus (valid projects and the invalid corpus).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseFile } from '../../src/config/parse.js';
+import { decodePositions, encodePositions } from '../../src/config/positions-codec.js';
+import type { PositionIndex } from '../../src/config/positions.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return yamlFiles(full);
+    return /\.ya?ml$/.test(name) ? [full] : [];
+  });
+}
+
+describe('position encoding', () => {
+  const files = yamlFiles(FIXTURES);
+
+  it('round-trips the positions of every fixture document, order included', () => {
+    expect(files.length).toBeGreaterThan(50);
+    let documents = 0;
+    for (const file of files) {
+      for (const doc of parseFile(file, readFileSync(file, 'utf8')).documents) {
+        const decoded = decodePositions(encodePositions(doc.positions));
+        expect([...decoded], file).toEqual([...doc.positions]);
+        documents++;
+      }
+    }
+    expect(documents).toBeGreaterThan(50);
+  });
+
+  it('keeps keys with any characters (separators, newlines, non-ASCII) and negative key offsets', () => {
+    const index: PositionIndex = new Map([
+      ['', { value: [1, 1, 9, 1] }],
+      ['/a:b,c', { value: [2, 9, 2, 12], key: [2, 1, 2, 7] }],
+      ['/a:b,c/line\nbreak', { value: [5, 3, 6, 1], key: [3, 3, 4, 2] }],
+      ['/ünï/0', { value: [7, 5, 7, 40] }],
+      ['/ünï/1~1x~0', { value: [8, 5, 8, 6] }],
+    ]);
+    expect([...decodePositions(encodePositions(index))]).toEqual([...index]);
+  });
+
+  it('refuses a damaged encoding instead of inventing positions', () => {
+    const encoded = encodePositions(new Map([['/spec', { value: [3, 1, 9, 1], key: [3, 1, 3, 5] }]]));
+    expect(() => decodePositions(encoded.slice(0, 5))).toThrow(/malformed/);
+    expect(() => decodePositions(encoded.replace(':', ';'))).toThrow(/malformed/);
+  });
+});
