@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds dist/ once when it is older than src/ (end-to-end tests spawn the built CLI).
+    globalSetup: ['test/global-setup.ts'],
     // End-to-end tests spawn the built CLI and real HTTP servers; give them room on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,

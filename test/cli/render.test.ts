@@ -1,8 +1,8 @@
 /**
  * `campaignctl render` end to end: the built CLI against a small temp project.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,15 +12,6 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(REPO, 'dist/src/main.js');
 const root = mkdtempSync(path.join(tmpdir(), 'campaignctl-render-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 function write(rel: string, text: string): void {
   mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -33,19 +24,6 @@ function run(...args: string[]) {
 }
 
 beforeAll(() => {
-  let stale = true;
-  try {
-    stale = statSync(MAIN).mtimeMs < newest(path.join(REPO, 'src'));
-  } catch {
-    stale = true;
-  }
-  if (stale) {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'pipe' });
-    } catch {
-      // tsc emits despite type errors elsewhere; the spawns show whether the CLI works.
-    }
-  }
   write(
     'campaignctl.yaml',
     `environments:

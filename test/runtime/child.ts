@@ -1,42 +1,23 @@
 /**
  * Runs raiseOccurrence in ANOTHER process that kills itself with SIGKILL right after the claim
  * (through the operation's own `onClaimed` progress hook, so no test-only code sits in src/):
- * the real "kill -9 between the claim and the call". Node 20 can not run TypeScript, so src/ is
- * transpiled (what the child imports) once per test file into a temp dir whose node_modules and schemas link to the
- * project's (the same approach as test/state/child.ts).
+ * the real "kill -9 between the claim and the call". Node 20 can not run TypeScript, so the child
+ * imports the build in dist/ (npm test builds it; test/global-setup.ts rebuilds it when stale).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** The child's entry modules; only what they import (relative imports, followed) is transpiled. */
-const ENTRIES = ['config/project.ts', 'config/templates/engine.ts', 'clevertap/client.ts', 'state/open.ts', 'runtime/occurrence.ts'];
-
-function imported(entries: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const stack = entries.map((e) => join(ROOT, 'src', e));
-  while (stack.length > 0) {
-    const file = stack.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(/(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g)) {
-      const target = join(dirname(file), m[1]!.replace(/\.js$/, '.ts'));
-      if (existsSync(target)) stack.push(target);
-    }
-  }
-  return [...seen];
-}
+const DIST = pathToFileURL(resolve(import.meta.dirname, '../../dist/src')).href;
 
 const CHILD = `
-import { loadProject } from './src/config/project.js';
-import { createTemplateEngine } from './src/config/templates/engine.js';
-import { createClient } from './src/clevertap/client.js';
-import { openStateStore } from './src/state/open.js';
-import { raiseOccurrence } from './src/runtime/occurrence.js';
+import { loadProject } from '${DIST}/config/project.js';
+import { createTemplateEngine } from '${DIST}/config/templates/engine.js';
+import { createClient } from '${DIST}/clevertap/client.js';
+import { openStateStore } from '${DIST}/state/open.js';
+import { raiseOccurrence } from '${DIST}/runtime/occurrence.js';
 const [dir, stateFile, url, accountId, passcode, bulletin, key, mode] = process.argv.slice(2);
 const project = await loadProject({ dir, environ: {} });
 const opened = await openStateStore(stateFile);
@@ -77,19 +58,6 @@ export interface OccurrenceChild {
 
 export function createOccurrenceChild(): OccurrenceChild {
   const dir = mkdtempSync(join(tmpdir(), 'campaignctl-runtime-child-'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  symlinkSync(join(ROOT, 'schemas'), join(dir, 'schemas'), 'dir');
-  // packageSchemasDir() finds the schemas next to the campaignctl package.json.
-  writeFileSync(join(dir, 'package.json'), readFileSync(join(ROOT, 'package.json')));
-  for (const file of imported(ENTRIES)) {
-    const out = join(dir, relative(ROOT, file)).replace(/\.ts$/, '.js');
-    const js = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-      fileName: file,
-    }).outputText;
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, js);
-  }
   writeFileSync(join(dir, 'child.mjs'), CHILD);
   return {
     raise(a) {

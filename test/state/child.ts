@@ -1,32 +1,24 @@
 /**
  * Runs the state store in OTHER processes, for the tests that need real cross-process contention
  * (lock refused with the holder, run claims racing, concurrent writers). Node 20 can not run
- * TypeScript, so src/ is transpiled once per test file into a temp dir whose node_modules links to
- * the project's (so `better-sqlite3` resolves). The child opens the store with openStateStore, the
- * same entry point the CLI uses, so any backend location works.
+ * TypeScript, so the child imports the build in dist/ (npm test builds it; test/global-setup.ts
+ * rebuilds it when stale). The child opens the store with openStateStore, the same entry point the
+ * CLI uses, so any backend location works.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 
 const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function* tsFiles(dir: string): Generator<string> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* tsFiles(p);
-    else if (e.name.endsWith('.ts')) yield p;
-  }
-}
+const OPEN = pathToFileURL(resolve(import.meta.dirname, '../../dist/src/state/open.js')).href;
 
 /** The child's action, run after `startAt` (epoch ms) so that racing children really overlap. */
 const CHILD = `
 import { hostname } from 'node:os';
-import { openStateStore } from './src/state/open.js';
+import { openStateStore } from '${OPEN}';
 const [location, action, arg, startAt] = process.argv.slice(2);
 const opened = await openStateStore(location);
 if (!opened.ok) { console.log(JSON.stringify({ error: opened.diagnostic })); process.exit(3); }
@@ -60,17 +52,6 @@ export interface ChildRunner {
 
 export function createChildRunner(): ChildRunner {
   const dir = mkdtempSync(join(tmpdir(), 'campaignctl-state-child-'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-  for (const file of [...tsFiles(join(ROOT, 'src/state')), ...tsFiles(join(ROOT, 'src/model')), ...tsFiles(join(ROOT, 'src/diagnostics'))]) {
-    const out = join(dir, relative(ROOT, file)).replace(/\.ts$/, '.js');
-    const js = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-      fileName: file,
-    }).outputText;
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, js);
-  }
   writeFileSync(join(dir, 'child.mjs'), CHILD);
   return {
     async run(location, action, arg, startAt = 0) {
