@@ -20,6 +20,7 @@ import { applyMessages } from './messages.js';
 import type { Provenance } from './record.js';
 import { refreshCampaigns, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleDeps, type SettleReport } from './settle.js';
+import { specsOnDemand } from './specs-on-demand.js';
 
 export type PlanStep = 'settle' | 'state' | 'desired' | 'refresh' | 'plan' | 'render' | 'estimate';
 
@@ -87,7 +88,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
 
   step('state');
   const serial = await store.serial();
-  const applied = await store.resources.list();
+  const rows = await store.resources.listWithoutSpecs();
   const runs = await store.runs.list({ kind: 'occurrence' });
   const raisedOccurrences: RaisedOccurrence[] = runs.map((r) => ({
     address: r.subject,
@@ -100,23 +101,27 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   step('refresh');
   let refresh: RefreshResult | null = null;
   try {
-    refresh = await refreshCampaigns(client, applied, { accountTimezone: project.environment.accountTimezone });
+    refresh = await refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone });
   } catch (err) {
     if (!(err instanceof CleverTapError)) throw err;
     diagnostics.push(applyMessages.refreshFailed(err.message));
   }
 
   step('plan');
-  const planned = runPlanner({
+  const plannerInput = {
     desired: desired.desired,
-    applied,
     remote: refresh ? refresh.remote : null,
     raisedOccurrences,
     now: req.now,
     accountTimezone: project.environment.accountTimezone,
     options,
-    locate: (address, p) => project.locate(address, p),
-  });
+    locate: (address: string, p: (string | number)[]) => project.locate(address, p),
+  };
+  // Plan on the rows without their specs first (./specs-on-demand.ts); again on the full rows
+  // only when the planner read a spec (a change to show).
+  const lean = specsOnDemand(rows);
+  let planned = runPlanner({ ...plannerInput, applied: lean.applied });
+  if (lean.specRead()) planned = runPlanner({ ...plannerInput, applied: await store.resources.list() });
   diagnostics.push(...planned.diagnostics);
 
   step('render');

@@ -9,9 +9,9 @@
  * src/plan/remote-status.ts (unknown strings kept verbatim and treated as live by the planner).
  */
 import type { CleverTapClient } from '../clevertap/client.js';
-import type { AppliedResource, RemoteCampaign } from '../model/applied.js';
+import type { RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus, type RemoteState } from '../plan/remote-status.js';
-import type { JournalWindow } from '../state/store.js';
+import type { AppliedWithoutSpec, JournalWindow } from '../state/store.js';
 import { coveringWindows, windowAround } from './dates.js';
 
 export interface RemoteStatusEntry {
@@ -40,11 +40,11 @@ export interface RefreshOptions {
 }
 
 /** The managed campaigns refresh looks for: campaigns in state that carry a CleverTap id. */
-export function managedCampaigns(applied: readonly AppliedResource[]): (AppliedResource & { remoteId: number })[] {
-  return applied.filter((a): a is AppliedResource & { remoteId: number } => a.kind === 'Campaign' && a.remoteId !== null);
+export function managedCampaigns<A extends AppliedWithoutSpec>(applied: readonly A[]): (A & { remoteId: number })[] {
+  return applied.filter((a): a is A & { remoteId: number } => a.kind === 'Campaign' && a.remoteId !== null);
 }
 
-export function refreshWindows(applied: readonly AppliedResource[], accountTimezone: string): JournalWindow[] {
+export function refreshWindows(applied: readonly AppliedWithoutSpec[], accountTimezone: string): JournalWindow[] {
   return coveringWindows(
     managedCampaigns(applied).map((a) => windowAround(new Date(a.scheduledFor ?? a.appliedAt), accountTimezone)),
   );
@@ -53,7 +53,7 @@ export function refreshWindows(applied: readonly AppliedResource[], accountTimez
 /** Throws CleverTapError when a list call fails after the client's retries (the caller reports it). */
 export async function refreshCampaigns(
   client: CleverTapClient,
-  applied: readonly AppliedResource[],
+  applied: readonly AppliedWithoutSpec[],
   opts: RefreshOptions,
 ): Promise<RefreshResult> {
   const windows = refreshWindows(applied, opts.accountTimezone);

@@ -221,10 +221,18 @@ export interface AuditEntry extends Omit<AuditInput, 'at' | 'detail' | 'journalI
 // ---------------------------------------------------------------------------------------------
 // The interface.
 
+export type AppliedWithoutSpec = Omit<AppliedResource, 'spec'>;
+
 export interface ResourceStore {
   get(address: string): Promise<AppliedResource | null>;
   /** Sorted by address. */
   list(): Promise<AppliedResource[]>;
+  /**
+   * Every row without its `spec` (the bulk of a row, and most of list()'s cost on a big state),
+   * sorted by address; every other field as list() gives it, extra fields included. Enough for a
+   * plan that never needs to show a spec (a no-change plan): see src/apply/planning.ts.
+   */
+  listWithoutSpecs(): Promise<AppliedWithoutSpec[]>;
   /** Insert or replace the row for r.address. The whole object round-trips (extra fields too). */
   put(r: AppliedResource): Promise<void>;
   /** True when a row was deleted. */

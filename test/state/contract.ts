@@ -94,6 +94,19 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect((await s.resources.list()).map((r) => r.address)).toEqual(['campaign.a', 'campaign.b']);
       });
 
+      it('lists every row without its spec, other fields (extra ones too) exactly as list() has them', async () => {
+        const s = await fresh();
+        expect(await s.resources.listWithoutSpecs()).toEqual([]);
+        await s.resources.put({ ...appliedCampaign('b', { remoteId: 42 }), retiredRemoteIds: [7] } as AppliedResource);
+        await s.resources.put(appliedCampaign('a', { scheduledFor: null, labels: {}, protect: true }));
+        await s.resources.put({ ...appliedCampaign('c'), kind: 'Message', spec: { content: { body: '{{data.x}}' } }, remoteId: null });
+        const full = await s.resources.list();
+        const lean = await s.resources.listWithoutSpecs();
+        expect(lean).toEqual(full.map(({ spec: _spec, ...rest }) => rest));
+        expect(lean.map((r) => r.address)).toEqual(['campaign.a', 'campaign.b', 'campaign.c']);
+        expect(lean.some((r) => 'spec' in r)).toBe(false);
+      });
+
       it('put replaces the row; delete says whether there was one', async () => {
         const s = await fresh();
         await s.resources.put(appliedCampaign('a'));

@@ -1,7 +1,7 @@
 /** The `resources` table: the whole AppliedResource as JSON, plus the columns worth querying. */
 import type { AppliedResource } from '../../model/applied.js';
 import { toStorableJson } from '../json-guard.js';
-import type { ResourceStore } from '../store.js';
+import type { AppliedWithoutSpec, ResourceStore } from '../store.js';
 import type { Ctx, Executor } from './db.js';
 
 export function getResource(c: Ctx, address: string): AppliedResource | null {
@@ -32,6 +32,13 @@ export function resourceStore(x: Executor): ResourceStore {
       x.read((c) =>
         (c.stmt('SELECT data FROM resources ORDER BY address').all() as { data: string }[]).map(
           (row) => JSON.parse(row.data) as AppliedResource,
+        ),
+      ),
+    // json_remove runs in SQLite's C code: JavaScript parses only the small remainder of each row.
+    listWithoutSpecs: () =>
+      x.read((c) =>
+        (c.stmt("SELECT json_remove(data, '$.spec') AS rest FROM resources ORDER BY address").all() as { rest: string }[]).map(
+          (row) => JSON.parse(row.rest) as AppliedWithoutSpec,
         ),
       ),
     put: (r) => x.write((c) => putResource(c, r)),
