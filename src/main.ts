@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.js';
 import { redactSecrets } from './cli/redact.js';
+import { packageVersion } from './config/package-dir.js';
 
 // A reader that goes away (`campaignctl plan | head`, a closed terminal) is not an error: the
 // long-running `sandbox serve` keeps serving, other commands finish their work quietly.
@@ -19,6 +20,7 @@ const program = new Command();
 program
   .name('campaignctl')
   .description('Campaigns-as-code for CleverTap: validate, plan and apply campaigns kept as YAML in git.')
+  .version(packageVersion(), '-V, --version', 'print the campaignctl version')
   .option('--dir <path>', 'project root (default: nearest folder upward with campaignctl.yaml or campaigns/)')
   .option('--env <name>', 'environment from campaignctl.yaml (default: its defaultEnvironment)')
   .option('--json', 'machine-readable output on stdout')

@@ -20,6 +20,12 @@ export function packageRoot(): string {
   }
 }
 
+/** The version in this package's package.json (for `campaignctl --version`). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? '0.0.0';
+}
+
 /** schemas/ of this campaignctl package. */
 export function packageSchemasDir(): string {
   return path.join(packageRoot(), 'schemas');

@@ -8,7 +8,7 @@
 import { constants } from 'node:fs';
 import { appendFile, copyFile, lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { packageSchemasDir } from '../config/schemas.js';
+import { packageRoot } from '../config/package-dir.js';
 
 /** The examples init copies, relative to the package root: one per kind, and what they use. */
 export const EXAMPLE_FILES = [
@@ -35,11 +35,6 @@ export type InitResult =
   | { ok: true; dir: string; created: string[]; schemas: string[]; gitignore: GitignoreChange }
   /** `conflicts`: existing paths (relative to `dir`) that a scaffold file would overwrite. */
   | { ok: false; dir: string; conflicts: string[] };
-
-/** The package root of the running campaignctl (the folder holding its schemas/). */
-export function packageRoot(): string {
-  return path.dirname(packageSchemasDir());
-}
 
 export async function scaffoldEntries(root: string = packageRoot()): Promise<ScaffoldEntry[]> {
   const schemas = (await readdir(path.join(root, 'schemas'))).filter((f) => f.endsWith('.schema.json')).sort();
