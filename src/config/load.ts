@@ -37,16 +37,20 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   // The cache is opt-in (the CLI turns it on): a library call never writes into the project.
   const cache = opts.cache && !/^(off|0|false|no)$/i.test(environ.CAMPAIGNCTL_CACHE ?? '') ? LoadCache.open(root, cacheKey(packageSchemasDir())) : undefined;
   const diagnostics: Diagnostic[] = [];
+  const found = await discover(root);
+  // The campaign files first: on a cold run their checks start on the worker threads while this
+  // thread checks campaignctl.yaml. (A rejection is a bug; it surfaces at the await below.)
+  const checking = checkProjectFiles(root, found.files, { cache, threads: opts.threads });
+  checking.catch(() => undefined);
   const checkedConfig = await checkConfig(root, cache, diagnostics);
   diagnostics.push(...checkedConfig.diagnostics);
   const { environmentName, environment } = pickEnvironment(checkedConfig.config, checkedConfig.positions, opts.env, { root, cwd, environ }, diagnostics);
 
-  const found = await discover(root);
   const resources: Resource[] = [];
   const files: Project['files'] = [];
   // Positions stay encoded until a diagnostic or `locate` needs a file's (./positions-codec.ts).
   const positions = new Map<string, PositionIndex | string>();
-  const checked = await checkProjectFiles(root, found.files, { cache, threads: opts.threads });
+  const checked = await checking;
   for (const outcome of checked.outcomes) {
     if ('problem' in outcome) {
       diagnostics.push(outcome.problem);

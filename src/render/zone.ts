@@ -130,6 +130,9 @@ export function zoneOffsetMs(t: number, zone: string): number | undefined {
 
 /** Offset of `zone` from UTC at `instant`, in minutes (Berlin in summer: +120). */
 export function offsetMinutes(instant: Date, zone: string): number {
+  // The cached offset is exactly what the reading below gives (the reading is derived from it).
+  const known = zoneOffsetMs(instant.getTime(), zone);
+  if (known !== undefined) return Math.round(known / 60000);
   const p = zonedParts(instant, zone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   const whole = Math.floor(instant.getTime() / 1000) * 1000;

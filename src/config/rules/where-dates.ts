@@ -13,9 +13,11 @@ import type { RuleContext } from './index.js';
 
 export function whereDates(ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // `daysAgo` counts back from today in the account's zone: one day for every query.
+  const today = dateInZone(ctx.now, ctx.environment.accountTimezone);
   for (const { resource, path, spec } of campaignSpecs(ctx)) {
     if (!isRecord(spec.where)) continue;
-    for (const q of dateQueries(spec.where, [...path, 'where'])) checkRange(ctx, resource, q.query, q.path, out);
+    for (const q of dateQueries(spec.where, [...path, 'where'])) checkRange(ctx, today, resource, q.query, q.path, out);
   }
   return out;
 }
@@ -36,21 +38,21 @@ function dateQueries(where: Record<string, unknown>, path: (string | number)[]) 
   return found;
 }
 
-function checkRange(ctx: RuleContext, r: Resource, q: Record<string, unknown>, path: (string | number)[], out: Diagnostic[]) {
-  const from = resolve(ctx, r, q.from, [...path, 'from'], out);
-  const to = resolve(ctx, r, q.to, [...path, 'to'], out);
+function checkRange(ctx: RuleContext, today: YMD, r: Resource, q: Record<string, unknown>, path: (string | number)[], out: Diagnostic[]) {
+  const from = resolve(ctx, today, r, q.from, [...path, 'from'], out);
+  const to = resolve(ctx, today, r, q.to, [...path, 'to'], out);
   if (from !== undefined && to !== undefined && from > to) {
     out.push(diagnostic('rule.from-after-to', { from, to }, placeOf(ctx, r, [...path, 'from'])));
   }
 }
 
 /** The date as YYYYMMDD, or undefined (absent, or impossible: then reported). */
-function resolve(ctx: RuleContext, r: Resource, value: unknown, path: (string | number)[], out: Diagnostic[]): number | undefined {
+function resolve(ctx: RuleContext, today: YMD, r: Resource, value: unknown, path: (string | number)[], out: Diagnostic[]): number | undefined {
   let ymd: YMD | undefined;
   if (typeof value === 'number') ymd = fromYyyymmdd(value);
   else if (typeof value === 'string') ymd = fromIsoDate(value);
   else if (isRecord(value) && typeof value.daysAgo === 'number') {
-    return toYyyymmdd(addDays(dateInZone(ctx.now, ctx.environment.accountTimezone), -value.daysAgo));
+    return toYyyymmdd(addDays(today, -value.daysAgo));
   }
   if (!ymd) return undefined;
   const reason = impossibleDate(ymd);
