@@ -4,8 +4,8 @@
  * schema-check. The schemas are compiled only when a file actually needs checking.
  * This module pulls in yaml and ajv: the loader imports it only when some file missed the cache.
  */
-import { serialize } from 'node:v8';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { toBlob as blobOf } from './cache-blob.js';
 import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
 import type { FileStamp } from './file-stamp.js';
@@ -42,7 +42,7 @@ export function checkConfigText(text: string): StoredConfig {
   return storeConfig(checkConfigFile(text, unitSchemas()));
 }
 
-/** The cache's form of a result: v8 serialization (exact for every structured-clone value). */
+/** The cache's form of a result (./cache-blob.ts). */
 export function toBlob(value: StoredCheck | StoredConfig): Uint8Array {
-  return serialize(value);
+  return blobOf(value);
 }

@@ -12,18 +12,17 @@
  *   - the content is taken as unchanged without reading it only when its stat stamp is the one
  *     recorded and was trustworthy when recorded (./file-stamp.ts; CAMPAIGNCTL_CACHE=off disables
  *     the cache).
- * Results go in as v8-serialized blobs, copied byte for byte when the cache is rewritten; a blob
- * is deserialized only when its file is used.
+ * Results go in as blobs (./cache-blob.ts), copied byte for byte when the cache is rewritten; a
+ * blob is decoded only when its file is used.
  *
- * Layout: MAGIC, uint32 LE header length, header (v8: { key, entries: [path, size, mtimeMs,
+ * Layout: MAGIC, uint32 LE header length, header (JSON: { key, entries: [path, size, mtimeMs,
  * ctimeMs, ino, trusted, sha256, blobLength][] }), then the blobs in entry order.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import type { FileStamp } from './file-stamp.js';
 
-const MAGIC = Buffer.from('CTLCACHE');
+const MAGIC = Buffer.from('CTLCACH2');
 
 export const CACHE_DIR = '.campaignctl/cache';
 export const CACHE_FILE = `${CACHE_DIR}/load.bin`;
@@ -116,7 +115,7 @@ export class LoadCache {
       rows.push([p, e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted, e.sha256, e.blob.byteLength]);
       blobs.push(e.blob);
     }
-    const header = serialize({ key: this.#key, entries: rows });
+    const header = Buffer.from(JSON.stringify({ key: this.#key, entries: rows }), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);
     const tmp = `${this.#file}.${process.pid}.tmp`;
@@ -145,7 +144,7 @@ function decode(bytes: Buffer, key: string): Map<string, CacheEntry> | string {
   if (headerEnd > bytes.length) return 'truncated';
   let header: unknown;
   try {
-    header = deserialize(bytes.subarray(MAGIC.length + 4, headerEnd));
+    header = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, headerEnd));
   } catch {
     return 'corrupt header';
   }
@@ -182,11 +181,4 @@ function isRow(r: unknown): r is HeaderRow {
   );
 }
 
-/** A cached blob back into its value; undefined when it does not deserialize (treated as a miss). */
-export function fromBlob<T>(blob: Uint8Array): T | undefined {
-  try {
-    return deserialize(blob) as T;
-  } catch {
-    return undefined;
-  }
-}
+export { fromBlob } from './cache-blob.js';

@@ -1,7 +1,7 @@
 /**
  * The per-file result as the load cache keeps it and worker threads send it: checkFile's output with
- * the positions encoded (./positions-codec.ts). Plain structured-clone data: v8.serialize keeps
- * every value exactly (Infinity, -0, ...), which JSON would not.
+ * the positions encoded (./positions-codec.ts). Plain structured-clone data, stored exactly
+ * (./cache-blob.ts: JSON, or v8 serialization for values JSON would change such as Infinity or -0).
  */
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../../src/config/parse.js';
+import { fromBlob, jsonExact, toBlob } from '../../src/config/cache-blob.js';
 import { decodePositions, encodePositions } from '../../src/config/positions-codec.js';
 import type { PositionIndex } from '../../src/config/positions.js';
 
@@ -50,5 +51,28 @@ describe('position encoding', () => {
     const encoded = encodePositions(new Map([['/spec', { value: [3, 1, 9, 1], key: [3, 1, 3, 5] }]]));
     expect(() => decodePositions(encoded.slice(0, 5))).toThrow(/malformed/);
     expect(() => decodePositions(encoded.replace(':', ';'))).toThrow(/malformed/);
+  });
+});
+
+describe('cache blobs', () => {
+  it.each<[string, unknown, boolean]>([
+    ['plain data', { a: [1, 'two', { three: true, four: null }], b: -1.5e300, c: 'ünï\ud800' }, true],
+    ['Infinity', { a: [1, Infinity] }, false],
+    ['NaN', { a: NaN }, false],
+    ['-0', { a: { b: -0 } }, false],
+    ['undefined value', { a: 1, b: undefined }, false],
+    ['array hole', { a: [1, , 3] }, false],
+    ['a Date', { a: new Date(0) }, false],
+    ['a Map', { a: new Map([[1, 2]]) }, false],
+  ])('%s: stored as %s JSON, and read back exactly', (_name, value, json) => {
+    expect(jsonExact(value)).toBe(json);
+    const blob = toBlob(value);
+    expect(blob[0] === 0x4a).toBe(json);
+    expect(fromBlob(blob)).toStrictEqual(value);
+  });
+
+  it('a blob that does not decode is undefined, not an exception', () => {
+    expect(fromBlob(Buffer.from('J{"broken'))).toBeUndefined();
+    expect(fromBlob(Buffer.from([0xff, 0x0f, 0x99, 0x99]))).toBeUndefined();
   });
 });
