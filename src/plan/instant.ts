@@ -2,9 +2,11 @@
  * Turning `when` / occurrence `at` values into instants, purely. Values with an explicit offset
  * (`Z`, `+02:00`) are absolute; local date-times (`2025-03-01T09:00`, `2025-03-01 09:00`) are read
  * in the account's time zone through Intl (never the process's zone, which would make the plan
- * depend on the machine). The render module does the same for request bodies; the planner keeps
- * its own small copy so it depends on nothing but its inputs.
+ * depend on the machine). The zone arithmetic is src/time/'s, which is pure: the planner still
+ * depends on nothing but its inputs.
  */
+import { isValidTimeZone, settleWallTime } from '../time/zone.js';
+
 export type StartsAt = { kind: 'now' } | { kind: 'at'; instant: string };
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
@@ -36,40 +38,8 @@ function zonedToUtc(y: number, mo: number, d: number, h: number, mi: number, s: 
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(wall);
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
-  let guess = wall;
+  if (!isValidTimeZone(zone)) return undefined;
   // Two passes settle the offset, including across a DST change (a wall time inside a spring-forward
-  // gap lands after the gap, like most schedulers do).
-  for (let i = 0; i < 2; i++) {
-    const offset = offsetAt(guess, zone);
-    if (offset === undefined) return undefined;
-    guess = wall - offset;
-  }
-  return guess;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function offsetAt(ms: number, zone: string): number | undefined {
-  let f = formatters.get(zone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
-    } catch {
-      return undefined;
-    }
-    formatters.set(zone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return asUtc - (ms - (ms % 1000 + 1000) % 1000);
+  // gap lands after the gap east of UTC, like most schedulers do).
+  return settleWallTime(wall, zone).settled;
 }

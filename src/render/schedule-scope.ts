@@ -1,7 +1,8 @@
 /**
  * `schedule.*` in templates: the fire time of a Schedule tick, read in the schedule's own zone.
  */
-import { WEEKDAY_NAMES, isoInZone, isoWeek, pad, zonedParts } from './zone.js';
+import { WEEKDAY_NAMES, isoWeek, pad } from '../time/calendar.js';
+import { isoInZone, zonedParts } from '../time/zone.js';
 
 /** Every key of `schedule.*`; the template rule offers exactly these. */
 export const SCHEDULE_SCOPE_KEYS = [

@@ -6,15 +6,8 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import {
-  addDays,
-  isValidClock,
-  isValidDate,
-  isValidTimeZone,
-  localToInstant,
-  pad,
-  zonedParts,
-} from './zone.js';
+import { addDays, isValidClock, isValidDate, pad, toYyyymmdd } from '../time/calendar.js';
+import { dateInZone, isValidTimeZone, localToInstant, zonedParts } from '../time/zone.js';
 
 export type TimeResult<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
@@ -119,16 +112,6 @@ export function whenToWire(when: When, accountTimezone: string): string {
   return when.kind === 'now' ? 'now' : instantToWire(when.instant, accountTimezone);
 }
 
-/** Today's calendar date in `zone` at `now`. */
-export function todayIn(now: Date, zone: string): { year: number; month: number; day: number } {
-  const p = zonedParts(now, zone);
-  return { year: p.year, month: p.month, day: p.day };
-}
-
-function yyyymmdd(d: { year: number; month: number; day: number }): number {
-  return d.year * 10000 + d.month * 100 + d.day;
-}
-
 /**
  * A date in `where` (int YYYYMMDD, ISO `YYYY-MM-DD`, or `{daysAgo: N}` counted back from today in
  * the account zone) as CleverTap's YYYYMMDD integer.
@@ -147,7 +130,7 @@ export function resolveCqlDate(value: unknown, now: Date, accountTimezone: strin
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (!m) return invalidDate(value, 'expected YYYY-MM-DD');
     const [year, month, day] = m.slice(1).map(Number);
-    return isValidDate(year, month, day) ? { ok: true, value: yyyymmdd({ year, month, day }) } : invalidDate(value, dateReason(year, month, day));
+    return isValidDate(year, month, day) ? { ok: true, value: toYyyymmdd({ year, month, day }) } : invalidDate(value, dateReason(year, month, day));
   }
   if (value !== null && typeof value === 'object' && 'daysAgo' in value) {
     const n = (value as { daysAgo: unknown }).daysAgo;
@@ -155,7 +138,7 @@ export function resolveCqlDate(value: unknown, now: Date, accountTimezone: strin
     if (!isValidTimeZone(accountTimezone)) {
       return { ok: false, diagnostic: diagnostic('time.invalid-zone', { zone: accountTimezone }) };
     }
-    return { ok: true, value: yyyymmdd(addDays(todayIn(now, accountTimezone), -n)) };
+    return { ok: true, value: toYyyymmdd(addDays(dateInZone(now, accountTimezone), -n)) };
   }
   return invalidDate(value, 'expected YYYYMMDD, YYYY-MM-DD or { daysAgo: N }');
 }

@@ -1,217 +1,26 @@
 /**
- * Calendar and time-zone primitives on top of Intl.DateTimeFormat (no dependency: Node ships full
- * ICU). Everything here is pure; the clock is always an argument.
+ * Calendar and time-zone primitives, as render (and code written against render) imports them.
+ * They live in src/time/, shared with the planner, the config rules and the sandbox.
  */
-
-export interface LocalDateTime {
-  year: number;
-  /** 1-12 */
-  month: number;
-  /** 1-31 */
-  day: number;
-  /** 0-23 */
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-export interface ZonedParts extends LocalDateTime {
-  /** 0 = Sunday ... 6 = Saturday */
-  weekday: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-export function isValidTimeZone(zone: string): boolean {
-  if (typeof zone !== 'string' || zone === '') return false;
-  try {
-    formatterFor(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const WEEKDAYS_SHORT = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-export const MONTH_NAMES = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-];
-
-/** The wall-clock reading of `instant` in `zone`. Throws RangeError on an invalid zone (check first). */
-export function zonedParts(instant: Date, zone: string): ZonedParts {
-  const t = instant.getTime();
-  const offset = zoneOffsetMs(t, zone);
-  if (offset !== undefined) {
-    // The reading is UTC's reading of instant + offset (the offset is whole seconds: exact).
-    const local = new Date(t + offset);
-    return {
-      year: local.getUTCFullYear(),
-      month: local.getUTCMonth() + 1,
-      day: local.getUTCDate(),
-      hour: local.getUTCHours(),
-      minute: local.getUTCMinutes(),
-      second: local.getUTCSeconds(),
-      weekday: local.getUTCDay(),
-    };
-  }
-  return formattedParts(instant, zone);
-}
-
-/** What Intl says: the reference the fast path above is derived from (~5 µs a call). */
-function formattedParts(instant: Date, zone: string): ZonedParts {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(zone).formatToParts(instant)) parts[p.type] = p.value;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-    weekday: WEEKDAYS_SHORT.indexOf(parts.weekday),
-  };
-}
-
-const HOUR_MS = 3_600_000;
-/** The years Intl's plain numeric reading covers without eras (the fast path stays inside). */
-const FAST_FROM = Date.UTC(1900, 0, 2);
-const FAST_UNTIL = Date.UTC(9999, 11, 30);
-/** zone -> (start of a UTC hour -> the zone's offset then, ms). Bounded: cleared when full. */
-const hourOffsets = new Map<string, Map<number, number>>();
-const MAX_HOURS_PER_ZONE = 200_000;
-
-/** Offset (ms, whole seconds) of `zone` at the start of the UTC hour `hourStart`, asked of Intl once. */
-function offsetAtHour(hourStart: number, zone: string): number {
-  let known = hourOffsets.get(zone);
-  if (!known) hourOffsets.set(zone, (known = new Map()));
-  let offset = known.get(hourStart);
-  if (offset === undefined) {
-    const p = formattedParts(new Date(hourStart), zone);
-    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - hourStart;
-    if (known.size >= MAX_HOURS_PER_ZONE) known.clear();
-    known.set(hourStart, offset);
-  }
-  return offset;
-}
-
-/**
- * The zone's offset from UTC at `t` (ms), or undefined when the hour around `t` holds a
- * transition (the caller then asks Intl). Offsets only change at transitions, and no zone has two
- * within one hour: when the offsets at both ends of t's UTC hour agree, t has that offset. With the
- * ends cached, a project's thousands of start times cost a few hundred Intl calls, not 13 each.
- */
-export function zoneOffsetMs(t: number, zone: string): number | undefined {
-  if (!(t >= FAST_FROM && t < FAST_UNTIL)) return undefined;
-  const start = Math.floor(t / HOUR_MS) * HOUR_MS;
-  const before = offsetAtHour(start, zone);
-  return before === offsetAtHour(start + HOUR_MS, zone) ? before : undefined;
-}
-
-/** Offset of `zone` from UTC at `instant`, in minutes (Berlin in summer: +120). */
-export function offsetMinutes(instant: Date, zone: string): number {
-  // The cached offset is exactly what the reading below gives (the reading is derived from it).
-  const known = zoneOffsetMs(instant.getTime(), zone);
-  if (known !== undefined) return Math.round(known / 60000);
-  const p = zonedParts(instant, zone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  const whole = Math.floor(instant.getTime() / 1000) * 1000;
-  return Math.round((asUtc - whole) / 60000);
-}
-
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** True for a real calendar date (no month 13, no February 30th). */
-export function isValidDate(year: number, month: number, day: number): boolean {
-  return (
-    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
-    year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
-  );
-}
-
-export function isValidClock(hour: number, minute: number, second = 0): boolean {
-  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
-}
-
-export type LocalResolution =
-  | { kind: 'ok'; instant: Date }
-  /** The wall-clock time happens twice (DST ends): `instant` is the earlier one. */
-  | { kind: 'ambiguous'; instant: Date; later: Date }
-  /** The wall-clock time never happens (DST starts). */
-  | { kind: 'gap' };
-
-function sameLocal(a: LocalDateTime, b: LocalDateTime): boolean {
-  return a.year === b.year && a.month === b.month && a.day === b.day &&
-    a.hour === b.hour && a.minute === b.minute && a.second === b.second;
-}
-
-/** The instant(s) at which `zone`'s clocks show `local`. */
-export function localToInstant(local: LocalDateTime, zone: string): LocalResolution {
-  const guess = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  // Offsets in effect within a day either side cover every transition that could matter.
-  const offsets = new Set<number>();
-  for (let h = -30; h <= 30; h += 6) offsets.add(offsetMinutes(new Date(guess + h * 3_600_000), zone));
-  const hits = [...offsets]
-    .map((o) => guess - o * 60_000)
-    .filter((t) => sameLocal(zonedParts(new Date(t), zone), local))
-    .sort((a, b) => a - b);
-  const unique = [...new Set(hits)];
-  if (unique.length === 0) return { kind: 'gap' };
-  if (unique.length === 1) return { kind: 'ok', instant: new Date(unique[0]) };
-  return { kind: 'ambiguous', instant: new Date(unique[0]), later: new Date(unique[unique.length - 1]) };
-}
-
-export function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-
-/** `+02:00` / `-05:30` / `+00:00`. */
-export function formatOffset(minutes: number, colon = true): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${pad(Math.floor(abs / 60))}${colon ? ':' : ''}${pad(abs % 60)}`;
-}
-
-/** ISO 8601 with the zone's offset: `2026-05-04T09:00:00+02:00`. */
-export function isoInZone(instant: Date, zone: string): string {
-  const p = zonedParts(instant, zone);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
-    formatOffset(offsetMinutes(instant, zone));
-}
-
-/** Adds whole days to a calendar date (no zone involved: calendar arithmetic). */
-export function addDays(date: { year: number; month: number; day: number }, days: number): { year: number; month: number; day: number } {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day) + days * 86_400_000);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-/** ISO 8601 week number of a calendar date. */
-export function isoWeek(date: { year: number; month: number; day: number }): number {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day));
-  const dayNum = d.getUTCDay() || 7;
-  d.setUTCDate(d.getUTCDate() + 4 - dayNum);
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  return Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
-}
+export {
+  MONTH_NAMES,
+  WEEKDAY_NAMES,
+  addDays,
+  daysInMonth,
+  isValidClock,
+  isValidDate,
+  isoWeek,
+  pad,
+} from '../time/calendar.js';
+export {
+  formatOffset,
+  isValidTimeZone,
+  isoInZone,
+  localToInstant,
+  offsetMinutes,
+  zoneOffsetMs,
+  zonedParts,
+  type LocalDateTime,
+  type LocalResolution,
+  type ZonedParts,
+} from '../time/zone.js';

@@ -3,6 +3,8 @@
  * control endpoint or the in-process handle); campaign status is derived from it on every read,
  * so the server never sleeps to make time pass.
  */
+import { daysInMonth, toYyyymmdd } from '../time/calendar.js';
+import { dateInZone, settleWallTime, zonedParts } from '../time/zone.js';
 
 export class SandboxClock {
   readonly #base: () => Date;
@@ -39,45 +41,21 @@ interface WallTime {
   minute: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Wall-clock parts of an instant in a zone. */
 export function wallTime(instant: Date, timeZone: string): WallTime & { second: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  const { year, month, day, hour, minute, second } = zonedParts(instant, timeZone);
+  return { year, month, day, hour, minute, second };
 }
 
-function offsetMs(instant: Date, timeZone: string): number {
-  const w = wallTime(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
-}
-
-/** The instant a wall time in a zone names (the earlier one in a DST overlap). */
+/**
+ * The instant a wall time in a zone names (the earlier one in a DST overlap). As written, the
+ * lesser of settleWallTime's two steps: in Europe/Berlin a repeated time takes the later instant and
+ * a skipped one lands before the gap, and in America/New_York the hour after fall-back reads an hour
+ * early (02:30 -> 06:30Z); kept so the emulator's behaviour does not change under this refactor.
+ */
 export function instantOf(w: WallTime, timeZone: string): Date {
-  const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-  const first = guess - offsetMs(new Date(guess), timeZone);
-  const second = guess - offsetMs(new Date(first), timeZone);
-  return new Date(Math.min(first, second));
+  const { first, settled } = settleWallTime(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute), timeZone);
+  return new Date(Math.min(first, settled));
 }
 
 /** `"YYYYMMDD HH:MM"` as CleverTap's `when` carries it; null if malformed or not a real date. */
@@ -86,14 +64,13 @@ export function parseWhenString(text: string, timeZone: string): Date | null {
   if (!m) return null;
   const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59) return null;
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+  if (day > daysInMonth(year, month)) return null;
   return instantOf({ year, month, day, hour, minute }, timeZone);
 }
 
 /** YYYYMMDD as an integer, in the zone. */
 export function ymd(instant: Date, timeZone: string): number {
-  const w = wallTime(instant, timeZone);
-  return w.year * 10_000 + w.month * 100 + w.day;
+  return toYyyymmdd(dateInZone(instant, timeZone));
 }
 
 /** YYYYMMDDHHmm as an integer, in the zone: the emulator's `scheduled_on` (a placeholder format). */

@@ -8,7 +8,7 @@
 import Handlebars from 'handlebars';
 import { closest } from 'fastest-levenshtein';
 import { diagnostic, type ArgsOf } from '../../diagnostics/catalogue.js';
-import { isValidTimeZone } from '../../render/zone.js';
+import { isValidTimeZone } from '../../time/zone.js';
 import { analyze, type Analysis } from './analyze.js';
 import { HelperError, KNOWN_HELPERS, LIQUID_HELPER, ZONE_DATA_KEY, registerHelpers } from './helpers.js';
 import { checkLiquidBalance, splitTemplate, type LiquidProblem, type SplitTemplate } from './liquid.js';
