@@ -6,14 +6,11 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { connect, openState } from './shared/connect.js';
-import { takeLock } from './shared/lock.js';
+import { withLockedConnection } from './shared/locked-connection.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
-import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
+import { environmentErrors, failWith } from './views/state-common.js';
 import { importCampaign, importMessages, parseYmd } from '../apply/import.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { gitInfo } from '../git/repo.js';
-import { operatorIdentity } from '../git/identity.js';
 import type { JournalWindow } from '../state/store.js';
 
 interface ImportFlags {
@@ -55,51 +52,31 @@ async function runImport(out: Output, address: string, remoteId: string, flags: 
   const usage = [...environmentErrors(project), ...args.diagnostics];
   if (usage.length > 0) return failWith(out, project.root, usage);
 
-  const opened = await openState(project);
-  if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
-  const store = opened.store;
-  const taken = await takeLock(store, `import ${address} ${args.id}`);
-  if (!taken.ok) {
-    await store.close();
-    return refuseLocked(out, taken.refusal, 'import');
-  }
-  try {
-    const connected = await connect(project);
-    if (!connected.ok) return failWith(out, project.root, connected.diagnostics);
-    const { connection } = connected;
-    try {
-      const by = await operatorIdentity(project.root);
-      const git = await gitInfo(project.root);
-      const result = await importCampaign({
-        address,
-        remoteId: args.id,
-        project,
-        store,
-        client: connection.client,
-        provenance: { command: 'import', git: { ...git, author: by } },
-        now: new Date(),
-        ...(args.window ? { window: args.window } : {}),
-        onWindow: (w, rows) => out.debug(`targets/list.json ${w.from}-${w.to}: ${rows} campaigns`),
-      });
-      if (!result.ok) return failWith(out, project.root, result.diagnostics, { searched: result.searched });
-      if (out.opts.json) {
-        out.json({ ok: true, sandbox: connection.isSandbox, imported: result.record, remote: result.remote, searched: result.searched, diagnostics: result.warnings });
-        return 0;
-      }
-      printDiagnostics(out, project.root, result.warnings);
-      const r = result.record;
-      out.print(
-        [
-          `Imported CleverTap campaign ${r.remoteId} (${JSON.stringify(result.remote.name)}, ${result.remote.status}) as ${r.address}${connection.isSandbox ? ` (against ${connection.describe})` : ''}.`,
-          `Recorded with the spec hash of the YAML as it is now: the next plan shows no change for it unless the YAML differs from what you meant to import.`,
-        ].join('\n'),
-      );
+  return withLockedConnection(out, project, `import ${address} ${args.id}`, 'import', async ({ store, connection, provenance }) => {
+    const result = await importCampaign({
+      address,
+      remoteId: args.id,
+      project,
+      store,
+      client: connection.client,
+      provenance,
+      now: new Date(),
+      ...(args.window ? { window: args.window } : {}),
+      onWindow: (w, rows) => out.debug(`targets/list.json ${w.from}-${w.to}: ${rows} campaigns`),
+    });
+    if (!result.ok) return failWith(out, project.root, result.diagnostics, { searched: result.searched });
+    if (out.opts.json) {
+      out.json({ ok: true, sandbox: connection.isSandbox, imported: result.record, remote: result.remote, searched: result.searched, diagnostics: result.warnings });
       return 0;
-    } finally {
-      await connection.close();
     }
-  } finally {
-    await taken.release();
-    await store.close();
-  }
+    printDiagnostics(out, project.root, result.warnings);
+    const r = result.record;
+    out.print(
+      [
+        `Imported CleverTap campaign ${r.remoteId} (${JSON.stringify(result.remote.name)}, ${result.remote.status}) as ${r.address}${connection.isSandbox ? ` (against ${connection.describe})` : ''}.`,
+        `Recorded with the spec hash of the YAML as it is now: the next plan shows no change for it unless the YAML differs from what you meant to import.`,
+      ].join('\n'),
+    );
+    return 0;
+  });
 }

@@ -7,18 +7,15 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { connect, openState } from './shared/connect.js';
-import { takeLock } from './shared/lock.js';
+import { withLockedConnection } from './shared/locked-connection.js';
 import { notCreatedGrace } from './shared/plan-session.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
-import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
+import { environmentErrors, failWith } from './views/state-common.js';
 import { prepareDesired } from '../apply/desired.js';
 import { applyMessages } from '../apply/messages.js';
 import { settleOpenJournal } from '../apply/settle.js';
 import { selectStopTargets, stopMessages, stopNow, type StopNowResult, type StopOutcome } from '../apply/stop-now.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { gitInfo } from '../git/repo.js';
-import { operatorIdentity } from '../git/identity.js';
 
 interface StopFlags {
   selector?: string[];
@@ -66,56 +63,35 @@ async function stop(out: Output, addresses: string[], flags: StopFlags): Promise
   if (!reason) usage.push(stopMessages.reasonRequired());
   if (usage.length > 0) return failWith(out, project.root, usage);
 
-  const opened = await openState(project);
-  if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
-  const store = opened.store;
   const command = `stop ${addresses.length ? addresses.join(' ') : `--selector ${(flags.selector ?? []).join(',')}`}`;
-  const taken = await takeLock(store, command);
-  if (!taken.ok) {
-    await store.close();
-    return refuseLocked(out, taken.refusal, 'stop');
-  }
-  try {
-    const connected = await connect(project);
-    if (!connected.ok) return failWith(out, project.root, connected.diagnostics);
-    const { connection } = connected;
-    try {
-      const by = await operatorIdentity(project.root);
-      const git = await gitInfo(project.root);
-      const provenance = { command: 'stop', git: { ...git, author: by } };
-      const now = () => new Date();
-      out.debug(`stopping through ${connection.describe}`);
+  return withLockedConnection(out, project, command, 'stop', async ({ store, connection, by, provenance }) => {
+    const now = () => new Date();
+    out.debug(`stopping through ${connection.describe}`);
 
-      // An interrupted run may have left writes open; settle them so the ids stopped are current.
-      const warnings: Diagnostic[] = [];
-      const settled = await settleOpenJournal({
-        store,
-        client: connection.client,
-        provenance,
-        now,
-        desired: prepareDesired(project).byAddress,
-        notCreatedGraceMs: notCreatedGrace(connection),
-      });
-      if (settled.unsettled.length > 0) warnings.push({ ...applyMessages.unsettled(settled.unsettled), severity: 'warning' });
+    // An interrupted run may have left writes open; settle them so the ids stopped are current.
+    const warnings: Diagnostic[] = [];
+    const settled = await settleOpenJournal({
+      store,
+      client: connection.client,
+      provenance,
+      now,
+      desired: prepareDesired(project).byAddress,
+      notCreatedGraceMs: notCreatedGrace(connection),
+    });
+    if (settled.unsettled.length > 0) warnings.push({ ...applyMessages.unsettled(settled.unsettled), severity: 'warning' });
 
-      const selected = selectStopTargets(await store.resources.list(), { addresses, selector: parsed.selector });
-      if (selected.diagnostics.length > 0) return failWith(out, project.root, [...warnings, ...selected.diagnostics]);
+    const selected = selectStopTargets(await store.resources.list(), { addresses, selector: parsed.selector });
+    if (selected.diagnostics.length > 0) return failWith(out, project.root, [...warnings, ...selected.diagnostics]);
 
-      const result = await stopNow({ store, client: connection.client, provenance, now }, { targets: selected.targets, reason: reason!, by });
-      if (out.opts.json) {
-        out.json({ ...result, sandbox: connection.isSandbox, reason, by, diagnostics: warnings });
-      } else {
-        printDiagnostics(out, project.root, warnings);
-        out.print(stopText(result, { reason: reason!, by, where: connection.isSandbox ? connection.describe : null }, out));
-      }
-      return result.ok ? 0 : 1;
-    } finally {
-      await connection.close();
+    const result = await stopNow({ store, client: connection.client, provenance, now }, { targets: selected.targets, reason: reason!, by });
+    if (out.opts.json) {
+      out.json({ ...result, sandbox: connection.isSandbox, reason, by, diagnostics: warnings });
+    } else {
+      printDiagnostics(out, project.root, warnings);
+      out.print(stopText(result, { reason: reason!, by, where: connection.isSandbox ? connection.describe : null }, out));
     }
-  } finally {
-    await taken.release();
-    await store.close();
-  }
+    return result.ok ? 0 : 1;
+  });
 }
 
 function stopText(r: StopNowResult, ctx: { reason: string; by: string; where: string | null }, out: Output): string {
