@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the cache file layout or what an entry holds changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /** The libraries whose behaviour is part of a file's check result. */
 const PARSING_PACKAGES = ['yaml', 'ajv', 'ajv-formats'];

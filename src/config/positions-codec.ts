@@ -7,23 +7,23 @@
  * Encoding, per entry in the index's own order (the parser's depth-first order, so a pointer
  * shares most of its text with the previous one):
  *   flags,suffixLength,line,column,endLine-line,endColumn[,keyLine-line,keyColumn,keyEndLine-keyLine,keyEndColumn]:suffix
- * numbers in base 36; flags = sharedPrefixLength * 2 + (has key span ? 1 : 0); the pointer is the
+ * numbers in decimal; flags = sharedPrefixLength * 2 + (has key span ? 1 : 0); the pointer is the
  * first sharedPrefixLength characters of the previous pointer followed by `suffix` (any characters:
  * its length is given, nothing in it is parsed).
  */
 import type { NodeSpans, PositionIndex, Span } from './positions.js';
 
 export function encodePositions(index: PositionIndex): string {
+  // Plain concatenation of decimal numbers: V8's fastest number-to-string path, no arrays.
   let out = '';
   let previous = '';
   for (const [pointer, spans] of index) {
     const shared = commonPrefix(previous, pointer);
-    const suffix = pointer.slice(shared);
     const v = spans.value;
     const k = spans.key;
-    const numbers = [shared * 2 + (k ? 1 : 0), suffix.length, v[0], v[1], v[2] - v[0], v[3]];
-    if (k) numbers.push(k[0] - v[0], k[1], k[2] - k[0], k[3]);
-    out += numbers.map((n) => n.toString(36)).join(',') + ':' + suffix;
+    out += (shared * 2 + (k ? 1 : 0)) + ',' + (pointer.length - shared) + ',' + v[0] + ',' + v[1] + ',' + (v[2] - v[0]) + ',' + v[3];
+    if (k) out += ',' + (k[0] - v[0]) + ',' + k[1] + ',' + (k[2] - k[0]) + ',' + k[3];
+    out += ':' + (shared === 0 ? pointer : pointer.slice(shared));
     previous = pointer;
   }
   return out;
@@ -45,10 +45,8 @@ export function decodePositions(encoded: string): PositionIndex {
         negative = true;
         i++;
       }
-      for (let c = encoded.charCodeAt(i); ; c = encoded.charCodeAt(++i)) {
-        const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : -1;
-        if (d < 0) break;
-        value = value * 36 + d;
+      for (let c = encoded.charCodeAt(i); c >= 48 && c <= 57; c = encoded.charCodeAt(++i)) {
+        value = value * 10 + (c - 48);
         digits++;
       }
       if (digits === 0 || count === 10) throw new Error('malformed position encoding');
