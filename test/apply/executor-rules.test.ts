@@ -3,32 +3,19 @@
  * succeeded, interruption, metadata following the YAML, and bulletin occurrence sends (claimed
  * once, an ambiguous raise recorded as unknown and never raised again).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CleverTapClient } from '../../src/clevertap/client.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import type { StateStore } from '../../src/state/store.js';
 import type { PlanChange } from '../../src/plan/types.js';
 import { syncMetadata } from '../../src/apply/metadata.js';
-import { applyOnce, campaignYaml, clientFor, emulator, openState, planOnly, TempProject } from './helpers.js';
+import { applyOnce, campaignYaml, planOnly, TempProject, useApplyFixture } from './helpers.js';
 
 let tp: TempProject;
 let emu: SandboxHandle;
 let client: CleverTapClient;
 let store: StateStore;
-
-beforeEach(async () => {
-  tp = new TempProject();
-  emu = await emulator({ businessEvents: ['Album Released'] });
-  client = clientFor(emu, { fast: true });
-  store = await openState(tp.statePath);
-});
-
-afterEach(async () => {
-  client.close();
-  await store.close();
-  await emu.close();
-  tp.dispose();
-});
+useApplyFixture((f) => ({ tp, emu, client, store } = f), { businessEvents: ['Album Released'] });
 
 const TRIGGER = `apiVersion: campaignctl/v1
 kind: ExternalTrigger

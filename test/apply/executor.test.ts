@@ -2,31 +2,18 @@
  * The executor against the emulator, in process: create, no-op, replace, stop, forget, drift, and
  * the journal rules (marker in the name, read-back on ambiguous answers, never two creates).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CleverTapClient } from '../../src/clevertap/client.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import type { StateStore } from '../../src/state/store.js';
 import { markerOf } from '../../src/apply/marker.js';
-import { applyOnce, clientFor, emulator, openState, planOnly, TempProject } from './helpers.js';
+import { applyOnce, planOnly, TempProject, useApplyFixture } from './helpers.js';
 
 let tp: TempProject;
 let emu: SandboxHandle;
 let client: CleverTapClient;
 let store: StateStore;
-
-beforeEach(async () => {
-  tp = new TempProject();
-  emu = await emulator();
-  client = clientFor(emu, { fast: true });
-  store = await openState(tp.statePath);
-});
-
-afterEach(async () => {
-  client.close();
-  await store.close();
-  await emu.close();
-  tp.dispose();
-});
+useApplyFixture((f) => ({ tp, emu, client, store } = f));
 
 const live = () => emu.state.campaigns().filter((c) => c.status === 'pending' || c.status === 'running');
 

@@ -4,6 +4,7 @@
  * is faked; the emulator is the HTTP edge.
  */
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient, type CleverTapClient } from '../../src/clevertap/client.js';
@@ -106,6 +107,39 @@ export async function openState(file: string): Promise<StateStore> {
   const opened = await openStateStore(file);
   if (!opened.ok) throw new Error(opened.diagnostic.message);
   return opened.store;
+}
+
+/** What each test of a file using useApplyFixture gets, fresh. */
+export interface ApplyFixture {
+  tp: TempProject;
+  emu: SandboxHandle;
+  client: CleverTapClient;
+  store: StateStore;
+}
+
+/**
+ * The per-test setup the apply and CLI tests share: before each test a new temp project, an
+ * emulator (with `sandbox` settings), a fast-retrying client and the project's SQLite state, handed
+ * to `use` (which stores them in the file's variables); after each test all closed and removed.
+ */
+export function useApplyFixture(use: (fixture: ApplyFixture) => void, sandbox: SandboxOptions = {}): void {
+  let current: ApplyFixture | undefined;
+  beforeEach(async () => {
+    const tp = new TempProject();
+    const emu = await emulator(sandbox);
+    const client = clientFor(emu, { fast: true });
+    current = { tp, emu, client, store: await openState(tp.statePath) };
+    use(current);
+  });
+  afterEach(async () => {
+    const f = current;
+    current = undefined;
+    if (!f) return;
+    f.client.close();
+    await f.store.close();
+    await f.emu.close();
+    f.tp.dispose();
+  });
 }
 
 export async function load(tp: TempProject): Promise<Project> {

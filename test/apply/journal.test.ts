@@ -3,7 +3,7 @@
  * reading back, a proven absence (and only that) allows a second attempt, and rows left open by a
  * crash are settled before the next plan. The emulator's scripted faults play the network.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CleverTapClient } from '../../src/clevertap/client.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import type { StateStore } from '../../src/state/store.js';
@@ -11,26 +11,13 @@ import { markerOf, remoteCampaignName } from '../../src/apply/marker.js';
 import { windowAround } from '../../src/apply/dates.js';
 import { computePlan } from '../../src/apply/planning.js';
 import { settleOpenJournal } from '../../src/apply/settle.js';
-import { applyOnce, clientFor, emulator, load, openState, planOnly, PROVENANCE, TempProject, ACCOUNT, PASSCODE } from './helpers.js';
+import { applyOnce, load, planOnly, PROVENANCE, TempProject, ACCOUNT, PASSCODE, useApplyFixture } from './helpers.js';
 
 let tp: TempProject;
 let emu: SandboxHandle;
 let client: CleverTapClient;
 let store: StateStore;
-
-beforeEach(async () => {
-  tp = new TempProject();
-  emu = await emulator();
-  client = clientFor(emu, { fast: true });
-  store = await openState(tp.statePath);
-});
-
-afterEach(async () => {
-  client.close();
-  await store.close();
-  await emu.close();
-  tp.dispose();
-});
+useApplyFixture((f) => ({ tp, emu, client, store } = f));
 
 const WHEN = '2031-06-01T09:00:00Z';
 

@@ -3,14 +3,14 @@
  * without a marker) is adopted for a YAML resource after read-back through targets/list.json; the
  * next plan then shows no change for it. Real temp project, real SQLite, the emulator at the edge.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CleverTapClient } from '../../src/clevertap/client.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import type { StateStore } from '../../src/state/store.js';
 import { importCampaign, parseYmd, type ImportRequest } from '../../src/apply/import.js';
 import { NO_GIT, type Provenance } from '../../src/apply/record.js';
 import { ymdOf, shiftYmd } from '../../src/apply/dates.js';
-import { applyOnce, clientFor, emulator, load, openState, planOnly, TempProject } from '../apply/helpers.js';
+import { applyOnce, load, planOnly, TempProject, useApplyFixture } from '../apply/helpers.js';
 
 const OPERATOR = 'Ines Import <ines@example.com>';
 const IMPORT: Provenance = { command: 'import', git: { ...NO_GIT, author: OPERATOR } };
@@ -20,20 +20,7 @@ let tp: TempProject;
 let emu: SandboxHandle;
 let client: CleverTapClient;
 let store: StateStore;
-
-beforeEach(async () => {
-  tp = new TempProject();
-  emu = await emulator();
-  client = clientFor(emu, { fast: true });
-  store = await openState(tp.statePath);
-});
-
-afterEach(async () => {
-  client.close();
-  await store.close();
-  await emu.close();
-  tp.dispose();
-});
+useApplyFixture((f) => ({ tp, emu, client, store } = f));
 
 /** A campaign made on the dashboard: a plain name, no campaignctl marker. `when` as CleverTap takes it (UTC account). */
 async function dashboardCampaign(name: string, when: string): Promise<number> {

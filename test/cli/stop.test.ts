@@ -2,7 +2,7 @@
  * The emergency stop, in process: real temp project, real SQLite state, the emulator at the HTTP
  * edge. Campaigns are applied with the real executor first, then stopped without a plan.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type CleverTapClient } from '../../src/clevertap/client.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import type { StateStore } from '../../src/state/store.js';
@@ -11,7 +11,7 @@ import { settleOpenJournal } from '../../src/apply/settle.js';
 import { NO_GIT, type Provenance } from '../../src/apply/record.js';
 import { supersededAddress } from '../../src/plan/addresses.js';
 import { parseSelector } from '../../src/cli/stop.js';
-import { ACCOUNT, applyOnce, clientFor, emulator, openState, PASSCODE, planOnly, TempProject } from '../apply/helpers.js';
+import { ACCOUNT, applyOnce, PASSCODE, planOnly, TempProject, useApplyFixture } from '../apply/helpers.js';
 
 const OPERATOR = 'Dana Ops <dana@example.com>';
 const STOP: Provenance = { command: 'stop', git: { ...NO_GIT, author: OPERATOR } };
@@ -20,20 +20,7 @@ let tp: TempProject;
 let emu: SandboxHandle;
 let client: CleverTapClient;
 let store: StateStore;
-
-beforeEach(async () => {
-  tp = new TempProject();
-  emu = await emulator();
-  client = clientFor(emu, { fast: true });
-  store = await openState(tp.statePath);
-});
-
-afterEach(async () => {
-  client.close();
-  await store.close();
-  await emu.close();
-  tp.dispose();
-});
+useApplyFixture((f) => ({ tp, emu, client, store } = f));
 
 async function applied() {
   return store.resources.list();
