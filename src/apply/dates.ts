@@ -4,7 +4,8 @@
  * Which zone CleverTap reads those dates in is unverified, so every window is widened by a day on
  * each side: a campaign is never missed because of the zone, at the cost of a few extra rows.
  */
-import { addDays, zonedParts } from '../render/zone.js';
+import { addDays, fromYyyymmdd, toYyyymmdd } from '../time/calendar.js';
+import { dateInZone } from '../time/zone.js';
 import type { JournalWindow } from '../state/store.js';
 import type { StartsAt } from '../plan/types.js';
 
@@ -16,13 +17,11 @@ export const WINDOW_MARGIN_DAYS = 1;
 export type Ymd = number;
 
 export function ymdOf(instant: Date, zone: string): Ymd {
-  const p = zonedParts(instant, zone);
-  return p.year * 10_000 + p.month * 100 + p.day;
+  return toYyyymmdd(dateInZone(instant, zone));
 }
 
 export function shiftYmd(ymd: Ymd, days: number): Ymd {
-  const d = addDays({ year: Math.floor(ymd / 10_000), month: Math.floor(ymd / 100) % 100, day: ymd % 100 }, days);
-  return d.year * 10_000 + d.month * 100 + d.day;
+  return toYyyymmdd(addDays(fromYyyymmdd(ymd), days));
 }
 
 /** Days from a to b (b - a), calendar days. */

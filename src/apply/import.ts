@@ -14,7 +14,7 @@ import { closest } from '../config/suggest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource, AppliedStatus, RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus } from '../plan/remote-status.js';
-import { localToInstant } from '../render/zone.js';
+import { localToInstant } from '../time/zone.js';
 import type { JournalWindow, StateStore } from '../state/store.js';
 import { coveringWindows, daysBetween, shiftYmd, windowAround, ymdOf, type Ymd } from './dates.js';
 import { prepareDesired, type DesiredState } from './desired.js';
