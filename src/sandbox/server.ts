@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { API_ROUTES, failure } from './api.js';
 import type { ApiContext, Reply } from './api.js';
 import { createControl } from './control.js';
@@ -184,10 +184,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     const fault: FaultName | null = faults.next(route.family);
     entry.fault = fault;
     // Latency counts from arrival, so reading the body is part of it rather than added to it.
-    // Never answer early: a timer may fire up to a millisecond before its time, so top it up.
+    // Never answer early, and not much late either: one timer rounded up, then (a timer may fire
+    // up to a millisecond before its time) the last fraction of a millisecond in event-loop turns.
     const target = started + latency();
     while (performance.now() < target && !closing.signal.aborted) {
-      await sleep(Math.max(1, Math.floor(target - performance.now())), undefined, { signal: closing.signal }).catch(() => undefined);
+      const remaining = target - performance.now();
+      if (remaining >= 1) await sleep(Math.ceil(remaining), undefined, { signal: closing.signal }).catch(() => undefined);
+      else await nextTurn();
     }
     if (closing.signal.aborted || res.destroyed) {
       leave();
