@@ -4,11 +4,10 @@
  * since by another run is never removed by mistake. Prints the holder it removed.
  */
 import type { Command } from 'commander';
-import { action, createOutput, globalOptions } from './context.js';
-import { openState } from './shared/connect.js';
+import { action } from './context.js';
+import { withState } from './shared/with-state.js';
 import { describeHolder, forceUnlockCommand, refusalFor } from './shared/lock.js';
-import { loadProjectFor } from './shared/project.js';
-import { environmentErrors, failWith } from './views/state-common.js';
+import { failWith } from './views/state-common.js';
 import { forceUnlockText } from './views/state.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
@@ -19,14 +18,7 @@ export function register(program: Command): void {
     .argument('<lock-id>', 'the lock id shown by the refused command')
     .action(
       action(async (id: string, _flags: unknown, cmd: Command) => {
-        const out = createOutput(globalOptions(cmd));
-        const project = await loadProjectFor(out);
-        const blocking = environmentErrors(project);
-        if (blocking.length > 0) return failWith(out, project.root, blocking);
-        const opened = await openState(project);
-        if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
-        const store = opened.store;
-        try {
+        return withState(cmd, async (out, project, store) => {
           const removed = await store.lock.forceUnlock(id);
           if (removed) {
             if (out.opts.json) out.json({ ok: true, removed });
@@ -37,9 +29,7 @@ export function register(program: Command): void {
           return failWith(out, project.root, [notHeld(id, current ? describeHolder(current) : null, current?.id ?? null, current ? refusalFor(current).probablyStale : false)], {
             lock: current,
           });
-        } finally {
-          await store.close();
-        }
+        });
       }),
     );
 }

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { openState } from './shared/connect.js';
+import { withState } from './shared/with-state.js';
 import { takeLock } from './shared/lock.js';
 import { loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
@@ -45,22 +45,6 @@ export function register(program: Command): void {
     .description('forget one resource without touching CleverTap (takes the lock)')
     .argument('<address>', 'resource address, e.g. campaign.winter-sale-push')
     .action(action(async (address: string, _flags: unknown, cmd: Command) => withState(cmd, (o, p, s) => rm(o, p, s, address))));
-}
-
-type StateAction = (out: Output, project: Project, store: StateStore) => Promise<number>;
-
-async function withState(cmd: Command, run: StateAction): Promise<number> {
-  const out = createOutput(globalOptions(cmd));
-  const project = await loadProjectFor(out);
-  const blocking = environmentErrors(project);
-  if (blocking.length > 0) return failWith(out, project.root, blocking);
-  const opened = await openState(project);
-  if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
-  try {
-    return await run(out, project, opened.store);
-  } finally {
-    await opened.store.close();
-  }
 }
 
 async function list(out: Output, project: Project, store: StateStore): Promise<number> {

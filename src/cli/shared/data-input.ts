@@ -7,6 +7,7 @@
  * number, integer or boolean it is converted, and where it says object or array the text is read
  * as JSON. Everything else stays a string (so `--set id=007` keeps its zeros).
  */
+import { text as streamText } from 'node:stream/consumers';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -67,7 +68,7 @@ type Read = { ok: true; value: Record<string, unknown> } | { ok: false; detail: 
 async function readDataFile(file: string, cwd: string, stdin: NodeJS.ReadableStream): Promise<Read> {
   let text: string;
   try {
-    text = file === '-' ? await readStream(stdin) : await readFile(path.resolve(cwd, file), 'utf8');
+    text = file === '-' ? await streamText(stdin) : await readFile(path.resolve(cwd, file), 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     return { ok: false, detail: e.code === 'ENOENT' ? 'no such file' : `can not read it (${e.code ?? e.message})` };
@@ -85,15 +86,6 @@ async function readDataFile(file: string, cwd: string, stdin: NodeJS.ReadableStr
   const bad = forbiddenKey(parsed);
   if (bad) return { ok: false, detail: `the key ${bad} is not allowed` };
   return { ok: true, value: parsed };
-}
-
-function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stream.on('error', reject);
-  });
 }
 
 type SetParse = { ok: true; path: string[]; value: unknown } | { ok: false; detail: string; hint?: string };

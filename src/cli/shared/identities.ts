@@ -9,6 +9,7 @@
  * formatRecipientsFile writes the CSV form, which reads back through --to-file: the failed and
  * unknown batches of a send are saved that way.
  */
+import { text as streamText } from 'node:stream/consumers';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -64,7 +65,7 @@ export async function readRecipients(opts: RecipientInputOptions): Promise<Recip
     const option = `--to-file ${opts.toFile}`;
     let text: string | undefined;
     try {
-      text = opts.toFile === '-' ? await readStream(opts.stdin ?? process.stdin) : await readFile(path.resolve(opts.cwd ?? process.cwd(), opts.toFile), 'utf8');
+      text = opts.toFile === '-' ? await streamText(opts.stdin ?? process.stdin) : await readFile(path.resolve(opts.cwd ?? process.cwd(), opts.toFile), 'utf8');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       diagnostics.push(diagnostic('input.invalid', { option, detail: e.code === 'ENOENT' ? 'no such file' : `can not read it (${e.code ?? e.message})` }));
@@ -179,13 +180,4 @@ export function formatRecipientsFile(recipients: Recipients): string {
 
 function csvCell(text: string): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stream.on('error', reject);
-  });
 }
