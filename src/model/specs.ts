@@ -1,20 +1,15 @@
 /**
  * The spec types of every kind, generated from schemas/ (see ./generated/, `npm run gen:types`),
  * and the typed resources built on the envelope of ./resource.ts. Import spec types from here,
- * never from ./generated/ directly: each generated file repeats the shared definitions, and this
- * module picks one source for each name.
+ * never from ./generated/ directly.
  */
 import type { Resource } from './resource.js';
-import type { CampaignSpec } from './generated/campaign.js';
-import type { MessageSpec } from './generated/message.js';
-import type { ExternalTriggerSpec } from './generated/external-trigger.js';
-import type { BulletinSpec } from './generated/bulletin.js';
-import type { ScheduleSpec } from './generated/schedule.js';
+import type { BulletinSpec, CampaignSpec, ExternalTriggerSpec, MessageSpec, ScheduleSpec } from './generated/schemas.js';
 
-export type { CampaignDocument, CampaignSpec, ControlGroup, ConversionGoal, CampaignGuard, PushTtl } from './generated/campaign.js';
-export type { MessageDocument, MessageSpec } from './generated/message.js';
-export type { ExternalTriggerDocument, ExternalTriggerSpec } from './generated/external-trigger.js';
-export type { BulletinDocument, BulletinSpec, BulletinOccurrence } from './generated/bulletin.js';
+export type { CampaignDocument, CampaignSpec, ControlGroup, ConversionGoal, CampaignGuard, PushTtl } from './generated/schemas.js';
+export type { MessageDocument, MessageSpec } from './generated/schemas.js';
+export type { ExternalTriggerDocument, ExternalTriggerSpec } from './generated/schemas.js';
+export type { BulletinDocument, BulletinSpec, BulletinOccurrence } from './generated/schemas.js';
 export type {
   ScheduleDocument,
   ScheduleSpec,
@@ -22,7 +17,7 @@ export type {
   ScheduledMessageSend,
   ScheduledTriggerSend,
   CatchUpPolicy,
-} from './generated/schedule.js';
+} from './generated/schemas.js';
 export type {
   ProjectConfig,
   EnvironmentConfig,
@@ -30,7 +25,7 @@ export type {
   LimitsConfig,
   QuietHoursConfig,
   SandboxSettings,
-} from './generated/config.js';
+} from './generated/schemas.js';
 export type {
   ResourceName,
   Metadata,
@@ -68,7 +63,7 @@ export type {
   PayloadProperty,
   StringPropertiesSchema,
   StringProperty,
-} from './generated/defs.js';
+} from './generated/schemas.js';
 
 /** Content of any channel; narrow it with the spec's `target_mode`. */
 export type Content = CampaignSpec['content'];
