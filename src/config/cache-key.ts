@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageVersion } from './package-dir.js';
 
 /** Bump when the cache file layout or what an entry holds changes. */
 export const CACHE_FORMAT = 2;
@@ -45,14 +46,6 @@ function dependencyVersion(name: string, from: string): string {
     } catch {
       if (path.dirname(dir) === dir) return 'unknown';
     }
-  }
-}
-
-function packageVersion(root: string): string {
-  try {
-    return String((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown }).version);
-  } catch {
-    return 'unknown';
   }
 }
 

@@ -20,10 +20,13 @@ export function packageRoot(): string {
   }
 }
 
-/** The version in this package's package.json (for `campaignctl --version`). */
-export function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
-  return manifest.version ?? '0.0.0';
+/** The version in a campaignctl package.json (this package's by default); 'unknown' when unreadable. */
+export function packageVersion(root: string = packageRoot()): string {
+  try {
+    return String((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** schemas/ of this campaignctl package. */
