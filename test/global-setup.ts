@@ -37,4 +37,5 @@ export default function setup(): void {
     const out = (err as { stdout?: Buffer }).stdout?.toString() ?? String(err);
     process.stderr.write(`global-setup: tsc reported problems (dist/ was still emitted):\n${out}\n`);
   }
+  execFileSync(process.execPath, [path.join(REPO, 'scripts', 'make-bin-executable.mjs')], { cwd: REPO });
 }

@@ -3,6 +3,7 @@
  * (the `sandbox` environment is the default) plan against the embedded emulator, apply with
  * --yes, and a second plan says `No changes.`; all without any account or variable set.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +23,12 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('quick start on the embedded sandbox', () => {
+  it('`npx campaignctl` runs the package\'s own bin in the repository (it must be executable)', () => {
+    const version = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version as string;
+    const out = execFileSync('npx', ['--no-install', 'campaignctl', '--version'], { cwd: REPO, encoding: 'utf8' });
+    expect(out.trim()).toBe(version);
+  });
+
   it('plan shows the example plan and says plainly it is the sandbox', async () => {
     const r = await cli.run(['plan']);
     expect(r.code).toBe(0);
