@@ -4,6 +4,7 @@
  * with fakes only at the HTTP edge.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadProject } from '../../src/config/project.js';
@@ -16,8 +17,8 @@ import type { RuntimeContext } from '../../src/runtime/context.js';
 import { openStateStore } from '../../src/state/open.js';
 import type { StateStore } from '../../src/state/store.js';
 import type { SandboxHandle, SandboxOptions } from '../../src/sandbox/server.js';
-import { clientFor } from '../clevertap/helpers.js';
-import { emulator } from '../sandbox/helpers.js';
+import { clientFor, closeClients } from '../clevertap/helpers.js';
+import { closeEmulators, emulator } from '../sandbox/helpers.js';
 
 export const TRIGGER_ID = 1695721550;
 export const EVENT = 'Album Released';
@@ -208,4 +209,23 @@ export async function fixture(opts: { sandbox?: SandboxOptions; client?: Partial
 /** `n` distinct ids: `user-00001` ... */
 export function ids(n: number, prefix = 'user-'): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(5, '0')}`);
+}
+
+/**
+ * Per-test fixtures for a test file: returns `setup(opts)`, and closes every fixture, client,
+ * emulator and temp folder after each test. Call once at the top level of a test file.
+ */
+export function useFixtures(): (opts?: Parameters<typeof fixture>[0]) => Promise<Fixture> {
+  const open: Fixture[] = [];
+  afterEach(async () => {
+    for (const f of open.splice(0)) await f.close();
+    closeClients();
+    await closeEmulators();
+    removeTemps();
+  });
+  return async (opts = {}) => {
+    const f = await fixture(opts);
+    open.push(f);
+    return f;
+  };
 }

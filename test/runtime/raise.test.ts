@@ -7,25 +7,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BulletinResource } from '../../src/model/specs.js';
 import { raiseBulletin, raiseOccurrence, resolveOccurrence } from '../../src/runtime/index.js';
-import { clientFor, closeClients } from '../clevertap/helpers.js';
-import { closeEmulators } from '../sandbox/helpers.js';
+import { clientFor } from '../clevertap/helpers.js';
 import { applyOnce, clientFor as applyClient, emulator as applyEmulator, load, openState, TempProject } from '../apply/helpers.js';
 import { createOccurrenceChild, type OccurrenceChild } from './child.js';
-import { CONTRACTS, EVENT, fixture, removeTemps, type Fixture } from './fixture.js';
+import { CONTRACTS, EVENT, useFixtures } from './fixture.js';
 
-const open: Fixture[] = [];
-async function setup(opts: Parameters<typeof fixture>[0] = {}): Promise<Fixture> {
-  const f = await fixture(opts);
-  open.push(f);
-  return f;
-}
-
-afterEach(async () => {
-  for (const f of open.splice(0)) await f.close();
-  closeClients();
-  await closeEmulators();
-  removeTemps();
-});
+const setup = useFixtures();
 
 const BULLETIN = 'bulletin.album-released';
 const RAISE = '/1/targets/trigger.json';

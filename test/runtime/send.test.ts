@@ -3,26 +3,12 @@
  * batching, contract violations that send nothing, 429 storms, ambiguous batches never resent,
  * dry runs, and the audit record (identities only when asked).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExternalTriggerResource, MessageResource } from '../../src/model/specs.js';
 import { fireTrigger, sendMessage, prepareMessage, requestBody } from '../../src/runtime/index.js';
-import { closeClients } from '../clevertap/helpers.js';
-import { closeEmulators } from '../sandbox/helpers.js';
-import { fixture, ids, removeTemps, TRIGGER_ID, type Fixture } from './fixture.js';
+import { TRIGGER_ID, ids, useFixtures } from './fixture.js';
 
-const open: Fixture[] = [];
-async function setup(opts: Parameters<typeof fixture>[0] = {}): Promise<Fixture> {
-  const f = await fixture(opts);
-  open.push(f);
-  return f;
-}
-
-afterEach(async () => {
-  for (const f of open.splice(0)) await f.close();
-  closeClients();
-  await closeEmulators();
-  removeTemps();
-});
+const setup = useFixtures();
 
 const DATA = { orderId: 'SN-104233', carrier: 'DHL' };
 
