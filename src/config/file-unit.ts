@@ -1,7 +1,7 @@
 /**
  * One campaign file through the per-file pipeline, as the main thread and the worker threads both
  * run it: read, hash, and (unless the content is the one the cache already holds) parse and
- * schema-check. The schemas are compiled only when a file actually needs checking.
+ * schema-check, in the quick lane when it can (./quick-parse.ts). The schemas are compiled only when a file actually needs checking.
  * This module pulls in yaml and ajv: the loader imports it only when some file missed the cache.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -10,6 +10,7 @@ import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
 import type { FileStamp } from './file-stamp.js';
 import { isTrustable } from './file-stamp.js';
+import { quickCheck } from './quick-parse.js';
 import { readSource } from './read-source.js';
 import { loadSchemas, type SchemaSet } from './schemas.js';
 import { sha256, storeCheck, storeConfig, type StoredCheck, type StoredConfig } from './stored-check.js';
@@ -34,7 +35,8 @@ export function readAndCheck(root: string, file: string, expectedSha: string | n
   const hash = sha256(read.text);
   const trusted = isTrustable(read.stamp, read.readAt);
   if (hash === expectedSha) return { kind: 'same', sha256: hash, stamp: read.stamp, trusted };
-  const check = storeCheck(checkFile(file, read.text, unitSchemas()));
+  const schemas = unitSchemas();
+  const check = storeCheck(quickCheck(file, read.text, schemas) ?? checkFile(file, read.text, schemas));
   return { kind: 'checked', sha256: hash, stamp: read.stamp, trusted, check };
 }
 

@@ -5,7 +5,7 @@
  * depth is checked on the parsed tree), alias expansion (yaml's maxAliasCount) and keys that could
  * tamper with JavaScript prototypes.
  */
-import { CST, Lexer } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_DEPTH = 64;
@@ -19,6 +19,7 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
  */
 export function findExcessiveNesting(text: string, limit = MAX_DEPTH): number | undefined {
   if (!roughNestingExceeds(text, limit)) return undefined;
+  const { CST, Lexer } = yamlLib();
   let offset = 0;
   let flow = 0;
   let indicators = 0;

@@ -15,6 +15,7 @@ import type { ResolveContext, ResolvedEnvironment } from './environment.js';
 import { isTrustable } from './file-stamp.js';
 import { fromBlob, LoadCache } from './load-cache.js';
 import { packageSchemasDir } from './package-dir.js';
+import { parseFile } from './parse.js';
 import { decodePositions } from './positions-codec.js';
 import { lookup, pointerOf } from './positions.js';
 import type { PositionIndex } from './positions.js';
@@ -66,7 +67,14 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     cache.save();
   }
   opts.onLoaded?.({ files: found.files.length, fromCache: checked.fromCache, read: checked.read, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off' });
-  const positionsOf = (key: string): PositionIndex | undefined => {
+  const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
+  const positionsOf = (file: string, index: number): PositionIndex | undefined => {
+    const key = documentKey(file, index);
+    if (!positions.has(key) && shaOf.has(file)) {
+      // A file the quick lane read has no positions yet: parse it with yaml, once.
+      for (const [i, p] of positionsFromDisk(root, file, shaOf.get(file)!)) positions.set(documentKey(file, i), p);
+      shaOf.delete(file);
+    }
     const p = positions.get(key);
     if (typeof p !== 'string') return p;
     const decoded = decodePositions(p);
@@ -83,7 +91,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const byAddress = new Map<string, Resource>();
   for (const r of resources) if (!byAddress.has(r.address)) byAddress.set(r.address, r);
   const locateIn: RuleContext['locateIn'] = (r, nodePath, part = 'value') => {
-    const index = positionsOf(documentKey(r.source.file, r.source.documentIndex));
+    const index = positionsOf(r.source.file, r.source.documentIndex);
     const found = index && lookup(index, pointerOf(nodePath));
     if (!found) return undefined;
     const s = part === 'key' && found.exact && found.spans.key ? found.spans.key : found.spans.value;
@@ -170,6 +178,13 @@ function isStoredConfig(v: unknown): v is StoredConfig {
   if (typeof v !== 'object' || v === null) return false;
   const c = v as Record<string, unknown>;
   return typeof c.config === 'object' && c.config !== null && typeof c.valid === 'boolean' && typeof c.positions === 'string' && Array.isArray(c.diagnostics);
+}
+
+/** Node positions per document of a file, when its content is still the one that was loaded. */
+function positionsFromDisk(root: string, file: string, expectedSha: string): Map<number, PositionIndex> {
+  const read = readSource(root, file);
+  if (!('text' in read) || sha256(read.text) !== expectedSha) return new Map();
+  return new Map(parseFile(file, read.text).documents.map((d) => [d.index, d.positions]));
 }
 
 function documentKey(file: string, index: number): string {

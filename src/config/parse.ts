@@ -3,7 +3,6 @@
  * and computed on worker threads. Output is plain data: each document's JavaScript value plus the
  * source span of every node, keyed by JSON pointer, for diagnostics and `locate`.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode, YAMLError } from 'yaml';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { At } from '../diagnostics/catalogue.js';
@@ -18,6 +17,7 @@ import {
 } from './guards.js';
 import { escapeSegment } from './positions.js';
 import type { PositionIndex, Span } from './positions.js';
+import { yamlLib } from './yaml-lib.js';
 
 export interface ParsedDocument {
   /** 0-based position of the document in its file. */
@@ -52,6 +52,7 @@ export function parseFile(file: string, text: string): ParsedFile {
     out.diagnostics.push(diagnostic('yaml.too-deep', { limit: MAX_DEPTH }, pointAt(file, line, column)));
     return out;
   }
+  const { LineCounter, parseAllDocuments } = yamlLib();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter,
@@ -128,6 +129,7 @@ class Walk {
 
   node(node: unknown, pointer: string, key: Span | undefined, depth: number): void {
     if (!node || typeof node !== 'object') return;
+    const { isAlias, isMap, isPair, isSeq } = yamlLib();
     const n = node as YamlNode;
     const r = n.range;
     if (r) this.positions.set(pointer, key ? { value: this.span(r[0], r[1]), key } : { value: this.span(r[0], r[1]) });
@@ -163,14 +165,14 @@ class Walk {
 /** The property name yaml's toJS gives a key: scalars by value, null as '' (no collection keys matter here). */
 function keyString(key: YamlNode | null): string {
   if (key === null || key === undefined) return '';
-  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  if (yamlLib().isScalar(key)) return key.value === null ? '' : String(key.value);
   return String(key);
 }
 
 function isEmpty(contents: unknown): boolean {
   if (contents === null || contents === undefined) return true;
   // A document of only comments parses as a zero-width null scalar.
-  return isScalar(contents) && contents.value === null && !!contents.range && contents.range[0] === contents.range[1];
+  return yamlLib().isScalar(contents) && contents.value === null && !!contents.range && contents.range[0] === contents.range[1];
 }
 
 /**

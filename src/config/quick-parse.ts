@@ -1,0 +1,133 @@
+/**
+ * The quick lane of the per-file pipeline. yaml's parseDocument builds a node tree with the source
+ * span of every node, which is what located diagnostics need, but it is ~10x slower than js-yaml's
+ * loadAll on campaign files, and a file that is valid needs no position at all. So a file is first
+ * read with js-yaml, under a schema that resolves plain scalars exactly as yaml's core schema does;
+ * if it is one ordinary document that passes its schema, that is the result. Anything else, every
+ * file with a problem and every file using a YAML feature where the two libraries could disagree
+ * (tags, anchors and aliases, complex or null keys, directives, several documents, tabs, CR, BOM,
+ * control characters), takes the full lane (./check-file.ts), which reports with yaml's positions.
+ * Declining only costs time: the full lane is always right.
+ *
+ * The quick lane records no positions; `locate` parses a file with yaml the first time a
+ * diagnostic needs one of its positions (./load.ts). test/config/quick-parse.test.ts checks that
+ * both lanes agree on every YAML file of the repository.
+ */
+import { FAILSAFE_SCHEMA, Type, loadAll } from 'js-yaml';
+import type { CheckedFile } from './check-file.js';
+import { checkResourceDocument } from './documents.js';
+import { FORBIDDEN_KEYS, MAX_DEPTH, MAX_FILE_BYTES } from './guards.js';
+import type { SchemaSet } from './schemas.js';
+
+/** yaml's core schema (yaml/dist/schema/core), the tests and values of each implicit tag. */
+const CORE_AS_YAML = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:yaml.org,2002:null', {
+      kind: 'scalar',
+      resolve: (s: string | null) => s === null || /^(?:~|[Nn]ull|NULL)?$/.test(s),
+      construct: () => null,
+    }),
+    new Type('tag:yaml.org,2002:bool', {
+      kind: 'scalar',
+      resolve: (s: string | null) => s !== null && /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s),
+      construct: (s: string) => s[0] === 't' || s[0] === 'T',
+    }),
+    new Type('tag:yaml.org,2002:int', {
+      kind: 'scalar',
+      resolve: (s: string | null) => s !== null && /^(?:0o[0-7]+|[-+]?[0-9]+|0x[0-9a-fA-F]+)$/.test(s),
+      construct: (s: string) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+    }),
+    new Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (s: string | null) =>
+        s !== null &&
+        (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s) ||
+          /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) ||
+          /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)),
+      construct: (s: string) => (s.slice(-3).toLowerCase() === 'nan' ? NaN : s.slice(-3).toLowerCase() === 'inf' ? (s[0] === '-' ? -Infinity : Infinity) : parseFloat(s)),
+    }),
+  ],
+});
+
+/**
+ * Text the quick lane leaves to yaml: tags, anchors/aliases, explicit `? ` keys, flow collections
+ * used as keys, directives, tabs, CR, a BOM, control characters. Deliberately broad (`Hi !` in a
+ * message declines too): a false alarm costs a slower parse, never a wrong result.
+ */
+const DECLINE = [
+  /(?:^|[ [{,])[!&*]\S/m, // tag, anchor, alias
+  /^[ ]*(?:- +)*\?(?: |$)/m, // explicit key
+  /\]\s*:/, // [a]: b (a flow mapping as a key shows as '[object Object]', see plainTree)
+  /^%/m, // directive
+  /[\t\r\uFEFF\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/, // tab, CR, BOM, control characters
+];
+const MARKER = /^(?:---|\.\.\.)(?=\s|$)/gm;
+const LEADING_MARKER = /^--- *(?:#[^\n]*)?(?:\n|$)/;
+
+/** The checked file, or undefined when the full lane must decide. */
+export function quickCheck(file: string, text: string, schemas: SchemaSet): CheckedFile | undefined {
+  const parsed = quickParse(text);
+  if (!parsed) return undefined;
+  const checked = checkResourceDocument(file, { index: 0, ok: true, ...parsed, positions: new Map() }, schemas);
+  if (!checked.resource || checked.diagnostics.length > 0) return undefined;
+  return { file, resources: [checked.resource], diagnostics: [], positions: new Map() };
+}
+
+/**
+ * The one document of `text` as yaml's `toJS()` gives it, and where its content starts; undefined
+ * when the text is not for the quick lane (see DECLINE) or js-yaml finds a problem.
+ */
+export function quickParse(text: string): { value: unknown; line: number; column: number } | undefined {
+  if (text.length * 3 > MAX_FILE_BYTES && Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) return undefined;
+  if (DECLINE.some((re) => re.test(text))) return undefined;
+  const markers = text.match(MARKER);
+  if (markers && (markers.length > 1 || !LEADING_MARKER.test(text))) return undefined;
+  const start = contentStart(text);
+  if (!start) return undefined;
+  let documents: unknown[];
+  let warned = false;
+  try {
+    documents = loadAll(text, undefined, { schema: CORE_AS_YAML, onWarning: () => (warned = true) });
+  } catch {
+    return undefined;
+  }
+  if (warned || documents.length !== 1 || !plainTree(documents[0], 1, new Set())) return undefined;
+  return { value: documents[0], ...start };
+}
+
+/**
+ * Where yaml's document contents begin: the first line that is not blank, a comment or the
+ * leading `---` (1-based line and column).
+ */
+export function contentStart(text: string): { line: number; column: number } | undefined {
+  let line = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    line++;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let first = pos;
+    while (first < end && text.charCodeAt(first) === 0x20) first++;
+    const blank = first === end || text.charCodeAt(first) === 0x23; /* # */
+    if (!blank && !(line === 1 && LEADING_MARKER.test(text))) return { line, column: first - pos + 1 };
+    pos = end + 1;
+  }
+  return undefined;
+}
+
+/**
+ * The guards of the full lane (depth, prototype keys) plus what yaml would turn into another key
+ * (a null key is '' for yaml, 'null' for js-yaml; a mapping as a key is '{ a: 1 }' for yaml,
+ * '[object Object]' for js-yaml) or a shared object (an alias): true when none.
+ */
+function plainTree(value: unknown, depth: number, seen: Set<object>): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > MAX_DEPTH || seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) return value.every((v) => plainTree(v, depth + 1, seen));
+  for (const key of Object.keys(value)) {
+    if (key === '' || key === 'null' || key.length > 1024 || key.includes('[object Object]') || FORBIDDEN_KEYS.has(key)) return false;
+    if (!plainTree((value as Record<string, unknown>)[key], depth + 1, seen)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,138 @@
+/**
+ * The quick lane (js-yaml) must give exactly what the full lane (yaml) gives, or decline. Checked
+ * on every YAML file in the repository (the example project, fixture projects, the invalid corpus)
+ * and on snippets where the two libraries are known to differ or could.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { checkFile } from '../../src/config/check-file.js';
+import { contentStart, quickCheck, quickParse } from '../../src/config/quick-parse.js';
+import { loadSchemas } from '../../src/config/schemas.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) yamlFiles(full, out);
+    else if (/\.ya?ml$/.test(e.name)) out.push(full);
+  }
+  return out;
+}
+
+const files = [...yamlFiles(path.join(ROOT, 'campaigns')), ...yamlFiles(path.join(ROOT, 'test/fixtures'))];
+
+describe('quick lane against the full lane, on every YAML file of the repository', () => {
+  const schemas = loadSchemas();
+  let quick = 0;
+  it.each(files.map((f) => [path.relative(ROOT, f)]))('%s', (rel) => {
+    const text = readFileSync(path.join(ROOT, rel), 'utf8');
+    const fast = quickCheck(rel, text, schemas);
+    const full = checkFile(rel, text, schemas);
+    if (fast === undefined) return;
+    quick++;
+    expect(full.diagnostics).toEqual([]);
+    expect(fast.resources).toEqual(full.resources);
+    expect(fast.diagnostics).toEqual([]);
+  });
+
+  it('takes the quick lane for most of them (the example project is plain YAML)', () => {
+    const examples = yamlFiles(path.join(ROOT, 'campaigns'));
+    const taken = examples.filter((f) => quickCheck(path.relative(ROOT, f), readFileSync(f, 'utf8'), schemas) !== undefined);
+    expect(taken.length).toBeGreaterThan(examples.length / 2);
+    expect(quick).toBeGreaterThan(0);
+  });
+
+  it('never takes a file of the invalid corpus with a YAML, guard or schema problem', () => {
+    // (rule-, template- and liquid- files are schema-valid: their problems are found by the rules,
+    // after either lane; guard-too-large is padded past the limit by its harness.)
+    const invalid = yamlFiles(path.join(ROOT, 'test/fixtures/invalid')).filter((f) => /\/(yaml|guard|schema)-/.test(f) && !f.endsWith('guard-too-large.yaml'));
+    expect(invalid.length).toBeGreaterThan(40);
+    for (const f of invalid) expect(quickCheck(path.relative(ROOT, f), readFileSync(f, 'utf8'), schemas), f).toBeUndefined();
+  });
+
+  it('never takes a file over the size limit', () => {
+    const text = readFileSync(path.join(ROOT, 'test/fixtures/invalid/guard-too-large.yaml'), 'utf8') + `# ${'x'.repeat(1_100_000)}\n`;
+    expect(quickCheck('big.yaml', text, schemas)).toBeUndefined();
+  });
+});
+
+/** yaml's reading of a one-document text, as the full lane turns it into values. */
+function viaYaml(text: string): { value: unknown; line: number; column: number } {
+  const lines = { line: 0, column: 0 };
+  const doc = parseDocument(text, { uniqueKeys: true, logLevel: 'error' });
+  expect(doc.errors).toEqual([]);
+  expect(doc.warnings).toEqual([]);
+  const start = doc.contents?.range?.[0] ?? 0;
+  const before = text.slice(0, start).split('\n');
+  lines.line = before.length;
+  lines.column = before[before.length - 1]!.length + 1;
+  return { value: doc.toJS(), ...lines };
+}
+
+describe('quickParse gives what yaml gives', () => {
+  const same = {
+    'core-schema numbers': 'a: 0o17\nb: 0x1F\nc: +12\nd: -0\ne: 1e3\nf: .5\ng: 1.50\nh: .inf\ni: -.Inf\nk: 012\nl: 1_000\nm: 0b101\nn: 12345678901234567890\no: 1.\np: -1E-2\n',
+    'booleans and nulls': 'a: true\nb: True\nc: TRUE\nd: tRue\ne: yes\nf: no\ng: on\nh: off\ni: ~\nj: null\nk: Null\nl: NULL\nm:\nn: nUll\n',
+    'dates stay strings': 'a: 2026-01-01\nb: 2026-12-10 06:26\nc: 2026-12-10T06:26:00Z\nd: 12:30\n',
+    'plain multi-line': 'a: one\n  two\n\n  three\nb: x # comment\n',
+    'double quotes': 'a: "tab\\there \\x41 \\u263A \\N \\_ end"\nb: "folded\n  line\n\n  para"\nc: "cont\\\n  inued"\n',
+    'single quotes': "a: 'it''s'\nb: 'multi\n  line'\n",
+    'block scalars': 'a: |\n  keep\n    indented\n\n\nb: |-\n  strip\n\nc: |+\n  keep all\n\n\nd: >\n  folded\n  text\n\n  para\n    more\ne: >-\n  x\n  y\nf: |2\n    two extra\n',
+    'flow collections': 'a: { x: 1, y: [a, "b", c d] }\nb: [ ]\nc: {}\nd: [1, {e: f}]\n',
+    'templates and liquid': 'a: "{{vars.shopName}}: deals"\nb: \'{% if x %}y{% endif %}\'\nc: {{ "{{x}}" }}\n',
+    'leading marker, comments, indented start': '---\n# head\n\n  a: 1\n  b: 2\n',
+    'numeric and odd keys': '1: a\n1.5: b\ntrue: c\n.inf: d\n"x y": e\n',
+    'unicode': 'a: "é ü 😀"\nb: naïve\n',
+  };
+  for (const [name, text] of Object.entries(same)) {
+    it(name, () => {
+      const quick = quickParse(text);
+      const full = viaYaml(text);
+      if (name === 'templates and liquid') {
+        // `c: {{ ... }}` is a flow mapping as a key for yaml: the quick lane must decline it.
+        expect(quick).toBeUndefined();
+        return;
+      }
+      expect(quick).toBeDefined();
+      expect(quick).toEqual(full);
+    });
+  }
+
+  const declined = {
+    'a flow sequence as a key': '[a]: b\n',
+    'a flow mapping as a key': '{a: 1}: 2\n',
+    'a flow sequence as a key inside a flow mapping': 'x: {[a]: 1}\n',
+    'an explicit key': '? a\n: b\n',
+    'a null key': '~: x\n',
+    'an empty key': '"": x\n',
+    'an anchor and alias': 'a: &x [1]\nb: *x\n',
+    'a tag': 'a: !!str 12\n',
+    'a custom tag': 'a: !secret x\n',
+    'a directive': '%YAML 1.2\n---\na: 1\n',
+    'two documents': 'a: 1\n---\nb: 2\n',
+    'a document end marker': 'a: 1\n...\n',
+    'a marker after a comment': '# head\n---\na: 1\n',
+    'a tab': 'a:\tb\n',
+    'CRLF': 'a: b\r\nc: d\r\n',
+    'a BOM': '\uFEFFa: b\n',
+    'a duplicate key': 'a: 1\na: 2\n',
+    'a prototype key': '__proto__: {x: 1}\n',
+    'only comments': '# nothing\n',
+    'a syntax error': 'a: [1, 2\n',
+    'nesting deeper than the limit': 'a: ' + '['.repeat(70) + ']'.repeat(70) + '\n',
+  };
+  for (const [name, text] of Object.entries(declined)) {
+    it(`declines ${name}`, () => expect(quickParse(text)).toBeUndefined());
+  }
+
+  it('finds where the content starts as yaml does', () => {
+    for (const text of ['a: 1\n', '\n\n# c\n  a: 1\n', '---\n# c\nkind: X\n', '--- # start\nkind: X\n']) {
+      const doc = parseDocument(text);
+      const before = text.slice(0, doc.contents!.range![0]).split('\n');
+      expect(contentStart(text)).toEqual({ line: before.length, column: before[before.length - 1]!.length + 1 });
+    }
+  });
+});
