@@ -44,7 +44,9 @@ export function finalizePlan(
   const report = (d: Diagnostic) => (d.severity === 'error' ? diagnostics : warnings).push(d);
 
   const changes = plan.changes.map((c) => fillEstimate(c, estimates, options));
-  for (const c of changes) checkAudience(c, options, report);
+  const unchecked: PlanChange[] = [];
+  for (const c of changes) checkAudience(c, options, report, unchecked);
+  reportUnchecked(unchecked, options, report);
 
   const stops = changes.filter((c) => c.kind === 'Campaign' && c.action === 'stop' && !isSuperseded(c.address)).length;
   if (stops > 0 && stops > plan.liveManagedCampaigns / 2) {
@@ -55,6 +57,29 @@ export function finalizePlan(
     plan: { ...plan, changes, warnings, finalized: true, summary: summarize(changes, plan.drift) },
     diagnostics,
   };
+}
+
+/**
+ * A warning per guard that was not checked, located at its `maxAudience`; when more than
+ * UNCHECKED_LISTED share a reason (a big plan with --no-estimate), one warning that counts them,
+ * so the plan is not buried under thousands of identical lines.
+ */
+function reportUnchecked(unchecked: PlanChange[], options: { locate?: Locate }, report: (d: Diagnostic) => void): void {
+  const byReason = new Map<string, PlanChange[]>();
+  for (const c of unchecked) {
+    const why = UNCHECKED_WHY[c.estimateStatus] ?? 'no estimate';
+    byReason.set(why, [...(byReason.get(why) ?? []), c]);
+  }
+  for (const [why, list] of byReason) {
+    if (list.length > UNCHECKED_LISTED) {
+      report(messages.guardsUnchecked(list.map((c) => c.address), why));
+      continue;
+    }
+    for (const c of list) {
+      const where = { address: c.address, source: c.source, path: ['spec', 'guard', 'maxAudience'] };
+      report(messages.guardUnchecked(guardMaxAudience(c.after)!, why)(where, options.locate));
+    }
+  }
 }
 
 function fillEstimate(c: PlanChange, estimates: ReadonlyMap<string, Estimate | null>, options: PlanOptions): PlanChange {
@@ -72,13 +97,16 @@ const UNCHECKED_WHY: Record<string, string> = {
   'not-estimated': 'over the limit of estimates per plan',
 };
 
-function checkAudience(c: PlanChange, options: PlanOptions & { locate?: Locate }, report: (d: Diagnostic) => void): void {
+/** More guards than this left unchecked for one reason: one warning for all of them. */
+export const UNCHECKED_LISTED = 10;
+
+function checkAudience(c: PlanChange, options: PlanOptions & { locate?: Locate }, report: (d: Diagnostic) => void, unchecked: PlanChange[]): void {
   if (c.kind !== 'Campaign' || (c.action !== 'create' && c.action !== 'replace')) return;
   const max = guardMaxAudience(c.after);
   if (max === undefined) return;
   const where = { address: c.address, source: c.source, path: ['spec', 'guard', 'maxAudience'] };
   if (c.estimate === null) {
-    report(messages.guardUnchecked(max, UNCHECKED_WHY[c.estimateStatus] ?? 'no estimate')(where, options.locate));
+    unchecked.push(c);
   } else if (c.estimate.total > max) {
     report(messages.maxAudience(c.estimate.total, max, options.allowLargeAudience === true)(where, options.locate));
   }

@@ -105,6 +105,11 @@ export const messages = {
     message: `guard.maxAudience (${max}) of ${w.address} was not checked: ${why}`,
     ...located(w, l),
   }),
+  guardsUnchecked: (addresses: string[], why: string): Diagnostic => ({
+    severity: 'warning',
+    code: 'plan.guard-unchecked',
+    message: `guard.maxAudience of ${addresses.length.toLocaleString('en-US')} campaigns was not checked: ${why} (${addresses.slice(0, 3).join(', ')} and ${(addresses.length - 3).toLocaleString('en-US')} more)`,
+  }),
   massStop: (stops: number, live: number, overridden: boolean): Diagnostic => ({
     severity: overridden ? 'warning' : 'error',
     code: 'plan.mass-stop',

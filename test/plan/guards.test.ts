@@ -3,7 +3,7 @@
  * guard.maxAudience, mass stop, overrides, --no-estimate).
  */
 import { describe, expect, it } from 'vitest';
-import { finalizePlan, needsEstimate } from '../../src/plan/finalize.js';
+import { finalizePlan, needsEstimate, UNCHECKED_LISTED } from '../../src/plan/finalize.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Estimate } from '../../src/plan/types.js';
 import { applied, campaign, inMinutes, input } from './builders.js';
@@ -69,7 +69,7 @@ describe('finalizePlan', () => {
 });
 
 describe('guard.maxAudience', () => {
-  const guarded = () => campaign('big', { when: 'now', guard: { maxAudience: 50_000 } }, { file: 'campaigns/big.yaml' });
+  const guarded = (name = 'big') => campaign(name, { when: 'now', guard: { maxAudience: 50_000 } }, { file: `campaigns/${name}.yaml` });
 
   it('refuses a campaign above its maxAudience with a located error', () => {
     const { plan: p } = plan(input({ desired: [guarded()] }));
@@ -99,6 +99,18 @@ describe('guard.maxAudience', () => {
     expect(f.diagnostics).toEqual([]);
     expect(f.plan.warnings[0]).toMatchObject({ code: 'plan.guard-unchecked' });
     expect(f.plan.warnings[0]!.message).toContain('--no-estimate');
+  });
+
+  it('more unchecked guards than UNCHECKED_LISTED give one warning that counts them', () => {
+    const many = Array.from({ length: UNCHECKED_LISTED + 1 }, (_, i) => guarded(`big${String(i).padStart(2, '0')}`));
+    const few = finalizePlan(plan(input({ desired: many.slice(0, UNCHECKED_LISTED) })).plan, new Map(), { noEstimate: true });
+    expect(few.plan.warnings.filter((w) => w.code === 'plan.guard-unchecked')).toHaveLength(UNCHECKED_LISTED);
+    const f = finalizePlan(plan(input({ desired: many })).plan, new Map(), { noEstimate: true });
+    const unchecked = f.plan.warnings.filter((w) => w.code === 'plan.guard-unchecked');
+    expect(unchecked).toHaveLength(1);
+    expect(unchecked[0]!.message).toBe(
+      `guard.maxAudience of ${UNCHECKED_LISTED + 1} campaigns was not checked: estimates were skipped (--no-estimate) (campaign.big00, campaign.big01, campaign.big02 and ${UNCHECKED_LISTED - 2} more)`,
+    );
   });
 });
 
