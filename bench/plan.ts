@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- plan [--count N] [--warm-runs N] [--keep]`: the plan path on a big project.
+ * `npm run bench -- plan [--count N] [--warm-runs N] [--keep] [--cpu-prof DIR]`: the plan path on a big project.
+ * `--cpu-prof DIR` writes a V8 CPU profile of every measured process into DIR (for finding where time goes).
  * Generates N (default 10,000) campaign files in a temp dir, then measures, in one run:
  *   (a) the floor F: one process that reads and yaml-`parseDocument`s every file, single-threaded;
  *   (b) a cold `campaignctl plan --no-estimate`: fresh project, no cache, empty state (10,000 creates);
@@ -42,6 +43,9 @@ const GOAL_RSS_MB = 400;
 const PASSCODE = 'bench-passcode';
 const ACCOUNT = 'BENCH-ACCOUNT';
 
+/** Where measured processes write CPU profiles (--cpu-prof DIR), or null. */
+let profileDir: string | null = null;
+
 interface Measured {
   seconds: number;
   code: number;
@@ -55,6 +59,8 @@ export async function run(args: string[]): Promise<number> {
   const count = flag(args, '--count', 10_000);
   const warmRuns = flag(args, '--warm-runs', 3);
   const keep = args.includes('--keep');
+  const profIndex = args.indexOf('--cpu-prof');
+  profileDir = profIndex >= 0 && args[profIndex + 1] ? path.resolve(args[profIndex + 1]!) : null;
   const dir = mkdtempSync(path.join(tmpdir(), 'campaignctl-bench-plan-'));
   const sandbox = await startSandbox({ port: 0, accountId: ACCOUNT, passcode: PASSCODE, latencyMs: 0, accountTimezone: 'Europe/Berlin' });
   const say = (line: string) => process.stdout.write(line + '\n');
@@ -138,7 +144,8 @@ export async function seedState(dir: string, baseUrl: string, env: Record<string
 async function measure(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string>): Promise<Measured> {
   const usageFile = path.join(cwd, `.rusage-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   const started = performance.now();
-  const child = spawn(cmd, ['--import', pathToImport(PROBE), ...args], {
+  const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(cmd, [...prof, '--import', pathToImport(PROBE), ...args], {
     cwd,
     env: { ...process.env, ...extraEnv, BENCH_RUSAGE_FILE: usageFile },
     stdio: ['ignore', 'pipe', 'pipe'],
