@@ -10,12 +10,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './package-dir.js';
+import { schemasDigest } from './schemas-digest.js';
 
 /** Bump when the cache file layout or what an entry holds changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 /** The libraries whose behaviour is part of a file's check result. */
-const PARSING_PACKAGES = ['yaml', 'ajv', 'ajv-formats'];
+const PARSING_PACKAGES = ['yaml', 'js-yaml', 'ajv', 'ajv-formats'];
 
 /**
  * The folders whose compiled code decides a file's check result (relative to src/; their own files
@@ -29,9 +30,7 @@ export function cacheKey(schemasDir: string): string {
   const packageRoot = path.dirname(schemasDir);
   h.update(`version ${packageVersion(packageRoot)}\0`);
   for (const dep of PARSING_PACKAGES) h.update(`${dep} ${dependencyVersion(dep, packageRoot)}\0`);
-  for (const name of readdirSync(schemasDir).filter((f) => f.endsWith('.json')).sort()) {
-    h.update(`schema ${name}\0`).update(readFileSync(path.join(schemasDir, name))).update('\0');
-  }
+  h.update(`schemas ${schemasDigest(schemasDir)}\0`);
   const srcDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   for (const dir of CHECKING_CODE) fingerprint(path.join(srcDir, dir), h);
   return h.digest('hex');
@@ -47,6 +46,17 @@ function dependencyVersion(name: string, from: string): string {
       if (path.dirname(dir) === dir) return 'unknown';
     }
   }
+}
+
+/**
+ * The content of the compiled code in these folders of src/ (e.g. `['apply', 'plan']`), as a
+ * digest: for caches of what that code derives.
+ */
+export function codeDigest(dirs: readonly string[]): string {
+  const h = createHash('sha256');
+  const srcDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  for (const dir of dirs) fingerprint(path.join(srcDir, dir), h.update(`dir ${dir}\0`));
+  return h.digest('hex');
 }
 
 /** Name and content of every code file in `dir` (source maps left out). */

@@ -12,6 +12,7 @@ import type { PositionIndex } from './positions.js';
 import { isKnownZone, knownZones } from './calendar.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import type { SchemaSet } from './schemas.js';
+import type { IsValid } from './quick-validators.js';
 import { CONFIG_FILE } from './root.js';
 import { closest } from './suggest.js';
 
@@ -23,7 +24,11 @@ export interface CheckedConfig {
   diagnostics: Diagnostic[];
 }
 
-export function checkConfigFile(text: string | undefined, schemas: SchemaSet): CheckedConfig {
+/**
+ * `schemas` is asked for only when `isValid` (the quick validators, ./quick-validators.ts) rejects
+ * the config, so a valid campaignctl.yaml compiles no schema.
+ */
+export function checkConfigFile(text: string | undefined, schemas: () => SchemaSet, isValid: IsValid = (w, v) => schemas().validator(w)(v) === true): CheckedConfig {
   const empty: CheckedConfig = { config: {}, valid: true, positions: new Map(), diagnostics: [] };
   if (text === undefined) return empty;
   const parsed = parseFile(CONFIG_FILE, text);
@@ -37,7 +42,7 @@ export function checkConfigFile(text: string | undefined, schemas: SchemaSet): C
   }
   if (!doc.ok) return { config: {}, valid: false, positions: doc.positions, diagnostics };
   const place = { file: CONFIG_FILE, positions: doc.positions };
-  diagnostics.push(...schemaDiagnostics('config', doc.value, schemas, place));
+  if (!isValid('config', doc.value)) diagnostics.push(...schemaDiagnostics('config', doc.value, schemas(), place));
   const config = isPlainObject(doc.value) ? (doc.value as ProjectConfig) : {};
   diagnostics.push(...zoneDiagnostics(config, doc.positions));
   return { config, valid: diagnostics.length === 0, positions: doc.positions, diagnostics };

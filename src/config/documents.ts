@@ -39,17 +39,25 @@ export function checkResourceDocument(file: string, doc: ParsedDocument, schemas
   const name = isPlainObject(metadata) && typeof metadata.name === 'string' ? metadata.name : undefined;
   const address = name !== undefined ? addressOf(kind as Kind, name) : undefined;
   const diagnostics = schemaDiagnostics(kind as Kind, value, schemas, { file, positions: doc.positions, address });
-  if (diagnostics.length || name === undefined || !isPlainObject(metadata)) return { diagnostics };
-  const resource: Resource = {
-    kind: kind as Kind,
-    address: address!,
-    name,
+  if (diagnostics.length) return { diagnostics };
+  const resource = resourceOf(file, doc, value);
+  return resource ? { resource, diagnostics: [] } : { diagnostics };
+}
+
+/** The Resource of a document whose value passed its schema (undefined if it has no name after all). */
+export function resourceOf(file: string, doc: Pick<ParsedDocument, 'index' | 'line' | 'column'>, value: Record<string, unknown>): Resource | undefined {
+  const metadata = value.metadata;
+  if (!isPlainObject(metadata) || typeof metadata.name !== 'string') return undefined;
+  const kind = value.kind as Kind;
+  return {
+    kind,
+    address: addressOf(kind, metadata.name),
+    name: metadata.name,
     labels: (metadata.labels as Record<string, string> | undefined) ?? {},
     protect: metadata.protect === true,
     spec: (value.spec as Record<string, unknown> | undefined) ?? {},
     source: { file, documentIndex: doc.index, line: doc.line, column: doc.column },
   };
-  return { resource, diagnostics: [] };
 }
 
 function startOf(file: string, doc: ParsedDocument) {

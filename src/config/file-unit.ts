@@ -10,7 +10,9 @@ import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
 import type { FileStamp } from './file-stamp.js';
 import { isTrustable } from './file-stamp.js';
+import { packageSchemasDir } from './package-dir.js';
 import { quickCheck } from './quick-parse.js';
+import { quickValidators } from './quick-validators.js';
 import { readSource } from './read-source.js';
 import { loadSchemas, type SchemaSet } from './schemas.js';
 import { sha256, storeCheck, storeConfig, type StoredCheck, type StoredConfig } from './stored-check.js';
@@ -35,13 +37,12 @@ export function readAndCheck(root: string, file: string, expectedSha: string | n
   const hash = sha256(read.text);
   const trusted = isTrustable(read.stamp, read.readAt);
   if (hash === expectedSha) return { kind: 'same', sha256: hash, stamp: read.stamp, trusted };
-  const schemas = unitSchemas();
-  const check = storeCheck(quickCheck(file, read.text, schemas) ?? checkFile(file, read.text, schemas));
+  const check = storeCheck(quickCheck(file, read.text, quickValidators(packageSchemasDir())) ?? checkFile(file, read.text, unitSchemas()));
   return { kind: 'checked', sha256: hash, stamp: read.stamp, trusted, check };
 }
 
 export function checkConfigText(text: string): StoredConfig {
-  return storeConfig(checkConfigFile(text, unitSchemas()));
+  return storeConfig(checkConfigFile(text, unitSchemas, quickValidators(packageSchemasDir())));
 }
 
 /** The cache's form of a result (./cache-blob.ts). */

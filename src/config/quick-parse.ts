@@ -15,9 +15,10 @@
  */
 import { FAILSAFE_SCHEMA, Type, loadAll } from 'js-yaml';
 import type { CheckedFile } from './check-file.js';
-import { checkResourceDocument } from './documents.js';
+import { KINDS, type Kind } from '../model/resource.js';
+import { isPlainObject, resourceOf } from './documents.js';
 import { FORBIDDEN_KEYS, MAX_DEPTH, MAX_FILE_BYTES } from './guards.js';
-import type { SchemaSet } from './schemas.js';
+import type { IsValid } from './quick-validators.js';
 
 /** yaml's core schema (yaml/dist/schema/core), the tests and values of each implicit tag. */
 const CORE_AS_YAML = FAILSAFE_SCHEMA.extend({
@@ -65,12 +66,14 @@ const MARKER = /^(?:---|\.\.\.)(?=\s|$)/gm;
 const LEADING_MARKER = /^--- *(?:#[^\n]*)?(?:\n|$)/;
 
 /** The checked file, or undefined when the full lane must decide. */
-export function quickCheck(file: string, text: string, schemas: SchemaSet): CheckedFile | undefined {
+export function quickCheck(file: string, text: string, isValid: IsValid): CheckedFile | undefined {
   const parsed = quickParse(text);
   if (!parsed) return undefined;
-  const checked = checkResourceDocument(file, { index: 0, ok: true, ...parsed, positions: new Map() }, schemas);
-  if (!checked.resource || checked.diagnostics.length > 0) return undefined;
-  return { file, resources: [checked.resource], diagnostics: [], positions: new Map() };
+  const value = parsed.value;
+  if (!isPlainObject(value) || typeof value.kind !== 'string' || !(KINDS as readonly string[]).includes(value.kind)) return undefined;
+  if (!isValid(value.kind as Kind, value)) return undefined;
+  const resource = resourceOf(file, { index: 0, line: parsed.line, column: parsed.column }, value);
+  return resource ? { file, resources: [resource], diagnostics: [], positions: new Map() } : undefined;
 }
 
 /**

@@ -42,6 +42,29 @@ export function createAjv(opts: { strict?: boolean } = {}): Ajv2020 {
   return ajv;
 }
 
+/**
+ * The options of the standalone validators the build generates (scripts/gen-validators.mjs,
+ * ./quick-validators.ts): the same schemas, formats and strictness, but only a yes or no, so the
+ * first error ends validation and no error objects are built. Whether a value is valid does not
+ * depend on allErrors or verbose.
+ */
+export function createStandaloneAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ strict: true, allErrors: false, code: { source: true } });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Every *.schema.json of `dir`, parsed, with the id it is registered under, by file name. */
+export function readSchemaDocuments(dir: string): { name: string; id: string; schema: object }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()
+    .map((name) => {
+      const schema = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { $id?: string };
+      return { name, id: schema.$id ?? name, schema };
+    });
+}
+
 const cache = new Map<string, SchemaSet>();
 
 /** Compiles (once per folder per process) every *.schema.json of `dir`. */
@@ -52,9 +75,7 @@ export function loadSchemas(dir: string = packageSchemasDir()): SchemaSet {
   const locations = new Map<object, string>();
   const ids = new Map<string, string>();
   const documents: { schema: object; id: string }[] = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
-    const schema = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { $id?: string };
-    const id = schema.$id ?? name;
+  for (const { name, id, schema } of readSchemaDocuments(dir)) {
     ajv.addSchema(schema, id);
     ids.set(name, id);
     documents.push({ schema, id });

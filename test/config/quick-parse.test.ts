@@ -4,12 +4,15 @@
  * and on snippets where the two libraries are known to differ or could.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/config/check-file.js';
 import { contentStart, quickCheck, quickParse } from '../../src/config/quick-parse.js';
-import { loadSchemas } from '../../src/config/schemas.js';
+import { quickValidators } from '../../src/config/quick-validators.js';
+import { schemasDigest } from '../../src/config/schemas-digest.js';
+import { loadSchemas, packageSchemasDir } from '../../src/config/schemas.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -26,10 +29,11 @@ const files = [...yamlFiles(path.join(ROOT, 'campaigns')), ...yamlFiles(path.joi
 
 describe('quick lane against the full lane, on every YAML file of the repository', () => {
   const schemas = loadSchemas();
+  const isValid = quickValidators(packageSchemasDir());
   let quick = 0;
   it.each(files.map((f) => [path.relative(ROOT, f)]))('%s', (rel) => {
     const text = readFileSync(path.join(ROOT, rel), 'utf8');
-    const fast = quickCheck(rel, text, schemas);
+    const fast = quickCheck(rel, text, isValid);
     const full = checkFile(rel, text, schemas);
     if (fast === undefined) return;
     quick++;
@@ -40,7 +44,7 @@ describe('quick lane against the full lane, on every YAML file of the repository
 
   it('takes the quick lane for most of them (the example project is plain YAML)', () => {
     const examples = yamlFiles(path.join(ROOT, 'campaigns'));
-    const taken = examples.filter((f) => quickCheck(path.relative(ROOT, f), readFileSync(f, 'utf8'), schemas) !== undefined);
+    const taken = examples.filter((f) => quickCheck(path.relative(ROOT, f), readFileSync(f, 'utf8'), isValid) !== undefined);
     expect(taken.length).toBeGreaterThan(examples.length / 2);
     expect(quick).toBeGreaterThan(0);
   });
@@ -50,12 +54,35 @@ describe('quick lane against the full lane, on every YAML file of the repository
     // after either lane; guard-too-large is padded past the limit by its harness.)
     const invalid = yamlFiles(path.join(ROOT, 'test/fixtures/invalid')).filter((f) => /\/(yaml|guard|schema)-/.test(f) && !f.endsWith('guard-too-large.yaml'));
     expect(invalid.length).toBeGreaterThan(40);
-    for (const f of invalid) expect(quickCheck(path.relative(ROOT, f), readFileSync(f, 'utf8'), schemas), f).toBeUndefined();
+    for (const f of invalid) expect(quickCheck(path.relative(ROOT, f), readFileSync(f, 'utf8'), isValid), f).toBeUndefined();
   });
 
   it('never takes a file over the size limit', () => {
     const text = readFileSync(path.join(ROOT, 'test/fixtures/invalid/guard-too-large.yaml'), 'utf8') + `# ${'x'.repeat(1_100_000)}\n`;
-    expect(quickCheck('big.yaml', text, schemas)).toBeUndefined();
+    expect(quickCheck('big.yaml', text, isValid)).toBeUndefined();
+  });
+});
+
+describe('the standalone validators the build generates', () => {
+  const generated = createRequire(import.meta.url)(path.join(ROOT, 'dist/src/config/schema-validators.cjs')) as Record<string, (v: unknown) => boolean> & { schemasDigest: string };
+  const schemas = loadSchemas();
+
+  it('were made from the schemas of this tree', () => {
+    expect(generated.schemasDigest).toBe(schemasDigest(packageSchemasDir()));
+  });
+
+  it('say yes or no exactly as the compiled schemas do, on every document of the repository', () => {
+    let rejected = 0;
+    for (const f of files) {
+      const parsed = parseDocument(readFileSync(f, 'utf8').replace(/^# pad-bytes.*$/m, ''), { uniqueKeys: false });
+      const value = parsed.toJS({ maxAliasCount: -1 }) as Record<string, unknown> | null;
+      const kind = value && typeof value === 'object' && typeof value.kind === 'string' ? value.kind : null;
+      const which = kind && kind in generated ? kind : f.endsWith('.config.yaml') ? 'config' : 'Campaign';
+      const compiled = schemas.validator(which as 'Campaign')(value) === true;
+      expect(generated[which]!(value), f).toBe(compiled);
+      if (!compiled) rejected++;
+    }
+    expect(rejected).toBeGreaterThan(30);
   });
 });
 
