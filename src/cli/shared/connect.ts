@@ -16,8 +16,7 @@ import { resolveBaseUrl } from '../../clevertap/endpoints.js';
 import type { Project } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../sandbox/defaults.js';
-import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../sandbox/server.js';
-import { SandboxDataFileError } from '../../sandbox/store.js';
+import type { SandboxHandle, SandboxOptions } from '../../sandbox/server.js';
 import { displayLocation, openStateStore } from '../../state/open.js';
 import type { StateStore } from '../../state/store.js';
 import { registerSecret } from '../redact.js';
@@ -57,9 +56,11 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
     if ('diagnostic' in settings) return { ok: false, diagnostics: [settings.diagnostic] };
     let handle: SandboxHandle;
     try {
+      // The emulator's code is loaded only for an environment that uses it.
+      const { startSandbox } = await import('../../sandbox/server.js');
       handle = await startSandbox({ ...settings.options, ...opts.sandbox });
     } catch (err) {
-      if (err instanceof SandboxDataFileError) return { ok: false, diagnostics: [problem('connect.sandbox-data', err.message, 'move the file away to start the sandbox account afresh')] };
+      if (err instanceof (await import('../../sandbox/store.js')).SandboxDataFileError) return { ok: false, diagnostics: [problem('connect.sandbox-data', err.message, 'move the file away to start the sandbox account afresh')] };
       throw err;
     }
     const client = createClient({ ...limits, baseUrl: handle.url, accountId: handle.accountId, passcode: SANDBOX_DEFAULT_PASSCODE });
