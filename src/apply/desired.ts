@@ -9,7 +9,9 @@
  *     sha256 of an email `body_file`. Changing `vars.appName` in campaignctl.yaml therefore changes
  *     exactly the resources that use it, and the plan's diff shows `$inputs.vars.appName`.
  * Campaign bodies are rendered (with the clock) only for the changes that need them: estimates,
- * saved plans and apply.
+ * saved plans and apply. With a memo (./desired-memo.ts), a resource whose file content and context
+ * are those of an earlier run takes that run's hash and start, and builds its canonical spec only
+ * when something reads it.
  */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -19,7 +21,8 @@ import { createTemplateEngine, type TemplateEngine } from '../config/templates/e
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
 import type { CampaignResource } from '../model/specs.js';
-import { canonicalize, hashCanonical, type Canonical } from '../plan/canonical.js';
+import { canonicalize, hashOfCanonical, type Canonical } from '../plan/canonical.js';
+import { memoKey, type DesiredMemo } from './desired-memo.js';
 import type { DesiredResource } from '../plan/types.js';
 import { campaignStartsAt, renderCampaignBody, type CampaignCreateBody } from '../render/campaign.js';
 import { bodyFilePath } from '../render/content.js';
@@ -41,19 +44,43 @@ export interface DesiredState {
   engine: TemplateEngine;
 }
 
-export function prepareDesired(project: Project, opts: { engine?: TemplateEngine } = {}): DesiredState {
+export function prepareDesired(project: Project, opts: { engine?: TemplateEngine; memo?: DesiredMemo } = {}): DesiredState {
   const engine = opts.engine ?? createTemplateEngine({ partials: project.partials });
   const readFile = projectReader(project.root);
+  const memo = opts.memo;
+  const shaOf = new Map(project.files.map((f) => [f.path, f.sha256]));
   const desired: DesiredResource[] = [];
   const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
   for (const resource of project.resources) {
-    const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, readFile });
     const spec = resource.spec as Record<string, unknown>;
-    const canonicalSpec = canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
-    const d: DesiredResource = { resource, specHash: hashCanonical(canonicalSpec), canonicalSpec };
-    if (resource.kind === 'Campaign') {
-      const start = campaignStartsAt(spec, { accountTimezone: project.environment.accountTimezone });
-      if (start) d.startsAt = start;
+    const canonicalOf = (): Canonical => {
+      const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, readFile });
+      return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
+    };
+    const fileSha = shaOf.get(resource.source.file);
+    const key = memo && fileSha && !emailBodyFile(resource) ? memoKey(fileSha, resource.source.documentIndex, resource.address) : undefined;
+    const known = key ? memo!.get(key) : undefined;
+    let d: DesiredResource;
+    if (known) {
+      // Same content, same context: the hash and start of an earlier run; the canonical spec is
+      // built only if the planner shows it (a change).
+      let canonical: Canonical | undefined;
+      d = {
+        resource,
+        specHash: known.specHash,
+        get canonicalSpec() {
+          return (canonical ??= canonicalOf());
+        },
+      };
+      if (known.startsAt) d.startsAt = known.startsAt;
+    } else {
+      const canonicalSpec = canonicalOf();
+      d = { resource, specHash: hashOfCanonical(canonicalSpec), canonicalSpec };
+      if (resource.kind === 'Campaign') {
+        const start = campaignStartsAt(spec, { accountTimezone: project.environment.accountTimezone });
+        if (start) d.startsAt = start;
+      }
+      if (key) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
     }
     desired.push(d);
     if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });

@@ -15,6 +15,7 @@ import type { CampaignCreateBody } from '../render/campaign.js';
 import type { StateStore } from '../state/store.js';
 import { configHash } from './config-hash.js';
 import { prepareDesired, renderCampaign, type DesiredState } from './desired.js';
+import type { DesiredMemo } from './desired-memo.js';
 import { estimateChanges } from './estimate.js';
 import { applyMessages } from './messages.js';
 import type { Provenance } from './record.js';
@@ -44,6 +45,8 @@ export interface PlanRequest {
   /** See SettleDeps.notCreatedGraceMs. */
   notCreatedGraceMs?: number;
   onStep?: (step: PlanStep) => void;
+  /** Spec hashes of earlier runs (./desired-memo.ts); the caller saves it. */
+  memo?: DesiredMemo;
 }
 
 export interface PlanOutcome {
@@ -66,7 +69,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const warnings: Diagnostic[] = [];
 
   step('desired');
-  const desired = prepareDesired(project);
+  const desired = prepareDesired(project, { memo: req.memo });
 
   let settlement: SettleReport | null = null;
   if (req.settle) {

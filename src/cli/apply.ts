@@ -94,6 +94,7 @@ async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, 
     sandbox: session.connection.isSandbox,
     settle: true,
     notCreatedGraceMs: session.notCreatedGraceMs,
+    memo: session.memo,
     onStep: (s) => out.debug(`plan: ${s}`),
   });
   reportSettled(out, outcome.settlement?.settled ?? []);

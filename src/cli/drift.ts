@@ -37,6 +37,7 @@ async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
       options: { noEstimate: true },
       provenance: session.provenance,
       sandbox: session.connection.isSandbox,
+      memo: session.memo,
       settle: false,
     });
     const refreshFailed = outcome.diagnostics.filter((d) => d.code === 'apply.refresh-failed');

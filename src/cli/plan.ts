@@ -62,6 +62,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         settle: lock?.ok === true,
         lockHolder: lock && !lock.ok ? describeHolder(lock.refusal.holder) : null,
         notCreatedGraceMs: session.notCreatedGraceMs,
+        memo: session.memo,
         onStep: (s) => out.debug(`plan: ${s}`),
       });
     } finally {

@@ -25,6 +25,11 @@ import type { FileStamp } from './file-stamp.js';
 const MAGIC = Buffer.from('CTLCACH2');
 
 export const CACHE_DIR = '.campaignctl/cache';
+
+/** False when CAMPAIGNCTL_CACHE turns the caches off (off, 0, false, no). */
+export function cacheEnabled(environ: Record<string, string | undefined>): boolean {
+  return !/^(off|0|false|no)$/i.test(environ.CAMPAIGNCTL_CACHE ?? '');
+}
 export const CACHE_FILE = `${CACHE_DIR}/load.bin`;
 
 export interface CacheEntry {

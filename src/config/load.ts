@@ -13,7 +13,7 @@ import { byCodePoint, discover } from './discover.js';
 import { chooseEnvironment, resolveEnvironment } from './environment.js';
 import type { ResolveContext, ResolvedEnvironment } from './environment.js';
 import { isTrustable } from './file-stamp.js';
-import { fromBlob, LoadCache } from './load-cache.js';
+import { cacheEnabled, fromBlob, LoadCache } from './load-cache.js';
 import { packageSchemasDir } from './package-dir.js';
 import { parseFile } from './parse.js';
 import { decodePositions } from './positions-codec.js';
@@ -36,7 +36,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   if (root === undefined) return notFound(opts, cwd, environ);
 
   // The cache is opt-in (the CLI turns it on): a library call never writes into the project.
-  const cache = opts.cache && !/^(off|0|false|no)$/i.test(environ.CAMPAIGNCTL_CACHE ?? '') ? LoadCache.open(root, cacheKey(packageSchemasDir())) : undefined;
+  const cache = opts.cache && cacheEnabled(environ) ? LoadCache.open(root, cacheKey(packageSchemasDir())) : undefined;
   const diagnostics: Diagnostic[] = [];
   const found = await discover(root);
   // The campaign files first: on a cold run their checks start on the worker threads while this

@@ -45,7 +45,12 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256:<hex>` of the canonical JSON. */
 export function hashCanonical(value: unknown): string {
-  return 'sha256:' + createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
+  return hashOfCanonical(canonicalize(value));
+}
+
+/** hashCanonical of a value that is already canonical (canonicalize's output): no second pass. */
+export function hashOfCanonical(value: Canonical): string {
+  return 'sha256:' + createHash('sha256').update(JSON.stringify(value), 'utf8').digest('hex');
 }
 
 export function compareCodeUnits(a: string, b: string): number {

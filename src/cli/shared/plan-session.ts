@@ -9,6 +9,8 @@ import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { gitInfo, type GitInfo } from '../../git/repo.js';
 import type { Provenance } from '../../apply/record.js';
 import type { StateStore } from '../../state/store.js';
+import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
+import { cacheEnabled } from '../../config/load-cache.js';
 import { connect, openState, type Connection } from './connect.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
 
@@ -25,6 +27,8 @@ export interface PlanSession {
    * the emulator, which commits before it answers.
    */
   notCreatedGraceMs: number;
+  /** Spec hashes kept across runs, unless CAMPAIGNCTL_CACHE turns caching off; saved on close. */
+  memo?: DesiredMemo;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     return { ok: false, project, diagnostics: connected.diagnostics };
   }
   const git = await gitInfo(project.root);
+  const memo = cacheEnabled(process.env) ? openDesiredMemo(project) : undefined;
   out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
   const session: PlanSession = {
     out,
@@ -56,7 +61,9 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     git,
     provenance: { command, git },
     notCreatedGraceMs: notCreatedGrace(connected.connection),
+    memo,
     async close() {
+      memo?.save();
       await connected.connection.close();
       await state.store.close();
     },
