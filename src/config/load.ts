@@ -23,8 +23,9 @@ import { checkProjectFiles } from './project-files.js';
 import type { LoadOptions, Project, Range } from './project.js';
 import { readSource } from './read-source.js';
 import { CONFIG_FILE, findProjectRoot } from './root.js';
+import { Memo, memoContext, memoFile, memoKey } from './memo.js';
 import { runRules } from './rules/index.js';
-import type { RuleContext } from './rules/index.js';
+import type { RuleContext, RulesMemo } from './rules/index.js';
 import { sha256, type StoredConfig } from './stored-check.js';
 import { closest } from './suggest.js';
 
@@ -101,7 +102,9 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     const r = byAddress.get(address);
     return r ? locateIn(r, nodePath) : undefined;
   };
-  diagnostics.push(...runRules({ resources, environment, partials, locate, locateIn, now }));
+  const memo = cache ? rulesMemo(root, environmentName, environment, partials, files) : undefined;
+  diagnostics.push(...runRules({ resources, environment, partials, locate, locateIn, now }, memo));
+  memo?.save();
 
   return {
     root,
@@ -178,6 +181,25 @@ function isStoredConfig(v: unknown): v is StoredConfig {
   if (typeof v !== 'object' || v === null) return false;
   const c = v as Record<string, unknown>;
   return typeof c.config === 'object' && c.config !== null && typeof c.valid === 'boolean' && typeof c.positions === 'string' && Array.isArray(c.diagnostics);
+}
+
+/** The code the rules memo's findings come from (the loader's own folder is in the cache key). */
+const RULES_CODE = ['config/rules', 'config/templates', 'time'];
+
+/** The rules' findings of earlier runs (./memo.ts), per resource of a file content. */
+function rulesMemo(root: string, envName: string, environment: ResolvedEnvironment, partials: Record<string, string>, files: Project['files']): RulesMemo & { save(): void } {
+  type Found = [Diagnostic[], number | null];
+  const memo = Memo.open<Found>(memoFile(root, 'rules', envName), memoContext(environment, partials, RULES_CODE));
+  const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
+  const key = (r: Resource) => memoKey(shaOf.get(r.source.file) ?? '', r.source.documentIndex, r.address);
+  return {
+    get(r) {
+      const found = memo.get(key(r));
+      return found && { diagnostics: found[0], until: found[1] };
+    },
+    set: (r, found) => memo.set(key(r), [found.diagnostics, found.until]),
+    save: () => void memo.save(),
+  };
 }
 
 /** Node positions per document of a file, when its content is still the one that was loaded. */

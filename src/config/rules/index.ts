@@ -18,8 +18,8 @@ import { scheduleReferences } from './schedule-references.js';
 import { staticIdentities } from './static-identities.js';
 import { templateRule } from '../templates/rule.js';
 import { timeZones } from './time-zones.js';
-import { whenInPast } from './when-in-past.js';
-import { whereDates } from './where-dates.js';
+import { untilStart, whenInPast } from './when-in-past.js';
+import { untilTomorrow, whereDates } from './where-dates.js';
 
 export interface RuleContext {
   resources: Resource[];
@@ -37,22 +37,65 @@ export interface RuleContext {
 
 export type Rule = (ctx: RuleContext) => Diagnostic[];
 
-export const rules: Rule[] = [
-  duplicateAddress,
-  scheduleReferences,
-  whereDates,
-  instantDates,
-  cronExpressions,
-  timeZones,
-  duplicateOccurrenceKeys,
-  bulletinProperties,
-  staticIdentities,
-  whenInPast,
-  androidChannel,
-  templateRule,
+/**
+ * What one resource's findings depend on, for the rules memo (runRules' `memo`):
+ *   'project': other resources too; the rule runs on every load;
+ *   'resource': only the resource itself (and the environment and partials, which the memo's
+ *   context covers): a finding stands as long as the resource's content does;
+ *   a function: like 'resource' but with the clock: the time (ms since the epoch) until which a
+ *   finding about this resource stands.
+ */
+export type RuleScope = 'project' | 'resource' | ((r: Resource, ctx: RuleContext) => number);
+
+const scoped: [Rule, RuleScope][] = [
+  [duplicateAddress, 'project'],
+  [scheduleReferences, 'project'],
+  [whereDates, untilTomorrow],
+  [instantDates, 'resource'],
+  [cronExpressions, 'resource'],
+  [timeZones, 'resource'],
+  [duplicateOccurrenceKeys, 'resource'],
+  [bulletinProperties, 'resource'],
+  [staticIdentities, 'resource'],
+  [whenInPast, untilStart],
+  [androidChannel, 'resource'],
+  [templateRule, 'resource'],
 ];
 
-/** Runs every rule; a rule never stops the others. */
-export function runRules(ctx: RuleContext, list: readonly Rule[] = rules): Diagnostic[] {
-  return list.flatMap((rule) => rule(ctx));
+export const rules: Rule[] = scoped.map(([rule]) => rule);
+
+/** Findings about one resource kept across runs, and until when they stand (null: for as long as its content). */
+export interface RulesMemo {
+  get(r: Resource): { diagnostics: Diagnostic[]; until: number | null } | undefined;
+  set(r: Resource, found: { diagnostics: Diagnostic[]; until: number | null }): void;
+}
+
+/**
+ * Runs every rule; a rule never stops the others. With a memo, the per-resource rules run only on
+ * resources the memo has nothing current for, one resource at a time, and what they find is
+ * remembered; project rules always run.
+ */
+export function runRules(ctx: RuleContext, memo?: RulesMemo): Diagnostic[] {
+  if (!memo) return rules.flatMap((rule) => rule(ctx));
+  const out: Diagnostic[] = [];
+  for (const [rule, scope] of scoped) if (scope === 'project') out.push(...rule(ctx));
+  const now = ctx.now.getTime();
+  for (const r of ctx.resources) {
+    const known = memo.get(r);
+    if (known && (known.until === null || now < known.until)) {
+      out.push(...known.diagnostics);
+      continue;
+    }
+    const one: RuleContext = { ...ctx, resources: [r] };
+    const diagnostics: Diagnostic[] = [];
+    let until = Infinity;
+    for (const [rule, scope] of scoped) {
+      if (scope === 'project') continue;
+      diagnostics.push(...rule(one));
+      if (typeof scope === 'function') until = Math.min(until, scope(r, ctx));
+    }
+    memo.set(r, { diagnostics, until: until === Infinity ? null : until });
+    out.push(...diagnostics);
+  }
+  return out;
 }

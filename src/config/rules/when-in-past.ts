@@ -7,6 +7,7 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { fromIsoDate, impossibleDate, zonedTimeToInstant } from '../calendar.js';
 import { ofKind, placeOf } from './helpers.js';
+import type { Resource } from '../../model/resource.js';
 import type { RuleContext } from './index.js';
 
 export function whenInPast(ctx: RuleContext): Diagnostic[] {
@@ -20,6 +21,18 @@ export function whenInPast(ctx: RuleContext): Diagnostic[] {
     }
   }
   return out;
+}
+
+/**
+ * Until when whenInPast's finding about `r` stands: a `when` still ahead is not past until it
+ * comes; a past one is reported with the current time, so it is checked on every run.
+ */
+export function untilStart(r: Resource, ctx: RuleContext): number {
+  const when = r.kind === 'Campaign' ? r.spec.when : undefined;
+  if (typeof when !== 'string') return Infinity;
+  const instant = instantOf(when, ctx.environment.accountTimezone);
+  if (instant === undefined) return Infinity;
+  return instant.getTime() > ctx.now.getTime() ? instant.getTime() : 0;
 }
 
 /** The instant of a `when`, or undefined for `now` and for dates the instant-dates rule rejects. */

@@ -6,7 +6,7 @@
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
-import { addDays, dateInZone, fromIsoDate, fromYyyymmdd, impossibleDate, toYyyymmdd } from '../calendar.js';
+import { addDays, dateInZone, fromIsoDate, fromYyyymmdd, impossibleDate, toYyyymmdd, zonedTimeToInstant } from '../calendar.js';
 import type { YMD } from '../calendar.js';
 import { campaignSpecs, isRecord, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';
@@ -20,6 +20,17 @@ export function whereDates(ctx: RuleContext): Diagnostic[] {
     for (const q of dateQueries(spec.where, [...path, 'where'])) checkRange(ctx, today, resource, q.query, q.path, out);
   }
   return out;
+}
+
+/**
+ * Until when whereDates' findings about `r` stand: a `daysAgo` moves with the account's day, so
+ * until that day ends (an hour early, so a DST change can never make it late); dates alone never
+ * move.
+ */
+export function untilTomorrow(r: Resource, ctx: RuleContext): number {
+  if (!JSON.stringify(r.spec).includes('"daysAgo"')) return Infinity;
+  const tomorrow = addDays(dateInZone(ctx.now, ctx.environment.accountTimezone), 1);
+  return zonedTimeToInstant(tomorrow, 0, 0, ctx.environment.accountTimezone).getTime() - 3_600_000;
 }
 
 /** The base query and each advanced_query event condition, with their paths. */

@@ -76,8 +76,12 @@ export function templateSites(resources: readonly Resource[], vars: Record<strin
   return sites;
 }
 
+/** One engine per set of partials: the rules memo runs this rule once per resource. */
+const engines = new WeakMap<Record<string, string>, ReturnType<typeof createTemplateEngine>>();
+
 export const templateRule: Rule = function templates(ctx: RuleContext): Diagnostic[] {
-  const engine = createTemplateEngine({ partials: ctx.partials });
+  let engine = engines.get(ctx.partials);
+  if (!engine) engines.set(ctx.partials, (engine = createTemplateEngine({ partials: ctx.partials })));
   const out: Diagnostic[] = [];
   for (const site of templateSites(ctx.resources, ctx.environment.vars)) {
     if (!site.text.includes('{{') && !site.text.includes('{%')) continue;
