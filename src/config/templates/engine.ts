@@ -5,7 +5,8 @@
  * it. Only strings are compiled, strings without `{{` are returned as they are, and compiled
  * templates are cached by source.
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { closest } from 'fastest-levenshtein';
 import { diagnostic, type ArgsOf } from '../../diagnostics/catalogue.js';
 import { isValidTimeZone } from '../../time/zone.js';
@@ -13,6 +14,14 @@ import { analyze, type Analysis } from './analyze.js';
 import { HelperError, KNOWN_HELPERS, LIQUID_HELPER, ZONE_DATA_KEY, registerHelpers } from './helpers.js';
 import { checkLiquidBalance, splitTemplate, type LiquidProblem, type SplitTemplate } from './liquid.js';
 import { PositionMap, type Replacement } from './positions.js';
+
+// Handlebars is loaded on the first template that has Handlebars in it: a warm plan whose findings
+// and hashes are remembered (../memo.ts) never needs it. (Sync: templates are checked synchronously.)
+let handlebarsLib: typeof Handlebars | undefined;
+function handlebars(): typeof Handlebars {
+  handlebarsLib ??= createRequire(import.meta.url)('handlebars') as typeof Handlebars;
+  return handlebarsLib;
+}
 
 export type TemplateCode =
   | 'template.unknown-variable'
@@ -181,7 +190,7 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     p = { split, map, liquidProblems };
     if (split.hasHandlebars) {
       try {
-        p.ast = Handlebars.parse(map.transformed);
+        p.ast = handlebars().parse(map.transformed);
         p.analysis = analyze(p.ast);
       } catch (err) {
         p.syntax = syntaxProblem(map, err);
@@ -201,7 +210,7 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
       end = map.fromHandlebars(e.endLineNumber ?? e.lineNumber, e.endColumn ?? e.column ?? 0);
     } else {
       // A jison parse error: the lexer is left at the offending token (parsing is synchronous).
-      const loc = ((Handlebars as unknown as { Parser?: unknown }).Parser as { lexer?: { yylloc?: { first_line: number; first_column: number; last_line: number; last_column: number } } }).lexer?.yylloc;
+      const loc = ((handlebars() as unknown as { Parser?: unknown }).Parser as { lexer?: { yylloc?: { first_line: number; first_column: number; last_line: number; last_column: number } } }).lexer?.yylloc;
       start = loc ? map.fromHandlebars(loc.first_line, loc.first_column) : 0;
       end = loc ? map.fromHandlebars(loc.last_line, loc.last_column) : map.original.length;
     }
@@ -284,7 +293,7 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
   // One isolated Handlebars per escaping mode: a partial compiled for one mode must not leak into
   // the other through Handlebars' partial cache.
   function makeInstance(html: boolean): typeof Handlebars {
-    const hb = Handlebars.create();
+    const hb = handlebars().create();
     registerHelpers(hb);
     for (const [name, src] of Object.entries(partialSources)) {
       const p = prepare(src);
