@@ -61,6 +61,29 @@ describe('SQLite state file', () => {
     db.close();
   });
 
+  it('moves the specs of a version 1 file into their own column, keeping every row whole', async () => {
+    const file = join(tempDir(), 'v1.db');
+    const v1 = new Database(file);
+    v1.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    v1.exec(MIGRATIONS[0]!);
+    v1.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (1, ?)').run('then');
+    const old = { ...appliedCampaign('a'), spec: { title: 'Hi', nested: { list: [1, 'two', null] } } };
+    const insert = v1.prepare('INSERT INTO resources (address, kind, spec_hash, remote_id, status, applied_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    insert.run(old.address, old.kind, old.specHash, old.remoteId, old.status, old.appliedAt, JSON.stringify(old));
+    v1.close();
+    const s = await mustOpen(file);
+    expect(await s.resources.get('campaign.a')).toEqual(old);
+    expect(await s.resources.list()).toEqual([old]);
+    const { spec: _spec, ...withoutSpec } = old;
+    expect(await s.resources.listWithoutSpecs()).toEqual([withoutSpec]);
+    await s.close();
+    const raw = new Database(file, { readonly: true });
+    const row = raw.prepare('SELECT data, spec FROM resources').get() as { data: string; spec: string };
+    expect(JSON.parse(row.spec)).toEqual(old.spec);
+    expect(JSON.parse(row.data)).not.toHaveProperty('spec');
+    raw.close();
+  });
+
   it('refuses, as a diagnostic, a state written by a newer campaignctl and leaves it untouched', async () => {
     const file = join(tempDir(), 'state.db');
     await (await mustOpen(file)).close();

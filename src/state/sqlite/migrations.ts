@@ -94,6 +94,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_by_address ON audit (address, id);
   `,
+  // 2: a resource's spec in its own column. A plan reads every row without its spec; with the spec
+  // inside \`data\`, SQLite had to parse each row's whole JSON to leave it out.
+  `
+  ALTER TABLE resources ADD COLUMN spec TEXT;
+  UPDATE resources SET spec = data -> '$.spec', data = json_remove(data, '$.spec') WHERE json_type(data, '$.spec') IS NOT NULL;
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };
