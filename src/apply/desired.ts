@@ -52,13 +52,14 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   const desired: DesiredResource[] = [];
   const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
   for (const resource of project.resources) {
-    const spec = resource.spec as Record<string, unknown>;
     const canonicalOf = (): Canonical => {
+      const spec = resource.spec as Record<string, unknown>;
       const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, readFile });
       return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
     };
     const fileSha = shaOf.get(resource.source.file);
-    const key = memo && fileSha && !emailBodyFile(resource) ? memoKey(fileSha, resource.source.documentIndex, resource.address) : undefined;
+    // (A resource with a body_file is never remembered, so a hit needs no look at its spec.)
+    const key = memo && fileSha ? memoKey(fileSha, resource.source.documentIndex, resource.address) : undefined;
     const known = key ? memo!.get(key) : undefined;
     let d: DesiredResource;
     if (known) {
@@ -77,10 +78,10 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
       const canonicalSpec = canonicalOf();
       d = { resource, specHash: hashOfCanonical(canonicalSpec), canonicalSpec };
       if (resource.kind === 'Campaign') {
-        const start = campaignStartsAt(spec, { accountTimezone: project.environment.accountTimezone });
+        const start = campaignStartsAt(resource.spec as Record<string, unknown>, { accountTimezone: project.environment.accountTimezone });
         if (start) d.startsAt = start;
       }
-      if (key) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
+      if (key && !emailBodyFile(resource)) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
     }
     desired.push(d);
     if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });

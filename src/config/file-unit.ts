@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { toBlob as blobOf } from './cache-blob.js';
+import { toCheckBlob } from './check-blob.js';
 import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
 import type { FileStamp } from './file-stamp.js';
@@ -47,5 +48,6 @@ export function checkConfigText(text: string): StoredConfig {
 
 /** The cache's form of a result (./cache-blob.ts). */
 export function toBlob(value: StoredCheck | StoredConfig): Uint8Array {
+  if ('resources' in value) return toCheckBlob(value);
   return blobOf(value);
 }

@@ -11,7 +11,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkInPool, POOL_THRESHOLD, poolSize, type PoolItem, type PoolResult } from './check-pool.js';
 import { sameStamp, stampOf } from './file-stamp.js';
-import { fromBlob, type LoadCache } from './load-cache.js';
+import { fromCheckBlob } from './check-blob.js';
+import type { LoadCache } from './load-cache.js';
 import type { StoredCheck } from './stored-check.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -46,7 +47,7 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
   files.forEach((file, i) => {
     const entry = cache?.get(file);
     if (entry?.trusted && unchangedOnDisk(root, file, entry.stamp)) {
-      const check = fromBlob<StoredCheck>(entry.blob);
+      const check = fromCheckBlob(entry.blob);
       if (isStoredCheck(check)) {
         outcomes[i] = { file, sha256: entry.sha256, check };
         report.fromCache++;
@@ -69,7 +70,7 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
       outcomes[i] = { file, problem: r.problem };
     } else if (r.kind === 'same') {
       const entry = cache?.get(file);
-      const check = entry && fromBlob<StoredCheck>(entry.blob);
+      const check = entry && fromCheckBlob(entry.blob);
       if (!isStoredCheck(check)) {
         retry.push([i, file, null]);
         continue;
@@ -78,7 +79,7 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
       cache!.restamp(file, r.stamp, r.trusted);
       report.fromCache++;
     } else {
-      const check = 'check' in r ? (r.check as StoredCheck) : fromBlob<StoredCheck>(r.blob)!;
+      const check = 'check' in r ? (r.check as StoredCheck) : fromCheckBlob(r.blob)!;
       outcomes[i] = { file, sha256: r.sha256, check };
       if (cache) cache.set(file, { stamp: r.stamp, trusted: r.trusted, sha256: r.sha256, blob: r.blob });
       report.checked++;
