@@ -19,7 +19,7 @@ import type { DesiredMemo } from './desired-memo.js';
 import { estimateChanges } from './estimate.js';
 import { applyMessages } from './messages.js';
 import type { Provenance } from './record.js';
-import { refreshCampaigns, type RefreshResult } from './refresh.js';
+import { refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleDeps, type SettleReport } from './settle.js';
 import { specsOnDemand } from './specs-on-demand.js';
 
@@ -47,6 +47,8 @@ export interface PlanRequest {
   onStep?: (step: PlanStep) => void;
   /** Spec hashes of earlier runs (./desired-memo.ts); the caller saves it. */
   memo?: DesiredMemo;
+  /** A refresh started before this call (./refresh.ts), used when state has not moved since. */
+  early?: EarlyRefresh;
 }
 
 export interface PlanOutcome {
@@ -91,7 +93,8 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
 
   step('state');
   const serial = await store.serial();
-  const rows = await store.resources.listWithoutSpecs();
+  const early = !req.settle && req.early && req.early.serial === serial ? req.early : undefined;
+  const rows = early ? early.rows : await store.resources.listWithoutSpecs();
   const runs = await store.runs.list({ kind: 'occurrence' });
   const raisedOccurrences: RaisedOccurrence[] = runs.map((r) => ({
     address: r.subject,
@@ -104,7 +107,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   step('refresh');
   let refresh: RefreshResult | null = null;
   try {
-    refresh = await refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone });
+    refresh = await (early ? early.result : refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone }));
   } catch (err) {
     if (!(err instanceof CleverTapError)) throw err;
     diagnostics.push(applyMessages.refreshFailed(err.message));

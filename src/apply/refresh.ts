@@ -11,7 +11,7 @@
 import type { CleverTapClient } from '../clevertap/client.js';
 import type { RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus, type RemoteState } from '../plan/remote-status.js';
-import type { AppliedWithoutSpec, JournalWindow } from '../state/store.js';
+import type { AppliedWithoutSpec, JournalWindow, StateStore } from '../state/store.js';
 import { coveringWindows, windowAround } from './dates.js';
 
 export interface RemoteStatusEntry {
@@ -76,4 +76,30 @@ export async function refreshCampaigns(
     statuses.push({ address: a.address, remoteId: a.remoteId, remote, state: remote ? mapRemoteStatus(remote.status) : 'missing' });
   }
   return { remote: [...byId.values()].sort((x, y) => x.id - y.id), windows, statuses, missing };
+}
+
+/**
+ * A refresh started early, before the CPU-bound part of planning (hashes, rules), so CleverTap's
+ * answer arrives while that runs. Valid for a plan only on the state it was read from (same serial)
+ * and only when no journal row was open (settling would change the rows first).
+ */
+export interface EarlyRefresh {
+  serial: number;
+  rows: AppliedWithoutSpec[];
+  result: Promise<RefreshResult>;
+}
+
+export async function startEarlyRefresh(
+  store: Pick<StateStore, 'serial' | 'journal' | 'resources'>,
+  client: CleverTapClient,
+  opts: RefreshOptions,
+): Promise<EarlyRefresh | undefined> {
+  if ((await store.journal.listOpen()).length > 0) return undefined;
+  const serial = await store.serial();
+  const rows = await store.resources.listWithoutSpecs();
+  const result = refreshCampaigns(client, rows, opts);
+  result.catch(() => undefined); // a failure is reported where the result is awaited (computePlan)
+  // One turn of the event loop puts the list requests on the wire before the caller goes on.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { serial, rows, result };
 }

@@ -38,6 +38,7 @@ async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
       provenance: session.provenance,
       sandbox: session.connection.isSandbox,
       memo: session.memo,
+      early: session.early,
       settle: false,
     });
     const refreshFailed = outcome.diagnostics.filter((d) => d.code === 'apply.refresh-failed');

@@ -63,6 +63,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         lockHolder: lock && !lock.ok ? describeHolder(lock.refusal.holder) : null,
         notCreatedGraceMs: session.notCreatedGraceMs,
         memo: session.memo,
+        early: session.early,
         onStep: (s) => out.debug(`plan: ${s}`),
       });
     } finally {

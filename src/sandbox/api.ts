@@ -88,19 +88,27 @@ function list(ctx: ApiContext, body: Record<string, unknown>): Reply {
   if (from > to) return failure(MSG.fromAfterTo, CODE.badRequest);
   const now = ctx.now();
   const tz = ctx.settings.timeZone;
-  const targets = ctx.store
-    .campaigns()
-    .filter((c) => {
-      const day = ymd(new Date(c.startsAt), tz);
-      return day >= from && day <= to;
-    })
-    .map((c) => ({
-      id: c.id,
-      name: c.name,
-      status: campaignStatus(c, now, ctx.settings.completeAfterMs),
-      scheduled_on: ymdhm(new Date(c.startsAt), tz),
-    }));
+  const targets = [];
+  for (const c of ctx.store.campaigns()) {
+    const local = localStart(c.startsAt, tz);
+    if (local.day < from || local.day > to) continue;
+    targets.push({ id: c.id, name: c.name, status: campaignStatus(c, now, ctx.settings.completeAfterMs), scheduled_on: local.minute });
+  }
   return success({ targets });
+}
+
+/** A start's day and minute in the account zone, worked out once per start (a list reads every campaign). */
+const localStarts = new Map<string, { day: number; minute: number }>();
+function localStart(startsAt: string, tz: string): { day: number; minute: number } {
+  const key = `${tz} ${startsAt}`;
+  let local = localStarts.get(key);
+  if (!local) {
+    const instant = new Date(startsAt);
+    local = { day: ymd(instant, tz), minute: ymdhm(instant, tz) };
+    if (localStarts.size >= 100_000) localStarts.clear();
+    localStarts.set(key, local);
+  }
+  return local;
 }
 
 function campaignId(body: Record<string, unknown>): number | null {

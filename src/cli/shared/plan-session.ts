@@ -10,6 +10,7 @@ import { gitInfo, type GitInfo } from '../../git/repo.js';
 import type { Provenance } from '../../apply/record.js';
 import type { StateStore } from '../../state/store.js';
 import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
+import { startEarlyRefresh, type EarlyRefresh } from '../../apply/refresh.js';
 import { cacheEnabled } from '../../config/load-cache.js';
 import { connect, openState, type Connection } from './connect.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
@@ -29,6 +30,8 @@ export interface PlanSession {
   notCreatedGraceMs: number;
   /** Spec hashes kept across runs, unless CAMPAIGNCTL_CACHE turns caching off; saved on close. */
   memo?: DesiredMemo;
+  /** The refresh `plan` and `drift` start while the session opens (see startEarlyRefresh). */
+  early?: EarlyRefresh;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,8 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     await state.store.close();
     return { ok: false, project, diagnostics: connected.diagnostics };
   }
+  // Read-only commands ask CleverTap now and hash the project while the answer travels.
+  const early = command === 'plan' || command === 'drift' ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone }) : undefined;
   const git = await gitInfo(project.root);
   const memo = cacheEnabled(process.env) ? openDesiredMemo(project) : undefined;
   out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
@@ -62,6 +67,7 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     provenance: { command, git },
     notCreatedGraceMs: notCreatedGrace(connected.connection),
     memo,
+    early,
     async close() {
       memo?.save();
       await connected.connection.close();

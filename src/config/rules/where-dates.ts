@@ -28,9 +28,16 @@ export function whereDates(ctx: RuleContext): Diagnostic[] {
  * move.
  */
 export function untilTomorrow(r: Resource, ctx: RuleContext): number {
-  if (!JSON.stringify(r.spec).includes('"daysAgo"')) return Infinity;
+  const relative = campaignSpecs({ ...ctx, resources: [r] }).some(
+    ({ spec, path }) => isRecord(spec.where) && dateQueries(spec.where, path).some(({ query }) => isRelative(query.from) || isRelative(query.to)),
+  );
+  if (!relative) return Infinity;
   const tomorrow = addDays(dateInZone(ctx.now, ctx.environment.accountTimezone), 1);
   return zonedTimeToInstant(tomorrow, 0, 0, ctx.environment.accountTimezone).getTime() - 3_600_000;
+}
+
+function isRelative(value: unknown): boolean {
+  return isRecord(value) && 'daysAgo' in value;
 }
 
 /** The base query and each advanced_query event condition, with their paths. */

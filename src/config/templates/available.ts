@@ -17,9 +17,14 @@ export function valuePaths(prefix: string, value: unknown): string[] {
   return keys.flatMap((k) => valuePaths(`${prefix}.${k}`, value[k]));
 }
 
+const varsPathsOf = new WeakMap<Record<string, unknown>, string[]>();
+
+/** The `vars.*` paths of an environment's vars (worked out once per vars object). */
 export function varsPaths(vars: Record<string, unknown> | undefined): string[] {
   if (!vars || Object.keys(vars).length === 0) return [];
-  return valuePaths('vars', vars);
+  let paths = varsPathsOf.get(vars);
+  if (!paths) varsPathsOf.set(vars, (paths = valuePaths('vars', vars)));
+  return paths;
 }
 
 interface SchemaLike {
