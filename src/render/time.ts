@@ -88,15 +88,24 @@ export function parseLocalMinute(text: string, zone: string): TimeResult<Date> {
   return { ok: true, value: r.instant };
 }
 
+/** zone + `when` -> its instant (ms): a plan reads each campaign's start several times. Bounded. */
+const resolvedStarts = new Map<string, number>();
+
 /** A Campaign's `when`: `now`, an ISO instant with offset, or `YYYY-MM-DD HH:MM` in the account zone. */
 export function resolveWhen(when: unknown, accountTimezone: string): TimeResult<When> {
   if (when === 'now') return { ok: true, value: { kind: 'now' } };
   if (typeof when !== 'string') return invalidWhen(String(when), 'expected a string');
+  const key = `${accountTimezone}\u0000${when}`;
+  const known = resolvedStarts.get(key);
+  if (known !== undefined) return { ok: true, value: { kind: 'at', instant: new Date(known) } };
   if (!isValidTimeZone(accountTimezone)) {
     return { ok: false, diagnostic: diagnostic('time.invalid-zone', { zone: accountTimezone }) };
   }
   const r = when.includes('T') ? parseIsoInstant(when) : parseLocalMinute(when, accountTimezone);
-  return r.ok ? { ok: true, value: { kind: 'at', instant: r.value } } : r;
+  if (!r.ok) return r;
+  if (resolvedStarts.size >= 100_000) resolvedStarts.clear();
+  resolvedStarts.set(key, r.value.getTime());
+  return { ok: true, value: { kind: 'at', instant: r.value } };
 }
 
 /** A bulletin occurrence's `at`: `now` or an ISO instant with offset. */
