@@ -18,8 +18,9 @@
  * Layout: MAGIC, uint32 LE header length, header (JSON: { key, entries: [path, size, mtimeMs,
  * ctimeMs, ino, trusted, sha256, blobLength][] }), then the blobs in entry order.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 import type { FileStamp } from './file-stamp.js';
 
 const MAGIC = Buffer.from('CTLCACH2');
@@ -123,21 +124,9 @@ export class LoadCache {
     const header = Buffer.from(JSON.stringify({ key: this.#key, entries: rows }), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);
-    const tmp = `${this.#file}.${process.pid}.tmp`;
-    try {
-      mkdirSync(path.dirname(this.#file), { recursive: true });
-      writeFileSync(tmp, Buffer.concat([MAGIC, length, header, ...blobs]));
-      renameSync(tmp, this.#file);
-      this.#dirty = false;
-      return true;
-    } catch {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // the folder itself is unusable: nothing was left behind
-      }
-      return false;
-    }
+    if (!writeAtomically(this.#file, Buffer.concat([MAGIC, length, header, ...blobs]))) return false;
+    this.#dirty = false;
+    return true;
   }
 }
 

@@ -8,8 +8,9 @@
  * deleted files do not pile up.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 import { cacheKey, codeDigest } from './cache-key.js';
 import type { ResolvedEnvironment } from './environment.js';
 import { CACHE_DIR } from './load-cache.js';
@@ -57,21 +58,9 @@ export class Memo<T> {
   save(): boolean {
     if (!this.#dirty && this.#used.size === this.#entries.size) return true;
     const entries = [...this.#used].map((k) => [k, this.#entries.get(k)]);
-    const tmp = `${this.#file}.${process.pid}.tmp`;
-    try {
-      mkdirSync(path.dirname(this.#file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ context: this.#context, entries }));
-      renameSync(tmp, this.#file);
-      this.#dirty = false;
-      return true;
-    } catch {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // the folder itself is unusable: nothing was left behind
-      }
-      return false;
-    }
+    if (!writeAtomically(this.#file, JSON.stringify({ context: this.#context, entries }))) return false;
+    this.#dirty = false;
+    return true;
   }
 }
 
