@@ -30,9 +30,11 @@ const commands: [name: string, load: Loader[]][] = [
   ['raise', [() => import('./raise.js')]],
 ];
 
-/** Registers the command argv runs, or every command when argv names none of them. */
+/** Registers the command argv runs, none for --version, or every command when argv names none of them. */
 export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
   const named = commandName(program, argv);
+  // `campaignctl --version` needs no command at all.
+  if (named === undefined && argv.some((a) => a === '-V' || a === '--version')) return;
   const chosen = commands.filter(([name]) => name === named);
   for (const [, loaders] of chosen.length > 0 ? chosen : commands) {
     for (const module of await Promise.all(loaders.map((load) => load()))) module.register(program);

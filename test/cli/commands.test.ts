@@ -31,6 +31,12 @@ describe('registerCommands', () => {
     expect(p.commands[0]!.commands.map((c) => c.name())).toEqual(['list', 'show', 'rm', 'resolve']);
   });
 
+  it('loads no command for --version', async () => {
+    const p = program();
+    await registerCommands(p, ['--version']);
+    expect(names(p)).toEqual([]);
+  });
+
   it('loads every command, in help order, for help and for a name it does not know', async () => {
     for (const argv of [[], ['--help'], ['help', 'plan'], ['plna']]) {
       const p = program();
