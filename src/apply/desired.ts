@@ -59,7 +59,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
     };
     const fileSha = shaOf.get(resource.source.file);
     // (A resource with a body_file is never remembered, so a hit needs no look at its spec.)
-    const key = memo && fileSha ? memoKey(fileSha, resource.source.documentIndex, resource.address) : undefined;
+    const key = memo && fileSha ? memoKey(fileSha, resource.source.documentIndex) : undefined;
     const known = key ? memo!.get(key) : undefined;
     let d: DesiredResource;
     if (known) {

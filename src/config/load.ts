@@ -191,13 +191,20 @@ function rulesMemo(root: string, envName: string, environment: ResolvedEnvironme
   type Found = [Diagnostic[], number | null];
   const memo = Memo.open<Found>(memoFile(root, 'rules', envName), memoContext(environment, partials, RULES_CODE));
   const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
-  const key = (r: Resource) => memoKey(shaOf.get(r.source.file) ?? '', r.source.documentIndex, r.address);
+  const key = (r: Resource) => {
+    const sha = shaOf.get(r.source.file);
+    return sha === undefined ? undefined : memoKey(sha, r.source.documentIndex);
+  };
   return {
     get(r) {
-      const found = memo.get(key(r));
+      const k = key(r);
+      const found = k === undefined ? undefined : memo.get(k);
       return found && { diagnostics: found[0], until: found[1] };
     },
-    set: (r, found) => memo.set(key(r), [found.diagnostics, found.until]),
+    set(r, found) {
+      const k = key(r);
+      if (k !== undefined) memo.set(k, [found.diagnostics, found.until]);
+    },
     save: () => void memo.save(),
   };
 }
