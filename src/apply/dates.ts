@@ -5,7 +5,7 @@
  * each side: a campaign is never missed because of the zone, at the cost of a few extra rows.
  */
 import { addDays, fromYyyymmdd, toYyyymmdd } from '../time/calendar.js';
-import { dateInZone } from '../time/zone.js';
+import { dateInZone, offsetMsAt } from '../time/zone.js';
 import type { JournalWindow } from '../state/store.js';
 import type { StartsAt } from '../plan/types.js';
 
@@ -35,10 +35,19 @@ export function startInstant(start: StartsAt | null | undefined, now: Date): Dat
   return start && start.kind === 'at' ? new Date(start.instant) : now;
 }
 
-/** The window a journal row records for its read-back: the start date, widened by the margin. */
+/**
+ * The window a journal row records for its read-back: the start date, widened by the margin.
+ * (Date arithmetic on the local reading, without intermediate objects: a refresh computes one per
+ * managed campaign.)
+ */
 export function windowAround(instant: Date, zone: string): JournalWindow {
-  const day = ymdOf(instant, zone);
-  return { from: shiftYmd(day, -WINDOW_MARGIN_DAYS), to: shiftYmd(day, WINDOW_MARGIN_DAYS) };
+  const t = instant.getTime();
+  const local = new Date(t + offsetMsAt(t, zone));
+  const at = (days: number) => {
+    const d = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + days));
+    return d.getUTCFullYear() * 10_000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+  };
+  return { from: at(-WINDOW_MARGIN_DAYS), to: at(WINDOW_MARGIN_DAYS) };
 }
 
 /**

@@ -85,3 +85,20 @@ describe('list windows', () => {
     ]);
   });
 });
+
+describe('windowAround against the calendar helpers', () => {
+  it('gives the local start date widened by a day, across DST changes and odd offsets', () => {
+    let checked = 0;
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'Australia/Lord_Howe']) {
+      // every 37 minutes across the 2026 transitions of both hemispheres
+      for (const [from, to] of [[Date.UTC(2026, 2, 27), Date.UTC(2026, 3, 7)], [Date.UTC(2026, 8, 25), Date.UTC(2026, 10, 3)]] as const) {
+        for (let t = from; t < to; t += 37 * 60_000) {
+          const day = ymdOf(new Date(t), zone);
+          expect(windowAround(new Date(t), zone)).toEqual({ from: shiftYmd(day, -1), to: shiftYmd(day, 1) });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+});

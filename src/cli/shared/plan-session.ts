@@ -46,6 +46,10 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
   if (hasErrors(project.diagnostics)) return { ok: false, project, diagnostics: project.diagnostics };
   if (!out.opts.json) printDiagnostics(out, project.root, project.diagnostics);
 
+  // git runs as child processes (three, one after another; `status` is slow on a big tree): they
+  // start now and run while state and CleverTap are opened.
+  const gitting = gitInfo(project.root);
+  gitting.catch(() => undefined); // awaited below; this only keeps an early return from leaving it unhandled
   const state = await openState(project);
   if (!state.ok) return { ok: false, project, diagnostics: state.diagnostics };
   const connected = await connect(project);
@@ -55,8 +59,8 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
   }
   // Read-only commands ask CleverTap now and hash the project while the answer travels.
   const early = command === 'plan' || command === 'drift' ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone }) : undefined;
-  const git = await gitInfo(project.root);
   const memo = cacheEnabled(process.env) ? openDesiredMemo(project) : undefined;
+  const git = await gitting;
   out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
   const session: PlanSession = {
     out,
