@@ -76,6 +76,11 @@ export class LoadCache {
     return new LoadCache(file, key, decode(bytes, key));
   }
 
+  /** What made the cache (./cache-key.ts): also part of the memos' context (./memo.ts). */
+  get key(): string {
+    return this.#key;
+  }
+
   get size(): number {
     return this.#entries.size;
   }

@@ -69,12 +69,14 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   }
   opts.onLoaded?.({ files: found.files.length, fromCache: checked.fromCache, read: checked.read, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off' });
   const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
+  const parsedFromDisk = new Set<string>();
   const positionsOf = (file: string, index: number): PositionIndex | undefined => {
     const key = documentKey(file, index);
-    if (!positions.has(key) && shaOf.has(file)) {
+    const sha = shaOf.get(file);
+    if (!positions.has(key) && sha !== undefined && !parsedFromDisk.has(file)) {
       // A file the quick lane read has no positions yet: parse it with yaml, once.
-      for (const [i, p] of positionsFromDisk(root, file, shaOf.get(file)!)) positions.set(documentKey(file, i), p);
-      shaOf.delete(file);
+      parsedFromDisk.add(file);
+      for (const [i, p] of positionsFromDisk(root, file, sha)) positions.set(documentKey(file, i), p);
     }
     const p = positions.get(key);
     if (typeof p !== 'string') return p;
@@ -102,7 +104,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     const r = byAddress.get(address);
     return r ? locateIn(r, nodePath) : undefined;
   };
-  const memo = cache ? rulesMemo(root, environmentName, environment, partials, files) : undefined;
+  const memo = cache ? rulesMemo(root, cache.key, environmentName, environment, partials, shaOf) : undefined;
   diagnostics.push(...runRules({ resources, environment, partials, locate, locateIn, now }, memo));
   memo?.save();
 
@@ -187,10 +189,16 @@ function isStoredConfig(v: unknown): v is StoredConfig {
 const RULES_CODE = ['config/rules', 'config/templates', 'time'];
 
 /** The rules' findings of earlier runs (./memo.ts), per resource of a file content. */
-function rulesMemo(root: string, envName: string, environment: ResolvedEnvironment, partials: Record<string, string>, files: Project['files']): RulesMemo & { save(): void } {
+function rulesMemo(
+  root: string,
+  loadCacheKey: string,
+  envName: string,
+  environment: ResolvedEnvironment,
+  partials: Record<string, string>,
+  shaOf: ReadonlyMap<string, string>,
+): RulesMemo & { save(): void } {
   type Found = [Diagnostic[], number | null];
-  const memo = Memo.open<Found>(memoFile(root, 'rules', envName), memoContext(environment, partials, RULES_CODE));
-  const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
+  const memo = Memo.open<Found>(memoFile(root, 'rules', envName), memoContext(loadCacheKey, environment, partials, RULES_CODE));
   const key = (r: Resource) => {
     const sha = shaOf.get(r.source.file);
     return sha === undefined ? undefined : memoKey(sha, r.source.documentIndex);

@@ -11,10 +11,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeAtomically } from './atomic-write.js';
-import { cacheKey, codeDigest } from './cache-key.js';
+import { codeDigest } from './cache-key.js';
 import type { ResolvedEnvironment } from './environment.js';
 import { CACHE_DIR } from './load-cache.js';
-import { packageSchemasDir } from './package-dir.js';
 
 export class Memo<T> {
   readonly #file: string;
@@ -79,13 +78,19 @@ export function memoFile(root: string, name: string, environmentName: string): s
 }
 
 /**
- * The context of a memo: the load cache's key (campaignctl, schemas, libraries, Node), the code in
- * `codeDirs` of src/ that derives the results, and what a resource reads from the environment:
- * vars, account time zone, partials. (Plain JSON: a reordered vars block only costs a re-derive.)
+ * The context of a memo: the load cache's key (./cache-key.ts: campaignctl, schemas, libraries,
+ * Node), the code in `codeDirs` of src/ that derives the results, and what a resource reads from the
+ * environment: vars, account time zone, partials. (Plain JSON: a reordered vars block only costs a
+ * re-derive.)
  */
-export function memoContext(environment: Pick<ResolvedEnvironment, 'vars' | 'accountTimezone'>, partials: Record<string, string>, codeDirs: readonly string[]): string {
+export function memoContext(
+  loadCacheKey: string,
+  environment: Pick<ResolvedEnvironment, 'vars' | 'accountTimezone'>,
+  partials: Record<string, string>,
+  codeDirs: readonly string[],
+): string {
   return createHash('sha256')
-    .update(cacheKey(packageSchemasDir()))
+    .update(loadCacheKey)
     .update('\0')
     .update(codeDigest(codeDirs))
     .update('\0')

@@ -3,7 +3,7 @@
  * lives only here so that text, JSON and markdown views say the same thing, and so that codes stay
  * stable: tests and scripts match on `code`, people read `message` and `hint`.
  */
-import type { Diagnostic, RelatedLocation, Severity } from './diagnostic.js';
+import type { Diagnostic, Severity } from './diagnostic.js';
 
 export interface CatalogueEntry<A> {
   severity: Severity;
@@ -448,15 +448,7 @@ export type DiagnosticCode = keyof typeof catalogue;
 export type ArgsOf<C extends DiagnosticCode> = (typeof catalogue)[C] extends CatalogueEntry<infer A> ? A : never;
 
 /** Where a diagnostic points; everything optional (project-level problems have no file). */
-export interface At {
-  file?: string;
-  line?: number;
-  column?: number;
-  endLine?: number;
-  endColumn?: number;
-  address?: string;
-  related?: RelatedLocation[];
-}
+export type At = Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'address' | 'related'>;
 
 /** Builds a Diagnostic from the catalogue: the one way diagnostics are made. */
 export function diagnostic<C extends DiagnosticCode>(code: C, args: ArgsOf<C>, where: At = {}): Diagnostic {
