@@ -5,9 +5,7 @@
  * account time zone, and the partials (what a spec hash reads from outside its file). Resources
  * with an email `body_file` are never remembered (./desired.ts reads that file fresh).
  */
-import { cacheKey } from '../config/cache-key.js';
 import { Memo, memoContext, memoFile } from '../config/memo.js';
-import { packageSchemasDir } from '../config/package-dir.js';
 import type { Project } from '../config/project.js';
 import type { StartsAt } from '../plan/instant.js';
 
@@ -28,7 +26,7 @@ const DERIVING_CODE = ['apply', 'plan', 'render', 'time'];
 
 export function openDesiredMemo(project: Project): DesiredMemo {
   const file = memoFile(project.root, 'desired', project.environmentName);
-  const memo = Memo.open<[string, StartsAt | null]>(file, memoContext(cacheKey(packageSchemasDir()), project.environment, project.partials, DERIVING_CODE));
+  const memo = Memo.open<[string, StartsAt | null]>(file, memoContext(project.environment, project.partials, DERIVING_CODE));
   return {
     get(key) {
       const e = memo.get(key);

@@ -11,6 +11,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { SchemaSet } from './schemas.js';
+import { isRecord } from '../model/record.js';
 
 /** Synthesized by the collapse: a presence or shape alternative, with the keys when known. */
 export interface OneOfParams {
@@ -134,16 +135,12 @@ function presenceKeys(schema: unknown): string[] | undefined {
   if (!Array.isArray(s.required) || !Object.keys(s).every((k) => allowed.has(k))) return undefined;
   // `properties: { where: {} }` only declares the key (strict mode wants that); it checks nothing.
   const props = s.properties;
-  if (props !== undefined && !(isObject(props) && Object.values(props).every(isEmptySchema))) return undefined;
+  if (props !== undefined && !(isRecord(props) && Object.values(props).every(isEmptySchema))) return undefined;
   return s.required as string[];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isEmptySchema(v: unknown): boolean {
-  return v === true || (isObject(v) && Object.keys(v).every((k) => k === 'description' || k === 'title'));
+  return v === true || (isRecord(v) && Object.keys(v).every((k) => k === 'description' || k === 'title'));
 }
 
 function synthesizedOneOf(c: ErrorObject, params: OneOfParams): ErrorObject {

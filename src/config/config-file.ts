@@ -5,7 +5,6 @@
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ProjectConfig } from './config-types.js';
-import { isPlainObject } from './documents.js';
 import { parseFile } from './parse.js';
 import { lookup, pointerOf } from './positions.js';
 import type { PositionIndex } from './positions.js';
@@ -15,6 +14,7 @@ import type { SchemaSet } from './schemas.js';
 import type { IsValid } from './quick-validators.js';
 import { CONFIG_FILE } from './root.js';
 import { closest } from './suggest.js';
+import { isRecord } from '../model/record.js';
 
 export interface CheckedConfig {
   config: ProjectConfig;
@@ -43,19 +43,19 @@ export function checkConfigFile(text: string | undefined, schemas: () => SchemaS
   if (!doc.ok) return { config: {}, valid: false, positions: doc.positions, diagnostics };
   const place = { file: CONFIG_FILE, positions: doc.positions };
   if (!isValid('config', doc.value)) diagnostics.push(...schemaDiagnostics('config', doc.value, schemas(), place));
-  const config = isPlainObject(doc.value) ? (doc.value as ProjectConfig) : {};
+  const config = isRecord(doc.value) ? (doc.value as ProjectConfig) : {};
   diagnostics.push(...zoneDiagnostics(config, doc.positions));
   return { config, valid: diagnostics.length === 0, positions: doc.positions, diagnostics };
 }
 
 function zoneDiagnostics(config: ProjectConfig, positions: PositionIndex): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const envs = isPlainObject(config.environments) ? config.environments : {};
+  const envs = isRecord(config.environments) ? config.environments : {};
   for (const [name, env] of Object.entries(envs)) {
-    if (!isPlainObject(env)) continue;
+    if (!isRecord(env)) continue;
     const zones: [unknown, string[]][] = [
       [env.accountTimezone, ['environments', name, 'accountTimezone']],
-      [isPlainObject(env.quietHours) ? env.quietHours.timezone : undefined, ['environments', name, 'quietHours', 'timezone']],
+      [isRecord(env.quietHours) ? env.quietHours.timezone : undefined, ['environments', name, 'quietHours', 'timezone']],
     ];
     for (const [zone, path] of zones) {
       if (typeof zone !== 'string' || zone === '' || isKnownZone(zone)) continue;

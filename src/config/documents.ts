@@ -11,6 +11,7 @@ import { lookup } from './positions.js';
 import { schemaDiagnostics, typeOf } from './schema-diagnostics.js';
 import type { SchemaSet } from './schemas.js';
 import { closest } from './suggest.js';
+import { isRecord } from '../model/record.js';
 
 export interface CheckedDocument {
   resource?: Resource;
@@ -20,7 +21,7 @@ export interface CheckedDocument {
 export function checkResourceDocument(file: string, doc: ParsedDocument, schemas: SchemaSet): CheckedDocument {
   if (!doc.ok) return { diagnostics: [] };
   const value = doc.value;
-  if (!isPlainObject(value)) {
+  if (!isRecord(value)) {
     const s = lookup(doc.positions, '')?.spans.value;
     const where = s ? { file, line: s[0], column: s[1], endLine: s[0], endColumn: s[2] === s[0] ? s[3] : s[1] + 1 } : startOf(file, doc);
     return { diagnostics: [diagnostic('schema.type', { path: '', expected: ['mapping'], actual: typeOf(value) }, where)] };
@@ -36,7 +37,7 @@ export function checkResourceDocument(file: string, doc: ParsedDocument, schemas
     return { diagnostics: [diagnostic('schema.unknown-kind', { kind: String(kind), kinds: KINDS, suggestion }, where)] };
   }
   const metadata = value.metadata;
-  const name = isPlainObject(metadata) && typeof metadata.name === 'string' ? metadata.name : undefined;
+  const name = isRecord(metadata) && typeof metadata.name === 'string' ? metadata.name : undefined;
   const address = name !== undefined ? addressOf(kind as Kind, name) : undefined;
   const diagnostics = schemaDiagnostics(kind as Kind, value, schemas, { file, positions: doc.positions, address });
   if (diagnostics.length) return { diagnostics };
@@ -47,7 +48,7 @@ export function checkResourceDocument(file: string, doc: ParsedDocument, schemas
 /** The Resource of a document whose value passed its schema (undefined if it has no name after all). */
 export function resourceOf(file: string, doc: Pick<ParsedDocument, 'index' | 'line' | 'column'>, value: Record<string, unknown>): Resource | undefined {
   const metadata = value.metadata;
-  if (!isPlainObject(metadata) || typeof metadata.name !== 'string') return undefined;
+  if (!isRecord(metadata) || typeof metadata.name !== 'string') return undefined;
   const kind = value.kind as Kind;
   return {
     kind,
@@ -64,6 +65,3 @@ function startOf(file: string, doc: ParsedDocument) {
   return { file, line: doc.line, column: doc.column, endLine: doc.line, endColumn: doc.column + 1 };
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -76,11 +76,6 @@ export class LoadCache {
     return new LoadCache(file, key, decode(bytes, key));
   }
 
-  /** What made the cache (./cache-key.ts): also part of the memos' context (./memo.ts). */
-  get key(): string {
-    return this.#key;
-  }
-
   get size(): number {
     return this.#entries.size;
   }
@@ -180,4 +175,3 @@ function isRow(r: unknown): r is HeaderRow {
   );
 }
 
-export { fromBlob } from './cache-blob.js';

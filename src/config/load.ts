@@ -13,7 +13,8 @@ import { byCodePoint, discover } from './discover.js';
 import { chooseEnvironment, resolveEnvironment } from './environment.js';
 import type { ResolveContext, ResolvedEnvironment } from './environment.js';
 import { isTrustable } from './file-stamp.js';
-import { cacheEnabled, fromBlob, LoadCache } from './load-cache.js';
+import { fromBlob } from './cache-blob.js';
+import { cacheEnabled, LoadCache } from './load-cache.js';
 import { packageSchemasDir } from './package-dir.js';
 import { parseFile } from './parse.js';
 import { decodePositions } from './positions-codec.js';
@@ -104,7 +105,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     const r = byAddress.get(address);
     return r ? locateIn(r, nodePath) : undefined;
   };
-  const memo = cache ? rulesMemo(root, cache.key, environmentName, environment, partials, shaOf) : undefined;
+  const memo = cache ? rulesMemo(root, environmentName, environment, partials, shaOf) : undefined;
   diagnostics.push(...runRules({ resources, environment, partials, locate, locateIn, now }, memo));
   memo?.save();
 
@@ -191,14 +192,13 @@ const RULES_CODE = ['config/rules', 'config/templates', 'time'];
 /** The rules' findings of earlier runs (./memo.ts), per resource of a file content. */
 function rulesMemo(
   root: string,
-  loadCacheKey: string,
   envName: string,
   environment: ResolvedEnvironment,
   partials: Record<string, string>,
   shaOf: ReadonlyMap<string, string>,
 ): RulesMemo & { save(): void } {
   type Found = [Diagnostic[], number | null];
-  const memo = Memo.open<Found>(memoFile(root, 'rules', envName), memoContext(loadCacheKey, environment, partials, RULES_CODE));
+  const memo = Memo.open<Found>(memoFile(root, 'rules', envName), memoContext(environment, partials, RULES_CODE));
   const key = (r: Resource) => {
     const sha = shaOf.get(r.source.file);
     return sha === undefined ? undefined : memoKey(sha, r.source.documentIndex);

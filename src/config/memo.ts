@@ -11,9 +11,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeAtomically } from './atomic-write.js';
-import { codeDigest } from './cache-key.js';
+import { cacheKey, codeDigest } from './cache-key.js';
 import type { ResolvedEnvironment } from './environment.js';
 import { CACHE_DIR } from './load-cache.js';
+import { packageSchemasDir } from './package-dir.js';
 
 export class Memo<T> {
   readonly #file: string;
@@ -83,14 +84,9 @@ export function memoFile(root: string, name: string, environmentName: string): s
  * environment: vars, account time zone, partials. (Plain JSON: a reordered vars block only costs a
  * re-derive.)
  */
-export function memoContext(
-  loadCacheKey: string,
-  environment: Pick<ResolvedEnvironment, 'vars' | 'accountTimezone'>,
-  partials: Record<string, string>,
-  codeDirs: readonly string[],
-): string {
+export function memoContext(environment: Pick<ResolvedEnvironment, 'vars' | 'accountTimezone'>, partials: Record<string, string>, codeDirs: readonly string[]): string {
   return createHash('sha256')
-    .update(loadCacheKey)
+    .update(cacheKey(packageSchemasDir()))
     .update('\0')
     .update(codeDigest(codeDirs))
     .update('\0')

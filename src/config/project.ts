@@ -48,7 +48,7 @@ export interface LoadOptions {
   cwd?: string;
   /** The clock for rules such as "`when` in the past"; default new Date(). */
   now?: Date;
-  /** Environment variables (CLEVERTAP_API_URL, CAMPAIGNCTL_STATE, CAMPAIGNCTL_CACHE); default process.env. */
+  /** Environment variables (CLEVERTAP_API_URL, CLEVERTAP_REGION, CAMPAIGNCTL_STATE, CAMPAIGNCTL_CACHE); default process.env. */
   environ?: Record<string, string | undefined>;
   /**
    * Keep checked files in `.campaignctl/cache/load.bin` and reuse them (./load-cache.ts); default

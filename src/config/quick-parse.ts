@@ -16,9 +16,10 @@
 import { FAILSAFE_SCHEMA, Type, loadAll } from 'js-yaml';
 import type { CheckedFile } from './check-file.js';
 import { KINDS, type Kind } from '../model/resource.js';
-import { isPlainObject, resourceOf } from './documents.js';
+import { resourceOf } from './documents.js';
 import { FORBIDDEN_KEYS, MAX_DEPTH, MAX_FILE_BYTES } from './guards.js';
 import type { IsValid } from './quick-validators.js';
+import { isRecord } from '../model/record.js';
 
 /** yaml's core schema (yaml/dist/schema/core), the tests and values of each implicit tag. */
 const CORE_AS_YAML = FAILSAFE_SCHEMA.extend({
@@ -70,7 +71,7 @@ export function quickCheck(file: string, text: string, isValid: IsValid): Checke
   const parsed = quickParse(text);
   if (!parsed) return undefined;
   const value = parsed.value;
-  if (!isPlainObject(value) || typeof value.kind !== 'string' || !(KINDS as readonly string[]).includes(value.kind)) return undefined;
+  if (!isRecord(value) || typeof value.kind !== 'string' || !(KINDS as readonly string[]).includes(value.kind)) return undefined;
   if (!isValid(value.kind as Kind, value)) return undefined;
   const resource = resourceOf(file, { index: 0, line: parsed.line, column: parsed.column }, value);
   return resource ? { file, resources: [resource], diagnostics: [], positions: new Map() } : undefined;

@@ -18,12 +18,12 @@ function entry<A>(e: CatalogueEntry<A>): CatalogueEntry<A> {
 }
 
 /** Inline code in messages: `target_mode`. */
-export function q(text: string | number): string {
+function q(text: string | number): string {
   return '`' + String(text) + '`';
 }
 
 /** A short, readable rendering of a YAML value for messages. */
-export function show(value: unknown): string {
+function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';

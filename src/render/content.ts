@@ -8,10 +8,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Collector } from './collect.js';
 import { checkContent } from './content-checks.js';
 import type { RenderResult } from './context.js';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../model/record.js';
 
 function renderStrings(col: Collector, value: unknown, at: (string | number)[], scope: TemplateScope, html: (p: (string | number)[]) => boolean): unknown {
   if (typeof value === 'string') return col.text(at, value, scope, { html: html(at), timeZone: col.ctx.accountTimezone });

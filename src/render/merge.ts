@@ -3,9 +3,7 @@
  * merge key by key (so `wire: { content: { platform_specific: ... } }` adds to the rendered
  * content), anything else replaces. Wire values are not templated: they go out as written.
  */
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../model/record.js';
 
 export function mergeWire<T extends Record<string, unknown>>(body: T, wire: unknown): T {
   if (!isRecord(wire)) return body;

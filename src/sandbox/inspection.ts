@@ -24,7 +24,7 @@
 import type { SandboxControl } from './control.js';
 import { isFaultName } from './faults.js';
 import type { ScriptedFault } from './faults.js';
-import { isPlainObject } from './validate-create.js';
+import { isRecord } from '../model/record.js';
 
 export interface InspectionReply {
   status: number;
@@ -36,7 +36,7 @@ const bad = (error: string, status = 400): InspectionReply => ({ status, body: {
 
 export function handleInspection(control: SandboxControl, method: string, url: URL, body: unknown): InspectionReply {
   const path = url.pathname.replace(/^\/__sandbox/, '').replace(/\/+$/, '');
-  const input = isPlainObject(body) ? body : {};
+  const input = isRecord(body) ? body : {};
   const campaignPath = /^\/campaigns\/(\d+)(?:\/(complete|stop))?$/.exec(path);
   if (campaignPath) {
     const id = Number(campaignPath[1]);
@@ -108,7 +108,7 @@ export function handleInspection(control: SandboxControl, method: string, url: U
       const next = Array.isArray(input.next) ? input.next : null;
       const faults: ScriptedFault[] = [];
       for (const f of next ?? []) {
-        if (!isPlainObject(f) || typeof f.fault !== 'string' || !isFaultName(f.fault)) return bad('each fault needs {fault: 429|500|drop-after-commit|timeout}');
+        if (!isRecord(f) || typeof f.fault !== 'string' || !isFaultName(f.fault)) return bad('each fault needs {fault: 429|500|drop-after-commit|timeout}');
         faults.push({ fault: f.fault, family: typeof f.family === 'string' ? f.family : undefined, count: typeof f.count === 'number' ? f.count : undefined });
       }
       if (!next) return bad('give {next: [{fault, family?, count?}]}');

@@ -4,6 +4,7 @@
  */
 import { CODE, MSG } from './messages.js';
 import { isYmdInteger, parseWhenString } from './time.js';
+import { isRecord } from '../model/record.js';
 
 export type Refusal = { ok: false; error: string; code?: number };
 
@@ -45,7 +46,7 @@ export function validateCreate(body: Record<string, unknown>, checks: CreateChec
       return refuse(MSG.whereUnparseable);
     }
   } else {
-    if (!isPlainObject(where)) return refuse(MSG.whereUnparseable);
+    if (!isRecord(where)) return refuse(MSG.whereUnparseable);
     if (where.from !== undefined && !isYmdInteger(where.from)) return refuse(MSG.whereUnparseable);
     if (where.to !== undefined && !isYmdInteger(where.to)) return refuse(MSG.whereUnparseable);
     if (where.event_name !== undefined && typeof where.event_name !== 'string') return refuse(MSG.whereUnparseable);
@@ -66,7 +67,7 @@ export function validateCreate(body: Record<string, unknown>, checks: CreateChec
   }
 
   const cg = body.control_group;
-  if (isPlainObject(cg) && cg.type === 'custom') {
+  if (isRecord(cg) && cg.type === 'custom') {
     const name = typeof cg.name === 'string' ? cg.name : '';
     if (!checks.controlGroups.has(name)) return refuse(MSG.controlGroupUnknown(name));
   }
@@ -75,7 +76,7 @@ export function validateCreate(body: Record<string, unknown>, checks: CreateChec
 
 /** Content checks shared with the identity sends: the first missing field of the channel. */
 export function checkContent(channel: string, content: unknown, code?: number): Refusal | null {
-  const c = isPlainObject(content) ? content : {};
+  const c = isRecord(content) ? content : {};
   for (const field of CONTENT_FIELDS[channel] ?? []) {
     if (!nonEmptyString(c[field])) return refuse(MSG.contentFieldEmpty(field), code);
   }
@@ -85,9 +86,9 @@ export function checkContent(channel: string, content: unknown, code?: number): 
 /** `wzrk_cid` at the top level or in `content.platform_specific.android` (§2.2). */
 export function hasAndroidChannel(body: Record<string, unknown>): boolean {
   if (nonEmptyString(body.wzrk_cid)) return true;
-  const content = isPlainObject(body.content) ? body.content : {};
-  const ps = isPlainObject(content.platform_specific) ? content.platform_specific : {};
-  const android = isPlainObject(ps.android) ? ps.android : {};
+  const content = isRecord(body.content) ? body.content : {};
+  const ps = isRecord(content.platform_specific) ? content.platform_specific : {};
+  const android = isRecord(ps.android) ? ps.android : {};
   return nonEmptyString(android.wzrk_cid);
 }
 
@@ -95,7 +96,7 @@ export function hasAndroidChannel(body: Record<string, unknown>): boolean {
 function resolveWhen(when: unknown, checks: CreateChecks): Date | null {
   if (when === 'now') return checks.now;
   if (typeof when === 'string') return parseWhenString(when, checks.timeZone);
-  if (!isPlainObject(when)) return null;
+  if (!isRecord(when)) return null;
   if (when.type === 'now') return checks.now;
   const first = Array.isArray(when.delivery_date_time) ? when.delivery_date_time[0] : when.start_time;
   return typeof first === 'string' ? parseWhenString(first, checks.timeZone) : null;
@@ -109,6 +110,3 @@ export function nonEmptyString(v: unknown): v is string {
   return typeof v === 'string' && v.trim() !== '';
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}

@@ -4,8 +4,9 @@
  * placeholders (messages.ts).
  */
 import { CODE, MSG } from './messages.js';
-import { checkContent, hasAndroidChannel, isPlainObject, nonEmptyString, refuse } from './validate-create.js';
+import { checkContent, hasAndroidChannel, nonEmptyString, refuse } from './validate-create.js';
 import type { Refusal } from './validate-create.js';
+import { isRecord } from '../model/record.js';
 
 export const IDENTITY_KEYS = ['Identity', 'Email', 'FBID', 'GPID', 'objectId'] as const;
 export const EXTERNAL_TRIGGER_KEYS = ['email', 'identity', 'objectId'] as const;
@@ -14,7 +15,7 @@ type Accepted = { ok: true; identities: number };
 
 /** `to`: a non-empty object of string arrays with only the allowed keys; counts all ids together. */
 export function checkRecipients(to: unknown, keys: readonly string[], max: number): Accepted | Refusal {
-  if (!isPlainObject(to)) return refuse(MSG.invalidRecipients, CODE.invalidRecipients);
+  if (!isRecord(to)) return refuse(MSG.invalidRecipients, CODE.invalidRecipients);
   let n = 0;
   for (const [key, ids] of Object.entries(to)) {
     if (!keys.includes(key) || !Array.isArray(ids) || !ids.every(nonEmptyString)) {
@@ -50,7 +51,7 @@ export function validateExternalTrigger(
     return refuse(MSG.externalTriggerCampaignEmpty, CODE.badRequest);
   }
   if (!known.has(String(id).trim())) return refuse(MSG.externalTriggerCampaignUnknown(String(id)), CODE.badRequest);
-  if (!isPlainObject(body.ExternalTrigger)) return refuse(MSG.externalTriggerObjectMissing, CODE.badRequest);
+  if (!isRecord(body.ExternalTrigger)) return refuse(MSG.externalTriggerObjectMissing, CODE.badRequest);
   return recipients;
 }
 
@@ -70,7 +71,7 @@ export function validateMultiExternalTrigger(
   }
   const recipients = checkRecipients(body.to, EXTERNAL_TRIGGER_KEYS, maxIdentities);
   if (!recipients.ok) return recipients;
-  if (!isPlainObject(body.ExternalTrigger)) return refuse(MSG.externalTriggerObjectMissing, CODE.badRequest);
+  if (!isRecord(body.ExternalTrigger)) return refuse(MSG.externalTriggerObjectMissing, CODE.badRequest);
   return recipients;
 }
 
@@ -78,7 +79,7 @@ export function validateRaise(body: Record<string, unknown>, known: ReadonlySet<
   if (!nonEmptyString(body.business_event)) return refuse(MSG.businessEventEmpty, CODE.badRequest);
   if (!known.has(body.business_event)) return refuse(MSG.businessEventUnknown(body.business_event), CODE.badRequest);
   if (!nonEmptyString(body.name)) return refuse(MSG.bulletinNameEmpty, CODE.badRequest);
-  if (!isPlainObject(body.properties)) return refuse(MSG.propertiesInvalid, CODE.badRequest);
+  if (!isRecord(body.properties)) return refuse(MSG.propertiesInvalid, CODE.badRequest);
   for (const [key, value] of Object.entries(body.properties)) {
     if (key.length > 120) return refuse(MSG.propertyKeyTooLong(key), CODE.badRequest);
     if (typeof value !== 'string') return refuse(MSG.propertyNotString(key), CODE.badRequest);

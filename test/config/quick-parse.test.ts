@@ -30,13 +30,14 @@ const files = [...yamlFiles(path.join(ROOT, 'campaigns')), ...yamlFiles(path.joi
 describe('quick lane against the full lane, on every YAML file of the repository', () => {
   const schemas = loadSchemas();
   const isValid = quickValidators(packageSchemasDir());
-  let quick = 0;
-  it.each(files.map((f) => [path.relative(ROOT, f)]))('%s', (rel) => {
+  const read = (f: string) => ({ rel: path.relative(ROOT, f), text: readFileSync(f, 'utf8') });
+  // The files the quick lane takes; each must give exactly what the full lane gives.
+  const taken = files.map(read).filter(({ rel, text }) => quickCheck(rel, text, isValid) !== undefined);
+
+  it.each(taken.map(({ rel }) => [rel]))('%s', (rel) => {
     const text = readFileSync(path.join(ROOT, rel), 'utf8');
-    const fast = quickCheck(rel, text, isValid);
+    const fast = quickCheck(rel, text, isValid)!;
     const full = checkFile(rel, text, schemas);
-    if (fast === undefined) return;
-    quick++;
     expect(full.diagnostics).toEqual([]);
     expect(fast.resources).toEqual(full.resources);
     expect(fast.diagnostics).toEqual([]);
@@ -44,9 +45,9 @@ describe('quick lane against the full lane, on every YAML file of the repository
 
   it('takes the quick lane for most of them (the example project is plain YAML)', () => {
     const examples = yamlFiles(path.join(ROOT, 'campaigns'));
-    const taken = examples.filter((f) => quickCheck(path.relative(ROOT, f), readFileSync(f, 'utf8'), isValid) !== undefined);
-    expect(taken.length).toBeGreaterThan(examples.length / 2);
-    expect(quick).toBeGreaterThan(0);
+    const takenExamples = examples.map(read).filter(({ rel, text }) => quickCheck(rel, text, isValid) !== undefined);
+    expect(takenExamples.length).toBeGreaterThan(examples.length / 2);
+    expect(taken.length).toBeGreaterThan(0);
   });
 
   it('never takes a file of the invalid corpus with a YAML, guard or schema problem', () => {

@@ -3,6 +3,7 @@ import type { At } from '../../diagnostics/catalogue.js';
 import type { Resource } from '../../model/resource.js';
 import type { Range } from '../project.js';
 import type { RuleContext } from './index.js';
+import { isRecord } from '../../model/record.js';
 
 /** A diagnostic location for a node of a resource (falls back to the resource's start). */
 export function placeOf(ctx: RuleContext, r: Resource, path: (string | number)[], part: 'value' | 'key' = 'value'): At {
@@ -23,9 +24,7 @@ export function ofKind<K extends Resource['kind']>(ctx: RuleContext, kind: K): R
   return ctx.resources.filter((r) => r.kind === kind);
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isRecord };
 
 /**
  * Every campaign-shaped spec with the path that leads to it: a Campaign's spec, and the

@@ -5,7 +5,7 @@
  */
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { fromIsoDate, impossibleDate, zonedTimeToInstant } from '../calendar.js';
+import { resolveWhen } from '../../render/time.js';
 import { ofKind, placeOf } from './helpers.js';
 import type { Resource } from '../../model/resource.js';
 import type { RuleContext } from './index.js';
@@ -35,15 +35,11 @@ export function untilStart(r: Resource, ctx: RuleContext): number {
   return instant.getTime() > ctx.now.getTime() ? instant.getTime() : 0;
 }
 
-/** The instant of a `when`, or undefined for `now` and for dates the instant-dates rule rejects. */
+/**
+ * The instant of a `when` as render reads it (one reader for the whole program), or undefined for
+ * `now` and for values render rejects (reported by the instant-dates rule or at render).
+ */
 function instantOf(when: string, zone: string): Date | undefined {
-  const date = fromIsoDate(when);
-  if (!date || impossibleDate(date)) return undefined;
-  const local = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/.exec(when);
-  if (local) {
-    const [hour, minute] = local.slice(4).map(Number);
-    return zonedTimeToInstant(date, hour, minute, zone);
-  }
-  const t = Date.parse(when);
-  return Number.isNaN(t) ? undefined : new Date(t);
+  const r = resolveWhen(when, zone);
+  return r.ok && r.value.kind === 'at' ? r.value.instant : undefined;
 }

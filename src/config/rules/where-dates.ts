@@ -14,7 +14,7 @@ import type { RuleContext } from './index.js';
 export function whereDates(ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   // `daysAgo` counts back from today in the account's zone: one day for every query.
-  const today = todayIn(ctx.now, ctx.environment.accountTimezone);
+  const today = dateInZone(ctx.now, ctx.environment.accountTimezone);
   for (const { resource, path, spec } of campaignSpecs(ctx)) {
     if (!isRecord(spec.where)) continue;
     for (const q of dateQueries(spec.where, [...path, 'where'])) checkRange(ctx, today, resource, q.query, q.path, out);
@@ -38,13 +38,6 @@ export function untilTomorrow(r: Resource, ctx: RuleContext): number {
 
 function isRelative(value: unknown): boolean {
   return isRecord(value) && 'daysAgo' in value;
-}
-
-/** The account's date at `now` (the rules memo runs this rule once per resource, with one clock). */
-let lastToday: { at: number; zone: string; date: YMD } | undefined;
-function todayIn(now: Date, zone: string): YMD {
-  if (lastToday?.at !== now.getTime() || lastToday.zone !== zone) lastToday = { at: now.getTime(), zone, date: dateInZone(now, zone) };
-  return lastToday.date;
 }
 
 /** The base query and each advanced_query event condition, with their paths. */

@@ -4,10 +4,7 @@
  * occurrence's name. Paths are dotted; `x.*` means "anything under x".
  */
 import { SCHEDULE_SCOPE_KEYS } from '../../render/schedule-scope.js';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../../model/record.js';
 
 /** Every path of a concrete value: `vars.region`, `vars.links.home`; a list is known as a whole. */
 export function valuePaths(prefix: string, value: unknown): string[] {

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
-import { closest } from 'fastest-levenshtein';
+import { closest } from '../suggest.js';
 import { diagnostic, type ArgsOf } from '../../diagnostics/catalogue.js';
 import { isValidTimeZone } from '../../time/zone.js';
 import { analyze, type Analysis } from './analyze.js';
@@ -173,8 +173,19 @@ function liquidToProblem(map: PositionMap, p: LiquidProblem): TemplateProblem {
 
 const USER_VISIBLE_HELPERS = Object.keys(KNOWN_HELPERS).filter((n) => n !== LIQUID_HELPER);
 
+/**
+ * The engine for a set of partials, one per partials object: everything that renders or checks a
+ * project's templates in one run (rules, desired state, render) shares its parse caches.
+ */
+const engines = new WeakMap<Record<string, string>, TemplateEngine>();
+
 export function createTemplateEngine(opts: { partials: Record<string, string> }): TemplateEngine {
-  const partialSources = opts.partials;
+  let engine = engines.get(opts.partials);
+  if (!engine) engines.set(opts.partials, (engine = buildEngine(opts.partials)));
+  return engine;
+}
+
+function buildEngine(partialSources: Record<string, string>): TemplateEngine {
   const prepared = new Map<string, Prepared>();
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
@@ -257,7 +268,7 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
       if (src === undefined) {
         const known = Object.keys(partialSources);
         out.push(makeProblem(p.map, 'template.unknown-partial',
-          { name: part.name, known, suggestion: known.length ? closest(part.name, known) : undefined }, s, e));
+          { name: part.name, known, suggestion: closest(part.name, known) }, s, e));
       } else if (!seen.has(part.name)) {
         seen.add(part.name);
         const inner = prepare(src);
@@ -277,7 +288,7 @@ export function createTemplateEngine(opts: { partials: Record<string, string> })
     for (const v of a.variables) {
       if (isAvailable(v.path, listed)) continue;
       const [s, e] = fromLoc(p.map, v.loc);
-      const suggestion = listed.length ? closest(v.path, listed.map((x) => x.replace(/\.\*$/, ''))) : undefined;
+      const suggestion = closest(v.path, listed.map((x) => x.replace(/\.\*$/, '')));
       out.push(makeProblem(p.map, 'template.unknown-variable', { name: v.path, available: listed, suggestion }, s, e));
     }
     for (const part of a.partials) {

@@ -15,16 +15,13 @@ import type { Rule, RuleContext } from '../rules/index.js';
 import { propertiesPaths, schedulePaths, schemaPaths, varsPaths } from './available.js';
 import { createTemplateEngine } from './engine.js';
 import { templateDiagnostic } from './place.js';
+import { isRecord } from '../../model/record.js';
 
 export interface TemplateSite {
   resource: Resource;
   path: (string | number)[];
   text: string;
   available: string[];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Every string inside `value`, with its path. */
@@ -76,12 +73,8 @@ export function templateSites(resources: readonly Resource[], vars: Record<strin
   return sites;
 }
 
-/** One engine per set of partials: the rules memo runs this rule once per resource. */
-const engines = new WeakMap<Record<string, string>, ReturnType<typeof createTemplateEngine>>();
-
 export const templateRule: Rule = function templates(ctx: RuleContext): Diagnostic[] {
-  let engine = engines.get(ctx.partials);
-  if (!engine) engines.set(ctx.partials, (engine = createTemplateEngine({ partials: ctx.partials })));
+  const engine = createTemplateEngine({ partials: ctx.partials });
   const out: Diagnostic[] = [];
   for (const site of templateSites(ctx.resources, ctx.environment.vars)) {
     if (!site.text.includes('{{') && !site.text.includes('{%')) continue;
