@@ -15,7 +15,7 @@ import { addPlanningOptions, hasPlanningFlags, planOptionsFrom, type PlanningFla
 import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
 import { printPlan } from './shared/plan-output.js';
 import { printDiagnostics } from './shared/project.js';
-import { refuseLocked } from './views/state-common.js';
+import { failWith, refuseLocked } from './views/state-common.js';
 import { resultEvent, resultText } from './views/apply-result.js';
 import { configHash } from '../apply/config-hash.js';
 import { prepareDesired } from '../apply/desired.js';
@@ -51,10 +51,10 @@ export function register(program: Command): void {
 
 async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Output): Promise<number> {
   if (planfile && hasPlanningFlags(flags)) {
-    return fail(out, undefined, [usage('planning flags (--target, --selector, --no-estimate, --allow-*, ...) can not be combined with a plan file: the file decides')]);
+    return failWith(out, undefined, [usage('planning flags (--target, --selector, --no-estimate, --allow-*, ...) can not be combined with a plan file: the file decides')]);
   }
   const opened = await openPlanSession(out, 'apply');
-  if (!opened.ok) return fail(out, opened.project?.root, opened.diagnostics);
+  if (!opened.ok) return failWith(out, opened.project?.root, opened.diagnostics);
   const session = opened.session;
   try {
     const lock = await takeLock(session.store, planfile ? `apply ${planfile}` : 'apply');
@@ -82,7 +82,7 @@ async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Ou
 async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, signal: AbortSignal): Promise<number> {
   const { project } = session;
   const { options, diagnostics } = await planOptionsFrom(flags, project);
-  if (diagnostics.length > 0) return fail(out, project.root, diagnostics);
+  if (diagnostics.length > 0) return failWith(out, project.root, diagnostics);
   if (!out.opts.json) out.info(targetLine(session));
   const outcome = await computePlan({
     project,
@@ -126,10 +126,10 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return fail(out, project.root, [{ severity: 'error', code: 'planfile.unreadable', message: `can not read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    return failWith(out, project.root, [{ severity: 'error', code: 'planfile.unreadable', message: `can not read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
   }
   const parsed = parsePlanFile(text, file);
-  if (!parsed.planFile) return fail(out, project.root, parsed.diagnostics);
+  if (!parsed.planFile) return failWith(out, project.root, parsed.diagnostics);
   const saved = parsed.planFile;
 
   const moved = checkStale(saved, {
@@ -151,10 +151,11 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
     return 1;
   }
 
-  const desired = prepareDesired(project);
+  // The session's memo: resources unchanged since the last plan take its hashes.
+  const desired = prepareDesired(project, { memo: session.memo });
   const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => new Date(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
   reportSettled(out, settlement.settled);
-  if (settlement.unsettled.length > 0) return fail(out, project.root, [applyMessages.unsettled(settlement.unsettled)]);
+  if (settlement.unsettled.length > 0) return failWith(out, project.root, [applyMessages.unsettled(settlement.unsettled)]);
 
   if (!out.opts.json) {
     out.info(targetLine(session));
@@ -226,10 +227,4 @@ function emptyResult(): ApplyResult {
 
 function usage(message: string): Diagnostic {
   return { severity: 'error', code: 'cli.invalid-flag', message, hint: 'see campaignctl apply --help' };
-}
-
-function fail(out: Output, root: string | undefined, diagnostics: readonly Diagnostic[]): number {
-  if (out.opts.json) out.json({ ok: false, diagnostics });
-  else printDiagnostics(out, root ?? process.cwd(), diagnostics);
-  return 1;
 }

@@ -8,9 +8,9 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { openPlanSession } from './shared/plan-session.js';
 import { printDiagnostics } from './shared/project.js';
+import { failWith } from './views/state-common.js';
 import { driftJson, driftText } from './views/drift.js';
 import { computePlan } from '../apply/planning.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 interface DriftFlags {
   detailedExitcode?: boolean;
@@ -26,7 +26,7 @@ export function register(program: Command): void {
 
 async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
   const opened = await openPlanSession(out, 'drift');
-  if (!opened.ok) return fail(out, opened.project?.root, opened.diagnostics);
+  if (!opened.ok) return failWith(out, opened.project?.root, opened.diagnostics);
   const session = opened.session;
   try {
     const outcome = await computePlan({
@@ -42,7 +42,7 @@ async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
       settle: false,
     });
     const refreshFailed = outcome.diagnostics.filter((d) => d.code === 'apply.refresh-failed');
-    if (refreshFailed.length > 0) return fail(out, session.project.root, refreshFailed);
+    if (refreshFailed.length > 0) return failWith(out, session.project.root, refreshFailed);
     const { drift } = outcome.plan;
     const env = session.project.environmentName;
     if (out.opts.json) out.json(driftJson(drift, env, session.connection.isSandbox));
@@ -55,10 +55,4 @@ async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-function fail(out: Output, root: string | undefined, diagnostics: readonly Diagnostic[]): number {
-  if (out.opts.json) out.json({ ok: false, diagnostics });
-  else printDiagnostics(out, root ?? process.cwd(), diagnostics);
-  return 1;
 }

@@ -10,7 +10,7 @@ import { describeHolder, takeLock } from './shared/lock.js';
 import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession } from './shared/plan-session.js';
 import { PLAN_FORMATS, printPlan, savePlanFile, type PlanFormat } from './shared/plan-output.js';
-import { printDiagnostics } from './shared/project.js';
+import { failWith } from './views/state-common.js';
 import { computePlan } from '../apply/planning.js';
 import { planExitCode } from '../plan/summary.js';
 
@@ -37,12 +37,12 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
     return 1;
   }
   const opened = await openPlanSession(out, 'plan');
-  if (!opened.ok) return fail(out, opened.project?.root, opened.diagnostics);
+  if (!opened.ok) return failWith(out, opened.project?.root, opened.diagnostics);
   const session = opened.session;
   try {
     const { project, store } = session;
     const { options, diagnostics } = await planOptionsFrom(flags, project);
-    if (diagnostics.length > 0) return fail(out, project.root, diagnostics);
+    if (diagnostics.length > 0) return failWith(out, project.root, diagnostics);
 
     // plan reads without the lock. Only when an interrupted run left journal rows open does it
     // take the lock, to settle them: settling must never race an apply that still owns them.
@@ -77,7 +77,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
     const refused = outcome.diagnostics.some((d) => d.severity === 'error');
     if (flags.out && !refused) {
       const problems = savePlanFile(project, outcome, flags.out, now);
-      if (problems.length > 0) return fail(out, project.root, problems);
+      if (problems.length > 0) return failWith(out, project.root, problems);
       if (format === 'text') out.info(`Saved the plan to ${flags.out}. Apply exactly this plan with: campaignctl apply ${flags.out}`);
     } else if (flags.out && format === 'text') {
       out.error(`The plan was not saved to ${flags.out}: it is refused.`);
@@ -86,10 +86,4 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-function fail(out: Output, root: string | undefined, diagnostics: Parameters<typeof printDiagnostics>[2]): number {
-  if (out.opts.json) out.json({ ok: false, diagnostics });
-  else printDiagnostics(out, root ?? process.cwd(), diagnostics);
-  return 1;
 }

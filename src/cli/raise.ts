@@ -9,8 +9,10 @@
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { readDataInput } from './shared/data-input.js';
+import { collect } from './shared/option-values.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
 import { findContract, openRuntime } from './shared/runtime-session.js';
+import { failWith } from './views/state-common.js';
 import { raiseDryRunText, raiseJson, raiseText } from './views/runtime-send.js';
 import { renderContext } from '../apply/desired.js';
 import type { Project } from '../config/project.js';
@@ -27,10 +29,6 @@ interface RaiseFlags {
   data?: string;
   occurrence?: string;
   dryRun?: boolean;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function register(program: Command): void {
@@ -51,7 +49,7 @@ async function run(name: string, flags: RaiseFlags, out: Output): Promise<number
   const now = new Date();
   const project = await loadProjectFor(out, { now });
   const found = findContract<BulletinResource['spec']>(project, 'Bulletin', name);
-  if (!found.ok) return fail(out, project, found.diagnostics);
+  if (!found.ok) return failWith(out, project.root, found.diagnostics);
   const bulletin = found.value as BulletinResource;
   const render = renderContext(project, createTemplateEngine({ partials: project.partials }), now);
 
@@ -59,18 +57,18 @@ async function run(name: string, flags: RaiseFlags, out: Output): Promise<number
   if (flags.occurrence !== undefined) {
     if (flags.name !== undefined || flags.set.length > 0 || flags.data !== undefined) {
       const detail = 'an occurrence is raised exactly as the YAML has it; --name, --set and --data can not change it';
-      return fail(out, project, [diagnostic('input.invalid', { option: '--occurrence', detail, hint: 'edit the occurrence in the YAML, or raise ad hoc without --occurrence' })]);
+      return failWith(out, project.root, [diagnostic('input.invalid', { option: '--occurrence', detail, hint: 'edit the occurrence in the YAML, or raise ad hoc without --occurrence' })]);
     }
     prepared = prepareOccurrence(render, bulletin, flags.occurrence);
   } else {
     if (flags.name === undefined) {
-      return fail(out, project, [diagnostic('input.invalid', { option: '--name', detail: 'is required', hint: 'name this raise (e.g. --name "Show X episode 12"), or raise a YAML occurrence with --occurrence KEY' })]);
+      return failWith(out, project.root, [diagnostic('input.invalid', { option: '--name', detail: 'is required', hint: 'name this raise (e.g. --name "Show X episode 12"), or raise a YAML occurrence with --occurrence KEY' })]);
     }
     const properties = await readDataInput({ dataFile: flags.data, sets: flags.set, schema: bulletin.spec.properties });
-    if (properties.diagnostics.length > 0) return fail(out, project, properties.diagnostics);
+    if (properties.diagnostics.length > 0) return failWith(out, project.root, properties.diagnostics);
     prepared = prepareRaise(render, bulletin, { name: flags.name, properties: properties.value ?? {} });
   }
-  if (hasErrors(prepared.diagnostics)) return fail(out, project, prepared.diagnostics);
+  if (hasErrors(prepared.diagnostics)) return failWith(out, project.root, prepared.diagnostics);
 
   if (flags.dryRun) {
     if (out.opts.json) out.json(raiseJson(prepared, null));
@@ -82,19 +80,19 @@ async function run(name: string, flags: RaiseFlags, out: Output): Promise<number
   }
 
   const opened = await openRuntime(project, 'raise', { now });
-  if (!opened.ok) return fail(out, project, opened.diagnostics);
+  if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
   const session = opened.value;
   try {
     const sandbox = session.connection.isSandbox;
     if (flags.occurrence !== undefined) {
       const result = await raiseOccurrence(session.ctx, { bulletin, key: flags.occurrence });
-      if (result.status === 'invalid') return fail(out, project, result.diagnostics);
+      if (result.status === 'invalid') return failWith(out, project.root, result.diagnostics);
       if (result.status === 'already-claimed') {
         const d: Diagnostic = {
           ...diagnostic('runtime.occurrence-claimed', { address: prepared.address, status: result.run.status }),
           address: prepared.address,
         };
-        return fail(out, project, [d]);
+        return failWith(out, project.root, [d]);
       }
       return report(out, project, result.prepared, result.report, { sandbox, occurrence: true });
     }
@@ -120,10 +118,4 @@ function report(
     else out.error(text);
   }
   return r.outcome === 'succeeded' ? 0 : 1;
-}
-
-function fail(out: Output, project: Project, diagnostics: readonly Diagnostic[]): number {
-  if (out.opts.json) out.json({ ok: false, diagnostics });
-  else printDiagnostics(out, project.root, diagnostics);
-  return 1;
 }

@@ -10,6 +10,7 @@ import { action, createOutput, globalOptions, type Output } from './context.js';
 import { loadProjectFor, printDiagnostics, sourceReader } from './shared/project.js';
 import { readDataInput } from './shared/data-input.js';
 import { readRecipients } from './shared/identities.js';
+import { collect } from './shared/option-values.js';
 import { MAX_FILE_BYTES } from '../config/guards.js';
 import type { Project } from '../config/project.js';
 import { closest } from '../config/suggest.js';
@@ -46,10 +47,6 @@ export function register(program: Command): void {
     .option('--occurrence <key>', 'the Bulletin occurrence to render (default: the first)')
     .addHelpText('after', '\nExit codes: 0 the body is ready to send (warnings allowed), 1 on any error.')
     .action(action(async (address: string, flags: RenderFlags, cmd: Command) => run(address, flags, createOutput(globalOptions(cmd)))));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 async function run(address: string, flags: RenderFlags, out: Output): Promise<number> {

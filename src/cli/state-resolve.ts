@@ -10,11 +10,10 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { openState } from './shared/connect.js';
 import { takeLock } from './shared/lock.js';
+import { operatorProvenance } from './shared/operator.js';
 import { loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import { gitInfo } from '../git/repo.js';
-import { operatorIdentity } from '../git/identity.js';
 import type { BulletinResource } from '../model/specs.js';
 import { resolveOccurrence, type ResolveOutcome } from '../runtime/index.js';
 
@@ -63,8 +62,7 @@ async function run(text: string, flags: ResolveFlags, out: Output): Promise<numb
     const lock = await takeLock(store, `state resolve ${bulletin}#${key}`);
     if (!lock.ok) return refuseLocked(out, lock.refusal, 'state resolve');
     try {
-      const git = await gitInfo(project.root);
-      const provenance = { command: 'state resolve', git: { ...git, author: await operatorIdentity(project.root) } };
+      const { provenance } = await operatorProvenance(project.root, 'state resolve');
       const result = await resolveOccurrence(store, provenance, { bulletin, key, outcome, known });
       const address = `${bulletin}#${key}`;
       if (result.status === 'invalid') return failWith(out, project.root, result.diagnostics);

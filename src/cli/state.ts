@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { withState } from './shared/with-state.js';
 import { takeLock } from './shared/lock.js';
+import { operatorProvenance } from './shared/operator.js';
 import { loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
 import { stateListJson, stateListText, stateRmText, stateShowJson, stateShowText } from './views/state.js';
@@ -17,8 +18,6 @@ import { audit } from '../apply/record.js';
 import { closest } from '../config/suggest.js';
 import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { gitInfo } from '../git/repo.js';
-import { operatorIdentity } from '../git/identity.js';
 import type { StateStore } from '../state/store.js';
 
 /** The `state` command group, created once whoever registers first. */
@@ -110,9 +109,7 @@ async function rm(out: Output, project: Project, store: StateStore, address: str
         },
       ]);
     }
-    const git = await gitInfo(project.root);
-    const by = await operatorIdentity(project.root);
-    const provenance = { command: 'state rm', git: { ...git, author: by } };
+    const { by, provenance } = await operatorProvenance(project.root, 'state rm');
     await store.transaction(async (tx) => {
       await tx.resources.delete(address);
       await tx.audit.append(

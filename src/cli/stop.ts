@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { withLockedConnection } from './shared/locked-connection.js';
+import { collect, parseSelector } from './shared/option-values.js';
 import { notCreatedGrace } from './shared/plan-session.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
 import { environmentErrors, failWith } from './views/state-common.js';
@@ -32,32 +33,16 @@ export function register(program: Command): void {
     .action(action(async (addresses: string[], flags: StopFlags, cmd: Command) => stop(createOutput(globalOptions(cmd)), addresses, flags)));
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** `team=growth,tier=1` and repeated flags -> { team: 'growth', tier: '1' }. */
-export function parseSelector(values: readonly string[]): { selector?: Record<string, string>; diagnostics: Diagnostic[] } {
-  if (values.length === 0) return { diagnostics: [] };
-  const selector: Record<string, string> = {};
-  const diagnostics: Diagnostic[] = [];
-  for (const pair of values.flatMap((v) => v.split(','))) {
-    const eq = pair.indexOf('=');
-    const key = pair.slice(0, eq).trim();
-    if (eq <= 0 || !key) {
-      diagnostics.push({ severity: 'error', code: 'stop.bad-selector', message: `--selector takes key=value, got "${pair}"` });
-      continue;
-    }
-    selector[key] = pair.slice(eq + 1).trim();
-  }
-  return { selector, diagnostics };
+/** A --selector pair that is not key=value. */
+export function badSelector(pair: string): Diagnostic {
+  return { severity: 'error', code: 'stop.bad-selector', message: `--selector takes key=value, got "${pair}"` };
 }
 
 async function stop(out: Output, addresses: string[], flags: StopFlags): Promise<number> {
   const project = await loadProjectFor(out);
   const usage: Diagnostic[] = [...environmentErrors(project)];
   const parsed = parseSelector(flags.selector ?? []);
-  usage.push(...parsed.diagnostics);
+  usage.push(...parsed.invalid.map(badSelector));
   if (addresses.length === 0 && !parsed.selector) usage.push(stopMessages.nothingNamed());
   const reason = flags.reason?.trim();
   if (!reason) usage.push(stopMessages.reasonRequired());
@@ -69,13 +54,16 @@ async function stop(out: Output, addresses: string[], flags: StopFlags): Promise
     out.debug(`stopping through ${connection.describe}`);
 
     // An interrupted run may have left writes open; settle them so the ids stopped are current.
+    // Settling is the only reader of the desired state: hashing every resource is wasted time for
+    // an emergency stop with nothing to settle (the usual case).
     const warnings: Diagnostic[] = [];
+    const hasOpenRows = (await store.journal.listOpen()).length > 0;
     const settled = await settleOpenJournal({
       store,
       client: connection.client,
       provenance,
       now,
-      desired: prepareDesired(project).byAddress,
+      desired: hasOpenRows ? prepareDesired(project).byAddress : undefined,
       notCreatedGraceMs: notCreatedGrace(connection),
     });
     if (settled.unsettled.length > 0) warnings.push({ ...applyMessages.unsettled(settled.unsettled), severity: 'warning' });

@@ -1,16 +1,22 @@
 /**
  * The environment a command runs against: campaignctl.yaml's entry for it with every default
- * filled in, then the CLEVERTAP_API_URL / CAMPAIGNCTL_STATE overrides. A project without
+ * filled in, then the CLEVERTAP_REGION / CLEVERTAP_API_URL / CAMPAIGNCTL_STATE overrides. They are
+ * applied here and nowhere else, so everything that reads the environment (the connection, a saved
+ * plan's config hash) sees the same values. A project without
  * campaignctl.yaml (or without environments) gets an implicit `sandbox` environment.
  */
 import { inspect } from 'node:util';
 import path from 'node:path';
+import { CONNECTION_ENV } from '../clevertap/connection.js';
+import { DEFAULT_REGION } from '../clevertap/endpoints.js';
 import { isKnownZone } from './calendar.js';
 import type { EnvironmentConfig, ProjectConfig, Provider, QuietHoursConfig, Region, SandboxSettings } from './config-types.js';
+import { isRecord } from '../model/record.js';
 
 export interface ResolvedEnvironment {
   name: string;
   provider: Provider;
+  /** CLEVERTAP_REGION, else campaignctl.yaml's region, else eu1. */
   region: Region;
   /** Base URL override (CLEVERTAP_API_URL, else campaignctl.yaml's apiUrl). */
   apiUrl?: string;
@@ -29,10 +35,10 @@ export interface ResolvedEnvironment {
 export const DEFAULT_ENVIRONMENT = 'sandbox';
 
 export const ENVIRONMENT_DEFAULTS = {
-  region: 'eu1' as Region,
+  region: DEFAULT_REGION as Region,
   accountTimezone: 'UTC',
-  accountIdEnv: 'CLEVERTAP_ACCOUNT_ID',
-  passcodeEnv: 'CLEVERTAP_PASSCODE',
+  accountIdEnv: CONNECTION_ENV.accountId,
+  passcodeEnv: CONNECTION_ENV.passcode,
   concurrency: 3,
   createsPerSecond: 3,
 };
@@ -80,7 +86,10 @@ export function resolveEnvironment(name: string, env: Partial<EnvironmentConfig>
   const e = env as Record<string, unknown>;
   const credentials = record(e.credentials);
   const limits = record(e.limits);
-  const apiUrl = nonEmpty(ctx.environ.CLEVERTAP_API_URL) ?? str(e.apiUrl);
+  const apiUrl = nonEmpty(ctx.environ[CONNECTION_ENV.apiUrl]) ?? str(e.apiUrl);
+  // Not checked against the known regions: the schema checks campaignctl.yaml's, and the
+  // connection reports a region it can not turn into a host.
+  const regionOverride = nonEmpty(ctx.environ[CONNECTION_ENV.region])?.trim() as Region | undefined;
   const stateOverride = nonEmpty(ctx.environ.CAMPAIGNCTL_STATE);
   // A path from campaignctl.yaml is relative to the project root; one from the environment
   // variable is relative to where the command runs, as a shell user expects.
@@ -91,7 +100,7 @@ export function resolveEnvironment(name: string, env: Partial<EnvironmentConfig>
   const resolved: ResolvedEnvironment = {
     name,
     provider: e.provider === 'clevertap' || e.provider === 'sandbox' ? e.provider : 'sandbox',
-    region: (str(e.region) as Region | undefined) ?? ENVIRONMENT_DEFAULTS.region,
+    region: regionOverride ?? (str(e.region) as Region | undefined) ?? ENVIRONMENT_DEFAULTS.region,
     accountTimezone: zone !== undefined && isKnownZone(zone) ? zone : ENVIRONMENT_DEFAULTS.accountTimezone,
     credentials: {
       accountIdEnv: str(credentials.accountIdEnv) ?? ENVIRONMENT_DEFAULTS.accountIdEnv,
@@ -109,10 +118,6 @@ export function resolveEnvironment(name: string, env: Partial<EnvironmentConfig>
   if (isRecord(e.sandbox)) resolved.sandbox = e.sandbox as SandboxSettings;
   hideCredentialsFromInspect(resolved);
   return resolved;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function record(v: unknown): Record<string, unknown> {

@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configHash } from '../../src/apply/config-hash.js';
 import { chooseEnvironment, resolveEnvironment } from '../../src/config/environment.js';
+import { loadProject } from '../../src/config/project.js';
 
 const ctx = { root: '/proj', cwd: '/proj/campaigns', environ: {} };
 
@@ -52,6 +54,22 @@ describe('resolveEnvironment', () => {
     const blank = resolveEnvironment('p', config, { ...ctx, environ: { CLEVERTAP_API_URL: ' ', CAMPAIGNCTL_STATE: '' } });
     expect(blank.apiUrl).toBe('https://eu1.api.clevertap.com');
     expect(blank.state).toBe(path.resolve('/proj', 'db/prod.db'));
+  });
+
+  it('applies CLEVERTAP_REGION over region (trimmed), and ignores an empty one', () => {
+    const config = { provider: 'clevertap' as const, region: 'us1' as const };
+    expect(resolveEnvironment('p', config, { ...ctx, environ: { CLEVERTAP_REGION: ' in1 ' } }).region).toBe('in1');
+    expect(resolveEnvironment('p', { provider: 'clevertap' }, { ...ctx, environ: { CLEVERTAP_REGION: 'sg1' } }).region).toBe('sg1');
+    expect(resolveEnvironment('p', config, { ...ctx, environ: { CLEVERTAP_REGION: ' ' } }).region).toBe('us1');
+  });
+
+  it('moves the config hash with CLEVERTAP_REGION, so a saved plan made for another region is refused', async () => {
+    const dir = path.resolve(import.meta.dirname, '../fixtures/projects/basic');
+    const asWritten = await loadProject({ dir, env: 'production', environ: {} });
+    const otherRegion = await loadProject({ dir, env: 'production', environ: { CLEVERTAP_REGION: 'in1' } });
+    expect(asWritten.environment.region).toBe('us1');
+    expect(otherRegion.environment.region).toBe('in1');
+    expect(configHash(otherRegion)).not.toBe(configHash(asWritten));
   });
 
   it('never shows a state URL password through util.inspect', () => {

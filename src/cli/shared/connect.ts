@@ -7,7 +7,9 @@
  *   `sandbox` settings and the fixed public sandbox credentials. CLEVERTAP_API_URL is ignored.
  * - provider `clevertap`: account id and passcode from the variables the environment names
  *   (`credentials`); a missing one is a diagnostic naming the variable. The passcode is registered
- *   as a secret so it is masked anywhere it might slip into output.
+ *   as a secret so it is masked anywhere it might slip into output. The host comes from the
+ *   environment's apiUrl / region, which already carry CLEVERTAP_API_URL / CLEVERTAP_REGION
+ *   (resolveEnvironment), so a saved plan's config hash sees the same values.
  * Problems are returned as diagnostics (exit 1), never thrown.
  */
 import path from 'node:path';
@@ -37,7 +39,7 @@ export type ConnectResult = { ok: true; connection: Connection } | { ok: false; 
 
 export interface ConnectOptions {
   hooks?: ClientHooks;
-  /** Environment variables (default process.env). */
+  /** Where the credential variables are read (default process.env); the region and URL overrides are already in project.environment. */
   environ?: Record<string, string | undefined>;
   /** Extra emulator settings (tests: faults, latency, clock). */
   sandbox?: Partial<SandboxOptions>;
@@ -88,14 +90,13 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   if (!passcode) missing.push(missingVariable(env.credentials.passcodeEnv, 'passcode', project.environmentName));
   if (missing.length > 0) return { ok: false, diagnostics: missing };
   registerSecret(passcode);
-  const region = environ.CLEVERTAP_REGION?.trim() || env.region;
   let baseUrl: string;
   try {
-    baseUrl = resolveBaseUrl({ apiUrl: env.apiUrl, region });
+    baseUrl = resolveBaseUrl({ apiUrl: env.apiUrl, region: env.region });
   } catch (err) {
     return { ok: false, diagnostics: [problem('connect.api-url', `CleverTap API location is not usable: ${(err as Error).message}`, 'set CLEVERTAP_API_URL / apiUrl to an http(s) URL without credentials, or region to a CleverTap region')] };
   }
-  const client = createClient({ ...limits, baseUrl, region, accountId: accountId!, passcode: passcode! });
+  const client = createClient({ ...limits, baseUrl, region: env.region, accountId: accountId!, passcode: passcode! });
   return {
     ok: true,
     connection: {

@@ -8,10 +8,9 @@ import type { Output } from '../context.js';
 import { failWith, refuseLocked } from '../views/state-common.js';
 import { connect, openState, type Connection } from './connect.js';
 import { takeLock } from './lock.js';
+import { operatorProvenance } from './operator.js';
 import type { Provenance } from '../../apply/record.js';
 import type { Project } from '../../config/project.js';
-import { gitInfo } from '../../git/repo.js';
-import { operatorIdentity } from '../../git/identity.js';
 import type { StateStore } from '../../state/store.js';
 
 export interface LockedConnection {
@@ -47,9 +46,8 @@ export async function withLockedConnection(
     if (!connected.ok) return failWith(out, project.root, connected.diagnostics);
     const { connection } = connected;
     try {
-      const by = await operatorIdentity(project.root);
-      const git = await gitInfo(project.root);
-      return await run({ store, connection, by, provenance: { command: what, git: { ...git, author: by } } });
+      const { by, provenance } = await operatorProvenance(project.root, what);
+      return await run({ store, connection, by, provenance });
     } finally {
       await connection.close();
     }

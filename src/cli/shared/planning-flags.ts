@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { changedFilesSince, GitRevisionError } from '../../git/repo.js';
 import { parseAddress } from '../../model/resource.js';
 import type { PlanOptions } from '../../plan/types.js';
+import { collect, parseSelector } from './option-values.js';
 
 export interface PlanningFlags {
   target?: string[];
@@ -21,12 +22,10 @@ export interface PlanningFlags {
   heal?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 export function addPlanningOptions(cmd: Command): Command {
   return cmd
     .option('--target <address>', 'plan only this resource (repeatable); the plan is partial', collect)
-    .option('--selector <key=value>', 'plan only resources whose labels match (repeatable, all must match)', collect)
+    .option('--selector <key=value>', 'plan only resources whose labels match (repeatable; k=v,k2=v2; all must match)', collect)
     .option('--changed-since <rev>', 'plan only resources in files changed since this git revision (deleted files included)')
     .option('--no-estimate', 'skip audience estimates (estimate_only calls)')
     .option('--allow-large-audience', 'accept campaigns estimated above their guard.maxAudience')
@@ -52,14 +51,9 @@ export async function planOptionsFrom(f: PlanningFlags, project: Project): Promi
     for (const t of f.target) if (!parseAddress(t.replace(/[#@].*$/, ''))) diagnostics.push(flagError('--target', `"${t}" is not an address like campaign.winter-sale`));
     scope.addresses = [...new Set(f.target)];
   }
-  if (f.selector?.length) {
-    scope.selector = {};
-    for (const s of f.selector) {
-      const eq = s.indexOf('=');
-      if (eq <= 0) diagnostics.push(flagError('--selector', `"${s}" is not key=value`));
-      else scope.selector[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
-    }
-  }
+  const parsed = parseSelector(f.selector ?? []);
+  for (const pair of parsed.invalid) diagnostics.push(flagError('--selector', `"${pair}" is not key=value`));
+  if (parsed.selector) scope.selector = parsed.selector;
   if (f.changedSince) {
     try {
       const files = await changedFilesSince(project.root, f.changedSince);

@@ -11,13 +11,12 @@ import type { Project } from '../../config/project.js';
 import { closest } from '../../config/suggest.js';
 import { createTemplateEngine } from '../../config/templates/engine.js';
 import { renderContext } from '../../apply/desired.js';
-import { gitInfo } from '../../git/repo.js';
-import { operatorIdentity } from '../../git/identity.js';
 import { ADDRESS_PREFIX, type Kind, type Resource } from '../../model/resource.js';
 import type { RuntimeContext, RuntimeHooks } from '../../runtime/context.js';
 import type { StateStore } from '../../state/store.js';
 import type { Output } from '../context.js';
 import { connect, openState, type Connection } from './connect.js';
+import { operatorProvenance } from './operator.js';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -65,13 +64,13 @@ export async function openRuntime(
     await opened.store.close();
     return { ok: false, diagnostics: connected.diagnostics };
   }
-  const git = await gitInfo(project.root);
+  // The audit names who ran the send (git identity or login) and the commit the contract came from.
+  const { provenance } = await operatorProvenance(project.root, command);
   const ctx: RuntimeContext = {
     client: connected.connection.client,
     store: opened.store,
     render: renderContext(project, createTemplateEngine({ partials: project.partials }), opts.now ?? new Date()),
-    // The audit names who ran the send (git identity or login) and the commit the contract came from.
-    provenance: { command, git: { ...git, author: await operatorIdentity(project.root) } },
+    provenance,
     parallel: project.environment.limits.concurrency,
     hooks: opts.hooks,
     signal: opts.signal,

@@ -10,7 +10,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { renderContext } from '../../apply/desired.js';
-import type { Project } from '../../config/project.js';
 import { createTemplateEngine } from '../../config/templates/engine.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -22,8 +21,10 @@ import { executeSend, prepareMessage, prepareTrigger, type IdentityKey, type Pre
 import type { Output } from '../context.js';
 import { readDataInput } from './data-input.js';
 import { formatRecipientsFile, readRecipients } from './identities.js';
+import { collect } from './option-values.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
 import { findContract, interruptOnSignal, openRuntime } from './runtime-session.js';
+import { failWith } from '../views/state-common.js';
 import { sendDryRunJson, sendDryRunText, sendJson, sendSummaryText, type WrittenFiles } from '../views/runtime-send.js';
 
 export interface SendFlags {
@@ -37,10 +38,6 @@ export interface SendFlags {
 }
 
 export type SendKind = 'message' | 'trigger';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** The options both commands take. */
 export function addSendOptions(cmd: Command, defaultKeyText: string): Command {
@@ -70,7 +67,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
     kind === 'message'
       ? findContract<MessageResource['spec']>(project, 'Message', name)
       : findContract<ExternalTriggerResource['spec']>(project, 'ExternalTrigger', name);
-  if (!found.ok) return fail(out, project, found.diagnostics);
+  if (!found.ok) return failWith(out, project.root, found.diagnostics);
   const message = kind === 'message' ? (found.value as MessageResource) : undefined;
   const trigger = kind === 'trigger' ? (found.value as ExternalTriggerResource) : undefined;
 
@@ -80,14 +77,14 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
     endpoint: trigger ? EXTERNAL_TRIGGER_ENDPOINT : messageEndpoint(message!.spec.target_mode),
     schema: trigger ? trigger.spec.payload : message!.spec.data,
   });
-  if (!input.ok) return fail(out, project, input.diagnostics);
+  if (!input.ok) return failWith(out, project.root, input.diagnostics);
   if (input.duplicates > 0) out.debug(`${input.duplicates} repeated id(s) dropped: each identity is sent once`);
 
   const render = renderContext(project, createTemplateEngine({ partials: project.partials }), now);
   const prepared: PreparedSend = message
     ? prepareMessage(render, message, { to: input.to, data: input.data })
     : prepareTrigger(trigger!, { to: input.to, data: input.data });
-  if (hasErrors(prepared.diagnostics)) return fail(out, project, prepared.diagnostics);
+  if (hasErrors(prepared.diagnostics)) return failWith(out, project.root, prepared.diagnostics);
 
   if (flags.dryRun) {
     if (out.opts.json) out.json(sendDryRunJson(prepared, prepared.diagnostics));
@@ -106,7 +103,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
   });
   if (!opened.ok) {
     interrupt.dispose();
-    return fail(out, project, opened.diagnostics);
+    return failWith(out, project.root, opened.diagnostics);
   }
   const session = opened.value;
   try {
@@ -185,10 +182,4 @@ async function writeRecipients(
     const e = err as NodeJS.ErrnoException;
     return { file: null, diagnostics: [diagnostic('runtime.file-not-written', { what, dir, detail: e.code ?? e.message })] };
   }
-}
-
-function fail(out: Output, project: Project, diagnostics: readonly Diagnostic[]): number {
-  if (out.opts.json) out.json({ ok: false, diagnostics });
-  else printDiagnostics(out, project.root, diagnostics);
-  return 1;
 }

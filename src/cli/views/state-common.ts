@@ -1,7 +1,8 @@
 /**
  * What the state-changing commands (`stop`, `import`, `state ...`, `force-unlock`) share when they
  * report: which project problems block a command that only needs the environment, and one way to
- * end with problems (text diagnostics on stderr, or one `{ ok: false, ... }` JSON document).
+ * end with problems (text diagnostics on stderr, or one `{ ok: false, ... }` JSON document), which
+ * every other command ends with too.
  */
 import type { Output } from '../context.js';
 import type { Project } from '../../config/project.js';
@@ -20,10 +21,13 @@ export function environmentErrors(project: Project): Diagnostic[] {
   );
 }
 
-/** Prints the problems and returns exit code 1. */
-export function failWith(out: Output, root: string, diagnostics: readonly Diagnostic[], extra: Record<string, unknown> = {}): number {
+/**
+ * Prints the problems and returns exit code 1. `root` (where file paths in the problems are read
+ * from for their excerpts) is undefined when no project was found: the current folder then.
+ */
+export function failWith(out: Output, root: string | undefined, diagnostics: readonly Diagnostic[], extra: Record<string, unknown> = {}): number {
   if (out.opts.json) out.json({ ok: false, ...extra, diagnostics });
-  else printDiagnostics(out, root, diagnostics);
+  else printDiagnostics(out, root ?? process.cwd(), diagnostics);
   return 1;
 }
 
