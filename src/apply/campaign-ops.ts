@@ -25,7 +25,7 @@ import { appliedCampaign, audit } from './record.js';
 import { ListCache, settleCreate, supersededRow, type CreateContext } from './settle.js';
 import type { ChangeOutcome, ExecuteDeps, HandlerContext } from './types.js';
 
-type Ctx = HandlerContext & Pick<ExecuteDeps, 'createAttempts' | 'readBackDelayMs' | 'settlers'>;
+type Ctx = HandlerContext & Pick<ExecuteDeps, 'createAttempts' | 'readBackDelayMs'>;
 
 function outcome(change: PlanChange, status: ChangeOutcome['status'], extra: Partial<ChangeOutcome> = {}): ChangeOutcome {
   return { address: change.address, action: change.action, status, ...extra };

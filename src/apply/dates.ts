@@ -26,7 +26,10 @@ export function shiftYmd(ymd: Ymd, days: number): Ymd {
 
 /** Days from a to b (b - a), calendar days. */
 export function daysBetween(a: Ymd, b: Ymd): number {
-  const ms = (y: Ymd) => Date.UTC(Math.floor(y / 10_000), (Math.floor(y / 100) % 100) - 1, y % 100);
+  const ms = (ymd: Ymd) => {
+    const { year, month, day } = fromYyyymmdd(ymd);
+    return Date.UTC(year, month - 1, day);
+  };
   return Math.round((ms(b) - ms(a)) / 86_400_000);
 }
 

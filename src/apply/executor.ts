@@ -5,19 +5,12 @@
  * new change starts, the ones in flight finish and are recorded, everything that succeeded is
  * kept, the rest is reported as skipped. Progress goes to hooks, never to the console.
  */
+import { group } from '../plan/order.js';
 import type { PlanChange } from '../plan/types.js';
 import { createCampaignChange, forgetCampaignChange, replaceCampaignChange, stopCampaignChange } from './campaign-ops.js';
 import { contractChange } from './contract-ops.js';
 import { defaultHandlers } from './handlers.js';
 import type { ApplyResult, ChangeOutcome, ExecuteDeps, ExecuteInput, HandlerContext } from './types.js';
-
-/** Execution groups, in order; a later group starts only when the earlier one finished cleanly. */
-export function groupOf(c: PlanChange): number {
-  if (c.action === 'send') return 3;
-  if (c.kind !== 'Campaign' && c.occurrenceKey === undefined) return 0;
-  if (c.action === 'stop' || c.action === 'forget') return 1;
-  return 2;
-}
 
 export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promise<ApplyResult> {
   const started = performance.now();
@@ -32,7 +25,6 @@ export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promi
     hooks,
     createAttempts: deps.createAttempts,
     readBackDelayMs: deps.readBackDelayMs,
-    settlers: deps.settlers,
   };
   const handlers = { ...defaultHandlers, ...deps.handlers };
   const changes = [...input.changes];
@@ -52,8 +44,9 @@ export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promi
 
   hooks.onStart?.({ total });
   const indexed = changes.map((change, index) => ({ change, index }));
-  for (const group of [0, 1, 2, 3]) {
-    const members = indexed.filter((x) => groupOf(x.change) === group);
+  // Groups run in order (../plan/order.ts); a later one starts only when the earlier one finished cleanly.
+  for (const current of [0, 1, 2, 3]) {
+    const members = indexed.filter((x) => group(x.change) === current);
     let next = 0;
     const worker = async () => {
       while (next < members.length && !stopping()) {
@@ -85,7 +78,7 @@ export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promi
 async function executeOne(
   change: PlanChange,
   input: ExecuteInput,
-  ctx: HandlerContext & Pick<ExecuteDeps, 'createAttempts' | 'readBackDelayMs' | 'settlers'>,
+  ctx: HandlerContext & Pick<ExecuteDeps, 'createAttempts' | 'readBackDelayMs'>,
   handlers: typeof defaultHandlers,
 ): Promise<ChangeOutcome> {
   if (change.occurrenceKey !== undefined) {

@@ -14,6 +14,7 @@ import { closest } from '../config/suggest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource, AppliedStatus, RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus } from '../plan/remote-status.js';
+import { fromYyyymmdd, isValidDate } from '../time/calendar.js';
 import { localToInstant } from '../time/zone.js';
 import type { JournalWindow, StateStore } from '../state/store.js';
 import { coveringWindows, daysBetween, shiftYmd, windowAround, ymdOf, type Ymd } from './dates.js';
@@ -61,7 +62,7 @@ export async function importCampaign(req: ImportRequest): Promise<ImportResult> 
 
   const existing = await store.resources.get(address);
   if (existing) return fail(importMessages.alreadyManaged(address, existing.remoteId));
-  const owner = (await store.resources.list()).find((a) => a.kind === 'Campaign' && a.remoteId === remoteId);
+  const owner = (await store.resources.listWithoutSpecs()).find((a) => a.kind === 'Campaign' && a.remoteId === remoteId);
   if (owner) return fail(importMessages.idManaged(remoteId, owner.address));
 
   const desired = (req.desired ?? prepareDesired(project)).byAddress.get(address)!.desired;
@@ -170,20 +171,20 @@ async function startOf(
   return middayOf(from, tz);
 }
 
-function middayOf(day: Ymd, tz: string): string {
-  const r = localToInstant({ year: Math.floor(day / 10_000), month: Math.floor(day / 100) % 100, day: day % 100, hour: 12, minute: 0, second: 0 }, tz);
-  return r.kind === 'gap' ? new Date(Date.UTC(Math.floor(day / 10_000), (Math.floor(day / 100) % 100) - 1, day % 100, 12)).toISOString() : r.instant.toISOString();
+function middayOf(ymd: Ymd, tz: string): string {
+  const { year, month, day } = fromYyyymmdd(ymd);
+  const r = localToInstant({ year, month, day, hour: 12, minute: 0, second: 0 }, tz);
+  return r.kind === 'gap' ? new Date(Date.UTC(year, month - 1, day, 12)).toISOString() : r.instant.toISOString();
 }
 
 /** Reads `YYYYMMDD` as an inclusive date bound; null when it is not a real date. */
 export function parseYmd(text: string): Ymd | null {
   if (!/^\d{8}$/.test(text)) return null;
   const n = Number(text);
-  const y = Math.floor(n / 10_000);
-  const m = Math.floor(n / 100) % 100;
-  const d = n % 100;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? n : null;
+  const { year, month, day } = fromYyyymmdd(n);
+  // Years below 100 are refused: Date.UTC reads them as 1900-1999, so the window arithmetic
+  // (shiftYmd, daysBetween) would search the wrong century.
+  return year >= 100 && isValidDate(year, month, day) ? n : null;
 }
 
 const range = (ws: readonly JournalWindow[]) =>

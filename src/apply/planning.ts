@@ -20,7 +20,7 @@ import { estimateChanges } from './estimate.js';
 import { applyMessages } from './messages.js';
 import type { Provenance } from './record.js';
 import { refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
-import { settleOpenJournal, type SettleDeps, type SettleReport } from './settle.js';
+import { settleOpenJournal, type SettleReport } from './settle.js';
 import { specsOnDemand } from './specs-on-demand.js';
 
 export type PlanStep = 'settle' | 'state' | 'desired' | 'refresh' | 'plan' | 'render' | 'estimate';
@@ -41,7 +41,6 @@ export interface PlanRequest {
   settle?: boolean;
   /** Shown in the open-rows warning when another process holds the lock. */
   lockHolder?: string | null;
-  settlers?: SettleDeps['settlers'];
   /** See SettleDeps.notCreatedGraceMs. */
   notCreatedGraceMs?: number;
   onStep?: (step: PlanStep) => void;
@@ -82,7 +81,6 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
       provenance: req.provenance,
       now: () => new Date(),
       desired: desired.byAddress,
-      settlers: req.settlers,
       notCreatedGraceMs: req.notCreatedGraceMs,
     });
     if (settlement.unsettled.length > 0) diagnostics.push(applyMessages.unsettled(settlement.unsettled));

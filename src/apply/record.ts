@@ -7,9 +7,9 @@ import type { AppliedResource, AppliedStatus } from '../model/applied.js';
 import type { Resource } from '../model/resource.js';
 import type { AuditInput, JsonObject } from '../state/store.js';
 
-/** Who and what an apply records; built once per run. */
+/** Who did it and from which commit, as apply and the runtime operations record it; built once per run. */
 export interface Provenance {
-  /** `apply`, `stop`, `import`, `watch`, ... */
+  /** `apply`, `stop`, `import`, `watch`, `send`, `trigger`, `raise`, ... */
   command: string;
   git: Pick<GitInfo, 'commit' | 'author' | 'dirty' | 'isRepo'>;
 }

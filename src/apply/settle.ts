@@ -26,8 +26,6 @@ export interface SettleDeps {
   now: () => Date;
   /** The project's resources by address: an adopted record gets its labels/spec when the hash matches. */
   desired?: ReadonlyMap<string, { desired: DesiredResource; resource: Resource }>;
-  /** Settlers for other operations (e.g. `import`, `raise`), keyed by journal operation. */
-  settlers?: Partial<Record<JournalOperation, RowSettler>>;
   onSettled?: (row: SettledRow) => void;
   /**
    * A create row opened less than this long ago is not declared `not-created` when the read-back
@@ -82,7 +80,7 @@ export async function settleOpenJournal(deps: SettleDeps): Promise<SettleReport>
   const report: SettleReport = { settled: [], unsettled: [] };
   const lists = new ListCache(deps.client);
   for (const entry of await deps.store.journal.listOpen()) {
-    const settler = deps.settlers?.[entry.operation] ?? DEFAULT_SETTLERS[entry.operation];
+    const settler = SETTLERS[entry.operation];
     const result = settler
       ? await settler(entry, deps, lists)
       : { unsettled: { entry, reason: `no settlement for ${entry.operation} rows in this command` } };
@@ -242,7 +240,8 @@ async function settleOpenStop(entry: JournalEntry, deps: SettleDeps): Promise<Se
   return { settled: { id: entry.id, address: entry.address, operation: 'stop', outcome: 'succeeded', remoteId: id, message } };
 }
 
-const DEFAULT_SETTLERS: Partial<Record<JournalOperation, RowSettler>> = {
+/** Rows of other operations (`raise`, `import`: nothing journals them today) stay open and are reported. */
+const SETTLERS: Partial<Record<JournalOperation, RowSettler>> = {
   create: settleOpenCreate,
   stop: (entry, deps) => settleOpenStop(entry, deps),
 };

@@ -10,7 +10,6 @@ import type { CampaignCreateBody } from '../render/campaign.js';
 import type { StateStore } from '../state/store.js';
 import type { DesiredState } from './desired.js';
 import type { Provenance } from './record.js';
-import type { SettleDeps } from './settle.js';
 
 export type ChangeStatus = 'applied' | 'failed' | 'skipped';
 
@@ -90,7 +89,6 @@ export interface ExecuteDeps {
   createAttempts?: number;
   /** Wait before reading back an ambiguous create (default 0; a real account deserves a few seconds). */
   readBackDelayMs?: number;
-  settlers?: SettleDeps['settlers'];
 }
 
 export interface ExecuteInput {

@@ -4,8 +4,6 @@
  */
 import { regionalApiHost } from './unverified.js';
 
-/** Regions the docs list today (§1.1). Others are accepted if they look like a region code. */
-export const KNOWN_REGIONS = ['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1'] as const;
 export const DEFAULT_REGION = 'eu1';
 
 export type ApiFamily = 'create' | 'list' | 'stop' | 'result' | 'send' | 'externaltrigger' | 'trigger';

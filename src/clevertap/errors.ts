@@ -87,7 +87,3 @@ function describe(f: CleverTapErrorFields): string {
   if (f.attempts > 1) parts.push(`${f.attempts} attempts`);
   return `CleverTap ${f.endpoint}: ${f.error} (${parts.join(', ')})`;
 }
-
-export function isCleverTapError(e: unknown): e is CleverTapError {
-  return e instanceof CleverTapError;
-}

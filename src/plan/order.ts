@@ -6,7 +6,11 @@
 import { compareCodeUnits } from './canonical.js';
 import type { PlanAction, PlanChange } from './types.js';
 
-function group(c: PlanChange): number {
+/**
+ * A change's group: 0 contract changes, 1 stops and forgets, 2 creates and replaces, 3 sends.
+ * The executor runs the groups in this order too, each only after the earlier one finished cleanly.
+ */
+export function group(c: PlanChange): number {
   if (c.action === 'send') return 3;
   if (c.kind !== 'Campaign' && c.occurrenceKey === undefined) return 0;
   if (c.action === 'stop' || c.action === 'forget') return 1;

@@ -6,8 +6,8 @@
  */
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AuditEntry, AuditInput, JsonObject, StateStore } from '../state/store.js';
-import type { Provenance } from './context.js';
+import { audit, type Provenance } from '../apply/record.js';
+import type { AuditEntry, JsonObject, StateStore } from '../state/store.js';
 
 export type RuntimeOutcome = 'succeeded' | 'failed' | 'unknown';
 
@@ -16,18 +16,8 @@ export async function recordRuntime(
   p: Provenance,
   entry: { address: string; action: string; outcome: RuntimeOutcome; detail: JsonObject },
 ): Promise<{ audit: AuditEntry | null; diagnostics: Diagnostic[] }> {
-  const input: AuditInput = {
-    command: p.command,
-    address: entry.address,
-    action: entry.action,
-    outcome: entry.outcome,
-    detail: entry.detail,
-    commit: p.git.commit,
-    author: p.git.author,
-    dirty: p.git.isRepo ? p.git.dirty : null,
-  };
   try {
-    return { audit: await store.audit.append(input), diagnostics: [] };
+    return { audit: await store.audit.append(audit(p, entry.address, entry.action, entry.detail, entry.outcome)), diagnostics: [] };
   } catch (err) {
     const d = diagnostic('runtime.not-recorded', { what: `the ${entry.action} of ${entry.address}`, detail: (err as Error).message });
     return { audit: null, diagnostics: [{ ...d, address: entry.address }] };

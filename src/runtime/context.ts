@@ -3,17 +3,14 @@
  * per command; the daemon once per process. Operations never print: they report through hooks and
  * return values.
  */
+import type { Provenance } from '../apply/record.js';
 import type { CleverTapClient } from '../clevertap/client.js';
 import type { RenderContext } from '../render/context.js';
 import type { RunRecord, StateStore } from '../state/store.js';
 import type { BatchOutcome } from './dispatch.js';
 
-/** Who did it and from which commit; the same shape apply records (src/apply/record.ts Provenance). */
-export interface Provenance {
-  /** `send`, `trigger`, `raise`, `apply`, `watch`, ... */
-  command: string;
-  git: { isRepo: boolean; commit: string | null; author: string | null; dirty: boolean };
-}
+// Runtime records who did it and from which commit exactly as apply does.
+export type { Provenance };
 
 export interface RuntimeHooks {
   /** After each batch of a send/trigger settles (completion order). */

@@ -9,7 +9,6 @@ export type { RuntimeOutcome } from './audit.js';
 export {
   IDENTITY_KEYS,
   RecipientsBuilder,
-  countRecipients,
   normalizeIdentityKey,
   recipientsFromTo,
   type IdentityKey,

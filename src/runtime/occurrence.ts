@@ -10,6 +10,7 @@
  * This is the only place that raises occurrences: apply's executor and the daemon's cron runner
  * both call raiseOccurrence.
  */
+import { audit } from '../apply/record.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
@@ -119,15 +120,8 @@ export async function resolveOccurrence(
   }
   const run = await store.transaction(async (tx) => {
     const settled = await tx.runs.resolve(runKey, input.outcome, { by: provenance.command });
-    await tx.audit.append({
-      command: provenance.command,
-      address: `${input.bulletin}#${input.key}`,
-      action: 'resolve',
-      detail: { resolved: input.outcome, from: before?.status ?? null, to: settled?.status ?? null },
-      commit: provenance.git.commit,
-      author: provenance.git.author,
-      dirty: provenance.git.isRepo ? provenance.git.dirty : null,
-    });
+    const detail = { resolved: input.outcome, from: before?.status ?? null, to: settled?.status ?? null };
+    await tx.audit.append(audit(provenance, `${input.bulletin}#${input.key}`, 'resolve', detail));
     return settled;
   });
   if (!run) return { status: 'nothing-to-undo' };

@@ -28,12 +28,6 @@ export function normalizeIdentityKey(text: string): IdentityKey | undefined {
   return IDENTITY_KEYS.find((k) => k.toLowerCase() === lower);
 }
 
-export function countRecipients(r: Recipients): number {
-  let n = 0;
-  for (const ids of Object.values(r)) n += ids?.length ?? 0;
-  return n;
-}
-
 /** Keys that External Trigger does not accept, among those present. */
 export function keysUnsupportedByTrigger(r: Recipients): IdentityKey[] {
   return IDENTITY_KEYS.filter((k) => (r[k]?.length ?? 0) > 0 && TRIGGER_KEY[k] === undefined);

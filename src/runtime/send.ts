@@ -7,7 +7,7 @@
  * prepare* are pure (no network, no state): `--dry-run` and the daemon's request validation use
  * them alone. sendMessage / fireTrigger run the whole operation and record it in the audit history.
  */
-import { batchIdentities } from '../clevertap/batch.js';
+import { batchIdentities, countIdentities } from '../clevertap/batch.js';
 import type { IdentityChannel } from '../clevertap/endpoints.js';
 import { MAX_IDENTITIES_PER_EXTERNAL_TRIGGER, MAX_IDENTITIES_PER_SEND } from '../clevertap/unverified.js';
 import type { ExternalTriggerBody, IdentitySendBody } from '../clevertap/wire.js';
@@ -24,7 +24,6 @@ import { DEFAULT_PARALLEL, type RuntimeContext } from './context.js';
 import { dispatchBatches, totals, type BatchOutcome } from './dispatch.js';
 import {
   IDENTITY_KEYS,
-  countRecipients,
   keysUnsupportedByTrigger,
   recipientsFromTo,
   toExternalTriggerTo,
@@ -91,7 +90,7 @@ export type SendResult =
 export function prepareMessage(render: RenderContext, message: MessageResource, input: SendInput): PreparedSend {
   const rendered = renderMessageBody(message, render, input.data ?? {}, {});
   const diagnostics = [...rendered.diagnostics];
-  const n = countRecipients(input.to);
+  const n = countIdentities(input.to);
   if (n === 0) diagnostics.push({ ...diagnostic('runtime.no-recipients', { command: 'send' }), address: message.address });
   const to = toIdentitySendTo(input.to);
   return {
@@ -100,7 +99,7 @@ export function prepareMessage(render: RenderContext, message: MessageResource, 
     channel: message.spec.target_mode,
     endpoint: rendered.endpoint,
     body: rendered.body,
-    batches: batchIdentities(to as IdentityLists, MAX_IDENTITIES_PER_SEND).map((b) => ({ to: b, count: countRecipients(b) })),
+    batches: batchIdentities(to as IdentityLists, MAX_IDENTITIES_PER_SEND).map((b) => ({ to: b, count: countIdentities(b) })),
     identities: n,
     diagnostics,
   };
@@ -109,7 +108,7 @@ export function prepareMessage(render: RenderContext, message: MessageResource, 
 export function prepareTrigger(trigger: ExternalTriggerResource, input: SendInput): PreparedSend {
   const rendered = renderTriggerBody(trigger, input.data ?? {}, {});
   const diagnostics = [...rendered.diagnostics];
-  const n = countRecipients(input.to);
+  const n = countIdentities(input.to);
   if (n === 0) diagnostics.push({ ...diagnostic('runtime.no-recipients', { command: 'trigger' }), address: trigger.address });
   const unsupported = keysUnsupportedByTrigger(input.to);
   for (const key of unsupported) {
@@ -123,7 +122,7 @@ export function prepareTrigger(trigger: ExternalTriggerResource, input: SendInpu
     channel: 'externaltrigger',
     endpoint: rendered.endpoint,
     body: rendered.body,
-    batches: batchIdentities(to as IdentityLists, MAX_IDENTITIES_PER_EXTERNAL_TRIGGER).map((b) => ({ to: b, count: countRecipients(b) })),
+    batches: batchIdentities(to as IdentityLists, MAX_IDENTITIES_PER_EXTERNAL_TRIGGER).map((b) => ({ to: b, count: countIdentities(b) })),
     identities: n,
     diagnostics,
   };

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { campaignTitle, markerOf, MAX_REMOTE_NAME_LENGTH, remoteCampaignName } from '../../src/apply/marker.js';
 import { coveringWindows, MAX_WINDOW_DAYS, daysBetween, shiftYmd, windowAround, ymdOf } from '../../src/apply/dates.js';
+import { parseYmd } from '../../src/apply/import.js';
 import { refreshWindows } from '../../src/apply/refresh.js';
 import type { AppliedResource } from '../../src/model/applied.js';
 
@@ -43,6 +44,14 @@ describe('list windows', () => {
     expect(windowAround(instant, 'Europe/Berlin')).toEqual({ from: 20301231, to: 20310102 });
     expect(shiftYmd(20280228, 1)).toBe(20280229);
     expect(daysBetween(20301231, 20310102)).toBe(2);
+  });
+
+  it('--from/--to dates are real dates from year 100 on (Date.UTC reads earlier years as 19xx)', () => {
+    expect(parseYmd('20240229')).toBe(20240229);
+    expect(parseYmd('01000101')).toBe(1000101);
+    expect(parseYmd('00990101')).toBeNull();
+    expect(parseYmd('00000101')).toBeNull();
+    expect(parseYmd('20240431')).toBeNull();
   });
 
   it('windows are merged while the span stays within 31 days, and never longer', () => {

@@ -47,10 +47,6 @@ export class SqliteDb {
     return this.clock().toISOString();
   }
 
-  serial(): number {
-    return (this.stmt('SELECT value FROM state_serial WHERE id = 1').get() as { value: number }).value;
-  }
-
   /** The executor for calls made on the store itself. */
   readonly store: Executor = {
     read: (f) => this.exclusive(() => f(this.ctx(() => {}))),
