@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { afterEach, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createClient, type CleverTapClient } from '../../src/clevertap/client.js';
+import { createClient, type CleverTapClient, type RetryOptions } from '../../src/clevertap/client.js';
 import { loadProject, type Project } from '../../src/config/project.js';
 import { computePlan, type PlanOutcome } from '../../src/apply/planning.js';
 import { executePlan } from '../../src/apply/executor.js';
@@ -94,13 +94,13 @@ export async function emulator(opts: SandboxOptions = {}): Promise<SandboxHandle
   return startSandbox({ accountId: ACCOUNT, passcode: PASSCODE, inspection: true, ...opts });
 }
 
-export function clientFor(h: SandboxHandle, opts: { fast?: boolean } = {}): CleverTapClient {
-  return createClient({
-    baseUrl: h.url,
-    accountId: ACCOUNT,
-    passcode: PASSCODE,
-    ...(opts.fast ? { createsPerSecond: 1000, retry: { baseDelayMs: 5, maxDelayMs: 40, maxAttempts: 6 } } : {}),
-  });
+/** Short back-offs and no create rate limit, so retries and bursts do not slow the tests. */
+const FAST = { createsPerSecond: 1000, retry: { baseDelayMs: 5, maxDelayMs: 40, maxAttempts: 6 } };
+
+/** A client of the emulator `h`; `retry` goes over the fast settings (maxAttempts: 1: no retries). */
+export function clientFor(h: SandboxHandle, opts: { fast?: boolean; retry?: RetryOptions } = {}): CleverTapClient {
+  const fast = opts.fast ? FAST : { retry: {} };
+  return createClient({ baseUrl: h.url, accountId: ACCOUNT, passcode: PASSCODE, ...fast, retry: { ...fast.retry, ...opts.retry } });
 }
 
 export async function openState(file: string): Promise<StateStore> {

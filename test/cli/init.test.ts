@@ -3,22 +3,17 @@
  * leaves modelines that resolve to the schemas it copies. Most cases call initProject directly;
  * two spawn the built CLI end to end (npm test builds dist/ first).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { EXAMPLE_FILES, initProject } from '../../src/init/scaffold.js';
+import { CliRunner, REPO, type CliResult } from './cli-run.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-const run = promisify(execFile);
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(REPO, 'dist', 'src', 'main.js');
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -44,15 +39,9 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  expect(existsSync(CLI), 'dist/src/main.js missing: run `npm run build` (npm test does)').toBe(true);
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+/** The built CLI, from a folder of no project: init is told where to scaffold with --dir. */
+function cli(args: string[]): Promise<CliResult> {
+  return new CliRunner(tmpdir(), {}).run(args);
 }
 
 describe('initProject', () => {

@@ -1,15 +1,13 @@
 /**
  * `campaignctl render` end to end: the built CLI against a small temp project.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCqlDate } from '../../src/render/time.js';
+import { CliRunner, type CliResult } from './cli-run.js';
 
-const REPO = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(REPO, 'dist/src/main.js');
 const root = mkdtempSync(path.join(tmpdir(), 'campaignctl-render-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -18,9 +16,8 @@ function write(rel: string, text: string): void {
   writeFileSync(path.join(root, rel), text);
 }
 
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function run(...args: string[]): Promise<CliResult> {
+  return new CliRunner(root, {}).run(args);
 }
 
 beforeAll(() => {
@@ -129,9 +126,9 @@ spec:
 });
 
 describe('campaignctl render', () => {
-  it('prints the endpoint and the Create Campaign body: dates and when in the account zone, Liquid kept, wire merged', () => {
+  it('prints the endpoint and the Create Campaign body: dates and when in the account zone, Liquid kept, wire merged', async () => {
     const before = new Date();
-    const r = run('render', 'campaign.season');
+    const r = await run('render', 'campaign.season');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const [first, ...rest] = r.stdout.trimEnd().split('\n');
@@ -154,8 +151,8 @@ describe('campaignctl render', () => {
     });
   });
 
-  it('--json: endpoint, body and the SMS segment warning; exit 0', () => {
-    const r = run('render', 'campaign.long-sms', '--json');
+  it('--json: endpoint, body and the SMS segment warning; exit 0', async () => {
+    const r = await run('render', 'campaign.long-sms', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.endpoint).toBe('/1/targets/create.json');
@@ -167,8 +164,8 @@ describe('campaignctl render', () => {
     expect(doc.sms).toEqual({ encoding: 'UCS-2', characters: 97, segments: 2, perSegment: 67, approximate: false });
   });
 
-  it('email body_file is read next to the YAML, with partials and HTML escaping', () => {
-    const r = run('render', 'campaign.mail', '--json');
+  it('email body_file is read next to the YAML, with partials and HTML escaping', async () => {
+    const r = await run('render', 'campaign.mail', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).body).toEqual({
       name: 'mail [cc:preview]',
@@ -179,8 +176,8 @@ describe('campaignctl render', () => {
     });
   });
 
-  it('a Message with --data (YAML) and dotted --set applied after it; defaults filled in; --to recipients', () => {
-    const r = run('render', 'message.shipped', '--data', 'data.yaml', '--set', 'customer.name=Cy', '--to', 'Identity:u1,u2', '--json');
+  it('a Message with --data (YAML) and dotted --set applied after it; defaults filled in; --to recipients', async () => {
+    const r = await run('render', 'message.shipped', '--data', 'data.yaml', '--set', 'customer.name=Cy', '--to', 'Identity:u1,u2', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.endpoint).toBe('/1/send/push.json');
@@ -191,8 +188,8 @@ describe('campaignctl render', () => {
     });
   });
 
-  it('data breaking the Message contract: each field and rule named, exit 1', () => {
-    const r = run('render', 'message.shipped', '--set', 'orderId=B-1', '--set', 'extra=1');
+  it('data breaking the Message contract: each field and rule named, exit 1', async () => {
+    const r = await run('render', 'message.shipped', '--set', 'orderId=B-1', '--set', 'extra=1');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('render.data-invalid  data `orderId` must match pattern "^A-[0-9]+$"');
@@ -202,8 +199,8 @@ describe('campaignctl render', () => {
     expect(r.stderr).not.toContain('template.missing-value');
   });
 
-  it('a template error is a located error with the source line; exit 1', () => {
-    const r = run('render', 'campaign.typo');
+  it('a template error is a located error with the source line; exit 1', async () => {
+    const r = await run('render', 'campaign.typo');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('campaigns/push.yaml:48:19  error  template.unknown-variable  unknown template variable `vars.regoin`');
@@ -211,14 +208,14 @@ describe('campaignctl render', () => {
     expect(r.stderr).toContain('    body: "From {{vars.regoin}}"');
   });
 
-  it('a bulletin occurrence and an unknown address', () => {
-    const ok = run('render', 'bulletin.album', '--json');
+  it('a bulletin occurrence and an unknown address', async () => {
+    const ok = await run('render', 'bulletin.album', '--json');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({
       endpoint: '/1/targets/trigger.json',
       body: { business_event: 'Album Released', name: 'Nova - Tides', properties: { artist: 'Nova', album: 'Tides' }, 'c-by': 'ops@example.com', when: 'now' },
     });
-    const bad = run('render', 'campaign.sesaon');
+    const bad = await run('render', 'campaign.sesaon');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('render.unknown-address  no resource `campaign.sesaon`');
     expect(bad.stderr).toContain('did you mean `campaign.season`?');

@@ -5,45 +5,25 @@
  * each command's wiring: input from stdin and CSV files, exit codes, files of failed and unknown
  * identities that read back with --to-file, nothing sent on any problem, and the audit record.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRecipientsText } from '../../src/cli/shared/identities.js';
 import { openStateStore } from '../../src/state/open.js';
 import { ACCOUNT, PASSCODE, closeEmulators, emulator } from '../sandbox/helpers.js';
 import { EVENT, TRIGGER_ID, ids, removeTemps, writeProject } from '../runtime/fixture.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(REPO, 'dist', 'src', 'main.js');
+import { CliRunner, type CliResult } from './cli-run.js';
 
 afterEach(async () => {
   await closeEmulators();
   removeTemps();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(dir: string, h: SandboxHandle, args: string[], input?: string): Promise<Run> {
-  expect(existsSync(CLI), 'dist/src/main.js missing: run `npm run build` (npm test does)').toBe(true);
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [CLI, '--dir', dir, ...args],
-      {
-        cwd: dir,
-        env: { ...process.env, NO_COLOR: '1', CLEVERTAP_API_URL: h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE },
-      },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(input ?? '');
-  });
+/** The built CLI on the project in `dir`, against the emulator `h`; `input` is its stdin. */
+function cli(dir: string, h: SandboxHandle, args: string[], input?: string): Promise<CliResult> {
+  const runner = new CliRunner(dir, { CLEVERTAP_API_URL: h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
+  return runner.run(['--dir', dir, ...args], { input });
 }
 
 async function setup(): Promise<{ dir: string; h: SandboxHandle }> {

@@ -4,13 +4,26 @@
  * unanswered, so that apply is deterministically still running when the second starts. The second
  * is refused with the holder's id, host, pid, command and since, and the exact force-unlock
  * command. Killed, the first leaves its lock: force-unlock with a wrong id is refused, with the
- * exact id it works, and the next apply settles the create it left open. Then `state list/show/rm`,
- * `import` and `stop` as a user runs them, with --json documents.
+ * exact id it works, and the next apply settles the create it left open. A later apply held at its
+ * create by a gate in front of the emulator refuses another one, then finishes undisturbed. Then
+ * `state list/show/rm`, `import` and `stop` as a user runs them, with --json documents.
  */
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignDoc, E2eProject, emulatorCampaigns, isLive, runCli, serveSandbox, startCli, type Served } from '../e2e/crash-helpers.js';
+import { control } from '../sandbox/helpers.js';
+import {
+  campaignDoc,
+  createGate,
+  E2eProject,
+  emulatorCampaigns,
+  isLive,
+  prodProjectWithEmulator,
+  runCli,
+  startCli,
+  type RunResult,
+  type Served,
+} from '../e2e/crash-helpers.js';
 
 const ACCOUNT = 'LOCK-ACCT';
 const PASSCODE = 'lock-passcode-51d0';
@@ -20,15 +33,8 @@ let project: E2eProject;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  served = await serveSandbox(['--latency', '20..60'], { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-  project = new E2eProject(`defaultEnvironment: prod
-environments:
-  prod:
-    provider: clevertap
-    accountTimezone: UTC
-`);
+  ({ served, project, env } = await prodProjectWithEmulator({ account: ACCOUNT, passcode: PASSCODE }, () => ['--latency', '20..60']));
   for (const name of ['c0', 'c1', 'c2']) project.write(`campaigns/${name}.yaml`, campaignDoc(name, 'one', { labels: { team: name === 'c2' ? 'ops' : 'growth' } }));
-  env = { CLEVERTAP_API_URL: served.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE };
 });
 
 afterAll(async () => {
@@ -36,15 +42,17 @@ afterAll(async () => {
   project?.dispose();
 });
 
-const cli = (...args: string[]) => runCli(args, { cwd: project.root, env });
+/** Everything the runs of the lock test printed, searched for the passcode at its end. */
+const transcript: RunResult[] = [];
+async function cli(...args: string[]): Promise<RunResult> {
+  const result = await runCli(args, { cwd: project.root, env });
+  transcript.push(result);
+  return result;
+}
 
-async function control(method: string, path: string, body?: unknown): Promise<unknown[]> {
-  const res = await fetch(`${served.url}/__sandbox${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await res.json()) as unknown[];
+/** Scripted faults the emulator still has to hand out. */
+async function pendingFaults(): Promise<unknown[]> {
+  return (await control(served, 'GET', '/faults')).body as unknown[];
 }
 
 interface StateListDoc {
@@ -62,10 +70,12 @@ describe('lock, concurrent applies and force-unlock', () => {
   it('refuses a second apply while one runs, showing the holder; force-unlock needs the exact id', { timeout: 180_000 }, async () => {
     // The emulator holds one create unanswered: the first apply keeps the lock (between state
     // writes, as a slow CleverTap would) until the test kills it.
-    await control('POST', '/faults', { next: [{ fault: 'timeout', family: 'create', count: 1 }] });
+    await control(served, 'POST', '/faults', { next: [{ fault: 'timeout', family: 'create', count: 1 }] });
     const first = startCli(['--json', 'apply', '--yes', '--no-estimate'], { cwd: project.root, env });
     await first.event('start');
-    while ((await control('GET', '/faults')).length > 0) await sleep(50);
+    while ((await pendingFaults()).length > 0) await sleep(50);
+    // The first apply is creating (it holds the lock from before planning to the end).
+    expect((await control(served, 'GET', '/requests?family=create')).body.length).toBeGreaterThan(0);
 
     const [second, listed, rm] = await Promise.all([
       cli('apply', '--yes', '--no-estimate'),
@@ -75,8 +85,9 @@ describe('lock, concurrent applies and force-unlock', () => {
     const holder = listed.lock!;
     expect(holder).toMatchObject({ pid: first.pid, host: hostname(), command: 'apply' });
     expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/command: +apply\n/);
     for (const line of [
-      'state.locked  apply refused',
+      'state.locked  apply refused: the state is locked by another campaignctl run',
       `lock id:  ${holder.id}`,
       'command:  apply',
       `host:     ${hostname()}`,
@@ -94,7 +105,7 @@ describe('lock, concurrent applies and force-unlock', () => {
 
     // The run dies (kill -9): its lock stays behind.
     first.child.kill('SIGKILL');
-    await first.exited;
+    transcript.push(await first.exited);
     expect((await stateList()).lock).toMatchObject({ id: holder.id, pid: first.pid });
     const refused = await cli('apply', '--yes', '--no-estimate');
     expect(refused.code).toBe(1);
@@ -124,9 +135,31 @@ describe('lock, concurrent applies and force-unlock', () => {
     expect(live).toHaveLength(3);
     const plan = await cli('plan', '--no-estimate', '--detailed-exitcode');
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
-    // A later edit replaces c1, so its history shows apply's create and replace.
+
+    // A later edit replaces c1, so its history shows apply's create and replace. That apply, held
+    // at its create by the gate, refuses another one and then finishes undisturbed.
     project.write('campaigns/c1.yaml', campaignDoc('c1', 'two', { labels: { team: 'growth' } }));
-    expect((await cli('apply', '--yes', '--no-estimate')).code).toBe(0);
+    const gate = await createGate(served.url);
+    const running = startCli(['apply', '--yes', '--no-estimate'], { cwd: project.root, env: { ...env, CLEVERTAP_API_URL: gate.url } });
+    try {
+      await Promise.race([gate.held(), running.exited.then((r) => Promise.reject(new Error(`apply ended before its create: ${r.stdout}${r.stderr}`)))]);
+      const meanwhile = await cli('apply', '--yes', '--no-estimate');
+      expect(meanwhile.code).toBe(1);
+      expect(meanwhile.stderr).toContain('state.locked  apply refused');
+      expect(meanwhile.stderr).toContain(`pid:      ${running.pid}`);
+      expect(meanwhile.stderr).not.toContain('probably stale');
+      gate.release();
+      const done = await running.exited;
+      transcript.push(done);
+      expect(done.code, done.stderr).toBe(0);
+      const c1 = (await emulatorCampaigns(served.url)).filter((c) => c.name.startsWith('E2E c1 [cc:'));
+      expect(c1.map((c) => c.status).sort()).toEqual(['pending', 'stopped']);
+      expect((await emulatorCampaigns(served.url)).filter(isLive)).toHaveLength(3);
+    } finally {
+      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+      await gate.close();
+    }
+    for (const r of transcript) expect(r.stdout + r.stderr).not.toContain(PASSCODE);
   });
 });
 

@@ -3,15 +3,17 @@
  * edge. Campaigns are applied with the real executor first, then stopped without a plan.
  */
 import { describe, expect, it } from 'vitest';
-import { createClient, type CleverTapClient } from '../../src/clevertap/client.js';
+import type { CleverTapClient } from '../../src/clevertap/client.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
+import type { AppliedResource } from '../../src/model/applied.js';
 import type { StateStore } from '../../src/state/store.js';
 import { selectStopTargets, stopNow } from '../../src/apply/stop-now.js';
 import { settleOpenJournal } from '../../src/apply/settle.js';
 import { NO_GIT, type Provenance } from '../../src/apply/record.js';
 import { supersededAddress } from '../../src/plan/addresses.js';
-import { parseSelector } from '../../src/cli/stop.js';
-import { ACCOUNT, applyOnce, PASSCODE, planOnly, TempProject, useApplyFixture } from '../apply/helpers.js';
+import { badSelector } from '../../src/cli/stop.js';
+import { parseSelector } from '../../src/cli/shared/option-values.js';
+import { applyOnce, clientFor, planOnly, TempProject, useApplyFixture } from '../apply/helpers.js';
 
 const OPERATOR = 'Dana Ops <dana@example.com>';
 const STOP: Provenance = { command: 'stop', git: { ...NO_GIT, author: OPERATOR } };
@@ -24,6 +26,17 @@ useApplyFixture((f) => ({ tp, emu, client, store } = f));
 
 async function applied() {
   return store.resources.list();
+}
+
+/** An emergency stop of `row` that lands on CleverTap while its answer is lost; a client without retries can not know which. */
+async function stopWithLostAnswer(row: AppliedResource) {
+  emu.state.injectFaults([{ fault: 'drop-after-commit', family: 'stop', count: 1 }]);
+  const once = clientFor(emu, { retry: { maxAttempts: 1 } });
+  try {
+    return await stopNow({ store, client: once, provenance: STOP }, { targets: [row], reason: 'outage', by: OPERATOR });
+  } finally {
+    once.close();
+  }
 }
 
 describe('selectStopTargets', () => {
@@ -53,9 +66,9 @@ describe('selectStopTargets', () => {
   });
 
   it('parses repeated and comma-separated selectors, refusing pairs without =', () => {
-    expect(parseSelector(['team=growth,tier=1', 'app = streamly'])).toEqual({ selector: { team: 'growth', tier: '1', app: 'streamly' }, diagnostics: [] });
-    expect(parseSelector(['team']).diagnostics.map((d) => d.code)).toEqual(['stop.bad-selector']);
-    expect(parseSelector([])).toEqual({ diagnostics: [] });
+    expect(parseSelector(['team=growth,tier=1', 'app = streamly'])).toEqual({ selector: { team: 'growth', tier: '1', app: 'streamly' }, invalid: [] });
+    expect(parseSelector(['team']).invalid.map(badSelector).map((d) => d.code)).toEqual(['stop.bad-selector']);
+    expect(parseSelector([])).toEqual({ invalid: [] });
   });
 });
 
@@ -112,16 +125,9 @@ describe('stopNow', () => {
     tp.campaign({ name: 'alpha' });
     await applyOnce(tp, store, client);
     const row = (await store.resources.get('campaign.alpha'))!;
-    // The stop lands, the answer is lost; a client without retries can not know which.
-    emu.state.injectFaults([{ fault: 'drop-after-commit', family: 'stop', count: 1 }]);
-    const once = createClient({ baseUrl: emu.url, accountId: ACCOUNT, passcode: PASSCODE, retry: { maxAttempts: 1 } });
-    try {
-      const result = await stopNow({ store, client: once, provenance: STOP }, { targets: [row], reason: 'outage', by: OPERATOR });
-      expect(result.outcomes[0]).toMatchObject({ status: 'failed', ambiguous: true });
-      expect(result.ok).toBe(false);
-    } finally {
-      once.close();
-    }
+    const result = await stopWithLostAnswer(row);
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', ambiguous: true });
+    expect(result.ok).toBe(false);
     const open = await store.journal.listOpen();
     expect(open.map((j) => [j.operation, j.address, j.request.remoteId])).toEqual([['stop', 'campaign.alpha', row.remoteId]]);
     expect((await store.resources.get('campaign.alpha'))!.status).toBe('scheduled');
@@ -154,13 +160,7 @@ describe('stopNow', () => {
     tp.campaign({ name: 'alpha' });
     await applyOnce(tp, store, client);
     const row = (await store.resources.get('campaign.alpha'))!;
-    emu.state.injectFaults([{ fault: 'drop-after-commit', family: 'stop', count: 1 }]);
-    const once = createClient({ baseUrl: emu.url, accountId: ACCOUNT, passcode: PASSCODE, retry: { maxAttempts: 1 } });
-    try {
-      await stopNow({ store, client: once, provenance: STOP }, { targets: [row], reason: 'outage', by: OPERATOR });
-    } finally {
-      once.close();
-    }
+    await stopWithLostAnswer(row);
     const next = await applyOnce(tp, store, client);
     expect(next.planned.settlement!.settled.map((s) => [s.operation, s.outcome])).toEqual([['stop', 'succeeded']]);
     expect(next.planned.plan.changes).toEqual([]);

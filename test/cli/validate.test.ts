@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, summaryLine, validateJson } from '../../src/cli/views/diagnostics.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import type { Resource } from '../../src/model/resource.js';
+import { CliRunner, REPO, type CliResult } from './cli-run.js';
 
-const REPO = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(REPO, 'dist/src/main.js');
 const BASIC = path.join(REPO, 'test/fixtures/projects/basic');
 const plain = pc.createColors(false);
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-validate-'));
@@ -103,9 +101,9 @@ describe('summary and JSON', () => {
   });
 });
 
-function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The built CLI from `cwd` (validate finds the project upwards from there, or takes --dir). */
+function run(args: string[], cwd: string): Promise<CliResult> {
+  return new CliRunner(cwd, {}).run(args);
 }
 
 describe('campaignctl validate (built CLI, end to end)', () => {
@@ -121,23 +119,23 @@ describe('campaignctl validate (built CLI, end to end)', () => {
     writeFileSync(path.join(invalidRoot, 'campaigns/sched.yaml'), 'apiVersion: campaignctl/v1\nkind: Schedul\n');
   });
 
-  it('exits 0 on a valid project, from a folder inside it, with the summary on stdout', () => {
-    const r = run(['validate'], path.join(BASIC, 'campaigns/ops'));
+  it('exits 0 on a valid project, from a folder inside it, with the summary on stdout', async () => {
+    const r = await run(['validate'], path.join(BASIC, 'campaigns/ops'));
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('✓ 5 resources valid (1 campaign, 1 message, 1 external trigger, 1 bulletin, 1 schedule)\n');
     expect(r.code).toBe(0);
   });
 
-  it('prints the JSON document with the resources on a valid project', () => {
-    const r = run(['validate', '--json', '--dir', BASIC], scratch);
+  it('prints the JSON document with the resources on a valid project', async () => {
+    const r = await run(['validate', '--json', '--dir', BASIC], scratch);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ valid: true, errorCount: 0, warningCount: 0, diagnostics: [] });
     expect(doc.resources).toContainEqual({ address: 'schedule.weekly-status', kind: 'Schedule', file: 'campaigns/ops/contracts.yml', line: 18 });
   });
 
-  it('exits 1 on an invalid project with every problem located, the line, a caret and the hint', () => {
-    const r = run(['validate'], path.join(invalidRoot, 'campaigns/deep'));
+  it('exits 1 on an invalid project with every problem located, the line, a caret and the hint', async () => {
+    const r = await run(['validate'], path.join(invalidRoot, 'campaigns/deep'));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toContain('\u001b[');
@@ -153,8 +151,8 @@ describe('campaignctl validate (built CLI, end to end)', () => {
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('✖ 2 errors in 2 files');
   });
 
-  it('prints the JSON document on an invalid project and exits 1', () => {
-    const r = run(['validate', '--json', '--dir', invalidRoot], scratch);
+  it('prints the JSON document on an invalid project and exits 1', async () => {
+    const r = await run(['validate', '--json', '--dir', invalidRoot], scratch);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ valid: false, errorCount: 2, warningCount: 0 });

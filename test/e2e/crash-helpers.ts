@@ -5,11 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI, cleanEnvironment } from '../cli/cli-run.js';
 
-export const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+export const MAIN = CLI;
 
 /** mulberry32: small, fast, good enough to spread kill points; same seed, same sequence. */
 export function seeded(seed: number): { next(): number; int(min: number, max: number): number; pick<T>(xs: readonly T[]): T } {
@@ -37,7 +39,7 @@ export interface Served {
 /** `campaignctl sandbox serve --port 0 --inspect --json ...`; resolves with the URL it prints. */
 export async function serveSandbox(args: string[], env: Record<string, string>): Promise<Served> {
   const child = spawn(process.execPath, [MAIN, '--json', 'sandbox', 'serve', '--port', '0', '--inspect', ...args], {
-    env: { ...process.env, ...env, NO_COLOR: '1' },
+    env: cleanEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -66,6 +68,69 @@ export async function serveSandbox(args: string[], env: Record<string, string>):
   };
 }
 
+/**
+ * A forwarder in front of an emulator that holds every campaign create until released. A CLI run
+ * pointed at it is deterministically mid-apply (lock held, its create sent and unanswered, between
+ * state writes) for as long as a test needs, and then finishes normally. The emulator's `timeout`
+ * fault holds a create too, but the run gives up on it and can not finish cleanly.
+ */
+export interface CreateGate {
+  url: string;
+  /** Resolves once `n` creates are being held. */
+  held(n?: number): Promise<void>;
+  /** Forwards the held creates, and every later one at once. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+const CREATE_PATH = '/1/targets/create.json';
+/** Hop-by-hop or recomputed: fetch sets these itself. */
+const NOT_FORWARDED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'expect']);
+
+export async function createGate(target: string): Promise<CreateGate> {
+  let open = false;
+  const holding: (() => void)[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const forward = () => void relay(target, req, Buffer.concat(chunks), res);
+      if (open || req.url !== CREATE_PATH) return forward();
+      holding.push(forward);
+      for (const w of waiters) if (holding.length >= w.n) w.resolve();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const release = () => {
+    open = true;
+    for (const forward of holding.splice(0)) forward();
+  };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held: (n = 1) => new Promise<void>((resolve) => (holding.length >= n ? resolve() : waiters.push({ n, resolve }))),
+    release,
+    close: async () => {
+      release();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function relay(target: string, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !NOT_FORWARDED.has(name)) headers[name] = value;
+  try {
+    const answer = await fetch(target + req.url, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
+    res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  } catch {
+    // The emulator went away (the test is ending): the run sees a lost answer, as it would.
+    res.destroy();
+  }
+}
+
 export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -76,7 +141,7 @@ export interface RunResult {
 /** Runs the CLI to completion (asynchronously: the test process keeps serving its own timers). */
 export function runCli(args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: opts.cwd, env: cleanEnvironment(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -96,7 +161,7 @@ export interface Running {
 }
 
 export function startCli(args: string[], opts: { cwd: string; env: Record<string, string> }): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: opts.cwd, env: cleanEnvironment(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const counts = new Map<string, number>();
@@ -150,6 +215,40 @@ export class E2eProject {
   }
   dispose(): void {
     rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** The one environment of every e2e project: `prod`, a real CleverTap account (here the emulator). */
+const PROD_CONFIG = `defaultEnvironment: prod
+environments:
+  prod:
+    provider: clevertap
+    accountTimezone: UTC
+`;
+
+export interface ProdSetup {
+  project: E2eProject;
+  served: Served;
+  /** What a CLI run needs to reach the emulator: CLEVERTAP_API_URL and the credentials. */
+  env: Record<string, string>;
+}
+
+/**
+ * A temp project with the `prod` environment and a stand-alone emulator holding these
+ * credentials; serveArgs may name files inside the project (a data file).
+ */
+export async function prodProjectWithEmulator(
+  credentials: { account: string; passcode: string },
+  serveArgs: (project: E2eProject) => string[] = () => [],
+): Promise<ProdSetup> {
+  const project = new E2eProject(PROD_CONFIG);
+  const account = { CLEVERTAP_ACCOUNT_ID: credentials.account, CLEVERTAP_PASSCODE: credentials.passcode };
+  try {
+    const served = await serveSandbox(serveArgs(project), account);
+    return { project, served, env: { CLEVERTAP_API_URL: served.url, ...account } };
+  } catch (err) {
+    project.dispose();
+    throw err;
   }
 }
 

@@ -18,7 +18,7 @@ import { markerOf } from '../../src/apply/marker.js';
 import { openStateStore } from '../../src/state/open.js';
 import { isProbablyStale } from '../../src/state/stale.js';
 import type { StateStore } from '../../src/state/store.js';
-import { campaignDoc, E2eProject, emulatorCampaigns, isLive, runCli, seeded, serveSandbox, startCli, type Served } from './crash-helpers.js';
+import { campaignDoc, E2eProject, emulatorCampaigns, isLive, prodProjectWithEmulator, runCli, seeded, startCli, type Served } from './crash-helpers.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20_260_601);
 /** Kills that must land mid-run; runs that finish before their kill point do not count. */
@@ -34,17 +34,10 @@ let project: E2eProject;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  served = await serveSandbox(['--latency', '15..90', '--seed', String(SEED)], { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-  project = new E2eProject(`defaultEnvironment: prod
-environments:
-  prod:
-    provider: clevertap
-    accountTimezone: UTC
-`);
+  const setup = await prodProjectWithEmulator({ account: ACCOUNT, passcode: PASSCODE }, () => ['--latency', '15..90', '--seed', String(SEED)]);
+  ({ served, project } = setup);
   env = {
-    CLEVERTAP_API_URL: served.url,
-    CLEVERTAP_ACCOUNT_ID: ACCOUNT,
-    CLEVERTAP_PASSCODE: PASSCODE,
+    ...setup.env,
     // A real account gets a minute before a missed read-back proves a create absent (its request
     // may still be landing). The emulator commits before it answers, at most 90 ms after a request
     // arrives, and the next run starts long after that: no grace needed, so runs follow each other.

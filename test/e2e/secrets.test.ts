@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignDoc, E2eProject, emulatorCampaigns, runCli, serveSandbox, type RunResult, type Served } from './crash-helpers.js';
+import { campaignDoc, E2eProject, emulatorCampaigns, prodProjectWithEmulator, runCli, type RunResult, type Served } from './crash-helpers.js';
 
 const PASSCODE = 'Zx9-Secret-Passcode-Quokka-4471';
 const WRONG = 'Wrong-Passcode-Narwhal-0932';
@@ -18,17 +18,12 @@ const SECRETS = [PASSCODE, WRONG];
 
 let served: Served;
 let project: E2eProject;
+let env: Record<string, string>;
 const outputs: { args: string[]; result: RunResult }[] = [];
 
 beforeAll(async () => {
-  project = new E2eProject(`defaultEnvironment: prod
-environments:
-  prod:
-    provider: clevertap
-    accountTimezone: UTC
-`);
   // The passcode reaches the emulator through its environment, as a real operator would pass it.
-  served = await serveSandbox(['--data-file', project.path('emulator/account.json')], { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
+  ({ served, project, env } = await prodProjectWithEmulator({ account: ACCOUNT, passcode: PASSCODE }, (p) => ['--data-file', p.path('emulator/account.json')]));
   project.write('campaigns/spring.yaml', campaignDoc('spring', 'Spring is here', { labels: { team: 'growth' } }));
   project.write('campaigns/summer.yaml', campaignDoc('summer', 'Summer is here', { labels: { team: 'growth' } }));
   project.write('campaigns/autumn.yaml', campaignDoc('autumn', 'Autumn is here', { labels: { team: 'ops' } }));
@@ -40,8 +35,7 @@ afterAll(async () => {
 });
 
 async function run(args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-  const env = { CLEVERTAP_API_URL: served.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, ...extraEnv };
-  const result = await runCli(args, { cwd: project.root, env });
+  const result = await runCli(args, { cwd: project.root, env: { ...env, ...extraEnv } });
   outputs.push({ args, result });
   return result;
 }

@@ -5,27 +5,33 @@
  * rebuilds it when stale). The child opens the store with openStateStore, the same entry point the
  * CLI uses, so any backend location works.
  */
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
 const OPEN = pathToFileURL(resolve(import.meta.dirname, '../../dist/src/state/open.js')).href;
+/** A child that does not answer within this is killed (and its run fails). */
+const CHILD_TIMEOUT_MS = 30_000;
 
-/** The child's action, run after `startAt` (epoch ms) so that racing children really overlap. */
+/**
+ * The child's action. A racer (mode `race`) prints `ready` once its store is open, then waits for
+ * a line on stdin: the parent sends it to all racers at once, after every one is ready, so their
+ * actions really overlap however slow the machine is.
+ */
 const CHILD = `
 import { hostname } from 'node:os';
 import { openStateStore } from '${OPEN}';
-const [location, action, arg, startAt] = process.argv.slice(2);
+const [location, action, arg, mode] = process.argv.slice(2);
 const opened = await openStateStore(location);
 if (!opened.ok) { console.log(JSON.stringify({ error: opened.diagnostic })); process.exit(3); }
 const store = opened.store;
-const wait = Number(startAt) - Date.now() - 20;
-if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-while (Date.now() < Number(startAt)) {}
+if (mode === 'race') {
+  console.log('ready');
+  await new Promise((r) => process.stdin.once('data', r));
+  process.stdin.destroy();
+}
 let out;
 if (action === 'acquire') {
   out = await store.lock.acquire({ command: arg, host: hostname(), pid: process.pid });
@@ -44,22 +50,76 @@ if (action !== 'acquire' || arg !== 'die') await store.close();
 console.log(JSON.stringify({ pid: process.pid, out }));
 `;
 
+export type ChildAction = 'acquire' | 'claim' | 'audit' | 'open';
+export interface ChildResult {
+  pid: number;
+  out: any;
+}
+
 export interface ChildRunner {
   /** Runs one action in a fresh node process; resolves with its parsed output. */
-  run(location: string, action: 'acquire' | 'claim' | 'audit' | 'open', arg: string, startAt?: number): Promise<{ pid: number; out: any }>;
+  run(location: string, action: ChildAction, arg: string): Promise<ChildResult>;
+  /**
+   * Starts one process per action, waits until each has opened the store, then releases them all
+   * at once. Resolves once they are released; `results` settles when they are done.
+   */
+  race(location: string, actions: [ChildAction, string][]): Promise<{ results: Promise<ChildResult[]> }>;
   dispose(): void;
+}
+
+interface Started {
+  child: ChildProcess;
+  /** Resolves when the child printed `ready` (race mode only). */
+  ready: Promise<void>;
+  done: Promise<ChildResult>;
+}
+
+function start(script: string, location: string, action: ChildAction, arg: string, race: boolean): Started {
+  const child = spawn(process.execPath, [script, location, action, arg, race ? 'race' : 'run'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const timer = setTimeout(() => child.kill(), CHILD_TIMEOUT_MS);
+  let stdout = '';
+  let stderr = '';
+  let onReady = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    if (stdout.startsWith('ready\n')) onReady();
+  });
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<ChildResult>((resolve, reject) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult);
+      else reject(new Error(`state child ${action} exited with ${signal ?? code}: ${stdout}${stderr}`));
+    }),
+  );
+  if (!race) {
+    child.stdin!.end();
+    return { child, ready: Promise.resolve(), done };
+  }
+  // A child that dies before it is ready fails the race through `done`, not a hanging `ready`.
+  return { child, ready: Promise.race([ready, done.then(() => undefined)]), done };
 }
 
 export function createChildRunner(): ChildRunner {
   const dir = mkdtempSync(join(tmpdir(), 'campaignctl-state-child-'));
-  writeFileSync(join(dir, 'child.mjs'), CHILD);
+  const script = join(dir, 'child.mjs');
+  writeFileSync(script, CHILD);
   return {
-    async run(location, action, arg, startAt = 0) {
-      const { stdout } = await run(process.execPath, [join(dir, 'child.mjs'), location, action, arg, String(startAt)], {
-        cwd: dir,
-        timeout: 30_000,
-      });
-      return JSON.parse(stdout.trim().split('\n').pop()!);
+    run: (location, action, arg) => start(script, location, action, arg, false).done,
+    async race(location, actions) {
+      const racers = actions.map(([action, arg]) => start(script, location, action, arg, true));
+      const results = Promise.all(racers.map((r) => r.done));
+      // Handled here as well: the caller awaits it only after its own part of the race.
+      results.catch(() => {});
+      try {
+        await Promise.all(racers.map((r) => r.ready));
+      } catch (err) {
+        for (const r of racers) r.child.kill();
+        throw err;
+      }
+      for (const r of racers) r.child.stdin!.end('go\n');
+      return { results };
     },
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -604,11 +604,13 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         const s = await fresh();
         await s.serial(); // the location exists and is migrated before the race
         const key = JSON.stringify(occurrence('2030-01-05'));
-        const startAt = Date.now() + 1000;
-        const racers = [children.run(fixture.location, 'claim', key, startAt), children.run(fixture.location, 'claim', key, startAt)];
-        await new Promise((r) => setTimeout(r, startAt - Date.now()));
+        // Both children have the store open and are released together; this process joins at once.
+        const racers = await children.race(fixture.location, [
+          ['claim', key],
+          ['claim', key],
+        ]);
         const mine = await s.runs.claim(occurrence('2030-01-05'), { pid: process.pid });
-        const results = [...(await Promise.all(racers)), { pid: process.pid, out: mine }];
+        const results = [...(await racers.results), { pid: process.pid, out: mine }];
         const winners = results.filter((r) => r.out.claimed);
         expect(winners).toHaveLength(1);
         for (const r of results) expect(r.out.run.detail).toEqual({ pid: winners[0].pid });
@@ -617,8 +619,11 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
 
       it('concurrent writers in two processes lose nothing and bump the serial once per write', async () => {
         const s = await fresh();
-        const startAt = Date.now() + 1000;
-        await Promise.all([children.run(fixture.location, 'audit', '150', startAt), children.run(fixture.location, 'audit', '150', startAt)]);
+        const writers = await children.race(fixture.location, [
+          ['audit', '150'],
+          ['audit', '150'],
+        ]);
+        await writers.results;
         expect(await s.audit.list({ limit: 1000 })).toHaveLength(300);
         expect(await s.serial()).toBe(300);
       });
