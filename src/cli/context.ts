@@ -57,7 +57,8 @@ export function createOutput(
       if (!opts.quiet && !opts.json) stdout.write(t.endsWith('\n') ? t : t + '\n');
     },
     debug: (t) => {
-      if (opts.verbose) stderr.write(t.endsWith('\n') ? t : t + '\n');
+      // Milliseconds since the process started: --verbose shows where a slow run spends its time.
+      if (opts.verbose) stderr.write(`[${Math.round(performance.now())} ms] ` + (t.endsWith('\n') ? t : t + '\n'));
     },
     error: (t) => {
       stderr.write(t.endsWith('\n') ? t : t + '\n');

@@ -52,6 +52,7 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
   gitting.catch(() => undefined); // awaited below; this only keeps an early return from leaving it unhandled
   const state = await openState(project);
   if (!state.ok) return { ok: false, project, diagnostics: state.diagnostics };
+  out.debug(`state: ${state.location} opened`);
   const connected = await connect(project);
   if (!connected.ok) {
     await state.store.close();
@@ -59,6 +60,7 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
   }
   // Read-only commands ask CleverTap now and hash the project while the answer travels.
   const early = command === 'plan' || command === 'drift' ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone }) : undefined;
+  if (early) out.debug(`refresh: ${early.rows.length} state rows read, CleverTap asked`);
   const memo = cacheEnabled(process.env) ? openDesiredMemo(project) : undefined;
   const git = await gitting;
   out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
