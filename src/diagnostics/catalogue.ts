@@ -270,10 +270,12 @@ export const catalogue = {
     message: (a) => `${a.where} targets Android but sets no notification channel (${q('wzrk_cid')}); CleverTap answers "Notification channel is required for devices having Android 8.0 or above"`,
     hint: () => 'add `content.platform_specific.android.wzrk_cid: <channel id>` (a channel your app registers), or `wire.wzrk_cid`',
   }),
-  'rule.when-in-past': entry<{ when: string; now: string }>({
+  'rule.when-in-past': entry<{ when: string }>({
     severity: 'warning',
     summary: 'A campaign whose `when` is already in the past.',
-    message: (a) => `${q('when')} ${show(a.when)} is in the past (now is ${a.now})`,
+    // No current time in the text: a past `when` stays past, so the finding is remembered (rules
+    // memo, project snapshot) instead of being worked out again on every run.
+    message: (a) => `${q('when')} ${show(a.when)} is in the past`,
     hint: () => 'plan decides what to do with it; use `now` or a future time to send it',
   }),
   'bulletin.value-too-long': entry<{ key: string; bytes: number; limit: number }>({

@@ -17,7 +17,7 @@ export function whenInPast(ctx: RuleContext): Diagnostic[] {
     if (typeof when !== 'string') continue;
     const instant = instantOf(when, ctx.environment.accountTimezone);
     if (instant !== undefined && instant.getTime() < ctx.now.getTime()) {
-      out.push(diagnostic('rule.when-in-past', { when, now: ctx.now.toISOString() }, placeOf(ctx, c, ['spec', 'when'])));
+      out.push(diagnostic('rule.when-in-past', { when }, placeOf(ctx, c, ['spec', 'when'])));
     }
   }
   return out;
@@ -25,14 +25,14 @@ export function whenInPast(ctx: RuleContext): Diagnostic[] {
 
 /**
  * Until when whenInPast's finding about `r` stands: a `when` still ahead is not past until it
- * comes; a past one is reported with the current time, so it is checked on every run.
+ * comes; a past one stays past.
  */
 export function untilStart(r: Resource, ctx: RuleContext): number {
   const when = r.kind === 'Campaign' ? r.spec.when : undefined;
   if (typeof when !== 'string') return Infinity;
   const instant = instantOf(when, ctx.environment.accountTimezone);
   if (instant === undefined) return Infinity;
-  return instant.getTime() > ctx.now.getTime() ? instant.getTime() : 0;
+  return instant.getTime() > ctx.now.getTime() ? instant.getTime() : Infinity;
 }
 
 /**
