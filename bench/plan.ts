@@ -100,7 +100,7 @@ ${CORPUS_VARS}`;
     while (warm.length < warmRuns) {
       const m = await measure(process.execPath, [MAIN, 'plan', '--env', 'bench', '--detailed-exitcode', '--verbose'], dir, env);
       if (m.code !== 0 || !/No changes/.test(m.stdout)) throw new Error(`the plan after apply is not a no-change plan (exit ${m.code}): ${tail(m)}`);
-      if (new RegExp(`\\(${count} from the cache \\[used\\], 0 checked\\)`).test(m.stderr)) warm.push(m);
+      if (new RegExp(`\\(${count} from the cache \\[used\\], 0 checked(; the project snapshot)?\\)`).test(m.stderr)) warm.push(m);
       else if (++notWarm > 3) throw new Error(`the load cache is not used: ${m.stderr.split('\n').find((l) => l.includes('from the cache'))}`);
     }
     const sorted = [...warm].sort((x, y) => x.seconds - y.seconds);

@@ -73,6 +73,8 @@ export interface LoadReport {
   workers: number;
   /** `used`, `off`, or why the cache file was not used (`absent`, `truncated`, ...). */
   cache: string;
+  /** Taken whole from the project snapshot (./project-snapshot.ts): no file changed since the last run. */
+  snapshot: boolean;
 }
 
 export { loadProject } from './load.js';

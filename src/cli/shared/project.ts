@@ -21,7 +21,7 @@ export async function loadProjectFor(out: Output, extra: { now?: Date } = {}): P
     now: extra.now,
     // The load cache (.campaignctl/cache/); CAMPAIGNCTL_CACHE=off turns it off.
     cache: true,
-    onLoaded: (r) => (how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''})`),
+    onLoaded: (r) => (how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''})`),
   });
   const ms = Math.round(performance.now() - started);
   out.debug(`project ${project.root}, environment ${project.environmentName}: ${project.files.length} files, ${project.resources.length} resources in ${ms} ms${how}`);

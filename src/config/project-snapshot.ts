@@ -1,0 +1,184 @@
+/**
+ * The project snapshot: what loading made of the whole project on the last run, in ONE small file
+ * per environment asked for (`.campaignctl/cache/project-<env>.json`). A run where no file changed
+ * takes the project from it: no load cache entry decoded, no rule run. Specs and node positions are
+ * not in it; they are read from the load cache (./load-cache.ts) when something asks for them,
+ * which a plan without changes never does.
+ *
+ * It stands only while everything it was made from does (any doubt: the normal load, which writes
+ * a new one):
+ *   - its context: the load cache key (campaignctl's code, schemas, libraries, Node), the rules'
+ *     code, the content of campaignctl.yaml, the environment as resolved now (vars, zone, and what
+ *     variables such as CLEVERTAP_REGION made of it) and the partials' content;
+ *   - the same campaign files, each with the stat stamp recorded, which was trusted when recorded
+ *     (./file-stamp.ts);
+ *   - the load cache file it reads specs from, with the stamp it had when the snapshot was written;
+ *   - the clock: no later than the earliest time one of its rule findings stops standing.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { addressOf, KINDS, type Kind, type Resource } from '../model/resource.js';
+import { writeAtomically } from './atomic-write.js';
+import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
+import { CACHE_DIR, CACHE_FILE } from './load-cache.js';
+import type { StoredConfig } from './stored-check.js';
+
+/** Bump when what the file holds changes. */
+const SNAPSHOT_FORMAT = 1;
+
+/** [path, size, mtimeMs, ctimeMs, ino, sha256 of the content] */
+type FileRow = [string, number, number, number, number, string];
+/** [index into files, document index, line, column, kind, name, labels, protect] */
+type ResourceRow = [number, number, number, number, Kind, string, Record<string, string>, boolean];
+type StampRow = [number, number, number, number];
+
+export interface SnapshotData {
+  format: number;
+  context: string;
+  /** ms since the epoch after which a rule finding may no longer stand; null: none depends on the clock. */
+  validUntil: number | null;
+  /** The load cache file's stamp when this was written. */
+  loadCache: StampRow;
+  files: FileRow[];
+  config: StoredConfig;
+  resources: ResourceRow[];
+  /** Everything loading found, rules included, sorted as Project.diagnostics. */
+  diagnostics: Diagnostic[];
+}
+
+/** What a snapshot is made from: one loaded project and the stamps its files were trusted with. */
+export interface SnapshotInput {
+  context: string;
+  validUntil: number | null;
+  files: { path: string; sha256: string; stamp: FileStamp }[];
+  config: StoredConfig;
+  resources: Resource[];
+  diagnostics: Diagnostic[];
+}
+
+/** `.campaignctl/cache/project-<env>.json`; `requested` is the --env given, if any. */
+export function snapshotFile(root: string, requested: string | undefined): string {
+  const name = requested === undefined ? '@default' : `env-${requested.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  return path.join(root, CACHE_DIR, `project-${name}.json`);
+}
+
+/** The digest of a snapshot's context (see the file comment). */
+export function snapshotContext(parts: { cacheKey: string; rulesCode: string; configSha: string | null; environment: unknown; partials: Record<string, string> }): string {
+  return createHash('sha256')
+    .update(`${SNAPSHOT_FORMAT}\0${parts.cacheKey}\0${parts.rulesCode}\0${parts.configSha ?? 'none'}\0`)
+    .update(JSON.stringify({ environment: parts.environment, partials: Object.entries(parts.partials).sort() }))
+    .digest('hex');
+}
+
+/** The snapshot in `file`, or undefined when absent, damaged or of another format. Never throws. */
+export function readSnapshot(file: string): SnapshotData | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as SnapshotData;
+    const ok =
+      data.format === SNAPSHOT_FORMAT &&
+      typeof data.context === 'string' &&
+      Array.isArray(data.files) &&
+      Array.isArray(data.resources) &&
+      Array.isArray(data.diagnostics) &&
+      Array.isArray(data.loadCache) &&
+      typeof data.config === 'object' &&
+      data.config !== null;
+    return ok ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Does the snapshot stand for these files, as they are on disk now, at `now`? (Its context is
+ * compared by the caller, who resolves the environment from the snapshot's config first.)
+ */
+export function snapshotCurrent(data: SnapshotData, root: string, files: readonly string[], now: number): boolean {
+  if (data.validUntil !== null && now >= data.validUntil) return false;
+  if (data.files.length !== files.length) return false;
+  const cacheStamp = statStamp(path.join(root, CACHE_FILE));
+  if (!cacheStamp || !sameStamp(cacheStamp, fromRow(data.loadCache))) return false;
+  for (let i = 0; i < files.length; i++) {
+    const row = data.files[i]!;
+    if (row[0] !== files[i]) return false;
+    // A clean relative path from discover(): joined without path.join's normalizing, which costs
+    // as much as the stat itself on 10,000 files.
+    const stamp = statStamp(root + path.sep + row[0]);
+    if (!stamp || stamp.size !== row[1] || stamp.mtimeMs !== row[2] || stamp.ctimeMs !== row[3] || stamp.ino !== row[4]) return false;
+  }
+  return true;
+}
+
+/**
+ * The snapshot's resources, each reading its spec through `specOf` on first use; and the files with
+ * their content hashes.
+ */
+export function snapshotResources(
+  data: SnapshotData,
+  specOf: (file: string, sha256: string, documentIndex: number) => Record<string, unknown>,
+): { resources: Resource[]; files: { path: string; sha256: string }[] } {
+  const files = data.files.map((f) => ({ path: f[0], sha256: f[5] }));
+  const resources = data.resources.map(([fileIndex, documentIndex, line, column, kind, name, labels, protect]): Resource => {
+    const file = files[fileIndex]!;
+    let spec: Record<string, unknown> | undefined;
+    return {
+      kind,
+      address: addressOf(kind, name),
+      name,
+      labels,
+      protect,
+      get spec() {
+        return (spec ??= specOf(file.path, file.sha256, documentIndex));
+      },
+      source: { file: file.path, documentIndex, line, column },
+    };
+  });
+  return { resources, files };
+}
+
+/**
+ * Writes the snapshot of a load, after the load cache was saved (its stamp is recorded). False
+ * when it can not be written, or when a resource does not fit the format (not an error: the next
+ * run loads the long way).
+ */
+export function writeSnapshot(file: string, root: string, input: SnapshotInput): boolean {
+  const loadCache = statStamp(path.join(root, CACHE_FILE));
+  if (!loadCache) return false;
+  const fileIndex = new Map(input.files.map((f, i) => [f.path, i]));
+  const resources: ResourceRow[] = [];
+  for (const r of input.resources) {
+    const i = fileIndex.get(r.source.file);
+    if (i === undefined || !KINDS.includes(r.kind) || addressOf(r.kind, r.name) !== r.address) return false;
+    resources.push([i, r.source.documentIndex, r.source.line, r.source.column, r.kind, r.name, r.labels, r.protect]);
+  }
+  const data: SnapshotData = {
+    format: SNAPSHOT_FORMAT,
+    context: input.context,
+    validUntil: input.validUntil,
+    loadCache: toRow(loadCache),
+    files: input.files.map((f) => [f.path, f.stamp.size, f.stamp.mtimeMs, f.stamp.ctimeMs, f.stamp.ino, f.sha256]),
+    config: input.config,
+    resources,
+    diagnostics: input.diagnostics,
+  };
+  return writeAtomically(file, JSON.stringify(data));
+}
+
+function statStamp(file: string): FileStamp | undefined {
+  try {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats ? stampOf(stats) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toRow(s: FileStamp): StampRow {
+  return [s.size, s.mtimeMs, s.ctimeMs, s.ino];
+}
+
+function fromRow(r: StampRow): FileStamp {
+  return { size: r[0], mtimeMs: r[1], ctimeMs: r[2], ino: r[3] };
+}
