@@ -322,6 +322,12 @@ export interface StateStore extends StateTx {
   lock: LockStore;
   serial(): Promise<number>;
   /**
+   * Names the recorded state as committed: changes with every serial bump, and two stores (or two
+   * copies of one file, written apart) never give the same revision for different content. For
+   * caches of what was derived from state.
+   */
+  revision(): Promise<string>;
+  /**
    * Runs fn in one write transaction: everything it writes commits together (one serial bump if
    * the recorded state changed) or, if fn throws, nothing does and the error is rethrown. Other
    * calls on this store wait until it ends; do state work only inside (never a network call: the

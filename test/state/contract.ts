@@ -175,6 +175,30 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
       });
     });
 
+    describe('revision', () => {
+      it('changes with every write of recorded state, only then, and differs between stores with the same serial', async () => {
+        const s = await fresh();
+        const other = await fresh();
+        const first = await s.revision();
+        expect(await other.revision()).not.toBe(first);
+        await s.resources.get('campaign.a');
+        await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: {} });
+        expect(await s.revision()).toBe(first);
+
+        await s.resources.put(appliedCampaign('a'));
+        await other.resources.put(appliedCampaign('a'));
+        const second = await s.revision();
+        expect(second).not.toBe(first);
+        expect(await s.serial()).toBe(await other.serial());
+        expect(await other.revision()).not.toBe(second);
+        await s.transaction(async (tx) => {
+          await tx.resources.put(appliedCampaign('b'));
+          await tx.audit.append(auditOf('campaign.b', 'create'));
+        });
+        expect(await s.revision()).not.toBe(second);
+      });
+    });
+
     describe('journal', () => {
       it('opens rows with unique short markers, listed open oldest first', async () => {
         const s = await fresh();

@@ -84,6 +84,21 @@ describe('SQLite state file', () => {
     raw.close();
   });
 
+  it('gives a version 2 file a random revision, keeping its serial', async () => {
+    const file = join(tempDir(), 'v2.db');
+    const v2 = new Database(file);
+    v2.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    v2.exec(MIGRATIONS[0]!);
+    v2.exec(MIGRATIONS[1]!);
+    v2.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (1, ?), (2, ?)').run('then', 'then');
+    v2.exec('UPDATE state_serial SET value = 5');
+    v2.close();
+    const s = await mustOpen(file);
+    expect(await s.serial()).toBe(5);
+    expect(await s.revision()).toMatch(/^5:[0-9a-f]{32}$/);
+    await s.close();
+  });
+
   it('refuses, as a diagnostic, a state written by a newer campaignctl and leaves it untouched', async () => {
     const file = join(tempDir(), 'state.db');
     await (await mustOpen(file)).close();

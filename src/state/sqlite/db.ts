@@ -112,7 +112,7 @@ export class SqliteDb {
   }
 
   private bumpSerial(): void {
-    this.stmt('UPDATE state_serial SET value = value + 1 WHERE id = 1').run();
+    this.stmt('UPDATE state_serial SET value = value + 1, revision = lower(hex(randomblob(16))) WHERE id = 1').run();
   }
 
   private immediate<T>(f: () => T): T {

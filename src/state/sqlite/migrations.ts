@@ -100,6 +100,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE resources ADD COLUMN spec TEXT;
   UPDATE resources SET spec = data -> '$.spec', data = json_remove(data, '$.spec') WHERE json_type(data, '$.spec') IS NOT NULL;
   `,
+  // 3: a random revision, drawn anew with every serial bump: unlike the serial, two copies of a
+  // state file written apart never share one, so a cache keyed by it never mistakes one for the other.
+  `
+  ALTER TABLE state_serial ADD COLUMN revision TEXT NOT NULL DEFAULT '';
+  UPDATE state_serial SET revision = lower(hex(randomblob(16)));
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };

@@ -58,6 +58,7 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteO
       info: { backend: 'sqlite', location: file, schemaVersion: MIGRATIONS.length },
       ...tables(sqlite.store),
       lock: lockStore(sqlite.store),
+      revision: () => sqlite.store.read((c) => (c.stmt('SELECT value, revision FROM state_serial WHERE id = 1').get() as { value: number; revision: string })).then((r) => `${r.value}:${r.revision}`),
       transaction: (fn) => sqlite.transaction((x) => fn(tables(x))),
       close: () => (closing ??= sqlite.store.read(() => undefined).then(() => sqlite.close())),
     };
