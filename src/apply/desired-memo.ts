@@ -24,16 +24,18 @@ export interface DesiredMemo {
 /** The code whose output the memo keeps: desired state, canonical form, start times. */
 const DERIVING_CODE = ['apply', 'plan', 'render', 'time'];
 
+/** The memo of a project; its file is read on first use (a plan the no-change record answers never uses it). */
 export function openDesiredMemo(project: Project): DesiredMemo {
-  const file = memoFile(project.root, 'desired', project.environmentName);
-  const memo = Memo.open<[string, StartsAt | null]>(file, memoContext(project.environment, project.partials, DERIVING_CODE));
+  let memo: Memo<[string, StartsAt | null]> | undefined;
+  const opened = () =>
+    (memo ??= Memo.open<[string, StartsAt | null]>(memoFile(project.root, 'desired', project.environmentName), memoContext(project.environment, project.partials, DERIVING_CODE)));
   return {
     get(key) {
-      const e = memo.get(key);
+      const e = opened().get(key);
       return e === undefined ? undefined : e[1] ? { specHash: e[0], startsAt: e[1] } : { specHash: e[0] };
     },
-    set: (key, d) => memo.set(key, [d.specHash, d.startsAt ?? null]),
-    save: () => memo.save(),
+    set: (key, d) => opened().set(key, [d.specHash, d.startsAt ?? null]),
+    save: () => memo?.save() ?? true,
   };
 }
 

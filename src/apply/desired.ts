@@ -42,6 +42,8 @@ export interface DesiredState {
   desired: DesiredResource[];
   byAddress: Map<string, { desired: DesiredResource; resource: Resource }>;
   engine: TemplateEngine;
+  /** Some resource's hash read a file besides the YAML (an email `body_file`). */
+  readsFiles: boolean;
 }
 
 export function prepareDesired(project: Project, opts: { engine?: TemplateEngine; memo?: DesiredMemo } = {}): DesiredState {
@@ -51,6 +53,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   const shaOf = new Map(project.files.map((f) => [f.path, f.sha256]));
   const desired: DesiredResource[] = [];
   const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
+  let readsFiles = false;
   for (const resource of project.resources) {
     const canonicalOf = (): Canonical => {
       const spec = resource.spec as Record<string, unknown>;
@@ -81,12 +84,13 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
         const start = campaignStartsAt(resource.spec as Record<string, unknown>, { accountTimezone: project.environment.accountTimezone });
         if (start) d.startsAt = start;
       }
-      if (key && !emailBodyFile(resource)) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
+      if (emailBodyFile(resource)) readsFiles = true;
+      else if (key) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
     }
     desired.push(d);
     if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });
   }
-  return { desired, byAddress, engine };
+  return { desired, byAddress, engine, readsFiles };
 }
 
 interface InputContext {

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizePlan, needsEstimate } from '../plan/finalize.js';
 import { plan as runPlanner } from '../plan/plan.js';
 import type { Plan, PlanMeta, PlanOptions, RaisedOccurrence } from '../plan/types.js';
+import type { RemoteCampaign } from '../model/applied.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
 import type { StateStore } from '../state/store.js';
 import { configHash } from './config-hash.js';
@@ -19,7 +20,8 @@ import type { DesiredMemo } from './desired-memo.js';
 import { estimateChanges } from './estimate.js';
 import { applyMessages } from './messages.js';
 import type { Provenance } from './record.js';
-import { refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
+import type { NoChangeMemo } from './no-change.js';
+import { assembleRefresh, managedCampaigns, refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleReport } from './settle.js';
 import { specsOnDemand } from './specs-on-demand.js';
 
@@ -48,6 +50,8 @@ export interface PlanRequest {
   memo?: DesiredMemo;
   /** A refresh started before this call (./refresh.ts), used when state has not moved since. */
   early?: EarlyRefresh;
+  /** The no-change record of an earlier plan (./no-change.ts): reused when nothing moved, written when this plan finds nothing to do. */
+  noChange?: NoChangeMemo;
 }
 
 export interface PlanOutcome {
@@ -69,10 +73,29 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const diagnostics: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
 
+  step('state');
+  const serial = await store.serial();
+  const early = !req.settle && req.early && req.early.serial === serial ? req.early : undefined;
+  let pages: RemoteCampaign[][] | null = null;
+  let refreshError: unknown;
+  if (early) {
+    try {
+      pages = await early.pages;
+    } catch (err) {
+      refreshError = err;
+    }
+  }
+  if (pages && req.noChange && !req.settle) {
+    step('refresh');
+    const reused = req.noChange.reuse({ options, now: req.now, pages });
+    if (reused) return reusedOutcome(req, serial, reused);
+  }
+
   step('desired');
   const desired = prepareDesired(project, { memo: req.memo });
 
   let settlement: SettleReport | null = null;
+  let openRows = 0;
   if (req.settle) {
     step('settle');
     settlement = await settleOpenJournal({
@@ -85,14 +108,12 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     });
     if (settlement.unsettled.length > 0) diagnostics.push(applyMessages.unsettled(settlement.unsettled));
   } else {
-    const open = await store.journal.listOpen();
-    if (open.length > 0) warnings.push(applyMessages.openRows(open.length, req.lockHolder ?? null));
+    openRows = (await store.journal.listOpen()).length;
+    if (openRows > 0) warnings.push(applyMessages.openRows(openRows, req.lockHolder ?? null));
   }
 
-  step('state');
-  const serial = await store.serial();
-  const early = !req.settle && req.early && req.early.serial === serial ? req.early : undefined;
-  const rows = early ? early.rows : await store.resources.listWithoutSpecs();
+  // (With settling there is no early refresh: settling may have moved the rows it would cover.)
+  const rows = early?.rows ?? (await store.resources.listWithoutSpecs());
   const runs = await store.runs.list({ kind: 'occurrence' });
   const raisedOccurrences: RaisedOccurrence[] = runs.map((r) => ({
     address: r.subject,
@@ -105,7 +126,9 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   step('refresh');
   let refresh: RefreshResult | null = null;
   try {
-    refresh = await (early ? early.result : refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone }));
+    if (refreshError !== undefined) throw refreshError;
+    // The early pages cover these rows' windows: same serial, and settling (which could move them) did not run.
+    refresh = early && pages ? assembleRefresh(managedCampaigns(rows), early.windows, pages) : await refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone });
   } catch (err) {
     if (!(err instanceof CleverTapError)) throw err;
     diagnostics.push(applyMessages.refreshFailed(err.message));
@@ -155,13 +178,14 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const finalized = finalizePlan(planned.plan, estimated.estimates, { ...options, locate: (a, p) => project.locate(a, p) });
   diagnostics.push(...finalized.diagnostics);
   const plan: Plan = { ...finalized.plan, warnings: [...warnings, ...finalized.plan.warnings] };
+  req.noChange?.record({ plan, diagnostics, options, now: req.now, rows, refresh, excluded: req.settle === true || openRows > 0 || desired.readsFiles });
 
   return {
     plan,
     diagnostics,
     meta: {
       environment: project.environmentName,
-      serial,
+      serial: req.settle ? await store.serial() : serial,
       configHash: configHash(project),
       commit: req.provenance.git.commit,
       sandbox: req.sandbox === true,
@@ -170,5 +194,24 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     desired,
     settlement,
     refresh,
+  };
+}
+
+/** The outcome of a plan the no-change record stands for; desired state and the refresh are worked out only if read. */
+function reusedOutcome(req: PlanRequest, serial: number, reused: NonNullable<ReturnType<NoChangeMemo['reuse']>>): PlanOutcome {
+  let desired: DesiredState | undefined;
+  let refresh: RefreshResult | undefined;
+  return {
+    plan: reused.plan,
+    diagnostics: [...reused.diagnostics],
+    meta: { environment: req.project.environmentName, serial, configHash: reused.configHash, commit: req.provenance.git.commit, sandbox: req.sandbox === true },
+    payloads: {},
+    get desired() {
+      return (desired ??= prepareDesired(req.project, { memo: req.memo }));
+    },
+    settlement: null,
+    get refresh() {
+      return (refresh ??= reused.refresh());
+    },
   };
 }

@@ -57,25 +57,42 @@ export async function refreshCampaigns(
   opts: RefreshOptions,
 ): Promise<RefreshResult> {
   const windows = refreshWindows(applied, opts.accountTimezone);
-  // The client's list semaphore bounds how many run at once.
-  const pages = await Promise.all(
+  return assembleRefresh(managedCampaigns(applied), windows, await listWindows(client, windows, opts.onWindow));
+}
+
+/** One list call per window (the client's list semaphore bounds how many run at once). */
+export function listWindows(client: CleverTapClient, windows: readonly JournalWindow[], onWindow?: RefreshOptions['onWindow']): Promise<RemoteCampaign[][]> {
+  return Promise.all(
     windows.map(async (w) => {
       const rows = await client.listCampaigns(w.from, w.to);
-      opts.onWindow?.(w, rows.length);
+      onWindow?.(w, rows.length);
       return rows;
     }),
   );
-  const byId = new Map<number, RemoteCampaign>();
-  for (const rows of pages) for (const r of rows) if (!byId.has(r.id)) byId.set(r.id, r);
+}
 
+/** The refresh of these managed campaigns from the pages their windows returned. */
+export function assembleRefresh(
+  managed: readonly { address: string; remoteId: number }[],
+  windows: JournalWindow[],
+  pages: readonly RemoteCampaign[][],
+): RefreshResult {
+  const byId = remoteById(pages);
   const statuses: RemoteStatusEntry[] = [];
   const missing: string[] = [];
-  for (const a of managedCampaigns(applied)) {
+  for (const a of managed) {
     const remote = byId.get(a.remoteId) ?? null;
     if (!remote) missing.push(a.address);
     statuses.push({ address: a.address, remoteId: a.remoteId, remote, state: remote ? mapRemoteStatus(remote.status) : 'missing' });
   }
   return { remote: [...byId.values()].sort((x, y) => x.id - y.id), windows, statuses, missing };
+}
+
+/** Every row the pages hold, by id; the first of a campaign two windows both returned. */
+export function remoteById(pages: readonly RemoteCampaign[][]): Map<number, RemoteCampaign> {
+  const byId = new Map<number, RemoteCampaign>();
+  for (const rows of pages) for (const r of rows) if (!byId.has(r.id)) byId.set(r.id, r);
+  return byId;
 }
 
 /**
@@ -85,21 +102,25 @@ export async function refreshCampaigns(
  */
 export interface EarlyRefresh {
   serial: number;
-  rows: AppliedWithoutSpec[];
-  result: Promise<RefreshResult>;
+  /** The state rows the windows cover; absent when the windows came from a no-change record (./no-change.ts), rows unread. */
+  rows?: AppliedWithoutSpec[];
+  windows: JournalWindow[];
+  pages: Promise<RemoteCampaign[][]>;
 }
 
+/** Starts the list calls for the rows of state, or for `windows` known to cover them; undefined while journal rows are open. */
 export async function startEarlyRefresh(
   store: Pick<StateStore, 'serial' | 'journal' | 'resources'>,
   client: CleverTapClient,
-  opts: RefreshOptions,
+  opts: RefreshOptions & { windows?: JournalWindow[] },
 ): Promise<EarlyRefresh | undefined> {
   if ((await store.journal.listOpen()).length > 0) return undefined;
   const serial = await store.serial();
-  const rows = await store.resources.listWithoutSpecs();
-  const result = refreshCampaigns(client, rows, opts);
-  result.catch(() => undefined); // a failure is reported where the result is awaited (computePlan)
+  const rows = opts.windows ? undefined : await store.resources.listWithoutSpecs();
+  const windows = opts.windows ?? refreshWindows(rows!, opts.accountTimezone);
+  const pages = listWindows(client, windows, opts.onWindow);
+  pages.catch(() => undefined); // a failure is reported where the result is awaited (computePlan)
   // One turn of the event loop puts the list requests on the wire before the caller goes on.
   await new Promise((resolve) => setImmediate(resolve));
-  return { serial, rows, result };
+  return rows ? { serial, rows, windows, pages } : { serial, windows, pages };
 }

@@ -64,6 +64,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         notCreatedGraceMs: session.notCreatedGraceMs,
         memo: session.memo,
         early: session.early,
+        noChange: session.noChange,
         onStep: (s) => out.debug(`plan: ${s}`),
       });
     } finally {

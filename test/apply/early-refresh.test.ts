@@ -22,7 +22,7 @@ describe('early refresh', () => {
     await applyOnce(f.tp, f.store, f.client);
     const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
     expect(early).toBeDefined();
-    await early!.result; // its own list calls have landed
+    await early!.pages; // its own list calls have landed
     const before = lists();
     const outcome = await planWith(early);
     expect(lists()).toBe(before);
@@ -34,7 +34,7 @@ describe('early refresh', () => {
     f.tp.campaign({ name: 'alpha' });
     await applyOnce(f.tp, f.store, f.client);
     const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
-    await early!.result;
+    await early!.pages;
     f.tp.campaign({ name: 'beta' });
     await applyOnce(f.tp, f.store, f.client); // serial moves; beta is created
     const before = lists();
@@ -48,7 +48,7 @@ describe('early refresh', () => {
     f.tp.campaign({ name: 'alpha' });
     await applyOnce(f.tp, f.store, f.client);
     const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
-    await early!.result;
+    await early!.pages;
     const before = lists();
     await planWith(early, true);
     expect(lists()).toBeGreaterThan(before);

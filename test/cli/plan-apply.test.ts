@@ -99,6 +99,16 @@ describe('plan and apply, step by step', () => {
     expect(r.stdout.trim().endsWith('No changes.')).toBe(true);
   });
 
+  it('a third plan is answered by the no-change record: the same output, CleverTap still asked, state rows unread', async () => {
+    const second = await cli.run(['plan', '--detailed-exitcode', '--no-estimate']);
+    const lists = emu.state.requests({ family: 'list' }).length;
+    const third = await cli.run(['--verbose', 'plan', '--detailed-exitcode', '--no-estimate']);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toBe(second.stdout);
+    expect(third.stderr).toContain('from the no-change record');
+    expect(emu.state.requests({ family: 'list' }).length).toBeGreaterThan(lists);
+  });
+
   it('an edit replaces: the new campaign is created, then the old one stopped', async () => {
     const oldId = campaignsOf('Title alpha')[0]!.id;
     tp.campaign({ name: 'alpha', title: 'Title alpha', body: 'A better offer' });

@@ -10,6 +10,7 @@ import { gitInfo, type GitInfo } from '../../git/repo.js';
 import type { Provenance } from '../../apply/record.js';
 import type { StateStore } from '../../state/store.js';
 import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
+import { NoChangeMemo } from '../../apply/no-change.js';
 import { startEarlyRefresh, type EarlyRefresh } from '../../apply/refresh.js';
 import { cacheEnabled } from '../../config/load-cache.js';
 import { connect, openState, type Connection } from './connect.js';
@@ -32,6 +33,8 @@ export interface PlanSession {
   memo?: DesiredMemo;
   /** The refresh `plan` and `drift` start while the session opens (see startEarlyRefresh). */
   early?: EarlyRefresh;
+  /** `plan` only, with caching on: the no-change record (../../apply/no-change.ts). */
+  noChange?: NoChangeMemo;
   close(): Promise<void>;
 }
 
@@ -58,10 +61,17 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     await state.store.close();
     return { ok: false, project, diagnostics: connected.diagnostics };
   }
+  const caching = cacheEnabled(process.env);
+  // `plan` may find that an earlier plan on this configuration and state found nothing to do
+  // (../../apply/no-change.ts): CleverTap is then asked over its windows, state's rows unread.
+  const noChange = command === 'plan' && caching ? await NoChangeMemo.open(project, state.store) : undefined;
   // Read-only commands ask CleverTap now and hash the project while the answer travels.
-  const early = command === 'plan' || command === 'drift' ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone }) : undefined;
-  if (early) out.debug(`refresh: ${early.rows.length} state rows read, CleverTap asked`);
-  const memo = cacheEnabled(process.env) ? openDesiredMemo(project) : undefined;
+  const early =
+    command === 'plan' || command === 'drift'
+      ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone, windows: noChange?.candidate?.windows })
+      : undefined;
+  if (early) out.debug(`refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'from the no-change record'})`);
+  const memo = caching ? openDesiredMemo(project) : undefined;
   const git = await gitting;
   out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
   const session: PlanSession = {
@@ -74,6 +84,7 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     notCreatedGraceMs: notCreatedGrace(connected.connection),
     memo,
     early,
+    noChange,
     async close() {
       memo?.save();
       await connected.connection.close();

@@ -1,0 +1,182 @@
+/**
+ * The no-change record: proof, kept in `.campaignctl/cache/no-change-<env>.json`, that a plan found
+ * nothing to do, and on exactly which inputs. The planner is a pure function of desired state,
+ * recorded state, CleverTap's statuses, the options and the clock; when none of them moved, its
+ * answer is the same "No changes", and the next `plan` gives it without reading state's rows,
+ * hashing the project's resources or running the planner. CleverTap is still asked every time:
+ * drift is never taken from a record.
+ *
+ * A record stands only for:
+ *   - the same configuration (configHash: environment, every campaign file and partial by
+ *     content), the same recorded state (its revision, which changes with every write and differs
+ *     between copies written apart) and the same campaignctl code and libraries;
+ *   - the same options (a scoped plan is never recorded);
+ *   - the same answer from CleverTap for every managed campaign (each row it returned, whole);
+ *   - a clock inside its window: from when it was made until the first instant the planner would
+ *     judge differently (a campaign's recorded start, a bulletin occurrence falling due), and at
+ *     most MAX_AGE_MS.
+ * Only a plan without changes and without errors is recorded, computed without settling the
+ * journal, with CleverTap read, and with no resource whose hash reads a file outside the project's
+ * YAML (an email `body_file`): such a file is not part of configHash.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeAtomically } from '../config/atomic-write.js';
+import { cacheKey, codeDigest } from '../config/cache-key.js';
+import { memoFile } from '../config/memo.js';
+import { packageSchemasDir } from '../config/package-dir.js';
+import type { Project } from '../config/project.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { RemoteCampaign } from '../model/applied.js';
+import type { Plan, PlanOptions } from '../plan/types.js';
+import type { AppliedWithoutSpec, JournalWindow, StateStore } from '../state/store.js';
+import { configHash } from './config-hash.js';
+import { assembleRefresh, managedCampaigns, remoteById, type RefreshResult } from './refresh.js';
+
+/** Bump when what a record holds, or what it is keyed by, changes. */
+const FORMAT = 1;
+
+/** A record stands at most this long, whatever else holds. */
+export const MAX_AGE_MS = 60 * 60 * 1000;
+
+/** The code whose output a record stands for (the load cache key covers config/, diagnostics/, model/). */
+const PLANNING_CODE = ['apply', 'plan', 'render', 'time', 'clevertap'];
+
+export interface NoChangeRecord {
+  format: number;
+  /** configHash, state revision, code: see keyOf. */
+  key: string;
+  options: string;
+  validFrom: number;
+  validUntil: number;
+  windows: JournalWindow[];
+  /** [address, CleverTap id] of every managed campaign, as refresh reads them. */
+  managed: [string, number][];
+  /** Digest of what CleverTap returned for them. */
+  remote: string;
+  configHash: string;
+  plan: Omit<Plan, 'now'>;
+  diagnostics: Diagnostic[];
+}
+
+/** What a plan that may be recorded was computed from. */
+export interface Recordable {
+  plan: Plan;
+  diagnostics: Diagnostic[];
+  options: PlanOptions;
+  now: Date;
+  rows: readonly AppliedWithoutSpec[];
+  refresh: RefreshResult | null;
+  /** Settling ran, journal rows were open, or a resource's hash read a file outside the YAML. */
+  excluded: boolean;
+}
+
+export class NoChangeMemo {
+  readonly #file: string;
+  readonly #key: string;
+  readonly #configHash: string;
+  /** The record of an earlier plan on this configuration, state and code, if any. */
+  readonly candidate: NoChangeRecord | undefined;
+
+  private constructor(file: string, key: string, hash: string, candidate: NoChangeRecord | undefined) {
+    this.#file = file;
+    this.#key = key;
+    this.#configHash = hash;
+    this.candidate = candidate;
+  }
+
+  static async open(project: Project, store: Pick<StateStore, 'revision'>): Promise<NoChangeMemo> {
+    const file = memoFile(project.root, 'no-change', project.environmentName);
+    const hash = configHash(project);
+    const key = keyOf(hash, await store.revision());
+    let stored: NoChangeRecord | undefined;
+    try {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as NoChangeRecord;
+      if (data.format === FORMAT && data.key === key && Array.isArray(data.managed) && Array.isArray(data.windows)) stored = data;
+    } catch {
+      // absent or damaged: no candidate
+    }
+    return new NoChangeMemo(file, key, hash, stored);
+  }
+
+  /**
+   * The candidate's plan again, when the options and clock are within it and CleverTap answered
+   * the same for every managed campaign; else undefined (plan the long way).
+   */
+  reuse(q: { options: PlanOptions; now: Date; pages: readonly RemoteCampaign[][] }): { plan: Plan; diagnostics: Diagnostic[]; configHash: string; refresh: () => RefreshResult } | undefined {
+    const r = this.candidate;
+    const t = q.now.getTime();
+    if (!r || r.options !== optionsOf(q.options) || t < r.validFrom || t >= r.validUntil) return undefined;
+    const byId = remoteById(q.pages);
+    if (remoteDigest(r.managed, byId) !== r.remote) return undefined;
+    const managed = r.managed.map(([address, remoteId]) => ({ address, remoteId }));
+    return {
+      plan: { ...r.plan, now: q.now.toISOString() },
+      diagnostics: r.diagnostics,
+      configHash: r.configHash,
+      refresh: () => assembleRefresh(managed, r.windows, q.pages),
+    };
+  }
+
+  /** Records a plan that found nothing to do (see the file comment for which); false when not recorded. */
+  record(p: Recordable): boolean {
+    const options = optionsOf(p.options);
+    if (p.excluded || options === undefined || !p.refresh || p.plan.partial || p.plan.changes.length > 0 || p.diagnostics.some((d) => d.severity === 'error')) return false;
+    const managed = managedCampaigns(p.rows).map((a): [string, number] => [a.address, a.remoteId]);
+    const byId = new Map(p.refresh.remote.map((r) => [r.id, r]));
+    const { now: _now, ...plan } = p.plan;
+    const record: NoChangeRecord = {
+      format: FORMAT,
+      key: this.#key,
+      options,
+      validFrom: p.now.getTime(),
+      validUntil: until(p.now.getTime(), p.rows, p.plan),
+      windows: p.refresh.windows,
+      managed,
+      remote: remoteDigest(managed, byId),
+      configHash: this.#configHash,
+      plan,
+      diagnostics: p.diagnostics,
+    };
+    return writeAtomically(this.#file, JSON.stringify(record));
+  }
+}
+
+function keyOf(hash: string, revision: string): string {
+  return createHash('sha256')
+    .update(`${FORMAT}\0${hash}\0${revision}\0${cacheKey(packageSchemasDir())}\0${codeDigest(PLANNING_CODE)}`)
+    .digest('hex');
+}
+
+/** The options as part of the key; undefined for a scoped plan, which is never recorded. */
+function optionsOf(o: PlanOptions): string | undefined {
+  if (o.scope) return undefined;
+  return JSON.stringify([o.heal === true, o.allowLargeAudience === true, o.allowMassStop === true, o.noEstimate === true, o.estimateLimit ?? null]);
+}
+
+/** Each managed campaign's row as CleverTap returned it (or its absence), in one digest. */
+function remoteDigest(managed: readonly [string, number][], byId: ReadonlyMap<number, RemoteCampaign>): string {
+  const h = createHash('sha256');
+  for (const [address, id] of managed) {
+    const row = byId.get(id);
+    h.update(`${address}\0${id}\0${row ? JSON.stringify(row) : '-'}\n`);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * The first instant after `now` at which the planner could judge these inputs differently: a
+ * recorded campaign start (scheduled becomes running), a bulletin occurrence falling due; capped
+ * at MAX_AGE_MS.
+ */
+function until(now: number, rows: readonly AppliedWithoutSpec[], plan: Plan): number {
+  let earliest = now + MAX_AGE_MS;
+  const consider = (iso: string | null | undefined) => {
+    if (!iso) return;
+    const t = Date.parse(iso);
+    if (t > now && t < earliest) earliest = t;
+  };
+  for (const a of rows) consider(a.scheduledFor);
+  for (const s of plan.scheduled) consider(s.at);
+  return earliest;
+}

@@ -1,0 +1,131 @@
+/**
+ * The no-change record (.campaignctl/cache/no-change-<env>.json): a plan that found nothing to do
+ * is given again, without reading state's rows or running the planner, only while every input
+ * stands: the configuration, the recorded state, CleverTap's answer (asked every time), the options
+ * and the clock. Each test moves one input and checks the plan is worked out afresh and is right.
+ * Emulator at the HTTP edge, real SQLite state, real temp project.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NoChangeMemo, MAX_AGE_MS } from '../../src/apply/no-change.js';
+import { computePlan, type PlanStep } from '../../src/apply/planning.js';
+import { startEarlyRefresh } from '../../src/apply/refresh.js';
+import type { PlanOptions } from '../../src/plan/types.js';
+import { applyOnce, load, PROVENANCE, useApplyFixture, type ApplyFixture } from './helpers.js';
+
+let f: ApplyFixture;
+useApplyFixture((fixture) => (f = fixture));
+
+const lists = () => f.emu.state.requests({ family: 'list' }).length;
+
+/** A plan as `campaignctl plan` computes it; `reused` when the record answered (no desired state built). */
+async function plan(opts: { now?: Date; options?: PlanOptions } = {}) {
+  const project = await load(f.tp);
+  const noChange = await NoChangeMemo.open(project, f.store);
+  const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.candidate?.windows });
+  const steps: PlanStep[] = [];
+  const listsBefore = lists();
+  const outcome = await computePlan({
+    project,
+    store: f.store,
+    client: f.client,
+    now: opts.now ?? new Date(),
+    options: { noEstimate: true, ...opts.options },
+    provenance: PROVENANCE,
+    early,
+    noChange,
+    onStep: (s) => steps.push(s),
+  });
+  return { outcome, reused: !steps.includes('desired'), listed: lists() - listsBefore };
+}
+
+/** Two campaigns applied, then a first plan that writes the record. */
+async function applied() {
+  f.tp.campaign({ name: 'alpha' });
+  f.tp.campaign({ name: 'beta' });
+  await applyOnce(f.tp, f.store, f.client);
+  const first = await plan();
+  expect(first.reused).toBe(false);
+  expect(first.outcome.plan.changes).toEqual([]);
+  return first;
+}
+
+const shape = (o: Awaited<ReturnType<typeof plan>>['outcome']) => ({
+  changes: o.plan.changes,
+  drift: o.plan.drift,
+  warnings: o.plan.warnings,
+  notes: o.plan.notes,
+  summary: o.plan.summary,
+  diagnostics: o.diagnostics,
+  meta: o.meta,
+});
+
+describe('the no-change record', () => {
+  it('answers the next plan when nothing moved: the same plan, CleverTap still asked', async () => {
+    const first = await applied();
+    expect(existsSync(path.join(f.tp.root, '.campaignctl', 'cache', 'no-change-test.json'))).toBe(true);
+    const again = await plan();
+    expect(again.reused).toBe(true);
+    expect(again.listed).toBeGreaterThan(0);
+    expect(shape(again.outcome)).toEqual(shape(first.outcome));
+    expect(again.outcome.refresh?.statuses).toEqual(first.outcome.refresh?.statuses);
+    expect(again.outcome.desired.desired.map((d) => d.specHash)).toEqual(first.outcome.desired.desired.map((d) => d.specHash));
+  });
+
+  it('does not answer after a campaign file changed', async () => {
+    await applied();
+    f.tp.campaign({ name: 'beta', body: 'Something else entirely.' });
+    const edited = await plan();
+    expect(edited.reused).toBe(false);
+    expect(edited.outcome.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['replace campaign.beta']);
+  });
+
+  it('does not answer after state was written, and a plan with changes is never recorded', async () => {
+    await applied();
+    f.tp.campaign({ name: 'gamma' });
+    const pending = await plan();
+    expect(pending.outcome.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['create campaign.gamma']);
+    expect((await plan()).reused).toBe(false);
+    await applyOnce(f.tp, f.store, f.client);
+    const afterApply = await plan();
+    expect(afterApply.reused).toBe(false);
+    expect(afterApply.outcome.plan.changes).toEqual([]);
+    expect((await plan()).reused).toBe(true);
+    await f.store.resources.delete('campaign.gamma');
+    const afterRm = await plan();
+    expect(afterRm.reused).toBe(false);
+    expect(afterRm.outcome.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['create campaign.gamma']);
+  });
+
+  it('does not answer when CleverTap says something else: a stop on the dashboard shows as drift', async () => {
+    await applied();
+    const alpha = (await f.store.resources.get('campaign.alpha'))!.remoteId!;
+    f.emu.state.dashboardStop(alpha);
+    const drifted = await plan();
+    expect(drifted.reused).toBe(false);
+    expect(drifted.outcome.plan.drift.map((d) => `${d.address} ${d.actual}`)).toEqual(['campaign.alpha stopped']);
+  });
+
+  it('stands only until a recorded start comes, and never longer than its maximum age', async () => {
+    f.tp.campaign({ name: 'soon', when: new Date(Date.now() + 30 * 60_000).toISOString() });
+    await applyOnce(f.tp, f.store, f.client);
+    const now = new Date();
+    expect((await plan({ now })).reused).toBe(false);
+    expect((await plan({ now: new Date(now.getTime() + 60_000) })).reused).toBe(true);
+    const started = new Date(now.getTime() + 31 * 60_000);
+    expect((await plan({ now: started })).reused).toBe(false); // and records anew from `started`
+    expect((await plan({ now: new Date(started.getTime() + MAX_AGE_MS - 1) })).reused).toBe(true);
+    expect((await plan({ now: new Date(started.getTime() + MAX_AGE_MS) })).reused).toBe(false);
+  });
+
+  it('does not answer under other options, and a scoped plan is never recorded', async () => {
+    await applied();
+    expect((await plan({ options: { allowMassStop: true } })).reused).toBe(false);
+    expect((await plan({ options: { allowMassStop: true } })).reused).toBe(true);
+    expect((await plan()).reused).toBe(false);
+    const scoped: PlanOptions = { scope: { addresses: ['campaign.alpha'] } };
+    expect((await plan({ options: scoped })).reused).toBe(false);
+    expect((await plan({ options: scoped })).reused).toBe(false);
+  });
+});
