@@ -3,8 +3,9 @@
  * from, and which files changed since a revision (plan --changed-since). A folder that is not a git
  * repository is fine: it is reported as such, never as an error.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 
 export interface GitInfo {
   isRepo: boolean;
@@ -30,12 +31,27 @@ export class GitRevisionError extends Error {
   }
 }
 
-function git(dir: string): SimpleGit {
+/** simple-git, loaded on first use: a project outside any repository never needs it. */
+async function git(dir: string): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   return simpleGit({ baseDir: dir, maxConcurrentProcesses: 2, trimmed: true });
 }
 
+/**
+ * Certainly not inside a git work tree: no `.git` (folder, or file of a worktree or submodule) in
+ * this folder or any above, and no GIT_DIR saying where one is. Anything else is for git to answer.
+ */
+export function surelyNoRepository(dir: string, environ: Record<string, string | undefined> = process.env): boolean {
+  if (environ.GIT_DIR) return false;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
 export async function gitInfo(projectRoot: string): Promise<GitInfo> {
-  const g = git(projectRoot);
+  if (surelyNoRepository(projectRoot)) return { isRepo: false, commit: null, author: null, dirty: false };
+  const g = await git(projectRoot);
   const isRepo = await g.checkIsRepo().catch(() => false);
   if (!isRepo) return { isRepo: false, commit: null, author: null, dirty: false };
   let commit: string | null = null;
@@ -58,7 +74,7 @@ export async function gitInfo(projectRoot: string): Promise<GitInfo> {
  * uncommitted and untracked files, so a plan scoped to "what this branch touched" sees local edits.
  */
 export async function changedFilesSince(projectRoot: string, revision: string): Promise<ChangedFiles> {
-  const g = git(projectRoot);
+  const g = await git(projectRoot);
   const top = await g.revparse(['--show-toplevel']);
   try {
     await g.raw(['rev-parse', '--verify', `${revision}^{commit}`]);

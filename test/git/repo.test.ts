@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changedFilesSince, gitInfo, GitRevisionError } from '../../src/git/repo.js';
+import { changedFilesSince, gitInfo, GitRevisionError, surelyNoRepository } from '../../src/git/repo.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -46,6 +46,19 @@ describe('gitInfo', () => {
     expect(clean.dirty).toBe(false);
     writeFileSync(path.join(dir, 'campaigns', 'a.yaml'), 'a: 2\n');
     expect((await gitInfo(dir)).dirty).toBe(true);
+  });
+
+  it('leaves git alone only where no repository can be: no .git above, no GIT_DIR', async () => {
+    const plain = tempDir();
+    expect(surelyNoRepository(plain, {})).toBe(true);
+    expect(surelyNoRepository(plain, { GIT_DIR: '/elsewhere/.git' })).toBe(false);
+    const repo = repoWithCommit();
+    const nested = path.join(repo, 'campaigns');
+    expect(surelyNoRepository(nested, {})).toBe(false);
+    expect(await gitInfo(nested)).toMatchObject({ isRepo: true, commit: run(repo, 'rev-parse', 'HEAD') });
+    const worktree = tempDir();
+    writeFileSync(path.join(worktree, '.git'), `gitdir: ${path.join(repo, '.git')}\n`);
+    expect(surelyNoRepository(worktree, {})).toBe(false);
   });
 
   it('has no commit in a fresh repository', async () => {
