@@ -6,26 +6,44 @@
  */
 import { createHash } from 'node:crypto';
 import type { Project } from '../config/project.js';
-import { hashCanonical } from '../plan/canonical.js';
+import { canonicalJson } from '../plan/canonical.js';
 
+/**
+ * hashCanonical({ environment, files: [[path, sha256], ...], partials }), with the files (10,000 in
+ * a big project) written straight into the JSON text: the same bytes, without the canonical copy.
+ */
 export function configHash(project: Project): string {
+  // One string, hashed in one call: 10,000 small update() calls cost more than the hashing.
+  let text = `{"environment":${canonicalJson(environmentPart(project))},"files":[`;
+  let first = true;
+  for (const f of project.files) {
+    text += `${first ? '' : ','}[${JSON.stringify(f.path)},${JSON.stringify(f.sha256)}]`;
+    first = false;
+  }
+  text += `],"partials":${canonicalJson(partialsPart(project))}}`;
+  return 'sha256:' + createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** What the hash takes of the environment: never secrets, and not the state location (it differs between machines). */
+export function environmentPart(project: Project) {
   const e = project.environment;
-  return hashCanonical({
-    environment: {
-      name: e.name,
-      provider: e.provider,
-      region: e.region,
-      apiUrl: e.apiUrl ?? null,
-      accountTimezone: e.accountTimezone,
-      credentials: e.credentials,
-      limits: e.limits,
-      vars: e.vars,
-      quietHours: e.quietHours ?? null,
-      sandbox: e.sandbox ?? null,
-    },
-    files: project.files.map((f) => [f.path, f.sha256]),
-    partials: Object.keys(project.partials)
-      .sort()
-      .map((name) => [name, createHash('sha256').update(project.partials[name]!, 'utf8').digest('hex')]),
-  });
+  return {
+    name: e.name,
+    provider: e.provider,
+    region: e.region,
+    apiUrl: e.apiUrl ?? null,
+    accountTimezone: e.accountTimezone,
+    credentials: e.credentials,
+    limits: e.limits,
+    vars: e.vars,
+    quietHours: e.quietHours ?? null,
+    sandbox: e.sandbox ?? null,
+  };
+}
+
+/** Each partial by name and content hash. */
+export function partialsPart(project: Project): [string, string][] {
+  return Object.keys(project.partials)
+    .sort()
+    .map((name) => [name, createHash('sha256').update(project.partials[name]!, 'utf8').digest('hex')]);
 }

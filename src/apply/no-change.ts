@@ -156,12 +156,13 @@ function optionsOf(o: PlanOptions): string | undefined {
 
 /** Each managed campaign's row as CleverTap returned it (or its absence), in one digest. */
 function remoteDigest(managed: readonly [string, number][], byId: ReadonlyMap<number, RemoteCampaign>): string {
-  const h = createHash('sha256');
+  // One string, hashed in one call: 10,000 small update() calls cost more than the hashing.
+  let text = '';
   for (const [address, id] of managed) {
     const row = byId.get(id);
-    h.update(`${address}\0${id}\0${row ? JSON.stringify(row) : '-'}\n`);
+    text += `${address}\0${id}\0${row ? JSON.stringify(row) : '-'}\n`;
   }
-  return h.digest('hex');
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**

@@ -21,7 +21,7 @@ import { decodePositions } from './positions-codec.js';
 import { lookup, pointerOf } from './positions.js';
 import type { PositionIndex } from './positions.js';
 import { checkProjectFiles, isStoredCheck } from './project-files.js';
-import { readSnapshot, snapshotContext, snapshotCurrent, snapshotFile, snapshotResources, writeSnapshot, type SnapshotInput } from './project-snapshot.js';
+import { readSnapshot, snapshotContext, snapshotCurrent, snapshotFile, snapshotFileList, snapshotResources, writeSnapshot, type SnapshotInput } from './project-snapshot.js';
 import type { LoadOptions, Project, Range } from './project.js';
 import { readSource, type Read } from './read-source.js';
 import { CONFIG_FILE, findProjectRoot } from './root.js';
@@ -49,8 +49,8 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   if (key) {
     const snapshot = fromSnapshot({ root, key, requested: opts.env, files: found.files, configRead, partials, resolveCtx, now });
     if (snapshot) {
-      opts.onLoaded?.({ files: found.files.length, fromCache: found.files.length, read: 0, checked: 0, workers: 0, cache: 'used', snapshot: true });
-      return snapshot;
+      opts.onLoaded?.({ files: found.files.length, resources: snapshot.resourceCount, fromCache: found.files.length, read: 0, checked: 0, workers: 0, cache: 'used', snapshot: true });
+      return snapshot.project;
     }
   }
 
@@ -81,7 +81,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     cache.retain([CONFIG_FILE, ...found.files]);
     cache.save();
   }
-  opts.onLoaded?.({ files: found.files.length, fromCache: checked.fromCache, read: checked.read, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off', snapshot: false });
+  opts.onLoaded?.({ files: found.files.length, resources: resources.length, fromCache: checked.fromCache, read: checked.read, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off', snapshot: false });
 
   const { locate, locateIn } = locator(root, resources, files, (file) => stored.get(file));
   const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
@@ -120,7 +120,7 @@ interface SnapshotLookup {
 }
 
 /** The project from its snapshot (./project-snapshot.ts) when that still stands, else undefined. */
-function fromSnapshot(q: SnapshotLookup): Project | undefined {
+function fromSnapshot(q: SnapshotLookup): { project: Project; resourceCount: number } | undefined {
   const data = readSnapshot(snapshotFile(q.root, q.requested));
   if (!data) return undefined;
   const configSha = 'text' in q.configRead ? sha256(q.configRead.text) : null;
@@ -129,16 +129,39 @@ function fromSnapshot(q: SnapshotLookup): Project | undefined {
   const context = snapshotContext({ cacheKey: q.key, rulesCode: codeDigest(RULES_CODE), configSha, environment, partials: q.partials });
   if (context !== data.context || !snapshotCurrent(data, q.root, q.files, q.now.getTime())) return undefined;
 
-  // Specs and positions come from the load cache, opened only when one is asked for.
+  // Specs and positions come from the load cache, opened only when one is asked for; the
+  // resources themselves are built when first read (a plan the no-change record answers never does).
   const storedCheck = lazyStoredChecks(q.root, q.key);
-  const { resources, files } = snapshotResources(data, (file, sha, documentIndex) => {
+  const specOf = (file: string, sha: string, documentIndex: number) => {
     const found = storedCheck(file, sha)?.resources.find((r) => r.source.documentIndex === documentIndex);
     if (!found) throw new Error(`the load cache no longer holds ${file} (changed by another run?): run the command again; if this repeats, delete .campaignctl/cache`);
     return found.spec as Record<string, unknown>;
-  });
-  const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
-  const { locate } = locator(q.root, resources, files, (file) => storedCheck(file, shaOf.get(file) ?? ''));
-  return { root: q.root, config: config.config, environmentName, environment, resources, files, partials: q.partials, diagnostics: data.diagnostics, locate };
+  };
+  const files = snapshotFileList(data);
+  let resources: Resource[] | undefined;
+  let located: ReturnType<typeof locator> | undefined;
+  const resourcesOf = () => (resources ??= snapshotResources(data, specOf));
+  const locatorOf = () => {
+    if (!located) {
+      const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
+      located = locator(q.root, resourcesOf(), files, (file) => storedCheck(file, shaOf.get(file) ?? ''));
+    }
+    return located;
+  };
+  const project: Project = {
+    root: q.root,
+    config: config.config,
+    environmentName,
+    environment,
+    get resources() {
+      return resourcesOf();
+    },
+    files,
+    partials: q.partials,
+    diagnostics: data.diagnostics,
+    locate: (address, nodePath) => locatorOf().locate(address, nodePath),
+  };
+  return { project, resourceCount: data.resourceCount };
 }
 
 function saveSnapshot(

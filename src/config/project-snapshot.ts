@@ -26,13 +26,24 @@ import { CACHE_DIR, CACHE_FILE } from './load-cache.js';
 import type { StoredConfig } from './stored-check.js';
 
 /** Bump when what the file holds changes. */
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 
-/** [path, size, mtimeMs, ctimeMs, ino, sha256 of the content] */
-type FileRow = [string, number, number, number, number, string];
 /** [index into files, document index, line, column, kind, name, labels, protect] */
 type ResourceRow = [number, number, number, number, Kind, string, Record<string, string>, boolean];
 type StampRow = [number, number, number, number];
+
+/**
+ * The files column by column (a run that takes the snapshot reads every stamp but builds no object
+ * per file), index i of each column being the i-th file in discover() order.
+ */
+export interface SnapshotFiles {
+  paths: string[];
+  sizes: number[];
+  mtimes: number[];
+  ctimes: number[];
+  inodes: number[];
+  sha256s: string[];
+}
 
 export interface SnapshotData {
   format: number;
@@ -41,9 +52,11 @@ export interface SnapshotData {
   validUntil: number | null;
   /** The load cache file's stamp when this was written. */
   loadCache: StampRow;
-  files: FileRow[];
+  files: SnapshotFiles;
   config: StoredConfig;
-  resources: ResourceRow[];
+  /** ResourceRow[] as JSON text: decoded only when the resources are read. */
+  resources: string;
+  resourceCount: number;
   /** Everything loading found, rules included, sorted as Project.diagnostics. */
   diagnostics: Diagnostic[];
 }
@@ -76,11 +89,14 @@ export function snapshotContext(parts: { cacheKey: string; rulesCode: string; co
 export function readSnapshot(file: string): SnapshotData | undefined {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as SnapshotData;
+    const f = data.files;
+    const n = Array.isArray(f?.paths) ? f.paths.length : -1;
     const ok =
       data.format === SNAPSHOT_FORMAT &&
       typeof data.context === 'string' &&
-      Array.isArray(data.files) &&
-      Array.isArray(data.resources) &&
+      [f?.sizes, f?.mtimes, f?.ctimes, f?.inodes, f?.sha256s].every((column) => Array.isArray(column) && column.length === n) &&
+      typeof data.resources === 'string' &&
+      typeof data.resourceCount === 'number' &&
       Array.isArray(data.diagnostics) &&
       Array.isArray(data.loadCache) &&
       typeof data.config === 'object' &&
@@ -97,31 +113,35 @@ export function readSnapshot(file: string): SnapshotData | undefined {
  */
 export function snapshotCurrent(data: SnapshotData, root: string, files: readonly string[], now: number): boolean {
   if (data.validUntil !== null && now >= data.validUntil) return false;
-  if (data.files.length !== files.length) return false;
+  const f = data.files;
+  if (f.paths.length !== files.length) return false;
   const cacheStamp = statStamp(path.join(root, CACHE_FILE));
   if (!cacheStamp || !sameStamp(cacheStamp, fromRow(data.loadCache))) return false;
   for (let i = 0; i < files.length; i++) {
-    const row = data.files[i]!;
-    if (row[0] !== files[i]) return false;
+    if (f.paths[i] !== files[i]) return false;
     // A clean relative path from discover(): joined without path.join's normalizing, which costs
     // as much as the stat itself on 10,000 files.
-    const stamp = statStamp(root + path.sep + row[0]);
-    if (!stamp || stamp.size !== row[1] || stamp.mtimeMs !== row[2] || stamp.ctimeMs !== row[3] || stamp.ino !== row[4]) return false;
+    const stats = statSync(root + path.sep + files[i], { throwIfNoEntry: false });
+    if (!stats || stats.size !== f.sizes[i] || stats.mtimeMs !== f.mtimes[i] || stats.ctimeMs !== f.ctimes[i] || stats.ino !== f.inodes[i]) return false;
   }
   return true;
 }
 
+/** The files with their content hashes, as Project.files. */
+export function snapshotFileList(data: SnapshotData): { path: string; sha256: string }[] {
+  const { paths, sha256s } = data.files;
+  return paths.map((p, i) => ({ path: p, sha256: sha256s[i]! }));
+}
+
 /**
- * The snapshot's resources, each reading its spec through `specOf` on first use; and the files with
- * their content hashes.
+ * The snapshot's resources, each reading its spec through `specOf` on first use. Throws when the
+ * rows do not decode (the caller's snapshot check passed, so the file was damaged since).
  */
-export function snapshotResources(
-  data: SnapshotData,
-  specOf: (file: string, sha256: string, documentIndex: number) => Record<string, unknown>,
-): { resources: Resource[]; files: { path: string; sha256: string }[] } {
-  const files = data.files.map((f) => ({ path: f[0], sha256: f[5] }));
-  const resources = data.resources.map(([fileIndex, documentIndex, line, column, kind, name, labels, protect]): Resource => {
-    const file = files[fileIndex]!;
+export function snapshotResources(data: SnapshotData, specOf: (file: string, sha256: string, documentIndex: number) => Record<string, unknown>): Resource[] {
+  const { paths, sha256s } = data.files;
+  const rows = JSON.parse(data.resources) as ResourceRow[];
+  return rows.map(([fileIndex, documentIndex, line, column, kind, name, labels, protect]): Resource => {
+    const file = paths[fileIndex]!;
     let spec: Record<string, unknown> | undefined;
     return {
       kind,
@@ -130,12 +150,11 @@ export function snapshotResources(
       labels,
       protect,
       get spec() {
-        return (spec ??= specOf(file.path, file.sha256, documentIndex));
+        return (spec ??= specOf(file, sha256s[fileIndex]!, documentIndex));
       },
-      source: { file: file.path, documentIndex, line, column },
+      source: { file, documentIndex, line, column },
     };
   });
-  return { resources, files };
 }
 
 /**
@@ -158,9 +177,17 @@ export function writeSnapshot(file: string, root: string, input: SnapshotInput):
     context: input.context,
     validUntil: input.validUntil,
     loadCache: toRow(loadCache),
-    files: input.files.map((f) => [f.path, f.stamp.size, f.stamp.mtimeMs, f.stamp.ctimeMs, f.stamp.ino, f.sha256]),
+    files: {
+      paths: input.files.map((f) => f.path),
+      sizes: input.files.map((f) => f.stamp.size),
+      mtimes: input.files.map((f) => f.stamp.mtimeMs),
+      ctimes: input.files.map((f) => f.stamp.ctimeMs),
+      inodes: input.files.map((f) => f.stamp.ino),
+      sha256s: input.files.map((f) => f.sha256),
+    },
     config: input.config,
-    resources,
+    resources: JSON.stringify(resources),
+    resourceCount: resources.length,
     diagnostics: input.diagnostics,
   };
   return writeAtomically(file, JSON.stringify(data));

@@ -63,6 +63,8 @@ export interface LoadOptions {
 
 export interface LoadReport {
   files: number;
+  /** Resources loaded (every document that passed its schema). */
+  resources: number;
   /** Files whose checked result came from the cache. */
   fromCache: number;
   /** Files read in this run (the others were taken unread on their unchanged stat stamp). */

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configHash } from '../../src/apply/config-hash.js';
+import { configHash, environmentPart, partialsPart } from '../../src/apply/config-hash.js';
+import { hashCanonical } from '../../src/plan/canonical.js';
 import { chooseEnvironment, resolveEnvironment } from '../../src/config/environment.js';
 import { loadProject } from '../../src/config/project.js';
 
@@ -70,6 +71,13 @@ describe('resolveEnvironment', () => {
     expect(asWritten.environment.region).toBe('us1');
     expect(otherRegion.environment.region).toBe('in1');
     expect(configHash(otherRegion)).not.toBe(configHash(asWritten));
+  });
+
+  it('is the canonical hash of environment, files and partials, though the files are streamed into it', async () => {
+    const project = await loadProject({ dir: path.resolve(import.meta.dirname, '../fixtures/projects/basic'), environ: {} });
+    expect(project.files.length).toBeGreaterThan(2);
+    const whole = { environment: environmentPart(project), files: project.files.map((f) => [f.path, f.sha256]), partials: partialsPart(project) };
+    expect(configHash(project)).toBe(hashCanonical(whole));
   });
 
   it('never shows a state URL password through util.inspect', () => {

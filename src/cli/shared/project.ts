@@ -15,16 +15,20 @@ import { MAX_FILE_BYTES } from '../../config/guards.js';
 export async function loadProjectFor(out: Output, extra: { now?: Date } = {}): Promise<Project> {
   const started = performance.now();
   let how = '';
+  let resources = 0;
   const project = await loadProject({
     dir: out.opts.dir,
     env: out.opts.env,
     now: extra.now,
     // The load cache (.campaignctl/cache/); CAMPAIGNCTL_CACHE=off turns it off.
     cache: true,
-    onLoaded: (r) => (how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''})`),
+    onLoaded: (r) => {
+      resources = r.resources;
+      how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''})`;
+    },
   });
   const ms = Math.round(performance.now() - started);
-  out.debug(`project ${project.root}, environment ${project.environmentName}: ${project.files.length} files, ${project.resources.length} resources in ${ms} ms${how}`);
+  out.debug(`project ${project.root}, environment ${project.environmentName}: ${project.files.length} files, ${resources} resources in ${ms} ms${how}`);
   return project;
 }
 
