@@ -73,30 +73,50 @@ export interface Recordable {
 
 export class NoChangeMemo {
   readonly #file: string;
-  readonly #key: string;
-  readonly #configHash: string;
-  /** The record of an earlier plan on this configuration, state and code, if any. */
-  readonly candidate: NoChangeRecord | undefined;
+  /** The record on disk, not yet checked against this run's inputs. */
+  readonly #stored: NoChangeRecord | undefined;
+  #key: string | undefined;
+  #configHash: string | undefined;
+  /** The record, once check() found it made on this configuration, state and code. */
+  candidate: NoChangeRecord | undefined;
 
-  private constructor(file: string, key: string, hash: string, candidate: NoChangeRecord | undefined) {
+  private constructor(file: string, stored: NoChangeRecord | undefined) {
     this.#file = file;
-    this.#key = key;
-    this.#configHash = hash;
-    this.candidate = candidate;
+    this.#stored = stored;
   }
 
-  static async open(project: Project, store: Pick<StateStore, 'revision'>): Promise<NoChangeMemo> {
+  /** Reads the record of a project's environment; check() says whether it stands for this run. */
+  static read(project: Pick<Project, 'root' | 'environmentName'>): NoChangeMemo {
     const file = memoFile(project.root, 'no-change', project.environmentName);
-    const hash = configHash(project);
-    const key = keyOf(hash, await store.revision());
     let stored: NoChangeRecord | undefined;
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as NoChangeRecord;
-      if (data.format === FORMAT && data.key === key && Array.isArray(data.managed) && Array.isArray(data.windows)) stored = data;
+      if (data.format === FORMAT && Array.isArray(data.managed) && Array.isArray(data.windows)) stored = data;
     } catch {
-      // absent or damaged: no candidate
+      // absent or damaged: no record
     }
-    return new NoChangeMemo(file, key, hash, stored);
+    return new NoChangeMemo(file, stored);
+  }
+
+  static async open(project: Project, store: Pick<StateStore, 'revision'>): Promise<NoChangeMemo> {
+    const memo = NoChangeMemo.read(project);
+    await memo.check(project, store);
+    return memo;
+  }
+
+  /**
+   * The list windows of the record on disk, before it is checked: CleverTap can be asked over them
+   * while check() runs (a wasted read at worst; only a checked record's windows are used).
+   */
+  get windows(): JournalWindow[] | undefined {
+    return this.#stored?.windows;
+  }
+
+  /** Keys this run (configuration, state revision, code); the record becomes the candidate when it was made under the same key. */
+  async check(project: Project, store: Pick<StateStore, 'revision'>): Promise<void> {
+    this.#configHash = configHash(project);
+    this.#key = keyOf(this.#configHash, await store.revision());
+    this.candidate = this.#stored?.key === this.#key ? this.#stored : undefined;
   }
 
   /**
@@ -121,6 +141,7 @@ export class NoChangeMemo {
   /** Records a plan that found nothing to do (see the file comment for which); false when not recorded. */
   record(p: Recordable): boolean {
     const options = optionsOf(p.options);
+    if (this.#key === undefined || this.#configHash === undefined) return false;
     if (p.excluded || options === undefined || !p.refresh || p.plan.partial || p.plan.changes.length > 0 || p.diagnostics.some((d) => d.severity === 'error')) return false;
     const managed = managedCampaigns(p.rows).map((a): [string, number] => [a.address, a.remoteId]);
     const byId = new Map(p.refresh.remote.map((r) => [r.id, r]));
@@ -154,16 +175,22 @@ function optionsOf(o: PlanOptions): string | undefined {
   return JSON.stringify([o.heal === true, o.allowLargeAudience === true, o.allowMassStop === true, o.noEstimate === true, o.estimateLimit ?? null]);
 }
 
-/** Each managed campaign's row as CleverTap returned it (or its absence), in one digest. */
+/**
+ * Each managed campaign's row as CleverTap returned it (or its absence), in one digest. Every field
+ * of RemoteCampaign is in it (the type check below fails when one is added and not digested).
+ */
 function remoteDigest(managed: readonly [string, number][], byId: ReadonlyMap<number, RemoteCampaign>): string {
   // One string, hashed in one call: 10,000 small update() calls cost more than the hashing.
   let text = '';
   for (const [address, id] of managed) {
-    const row = byId.get(id);
-    text += `${address}\0${id}\0${row ? JSON.stringify(row) : '-'}\n`;
+    const r = byId.get(id);
+    text += r ? `${address}\0${r.id}\0${r.status}\0${JSON.stringify(r.name)}\0${JSON.stringify(r.scheduledOn) ?? ''}\n` : `${address}\0${id}\0-\n`;
   }
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
+type Digested = 'id' | 'status' | 'name' | 'scheduledOn';
+const everyRemoteFieldDigested: Exclude<keyof RemoteCampaign, Digested> extends never ? true : never = true;
+void everyRemoteFieldDigested;
 
 /**
  * The first instant after `now` at which the planner could judge these inputs differently: a

@@ -127,8 +127,12 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   let refresh: RefreshResult | null = null;
   try {
     if (refreshError !== undefined) throw refreshError;
-    // The early pages cover these rows' windows: same serial, and settling (which could move them) did not run.
-    refresh = early && pages ? assembleRefresh(managedCampaigns(rows), early.windows, pages) : await refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone });
+    // The early pages cover these rows' windows when it read them (same serial, no settling since),
+    // or when its windows are those of a no-change record made on this very state.
+    const covering = early && pages && (early.rows !== undefined || req.noChange?.candidate !== undefined) ? { windows: early.windows, pages } : undefined;
+    refresh = covering
+      ? assembleRefresh(managedCampaigns(rows), covering.windows, covering.pages)
+      : await refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone });
   } catch (err) {
     if (!(err instanceof CleverTapError)) throw err;
     diagnostics.push(applyMessages.refreshFailed(err.message));

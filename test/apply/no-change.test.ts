@@ -22,8 +22,10 @@ const lists = () => f.emu.state.requests({ family: 'list' }).length;
 /** A plan as `campaignctl plan` computes it; `reused` when the record answered (no desired state built). */
 async function plan(opts: { now?: Date; options?: PlanOptions } = {}) {
   const project = await load(f.tp);
-  const noChange = await NoChangeMemo.open(project, f.store);
-  const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.candidate?.windows });
+  // As `campaignctl plan` does: CleverTap asked over the record's windows before the record is checked.
+  const noChange = NoChangeMemo.read(project);
+  const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.windows });
+  await noChange.check(project, f.store);
   const steps: PlanStep[] = [];
   const listsBefore = lists();
   const outcome = await computePlan({
@@ -83,7 +85,8 @@ describe('the no-change record', () => {
 
   it('does not answer after state was written, and a plan with changes is never recorded', async () => {
     await applied();
-    f.tp.campaign({ name: 'gamma' });
+    // Starting months after the others: outside the list windows the record holds.
+    f.tp.campaign({ name: 'gamma', when: '2032-01-15T09:00:00Z' });
     const pending = await plan();
     expect(pending.outcome.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['create campaign.gamma']);
     expect((await plan()).reused).toBe(false);
@@ -91,6 +94,9 @@ describe('the no-change record', () => {
     const afterApply = await plan();
     expect(afterApply.reused).toBe(false);
     expect(afterApply.outcome.plan.changes).toEqual([]);
+    // Asked again over windows that cover it: not taken for missing on CleverTap.
+    expect(afterApply.outcome.plan.drift).toEqual([]);
+    expect(afterApply.outcome.refresh?.statuses.find((x) => x.address === 'campaign.gamma')?.state).toBe('scheduled');
     expect((await plan()).reused).toBe(true);
     await f.store.resources.delete('campaign.gamma');
     const afterRm = await plan();

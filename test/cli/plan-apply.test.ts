@@ -105,7 +105,7 @@ describe('plan and apply, step by step', () => {
     const third = await cli.run(['--verbose', 'plan', '--detailed-exitcode', '--no-estimate']);
     expect(third.code).toBe(0);
     expect(third.stdout).toBe(second.stdout);
-    expect(third.stderr).toContain('from the no-change record');
+    expect(third.stderr).toContain('no-change record: made on this configuration and state');
     expect(emu.state.requests({ family: 'list' }).length).toBeGreaterThan(lists);
   });
 

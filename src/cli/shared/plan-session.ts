@@ -64,13 +64,15 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
   const caching = cacheEnabled(process.env);
   // `plan` may find that an earlier plan on this configuration and state found nothing to do
   // (../../apply/no-change.ts): CleverTap is then asked over its windows, state's rows unread.
-  const noChange = command === 'plan' && caching ? await NoChangeMemo.open(project, state.store) : undefined;
+  const noChange = command === 'plan' && caching ? NoChangeMemo.read(project) : undefined;
   // Read-only commands ask CleverTap now and hash the project while the answer travels.
   const early =
     command === 'plan' || command === 'drift'
-      ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone, windows: noChange?.candidate?.windows })
+      ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone, windows: noChange?.windows })
       : undefined;
-  if (early) out.debug(`refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'from the no-change record'})`);
+  if (early) out.debug(`refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'of the no-change record'})`);
+  await noChange?.check(project, state.store);
+  if (noChange) out.debug(`no-change record: ${noChange.candidate ? 'made on this configuration and state' : noChange.windows ? 'made on another configuration or state' : 'none'}`);
   const memo = caching ? openDesiredMemo(project) : undefined;
   const git = await gitting;
   out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
