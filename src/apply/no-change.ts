@@ -28,9 +28,10 @@ import { packageSchemasDir } from '../config/package-dir.js';
 import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RemoteCampaign } from '../model/applied.js';
-import type { Plan, PlanOptions } from '../plan/types.js';
+import type { Plan, PlanMeta, PlanOptions } from '../plan/types.js';
 import type { AppliedWithoutSpec, JournalWindow, StateStore } from '../state/store.js';
 import { configHash } from './config-hash.js';
+import type { PlanOutcome, PlanRequest } from './planning.js';
 import { assembleRefresh, managedCampaigns, remoteById, type RefreshResult } from './refresh.js';
 
 /** Bump when what a record holds, or what it is keyed by, changes. */
@@ -207,4 +208,40 @@ function until(now: number, rows: readonly AppliedWithoutSpec[], plan: Plan): nu
   for (const a of rows) consider(a.scheduledFor);
   for (const s of plan.scheduled) consider(s.at);
   return earliest;
+}
+
+/** A plan given again by the record: what a plan outcome shows, without desired state (never built). */
+export type ReusedPlan = Pick<PlanOutcome, 'plan' | 'diagnostics' | 'payloads' | 'settlement' | 'refresh'> & { meta: PlanMeta & { serial: number; configHash: string } };
+
+/**
+ * The plan of the no-change record, when it stands for this run (see the file comment); undefined
+ * otherwise, and computePlan (./planning.ts) works it out. Never while settling: settling writes.
+ * Kept apart from computePlan so that a run the record answers loads none of the planning code.
+ */
+export async function reusePlan(req: Pick<PlanRequest, 'project' | 'store' | 'now' | 'options' | 'provenance' | 'sandbox' | 'settle' | 'early' | 'noChange' | 'onStep'>): Promise<ReusedPlan | undefined> {
+  const { early, noChange } = req;
+  if (req.settle || !early || !noChange?.candidate) return undefined;
+  req.onStep?.('state');
+  const serial = await req.store.serial();
+  if (early.serial !== serial) return undefined;
+  req.onStep?.('refresh');
+  let pages: RemoteCampaign[][];
+  try {
+    pages = await early.pages;
+  } catch {
+    return undefined; // computePlan reports the failure
+  }
+  const reused = noChange.reuse({ options: req.options ?? {}, now: req.now, pages });
+  if (!reused) return undefined;
+  let refresh: RefreshResult | undefined;
+  return {
+    plan: reused.plan,
+    diagnostics: [...reused.diagnostics],
+    meta: { environment: req.project.environmentName, serial, configHash: reused.configHash, commit: req.provenance.git.commit, sandbox: req.sandbox === true },
+    payloads: {},
+    settlement: null,
+    get refresh() {
+      return (refresh ??= reused.refresh());
+    },
+  };
 }

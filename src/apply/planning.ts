@@ -50,7 +50,7 @@ export interface PlanRequest {
   memo?: DesiredMemo;
   /** A refresh started before this call (./refresh.ts), used when state has not moved since. */
   early?: EarlyRefresh;
-  /** The no-change record of an earlier plan (./no-change.ts): reused when nothing moved, written when this plan finds nothing to do. */
+  /** The no-change record (./no-change.ts), written when this plan finds nothing to do (reusePlan there gives it again). */
   noChange?: NoChangeMemo;
 }
 
@@ -85,12 +85,6 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
       refreshError = err;
     }
   }
-  if (pages && req.noChange && !req.settle) {
-    step('refresh');
-    const reused = req.noChange.reuse({ options, now: req.now, pages });
-    if (reused) return reusedOutcome(req, serial, reused);
-  }
-
   step('desired');
   const desired = prepareDesired(project, { memo: req.memo });
 
@@ -201,21 +195,3 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   };
 }
 
-/** The outcome of a plan the no-change record stands for; desired state and the refresh are worked out only if read. */
-function reusedOutcome(req: PlanRequest, serial: number, reused: NonNullable<ReturnType<NoChangeMemo['reuse']>>): PlanOutcome {
-  let desired: DesiredState | undefined;
-  let refresh: RefreshResult | undefined;
-  return {
-    plan: reused.plan,
-    diagnostics: [...reused.diagnostics],
-    meta: { environment: req.project.environmentName, serial, configHash: reused.configHash, commit: req.provenance.git.commit, sandbox: req.sandbox === true },
-    payloads: {},
-    get desired() {
-      return (desired ??= prepareDesired(req.project, { memo: req.memo }));
-    },
-    settlement: null,
-    get refresh() {
-      return (refresh ??= reused.refresh());
-    },
-  };
-}

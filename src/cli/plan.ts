@@ -11,7 +11,8 @@ import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from './share
 import { openPlanSession } from './shared/plan-session.js';
 import { PLAN_FORMATS, printPlan, savePlanFile, type PlanFormat } from './shared/plan-output.js';
 import { failWith } from './views/state-common.js';
-import { computePlan } from '../apply/planning.js';
+import { reusePlan } from '../apply/no-change.js';
+import type { PlanStep } from '../apply/planning.js';
 import { planExitCode } from '../plan/summary.js';
 
 interface PlanFlags extends PlanningFlags {
@@ -51,7 +52,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
     const lock = hasOpenRows ? await takeLock(store, 'plan (settling the journal)') : null;
     let outcome;
     try {
-      outcome = await computePlan({
+      const request = {
         project,
         store,
         client: session.connection.client,
@@ -65,8 +66,10 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         memo: session.memo,
         early: session.early,
         noChange: session.noChange,
-        onStep: (s) => out.debug(`plan: ${s}`),
-      });
+        onStep: (s: PlanStep) => out.debug(`plan: ${s}`),
+      };
+      // The no-change record first; the planning code is loaded only when it does not answer.
+      outcome = (await reusePlan(request)) ?? (await (await import('../apply/planning.js')).computePlan(request));
     } finally {
       if (lock?.ok) await lock.release();
     }

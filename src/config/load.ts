@@ -20,15 +20,13 @@ import { parseFile } from './parse.js';
 import { decodePositions } from './positions-codec.js';
 import { lookup, pointerOf } from './positions.js';
 import type { PositionIndex } from './positions.js';
-import { checkProjectFiles, isStoredCheck } from './project-files.js';
 import { readSnapshot, snapshotContext, snapshotCurrent, snapshotFile, snapshotFileList, snapshotResources, writeSnapshot, type SnapshotInput } from './project-snapshot.js';
 import type { LoadOptions, Project, Range } from './project.js';
 import { readSource, type Read } from './read-source.js';
 import { CONFIG_FILE, findProjectRoot } from './root.js';
 import { Memo, memoContext, memoFile, memoKey } from './memo.js';
-import { runRules } from './rules/index.js';
 import type { RuleContext, RulesMemo } from './rules/index.js';
-import { sha256, type StoredCheck, type StoredConfig } from './stored-check.js';
+import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from './stored-check.js';
 import { closest } from './suggest.js';
 
 export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
@@ -54,6 +52,8 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     }
   }
 
+  // The checking and rules code is loaded only now: a run the snapshot answers never needs it.
+  const [{ checkProjectFiles }, { runRules }] = await Promise.all([import('./project-files.js'), import('./rules/index.js')]);
   const cache = key ? LoadCache.open(root, key) : undefined;
   // The campaign files first: on a cold run their checks start on the worker threads while this
   // thread checks campaignctl.yaml. (A rejection is a bug; it surfaces at the await below.)

@@ -13,7 +13,7 @@ import { checkInPool, POOL_THRESHOLD, poolSize, type PoolItem, type PoolResult }
 import { sameStamp, stampOf } from './file-stamp.js';
 import { fromCheckBlob } from './check-blob.js';
 import type { LoadCache } from './load-cache.js';
-import type { StoredCheck } from './stored-check.js';
+import { isStoredCheck, type StoredCheck } from './stored-check.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -121,10 +121,3 @@ function unchangedOnDisk(root: string, file: string, recorded: Parameters<typeof
     return false; // unreadable: read (and reported) the long way
   }
 }
-
-export function isStoredCheck(v: unknown): v is StoredCheck {
-  if (typeof v !== 'object' || v === null) return false;
-  const c = v as Record<string, unknown>;
-  return Array.isArray(c.resources) && Array.isArray(c.diagnostics) && Array.isArray(c.positions);
-}
-

@@ -40,3 +40,9 @@ export function storeConfig(checked: CheckedConfig): StoredConfig {
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+export function isStoredCheck(v: unknown): v is StoredCheck {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  return Array.isArray(c.resources) && Array.isArray(c.diagnostics) && Array.isArray(c.positions);
+}

@@ -15,9 +15,12 @@ import { renderPlanText } from '../views/plan-text.js';
 import { printDiagnostics } from './project.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
+
+/** What printing and saving read of a plan outcome (a plan the no-change record gave has no desired state). */
+export type ShownPlan = Pick<PlanOutcome, 'plan' | 'diagnostics' | 'meta' | 'payloads'>;
 export const PLAN_FORMATS: readonly PlanFormat[] = ['text', 'json', 'markdown'];
 
-export function printPlan(out: Output, project: Project, outcome: PlanOutcome, format: PlanFormat): void {
+export function printPlan(out: Output, project: Project, outcome: ShownPlan, format: PlanFormat): void {
   const errors = outcome.diagnostics.filter((d) => d.severity === 'error');
   if (format === 'json') {
     out.print(renderPlanJson(outcome.plan, outcome.meta, errors).replace(/\n$/, ''));
@@ -43,7 +46,7 @@ export function environmentSecrets(project: Project, environ: Record<string, str
 }
 
 /** Writes `plan --out FILE`; returns the problems that kept it from being saved. */
-export function savePlanFile(project: Project, outcome: PlanOutcome, file: string, now: Date): Diagnostic[] {
+export function savePlanFile(project: Project, outcome: ShownPlan, file: string, now: Date): Diagnostic[] {
   const planFile = createPlanFile(
     outcome.plan,
     {
