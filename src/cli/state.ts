@@ -7,12 +7,11 @@
  * runs first creates it, the others add their subcommands to it.
  */
 import type { Command } from 'commander';
-import { action, createOutput, globalOptions, type Output } from './context.js';
+import { action, type Output } from './context.js';
 import { withState } from './shared/with-state.js';
 import { takeLock } from './shared/lock.js';
 import { operatorProvenance } from './shared/operator.js';
-import { loadProjectFor } from './shared/project.js';
-import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
+import { failWith, refuseLocked } from './views/state-common.js';
 import { stateListJson, stateListText, stateRmText, stateShowJson, stateShowText } from './views/state.js';
 import { audit } from '../apply/record.js';
 import { closest } from '../config/suggest.js';

@@ -1,0 +1,36 @@
+/**
+ * The environment a load uses: chosen (--env, defaultEnvironment, the only one, sandbox) and
+ * resolved, or a located diagnostic for a name campaignctl.yaml does not define.
+ */
+import { diagnostic } from '../diagnostics/catalogue.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ProjectConfig } from './config-types.js';
+import { chooseEnvironment, resolveEnvironment, type ResolveContext, type ResolvedEnvironment } from './environment.js';
+import { lookup, type PositionIndex } from './positions.js';
+import { CONFIG_FILE } from './root.js';
+import { closest } from './suggest.js';
+
+export function pickEnvironment(
+  config: ProjectConfig,
+  positions: PositionIndex,
+  requested: string | undefined,
+  ctx: ResolveContext,
+  diagnostics: Diagnostic[],
+): { environmentName: string; environment: ResolvedEnvironment } {
+  const choice = chooseEnvironment(config, requested);
+  if (choice.ok) return { environmentName: choice.name, environment: resolveEnvironment(choice.name, choice.config, ctx) };
+  if (choice.problem === 'unknown') {
+    // Named by --env: no place in a file. Named by defaultEnvironment: point at it.
+    const s = requested === undefined ? lookup(positions, '/defaultEnvironment')?.spans.value : undefined;
+    const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : {};
+    diagnostics.push(
+      diagnostic('config.unknown-environment', { name: choice.name, known: choice.known, suggestion: closest(choice.name, choice.known) }, where),
+    );
+    return { environmentName: choice.name, environment: resolveEnvironment(choice.name, {}, ctx) };
+  }
+  const s = lookup(positions, '/environments')?.spans.key;
+  const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : { file: CONFIG_FILE };
+  diagnostics.push(diagnostic('config.no-default-environment', { known: choice.known }, where));
+  return { environmentName: 'sandbox', environment: resolveEnvironment('sandbox', {}, ctx) };
+}
+
