@@ -13,6 +13,15 @@ import { canonicalJson } from '../plan/canonical.js';
  * a big project) written straight into the JSON text: the same bytes, without the canonical copy.
  */
 export function configHash(project: Project): string {
+  let hash = hashes.get(project);
+  if (hash === undefined) hashes.set(project, (hash = hashOf(project)));
+  return hash;
+}
+
+/** Per loaded project (a Project is not changed once loaded): a plan asks for it more than once. */
+const hashes = new WeakMap<Project, string>();
+
+function hashOf(project: Project): string {
   // One string, hashed in one call: 10,000 small update() calls cost more than the hashing.
   let text = `{"environment":${canonicalJson(environmentPart(project))},"files":[`;
   let first = true;

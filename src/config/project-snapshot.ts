@@ -26,7 +26,7 @@ import { CACHE_DIR, CACHE_FILE } from './load-cache.js';
 import type { StoredConfig } from './stored-check.js';
 
 /** Bump when what the file holds changes. */
-const SNAPSHOT_FORMAT = 2;
+const SNAPSHOT_FORMAT = 3;
 
 /** [index into files, document index, line, column, kind, name, labels, protect] */
 type ResourceRow = [number, number, number, number, Kind, string, Record<string, string>, boolean];
@@ -54,7 +54,10 @@ export interface SnapshotData {
   loadCache: StampRow;
   files: SnapshotFiles;
   config: StoredConfig;
-  /** ResourceRow[] as JSON text: decoded only when the resources are read. */
+  /**
+   * ResourceRow[] as JSON text: decoded only when the resources are read. On disk it follows the
+   * rest of the snapshot (one line of JSON) after a newline, as is: never escaped into a string.
+   */
   resources: string;
   resourceCount: number;
   /** Everything loading found, rules included, sorted as Project.diagnostics. */
@@ -88,7 +91,13 @@ export function snapshotContext(parts: { cacheKey: string; rulesCode: string; co
 /** The snapshot in `file`, or undefined when absent, damaged or of another format. Never throws. */
 export function readSnapshot(file: string): SnapshotData | undefined {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as SnapshotData;
+    const text = readFileSync(file, 'utf8');
+    const lineEnd = text.indexOf('\n');
+    if (lineEnd < 0) return undefined;
+    const head = JSON.parse(text.slice(0, lineEnd)) as Omit<SnapshotData, 'resources'> & { resourcesLength?: unknown };
+    // A tail cut short or added to: the resources would not decode when read.
+    if (head.resourcesLength !== text.length - lineEnd - 1) return undefined;
+    const data = { ...head, resources: text.slice(lineEnd + 1) } as SnapshotData;
     const f = data.files;
     const n = Array.isArray(f?.paths) ? f.paths.length : -1;
     const ok =
@@ -190,7 +199,9 @@ export function writeSnapshot(file: string, root: string, input: SnapshotInput):
     resourceCount: resources.length,
     diagnostics: input.diagnostics,
   };
-  return writeAtomically(file, JSON.stringify(data));
+  // JSON.stringify never writes a raw newline: the first one ends the head.
+  const { resources: rows, ...head } = data;
+  return writeAtomically(file, JSON.stringify({ ...head, resourcesLength: rows.length }) + '\n' + rows);
 }
 
 function statStamp(file: string): FileStamp | undefined {

@@ -169,9 +169,14 @@ spec:
 
     await settled(root);
     expect((await settled(root)).report.snapshot).toBe(true);
-    writeFileSync(snapshotFile(root, undefined), '{"format": 1, "context": "x", "files": "not a list"}');
-    const damaged = await settled(root);
-    expect(damaged.report).toMatchObject({ snapshot: false, cache: 'used' });
-    expect(damaged.seen).toEqual(cold.seen);
+    const file = snapshotFile(root, undefined);
+    const intact = readFileSync(file, 'utf8');
+    for (const damage of ['{"format": 1, "context": "x", "files": "not a list"}', intact.slice(0, -10), intact + '[]']) {
+      writeFileSync(file, damage);
+      const damaged = await settled(root);
+      expect(damaged.report).toMatchObject({ snapshot: false, cache: 'used' });
+      expect(damaged.seen).toEqual(cold.seen);
+      expect((await settled(root)).report.snapshot).toBe(true);
+    }
   });
 });
