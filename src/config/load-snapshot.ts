@@ -10,7 +10,7 @@ import { LoadCache } from './load-cache.js';
 import { locator } from './locator.js';
 import { pickEnvironment } from './pick-environment.js';
 import { decodePositions } from './positions-codec.js';
-import type { Project } from './project.js';
+import type { LoadOptions, Project } from './project.js';
 import { readSnapshot, snapshotContext, snapshotCurrent, snapshotFile, snapshotFileList, snapshotResources, writeSnapshot, type SnapshotInput } from './project-snapshot.js';
 import type { Read } from './read-source.js';
 import { RULES_CODE } from './rules/code.js';
@@ -25,17 +25,23 @@ export interface SnapshotLookup {
   partials: Record<string, string>;
   resolveCtx: ResolveContext;
   now: Date;
+  whileChecking?: LoadOptions['whileChecking'];
 }
 
 /** The project from its snapshot (./project-snapshot.ts) when that still stands, else undefined. */
-export function fromSnapshot(q: SnapshotLookup): { project: Project; resourceCount: number } | undefined {
+export async function fromSnapshot(q: SnapshotLookup): Promise<{ project: Project; resourceCount: number } | undefined> {
   const data = readSnapshot(snapshotFile(q.root, q.requested));
   if (!data) return undefined;
   const configSha = 'text' in q.configRead ? sha256(q.configRead.text) : null;
   const config = data.config;
   const { environmentName, environment } = pickEnvironment(config.config, decodePositions(config.positions), q.requested, q.resolveCtx, []);
   const context = snapshotContext({ cacheKey: q.key, rulesCode: codeDigest(RULES_CODE), configSha, environment, partials: q.partials });
-  if (context !== data.context || !snapshotCurrent(data, q.root, q.files, q.now.getTime())) return undefined;
+  if (context !== data.context) return undefined;
+  // The environment is certain now (campaignctl.yaml and the variables are as when the snapshot
+  // was made): what depends only on it starts before the files are checked, unless the snapshot
+  // holds errors (nothing is opened for a project that can not be planned).
+  if (q.whileChecking && !data.diagnostics.some((d) => d.severity === 'error')) await q.whileChecking({ root: q.root, environmentName, environment });
+  if (!snapshotCurrent(data, q.root, q.files, q.now.getTime())) return undefined;
 
   // Specs and positions come from the load cache, opened only when one is asked for; the
   // resources themselves are built when first read (a plan the no-change record answers never does).

@@ -41,7 +41,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const resolveCtx = { root, cwd, environ };
 
   if (key) {
-    const snapshot = fromSnapshot({ root, key, requested: opts.env, files: found.files, configRead, partials, resolveCtx, now });
+    const snapshot = await fromSnapshot({ root, key, requested: opts.env, files: found.files, configRead, partials, resolveCtx, now, whileChecking: opts.whileChecking });
     if (snapshot) {
       opts.onLoaded?.({ files: found.files.length, resources: snapshot.resourceCount, fromCache: found.files.length, read: 0, checked: 0, workers: 0, cache: 'used', snapshot: true });
       return snapshot.project;

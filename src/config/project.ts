@@ -39,6 +39,9 @@ export interface Project {
   locate(address: string, path: (string | number)[]): Range | undefined;
 }
 
+/** What is known of a project before its files are: where it is and its environment. */
+export type ProjectHead = Pick<Project, 'root' | 'environmentName' | 'environment'>;
+
 export interface LoadOptions {
   /** Project root given with --dir (absolute, or relative to cwd). */
   dir?: string;
@@ -59,6 +62,13 @@ export interface LoadOptions {
   threads?: number;
   /** Told how loading went (for --verbose). */
   onLoaded?: (report: LoadReport) => void;
+  /**
+   * Called, and awaited, once the environment is certain but before the project's files are
+   * checked against the snapshot: work that needs only the environment (opening state, asking
+   * CleverTap) can start and overlap the check. Called at most once, and only on the snapshot path;
+   * the project returned afterwards may still differ from the snapshot (a file changed).
+   */
+  whileChecking?: (head: ProjectHead) => Promise<void>;
 }
 
 export interface LoadReport {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { CACHE_FILE } from '../../src/config/load-cache.js';
-import { loadProject, type LoadReport } from '../../src/config/project.js';
+import { loadProject, type LoadReport, type ProjectHead } from '../../src/config/project.js';
 import { snapshotFile } from '../../src/config/project-snapshot.js';
 import { fixtureProject, NOW, observable } from './cache-fixture.js';
 
@@ -117,6 +117,32 @@ describe('the project snapshot', () => {
     const moved = await settled(root, { env: 'production', environ: { CLEVERTAP_REGION: 'eu1' } });
     expect(moved.report.snapshot).toBe(false);
     expect(moved.project.environment.region).toBe('eu1');
+  });
+
+  it('lets work that needs only the environment start before the files are checked, and only for a project without errors', async () => {
+    const root = project();
+    rmSync(path.join(root, 'campaigns', 'invalid'), { recursive: true });
+    const heads: string[] = [];
+    const whileChecking = async (head: ProjectHead) => void heads.push(`${head.root} ${head.environmentName} ${head.environment.accountTimezone}`);
+    await warmed(root);
+    const hit = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
+    expect(heads).toEqual([`${root} sandbox Europe/Berlin`]);
+    expect(hit.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+
+    // A file changed: the hook ran (the environment was certain), the project is loaded the long way.
+    const file = path.join(root, 'campaigns', 'generated', 'c0001.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name: generated-1', 'name: generated-one'));
+    const changed = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
+    expect(heads).toHaveLength(2);
+    expect(changed.resources.some((r) => r.address === 'campaign.generated-one')).toBe(true);
+
+    // A snapshot that holds errors: nothing is started for it.
+    writeFileSync(file, 'kind: Nonsense\n');
+    await settled(root);
+    expect((await settled(root)).report.snapshot).toBe(true);
+    const broken = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
+    expect(broken.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+    expect(heads).toHaveLength(2);
   });
 
   it('is kept per environment asked for', async () => {

@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { createClient, type ClientHooks, type CleverTapClient } from '../../clevertap/client.js';
 import { resolveBaseUrl } from '../../clevertap/endpoints.js';
-import type { Project } from '../../config/project.js';
+import type { Project, ProjectHead } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../sandbox/defaults.js';
 import type { SandboxHandle, SandboxOptions } from '../../sandbox/server.js';
@@ -50,7 +50,7 @@ export function sandboxDataFile(project: Pick<Project, 'root' | 'environmentName
   return path.join(project.root, '.campaignctl', `sandbox-${project.environmentName}.json`);
 }
 
-export async function connect(project: Project, opts: ConnectOptions = {}): Promise<ConnectResult> {
+export async function connect(project: ProjectHead, opts: ConnectOptions = {}): Promise<ConnectResult> {
   const env = project.environment;
   const limits = { concurrency: env.limits.concurrency, createsPerSecond: env.limits.createsPerSecond, hooks: opts.hooks };
   if (env.provider === 'sandbox') {
@@ -110,7 +110,7 @@ export async function connect(project: Project, opts: ConnectOptions = {}): Prom
   };
 }
 
-function sandboxSettings(project: Project): { options: SandboxOptions } | { diagnostic: Diagnostic } {
+function sandboxSettings(project: ProjectHead): { options: SandboxOptions } | { diagnostic: Diagnostic } {
   const s = project.environment.sandbox ?? {};
   const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => String(x)) : undefined);
   const options: SandboxOptions = {

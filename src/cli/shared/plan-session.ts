@@ -4,7 +4,7 @@
  * every record carries. One place, so the three commands can not drift apart.
  */
 import type { Output } from '../context.js';
-import type { Project } from '../../config/project.js';
+import type { Project, ProjectHead } from '../../config/project.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { gitInfo, type GitInfo } from '../../git/repo.js';
 import type { Provenance } from '../../apply/record.js';
@@ -45,55 +45,90 @@ export type SessionResult = { ok: true; session: PlanSession } | { ok: false; pr
  * (text mode); errors are returned for the command to report in its own format.
  */
 export async function openPlanSession(out: Output, command: string): Promise<SessionResult> {
-  const project = await loadProjectFor(out);
-  if (hasErrors(project.diagnostics)) return { ok: false, project, diagnostics: project.diagnostics };
-  if (!out.opts.json) printDiagnostics(out, project.root, project.diagnostics);
-
-  // git runs as child processes (three, one after another; `status` is slow on a big tree): they
-  // start now and run while state and CleverTap are opened.
-  const gitting = gitInfo(project.root);
-  gitting.catch(() => undefined); // awaited below; this only keeps an early return from leaving it unhandled
-  const state = await openState(project);
-  if (!state.ok) return { ok: false, project, diagnostics: state.diagnostics };
-  out.debug(`state: ${state.location} opened`);
-  const connected = await connect(project);
-  if (!connected.ok) {
-    await state.store.close();
-    return { ok: false, project, diagnostics: connected.diagnostics };
+  // State, CleverTap and git need only the environment: when the project snapshot gives it, they
+  // are opened (and CleverTap asked) before its files are checked, so the answer travels meanwhile.
+  let around: Promise<Around> | undefined;
+  const project = await loadProjectFor(out, {
+    whileChecking: async (head) => {
+      around = openAround(out, head, command);
+      await around;
+    },
+  });
+  if (hasErrors(project.diagnostics)) {
+    await (await around)?.close();
+    return { ok: false, project, diagnostics: project.diagnostics };
   }
-  const caching = cacheEnabled(process.env);
-  // `plan` may find that an earlier plan on this configuration and state found nothing to do
-  // (../../apply/no-change.ts): CleverTap is then asked over its windows, state's rows unread.
-  const noChange = command === 'plan' && caching ? NoChangeMemo.read(project) : undefined;
-  // Read-only commands ask CleverTap now and hash the project while the answer travels.
-  const early =
-    command === 'plan' || command === 'drift'
-      ? await startEarlyRefresh(state.store, connected.connection.client, { accountTimezone: project.environment.accountTimezone, windows: noChange?.windows })
-      : undefined;
-  if (early) out.debug(`refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'of the no-change record'})`);
+  if (!out.opts.json) printDiagnostics(out, project.root, project.diagnostics);
+  const opened = await (around ?? openAround(out, project, command));
+  if (!opened.ok) return { ok: false, project, diagnostics: opened.diagnostics };
+  const { state, connection, noChange, early } = opened;
+
   await noChange?.check(project, state.store);
   if (noChange) out.debug(`no-change record: ${noChange.candidate ? 'made on this configuration and state' : noChange.windows ? 'made on another configuration or state' : 'none'}`);
-  const memo = caching ? openDesiredMemo(project) : undefined;
-  const git = await gitting;
-  out.debug(`state: ${state.location}; CleverTap: ${connected.connection.describe}`);
+  const memo = cacheEnabled(process.env) ? openDesiredMemo(project) : undefined;
+  const git = await opened.git;
+  out.debug(`state: ${state.location}; CleverTap: ${connection.describe}`);
   const session: PlanSession = {
     out,
     project,
-    connection: connected.connection,
+    connection,
     store: state.store,
     git,
     provenance: { command, git },
-    notCreatedGraceMs: notCreatedGrace(connected.connection),
+    notCreatedGraceMs: notCreatedGrace(connection),
     memo,
     early,
     noChange,
     async close() {
       memo?.save();
-      await connected.connection.close();
-      await state.store.close();
+      await opened.close();
     },
   };
   return { ok: true, session };
+}
+
+type Around =
+  | {
+      ok: true;
+      state: { store: StateStore; location: string };
+      connection: Connection;
+      git: Promise<GitInfo>;
+      noChange?: NoChangeMemo;
+      early?: EarlyRefresh;
+      close(): Promise<void>;
+    }
+  | { ok: false; diagnostics: Diagnostic[]; close(): Promise<void> };
+
+/** What a plan session opens around the project: git, state, the connection, the early refresh. */
+async function openAround(out: Output, head: ProjectHead, command: string): Promise<Around> {
+  // git runs as child processes (three, one after another; `status` is slow on a big tree): they
+  // start now and run while state and CleverTap are opened.
+  const git = gitInfo(head.root);
+  git.catch(() => undefined); // awaited by the session; this only keeps an early return from leaving it unhandled
+  const nothing = async () => undefined;
+  const state = await openState(head);
+  if (!state.ok) return { ok: false, diagnostics: state.diagnostics, close: nothing };
+  out.debug(`state: ${state.location} opened`);
+  const connected = await connect(head);
+  if (!connected.ok) {
+    await state.store.close();
+    return { ok: false, diagnostics: connected.diagnostics, close: nothing };
+  }
+  const connection = connected.connection;
+  const close = async () => {
+    await connection.close();
+    await state.store.close();
+  };
+  // `plan` may find that an earlier plan on this configuration and state found nothing to do
+  // (../../apply/no-change.ts): CleverTap is then asked over its windows, state's rows unread.
+  const noChange = command === 'plan' && cacheEnabled(process.env) ? NoChangeMemo.read(head) : undefined;
+  // Read-only commands ask CleverTap now and hash the project while the answer travels.
+  const early =
+    command === 'plan' || command === 'drift'
+      ? await startEarlyRefresh(state.store, connection.client, { accountTimezone: head.environment.accountTimezone, windows: noChange?.windows })
+      : undefined;
+  if (early) out.debug(`refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'of the no-change record'})`);
+  return { ok: true, state, connection, git, noChange, early, close };
 }
 
 /**

@@ -8,11 +8,11 @@ import path from 'node:path';
 import type { Output } from '../context.js';
 import { formatDiagnostics } from '../views/diagnostics.js';
 import { loadProject } from '../../config/project.js';
-import type { Project } from '../../config/project.js';
+import type { LoadOptions, Project } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../../config/guards.js';
 
-export async function loadProjectFor(out: Output, extra: { now?: Date } = {}): Promise<Project> {
+export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now' | 'whileChecking'> = {}): Promise<Project> {
   const started = performance.now();
   let how = '';
   let resources = 0;
@@ -20,6 +20,7 @@ export async function loadProjectFor(out: Output, extra: { now?: Date } = {}): P
     dir: out.opts.dir,
     env: out.opts.env,
     now: extra.now,
+    whileChecking: extra.whileChecking,
     // The load cache (.campaignctl/cache/); CAMPAIGNCTL_CACHE=off turns it off.
     cache: true,
     onLoaded: (r) => {
