@@ -99,12 +99,6 @@ export class NoChangeMemo {
     return new NoChangeMemo(file, stored);
   }
 
-  static async open(project: Project, store: Pick<StateStore, 'revision'>): Promise<NoChangeMemo> {
-    const memo = NoChangeMemo.read(project);
-    await memo.check(project, store);
-    return memo;
-  }
-
   /**
    * The list windows of the record on disk, before it is checked: CleverTap can be asked over them
    * while check() runs (a wasted read at worst; only a checked record's windows are used).
