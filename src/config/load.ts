@@ -96,9 +96,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     diagnostics: sortDiagnostics(diagnostics),
     locate,
   };
-  // No snapshot after a cold start that needed the worker threads: its user waits for the write,
-  // and the next run (every file from the load cache) writes it.
-  if (cache && memo && key && checked.workers === 0) {
+  if (cache && memo && key) {
     const configSha = 'text' in configRead ? sha256(configRead.text) : null;
     const problems = checked.outcomes.some((o) => 'problem' in o) || ('problem' in configRead && !configRead.missing);
     if (!problems) saveSnapshot(project, { key, requested: opts.env, configSha, cache, config: checkedConfig, validUntil: memo.validUntil() });

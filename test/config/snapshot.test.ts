@@ -4,7 +4,7 @@
  * read from the load cache on demand). Real temp projects and files; the clock is moved (Date only)
  * where the stat stamps' two-second racy window would otherwise make a test wait.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -19,7 +19,6 @@ afterEach(() => vi.useRealTimers());
 
 interface LoadAt {
   now?: Date;
-  threads?: number;
   env?: string;
   environ?: Record<string, string>;
   cache?: boolean;
@@ -27,7 +26,7 @@ interface LoadAt {
 
 async function load(root: string, at: LoadAt = {}) {
   let report: LoadReport | undefined;
-  const project = await loadProject({ dir: root, now: at.now ?? NOW, env: at.env, environ: at.environ ?? {}, cache: at.cache ?? true, threads: at.threads ?? 1, onLoaded: (r) => (report = r) });
+  const project = await loadProject({ dir: root, now: at.now ?? NOW, env: at.env, environ: at.environ ?? {}, cache: at.cache ?? true, threads: 1, onLoaded: (r) => (report = r) });
   return { project, report: report!, seen: observable(project) };
 }
 
@@ -144,21 +143,6 @@ describe('the project snapshot', () => {
     const broken = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
     expect(broken.diagnostics.some((d) => d.severity === 'error')).toBe(true);
     expect(heads).toHaveLength(2);
-  });
-
-  it('is not written by a load that needed the worker threads (a cold start), but by the next', async () => {
-    const root = fixtureProject(scratch, 250);
-    rmSync(path.join(root, 'campaigns', 'invalid', 'guard-too-large.yaml'));
-    const at = { threads: 2 };
-    const pooled = await settled(root, at);
-    expect(pooled.report.workers).toBeGreaterThan(0);
-    expect(existsSync(snapshotFile(root, undefined))).toBe(false);
-    // (Workers stamp with the real clock, inside the racy window here: one thread re-reads them.)
-    expect((await settled(root, { threads: 1 })).report).toMatchObject({ workers: 0, checked: 0, snapshot: false });
-    expect(existsSync(snapshotFile(root, undefined))).toBe(true);
-    const hit = await settled(root, at);
-    expect(hit.report.snapshot).toBe(true);
-    expect(hit.seen).toEqual(pooled.seen);
   });
 
   it('is kept per environment asked for', async () => {
