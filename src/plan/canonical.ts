@@ -30,7 +30,8 @@ export function canonicalize(value: unknown): Canonical {
   if (Array.isArray(value)) return value.map((item) => canonicalize(item));
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   const out: { [key: string]: Canonical } = {};
-  for (const key of Object.keys(value as object).sort(compareCodeUnits)) {
+  // The default sort compares strings by UTF-16 code units, as compareCodeUnits does, natively.
+  for (const key of Object.keys(value as object).sort()) {
     const member = (value as Record<string, unknown>)[key];
     if (member === undefined) continue;
     out[key] = canonicalize(member);

@@ -25,11 +25,11 @@ export interface TemplateSite {
 }
 
 /** Every string inside `value`, with its path. */
-export function stringsIn(value: unknown, path: (string | number)[]): { path: (string | number)[]; text: string }[] {
-  if (typeof value === 'string') return [{ path, text: value }];
-  if (Array.isArray(value)) return value.flatMap((v, i) => stringsIn(v, [...path, i]));
-  if (isRecord(value)) return Object.entries(value).flatMap(([k, v]) => stringsIn(v, [...path, k]));
-  return [];
+export function stringsIn(value: unknown, path: (string | number)[], out: { path: (string | number)[]; text: string }[] = []): { path: (string | number)[]; text: string }[] {
+  if (typeof value === 'string') out.push({ path, text: value });
+  else if (Array.isArray(value)) value.forEach((v, i) => stringsIn(v, [...path, i], out));
+  else if (isRecord(value)) for (const k of Object.keys(value)) stringsIn(value[k], [...path, k], out);
+  return out;
 }
 
 export function templateSites(resources: readonly Resource[], vars: Record<string, unknown>): TemplateSite[] {
