@@ -4,15 +4,26 @@
  * project validates against the schemas of the campaignctl that runs.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type addFormatsModule from 'ajv-formats';
 import type { Kind } from '../model/resource.js';
 import { packageSchemasDir } from './package-dir.js';
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+/**
+ * ajv and ajv-formats (both CommonJS), loaded synchronously on first use: the quick lane validates
+ * with the generated validators (./quick-validators.ts), so most runs, and most worker threads of a
+ * cold one, never compile a schema and need not load ajv (~35 ms a thread).
+ */
+function ajvLib(): { Ajv2020: typeof Ajv2020; addFormats: typeof addFormatsModule.default } {
+  const require = createRequire(import.meta.url);
+  return {
+    Ajv2020: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+    addFormats: (require('ajv-formats') as { default: typeof addFormatsModule.default }).default,
+  };
+}
 
 export const SCHEMA_FILES: Record<Kind | 'config', string> = {
   Campaign: 'campaign.schema.json',
@@ -37,6 +48,7 @@ export interface SchemaSet {
 export function createAjv(opts: { strict?: boolean } = {}): Ajv2020 {
   // verbose: errors carry the failing (sub)schema and data, which the diagnostics need for
   // allowed keys, descriptions and "got a list" messages.
+  const { Ajv2020, addFormats } = ajvLib();
   const ajv = new Ajv2020({ strict: opts.strict ?? true, allErrors: true, verbose: true });
   addFormats(ajv);
   return ajv;
@@ -49,6 +61,7 @@ export function createAjv(opts: { strict?: boolean } = {}): Ajv2020 {
  * depend on allErrors or verbose.
  */
 export function createStandaloneAjv(): Ajv2020 {
+  const { Ajv2020, addFormats } = ajvLib();
   const ajv = new Ajv2020({ strict: true, allErrors: false, code: { source: true } });
   addFormats(ajv);
   return ajv;
