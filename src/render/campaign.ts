@@ -11,6 +11,7 @@ import type { RenderContext, RenderResult } from './context.js';
 import { mergeWire } from './merge.js';
 import { scheduleScope } from './schedule-scope.js';
 import { resolveWhen, resolveWhereDates, whenToWire } from './time.js';
+import { clonePlain } from '../model/record.js';
 
 export const CREATE_CAMPAIGN_ENDPOINT = '/1/targets/create.json';
 
@@ -99,7 +100,7 @@ function renderSpec(
   };
   for (const field of PASS_THROUGH) {
     const value = (spec as unknown as Record<string, unknown>)[field];
-    if (value !== undefined) body[field] = structuredClone(value);
+    if (value !== undefined) body[field] = clonePlain(value);
   }
   const result: RenderResult<CampaignCreateBody> = {
     endpoint: CREATE_CAMPAIGN_ENDPOINT,

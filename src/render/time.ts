@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { addDays, isValidClock, isValidDate, pad, toYyyymmdd } from '../time/calendar.js';
 import { dateInZone, isValidTimeZone, localToInstant, zonedParts } from '../time/zone.js';
+import { clonePlain } from '../model/record.js';
 
 export type TimeResult<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
@@ -175,7 +176,7 @@ function resolveDatedInPlace(
  * are relative to the `where` object.
  */
 export function resolveWhereDates<W extends object>(where: W, now: Date, accountTimezone: string): { where: W; problems: PathProblem[] } {
-  const copy = structuredClone(where) as W & Dated & { advanced_query?: Record<string, unknown> };
+  const copy = clonePlain(where) as W & Dated & { advanced_query?: Record<string, unknown> };
   const problems: PathProblem[] = [];
   resolveDatedInPlace(copy, [], now, accountTimezone, problems);
   const aq = copy.advanced_query;
