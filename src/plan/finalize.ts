@@ -68,7 +68,9 @@ function reportUnchecked(unchecked: PlanChange[], options: { locate?: Locate }, 
   const byReason = new Map<string, PlanChange[]>();
   for (const c of unchecked) {
     const why = UNCHECKED_WHY[c.estimateStatus] ?? 'no estimate';
-    byReason.set(why, [...(byReason.get(why) ?? []), c]);
+    const list = byReason.get(why);
+    if (list) list.push(c);
+    else byReason.set(why, [c]);
   }
   for (const [why, list] of byReason) {
     if (list.length > UNCHECKED_LISTED) {
