@@ -3,7 +3,7 @@
  * the positions encoded (./positions-codec.ts). Plain structured-clone data, stored exactly
  * (./cache-blob.ts: JSON, or v8 serialization for values JSON would change such as Infinity or -0).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
 import type { CheckedFile } from './check-file.js';
@@ -37,8 +37,9 @@ export function storeConfig(checked: CheckedConfig): StoredConfig {
   return { config: checked.config, valid: checked.valid, positions: encodePositions(checked.positions), diagnostics: checked.diagnostics };
 }
 
+/** Hex sha256 of UTF-8 text (crypto.hash: one call, no Hash object; every file of a cold load goes through it). */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text);
 }
 
 export function isStoredCheck(v: unknown): v is StoredCheck {
