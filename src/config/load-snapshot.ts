@@ -9,7 +9,6 @@ import type { ResolveContext } from './environment.js';
 import { LoadCache } from './load-cache.js';
 import { locator } from './locator.js';
 import { pickEnvironment } from './pick-environment.js';
-import { decodePositions } from './positions-codec.js';
 import type { LoadOptions, Project } from './project.js';
 import { readSnapshot, snapshotContext, snapshotCurrent, snapshotFile, snapshotFileList, snapshotResources, writeSnapshot, type SnapshotInput } from './project-snapshot.js';
 import type { Read } from './read-source.js';
@@ -34,7 +33,8 @@ export async function fromSnapshot(q: SnapshotLookup): Promise<{ project: Projec
   if (!data) return undefined;
   const configSha = 'text' in q.configRead ? sha256(q.configRead.text) : null;
   const config = data.config;
-  const { environmentName, environment } = pickEnvironment(config.config, decodePositions(config.positions), q.requested, q.resolveCtx, []);
+  // No positions: they only place diagnostics of the choice, and those are in the snapshot already.
+  const { environmentName, environment } = pickEnvironment(config.config, new Map(), q.requested, q.resolveCtx, []);
   const context = snapshotContext({ cacheKey: q.key, rulesCode: codeDigest(RULES_CODE), configSha, environment, partials: q.partials });
   if (context !== data.context) return undefined;
   // The environment is certain now (campaignctl.yaml and the variables are as when the snapshot

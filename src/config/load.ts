@@ -73,9 +73,10 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     resources.push(...outcome.check.resources);
     stored.set(outcome.file, outcome.check);
   }
+  let cacheSaved = false;
   if (cache) {
     cache.retain([CONFIG_FILE, ...found.files]);
-    cache.save();
+    cacheSaved = cache.save();
   }
   opts.onLoaded?.({ files: found.files.length, resources: resources.length, fromCache: checked.fromCache, read: checked.read, checked: checked.checked, workers: checked.workers, cache: cache ? (cache.discarded ?? 'used') : 'off', snapshot: false });
 
@@ -96,7 +97,8 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     diagnostics: sortDiagnostics(diagnostics),
     locate,
   };
-  if (cache && memo && key) {
+  // The snapshot reads specs from load.bin as it is now: none when load.bin could not be written.
+  if (cache && cacheSaved && memo && key) {
     const configSha = 'text' in configRead ? sha256(configRead.text) : null;
     const problems = checked.outcomes.some((o) => 'problem' in o) || ('problem' in configRead && !configRead.missing);
     if (!problems) saveSnapshot(project, { key, requested: opts.env, configSha, cache, config: checkedConfig, validUntil: memo.validUntil() });

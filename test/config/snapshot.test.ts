@@ -4,7 +4,7 @@
  * read from the load cache on demand). Real temp projects and files; the clock is moved (Date only)
  * where the stat stamps' two-second racy window would otherwise make a test wait.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -183,6 +183,17 @@ spec:
     const cold = await load(root, { now: evening, cache: false });
     expect(after.seen).toEqual(cold.seen);
     expect(cold.seen.diagnostics.filter((d) => d.file === 'campaigns/soon.yaml').map((d) => d.code)).toEqual(['rule.when-in-past']);
+  });
+
+  it('is not written when the load cache it would read specs from could not be written', async () => {
+    const root = project();
+    mkdirSync(path.join(root, CACHE_FILE), { recursive: true }); // a folder where load.bin goes: never written
+    const cold = await load(root, { cache: false });
+    await settled(root);
+    const second = await settled(root);
+    expect(second.report.snapshot).toBe(false);
+    expect(existsSync(snapshotFile(root, undefined))).toBe(false);
+    expect(second.seen).toEqual(cold.seen);
   });
 
   it('is not taken when the load cache it reads specs from was replaced, nor when it is damaged', async () => {
