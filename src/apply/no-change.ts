@@ -29,13 +29,13 @@ import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RemoteCampaign } from '../model/applied.js';
 import type { Plan, PlanMeta, PlanOptions } from '../plan/types.js';
-import type { AppliedWithoutSpec, JournalWindow, StateStore } from '../state/store.js';
+import type { AppliedWithoutSpec, JournalWindow } from '../state/store.js';
 import { configHash } from './config-hash.js';
 import type { PlanOutcome, PlanRequest } from './planning.js';
 import { assembleRefresh, managedCampaigns, remoteById, type RefreshResult } from './refresh.js';
 
 /** Bump when what a record holds, or what it is keyed by, changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** A record stands at most this long, whatever else holds. */
 export const MAX_AGE_MS = 60 * 60 * 1000;
@@ -48,6 +48,9 @@ export interface NoChangeRecord {
   /** configHash, state revision, code: see keyOf. */
   key: string;
   options: string;
+  /** The state revision and account zone the windows were computed for (also part of `key`). */
+  revision: string;
+  accountTimezone: string;
   validFrom: number;
   validUntil: number;
   windows: JournalWindow[];
@@ -78,6 +81,8 @@ export class NoChangeMemo {
   readonly #stored: NoChangeRecord | undefined;
   #key: string | undefined;
   #configHash: string | undefined;
+  #revision: string | undefined;
+  #accountTimezone: string | undefined;
   /** The record, once check() found it made on this configuration, state and code. */
   candidate: NoChangeRecord | undefined;
 
@@ -100,17 +105,24 @@ export class NoChangeMemo {
   }
 
   /**
-   * The list windows of the record on disk, before it is checked: CleverTap can be asked over them
-   * while check() runs (a wasted read at worst; only a checked record's windows are used).
+   * The record's list windows when it was made on this state and zone, so they are exactly the ones
+   * state's rows would give: CleverTap can be asked over them without reading the rows, while
+   * check() hashes the configuration.
    */
-  get windows(): JournalWindow[] | undefined {
-    return this.#stored?.windows;
+  windowsFor(revision: string, accountTimezone: string): JournalWindow[] | undefined {
+    const r = this.#stored;
+    return r && r.revision === revision && r.accountTimezone === accountTimezone ? r.windows : undefined;
   }
 
-  /** Keys this run (configuration, state revision, code); the record becomes the candidate when it was made under the same key. */
-  async check(project: Project, store: Pick<StateStore, 'revision'>): Promise<void> {
+  /**
+   * Keys this run (configuration, the state revision read before any state row, code); the record
+   * becomes the candidate when it was made under the same key.
+   */
+  check(project: Project, revision: string): void {
     this.#configHash = configHash(project);
-    this.#key = keyOf(this.#configHash, await store.revision());
+    this.#revision = revision;
+    this.#accountTimezone = project.environment.accountTimezone;
+    this.#key = keyOf(this.#configHash, revision);
     this.candidate = this.#stored?.key === this.#key ? this.#stored : undefined;
   }
 
@@ -136,7 +148,7 @@ export class NoChangeMemo {
   /** Records a plan that found nothing to do (see the file comment for which); false when not recorded. */
   record(p: Recordable): boolean {
     const options = optionsOf(p.options);
-    if (this.#key === undefined || this.#configHash === undefined) return false;
+    if (this.#key === undefined || this.#configHash === undefined || this.#revision === undefined || this.#accountTimezone === undefined) return false;
     if (p.excluded || options === undefined || !p.refresh || p.plan.partial || p.plan.changes.length > 0 || p.diagnostics.some((d) => d.severity === 'error')) return false;
     const managed = managedCampaigns(p.rows).map((a): [string, number] => [a.address, a.remoteId]);
     const byId = new Map(p.refresh.remote.map((r) => [r.id, r]));
@@ -145,6 +157,8 @@ export class NoChangeMemo {
       format: FORMAT,
       key: this.#key,
       options,
+      revision: this.#revision,
+      accountTimezone: this.#accountTimezone,
       validFrom: p.now.getTime(),
       validUntil: until(p.now.getTime(), p.rows, p.plan),
       windows: p.refresh.windows,

@@ -11,7 +11,6 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizePlan, needsEstimate } from '../plan/finalize.js';
 import { plan as runPlanner } from '../plan/plan.js';
 import type { Plan, PlanMeta, PlanOptions, RaisedOccurrence } from '../plan/types.js';
-import type { RemoteCampaign } from '../model/applied.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
 import type { StateStore } from '../state/store.js';
 import { configHash } from './config-hash.js';
@@ -75,16 +74,10 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
 
   step('state');
   const serial = await store.serial();
+  // The early refresh covers this plan's rows: it read them, or its windows are a no-change
+  // record's made on this very state (same revision and zone). Same serial, and no settling (which
+  // may move the rows) in between; it is awaited at the refresh step, after the hashing.
   const early = !req.settle && req.early && req.early.serial === serial ? req.early : undefined;
-  let pages: RemoteCampaign[][] | null = null;
-  let refreshError: unknown;
-  if (early) {
-    try {
-      pages = await early.pages;
-    } catch (err) {
-      refreshError = err;
-    }
-  }
   step('desired');
   const desired = prepareDesired(project, { memo: req.memo });
 
@@ -120,12 +113,8 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   step('refresh');
   let refresh: RefreshResult | null = null;
   try {
-    if (refreshError !== undefined) throw refreshError;
-    // The early pages cover these rows' windows when it read them (same serial, no settling since),
-    // or when its windows are those of a no-change record made on this very state.
-    const covering = early && pages && (early.rows !== undefined || req.noChange?.candidate !== undefined) ? { windows: early.windows, pages } : undefined;
-    refresh = covering
-      ? assembleRefresh(managedCampaigns(rows), covering.windows, covering.pages)
+    refresh = early
+      ? assembleRefresh(managedCampaigns(rows), early.windows, await early.pages)
       : await refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone });
   } catch (err) {
     if (!(err instanceof CleverTapError)) throw err;

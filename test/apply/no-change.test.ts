@@ -22,10 +22,12 @@ const lists = () => f.emu.state.requests({ family: 'list' }).length;
 /** A plan as `campaignctl plan` computes it; `reused` when the record answered (the planner did not run). */
 async function plan(opts: { now?: Date; options?: PlanOptions } = {}) {
   const project = await load(f.tp);
-  // As `campaignctl plan` does: CleverTap asked over the record's windows before the record is checked.
+  // As `campaignctl plan` does: the state revision first; CleverTap asked over the record's windows
+  // when they are this state's, before the record is checked.
+  const revision = await f.store.revision();
   const noChange = NoChangeMemo.read(project);
-  const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.windows });
-  await noChange.check(project, f.store);
+  const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.windowsFor(revision, 'UTC') });
+  noChange.check(project, revision);
   const listsBefore = lists();
   const request = {
     project,

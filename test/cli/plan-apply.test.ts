@@ -106,6 +106,7 @@ describe('plan and apply, step by step', () => {
     expect(third.code).toBe(0);
     expect(third.stdout).toBe(second.stdout);
     expect(third.stderr).toContain('no-change record: made on this configuration and state');
+    expect(third.stderr).toContain('(of the no-change record)');
     expect(emu.state.requests({ family: 'list' }).length).toBeGreaterThan(lists);
   });
 

@@ -55,19 +55,21 @@ export async function openPlanSession(out: Output, command: string): Promise<Ses
     },
   });
   if (hasErrors(project.diagnostics)) {
-    await (await around)?.close();
+    const opened = await around;
+    if (opened?.ok) await opened.close();
     return { ok: false, project, diagnostics: project.diagnostics };
   }
   if (!out.opts.json) printDiagnostics(out, project.root, project.diagnostics);
   const opened = await (around ?? openAround(out, project, command));
   if (!opened.ok) return { ok: false, project, diagnostics: opened.diagnostics };
-  const { state, connection, noChange, early } = opened;
+  const { state, connection, noChange, early, caching } = opened;
 
-  await noChange?.check(project, state.store);
-  if (noChange) out.debug(`no-change record: ${noChange.candidate ? 'made on this configuration and state' : noChange.windows ? 'made on another configuration or state' : 'none'}`);
-  const memo = cacheEnabled(process.env) ? openDesiredMemo(project) : undefined;
+  if (noChange) {
+    noChange.check(project, opened.revision);
+    out.debug(`no-change record: ${noChange.candidate ? 'made on this configuration and state' : 'none for this configuration and state'}`);
+  }
+  const memo = caching ? openDesiredMemo(project) : undefined;
   const git = await opened.git;
-  out.debug(`state: ${state.location}; CleverTap: ${connection.describe}`);
   const session: PlanSession = {
     out,
     project,
@@ -93,11 +95,14 @@ type Around =
       state: { store: StateStore; location: string };
       connection: Connection;
       git: Promise<GitInfo>;
+      caching: boolean;
+      /** The state revision, read before any state row (what the no-change record is keyed by). */
+      revision: string;
       noChange?: NoChangeMemo;
       early?: EarlyRefresh;
       close(): Promise<void>;
     }
-  | { ok: false; diagnostics: Diagnostic[]; close(): Promise<void> };
+  | { ok: false; diagnostics: Diagnostic[] };
 
 /** What a plan session opens around the project: git, state, the connection, the early refresh. */
 async function openAround(out: Output, head: ProjectHead, command: string): Promise<Around> {
@@ -105,30 +110,32 @@ async function openAround(out: Output, head: ProjectHead, command: string): Prom
   // start now and run while state and CleverTap are opened.
   const git = gitInfo(head.root);
   git.catch(() => undefined); // awaited by the session; this only keeps an early return from leaving it unhandled
-  const nothing = async () => undefined;
   const state = await openState(head);
-  if (!state.ok) return { ok: false, diagnostics: state.diagnostics, close: nothing };
-  out.debug(`state: ${state.location} opened`);
+  if (!state.ok) return { ok: false, diagnostics: state.diagnostics };
   const connected = await connect(head);
   if (!connected.ok) {
     await state.store.close();
-    return { ok: false, diagnostics: connected.diagnostics, close: nothing };
+    return { ok: false, diagnostics: connected.diagnostics };
   }
   const connection = connected.connection;
+  out.debug(`state: ${state.location}; CleverTap: ${connection.describe}`);
   const close = async () => {
     await connection.close();
     await state.store.close();
   };
+  const caching = cacheEnabled(process.env);
+  const revision = await state.store.revision();
   // `plan` may find that an earlier plan on this configuration and state found nothing to do
   // (../../apply/no-change.ts): CleverTap is then asked over its windows, state's rows unread.
-  const noChange = command === 'plan' && cacheEnabled(process.env) ? NoChangeMemo.read(head) : undefined;
+  const noChange = command === 'plan' && caching ? NoChangeMemo.read(head) : undefined;
+  const zone = head.environment.accountTimezone;
   // Read-only commands ask CleverTap now and hash the project while the answer travels.
   const early =
     command === 'plan' || command === 'drift'
-      ? await startEarlyRefresh(state.store, connection.client, { accountTimezone: head.environment.accountTimezone, windows: noChange?.windows })
+      ? await startEarlyRefresh(state.store, connection.client, { accountTimezone: zone, windows: noChange?.windowsFor(revision, zone) })
       : undefined;
   if (early) out.debug(`refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'of the no-change record'})`);
-  return { ok: true, state, connection, git, noChange, early, close };
+  return { ok: true, state, connection, git, caching, revision, noChange, early, close };
 }
 
 /**
