@@ -19,7 +19,7 @@ export async function run(args: string[]): Promise<number> {
   const latencyMs = flag(args, '--latency', 50);
   const concurrency = flag(args, '--concurrency', 3);
 
-  const sandbox = await startEmulatorProcess(['--latency', String(latencyMs), '--concurrency', String(concurrency), '--everyone', '1000']);
+  const sandbox = await startEmulatorProcess(['--latency', String(latencyMs), '--concurrency', String(concurrency), '--everyone', '1000', '--passcode', SANDBOX_DEFAULT_PASSCODE]);
   let retries = 0;
   const client = createClient({
     baseUrl: sandbox.url,

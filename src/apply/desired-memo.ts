@@ -39,4 +39,3 @@ export function openDesiredMemo(project: Project): DesiredMemo {
   };
 }
 
-export { memoKey } from '../config/memo.js';

@@ -20,7 +20,7 @@ const PARSING_PACKAGES = ['yaml', 'js-yaml', 'ajv', 'ajv-formats'];
 
 /**
  * The folders whose compiled code decides a file's check result (relative to src/; their own files
- * only: config/rules and config/templates run on every load and are not cached).
+ * only: config/rules and config/templates are keyed apart, by the rules memo and the snapshot).
  */
 const CHECKING_CODE = ['config', 'diagnostics', 'model'];
 
@@ -33,8 +33,8 @@ export function cacheKey(schemasDir: string): string {
 
 /**
  * What cannot change while this process runs (Node, campaignctl's version and code, the installed
- * libraries), worked out once: a plan asks for the cache key three times (load cache, rules memo,
- * desired memo), and this part reads ~70 files. The schemas are read each time (a few files).
+ * libraries), worked out once: a plan asks for the cache key several times (load cache, memos,
+ * project snapshot, no-change record), and this part reads ~70 files. The schemas are read each time (a few files).
  */
 const installed = new Map<string, string>();
 function installedDigest(packageRoot: string): string {

@@ -10,7 +10,7 @@
  * The clock the file system stamps with is assumed to be this machine's (a local disk); set
  * CAMPAIGNCTL_CACHE=off where that does not hold (e.g. a network file system with a skewed clock).
  */
-import type { Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 
 export interface FileStamp {
   size: number;
@@ -32,4 +32,14 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
 /** May this stamp stand for the content read at `readAt` (ms since epoch) on a later run? */
 export function isTrustable(stamp: FileStamp, readAt: number): boolean {
   return Math.max(stamp.mtimeMs, stamp.ctimeMs) < readAt - RACY_MS;
+}
+
+/** The stamp of a file on disk now; undefined when it is missing or can not be stat'ed. */
+export function statStamp(file: string): FileStamp | undefined {
+  try {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats ? stampOf(stats) : undefined;
+  } catch {
+    return undefined;
+  }
 }

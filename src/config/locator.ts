@@ -12,11 +12,7 @@ import { readSource } from './read-source.js';
 import type { RuleContext } from './rules/index.js';
 import { sha256, type StoredCheck } from './stored-check.js';
 
-/**
- * Where a node of a resource's document is: from the positions its file's check kept (decoded on
- * first use, ./positions-codec.ts), or, for a file the quick lane read (no positions kept), parsed
- * with yaml once when first asked.
- */
+/** `locate` and `locateIn` over these resources (see the file comment). */
 export function locator(
   root: string,
   resources: readonly Resource[],

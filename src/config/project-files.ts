@@ -10,11 +10,10 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkInPool, POOL_THRESHOLD, poolSize, type PoolItem, type PoolResult } from './check-pool.js';
-import { sameStamp, stampOf } from './file-stamp.js';
+import { sameStamp, statStamp } from './file-stamp.js';
 import { fromCheckBlob } from './check-blob.js';
 import type { LoadCache } from './load-cache.js';
 import { isStoredCheck, type StoredCheck } from './stored-check.js';
-import { statSync } from 'node:fs';
 import path from 'node:path';
 
 export type FileOutcome = { file: string; problem: Diagnostic } | { file: string; sha256: string; check: StoredCheck };
@@ -114,10 +113,7 @@ async function checkHere(root: string, items: readonly PoolItem[], wantBlobs: bo
 function unchangedOnDisk(root: string, file: string, recorded: Parameters<typeof sameStamp>[0]): boolean {
   // `file` is a clean relative path from discover(): joined without path.join's normalizing, which
   // costs as much as the stat itself on 10,000 files.
-  try {
-    const stats = statSync(root + path.sep + file, { throwIfNoEntry: false });
-    return stats !== undefined && sameStamp(recorded, stampOf(stats));
-  } catch {
-    return false; // unreadable: read (and reported) the long way
-  }
+  // Unreadable: read (and reported) the long way.
+  const stamp = statStamp(root + path.sep + file);
+  return stamp !== undefined && sameStamp(recorded, stamp);
 }

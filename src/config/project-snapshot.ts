@@ -21,8 +21,9 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { addressOf, KINDS, type Kind, type Resource } from '../model/resource.js';
 import { writeAtomically } from './atomic-write.js';
-import { sameStamp, stampOf, type FileStamp } from './file-stamp.js';
-import { CACHE_DIR, CACHE_FILE } from './load-cache.js';
+import { sameStamp, statStamp, type FileStamp } from './file-stamp.js';
+import { CACHE_FILE } from './load-cache.js';
+import { memoFile } from './memo.js';
 import type { StoredConfig } from './stored-check.js';
 
 /** Bump when what the file holds changes. */
@@ -74,10 +75,9 @@ export interface SnapshotInput {
   diagnostics: Diagnostic[];
 }
 
-/** `.campaignctl/cache/project-<env>.json`; `requested` is the --env given, if any. */
+/** `.campaignctl/cache/project-default.json`, or `project-env-<name>.json` for `--env name`: per environment asked for. */
 export function snapshotFile(root: string, requested: string | undefined): string {
-  const name = requested === undefined ? '@default' : `env-${requested.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  return path.join(root, CACHE_DIR, `project-${name}.json`);
+  return memoFile(root, 'project', requested === undefined ? 'default' : `env-${requested}`);
 }
 
 /** The digest of a snapshot's context (see the file comment). */
@@ -202,15 +202,6 @@ export function writeSnapshot(file: string, root: string, input: SnapshotInput):
   // JSON.stringify never writes a raw newline: the first one ends the head.
   const { resources: rows, ...head } = data;
   return writeAtomically(file, JSON.stringify({ ...head, resourcesLength: rows.length }) + '\n' + rows);
-}
-
-function statStamp(file: string): FileStamp | undefined {
-  try {
-    const stats = statSync(file, { throwIfNoEntry: false });
-    return stats ? stampOf(stats) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function toRow(s: FileStamp): StampRow {

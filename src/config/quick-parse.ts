@@ -10,7 +10,7 @@
  * Declining only costs time: the full lane is always right.
  *
  * The quick lane records no positions; `locate` parses a file with yaml the first time a
- * diagnostic needs one of its positions (./load.ts). test/config/quick-parse.test.ts checks that
+ * diagnostic needs one of its positions (./locator.ts). test/config/quick-parse.test.ts checks that
  * both lanes agree on every YAML file of the repository.
  */
 import { FAILSAFE_SCHEMA, Type, loadAll } from 'js-yaml';

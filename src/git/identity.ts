@@ -5,7 +5,6 @@
  * an audit record always names someone.
  */
 import { userInfo } from 'node:os';
-import { simpleGit } from 'simple-git';
 
 export async function operatorIdentity(projectRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const fromGit = await gitIdentity(projectRoot);
@@ -16,6 +15,8 @@ export async function operatorIdentity(projectRoot: string, env: NodeJS.ProcessE
 
 async function gitIdentity(dir: string): Promise<string | null> {
   try {
+    // Loaded here, as in ./repo.ts: most runs of the commands that import this never reach it.
+    const { simpleGit } = await import('simple-git');
     const g = simpleGit({ baseDir: dir, trimmed: true });
     const name = (await g.raw(['config', '--get', 'user.name']).catch(() => '')).trim();
     const email = (await g.raw(['config', '--get', 'user.email']).catch(() => '')).trim();

@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../../config/guards.js';
+import { isRecord } from '../../model/record.js';
 
 export interface DataInputOptions {
   /** `--data FILE`; `-` reads standard input. */
@@ -160,8 +161,4 @@ function forbiddenKey(value: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
