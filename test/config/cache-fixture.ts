@@ -5,6 +5,7 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { vi } from 'vitest';
 import type { Project } from '../../src/config/project.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
@@ -61,4 +62,18 @@ export function observable(p: Project) {
     partials: p.partials,
     located: p.resources.map((r) => paths.map((x) => p.locate(r.address, x))),
   };
+}
+
+/**
+ * Runs `fn` with Date.now() moved `ms` ahead (timers and I/O untouched): where the stat stamps'
+ * two-second racy window would otherwise make a test wait.
+ */
+export async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + ms);
+  try {
+    return await fn();
+  } finally {
+    vi.useRealTimers();
+  }
 }

@@ -12,7 +12,7 @@ import { cacheKey } from '../../src/config/cache-key.js';
 import { CACHE_FILE, LoadCache } from '../../src/config/load-cache.js';
 import { packageSchemasDir } from '../../src/config/package-dir.js';
 import { loadProject, type LoadReport } from '../../src/config/project.js';
-import { fixtureProject, NOW, observable } from './cache-fixture.js';
+import { fixtureProject, later, NOW, observable } from './cache-fixture.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-cache-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -24,16 +24,6 @@ async function load(root: string, cache: boolean) {
   return { project, report: report!, seen: observable(project) };
 }
 
-/** Runs `fn` with Date.now() moved `ms` ahead (timers and I/O untouched). */
-async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(Date.now() + ms);
-  try {
-    return await fn();
-  } finally {
-    vi.useRealTimers();
-  }
-}
 
 describe('load cache hits', () => {
   it('give the same config, resources, diagnostics (located), files and positions as a cold load', async () => {

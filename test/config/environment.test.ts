@@ -64,22 +64,6 @@ describe('resolveEnvironment', () => {
     expect(resolveEnvironment('p', config, { ...ctx, environ: { CLEVERTAP_REGION: ' ' } }).region).toBe('us1');
   });
 
-  it('moves the config hash with CLEVERTAP_REGION, so a saved plan made for another region is refused', async () => {
-    const dir = path.resolve(import.meta.dirname, '../fixtures/projects/basic');
-    const asWritten = await loadProject({ dir, env: 'production', environ: {} });
-    const otherRegion = await loadProject({ dir, env: 'production', environ: { CLEVERTAP_REGION: 'in1' } });
-    expect(asWritten.environment.region).toBe('us1');
-    expect(otherRegion.environment.region).toBe('in1');
-    expect(configHash(otherRegion)).not.toBe(configHash(asWritten));
-  });
-
-  it('is the canonical hash of environment, files and partials, though the files are streamed into it', async () => {
-    const project = await loadProject({ dir: path.resolve(import.meta.dirname, '../fixtures/projects/basic'), environ: {} });
-    expect(project.files.length).toBeGreaterThan(2);
-    const whole = { environment: environmentPart(project), files: project.files.map((f) => [f.path, f.sha256]), partials: partialsPart(project) };
-    expect(configHash(project)).toBe(hashCanonical(whole));
-  });
-
   it('never shows a state URL password through util.inspect', () => {
     const env = resolveEnvironment('p', { provider: 'clevertap', apiUrl: 'https://user:apisecret@proxy.example' }, {
       ...ctx,
@@ -90,5 +74,23 @@ describe('resolveEnvironment', () => {
     expect(shown).not.toContain('hunter2');
     expect(shown).not.toContain('apisecret');
     expect(shown).toContain('postgres://ct:***@db:5432/campaigns');
+  });
+});
+
+describe('configHash', () => {
+  it('moves the config hash with CLEVERTAP_REGION, so a saved plan made for another region is refused', async () => {
+    const dir = path.resolve(import.meta.dirname, '../fixtures/projects/basic');
+    const asWritten = await loadProject({ dir, env: 'production', environ: {} });
+    const otherRegion = await loadProject({ dir, env: 'production', environ: { CLEVERTAP_REGION: 'in1' } });
+    expect(asWritten.environment.region).toBe('us1');
+    expect(otherRegion.environment.region).toBe('in1');
+    expect(configHash(otherRegion)).not.toBe(configHash(asWritten));
+  });
+
+  it('is the canonical hash of environment, files and partials, though the files are written into it directly', async () => {
+    const project = await loadProject({ dir: path.resolve(import.meta.dirname, '../fixtures/projects/basic'), environ: {} });
+    expect(project.files.length).toBeGreaterThan(2);
+    const whole = { environment: environmentPart(project), files: project.files.map((f) => [f.path, f.sha256]), partials: partialsPart(project) };
+    expect(configHash(project)).toBe(hashCanonical(whole));
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { CACHE_FILE } from '../../src/config/load-cache.js';
 import { loadProject, type LoadReport, type ProjectHead } from '../../src/config/project.js';
 import { snapshotFile } from '../../src/config/project-snapshot.js';
-import { fixtureProject, NOW, observable } from './cache-fixture.js';
+import { fixtureProject, later, NOW, observable } from './cache-fixture.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-snapshot-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -31,15 +31,7 @@ async function load(root: string, at: LoadAt = {}) {
 }
 
 /** Loads with Date.now() a minute ahead, so that the stamps the load cache records are trusted. */
-async function settled(root: string, at: LoadAt = {}) {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(Date.now() + 60_000);
-  try {
-    return await load(root, at);
-  } finally {
-    vi.useRealTimers();
-  }
-}
+const settled = (root: string, at: LoadAt = {}) => later(60_000, () => load(root, at));
 
 /**
  * The fixture project (valid files, every kind of located problem, generated campaigns) without

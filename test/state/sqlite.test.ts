@@ -41,6 +41,17 @@ stateStoreContract('sqlite', async () => {
   };
 });
 
+/** A state file as an older campaignctl left it: the first `version` migrations, recorded. */
+function databaseAt(file: string, version: number): Database.Database {
+  const db = new Database(file);
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  for (let v = 0; v < version; v++) {
+    db.exec(MIGRATIONS[v]!);
+    db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(v + 1, 'then');
+  }
+  return db;
+}
+
 describe('SQLite state file', () => {
   afterEach(() => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -63,10 +74,7 @@ describe('SQLite state file', () => {
 
   it('moves the specs of a version 1 file into their own column, keeping every row whole', async () => {
     const file = join(tempDir(), 'v1.db');
-    const v1 = new Database(file);
-    v1.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    v1.exec(MIGRATIONS[0]!);
-    v1.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (1, ?)').run('then');
+    const v1 = databaseAt(file, 1);
     const old = { ...appliedCampaign('a'), spec: { title: 'Hi', nested: { list: [1, 'two', null] } } };
     const insert = v1.prepare('INSERT INTO resources (address, kind, spec_hash, remote_id, status, applied_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
     insert.run(old.address, old.kind, old.specHash, old.remoteId, old.status, old.appliedAt, JSON.stringify(old));
@@ -86,11 +94,7 @@ describe('SQLite state file', () => {
 
   it('gives a version 2 file a random revision, keeping its serial', async () => {
     const file = join(tempDir(), 'v2.db');
-    const v2 = new Database(file);
-    v2.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    v2.exec(MIGRATIONS[0]!);
-    v2.exec(MIGRATIONS[1]!);
-    v2.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (1, ?), (2, ?)').run('then', 'then');
+    const v2 = databaseAt(file, 2);
     v2.exec('UPDATE state_serial SET value = 5');
     v2.close();
     const s = await mustOpen(file);
