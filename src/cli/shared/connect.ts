@@ -146,6 +146,31 @@ export async function openState(project: Pick<Project, 'environment'>): Promise<
   return { ok: true, store: opened.store, location: displayLocation(project.environment.state) };
 }
 
+export type OpenedBoth =
+  | { ok: true; state: { store: StateStore; location: string }; connection: Connection; close(): Promise<void> }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/** State, then the connection; on a problem nothing stays open. close() closes both. */
+export async function openStateAndConnection(project: ProjectHead): Promise<OpenedBoth> {
+  const state = await openState(project);
+  if (!state.ok) return state;
+  const connected = await connect(project);
+  if (!connected.ok) {
+    await state.store.close();
+    return connected;
+  }
+  const connection = connected.connection;
+  return {
+    ok: true,
+    state,
+    connection,
+    async close() {
+      await connection.close();
+      await state.store.close();
+    },
+  };
+}
+
 function missingVariable(name: string, what: string, environment: string): Diagnostic {
   return problem(
     'connect.missing-credential',

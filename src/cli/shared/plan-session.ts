@@ -13,7 +13,7 @@ import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
 import { NoChangeMemo } from '../../apply/no-change.js';
 import { startEarlyRefresh, type EarlyRefresh } from '../../apply/refresh.js';
 import { cacheEnabled } from '../../config/load-cache.js';
-import { connect, openState, type Connection } from './connect.js';
+import { openStateAndConnection, type Connection } from './connect.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
 
 export interface PlanSession {
@@ -110,19 +110,10 @@ async function openAround(out: Output, head: ProjectHead, command: string): Prom
   // start now and run while state and CleverTap are opened.
   const git = gitInfo(head.root);
   git.catch(() => undefined); // awaited by the session; this only keeps an early return from leaving it unhandled
-  const state = await openState(head);
-  if (!state.ok) return { ok: false, diagnostics: state.diagnostics };
-  const connected = await connect(head);
-  if (!connected.ok) {
-    await state.store.close();
-    return { ok: false, diagnostics: connected.diagnostics };
-  }
-  const connection = connected.connection;
+  const opened = await openStateAndConnection(head);
+  if (!opened.ok) return opened;
+  const { state, connection, close } = opened;
   out.debug(`state: ${state.location}; CleverTap: ${connection.describe}`);
-  const close = async () => {
-    await connection.close();
-    await state.store.close();
-  };
   const caching = cacheEnabled(process.env);
   const revision = await state.store.revision();
   // `plan` may find that an earlier plan on this configuration and state found nothing to do

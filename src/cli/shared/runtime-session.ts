@@ -15,7 +15,7 @@ import { ADDRESS_PREFIX, type Kind, type Resource } from '../../model/resource.j
 import type { RuntimeContext, RuntimeHooks } from '../../runtime/context.js';
 import type { StateStore } from '../../state/store.js';
 import type { Output } from '../context.js';
-import { connect, openState, type Connection } from './connect.js';
+import { openStateAndConnection, type Connection } from './connect.js';
 import { operatorProvenance } from './operator.js';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; diagnostics: Diagnostic[] };
@@ -57,18 +57,15 @@ export async function openRuntime(
   command: string,
   opts: { hooks?: RuntimeHooks; signal?: AbortSignal; now?: Date } = {},
 ): Promise<Found<RuntimeSession>> {
-  const opened = await openState(project);
-  if (!opened.ok) return { ok: false, diagnostics: opened.diagnostics };
-  const connected = await connect(project);
-  if (!connected.ok) {
-    await opened.store.close();
-    return { ok: false, diagnostics: connected.diagnostics };
-  }
+  const opened = await openStateAndConnection(project);
+  if (!opened.ok) return opened;
+  const { connection, close } = opened;
+  const store = opened.state.store;
   // The audit names who ran the send (git identity or login) and the commit the contract came from.
   const { provenance } = await operatorProvenance(project.root, command);
   const ctx: RuntimeContext = {
-    client: connected.connection.client,
-    store: opened.store,
+    client: connection.client,
+    store,
     render: renderContext(project, createTemplateEngine({ partials: project.partials }), opts.now ?? new Date()),
     provenance,
     parallel: project.environment.limits.concurrency,
@@ -79,12 +76,9 @@ export async function openRuntime(
     ok: true,
     value: {
       ctx,
-      connection: connected.connection,
-      store: opened.store,
-      async close() {
-        await connected.connection.close();
-        await opened.store.close();
-      },
+      connection,
+      store,
+      close,
     },
   };
 }
