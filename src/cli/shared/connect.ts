@@ -171,6 +171,17 @@ export async function openStateAndConnection(project: ProjectHead): Promise<Open
   };
 }
 
+/**
+ * The read-back grace of a connection (see PlanSession.notCreatedGraceMs in ./plan-session.ts): 0
+ * for the embedded emulator, a minute for anything else. CAMPAIGNCTL_READBACK_GRACE_SECONDS overrides it for an
+ * endpoint known to commit before it answers, e.g. `campaignctl sandbox serve` in tests and demos.
+ */
+export function notCreatedGrace(connection: Pick<Connection, 'isSandbox'>, environ: Record<string, string | undefined> = process.env): number {
+  const override = environ.CAMPAIGNCTL_READBACK_GRACE_SECONDS?.trim();
+  if (override && /^\d+$/.test(override)) return Number(override) * 1000;
+  return connection.isSandbox ? 0 : 60_000;
+}
+
 function missingVariable(name: string, what: string, environment: string): Diagnostic {
   return problem(
     'connect.missing-credential',

@@ -13,7 +13,7 @@ import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
 import { NoChangeMemo } from '../../apply/no-change.js';
 import { startEarlyRefresh, type EarlyRefresh } from '../../apply/refresh.js';
 import { cacheEnabled } from '../../config/load-cache.js';
-import { openStateAndConnection, type Connection } from './connect.js';
+import { notCreatedGrace, openStateAndConnection, type Connection } from './connect.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
 
 export interface PlanSession {
@@ -129,16 +129,6 @@ async function openAround(out: Output, head: ProjectHead, command: string): Prom
   return { ok: true, state, connection, git, caching, revision, noChange, early, close };
 }
 
-/**
- * The read-back grace of a connection (see PlanSession.notCreatedGraceMs): 0 for the embedded
- * emulator, a minute for anything else. CAMPAIGNCTL_READBACK_GRACE_SECONDS overrides it for an
- * endpoint known to commit before it answers, e.g. `campaignctl sandbox serve` in tests and demos.
- */
-export function notCreatedGrace(connection: Pick<Connection, 'isSandbox'>, environ: Record<string, string | undefined> = process.env): number {
-  const override = environ.CAMPAIGNCTL_READBACK_GRACE_SECONDS?.trim();
-  if (override && /^\d+$/.test(override)) return Number(override) * 1000;
-  return connection.isSandbox ? 0 : 60_000;
-}
 
 /** One line that says where the plan runs; for the sandbox, plainly that nothing is real. */
 export function targetLine(session: PlanSession): string {
