@@ -78,7 +78,7 @@ describe('json view', () => {
     expect(Object.keys(j)).toEqual(
       expect.arrayContaining(['format_version', 'environment', 'serial', 'config_hash', 'commit', 'changes', 'drift', 'warnings', 'summary']),
     );
-    expect(j.format_version).toBe('1');
+    expect(j.format_version).toBe('2');
     for (const c of j.changes) {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(['address', 'action', 'reason', 'irreversible', 'estimate', 'before', 'after', 'diff']));
     }
