@@ -15,7 +15,7 @@ import { CliRunner, type CliResult } from './cli-run.js';
  * YAML, a request body as it goes on the wire, labels, CleverTap's estimates and `to` keys): their
  * keys are not campaignctl's to spell.
  */
-const DATA_FIELDS = new Set(['spec', 'before', 'after', 'body', 'requests', 'labels', 'by_platform', 'recipients', 'failed_recipients', 'unknown_recipients']);
+const DATA_FIELDS = new Set(['spec', 'rendered', 'before', 'after', 'body', 'requests', 'labels', 'by_platform', 'recipients', 'failed_recipients', 'unknown_recipients']);
 
 /** Every key campaignctl chose, with its path, that is not snake_case. */
 function notSnakeCase(value: unknown, at = '$'): string[] {

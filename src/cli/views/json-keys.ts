@@ -12,6 +12,7 @@
 /** Fields (named after conversion) whose value is data, copied verbatim. */
 export const VERBATIM_FIELDS: ReadonlySet<string> = new Set([
   'spec',
+  'rendered',
   'before',
   'after',
   'body',

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Canonical } from '../../plan/canonical.js';
-import type { FieldDiff, Plan, PlanAction, PlanMeta, PlanSummary } from '../../plan/types.js';
+import type { FieldDiff, Plan, PlanAction, PlanMeta, PlanSummary, RenderedDiff } from '../../plan/types.js';
 import { snakeKeys } from './json-keys.js';
 
 /** A Diagnostic as --json documents spell it (`end_line`, `end_column`). */
@@ -27,6 +27,8 @@ export interface PlanJsonChange {
   starts_at: string | null;
   remote_id: number | null;
   next_fire_times?: string[];
+  /** Campaign replaces: the rendered request text, old against new (see RenderedDiff). */
+  rendered_diff?: RenderedDiff[];
 }
 
 export interface PlanJson {
@@ -76,6 +78,7 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
         remote_id: c.remoteId,
       };
       if (c.nextFireTimes) out.next_fire_times = c.nextFireTimes;
+      if (c.renderedDiff) out.rendered_diff = c.renderedDiff;
       return out;
     }),
     drift: plan.drift.map((d) => ({
