@@ -14,7 +14,6 @@ import { lockRefusalDiagnostic, lockRefusalJson, takeLock } from './shared/lock.
 import { addPlanningOptions, hasPlanningFlags, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
 import { printPlan } from './shared/plan-output.js';
-import { printDiagnostics } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
 import { jsonLine } from './views/json-keys.js';
@@ -155,9 +154,7 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
       message: `the saved plan is stale and was not applied: ${moved.map((m) => m.message).join('; ')}`,
       hint: 'make a new plan with `campaignctl plan --out FILE`, review it, and apply that',
     };
-    if (out.opts.json) return refuse(out, project.root, 'stale-plan', [diagnostic], { stale: moved });
-    printDiagnostics(out, project.root, [diagnostic]);
-    return 1;
+    return refuse(out, project.root, 'stale-plan', [diagnostic], { stale: moved });
   }
 
   // The session's memo: resources unchanged since the last plan take its hashes.
