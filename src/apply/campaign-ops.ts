@@ -61,6 +61,7 @@ export async function createCampaignChange(
       scheduledFor: start.toISOString(),
       startsNow,
       ...(replacing ? { replacing } : {}),
+      rendered: { content: payload.content },
     };
     const row = await ctx.store.journal.open({
       address: change.address,

@@ -10,7 +10,8 @@ import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizePlan, needsEstimate } from '../plan/finalize.js';
 import { plan as runPlanner } from '../plan/plan.js';
-import type { Plan, PlanMeta, PlanOptions, RaisedOccurrence } from '../plan/types.js';
+import type { Plan, PlanMeta, PlanOptions, RaisedOccurrence, RenderedDiff } from '../plan/types.js';
+import { renderedDiffs } from '../plan/rendered-diff.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
 import type { StateStore } from '../state/store.js';
 import { configHash } from './config-hash.js';
@@ -140,6 +141,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
 
   step('render');
   const payloads: Record<string, CampaignCreateBody> = {};
+  const renderedTexts = new Map<string, RenderedDiff[]>();
   for (const change of planned.plan.changes) {
     if (change.kind !== 'Campaign' || (change.action !== 'create' && change.action !== 'replace')) continue;
     const entry = desired.byAddress.get(change.address);
@@ -152,6 +154,12 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     }
     warnings.push(...rendered.diagnostics.filter((d) => d.severity !== 'error'));
     payloads[change.address] = rendered.body;
+    if (change.action === 'replace') {
+      // The text as applied is in state (recorded at apply); the spec diff shows only hashes for it.
+      const applied = await store.resources.get(change.address);
+      const texts = renderedDiffs(change.diff, applied?.rendered?.content, rendered.body.content);
+      if (texts.length > 0) renderedTexts.set(change.address, texts);
+    }
   }
 
   step('estimate');
@@ -164,7 +172,8 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   for (const [address, why] of estimated.failures) warnings.push(applyMessages.estimateFailed(address, why));
   const finalized = finalizePlan(planned.plan, estimated.estimates, { ...options, locate: (a, p) => project.locate(a, p) });
   diagnostics.push(...finalized.diagnostics);
-  const plan: Plan = { ...finalized.plan, warnings: [...warnings, ...finalized.plan.warnings] };
+  const changes = finalized.plan.changes.map((c) => (renderedTexts.has(c.address) ? { ...c, renderedDiff: renderedTexts.get(c.address)! } : c));
+  const plan: Plan = { ...finalized.plan, changes, warnings: [...warnings, ...finalized.plan.warnings] };
   req.noChange?.record({ plan, diagnostics, options, now: req.now, rows, refresh, excluded: req.settle === true || openRows > 0 || desired.readsFiles });
 
   return {

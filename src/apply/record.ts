@@ -3,7 +3,7 @@
  * commit, author and dirty flag of the project it was applied from (null outside a git repo).
  */
 import type { GitInfo } from '../git/repo.js';
-import type { AppliedResource, AppliedStatus } from '../model/applied.js';
+import type { AppliedResource, AppliedStatus, RenderedRequest } from '../model/applied.js';
 import type { Resource } from '../model/resource.js';
 import type { AuditInput, JsonObject } from '../state/store.js';
 
@@ -47,6 +47,8 @@ export interface AppliedCampaignInput {
   scheduledFor: string;
   startsNow: boolean;
   appliedAt: string;
+  /** The request's content as sent; unknown for a campaign adopted by read-back. */
+  rendered?: RenderedRequest;
 }
 
 export function appliedCampaign(p: Provenance, c: AppliedCampaignInput): AppliedResource {
@@ -66,6 +68,7 @@ export function appliedCampaign(p: Provenance, c: AppliedCampaignInput): Applied
     file: c.resource?.source.file ?? null,
     commit: p.git.commit,
     author: p.git.author,
+    ...(c.rendered ? { rendered: c.rendered } : {}),
   };
 }
 

@@ -11,7 +11,7 @@
  */
 import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
-import type { AppliedResource, RemoteCampaign } from '../model/applied.js';
+import type { AppliedResource, RemoteCampaign, RenderedRequest } from '../model/applied.js';
 import type { Resource } from '../model/resource.js';
 import { isSuperseded, supersededAddress } from '../plan/addresses.js';
 import type { DesiredResource } from '../plan/types.js';
@@ -103,6 +103,8 @@ export interface CreateContext {
   startsNow: boolean;
   /** The state row being replaced (a replace creates first, then stops this one). */
   replacing?: AppliedResource;
+  /** The request's content as sent, recorded with the row (a read-back adoption does not know it). */
+  rendered?: RenderedRequest;
 }
 
 export type ReadBack = { found: RemoteCampaign } | { absent: true } | { failed: string };
@@ -153,6 +155,7 @@ export async function settleCreate(entry: JournalEntry, ctx: CreateContext, deps
     scheduledFor: ctx.scheduledFor,
     startsNow: ctx.startsNow,
     appliedAt: deps.now().toISOString(),
+    ...(ctx.rendered ? { rendered: ctx.rendered } : {}),
   });
   const message = `read back: campaign ${remote.id} carries marker ${entry.id}; adopted`;
   await deps.store.transaction(async (tx) => {

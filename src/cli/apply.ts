@@ -10,13 +10,13 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { applyProgress } from './shared/apply-progress.js';
-import { takeLock } from './shared/lock.js';
+import { lockRefusalDiagnostic, lockRefusalJson, takeLock } from './shared/lock.js';
 import { addPlanningOptions, hasPlanningFlags, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
 import { printPlan } from './shared/plan-output.js';
-import { printDiagnostics } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
-import { resultEvent, resultText } from './views/apply-result.js';
+import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
+import { jsonLine } from './views/json-keys.js';
 import { configHash } from '../apply/config-hash.js';
 import { prepareDesired } from '../apply/desired.js';
 import { executePlan } from '../apply/executor.js';
@@ -51,14 +51,17 @@ export function register(program: Command): void {
 
 async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Output): Promise<number> {
   if (planfile && hasPlanningFlags(flags)) {
-    return failWith(out, undefined, [usage('planning flags (--target, --selector, --no-estimate, --allow-*, ...) can not be combined with a plan file: the file decides')]);
+    return refuse(out, undefined, 'invalid-flags', [usage('planning flags (--target, --selector, --no-estimate, --allow-*, ...) can not be combined with a plan file: the file decides')]);
   }
   const opened = await openPlanSession(out, 'apply');
-  if (!opened.ok) return failWith(out, opened.project?.root, opened.diagnostics);
+  if (!opened.ok) return refuse(out, opened.project?.root, 'project', opened.diagnostics);
   const session = opened.session;
   try {
     const lock = await takeLock(session.store, planfile ? `apply ${planfile}` : 'apply');
-    if (!lock.ok) return refuseLocked(out, lock.refusal, 'apply');
+    if (!lock.ok) {
+      if (!out.opts.json) return refuseLocked(out, lock.refusal, 'apply');
+      return refuse(out, session.project.root, 'locked', [lockRefusalDiagnostic(lock.refusal, 'apply')], { locked: lockRefusalJson(lock.refusal) });
+    }
     const abort = new AbortController();
     const onSignal = () => {
       if (!abort.signal.aborted) out.error('Interrupted: finishing the changes in flight, then stopping (state stays consistent).');
@@ -82,7 +85,7 @@ async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Ou
 async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, signal: AbortSignal): Promise<number> {
   const { project } = session;
   const { options, diagnostics } = await planOptionsFrom(flags, project);
-  if (diagnostics.length > 0) return failWith(out, project.root, diagnostics);
+  if (diagnostics.length > 0) return refuse(out, project.root, 'invalid-flags', diagnostics);
   if (!out.opts.json) out.info(targetLine(session));
   const outcome = await computePlan({
     project,
@@ -100,19 +103,24 @@ async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, 
   reportSettled(out, outcome.settlement?.settled ?? []);
   const refused = outcome.diagnostics.some((d) => d.severity === 'error');
   if (out.opts.json) {
-    out.print(JSON.stringify({ event: 'plan', summary: outcome.plan.summary, changes: outcome.plan.changes.length, errors: outcome.diagnostics }));
+    out.print(jsonLine({ event: 'plan', summary: outcome.plan.summary, changes: outcome.plan.changes.length, errors: outcome.diagnostics }));
   } else {
     printPlan(out, project, outcome, 'text');
   }
-  if (refused) return 1;
+  if (refused) {
+    const errors = outcome.diagnostics.filter((d) => d.severity === 'error');
+    if (out.opts.json) out.print(jsonLine(refusalEvent('plan-refused', `the plan was refused: ${reasonOf(errors)}`, errors)));
+    return 1;
+  }
   if (outcome.plan.changes.length === 0) {
     if (!outcome.plan.partial) await syncMetadata(session.store, outcome.desired, session.provenance);
-    if (out.opts.json) out.print(JSON.stringify(resultEvent(emptyResult())));
+    if (out.opts.json) out.print(jsonLine(resultEvent(emptyResult())));
     return 0;
   }
   const confirmed = await confirm(session, outcome.plan, flags, out);
   if (!confirmed.ok) {
-    out.error(confirmed.message);
+    if (out.opts.json) out.print(jsonLine(refusalEvent('no-confirmation', confirmed.message.trim())));
+    else out.error(confirmed.message);
     return 1;
   }
   const result = await execute(session, { changes: outcome.plan.changes, payloads: outcome.payloads }, outcome.desired, out, signal);
@@ -126,10 +134,10 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return failWith(out, project.root, [{ severity: 'error', code: 'planfile.unreadable', message: `can not read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    return refuse(out, project.root, 'plan-file', [{ severity: 'error', code: 'planfile.unreadable', message: `can not read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
   }
   const parsed = parsePlanFile(text, file);
-  if (!parsed.planFile) return failWith(out, project.root, parsed.diagnostics);
+  if (!parsed.planFile) return refuse(out, project.root, 'plan-file', parsed.diagnostics);
   const saved = parsed.planFile;
 
   const moved = checkStale(saved, {
@@ -146,22 +154,23 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
       message: `the saved plan is stale and was not applied: ${moved.map((m) => m.message).join('; ')}`,
       hint: 'make a new plan with `campaignctl plan --out FILE`, review it, and apply that',
     };
-    if (out.opts.json) out.json({ ok: false, stale: moved, diagnostics: [diagnostic] });
-    else printDiagnostics(out, project.root, [diagnostic]);
-    return 1;
+    return refuse(out, project.root, 'stale-plan', [diagnostic], { stale: moved });
   }
 
   // The session's memo: resources unchanged since the last plan take its hashes.
   const desired = prepareDesired(project, { memo: session.memo });
   const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => new Date(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
   reportSettled(out, settlement.settled);
-  if (settlement.unsettled.length > 0) return failWith(out, project.root, [applyMessages.unsettled(settlement.unsettled)]);
+  if (settlement.unsettled.length > 0) return refuse(out, project.root, 'unsettled', [applyMessages.unsettled(settlement.unsettled)]);
 
   if (!out.opts.json) {
     out.info(targetLine(session));
     out.info(`Applying the saved plan ${file} (made ${saved.created_at}): ${saved.plan.summary.text}`);
   }
-  if (saved.plan.changes.length === 0) return 0;
+  if (saved.plan.changes.length === 0) {
+    if (out.opts.json) out.print(jsonLine(resultEvent(emptyResult())));
+    return 0;
+  }
   const result = await execute(session, { changes: saved.plan.changes, payloads: saved.payloads as Record<string, CampaignCreateBody> }, desired, out, signal);
   return result.ok ? 0 : 1;
 }
@@ -183,7 +192,7 @@ async function execute(
     signal,
     readBackDelayMs: session.connection.isSandbox ? 0 : READ_BACK_DELAY_MS,
   });
-  if (out.opts.json) out.print(JSON.stringify(resultEvent(result)));
+  if (out.opts.json) out.print(jsonLine(resultEvent(result)));
   else if (result.ok) out.info(resultText(result, out.c));
   else out.error(resultText(result, out.c));
   return result;
@@ -223,6 +232,23 @@ function reportSettled(out: Output, settled: { operation: string; address: strin
 
 function emptyResult(): ApplyResult {
   return { outcomes: [], applied: 0, failed: 0, skipped: 0, ok: true, interrupted: false, durationMs: 0 };
+}
+
+/**
+ * Ends an apply that changed nothing. With --json the run still ends with its `result` event,
+ * saying which refusal it was and why (JSON lines: one line, no separate document).
+ */
+function refuse(out: Output, root: string | undefined, refused: ApplyRefusal, diagnostics: readonly Diagnostic[], extra: Record<string, unknown> = {}): number {
+  if (!out.opts.json) return failWith(out, root, diagnostics);
+  out.print(jsonLine(refusalEvent(refused, reasonOf(diagnostics), diagnostics, extra)));
+  return 1;
+}
+
+function reasonOf(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => d.message)
+    .join('; ');
 }
 
 function usage(message: string): Diagnostic {

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { snakeKeys } from './views/json-keys.js';
 
 export interface GlobalOptions {
   /** Project root given with --dir; undefined means "search upward from cwd". */
@@ -38,7 +39,7 @@ export interface Output {
   debug(text: string): void;
   /** Problems and warnings: always to stderr (unless --json, where they belong in the document). */
   error(text: string): void;
-  /** The one machine-readable document of a --json run. */
+  /** The one machine-readable document of a --json run; its own keys are written in snake_case. */
   json(value: unknown): void;
   /** Raw text to stdout regardless of --quiet (e.g. a rendered body the user asked for). */
   print(text: string): void;
@@ -64,7 +65,7 @@ export function createOutput(
       stderr.write(t.endsWith('\n') ? t : t + '\n');
     },
     json: (v) => {
-      stdout.write(JSON.stringify(v, null, 2) + '\n');
+      stdout.write(JSON.stringify(snakeKeys(v), null, 2) + '\n');
     },
     print: (t) => {
       stdout.write(t.endsWith('\n') ? t : t + '\n');

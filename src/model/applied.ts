@@ -14,6 +14,12 @@ export interface AppliedResource {
   specHash: string;
   /** The canonical spec as applied, for field-level diffs. Never contains secrets. */
   spec: unknown;
+  /**
+   * Campaigns: the request's `content` as rendered and sent, so a later plan can show what a
+   * `body_file`, partial or variable change does to the text (the spec only holds their hashes).
+   * Absent on rows applied before campaignctl recorded it, and on campaigns adopted by read-back.
+   */
+  rendered?: RenderedRequest;
   labels: Record<string, string>;
   protect: boolean;
   /** CleverTap campaign id (campaigns only). */
@@ -28,6 +34,11 @@ export interface AppliedResource {
   file?: string | null;
   commit: string | null;
   author: string | null;
+}
+
+/** What of a request body state keeps (see AppliedResource.rendered). */
+export interface RenderedRequest {
+  content: unknown;
 }
 
 /** One row of `targets/list.json`, normalised. */

@@ -2,7 +2,7 @@
  * Words and symbols shared by the plan views (text, markdown), so both say the same thing.
  */
 import { formatAudience } from './summary.js';
-import type { ChangeReason, PlanAction, PlanChange, FieldDiff } from './types.js';
+import type { ChangeReason, PlanAction, PlanChange } from './types.js';
 
 export const SYMBOL: Record<PlanAction, string> = {
   create: '+',
@@ -60,19 +60,4 @@ export function estimateText(c: PlanChange): string {
     default:
       return 'audience not estimated';
   }
-}
-
-/** A value on one line, shortened in the middle when long. */
-export function formatValue(v: unknown, max = 80): string {
-  const text = v === undefined ? '(absent)' : JSON.stringify(v);
-  if (text.length <= max) return text;
-  const keep = Math.max(4, Math.floor((max - 3) / 2));
-  return text.slice(0, keep) + '...' + text.slice(text.length - keep);
-}
-
-/** One diff entry as `~ path: before -> after`, `+ path: after` or `- path: before`. */
-export function diffLine(d: FieldDiff, max = 80): { sign: '~' | '+' | '-'; text: string } {
-  if (!('before' in d)) return { sign: '+', text: `${d.path}: ${formatValue(d.after, max)}` };
-  if (!('after' in d)) return { sign: '-', text: `${d.path}: ${formatValue(d.before, max)}` };
-  return { sign: '~', text: `${d.path}: ${formatValue(d.before, max)} -> ${formatValue(d.after, max)}` };
 }

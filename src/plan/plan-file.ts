@@ -62,31 +62,73 @@ export function serializePlanFile(file: PlanFile, opts: { secrets?: readonly str
   for (const key of Object.keys(file.payloads)) {
     if (!addresses.has(key)) diagnostics.push(fileError('planfile.payload-orphan', `payloads has an entry for ${key}, which is not a change of this plan`));
   }
-  const keyPath = findSecretKey(file, '');
-  if (keyPath) diagnostics.push(fileError('planfile.secret', `refusing to save a plan holding a secret-looking field at ${keyPath}`));
+  for (const found of findSecrets(file, opts.secrets ?? [])) diagnostics.push(secretDiagnostic(file, found));
   const text = JSON.stringify(file, null, 2) + '\n';
-  if (CREDENTIALED_URL.test(text)) diagnostics.push(fileError('planfile.secret', 'refusing to save a plan holding a URL with credentials'));
-  if ((opts.secrets ?? []).some((s) => s.length >= 4 && text.includes(s))) {
-    diagnostics.push(fileError('planfile.secret', 'refusing to save a plan holding a secret value (passcode or token)'));
-  }
   return diagnostics.length > 0 ? { text: null, diagnostics } : { text, diagnostics };
 }
 
-function findSecretKey(value: unknown, path: string): string | undefined {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findSecretKey(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
+type SecretFinding = { kind: 'key' | 'url' | 'value'; path: (string | number)[] };
+
+/** Every secret-looking key, credentialed URL or secret value in the document, with where it is. */
+function findSecrets(value: unknown, secrets: readonly string[], path: (string | number)[] = [], out: SecretFinding[] = []): SecretFinding[] {
+  if (typeof value === 'string' || typeof value === 'number') {
+    const text = String(value);
+    if (CREDENTIALED_URL.test(text)) out.push({ kind: 'url', path });
+    else if (secrets.some((s) => s.length >= 4 && text.includes(s))) out.push({ kind: 'value', path });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findSecrets(v, secrets, [...path, i], out));
   } else if (typeof value === 'object' && value !== null) {
     for (const [k, v] of Object.entries(value)) {
-      const here = path ? `${path}.${k}` : k;
-      if (SECRET_KEY.test(k)) return here;
-      const found = findSecretKey(v, here);
-      if (found) return found;
+      // A key is text too: a secret value used as a key would otherwise reach the file unseen.
+      if (SECRET_KEY.test(k)) out.push({ kind: 'key', path: [...path, k] });
+      else if (CREDENTIALED_URL.test(k) || secrets.some((s) => s.length >= 4 && k.includes(s))) out.push({ kind: 'value', path: [...path, k] });
+      else findSecrets(v, secrets, [...path, k], out);
     }
   }
-  return undefined;
+  return out;
+}
+
+const SECRET_WHAT: Record<SecretFinding['kind'], string> = {
+  key: 'a secret-looking field',
+  url: 'a URL with credentials',
+  value: 'a secret value (passcode or token)',
+};
+
+/**
+ * Names the resource (its address) and the field inside it, so the YAML can be fixed; never the
+ * value. Paths under a change read as the change's own (`after.content.title`), payload paths as
+ * the request body's (`content.body`).
+ */
+function secretDiagnostic(file: PlanFile, found: SecretFinding): Diagnostic {
+  const [top, second, ...rest] = found.path;
+  let address: string | undefined;
+  let field: (string | number)[] = found.path;
+  let where = 'the plan';
+  if (top === 'payloads' && typeof second === 'string') {
+    address = second;
+    field = rest;
+    where = 'the request body of';
+  } else if (top === 'plan' && second === 'changes' && typeof rest[0] === 'number') {
+    address = file.plan.changes[rest[0]]?.address;
+    field = rest.slice(1);
+    where = 'the change of';
+  }
+  const fieldText = fieldPath(field) || '(the whole value)';
+  const message = address
+    ? `refusing to save a plan holding ${SECRET_WHAT[found.kind]}: ${where} ${address}, field ${fieldText}`
+    : `refusing to save a plan holding ${SECRET_WHAT[found.kind]} at ${fieldText}`;
+  const d = fileError('planfile.secret', message, undefined, 'move the secret into an environment variable; secrets never belong in a spec');
+  if (address) d.address = address;
+  const source = address ? file.plan.changes.find((c) => c.address === address)?.source : undefined;
+  if (source) Object.assign(d, { file: source.file, line: source.line, column: source.column });
+  return d;
+}
+
+/** `content.links[0].url`; keys that are not identifiers are quoted. */
+function fieldPath(path: readonly (string | number)[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
+    .join('');
 }
 
 function fileError(code: string, message: string, file?: string, hint?: string): Diagnostic {

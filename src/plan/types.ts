@@ -9,6 +9,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Canonical } from './canonical.js';
 import type { FieldDiff } from './diff.js';
 import type { StartsAt } from './instant.js';
+import type { TextDiff } from './text-diff.js';
 
 export type { StartsAt, FieldDiff };
 
@@ -139,6 +140,20 @@ export interface PlanChange {
   nextFireTimes?: string[];
   /** Where the resource is defined (absent for resources gone from YAML). */
   source?: SourceLocation;
+  /**
+   * Campaign replaces: the rendered text of the request, old against new, for the fields the spec
+   * diff can not show as text (a `body_file`, a partial, a variable). Filled by the caller, which
+   * renders; absent when there is none.
+   */
+  renderedDiff?: RenderedDiff[];
+}
+
+/** One text field of a campaign's request as rendered: as applied against as it would be sent. */
+export interface RenderedDiff {
+  /** The field of the request body, e.g. `content.body`. */
+  field: string;
+  /** null when state holds no rendered text of the applied version (applied before it was recorded). */
+  diff: TextDiff | null;
 }
 
 export interface DriftEntry {

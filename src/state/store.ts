@@ -221,14 +221,14 @@ export interface AuditEntry extends Omit<AuditInput, 'at' | 'detail' | 'journalI
 // ---------------------------------------------------------------------------------------------
 // The interface.
 
-export type AppliedWithoutSpec = Omit<AppliedResource, 'spec'>;
+export type AppliedWithoutSpec = Omit<AppliedResource, 'spec' | 'rendered'>;
 
 export interface ResourceStore {
   get(address: string): Promise<AppliedResource | null>;
   /** Sorted by address. */
   list(): Promise<AppliedResource[]>;
   /**
-   * Every row without its `spec` (the bulk of a row, and most of list()'s cost on a big state),
+   * Every row without its `spec` and `rendered` (the bulk of a row, and most of list()'s cost on a big state),
    * sorted by address; every other field as list() gives it, extra fields included. Enough for a
    * plan that never needs to show a spec (a no-change plan): see src/apply/planning.ts.
    */

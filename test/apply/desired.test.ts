@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INPUTS_KEY, prepareDesired } from '../../src/apply/desired.js';
-import { load, TempProject } from './helpers.js';
+import { EMAIL_CAMPAIGN_YAML, load, TempProject } from './helpers.js';
 
 const temps: TempProject[] = [];
 afterEach(() => {
@@ -17,27 +17,7 @@ function emailProject(opts: { vars?: Record<string, string>; footer?: string; ht
   temps.push(tp);
   tp.write('campaigns/_partials/footer.hbs', opts.footer ?? '<p>Questions? {{vars.support}}</p>');
   tp.write('campaigns/mail/body.html', opts.html ?? '<h1>{{vars.appName}}</h1>{{> footer}}');
-  tp.write(
-    'campaigns/mail/digest.yaml',
-    `apiVersion: campaignctl/v1
-kind: Campaign
-metadata:
-  name: digest
-spec:
-  title: Digest
-  target_mode: email
-  where:
-    event_name: App Launched
-    from: { daysAgo: 7 }
-    to: { daysAgo: 1 }
-  content:
-    subject: "News"
-    sender_name: Streamly
-    body_file: body.html
-  provider_nick_name: ses
-  when: "2031-01-01T09:00:00Z"
-`,
-  );
+  tp.write('campaigns/mail/digest.yaml', EMAIL_CAMPAIGN_YAML);
   return tp;
 }
 

@@ -54,6 +54,26 @@ spec:
 `;
 }
 
+/** `campaign.digest`, an email whose body is `body.html` next to it (write it to `campaigns/mail/digest.yaml`). */
+export const EMAIL_CAMPAIGN_YAML = `apiVersion: campaignctl/v1
+kind: Campaign
+metadata:
+  name: digest
+spec:
+  title: Digest
+  target_mode: email
+  where:
+    event_name: App Launched
+    from: { daysAgo: 7 }
+    to: { daysAgo: 1 }
+  content:
+    subject: "News"
+    sender_name: Streamly
+    body_file: body.html
+  provider_nick_name: ses
+  when: "2031-01-01T09:00:00Z"
+`;
+
 export class TempProject {
   readonly root: string;
   constructor(opts: { vars?: Record<string, string>; provider?: 'clevertap' | 'sandbox'; extraEnv?: string } = {}) {

@@ -161,7 +161,7 @@ describe('campaignctl render', () => {
     expect(doc.errors).toEqual([]);
     expect(doc.warnings).toMatchObject([{ code: 'content.sms-segments', severity: 'warning', file: 'campaigns/push.yaml', line: 25 }]);
     expect(doc.warnings[0].message).toBe('SMS body is 97 UCS-2 characters: 2 segments of up to 67');
-    expect(doc.sms).toEqual({ encoding: 'UCS-2', characters: 97, segments: 2, perSegment: 67, approximate: false });
+    expect(doc.sms).toEqual({ encoding: 'UCS-2', characters: 97, segments: 2, per_segment: 67, approximate: false });
   });
 
   it('email body_file is read next to the YAML, with partials and HTML escaping', async () => {

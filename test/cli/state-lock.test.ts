@@ -57,7 +57,7 @@ async function pendingFaults(): Promise<unknown[]> {
 
 interface StateListDoc {
   lock: { id: string; pid: number; host: string; command: string; since: string } | null;
-  resources: { address: string; remoteId: number | null; status: string }[];
+  resources: { address: string; remote_id: number | null; status: string }[];
 }
 
 async function stateList(): Promise<StateListDoc> {
@@ -101,7 +101,7 @@ describe('lock, concurrent applies and force-unlock', () => {
     expect(second.stderr).not.toContain('probably stale');
     // state rm takes the lock too, and says the same in JSON.
     expect(rm.code).toBe(1);
-    expect(JSON.parse(rm.stdout)).toMatchObject({ ok: false, locked: { holder: { id: holder.id, pid: first.pid }, probablyStale: false } });
+    expect(JSON.parse(rm.stdout)).toMatchObject({ ok: false, locked: { holder: { id: holder.id, pid: first.pid }, probably_stale: false } });
 
     // The run dies (kill -9): its lock stays behind.
     first.child.kill('SIGKILL');
@@ -171,7 +171,7 @@ describe('state, import and stop from the command line', () => {
     const shown = await cli('state', 'show', 'campaign.c1');
     expect(shown.code).toBe(0);
     const c1 = list.resources.find((r) => r.address === 'campaign.c1')!;
-    expect(shown.stdout).toContain(`clevertap id:   ${c1.remoteId}`);
+    expect(shown.stdout).toContain(`clevertap id:   ${c1.remote_id}`);
     expect(shown.stdout).toMatch(/apply\s+replace/);
 
     const missing = await cli('state', 'show', 'campaign.c9');
@@ -195,7 +195,7 @@ describe('state, import and stop from the command line', () => {
     project.write('campaigns/dash.yaml', campaignDoc('dash', 'dashboard'));
     const imported = await cli('--json', 'import', 'campaign.dash', String(id));
     expect(imported.code, imported.stdout + imported.stderr).toBe(0);
-    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, imported: { address: 'campaign.dash', remoteId: id, status: 'scheduled' } });
+    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, imported: { address: 'campaign.dash', remote_id: id, status: 'scheduled' } });
     const twice = await cli('--json', 'import', 'campaign.dash', String(id));
     expect(twice.code).toBe(1);
     expect(JSON.parse(twice.stdout).diagnostics.map((d: { code: string }) => d.code)).toEqual(['import.already-managed']);
@@ -214,7 +214,7 @@ describe('state, import and stop from the command line', () => {
     const stopDoc = JSON.parse(stopped.stdout) as { ok: boolean; stopped: number; outcomes: { address: string; status: string }[] };
     expect(stopDoc).toMatchObject({ ok: true, stopped: 1, outcomes: [{ address: 'campaign.c2', status: 'stopped' }] });
     const c2 = list.resources.find((r) => r.address === 'campaign.c2')!;
-    expect((await emulatorCampaigns(served.url)).find((c) => c.id === c2.remoteId)!.status).toBe('stopped');
+    expect((await emulatorCampaigns(served.url)).find((c) => c.id === c2.remote_id)!.status).toBe('stopped');
     const c2Shown = JSON.parse((await cli('--json', 'state', 'show', 'campaign.c2')).stdout) as { resource: { status: string }; history: { command: string; detail: { reason?: string } }[] };
     expect(c2Shown.resource.status).toBe('stopped');
     expect(c2Shown.history[0]).toMatchObject({ command: 'stop', detail: { reason: 'wrong audience' } });

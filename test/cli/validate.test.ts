@@ -130,7 +130,7 @@ describe('campaignctl validate (built CLI, end to end)', () => {
     const r = await run(['validate', '--json', '--dir', BASIC], scratch);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ valid: true, errorCount: 0, warningCount: 0, diagnostics: [] });
+    expect(doc).toMatchObject({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
     expect(doc.resources).toContainEqual({ address: 'schedule.weekly-status', kind: 'Schedule', file: 'campaigns/ops/contracts.yml', line: 18 });
   });
 
@@ -155,7 +155,7 @@ describe('campaignctl validate (built CLI, end to end)', () => {
     const r = await run(['validate', '--json', '--dir', invalidRoot], scratch);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ valid: false, errorCount: 2, warningCount: 0 });
+    expect(doc).toMatchObject({ valid: false, error_count: 2, warning_count: 0 });
     expect(doc.resources).toBeUndefined();
     expect(doc.diagnostics.map((d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual([
       'campaigns/deep/msg.yaml:6:16 schema.enum',

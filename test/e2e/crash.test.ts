@@ -211,8 +211,9 @@ describe(`crash safety (seed ${SEED})`, () => {
           // What a person sees: the next apply is refused, naming the dead holder.
           const refused = await runCli(APPLY, { cwd: project.root, env });
           expect(refused.code).toBe(1);
-          const doc = JSON.parse(refused.stdout) as { locked: { holder: { id: string; pid: number }; probablyStale: boolean; forceUnlock: string } };
-          expect(doc.locked).toMatchObject({ holder: { id: holder.id, pid: run.pid }, probablyStale: true, forceUnlock: `campaignctl force-unlock ${holder.id}` });
+          const doc = JSON.parse(refused.stdout) as { event: string; refused: string; locked: { holder: { id: string; pid: number }; probably_stale: boolean; force_unlock: string } };
+          expect(doc).toMatchObject({ event: 'result', ok: false, refused: 'locked' });
+          expect(doc.locked).toMatchObject({ holder: { id: holder.id, pid: run.pid }, probably_stale: true, force_unlock: `campaignctl force-unlock ${holder.id}` });
           const unlocked = await runCli(['force-unlock', holder.id], { cwd: project.root, env });
           expect(unlocked.code, unlocked.stderr).toBe(0);
           expect(unlocked.stdout).toContain(`pid:      ${run.pid}`);

@@ -41,7 +41,8 @@ describe('plan files', () => {
   it('refuses anything that looks like a secret', () => {
     const key = serializePlanFile(createPlanFile(showcase().plan, meta, { 'campaign.flash-sale': { headers: { 'X-CleverTap-Passcode': 'p' } } }));
     expect(key.text).toBeNull();
-    expect(key.diagnostics[0]!.message).toContain('payloads.campaign.flash-sale.headers');
+    expect(key.diagnostics[0]!.message).toContain('campaign.flash-sale, field headers');
+    expect(key.diagnostics[0]!.address).toBe('campaign.flash-sale');
 
     const url = serializePlanFile(createPlanFile(showcase().plan, meta, { 'campaign.flash-sale': { link: 'https://user:hunter22@example.com/x' } }));
     expect(url.diagnostics.map((d) => d.code)).toEqual(['planfile.secret']);
@@ -49,6 +50,24 @@ describe('plan files', () => {
     const value = serializePlanFile(saved(), { secrets: ['flash-sale [cc-1a2b]'] });
     expect(value.text).toBeNull();
     expect(value.diagnostics[0]!.message).not.toContain('flash-sale [cc-1a2b]');
+  });
+
+  it('names the resource and the field that hold a secret, never the secret itself', () => {
+    const shown = showcase().plan;
+    const index = shown.changes.findIndex((c) => c.address === 'campaign.flash-sale');
+    const change = shown.changes[index]!;
+    change.after = { ...(change.after as Record<string, unknown>), content: { title: 'Flash', body: 'see https://ops:hunter22@cdn.example.com/a' } };
+    const inSpec = serializePlanFile(createPlanFile(shown, meta, {}));
+    expect(inSpec.diagnostics).toHaveLength(1);
+    expect(inSpec.diagnostics[0]).toMatchObject({ code: 'planfile.secret', address: 'campaign.flash-sale', file: change.source!.file });
+    expect(inSpec.diagnostics[0]!.message).toContain('campaign.flash-sale, field after.content.body');
+    expect(inSpec.diagnostics[0]!.message).toContain('URL with credentials');
+    expect(JSON.stringify(inSpec.diagnostics)).not.toContain('hunter22');
+
+    const inBody = serializePlanFile(createPlanFile(showcase().plan, meta, { 'campaign.flash-sale': { content: { links: ['ok', 'Pa55code-42'] } } }), { secrets: ['Pa55code-42'] });
+    expect(inBody.diagnostics).toHaveLength(1);
+    expect(inBody.diagnostics[0]!.message).toContain('the request body of campaign.flash-sale, field content.links[1]');
+    expect(JSON.stringify(inBody.diagnostics)).not.toContain('Pa55code-42');
   });
 
   it('says clearly what is wrong with a file that is not a valid plan', () => {

@@ -9,7 +9,7 @@ import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/cli/views/plan-mar
 import { renderPlanText } from '../../src/cli/views/plan-text.js';
 import { finalizePlan } from '../../src/plan/finalize.js';
 import { plan } from '../../src/plan/plan.js';
-import { applied, campaign, input } from './builders.js';
+import { applied, bulletin, campaign, inMinutes, input } from './builders.js';
 import { expectGolden } from './golden.js';
 import { META, showcase } from './showcase.js';
 
@@ -63,6 +63,25 @@ describe('text view', () => {
     expect(text.split('\n')[0]).toBe('Plan for environment sandbox (sandbox: the local CleverTap emulator, nothing reaches a real account)');
   });
 
+  it('spells out a new bulletin occurrence field by field: a key or a name is never cut, a long value ends in an ellipsis', () => {
+    const longName = 'Nova: the new album, out everywhere today, with a tour across forty cities announced for the spring';
+    const launch = { key: 'nova-launch', at: inMinutes(7 * 24 * 60), name: 'Nova: new album' };
+    const before = bulletin('album-released', [launch]);
+    const after = bulletin('album-released', [launch, { key: 'nova-tour', at: inMinutes(14 * 24 * 60), name: longName, properties: { artist: 'Nova', city: 'Lisbon' } }]);
+    const p = finalizePlan(plan(input({ desired: [after], applied: [applied(before)] })).plan, new Map()).plan;
+    for (const view of [renderPlanText(p, plain), renderPlanMarkdown(p, META)]) {
+      expect(view).toContain('+ occurrences[1].key: "nova-tour"');
+      expect(view).toContain('+ occurrences[1].properties.artist: "Nova"');
+      expect(view).toContain('+ occurrences[1].properties.city: "Lisbon"');
+      expect(view).not.toContain('...');
+    }
+    // Text lines stay short: the value is cut at its end; markdown has room for all of it.
+    const textName = renderPlanText(p, plain).split('\n').find((l) => l.includes('occurrences[1].name: '))!;
+    expect(textName).toMatch(/^ +\+ occurrences\[1\]\.name: "Nova: the new album, out everywhere today,[^"]*…"$/);
+    expect(textName.length).toBeLessThan(120);
+    expect(renderPlanMarkdown(p, META)).toContain(`+ occurrences[1].name: ${JSON.stringify(longName)}`);
+  });
+
   it('marks irreversible changes with their estimate', () => {
     const text = renderPlanText(showcase().plan, plain);
     const flash = text.split('\n').find((l) => l.includes('campaign.flash-sale'))!;
@@ -78,7 +97,7 @@ describe('json view', () => {
     expect(Object.keys(j)).toEqual(
       expect.arrayContaining(['format_version', 'environment', 'serial', 'config_hash', 'commit', 'changes', 'drift', 'warnings', 'summary']),
     );
-    expect(j.format_version).toBe('1');
+    expect(j.format_version).toBe('2');
     for (const c of j.changes) {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(['address', 'action', 'reason', 'irreversible', 'estimate', 'before', 'after', 'diff']));
     }

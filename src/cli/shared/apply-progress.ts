@@ -7,6 +7,7 @@ import type { Output } from '../context.js';
 import type { ApplyHooks } from '../../apply/types.js';
 import type { PlanChange } from '../../plan/types.js';
 import { outcomeEvent, outcomeLine, progressText } from '../views/apply-result.js';
+import { jsonLine } from '../views/json-keys.js';
 
 export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.stderr): ApplyHooks {
   const started = performance.now();
@@ -30,7 +31,7 @@ export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.
       total = e.total;
       // The elapsed time keeps moving during a slow call.
       if (live) timer = setInterval(draw, 1000).unref();
-      if (out.opts.json) out.print(JSON.stringify({ event: 'start', total }));
+      if (out.opts.json) out.print(jsonLine({ event: 'start', total }));
     },
     onChangeStart: ({ change }) => {
       inFlight.push(change);
@@ -40,7 +41,7 @@ export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.
       done++;
       inFlight.splice(inFlight.indexOf(change), 1);
       if (out.opts.json) {
-        out.print(JSON.stringify(outcomeEvent(outcome, index, total, elapsed())));
+        out.print(jsonLine(outcomeEvent(outcome, index, total, elapsed())));
         return;
       }
       if (live) clear();
@@ -49,7 +50,7 @@ export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.
       draw();
     },
     onReadBack: (e) => {
-      if (out.opts.json) out.print(JSON.stringify({ event: 'read-back', ...e }));
+      if (out.opts.json) out.print(jsonLine({ event: 'read-back', ...e }));
       else out.debug(`read back ${e.address} (marker ${e.marker}): ${e.result}${e.remoteId ? ` ${e.remoteId}` : ''}`);
     },
     onFinish: () => {

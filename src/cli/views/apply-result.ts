@@ -3,6 +3,7 @@
  * failures and what was skipped, and the JSON-lines events of `apply --json`.
  */
 import type { ApplyResult, ChangeOutcome } from '../../apply/types.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { SYMBOL } from '../../plan/describe.js';
 import type { PlanChange } from '../../plan/types.js';
 import type { Colors } from '../context.js';
@@ -85,4 +86,28 @@ function clock(ms: number): string {
 
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
+}
+
+/**
+ * Why an apply changed nothing: a script reading `apply --json` always gets a closing `result`
+ * event, and a refusal says which kind it was and why, instead of ending silently.
+ */
+export type ApplyRefusal =
+  | 'invalid-flags' // the command line itself
+  | 'project' // no project or environment, state or connection unusable
+  | 'locked' // another run holds the apply lock
+  | 'plan-file' // a saved plan that can not be read
+  | 'stale-plan' // a saved plan that no longer matches state, configuration or commit
+  | 'unsettled' // an interrupted earlier run could not be settled
+  | 'plan-refused' // the plan has errors (a guard, an invalid resource, CleverTap refused the credentials)
+  | 'no-confirmation'; // nobody confirmed (no terminal without --yes, or not answered "yes")
+
+export function refusalEvent(refused: ApplyRefusal, reason: string, diagnostics: readonly Diagnostic[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...resultEvent({ outcomes: [], applied: 0, failed: 0, skipped: 0, ok: false, interrupted: false, durationMs: 0 }),
+    refused,
+    reason,
+    diagnostics,
+    ...extra,
+  };
 }

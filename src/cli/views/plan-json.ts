@@ -1,10 +1,16 @@
 /**
  * `plan --format json`: the stable, documented plan document (README section plan-apply,
- * format_version "1"). Fields are only ever added within a format version, never renamed.
+ * format_version "2"). Fields are only ever added within a format version, never renamed. Version 2
+ * renamed the camelCase leftovers of version 1 (`estimate.byPlatform`, the diagnostics' `endLine` and
+ * `endColumn`) to snake_case, as every other key already was.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Canonical } from '../../plan/canonical.js';
-import type { Estimate, FieldDiff, Plan, PlanAction, PlanMeta, PlanSummary } from '../../plan/types.js';
+import type { FieldDiff, Plan, PlanAction, PlanMeta, PlanSummary, RenderedDiff } from '../../plan/types.js';
+import { snakeKeys } from './json-keys.js';
+
+/** A Diagnostic as --json documents spell it (`end_line`, `end_column`). */
+export type DiagnosticJson = Record<string, unknown>;
 
 export interface PlanJsonChange {
   address: string;
@@ -12,7 +18,8 @@ export interface PlanJsonChange {
   action: PlanAction;
   reason: string;
   irreversible: boolean;
-  estimate: Estimate | null;
+  /** CleverTap's estimate: `by_platform` keyed as CleverTap returned it. */
+  estimate: { total: number; by_platform: Record<string, number> } | null;
   estimate_status: string;
   before: Canonical | null;
   after: Canonical | null;
@@ -20,10 +27,12 @@ export interface PlanJsonChange {
   starts_at: string | null;
   remote_id: number | null;
   next_fire_times?: string[];
+  /** Campaign replaces: the rendered request text, old against new (see RenderedDiff). */
+  rendered_diff?: RenderedDiff[];
 }
 
 export interface PlanJson {
-  format_version: '1';
+  format_version: '2';
   environment: string;
   sandbox: boolean;
   serial: number | null;
@@ -36,15 +45,15 @@ export interface PlanJson {
   drift: { address: string; remote_id: number | null; expected: string; actual: string; message: string; healed: boolean }[];
   scheduled: { address: string; at: string }[];
   notes: { address: string; code: string; message: string }[];
-  warnings: Diagnostic[];
-  errors: Diagnostic[];
+  warnings: DiagnosticJson[];
+  errors: DiagnosticJson[];
   summary: Omit<PlanSummary, 'estimatedAudience' | 'notEstimated'> & { estimated_audience: number; not_estimated: number };
 }
 
 export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnostic[] = []): PlanJson {
   const { estimatedAudience, notEstimated, ...counts } = plan.summary;
   return {
-    format_version: '1',
+    format_version: '2',
     environment: meta.environment,
     sandbox: meta.sandbox === true,
     serial: meta.serial,
@@ -60,7 +69,7 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
         action: c.action,
         reason: c.reason,
         irreversible: c.irreversible,
-        estimate: c.estimate,
+        estimate: c.estimate === null ? null : { total: c.estimate.total, by_platform: c.estimate.byPlatform },
         estimate_status: c.estimateStatus,
         before: c.before,
         after: c.after,
@@ -69,6 +78,7 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
         remote_id: c.remoteId,
       };
       if (c.nextFireTimes) out.next_fire_times = c.nextFireTimes;
+      if (c.renderedDiff) out.rendered_diff = c.renderedDiff;
       return out;
     }),
     drift: plan.drift.map((d) => ({
@@ -81,15 +91,15 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
     })),
     scheduled: plan.scheduled.map((s) => ({ address: s.address, at: s.at })),
     notes: plan.notes.map((n) => ({ ...n })),
-    warnings: plan.warnings.map(clean),
-    errors: errors.filter((d) => d.severity === 'error').map(clean),
+    warnings: plan.warnings.map(diagnosticJson),
+    errors: errors.filter((d) => d.severity === 'error').map(diagnosticJson),
     summary: { ...counts, estimated_audience: estimatedAudience, not_estimated: notEstimated },
   };
 }
 
-/** Drops undefined members so the document is the same whether or not it went through JSON. */
-function clean(d: Diagnostic): Diagnostic {
-  return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) as unknown as Diagnostic;
+/** Snake_case keys, undefined members dropped: the same document whether or not it went through JSON. */
+function diagnosticJson(d: Diagnostic): DiagnosticJson {
+  return snakeKeys(d) as DiagnosticJson;
 }
 
 export function renderPlanJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnostic[] = []): string {

@@ -5,9 +5,10 @@
  * over 65,536 characters, so past 60,000 the middle blocks are dropped with a note saying so.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { changeFacts, diffLine, estimateText, reasonText, SYMBOL } from '../../plan/describe.js';
+import { changeFacts, estimateText, reasonText, SYMBOL } from '../../plan/describe.js';
 import { formatAudience } from '../../plan/summary.js';
 import type { Plan, PlanChange, PlanMeta } from '../../plan/types.js';
+import { fieldDiffLines, renderedDiffLines } from './plan-diff.js';
 
 export const MARKDOWN_LIMIT = 60_000;
 /** One change's block never exceeds this, so one huge spec can not push everything else out. */
@@ -73,18 +74,16 @@ function changeBlock(c: PlanChange): string {
   if (detail === '') return `- ${title}`;
   let code = detail;
   if (code.length > BLOCK_LIMIT) code = code.slice(0, BLOCK_LIMIT) + `\n... (${code.length - BLOCK_LIMIT} more characters)`;
-  const lang = c.diff.length > 0 ? 'diff' : 'json';
+  const lang = c.diff.length > 0 || (c.renderedDiff ?? []).length > 0 ? 'diff' : 'json';
   return `<details><summary>${title}</summary>\n\n${fence(code, lang)}\n\n</details>`;
 }
 
 function detailText(c: PlanChange): string {
-  if (c.diff.length > 0) {
-    return c.diff
-      .map((d) => {
-        const { sign, text } = diffLine(d, 200);
-        return `${sign === '~' ? '!' : sign} ${text}`;
-      })
-      .join('\n');
+  if (c.diff.length > 0 || (c.renderedDiff ?? []).length > 0) {
+    // `!` is the changed-line mark GitHub's diff highlighting knows; the rendered text is a
+    // unified diff already.
+    const fields = fieldDiffLines(c.diff, 200).map(({ sign, text }) => `${sign === '~' ? '!' : sign} ${text}`);
+    return [...fields, ...renderedDiffLines(c).map((l) => l.text)].join('\n');
   }
   if (c.after !== null && (c.action === 'create' || c.action === 'send')) return JSON.stringify(c.after, null, 2);
   return '';

@@ -5,12 +5,15 @@
  * --no-color) get plain text.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { changeFacts, diffLine, estimateText, reasonText, SYMBOL } from '../../plan/describe.js';
+import { changeFacts, estimateText, reasonText, SYMBOL } from '../../plan/describe.js';
 import type { Plan, PlanAction, PlanChange, PlanMeta } from '../../plan/types.js';
 import type { Colors } from '../context.js';
+import { fieldDiffLines, renderedDiffLines, type DiffSign } from './plan-diff.js';
 
-/** Diff lines shown per change before "... N more". */
+/** Field diff lines shown per change before "... N more". */
 const MAX_DIFF_LINES = 20;
+/** Longest value shown on a diff line; longer ones end in an ellipsis. */
+const MAX_VALUE = 80;
 
 export function renderPlanText(plan: Plan, c: Colors, meta?: Pick<PlanMeta, 'environment' | 'sandbox'>): string {
   const out: string[] = [];
@@ -88,13 +91,27 @@ function changeLine(ch: PlanChange, c: Colors, width: number): string {
 
 function diffLines(ch: PlanChange, c: Colors): string[] {
   const lines: string[] = [];
-  for (const d of ch.diff.slice(0, MAX_DIFF_LINES)) {
-    const { sign, text } = diffLine(d);
-    const paint = sign === '+' ? c.green : sign === '-' ? c.red : c.yellow;
-    lines.push(`        ${paint(sign)} ${text}`);
-  }
-  if (ch.diff.length > MAX_DIFF_LINES) lines.push(c.dim(`        ... ${ch.diff.length - MAX_DIFF_LINES} more changed fields`));
+  const fields = fieldDiffLines(ch.diff, MAX_VALUE);
+  for (const { sign, text } of fields.slice(0, MAX_DIFF_LINES)) lines.push(`        ${paintFor(sign, c)(sign)} ${text}`);
+  if (fields.length > MAX_DIFF_LINES) lines.push(c.dim(`        ... ${fields.length - MAX_DIFF_LINES} more changed fields`));
+  // The rendered text keeps its own signs in the first column (unified diff), indented below.
+  for (const { sign, text } of renderedDiffLines(ch)) lines.push(`          ${paintFor(sign, c)(text)}`);
   return lines;
+}
+
+function paintFor(sign: DiffSign, c: Colors): (s: string) => string {
+  switch (sign) {
+    case '+':
+      return c.green;
+    case '-':
+      return c.red;
+    case '~':
+      return c.yellow;
+    case '@':
+      return c.cyan;
+    default:
+      return (s) => s;
+  }
 }
 
 function warningLines(w: Diagnostic, c: Colors): string[] {

@@ -106,6 +106,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE state_serial ADD COLUMN revision TEXT NOT NULL DEFAULT '';
   UPDATE state_serial SET revision = lower(hex(randomblob(16)));
   `,
+  // 4: a campaign's request content as rendered at apply (its own column, left out of a plan's
+  // row list like the spec), so a plan can diff the text a body_file or partial change makes.
+  // Rows applied before keep NULL.
+  `
+  ALTER TABLE resources ADD COLUMN rendered TEXT;
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };
