@@ -157,12 +157,19 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   step('estimate');
   const request = needsEstimate(planned.plan, options);
   const bodies = new Map(Object.entries(payloads));
+  // A plan with errors is refused whatever the audiences are: no estimate is asked for it.
+  const withheld = diagnostics.some((d) => d.severity === 'error');
   const estimated =
-    diagnostics.some((d) => d.severity === 'error') || request.addresses.length === 0
+    withheld || request.addresses.length === 0
       ? { estimates: new Map(), failures: new Map<string, string>() }
       : await estimateChanges(client, request, bodies);
   for (const [address, why] of estimated.failures) warnings.push(applyMessages.estimateFailed(address, why));
-  const finalized = finalizePlan(planned.plan, estimated.estimates, { ...options, locate: (a, p) => project.locate(a, p) });
+  const finalized = finalizePlan(planned.plan, estimated.estimates, {
+    ...options,
+    estimateErrors: estimated.failures,
+    estimatesWithheld: withheld,
+    locate: (a, p) => project.locate(a, p),
+  });
   diagnostics.push(...finalized.diagnostics);
   const plan: Plan = { ...finalized.plan, warnings: [...warnings, ...finalized.plan.warnings] };
   req.noChange?.record({ plan, diagnostics, options, now: req.now, rows, refresh, excluded: req.settle === true || openRows > 0 || desired.readsFiles });
