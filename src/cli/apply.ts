@@ -16,6 +16,7 @@ import { openPlanSession, targetLine, type PlanSession } from './shared/plan-ses
 import { printPlan } from './shared/plan-output.js';
 import { printDiagnostics } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
+import { failOnAuth } from './shared/auth-watch.js';
 import { resultEvent, resultText } from './views/apply-result.js';
 import { configHash } from '../apply/config-hash.js';
 import { prepareDesired } from '../apply/desired.js';
@@ -98,6 +99,8 @@ async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, 
     onStep: (s) => out.debug(`plan: ${s}`),
   });
   reportSettled(out, outcome.settlement?.settled ?? []);
+  const authFailed = failOnAuth(out, project.root, session.connection.auth);
+  if (authFailed !== null) return authFailed;
   const refused = outcome.diagnostics.some((d) => d.severity === 'error');
   if (out.opts.json) {
     out.print(JSON.stringify({ event: 'plan', summary: outcome.plan.summary, changes: outcome.plan.changes.length, errors: outcome.diagnostics }));
@@ -155,6 +158,8 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
   const desired = prepareDesired(project, { memo: session.memo });
   const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => new Date(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
   reportSettled(out, settlement.settled);
+  const authFailed = failOnAuth(out, project.root, session.connection.auth);
+  if (authFailed !== null) return authFailed;
   if (settlement.unsettled.length > 0) return failWith(out, project.root, [applyMessages.unsettled(settlement.unsettled)]);
 
   if (!out.opts.json) {

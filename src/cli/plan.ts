@@ -11,6 +11,7 @@ import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from './share
 import { openPlanSession } from './shared/plan-session.js';
 import { PLAN_FORMATS, printPlan, savePlanFile, type PlanFormat } from './shared/plan-output.js';
 import { failWith } from './views/state-common.js';
+import { failOnAuth } from './shared/auth-watch.js';
 import { reusePlan } from '../apply/no-change.js';
 import type { PlanStep } from '../apply/planning.js';
 import { planExitCode } from '../plan/summary.js';
@@ -76,6 +77,9 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
     for (const s of outcome.settlement?.settled ?? []) {
       out.debug(`settled ${s.operation} ${s.address} (marker ${s.id}): ${s.outcome}`);
     }
+    // A plan made with refused credentials is no plan: the refusal is the whole answer.
+    const authFailed = failOnAuth(out, project.root, session.connection.auth);
+    if (authFailed !== null) return authFailed;
 
     printPlan(out, project, outcome, format);
     const refused = outcome.diagnostics.some((d) => d.severity === 'error');
