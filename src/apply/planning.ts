@@ -17,7 +17,7 @@ import { configHash } from './config-hash.js';
 import { prepareDesired, renderCampaign, type DesiredState } from './desired.js';
 import type { DesiredMemo } from './desired-memo.js';
 import { estimateChanges } from './estimate.js';
-import { applyMessages } from './messages.js';
+import { applyMessages, type HeldLock } from './messages.js';
 import type { Provenance } from './record.js';
 import type { NoChangeMemo } from './no-change.js';
 import { assembleRefresh, managedCampaigns, refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
@@ -40,8 +40,8 @@ export interface PlanRequest {
    * progress still owns would race it. Without it, open rows are reported as a warning.
    */
   settle?: boolean;
-  /** Shown in the open-rows warning when another process holds the lock. */
-  lockHolder?: string | null;
+  /** Shown in the open-rows warning when another process holds the lock, live or probably stale. */
+  lockHolder?: HeldLock | null;
   /** See SettleDeps.notCreatedGraceMs. */
   notCreatedGraceMs?: number;
   onStep?: (step: PlanStep) => void;

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { describeHolder, takeLock } from './shared/lock.js';
+import { lockRefusalJson, takeLock } from './shared/lock.js';
 import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession } from './shared/plan-session.js';
 import { PLAN_FORMATS, printPlan, savePlanFile, type PlanFormat } from './shared/plan-output.js';
@@ -62,7 +62,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         provenance: session.provenance,
         sandbox: session.connection.isSandbox,
         settle: lock?.ok === true,
-        lockHolder: lock && !lock.ok ? describeHolder(lock.refusal.holder) : null,
+        lockHolder: lock && !lock.ok ? lockRefusalJson(lock.refusal) : null,
         notCreatedGraceMs: session.notCreatedGraceMs,
         memo: session.memo,
         early: session.early,

@@ -458,6 +458,16 @@ export const catalogue = {
   }),
 };
 
+/**
+ * How a held apply lock is told wherever it shows (a refused apply, stop or import; plan's warning
+ * about open writes): the judgement is state/stale.ts's, these are the words.
+ */
+export const lockWords = {
+  holder: (h: { command: string; pid: number; host: string; since: string }): string => `${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`,
+  probablyStale: (pid: number): string => `probably stale: process ${pid} no longer exists on this host`,
+  mayBeRunning: 'it may still be running',
+};
+
 export type DiagnosticCode = keyof typeof catalogue;
 export type ArgsOf<C extends DiagnosticCode> = (typeof catalogue)[C] extends CatalogueEntry<infer A> ? A : never;
 
