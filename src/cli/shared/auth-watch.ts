@@ -32,7 +32,8 @@ export function watchAuth(client: CleverTapClient, project: ProjectHead): AuthWa
     client: new Proxy(client, {
       get(target, prop) {
         const value: unknown = Reflect.get(target, prop, target);
-        if (typeof value !== 'function' || prop === 'close') return typeof value === 'function' ? value.bind(target) : value;
+        if (typeof value !== 'function') return value;
+        if (prop === 'close') return value.bind(target);
         return async (...args: unknown[]) => {
           if (first) throw notSent(first);
           try {
