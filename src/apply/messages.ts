@@ -1,8 +1,18 @@
 /**
  * Wording of what refresh, settlement, planning I/O and apply say (codes `apply.*`), in one place.
  */
+import { lockWords } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { LockHolder } from '../state/store.js';
 import type { UnsettledRow } from './settle.js';
+
+/** The apply lock as a plan that could not take it tells it (cli/shared/lock.ts's lockRefusalJson). */
+export interface HeldLock {
+  holder: LockHolder;
+  probablyStale: boolean;
+  /** The exact force-unlock command to print. */
+  forceUnlock: string;
+}
 
 export const applyMessages = {
   refreshFailed: (detail: string): Diagnostic => ({
@@ -23,14 +33,19 @@ export const applyMessages = {
       (rows.length > 5 ? `; and ${rows.length - 5} more` : ''),
     hint: 'campaignctl will not create anything that may already exist; run plan or apply again once CleverTap answers',
   }),
-  openRows: (count: number, holder: string | null): Diagnostic => ({
+  /** `lock`: who holds the apply lock, judged live or probably stale as a refused apply judges it. */
+  openRows: (count: number, lock: HeldLock | null): Diagnostic => ({
     severity: 'warning',
     code: 'apply.journal-open',
     message:
       `${count} remote write${count === 1 ? ' is' : 's are'} still open in the journal` +
-      (holder ? ` (an apply is running: ${holder})` : '') +
-      '; this plan may propose again what is being applied',
-    hint: 'plan again when the apply has finished; apply settles open writes before doing anything',
+      (lock
+        ? ` (the apply lock is held by ${lockWords.holder(lock.holder)}, lock id ${lock.holder.id}; ${lock.probablyStale ? lockWords.probablyStale(lock.holder.pid) : lockWords.mayBeRunning})`
+        : '') +
+      (lock?.probablyStale ? '; this plan may propose again what that run left unfinished' : '; this plan may propose again what is being applied'),
+    hint: lock?.probablyStale
+      ? `the holder is gone, remove the lock with: ${lock.forceUnlock}; the next apply settles the open writes before doing anything`
+      : 'plan again when the apply has finished; apply settles open writes before doing anything',
   }),
   renderFailed: (address: string): Diagnostic => ({
     severity: 'error',

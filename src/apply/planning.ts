@@ -18,7 +18,7 @@ import { configHash } from './config-hash.js';
 import { prepareDesired, renderCampaign, type DesiredState } from './desired.js';
 import type { DesiredMemo } from './desired-memo.js';
 import { estimateChanges } from './estimate.js';
-import { applyMessages } from './messages.js';
+import { applyMessages, type HeldLock } from './messages.js';
 import type { Provenance } from './record.js';
 import type { NoChangeMemo } from './no-change.js';
 import { assembleRefresh, managedCampaigns, refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
@@ -41,8 +41,8 @@ export interface PlanRequest {
    * progress still owns would race it. Without it, open rows are reported as a warning.
    */
   settle?: boolean;
-  /** Shown in the open-rows warning when another process holds the lock. */
-  lockHolder?: string | null;
+  /** Shown in the open-rows warning when another process holds the lock, live or probably stale. */
+  lockHolder?: HeldLock | null;
   /** See SettleDeps.notCreatedGraceMs. */
   notCreatedGraceMs?: number;
   onStep?: (step: PlanStep) => void;
@@ -165,12 +165,19 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   step('estimate');
   const request = needsEstimate(planned.plan, options);
   const bodies = new Map(Object.entries(payloads));
+  // A plan with errors is refused whatever the audiences are: no estimate is asked for it.
+  const withheld = diagnostics.some((d) => d.severity === 'error');
   const estimated =
-    diagnostics.some((d) => d.severity === 'error') || request.addresses.length === 0
+    withheld || request.addresses.length === 0
       ? { estimates: new Map(), failures: new Map<string, string>() }
       : await estimateChanges(client, request, bodies);
   for (const [address, why] of estimated.failures) warnings.push(applyMessages.estimateFailed(address, why));
-  const finalized = finalizePlan(planned.plan, estimated.estimates, { ...options, locate: (a, p) => project.locate(a, p) });
+  const finalized = finalizePlan(planned.plan, estimated.estimates, {
+    ...options,
+    estimateErrors: estimated.failures,
+    estimatesWithheld: withheld,
+    locate: (a, p) => project.locate(a, p),
+  });
   diagnostics.push(...finalized.diagnostics);
   const changes = finalized.plan.changes.map((c) => (renderedTexts.has(c.address) ? { ...c, renderedDiff: renderedTexts.get(c.address)! } : c));
   const plan: Plan = { ...finalized.plan, changes, warnings: [...warnings, ...finalized.plan.warnings] };

@@ -36,8 +36,9 @@ export function classifyAnswer(answer: HttpAnswer): AttemptOutcome {
   if (isRateLimited(status, code)) {
     return { ...base, kind: 'rate-limited', error: text ?? 'Too many concurrent requests', retry: 'always', mayHaveLanded: false };
   }
-  if (status === 401) {
-    return { ...base, kind: 'auth', error: text ?? 'unauthorized', retry: 'never', mayHaveLanded: false };
+  // 401: wrong account id, passcode or regional host; 403: a passcode not allowed this operation.
+  if (status === 401 || status === 403) {
+    return { ...base, kind: 'auth', error: text ?? (status === 401 ? 'unauthorized' : 'forbidden'), retry: 'never', mayHaveLanded: false };
   }
   if (status >= 500) {
     return { ...base, kind: 'server', error: text ?? `server error ${status}`, retry: 'if-safe', mayHaveLanded: true };

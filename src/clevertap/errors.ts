@@ -11,7 +11,7 @@ import type { ApiFamily } from './endpoints.js';
 
 export type CleverTapErrorKind =
   | 'fail' // `status: "fail"` for a request CleverTap understood and refused (validation, unknown id)
-  | 'auth' // 401: wrong account id, passcode or regional host
+  | 'auth' // 401: wrong account id, passcode or regional host; 403: operation not allowed to this passcode
   | 'rate-limited' // 429 after the bounded retries
   | 'server' // 5xx
   | 'network' // connection refused/reset, socket closed without an answer

@@ -15,6 +15,7 @@ import { addPlanningOptions, hasPlanningFlags, planOptionsFrom, type PlanningFla
 import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
 import { printPlan } from './shared/plan-output.js';
 import { failWith, refuseLocked } from './views/state-common.js';
+import { failOnAuth } from './shared/auth-watch.js';
 import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
 import { jsonLine } from './views/json-keys.js';
 import { configHash } from '../apply/config-hash.js';
@@ -101,6 +102,8 @@ async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, 
     onStep: (s) => out.debug(`plan: ${s}`),
   });
   reportSettled(out, outcome.settlement?.settled ?? []);
+  const authFailed = failOnAuth(out, project.root, session.connection.auth, (ds) => refuse(out, project.root, 'credentials', ds));
+  if (authFailed !== null) return authFailed;
   const refused = outcome.diagnostics.some((d) => d.severity === 'error');
   if (out.opts.json) {
     out.print(jsonLine({ event: 'plan', summary: outcome.plan.summary, changes: outcome.plan.changes.length, errors: outcome.diagnostics }));
@@ -161,6 +164,8 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
   const desired = prepareDesired(project, { memo: session.memo });
   const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => new Date(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
   reportSettled(out, settlement.settled);
+  const authFailed = failOnAuth(out, project.root, session.connection.auth, (ds) => refuse(out, project.root, 'credentials', ds));
+  if (authFailed !== null) return authFailed;
   if (settlement.unsettled.length > 0) return refuse(out, project.root, 'unsettled', [applyMessages.unsettled(settlement.unsettled)]);
 
   if (!out.opts.json) {

@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { snakeKeys } from './views/json-keys.js';
+import { takeUnreportedRefusals } from './shared/auth-watch.js';
+import { printDiagnostics } from './shared/project.js';
 
 export interface GlobalOptions {
   /** Project root given with --dir; undefined means "search upward from cwd". */
@@ -75,13 +77,22 @@ export function createOutput(
 
 /**
  * Wraps a command action so that its returned number becomes the exit code. Exceptions are left to
- * main.ts's single top-level catch: an exception is a bug, a user problem is a returned 1.
+ * main.ts's single top-level catch: an exception is a bug, a user problem is a returned 1. A
+ * credentials refusal from CleverTap the command did not report itself ends the output and makes
+ * the exit code 1 (./shared/auth-watch.ts).
  */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<number> | number,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const code = await fn(...args);
-    process.exitCode = code;
+    const refusals = takeUnreportedRefusals();
+    if (refusals.length > 0) {
+      // On stderr also with --json: the command's one document on stdout is already written.
+      const cmd = args[args.length - 1] as Partial<Command> | undefined;
+      const color = typeof cmd?.optsWithGlobals === 'function' ? globalOptions(cmd as Command).color : false;
+      printDiagnostics(createOutput({ json: false, quiet: false, verbose: false, color }), process.cwd(), refusals);
+    }
+    process.exitCode = refusals.length > 0 ? 1 : code;
   };
 }

@@ -9,6 +9,7 @@ import { action, createOutput, globalOptions, type Output } from './context.js';
 import { openPlanSession } from './shared/plan-session.js';
 import { printDiagnostics } from './shared/project.js';
 import { failWith } from './views/state-common.js';
+import { failOnAuth } from './shared/auth-watch.js';
 import { driftJson, driftText } from './views/drift.js';
 import { computePlan } from '../apply/planning.js';
 
@@ -41,6 +42,8 @@ async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
       early: session.early,
       settle: false,
     });
+    const authFailed = failOnAuth(out, session.project.root, session.connection.auth);
+    if (authFailed !== null) return authFailed;
     const refreshFailed = outcome.diagnostics.filter((d) => d.code === 'apply.refresh-failed');
     if (refreshFailed.length > 0) return failWith(out, session.project.root, refreshFailed);
     const { drift } = outcome.plan;

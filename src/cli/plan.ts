@@ -6,11 +6,12 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { describeHolder, takeLock } from './shared/lock.js';
+import { lockRefusalJson, takeLock } from './shared/lock.js';
 import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession } from './shared/plan-session.js';
 import { PLAN_FORMATS, printPlan, savePlanFile, type PlanFormat } from './shared/plan-output.js';
 import { failWith } from './views/state-common.js';
+import { failOnAuth } from './shared/auth-watch.js';
 import { reusePlan } from '../apply/no-change.js';
 import type { PlanStep } from '../apply/planning.js';
 import { planExitCode } from '../plan/summary.js';
@@ -61,7 +62,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         provenance: session.provenance,
         sandbox: session.connection.isSandbox,
         settle: lock?.ok === true,
-        lockHolder: lock && !lock.ok ? describeHolder(lock.refusal.holder) : null,
+        lockHolder: lock && !lock.ok ? lockRefusalJson(lock.refusal) : null,
         notCreatedGraceMs: session.notCreatedGraceMs,
         memo: session.memo,
         early: session.early,
@@ -76,6 +77,9 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
     for (const s of outcome.settlement?.settled ?? []) {
       out.debug(`settled ${s.operation} ${s.address} (marker ${s.id}): ${s.outcome}`);
     }
+    // A plan made with refused credentials is no plan: the refusal is the whole answer.
+    const authFailed = failOnAuth(out, project.root, session.connection.auth);
+    if (authFailed !== null) return authFailed;
 
     printPlan(out, project, outcome, format);
     const refused = outcome.diagnostics.some((d) => d.severity === 'error');

@@ -444,6 +444,28 @@ export const catalogue = {
     message: (a) => `${q(a.address)} has no occurrence ${q(a.key)}`,
     hint: (a) => didYouMean(a.suggestion) ?? (a.known.length ? `occurrences: ${list(a.known)}` : 'the bulletin has no occurrences'),
   }),
+
+  // ---- CleverTap connection ----
+  'clevertap.auth-failed': entry<{ environment: string; sandbox: boolean; endpoint: string; httpStatus: number | null; detail: string; accountIdEnv: string; passcodeEnv: string }>({
+    severity: 'error',
+    summary: 'CleverTap refused the credentials (401 or 403): the command stops there, whatever it was doing.',
+    message: (a) =>
+      `CleverTap refused the credentials of environment ${q(a.environment)}${a.sandbox ? ' (the embedded sandbox)' : ''}: ` +
+      `${a.endpoint} answered ${a.httpStatus === null ? 'without a status' : `HTTP ${a.httpStatus}`} (${a.detail}); nothing further was sent and this run's result can not be trusted`,
+    hint: (a) =>
+      `check ${q(a.accountIdEnv)} and ${q(a.passcodeEnv)} (the passcode must be allowed to use this API), and that ${q('CLEVERTAP_REGION')} or ${q('CLEVERTAP_API_URL')} ` +
+      '(or the environment\'s region / apiUrl in campaignctl.yaml) points at the account\'s region: a wrong regional host is refused the same way',
+  }),
+};
+
+/**
+ * How a held apply lock is told wherever it shows (a refused apply, stop or import; plan's warning
+ * about open writes): the judgement is state/stale.ts's, these are the words.
+ */
+export const lockWords = {
+  holder: (h: { command: string; pid: number; host: string; since: string }): string => `${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`,
+  probablyStale: (pid: number): string => `probably stale: process ${pid} no longer exists on this host`,
+  mayBeRunning: 'it may still be running',
 };
 
 export type DiagnosticCode = keyof typeof catalogue;

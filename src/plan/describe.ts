@@ -40,7 +40,7 @@ export function changeFacts(c: PlanChange): string[] {
   return facts;
 }
 
-/** `about 12.3K users (android 6K, ios 6.3K)` / `audience not estimated (--no-estimate)`. */
+/** `about 12.3K users (android 6K, ios 6.3K)`, or why there is no number: each change its own reason. */
 export function estimateText(c: PlanChange): string {
   if (c.estimate) {
     const platforms = Object.keys(c.estimate.byPlatform)
@@ -52,9 +52,11 @@ export function estimateText(c: PlanChange): string {
     case 'skipped':
       return 'audience not estimated (--no-estimate)';
     case 'failed':
-      return 'audience estimate failed';
-    case 'not-estimated':
+      return c.estimateError ? `audience estimate failed: ${c.estimateError}` : 'audience estimate failed';
+    case 'over-limit':
       return 'audience not estimated (over the per-plan limit)';
+    case 'withheld':
+      return 'audience not estimated (the plan has errors)';
     case 'pending':
       return 'audience not estimated yet';
     default:

@@ -1,7 +1,10 @@
 /**
  * The second, still pure, step of planning: the caller runs the estimates needsEstimate() asks for
  * (estimate_only calls, bounded concurrency) and hands the results to finalizePlan(), which fills
- * them in and applies the guards: guard.maxAudience and the mass-stop refusal.
+ * them in, each change with its own reason when it has none, and applies the guards:
+ * guard.maxAudience and the mass-stop refusal. Guards fail closed: a guarded change whose audience
+ * could not be checked is refused like one over its limit (--allow-large-audience overrides both),
+ * and --no-estimate skips the estimates of unguarded changes only.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isSuperseded } from './addresses.js';
@@ -20,30 +23,47 @@ export interface EstimateRequest {
   overLimit: string[];
 }
 
+/** Guarded changes first (an unchecked guard refuses the plan), then irreversible ones, then by address. */
 export function needsEstimate(plan: Plan, options: PlanOptions = {}): EstimateRequest {
-  if (options.noEstimate) return { addresses: [], overLimit: [] };
   const limit = Math.max(0, options.estimateLimit ?? DEFAULT_ESTIMATE_LIMIT);
   const candidates = plan.changes
-    .filter((c) => c.estimateStatus === 'pending')
-    .sort((a, b) => Number(b.irreversible) - Number(a.irreversible) || compareCodeUnits(a.address, b.address))
+    .filter((c) => c.estimateStatus === 'pending' && (!options.noEstimate || isGuarded(c)))
+    .sort(
+      (a, b) =>
+        Number(isGuarded(b)) - Number(isGuarded(a)) || Number(b.irreversible) - Number(a.irreversible) || compareCodeUnits(a.address, b.address),
+    )
     .map((c) => c.address);
   return { addresses: candidates.slice(0, limit), overLimit: candidates.slice(limit) };
 }
 
+function isGuarded(c: PlanChange): boolean {
+  return guardMaxAudience(c.after) !== undefined;
+}
+
+/** What the caller knows about the estimates besides their values. */
+export interface EstimateFacts {
+  /** address -> why its estimate call failed (shown with the change). */
+  estimateErrors?: ReadonlyMap<string, string>;
+  /** No estimate was asked because the plan already has errors (it is refused anyway). */
+  estimatesWithheld?: boolean;
+}
+
 /**
- * `estimates`: address -> estimate, or null when the estimate call failed. Addresses missing from
- * the map are "not estimated". Returns a new plan; the input is not modified.
+ * `estimates`: address -> estimate, or null when the estimate call failed. An address missing from
+ * the map is over the per-plan limit when needsEstimate() put it there, withheld when the facts say
+ * so, else simply not estimated. Returns a new plan; the input is not modified.
  */
 export function finalizePlan(
   plan: Plan,
   estimates: ReadonlyMap<string, Estimate | null>,
-  options: PlanOptions & { locate?: Locate } = {},
+  options: PlanOptions & EstimateFacts & { locate?: Locate } = {},
 ): PlanResult {
   const diagnostics: Diagnostic[] = [];
   const warnings = [...plan.warnings];
   const report = (d: Diagnostic) => (d.severity === 'error' ? diagnostics : warnings).push(d);
 
-  const changes = plan.changes.map((c) => fillEstimate(c, estimates, options));
+  const overLimit = new Set(needsEstimate(plan, options).overLimit);
+  const changes = plan.changes.map((c) => fillEstimate(c, estimates, overLimit, options));
   const unchecked: PlanChange[] = [];
   for (const c of changes) checkAudience(c, options, report, unchecked);
   reportUnchecked(unchecked, options, report);
@@ -60,55 +80,70 @@ export function finalizePlan(
 }
 
 /**
- * A warning per guard that was not checked, located at its `maxAudience`; when more than
- * UNCHECKED_LISTED share a reason (a big plan with --no-estimate), one warning that counts them,
- * so the plan is not buried under thousands of identical lines.
+ * A refusal per guard that could not be checked (a warning with --allow-large-audience), located
+ * at its `maxAudience`, with the change's own reason; when more than UNCHECKED_LISTED share a
+ * reason (a big plan whose estimates all failed), one that counts them, so the plan is not buried
+ * under thousands of identical lines.
  */
-function reportUnchecked(unchecked: PlanChange[], options: { locate?: Locate }, report: (d: Diagnostic) => void): void {
-  const byReason = new Map<string, PlanChange[]>();
+function reportUnchecked(unchecked: PlanChange[], options: PlanOptions & { locate?: Locate }, report: (d: Diagnostic) => void): void {
+  const overridden = options.allowLargeAudience === true;
+  const byStatus = new Map<string, PlanChange[]>();
   for (const c of unchecked) {
-    const why = UNCHECKED_WHY[c.estimateStatus] ?? 'no estimate';
-    const list = byReason.get(why);
+    const list = byStatus.get(c.estimateStatus);
     if (list) list.push(c);
-    else byReason.set(why, [c]);
+    else byStatus.set(c.estimateStatus, [c]);
   }
-  for (const [why, list] of byReason) {
+  for (const [status, list] of byStatus) {
     if (list.length > UNCHECKED_LISTED) {
-      report(messages.guardsUnchecked(list.map((c) => c.address), why));
+      report(messages.guardsUnchecked(list.map((c) => c.address), uncheckedWhy(status), overridden));
       continue;
     }
     for (const c of list) {
-      const where = { address: c.address, source: c.source, path: ['spec', 'guard', 'maxAudience'] };
-      report(messages.guardUnchecked(guardMaxAudience(c.after)!, why)(where, options.locate));
+      const where = { address: c.address, source: c.source, path: GUARD_PATH };
+      report(messages.guardUnchecked(guardMaxAudience(c.after)!, uncheckedWhy(status, c.estimateError), overridden)(where, options.locate));
     }
   }
 }
 
-function fillEstimate(c: PlanChange, estimates: ReadonlyMap<string, Estimate | null>, options: PlanOptions): PlanChange {
+function fillEstimate(c: PlanChange, estimates: ReadonlyMap<string, Estimate | null>, overLimit: ReadonlySet<string>, options: PlanOptions & EstimateFacts): PlanChange {
   if (c.estimateStatus !== 'pending') return c;
-  if (options.noEstimate) return { ...c, estimate: null, estimateStatus: 'skipped' };
-  if (!estimates.has(c.address)) return { ...c, estimate: null, estimateStatus: 'not-estimated' };
-  const e = estimates.get(c.address) ?? null;
-  if (e === null) return { ...c, estimate: null, estimateStatus: 'failed' };
-  return { ...c, estimate: { total: e.total, byPlatform: { ...e.byPlatform } }, estimateStatus: 'estimated' };
+  // A guarded change is estimated whatever --no-estimate says: its guard needs the number.
+  if (options.noEstimate && !isGuarded(c)) return { ...c, estimate: null, estimateStatus: 'skipped' };
+  if (estimates.has(c.address)) {
+    const e = estimates.get(c.address) ?? null;
+    if (e !== null) return { ...c, estimate: { total: e.total, byPlatform: { ...e.byPlatform } }, estimateStatus: 'estimated' };
+    const error = options.estimateErrors?.get(c.address);
+    return { ...c, estimate: null, estimateStatus: 'failed', ...(error !== undefined ? { estimateError: error } : {}) };
+  }
+  if (overLimit.has(c.address)) return { ...c, estimate: null, estimateStatus: 'over-limit' };
+  return { ...c, estimate: null, estimateStatus: options.estimatesWithheld ? 'withheld' : 'not-estimated' };
 }
 
-const UNCHECKED_WHY: Record<string, string> = {
-  skipped: 'estimates were skipped (--no-estimate)',
-  failed: 'the estimate failed',
-  'not-estimated': 'over the limit of estimates per plan',
-};
+/** Why a guard was not checked, by the change's estimate status (and its error, when it failed). */
+function uncheckedWhy(status: string, error?: string): string {
+  switch (status) {
+    case 'failed':
+      return error ? `the estimate failed (${error})` : 'the estimate failed';
+    case 'over-limit':
+      return 'it is over the limit of estimates per plan';
+    default:
+      return 'it was not estimated';
+  }
+}
 
-/** More guards than this left unchecked for one reason: one warning for all of them. */
+const GUARD_PATH = ['spec', 'guard', 'maxAudience'];
+
+/** More guards than this left unchecked for one reason: one diagnostic for all of them. */
 export const UNCHECKED_LISTED = 10;
 
 function checkAudience(c: PlanChange, options: PlanOptions & { locate?: Locate }, report: (d: Diagnostic) => void, unchecked: PlanChange[]): void {
   if (c.kind !== 'Campaign' || (c.action !== 'create' && c.action !== 'replace')) return;
   const max = guardMaxAudience(c.after);
   if (max === undefined) return;
-  const where = { address: c.address, source: c.source, path: ['spec', 'guard', 'maxAudience'] };
+  const where = { address: c.address, source: c.source, path: GUARD_PATH };
   if (c.estimate === null) {
-    unchecked.push(c);
+    // Withheld: the plan is refused for its other errors already; the guard is checked once they are fixed.
+    if (c.estimateStatus !== 'withheld') unchecked.push(c);
   } else if (c.estimate.total > max) {
     report(messages.maxAudience(c.estimate.total, max, options.allowLargeAudience === true)(where, options.locate));
   }

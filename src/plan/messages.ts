@@ -23,6 +23,10 @@ export function located(where: Where, locate: Locate | undefined): Pick<Diagnost
 
 type Build = (where: Where, locate: Locate | undefined) => Diagnostic;
 
+/** Guards fail closed: an audience that could not be checked is refused like one over the limit. */
+const UNCHECKED_HINT =
+  'the guard holds only on an estimate: fix what kept it from being made (the connection, or scope the plan with --target) and plan again, or pass --allow-large-audience to apply without the check';
+
 export const messages = {
   whenPast: (instant: string, now: string): Build => (w, l) => ({
     severity: 'error',
@@ -99,16 +103,22 @@ export const messages = {
     hint: overridden ? undefined : 'narrow the audience, raise guard.maxAudience, or pass --allow-large-audience',
     ...located(w, l),
   }),
-  guardUnchecked: (max: number, why: string): Build => (w, l) => ({
-    severity: 'warning',
+  guardUnchecked: (max: number, why: string, overridden: boolean): Build => (w, l) => ({
+    severity: overridden ? 'warning' : 'error',
     code: 'plan.guard-unchecked',
-    message: `guard.maxAudience (${max}) of ${w.address} was not checked: ${why}`,
+    message: overridden
+      ? `guard.maxAudience (${max}) of ${w.address} was not checked: ${why}; allowed by --allow-large-audience`
+      : `${w.address} is refused: its audience could not be checked against guard.maxAudience (${max}): ${why}`,
+    hint: overridden ? undefined : UNCHECKED_HINT,
     ...located(w, l),
   }),
-  guardsUnchecked: (addresses: string[], why: string): Diagnostic => ({
-    severity: 'warning',
+  guardsUnchecked: (addresses: string[], why: string, overridden: boolean): Diagnostic => ({
+    severity: overridden ? 'warning' : 'error',
     code: 'plan.guard-unchecked',
-    message: `guard.maxAudience of ${addresses.length.toLocaleString('en-US')} campaigns was not checked: ${why} (${addresses.slice(0, 3).join(', ')} and ${(addresses.length - 3).toLocaleString('en-US')} more)`,
+    message:
+      `guard.maxAudience of ${addresses.length.toLocaleString('en-US')} campaigns was not checked: ${why} (${addresses.slice(0, 3).join(', ')} and ${(addresses.length - 3).toLocaleString('en-US')} more)` +
+      (overridden ? '; allowed by --allow-large-audience' : '; they are refused'),
+    hint: overridden ? undefined : UNCHECKED_HINT,
   }),
   massStop: (stops: number, live: number, overridden: boolean): Diagnostic => ({
     severity: overridden ? 'warning' : 'error',

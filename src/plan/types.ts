@@ -109,10 +109,11 @@ export interface Estimate {
 
 /**
  * not-applicable: nothing to estimate (stops, contracts, bulletin sends); pending: awaiting
- * finalizePlan; estimated; failed: the estimate call failed; not-estimated: over the per-plan
- * limit; skipped: `--no-estimate`.
+ * finalizePlan; estimated; failed: the estimate call failed (`estimateError` says why);
+ * over-limit: past the per-plan limit of estimates; withheld: not asked because the plan has errors;
+ * skipped: `--no-estimate` (unguarded changes only); not-estimated: none given, for no known reason.
  */
-export type EstimateStatus = 'not-applicable' | 'pending' | 'estimated' | 'failed' | 'not-estimated' | 'skipped';
+export type EstimateStatus = 'not-applicable' | 'pending' | 'estimated' | 'failed' | 'over-limit' | 'withheld' | 'skipped' | 'not-estimated';
 
 export interface PlanChange {
   /** Resource address; a bulletin occurrence is `bulletin.NAME#KEY`. */
@@ -124,6 +125,8 @@ export interface PlanChange {
   irreversible: boolean;
   estimate: Estimate | null;
   estimateStatus: EstimateStatus;
+  /** Why the estimate call failed (status `failed`), as the client reported it. */
+  estimateError?: string;
   /** Applied canonical spec (or the occurrence as raised); null when there is none. */
   before: Canonical | null;
   /** Desired canonical spec (or the occurrence to raise); null for stop/forget/delete. */

@@ -132,7 +132,7 @@ describe('rows left open by a crash', () => {
     tp.campaign({ name: 'promo', when: WHEN });
     await openCreateRow('campaign.promo', 'sha256:x');
     const project = await load(tp);
-    const p = await computePlan({ project, store, client, now: new Date(), options: { noEstimate: true }, provenance: PROVENANCE, settle: false, lockHolder: 'apply (pid 1 on ci)' });
+    const p = await computePlan({ project, store, client, now: new Date(), options: { noEstimate: true }, provenance: PROVENANCE, settle: false, lockHolder: { holder: { id: 'l0ck', command: 'apply', pid: 1, host: 'ci', since: '2026-01-01T00:00:00.000Z' }, probablyStale: false, forceUnlock: 'campaignctl force-unlock l0ck' } });
     expect(p.settlement).toBeNull();
     expect(p.plan.warnings.map((w) => w.code)).toContain('apply.journal-open');
     expect((await store.journal.listOpen())).toHaveLength(1);

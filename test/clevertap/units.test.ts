@@ -70,6 +70,16 @@ describe('classifyAnswer: the envelope decides', () => {
     expect(classifyAnswer({ status: 401, text: '{"status":"fail","error":"Invalid"}' })).toMatchObject({ kind: 'auth', retry: 'never' });
   });
 
+  it('403 (operation not allowed to this passcode) is an authorization failure, like 401', () => {
+    expect(classifyAnswer({ status: 403, text: '{"status":"fail","error":"Operation not allowed","code":403}' })).toMatchObject({
+      kind: 'auth',
+      error: 'Operation not allowed',
+      retry: 'never',
+      mayHaveLanded: false,
+    });
+    expect(classifyAnswer({ status: 403, text: '<html>Forbidden</html>' })).toMatchObject({ kind: 'auth', error: 'forbidden' });
+  });
+
   it('transport failures: written means maybe landed', () => {
     expect(classifyTransportFailure(new TransportFailure('network', false, 'ECONNREFUSED'))).toMatchObject({ retry: 'always', mayHaveLanded: false });
     expect(classifyTransportFailure(new TransportFailure('timeout', true, 'late'))).toMatchObject({ kind: 'timeout', retry: 'if-safe', mayHaveLanded: true });

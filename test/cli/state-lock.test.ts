@@ -77,10 +77,11 @@ describe('lock, concurrent applies and force-unlock', () => {
     // The first apply is creating (it holds the lock from before planning to the end).
     expect((await control(served, 'GET', '/requests?family=create')).body.length).toBeGreaterThan(0);
 
-    const [second, listed, rm] = await Promise.all([
+    const [second, listed, rm, livePlan] = await Promise.all([
       cli('apply', '--yes', '--no-estimate'),
       stateList(),
       cli('--json', 'state', 'rm', 'campaign.c0'),
+      cli('plan', '--no-estimate'),
     ]);
     const holder = listed.lock!;
     expect(holder).toMatchObject({ pid: first.pid, host: hostname(), command: 'apply' });
@@ -97,8 +98,10 @@ describe('lock, concurrent applies and force-unlock', () => {
     ]) {
       expect(second.stderr).toContain(line);
     }
-    // The holder is alive: not called stale.
+    // The holder is alive: not called stale, by apply nor by plan (which sees its open write).
     expect(second.stderr).not.toContain('probably stale');
+    expect(livePlan.stdout).toContain(`the apply lock is held by apply (pid ${first.pid} on ${hostname()}, since ${holder.since}), lock id ${holder.id}; it may still be running`);
+    expect(livePlan.stdout).not.toContain('probably stale');
     // state rm takes the lock too, and says the same in JSON.
     expect(rm.code).toBe(1);
     expect(JSON.parse(rm.stdout)).toMatchObject({ ok: false, locked: { holder: { id: holder.id, pid: first.pid }, probably_stale: false } });
@@ -110,6 +113,11 @@ describe('lock, concurrent applies and force-unlock', () => {
     const refused = await cli('apply', '--yes', '--no-estimate');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`probably stale: process ${first.pid} no longer exists on this host`);
+    // plan judges the dead holder as apply does, in the same words, and says how to remove the lock.
+    const stalePlan = await cli('plan', '--no-estimate');
+    expect(stalePlan.stdout).toContain(`lock id ${holder.id}; probably stale: process ${first.pid} no longer exists on this host`);
+    expect(stalePlan.stdout).toContain(`campaignctl force-unlock ${holder.id}`);
+    expect(stalePlan.stdout).not.toContain('an apply is running');
 
     const wrong = await cli('force-unlock', 'zzzzzzzzzz');
     expect(wrong.code).toBe(1);

@@ -3,6 +3,7 @@
  * guard.maxAudience, mass stop, overrides, --no-estimate).
  */
 import { describe, expect, it } from 'vitest';
+import { estimateText } from '../../src/plan/describe.js';
 import { finalizePlan, needsEstimate, UNCHECKED_LISTED } from '../../src/plan/finalize.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Estimate } from '../../src/plan/types.js';
@@ -19,7 +20,7 @@ describe('needsEstimate', () => {
     expect(needsEstimate(p)).toEqual({ addresses: ['campaign.now-z', 'campaign.a', 'campaign.b', 'campaign.r'], overLimit: [] });
   });
 
-  it('caps at 100 per plan; the rest are marked not estimated by finalizePlan', () => {
+  it('caps at 100 per plan; the rest are marked over the limit by finalizePlan', () => {
     const desired = Array.from({ length: 105 }, (_, i) => campaign(`c${String(i).padStart(3, '0')}`));
     const { plan: p } = plan(input({ desired }));
     const req = needsEstimate(p);
@@ -28,7 +29,7 @@ describe('needsEstimate', () => {
     const estimates = new Map(req.addresses.map((a) => [a, est(10)] as [string, Estimate]));
     const f = finalizePlan(p, estimates);
     expect(f.plan.changes.filter((c) => c.estimateStatus === 'estimated')).toHaveLength(100);
-    expect(f.plan.changes.filter((c) => c.estimateStatus === 'not-estimated').map((c) => c.address)).toEqual(req.overLimit);
+    expect(f.plan.changes.filter((c) => c.estimateStatus === 'over-limit').map((c) => c.address)).toEqual(req.overLimit);
   });
 
   it('--no-estimate asks for nothing and marks every estimate skipped', () => {
@@ -93,24 +94,108 @@ describe('guard.maxAudience', () => {
     expect(f.plan.warnings.map((w) => `${w.severity} ${w.code}`)).toEqual(['warning plan.max-audience']);
   });
 
-  it('a guarded campaign that was not estimated gets a warning that the guard was not checked', () => {
+  it('a guarded campaign whose estimate failed is refused, located at its guard, with the error', () => {
     const { plan: p } = plan(input({ desired: [guarded()] }));
-    const f = finalizePlan(p, new Map(), { noEstimate: true });
-    expect(f.diagnostics).toEqual([]);
-    expect(f.plan.warnings[0]).toMatchObject({ code: 'plan.guard-unchecked' });
-    expect(f.plan.warnings[0]!.message).toContain('--no-estimate');
+    const f = finalizePlan(p, new Map([['campaign.big', null]]), {
+      estimateErrors: new Map([['campaign.big', 'CleverTap /1/targets/create.json: server error 500 (HTTP 500)']]),
+      locate: (addr, path) => (path.join('.') === 'spec.guard.maxAudience' ? { file: 'campaigns/big.yaml', line: 12, column: 18 } : undefined),
+    });
+    expect(f.diagnostics).toHaveLength(1);
+    expect(f.diagnostics[0]).toMatchObject({ severity: 'error', code: 'plan.guard-unchecked', address: 'campaign.big', file: 'campaigns/big.yaml', line: 12, column: 18 });
+    expect(f.diagnostics[0]!.message).toBe(
+      'campaign.big is refused: its audience could not be checked against guard.maxAudience (50000): the estimate failed (CleverTap /1/targets/create.json: server error 500 (HTTP 500))',
+    );
+    expect(f.diagnostics[0]!.hint).toContain('--allow-large-audience');
+    expect(f.plan.changes[0]).toMatchObject({ estimateStatus: 'failed', estimateError: 'CleverTap /1/targets/create.json: server error 500 (HTTP 500)' });
   });
 
-  it('more unchecked guards than UNCHECKED_LISTED give one warning that counts them', () => {
+  it('a guarded campaign over the per-plan limit of estimates is refused, saying so', () => {
+    const { plan: p } = plan(input({ desired: [guarded('big1'), guarded('big2')] }));
+    const options = { estimateLimit: 1 };
+    expect(needsEstimate(p, options).overLimit).toEqual(['campaign.big2']);
+    const f = finalizePlan(p, new Map([['campaign.big1', est(5)]]), options);
+    expect(f.diagnostics.map((d) => [d.code, d.address])).toEqual([['plan.guard-unchecked', 'campaign.big2']]);
+    expect(f.diagnostics[0]!.message).toContain('it is over the limit of estimates per plan');
+  });
+
+  it('--no-estimate still estimates guarded changes (first), and skips only the unguarded ones', () => {
+    const { plan: p } = plan(input({ desired: [campaign('a', { when: 'now' }), guarded('big')] }));
+    expect(needsEstimate(p, { noEstimate: true })).toEqual({ addresses: ['campaign.big'], overLimit: [] });
+    const f = finalizePlan(p, new Map([['campaign.big', est(60_000)]]), { noEstimate: true });
+    expect(f.plan.changes.map((c) => [c.address, c.estimateStatus])).toEqual([
+      ['campaign.a', 'skipped'],
+      ['campaign.big', 'estimated'],
+    ]);
+    expect(f.diagnostics.map((d) => d.code)).toEqual(['plan.max-audience']);
+  });
+
+  it('--no-estimate with a guarded change left without an estimate refuses it', () => {
+    const { plan: p } = plan(input({ desired: [guarded()] }));
+    const f = finalizePlan(p, new Map(), { noEstimate: true });
+    expect(f.diagnostics.map((d) => `${d.severity} ${d.code} ${d.address}`)).toEqual(['error plan.guard-unchecked campaign.big']);
+    expect(f.plan.warnings.filter((w) => w.code === 'plan.guard-unchecked')).toEqual([]);
+  });
+
+  it('--allow-large-audience is the one override: an unchecked guard becomes a warning', () => {
+    const { plan: p } = plan(input({ desired: [guarded()] }));
+    const f = finalizePlan(p, new Map([['campaign.big', null]]), { allowLargeAudience: true });
+    expect(f.diagnostics).toEqual([]);
+    expect(f.plan.warnings.map((w) => `${w.severity} ${w.code}`)).toEqual(['warning plan.guard-unchecked']);
+    expect(f.plan.warnings[0]!.message).toContain('allowed by --allow-large-audience');
+  });
+
+  it('a plan whose estimates were withheld (it has errors) adds no guard refusal of its own', () => {
+    const { plan: p } = plan(input({ desired: [guarded()] }));
+    const f = finalizePlan(p, new Map(), { estimatesWithheld: true });
+    expect(f.diagnostics).toEqual([]);
+    expect(f.plan.changes[0]!.estimateStatus).toBe('withheld');
+  });
+
+  it('more unchecked guards than UNCHECKED_LISTED give one refusal that counts them', () => {
     const many = Array.from({ length: UNCHECKED_LISTED + 1 }, (_, i) => guarded(`big${String(i).padStart(2, '0')}`));
-    const few = finalizePlan(plan(input({ desired: many.slice(0, UNCHECKED_LISTED) })).plan, new Map(), { noEstimate: true });
-    expect(few.plan.warnings.filter((w) => w.code === 'plan.guard-unchecked')).toHaveLength(UNCHECKED_LISTED);
-    const f = finalizePlan(plan(input({ desired: many })).plan, new Map(), { noEstimate: true });
-    const unchecked = f.plan.warnings.filter((w) => w.code === 'plan.guard-unchecked');
+    const failed = (list: typeof many) => new Map(list.map((d) => [d.resource.address, null] as [string, null]));
+    const few = finalizePlan(plan(input({ desired: many.slice(0, UNCHECKED_LISTED) })).plan, failed(many.slice(0, UNCHECKED_LISTED)));
+    expect(few.diagnostics.filter((w) => w.code === 'plan.guard-unchecked')).toHaveLength(UNCHECKED_LISTED);
+    const f = finalizePlan(plan(input({ desired: many })).plan, failed(many));
+    const unchecked = f.diagnostics.filter((w) => w.code === 'plan.guard-unchecked');
     expect(unchecked).toHaveLength(1);
+    expect(unchecked[0]!.severity).toBe('error');
     expect(unchecked[0]!.message).toBe(
-      `guard.maxAudience of ${UNCHECKED_LISTED + 1} campaigns was not checked: estimates were skipped (--no-estimate) (campaign.big00, campaign.big01, campaign.big02 and ${UNCHECKED_LISTED - 2} more)`,
+      `guard.maxAudience of ${UNCHECKED_LISTED + 1} campaigns was not checked: the estimate failed (campaign.big00, campaign.big01, campaign.big02 and ${UNCHECKED_LISTED - 2} more); they are refused`,
     );
+  });
+});
+
+describe('estimate reasons', () => {
+  it('each change not estimated says its own reason, not "over the per-plan limit"', () => {
+    const { plan: p } = plan(
+      input({ desired: [campaign('a'), campaign('b'), campaign('c'), campaign('d', { when: 'now' }), campaign('e')], options: { estimateLimit: 3 } }),
+    );
+    expect(needsEstimate(p, { estimateLimit: 3 }).overLimit).toEqual(['campaign.c', 'campaign.e']);
+    const f = finalizePlan(p, new Map([['campaign.d', est(7)], ['campaign.a', null], ['campaign.b', est(3)]]), {
+      estimateLimit: 3,
+      estimateErrors: new Map([['campaign.a', 'no answer within 30000 ms']]),
+    });
+    expect(Object.fromEntries(f.plan.changes.map((c) => [c.address, estimateText(c)]))).toEqual({
+      'campaign.a': 'audience estimate failed: no answer within 30000 ms',
+      'campaign.b': 'about 3 users (android 1, ios 2)',
+      'campaign.c': 'audience not estimated (over the per-plan limit)',
+      'campaign.d': 'about 7 users (android 3, ios 4)',
+      'campaign.e': 'audience not estimated (over the per-plan limit)',
+    });
+  });
+
+  it('a plan with errors labels its changes "the plan has errors"; --no-estimate ones keep their own reason', () => {
+    const guarded = campaign('big', { guard: { maxAudience: 10 } });
+    const { plan: p } = plan(input({ desired: [campaign('a'), campaign('b'), guarded] }));
+    const withheld = finalizePlan(p, new Map(), { estimatesWithheld: true });
+    expect(withheld.plan.changes.map(estimateText)).toEqual(Array(3).fill('audience not estimated (the plan has errors)'));
+    const skipped = finalizePlan(p, new Map(), { estimatesWithheld: true, noEstimate: true });
+    expect(skipped.plan.changes.map(estimateText)).toEqual([
+      'audience not estimated (--no-estimate)',
+      'audience not estimated (--no-estimate)',
+      'audience not estimated (the plan has errors)',
+    ]);
   });
 });
 

@@ -22,10 +22,14 @@ import type { SandboxHandle, SandboxOptions } from '../../sandbox/server.js';
 import { displayLocation, openStateStore } from '../../state/open.js';
 import type { StateStore } from '../../state/store.js';
 import { registerSecret } from '../redact.js';
+import { watchAuth, type AuthWatch } from './auth-watch.js';
 import { parseDuration } from './duration.js';
 
 export interface Connection {
+  /** Watched (./auth-watch.ts): once CleverTap refuses the credentials, nothing more is sent. */
   client: CleverTapClient;
+  /** The credentials refusal, if CleverTap answered one (./auth-watch.ts). */
+  auth: AuthWatch;
   /** True for the embedded emulator: every output says so. */
   isSandbox: boolean;
   /** Where requests go, without credentials: `the embedded sandbox (127.0.0.1:40123)`, `https://api.clevertap.com`. */
@@ -65,12 +69,14 @@ export async function connect(project: ProjectHead, opts: ConnectOptions = {}): 
       if (err instanceof (await import('../../sandbox/store.js')).SandboxDataFileError) return { ok: false, diagnostics: [problem('connect.sandbox-data', err.message, 'move the file away to start the sandbox account afresh')] };
       throw err;
     }
-    const client = createClient({ ...limits, baseUrl: handle.url, accountId: handle.accountId, passcode: SANDBOX_DEFAULT_PASSCODE });
+    const auth = watchAuth(createClient({ ...limits, baseUrl: handle.url, accountId: handle.accountId, passcode: SANDBOX_DEFAULT_PASSCODE }), project);
+    const client = auth.client;
     const where = path.relative(project.root, sandboxDataFile(project)).split(path.sep).join('/');
     return {
       ok: true,
       connection: {
         client,
+        auth,
         isSandbox: true,
         describe: `the embedded sandbox (CleverTap emulator on ${handle.url.replace(/^http:\/\//, '')}, data in ${where})`,
         sandbox: handle,
@@ -96,11 +102,13 @@ export async function connect(project: ProjectHead, opts: ConnectOptions = {}): 
   } catch (err) {
     return { ok: false, diagnostics: [problem('connect.api-url', `CleverTap API location is not usable: ${(err as Error).message}`, 'set CLEVERTAP_API_URL / apiUrl to an http(s) URL without credentials, or region to a CleverTap region')] };
   }
-  const client = createClient({ ...limits, baseUrl, region: env.region, accountId: accountId!, passcode: passcode! });
+  const auth = watchAuth(createClient({ ...limits, baseUrl, region: env.region, accountId: accountId!, passcode: passcode! }), project);
+  const client = auth.client;
   return {
     ok: true,
     connection: {
       client,
+      auth,
       isSandbox: false,
       describe: `CleverTap at ${new URL(baseUrl).host}`,
       async close() {

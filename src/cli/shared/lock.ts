@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { Colors } from '../context.js';
+import { lockWords } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { isProbablyStale } from '../../state/stale.js';
 import type { LockHolder, StateStore } from '../../state/store.js';
@@ -70,7 +71,7 @@ export function refusalFor(holder: LockHolder, currentHost: string = hostname())
 
 /** `apply (pid 4242 on ci-7, since 2025-01-01T10:00:00.000Z)`: for one-line mentions. */
 export function describeHolder(holder: LockHolder): string {
-  return `${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
+  return lockWords.holder(holder);
 }
 
 /** `5 minutes ago`; the clock is a parameter so the wording can be tested. */
@@ -88,7 +89,7 @@ export function age(since: string, now: Date = new Date()): string {
 /** The refusal as a Diagnostic (for --json documents and for diagnostics lists). */
 export function lockRefusalDiagnostic(refusal: LockRefusal, what: string): Diagnostic {
   const h = refusal.holder;
-  const stale = refusal.probablyStale ? `; probably stale: process ${h.pid} no longer exists on this host` : '';
+  const stale = refusal.probablyStale ? `; ${lockWords.probablyStale(h.pid)}` : '';
   return {
     severity: 'error',
     code: 'state.locked',
@@ -111,7 +112,7 @@ export function lockRefusalText(refusal: LockRefusal, what: string, c?: Colors, 
     `  since:    ${h.since} (${age(h.since, now)})`,
   ];
   if (refusal.probablyStale) {
-    lines.push(`  probably stale: process ${h.pid} no longer exists on this host`);
+    lines.push(`  ${lockWords.probablyStale(h.pid)}`);
     lines.push(`  remove the lock with: ${bold(forceUnlockCommand(h.id))}`);
   } else {
     lines.push(`  if no other run is using this state (it crashed or was killed), remove the lock with: ${bold(forceUnlockCommand(h.id))}`);

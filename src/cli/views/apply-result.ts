@@ -99,7 +99,8 @@ export type ApplyRefusal =
   | 'plan-file' // a saved plan that can not be read
   | 'stale-plan' // a saved plan that no longer matches state, configuration or commit
   | 'unsettled' // an interrupted earlier run could not be settled
-  | 'plan-refused' // the plan has errors (a guard, an invalid resource, CleverTap refused the credentials)
+  | 'credentials' // CleverTap refused the account id or passcode (401/403)
+  | 'plan-refused' // the plan has errors (a guard, an invalid resource)
   | 'no-confirmation'; // nobody confirmed (no terminal without --yes, or not answered "yes")
 
 export function refusalEvent(refused: ApplyRefusal, reason: string, diagnostics: readonly Diagnostic[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
