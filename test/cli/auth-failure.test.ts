@@ -73,6 +73,15 @@ describe('a wrong passcode', () => {
     expect(doc.changes).toBeUndefined();
   });
 
+  it('apply --json: ends with one result event refused for credentials, no plan event', async () => {
+    const r = await cli.run(['apply', '--yes', '--json', '--target', 'campaign.gamma'], { env: { CLEVERTAP_PASSCODE: WRONG } });
+    expect(r.code).toBe(1);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.some((e) => e.event === 'plan')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ event: 'result', ok: false, refused: 'credentials', diagnostics: [{ code: 'clevertap.auth-failed' }] });
+    expect(r.stdout + r.stderr).not.toContain(WRONG);
+  });
+
   it('after the first refusal nothing more is sent: the status read refused, no estimate follows', async () => {
     const before = emu.state.requests().length;
     const r = await cli.run(['plan', '--target', 'campaign.gamma', '--target', 'campaign.alpha'], { env: { CLEVERTAP_PASSCODE: WRONG } });
