@@ -20,6 +20,7 @@ export interface PlanJsonChange {
   starts_at: string | null;
   remote_id: number | null;
   next_fire_times?: string[];
+  next_fire_times_before?: string[];
 }
 
 export interface PlanJson {
@@ -69,6 +70,7 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
         remote_id: c.remoteId,
       };
       if (c.nextFireTimes) out.next_fire_times = c.nextFireTimes;
+      if (c.nextFireTimesBefore) out.next_fire_times_before = c.nextFireTimesBefore;
       return out;
     }),
     drift: plan.drift.map((d) => ({
