@@ -28,6 +28,15 @@ describe('the Schedule dialect', () => {
     expect(days('0 9 * * MON#2', '2026-11-01T00:00:00Z', 1)).toEqual(['2026-11-09']);
   });
 
+  it('the README examples fire as the README says', () => {
+    const utc = (cron: string, after: string, n: number) =>
+      nextFireTimes({ cron, timezone: 'UTC' }, new Date(after), n).map((d) => d.toISOString().slice(0, 19));
+    // Friday 18:45, then Monday 08:00
+    expect(utc('*/15 8-18 * * MON-FRI', '2026-11-06T18:40:00Z', 2)).toEqual(['2026-11-06T18:45:00', '2026-11-09T08:00:00']);
+    expect(utc('0 9 1-7 * +MON', '2026-01-01T00:00:00Z', 12)).toEqual(utc('0 9 * * MON#1', '2026-01-01T00:00:00Z', 12));
+    expect(utc('30 0 9 L * *', '2026-02-01T00:00:00Z', 2)).toEqual(['2026-02-28T09:00:30', '2026-03-31T09:00:30']);
+  });
+
   it.each([
     ['61 9 * * MON', /minute/],
     ['0 9 * * 8', /dayOfWeek/],
