@@ -296,9 +296,26 @@ export const catalogue = {
   }),
   'cron.invalid': entry<{ expression: string; detail?: string }>({
     severity: 'error',
-    summary: 'A cron expression that node-cron does not accept.',
+    summary: 'A cron expression outside the Schedule dialect (the one croner evaluates fire times with).',
     message: (a) => `invalid cron expression ${show(a.expression)}${a.detail ? `: ${a.detail}` : ''}`,
     hint: () => '5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. `0 9 * * MON`',
+  }),
+
+  'schedule.dst-gap': entry<{ cron: string; zone: string; date: string; named: string; from: string; to: string; fixedTime: boolean; fire?: string }>({
+    severity: 'warning',
+    summary: 'A Schedule names a local time that a spring-forward clock change skips within the next 12 months.',
+    message: (a) =>
+      `${q(a.cron)} meets a clock change in ${a.zone} on ${a.date} (clocks jump from ${a.from} to ${a.to}): ${a.named} does not happen that day` +
+      (a.fire === undefined ? '' : a.fixedTime ? `, so it fires once at ${a.fire} instead` : `; it skips those times and fires next at ${a.fire}`),
+    hint: () => 'fixed times in a gap fire once at its end, interval jobs skip it (README, Schedules); pick another time if that is not what you want',
+  }),
+  'schedule.dst-repeat': entry<{ cron: string; zone: string; date: string; named: string; from: string; to: string; fires: string[] }>({
+    severity: 'warning',
+    summary: 'A Schedule names a local time that a fall-back clock change repeats within the next 12 months.',
+    message: (a) =>
+      `${q(a.cron)} meets a clock change in ${a.zone} on ${a.date} (clocks go back from ${a.from} to ${a.to}): ${a.named} happens twice that day` +
+      (a.fires.length === 1 ? `, and it fires once, at the first: ${a.fires[0]}` : a.fires.length > 1 ? `, and it fires at both: ${a.fires.join(' and again at ')}` : ''),
+    hint: () => 'fixed times fire at the first of the two, interval jobs at both (README, Schedules); pick another time if that is not what you want',
   }),
 
   // ---- templates (checked by the template rule, src/config/templates/) ----

@@ -6,7 +6,8 @@ import type { AppliedResource } from '../model/applied.js';
 import { makeChange, type PlanContext } from './context.js';
 import { diffSpecs } from './diff.js';
 import { notes } from './messages.js';
-import type { DesiredResource } from './types.js';
+import { plannedFireTimes } from './schedule-fires.js';
+import type { DesiredResource, PlanChange } from './types.js';
 
 export function planContract(ctx: PlanContext, d: DesiredResource | undefined, a: AppliedResource | undefined): void {
   if (d && !a) {
@@ -19,7 +20,7 @@ export function planContract(ctx: PlanContext, d: DesiredResource | undefined, a
       specHash: d.specHash,
       source: d.resource.source,
     });
-    if (d.nextFireTimes) change.nextFireTimes = [...d.nextFireTimes];
+    addFireTimes(ctx, change, null);
     ctx.changes.push(change);
   } else if (d && a && a.specHash !== d.specHash) {
     const change = makeChange({
@@ -33,7 +34,7 @@ export function planContract(ctx: PlanContext, d: DesiredResource | undefined, a
       source: d.resource.source,
     });
     change.diff = diffSpecs(a.spec, d.canonicalSpec);
-    if (d.nextFireTimes) change.nextFireTimes = [...d.nextFireTimes];
+    addFireTimes(ctx, change, a.spec);
     ctx.changes.push(change);
   } else if (!d && a) {
     if (a.protect) {
@@ -42,4 +43,13 @@ export function planContract(ctx: PlanContext, d: DesiredResource | undefined, a
     }
     ctx.changes.push(makeChange({ address: a.address, kind: a.kind, action: 'delete', reason: 'removed', before: a.spec }));
   }
+}
+
+/** A Schedule's next fires after the change and, for an update, as they were before it. */
+function addFireTimes(ctx: PlanContext, change: PlanChange, before: unknown): void {
+  if (change.kind !== 'Schedule') return;
+  const after = plannedFireTimes(change.after, ctx.now);
+  if (after) change.nextFireTimes = after;
+  const previous = before === null ? undefined : plannedFireTimes(before, ctx.now);
+  if (previous) change.nextFireTimesBefore = previous;
 }

@@ -1,6 +1,7 @@
 /**
  * Words and symbols shared by the plan views (text, markdown), so both say the same thing.
  */
+import { firstFireFact } from './describe-fires.js';
 import { formatAudience } from './summary.js';
 import type { ChangeReason, PlanAction, PlanChange } from './types.js';
 
@@ -36,7 +37,8 @@ export function changeFacts(c: PlanChange): string[] {
   if (c.startsAt && c.action !== 'send') facts.push(c.startsAt.kind === 'now' ? 'starts now' : `starts ${c.startsAt.instant}`);
   if (c.action === 'send' && c.startsAt?.kind === 'at') facts.push(`due since ${c.startsAt.instant}`);
   if (c.remoteId !== null && (c.action === 'stop' || c.action === 'replace')) facts.push(`stops CleverTap id ${c.remoteId}`);
-  if (c.nextFireTimes && c.nextFireTimes.length > 0) facts.push(`next: ${c.nextFireTimes.slice(0, 3).join(', ')}`);
+  const fire = firstFireFact(c);
+  if (fire) facts.push(fire);
   return facts;
 }
 

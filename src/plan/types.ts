@@ -21,8 +21,6 @@ export interface DesiredResource {
   canonicalSpec: unknown;
   /** Campaign start as resolved by the render module; when absent the planner reads `spec.when`. */
   startsAt?: StartsAt;
-  /** Schedules: the next fire times (ISO), computed by the caller; shown with the change. */
-  nextFireTimes?: string[];
 }
 
 /**
@@ -140,7 +138,10 @@ export interface PlanChange {
   startsAt: StartsAt | null;
   /** The bulletin occurrence key of a send/forget of an occurrence. */
   occurrenceKey?: string;
+  /** Schedule create/update: the next fires after `now` (UTC ISO) as the change leaves it; [] when disabled. */
   nextFireTimes?: string[];
+  /** Schedule update: the next fires as the applied schedule had them, for comparison. */
+  nextFireTimesBefore?: string[];
   /** Where the resource is defined (absent for resources gone from YAML). */
   source?: SourceLocation;
   /**

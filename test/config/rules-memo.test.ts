@@ -11,6 +11,7 @@ import { loadProject } from '../../src/config/project.js';
 import type { Resource } from '../../src/model/resource.js';
 import { runRules, type RulesMemo } from '../../src/config/rules/index.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { scheduleYaml } from './schedule-yaml.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-rules-memo-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -79,6 +80,22 @@ describe('rules memo', () => {
     const day2 = await both(root, '2026-11-30T23:30:00Z');
     expect(day2.cached).toEqual(day2.plain);
     expect(day2.cached.filter((l) => l.includes('rule.from-after-to'))).toEqual([]);
+  });
+
+  it('a clock-change warning is derived again once the change it names has passed, and once the 12 months reach the next', async () => {
+    const root = project({
+      's.yaml': scheduleYaml('30 1 * * *', 'America/New_York'),
+    });
+    const before = await both(root, '2026-10-30T12:00:00Z');
+    expect(before.cached.filter((l) => l.includes('schedule.dst-repeat') && l.includes('2026-11-01'))).toHaveLength(1);
+    // past it, and the next one (2027-11-07) not yet within 12 months: no warning
+    const after = await both(root, '2026-11-02T12:00:00Z');
+    expect(after.cached).toEqual(after.plain);
+    expect(after.cached.filter((l) => l.includes('schedule.dst-repeat'))).toEqual([]);
+    // the 12 months now reach the next one
+    const later = await both(root, '2026-11-08T12:00:00Z');
+    expect(later.cached).toEqual(later.plain);
+    expect(later.cached.filter((l) => l.includes('schedule.dst-repeat') && l.includes('2027-11-07'))).toHaveLength(1);
   });
 
   it('an edited file is checked again', async () => {

@@ -8,11 +8,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.js';
 import { rules } from '../../src/config/rules/index.js';
+import { scheduleYaml } from './schedule-yaml.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-rules-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function load(yaml: string, opts: { zone?: string; now: string }) {
+  return (await diagnosticsOf(yaml, opts)).map((d) => `${d.code} ${d.line}:${d.column}`);
+}
+
+async function diagnosticsOf(yaml: string, opts: { zone?: string; now: string }) {
   const root = mkdtempSync(path.join(scratch, 'p-'));
   mkdirSync(path.join(root, 'campaigns'));
   writeFileSync(path.join(root, 'campaigns', 'r.yaml'), yaml);
@@ -20,7 +25,7 @@ async function load(yaml: string, opts: { zone?: string; now: string }) {
     writeFileSync(path.join(root, 'campaignctl.yaml'), `environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: ${opts.zone}\n`);
   }
   const p = await loadProject({ dir: root, now: new Date(opts.now), environ: {} });
-  return p.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`);
+  return p.diagnostics;
 }
 
 const campaign = (where: string, when = 'now') => `apiVersion: campaignctl/v1
@@ -133,6 +138,60 @@ spec:
     const now = '2026-06-15T12:00:00Z';
     expect(await load(schedule(600, 400), { now })).toEqual([]);
     expect(await load(schedule(600, 401), { now })).toEqual(['rule.too-many-identities 10:5']);
+  });
+});
+
+describe('schedules and clock changes', () => {
+  const schedule = scheduleYaml;
+  const now = '2026-06-15T12:00:00Z';
+
+  it('warns at the cron line when a fixed time falls in a gap, saying when it fires instead', async () => {
+    const found = await diagnosticsOf(schedule('30 2 * * *', 'America/New_York'), { now });
+    expect(found.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual(['warning schedule.dst-gap 6:9']);
+    expect(found[0]!.message).toBe(
+      '`30 2 * * *` meets a clock change in America/New_York on 2027-03-14 (clocks jump from 02:00 to 03:00): ' +
+        '02:30 does not happen that day, so it fires once at 03:00 -04:00 (2027-03-14T07:00:00Z) instead',
+    );
+  });
+
+  it('warns when a fixed time is repeated, saying it fires at the first', async () => {
+    const found = await diagnosticsOf(schedule('30 1 * * *', 'America/New_York'), { now });
+    expect(found.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['schedule.dst-repeat 6:9']);
+    expect(found[0]!.message).toContain('(clocks go back from 02:00 to 01:00): 01:30 happens twice that day, and it fires once, at the first: 01:30 -04:00 (2026-11-01T05:30:00Z)');
+  });
+
+  it('an interval job: skipped in the gap, fired in both passes of the repeated hour (30-minute change on Lord Howe)', async () => {
+    const found = await diagnosticsOf(schedule('*/15 * * * *', 'Australia/Lord_Howe'), { now });
+    expect(found.map((d) => d.code)).toEqual(['schedule.dst-gap', 'schedule.dst-repeat']);
+    expect(found[0]!.message).toContain('on 2026-10-04 (clocks jump from 02:00 to 02:30): 02:00 does not happen that day; it skips those times and fires next at 02:30 +11:00 (2026-10-03T15:30:00Z)');
+    expect(found[1]!.message).toContain('on 2027-04-04 (clocks go back from 02:00 to 01:30): 01:30 happens twice that day, and it fires at both: 01:30 +11:00 (2027-04-03T14:30:00Z) and again at 01:30 +10:30 (2027-04-03T15:00:00Z)');
+  });
+
+  it('no warning where no named time meets a change, in a zone without DST, or for a disabled schedule', async () => {
+    expect(await load(schedule('0 9 * * MON', 'Europe/Berlin'), { now })).toEqual([]);
+    expect(await load(schedule('30 2 * * *', 'Asia/Kolkata'), { now })).toEqual([]);
+    expect(await load(schedule('30 2 * * *', 'America/New_York', '\n  enabled: false'), { now })).toEqual([]);
+  });
+
+  it('reads "now" from the rule context: the next 12 months from then', async () => {
+    // After the 2027 change, the next one New York's 02:30 meets is on 2028-03-12.
+    const later = await diagnosticsOf(schedule('30 2 * * *', 'America/New_York'), { now: '2027-03-20T12:00:00Z' });
+    expect(later.map((d) => d.message)).toEqual([expect.stringContaining('on 2028-03-12')]);
+    // The 12 months end at the same instant a year later: the 2027-03-14 gap is in them from 2026-03-15 on.
+    expect(await load(schedule('30 2 * * *', 'America/New_York'), { now: '2026-03-15T12:00:00Z' })).toEqual(['schedule.dst-gap 6:9']);
+    expect(await load(schedule('30 2 * * *', 'America/New_York'), { now: '2026-03-13T12:00:00Z' })).toEqual([]);
+  });
+
+  it('refuses an expression the evaluator does not read, at the cron line', async () => {
+    expect(await load(schedule('0 0 31 2 *', 'UTC'), { now })).toEqual(['cron.invalid 6:9']);
+    expect(await load(schedule('0 9 * * 5#6', 'UTC'), { now })).toEqual(['cron.invalid 6:9']);
+    // node-cron read these; the evaluator does not (validate used to pass them)
+    expect(await load(schedule('0 0 L-3 * *', 'UTC'), { now })).toEqual(['cron.invalid 6:9']);
+  });
+
+  it('accepts what the evaluator reads (validate used to refuse these)', async () => {
+    expect(await load(schedule('0 9 13 * +FRI', 'UTC'), { now })).toEqual([]);
+    expect(await load(schedule('0 9 * * FRI#L', 'UTC'), { now })).toEqual([]);
   });
 });
 

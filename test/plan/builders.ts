@@ -30,7 +30,6 @@ export interface ResourceOptions {
   protect?: boolean;
   file?: string;
   startsAt?: StartsAt;
-  nextFireTimes?: string[];
 }
 
 export function desired(kind: Kind, name: string, spec: Record<string, unknown>, o: ResourceOptions = {}): DesiredResource {
@@ -45,7 +44,6 @@ export function desired(kind: Kind, name: string, spec: Record<string, unknown>,
   };
   const d: DesiredResource = { resource, specHash: hashCanonical(spec), canonicalSpec: canonicalize(spec) };
   if (o.startsAt) d.startsAt = o.startsAt;
-  if (o.nextFireTimes) d.nextFireTimes = o.nextFireTimes;
   return d;
 }
 

@@ -332,10 +332,29 @@ describe('contracts: Message / ExternalTrigger / Bulletin / Schedule', () => {
     });
   }
 
-  it('a Schedule change carries the next fire times the caller computed', () => {
-    const times = ['2025-03-03T09:00:00.000Z', '2025-03-10T09:00:00.000Z'];
-    const d = desired('Schedule', 'weekly', { cron: '0 9 * * 1', timezone: 'UTC' }, { nextFireTimes: times });
-    expect(plan(input({ desired: [d] })).plan.changes[0]!.nextFireTimes).toEqual(times);
+  it('a Schedule create lists its next 5 fires after the plan\'s now, in UTC, read in its zone', () => {
+    // NOW is Saturday 2025-03-01 12:00Z; Paris moves to summer time on 2025-03-30
+    const d = desired('Schedule', 'weekly', { cron: '0 9 * * 1', timezone: 'Europe/Paris' });
+    expect(plan(input({ desired: [d] })).plan.changes[0]!.nextFireTimes).toEqual([
+      '2025-03-03T08:00:00.000Z', '2025-03-10T08:00:00.000Z', '2025-03-17T08:00:00.000Z', '2025-03-24T08:00:00.000Z', '2025-03-31T07:00:00.000Z',
+    ]);
+    const later = plan(input({ desired: [d], now: new Date('2025-03-03T08:00:00.000Z') })).plan.changes[0]!.nextFireTimes;
+    expect(later?.[0]).toBe('2025-03-10T08:00:00.000Z');
+  });
+
+  it('a Schedule update lists its fires before and after the change', () => {
+    const d1 = desired('Schedule', 'weekly', { cron: '0 9 * * 1', timezone: 'UTC' });
+    const d2 = desired('Schedule', 'weekly', { cron: '30 7 * * 2', timezone: 'Asia/Kolkata' });
+    const [change] = plan(input({ desired: [d2], applied: [applied(d1)] })).plan.changes;
+    expect(change!.nextFireTimesBefore?.slice(0, 2)).toEqual(['2025-03-03T09:00:00.000Z', '2025-03-10T09:00:00.000Z']);
+    expect(change!.nextFireTimes?.slice(0, 2)).toEqual(['2025-03-04T02:00:00.000Z', '2025-03-11T02:00:00.000Z']);
+  });
+
+  it('a disabled Schedule fires nothing; one the evaluator can not read gets no list', () => {
+    const off = desired('Schedule', 'off', { cron: '0 9 * * 1', timezone: 'UTC', enabled: false });
+    expect(plan(input({ desired: [off] })).plan.changes[0]!.nextFireTimes).toEqual([]);
+    const unreadable = desired('Schedule', 'bad', { cron: '0 0 L-3 * *', timezone: 'UTC' });
+    expect(plan(input({ desired: [unreadable] })).plan.changes[0]!.nextFireTimes).toBeUndefined();
   });
 
   it('a protected contract gone from YAML is kept, with a note', () => {

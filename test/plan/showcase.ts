@@ -40,7 +40,7 @@ export function showcase(): PlanResult {
         drifted,
         message('order-shipped', { content: { title: 'Your order {{data.orderId}} is on its way' } }),
         album,
-        desired('Schedule', 'weekly-digest', { cron: '0 9 * * 1', timezone: 'Europe/Paris', send: { message: 'digest' } }, { nextFireTimes: ['2025-03-03T08:00:00.000Z', '2025-03-10T08:00:00.000Z'] }),
+        desired('Schedule', 'weekly-digest', { cron: '0 9 * * 1', timezone: 'Europe/Paris', send: { message: 'digest' } }),
       ],
       applied: [springApplied, retired, finished, vip, sentApplied, driftedApplied, applied(ship)],
       remote: [

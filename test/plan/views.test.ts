@@ -9,7 +9,7 @@ import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/cli/views/plan-mar
 import { renderPlanText } from '../../src/cli/views/plan-text.js';
 import { finalizePlan } from '../../src/plan/finalize.js';
 import { plan } from '../../src/plan/plan.js';
-import { applied, bulletin, campaign, inMinutes, input } from './builders.js';
+import { applied, bulletin, campaign, desired, inMinutes, input } from './builders.js';
 import { expectGolden } from './golden.js';
 import { META, showcase } from './showcase.js';
 
@@ -145,5 +145,47 @@ describe('markdown view', () => {
   it('does not truncate a plan that fits', () => {
     const md = renderPlanMarkdown(showcase().plan, META);
     expect(md).not.toContain('truncated here');
+  });
+});
+
+describe('schedule fire times in the views', () => {
+  // NOW is 2025-03-01 12:00Z; New York moves to summer time on 2025-03-09
+  const before = desired('Schedule', 'digest', { cron: '0 9 * * 1', timezone: 'Europe/Paris' });
+  const moved = desired('Schedule', 'digest', { cron: '30 2 * * SUN', timezone: 'America/New_York' });
+  const updated = () => finalizePlan(plan(input({ desired: [moved], applied: [applied(before)] })).plan, new Map()).plan;
+
+  it('text: a changed schedule shows its fires before and after, local with the offset beside UTC', () => {
+    const text = renderPlanText(updated(), plain);
+    expect(text).toContain(
+      [
+        '        next fires before this change, in Europe/Paris:',
+        '          Mon 2025-03-03 09:00 +01:00  2025-03-03T08:00:00Z',
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      [
+        '        next fires after it, in America/New_York:',
+        '          Sun 2025-03-02 02:30 -05:00  2025-03-02T07:30:00Z',
+        '          Sun 2025-03-09 03:00 -04:00  2025-03-09T07:00:00Z',
+      ].join('\n'),
+    );
+  });
+
+  it('markdown and json carry the same fires', () => {
+    const p = updated();
+    const md = renderPlanMarkdown(p, META);
+    expect(md).toContain('**next fires after it, in America/New_York**\n- Sun 2025-03-02 02:30 -05:00  2025-03-02T07:30:00Z');
+    expect(md).toContain('**next fires before this change, in Europe/Paris**\n- Mon 2025-03-03 09:00 +01:00  2025-03-03T08:00:00Z');
+    const [change] = planToJson(p, META).changes;
+    expect(change!.next_fire_times?.slice(0, 2)).toEqual(['2025-03-02T07:30:00.000Z', '2025-03-09T07:00:00.000Z']);
+    expect(change!.next_fire_times_before?.[0]).toBe('2025-03-03T08:00:00.000Z');
+  });
+
+  it('an update that leaves the fires alone says so once', () => {
+    const renamed = desired('Schedule', 'digest', { cron: '0 9 * * 1', timezone: 'Europe/Paris', overlap: 'allow' });
+    const p = plan(input({ desired: [renamed], applied: [applied(before)] })).plan;
+    const text = renderPlanText(p, plain);
+    expect(text).toContain('next fires (unchanged), in Europe/Paris:');
+    expect(text).not.toContain('before this change');
   });
 });

@@ -29,6 +29,7 @@ export interface PlanJsonChange {
   next_fire_times?: string[];
   /** Campaign replaces: the rendered request text, old against new (see RenderedDiff). */
   rendered_diff?: RenderedDiff[];
+  next_fire_times_before?: string[];
 }
 
 export interface PlanJson {
@@ -79,6 +80,7 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
       };
       if (c.nextFireTimes) out.next_fire_times = c.nextFireTimes;
       if (c.renderedDiff) out.rendered_diff = c.renderedDiff;
+      if (c.nextFireTimesBefore) out.next_fire_times_before = c.nextFireTimesBefore;
       return out;
     }),
     drift: plan.drift.map((d) => ({

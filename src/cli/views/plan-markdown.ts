@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { changeFacts, estimateText, reasonText, SYMBOL } from '../../plan/describe.js';
+import { fireSections } from '../../plan/describe-fires.js';
 import { formatAudience } from '../../plan/summary.js';
 import type { Plan, PlanChange, PlanMeta } from '../../plan/types.js';
 import { fieldDiffLines, renderedDiffLines } from './plan-diff.js';
@@ -75,7 +76,8 @@ function changeBlock(c: PlanChange): string {
   let code = detail;
   if (code.length > BLOCK_LIMIT) code = code.slice(0, BLOCK_LIMIT) + `\n... (${code.length - BLOCK_LIMIT} more characters)`;
   const lang = c.diff.length > 0 || (c.renderedDiff ?? []).length > 0 ? 'diff' : 'json';
-  return `<details><summary>${title}</summary>\n\n${fence(code, lang)}\n\n</details>`;
+  const fires = fireSections(c).map((f) => `\n\n**${escapeInline(f.title)}**${f.lines.map((l) => `\n- ${escapeInline(l)}`).join('')}`);
+  return `<details><summary>${title}</summary>\n\n${fence(code, lang)}${fires.join('')}\n\n</details>`;
 }
 
 function detailText(c: PlanChange): string {

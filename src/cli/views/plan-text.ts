@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { changeFacts, estimateText, reasonText, SYMBOL } from '../../plan/describe.js';
+import { fireSections } from '../../plan/describe-fires.js';
 import type { Plan, PlanAction, PlanChange, PlanMeta } from '../../plan/types.js';
 import type { Colors } from '../context.js';
 import { fieldDiffLines, renderedDiffLines, type DiffSign } from './plan-diff.js';
@@ -26,6 +27,7 @@ export function renderPlanText(plan: Plan, c: Colors, meta?: Pick<PlanMeta, 'env
   for (const ch of plan.changes) {
     out.push(changeLine(ch, c, width));
     for (const line of diffLines(ch, c)) out.push(line);
+    for (const f of fireSections(ch)) out.push(`        ${c.dim(f.title + (f.lines.length ? ':' : ''))}`, ...f.lines.map((l) => `          ${l}`));
   }
   if (plan.changes.length > 0) out.push('');
 

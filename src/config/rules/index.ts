@@ -15,6 +15,7 @@ import { duplicateAddress } from './duplicate-address.js';
 import { duplicateOccurrenceKeys } from './occurrence-keys.js';
 import { instantDates } from './instant-dates.js';
 import { scheduleReferences } from './schedule-references.js';
+import { scheduleDst, untilClockChange } from './schedule-dst.js';
 import { staticIdentities } from './static-identities.js';
 import { templateRule } from '../templates/rule.js';
 import { timeZones } from './time-zones.js';
@@ -60,6 +61,7 @@ const scoped: [Rule, RuleScope][] = [
   [whenInPast, untilStart],
   [androidChannel, 'resource'],
   [templateRule, 'resource'],
+  [scheduleDst, untilClockChange],
 ];
 
 export const rules: Rule[] = scoped.map(([rule]) => rule);

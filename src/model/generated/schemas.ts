@@ -1037,7 +1037,7 @@ export interface ScheduleDocument {
  */
 export interface ScheduleSpec {
   /**
-   * Cron expression as node-cron accepts it: 5 fields (`minute hour day-of-month month day-of-week`) or 6 with leading seconds, e.g. `0 9 * * MON`.
+   * Cron expression, read in `timezone`: 5 fields (`minute hour day-of-month month day-of-week`) or 6 with leading seconds, e.g. `0 9 * * MON`. Names (`MON`, `JAN`), lists, ranges, `* /N` steps, `L`, `W` and `#`; no `@daily`-style nicknames. When both day-of-month and day-of-week are restricted, either one matching fires (as in crontab); `+` before the day-of-week asks for both. README, section Schedules, has the DST rule.
    */
   cron: string;
   /**
