@@ -7,7 +7,8 @@ import { audienceSize, estimateKeys, queryHash, splitEstimate } from './estimate
 import { CODE, MSG } from './messages.js';
 import { campaignResult, campaignStatus } from './store.js';
 import type { SandboxStore } from './store.js';
-import { isYmdInteger, ymd, ymdhm } from './time.js';
+import { ymd, ymdhm } from './time.js';
+import { listRangeRefusal } from '../clevertap/request-rules.js';
 import { validateCreate } from './validate-create.js';
 import type { Refusal } from './validate-create.js';
 import { validateExternalTrigger, validateIdentitySend, validateMultiExternalTrigger, validateRaise } from './validate-sends.js';
@@ -50,6 +51,9 @@ export function failure(error: string, code?: number, status = 400): Reply {
 
 const fromRefusal = (r: Refusal): Reply => failure(r.error, r.code);
 
+/** A refusal of the shared request rules as a reply. */
+export const fromRule = (r: { error: string; code?: number }): Reply => failure(r.error, r.code);
+
 function create(ctx: ApiContext, body: Record<string, unknown>): Reply {
   const now = ctx.now();
   const checked = validateCreate(body, {
@@ -83,9 +87,10 @@ function create(ctx: ApiContext, body: Record<string, unknown>): Reply {
 }
 
 function list(ctx: ApiContext, body: Record<string, unknown>): Reply {
-  const { from, to } = body;
-  if (!isYmdInteger(from) || !isYmdInteger(to)) return failure(MSG.listRange, CODE.badRequest);
-  if (from > to) return failure(MSG.fromAfterTo, CODE.badRequest);
+  const range = listRangeRefusal(body);
+  if (range) return failure(range.error, range.code ?? CODE.badRequest);
+  const from = body.from as number;
+  const to = body.to as number;
   const now = ctx.now();
   const tz = ctx.settings.timeZone;
   const targets = [];

@@ -23,6 +23,11 @@ export interface RequestLogEntry {
   /** Parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
   fault: FaultName | null;
+  /**
+   * Top-level body fields the contract does not list for this endpoint (unverified: CleverTap may
+   * refuse them); a strict emulator refuses the request, otherwise it only marks them here.
+   */
+  unlisted: string[];
   /** What was sent back; null when the connection was dropped or left hanging. */
   response: { status: number; body: Record<string, unknown> } | null;
   /** True when the request's effect was applied (also for dropped and hung ones). */
