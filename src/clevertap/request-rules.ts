@@ -36,7 +36,7 @@ export const REQUEST_RULES = {
   'devices-missing': { section: '§2.2', contract: '`devices` | string[] | yes for push', code: 400, offline: 'schema.required' },
   'devices-not-list': { section: '§2.2', contract: '`devices` | string[] | yes for push', code: 400, offline: 'schema.type' },
   'devices-empty': { section: '§2.2', contract: '`devices` | string[] | yes for push', code: 400, offline: 'schema.too-short' },
-  'device-unknown': { section: '§2.2', contract: 'Push platforms: `android`, `ios`, `windows` (legacy)', code: 400, offline: 'schema.enum' },
+  'device-unknown': { section: '§2.2', contract: 'Push platforms: `android`, `ios` (`windows` legacy: see unverified.ts)', code: 400, offline: 'schema.enum' },
   'android-channel-missing': {
     section: '§2.2, §1.4',
     contract: 'Android 8+ push needs a channel: missing -> fail code 9',
@@ -144,6 +144,11 @@ export function impossibleYmd(n: number): string | undefined {
   return impossibleDate(fromYyyymmdd(n));
 }
 
+/** Both ends are inclusive days, so only a `from` after `to` is refused (§2.2). */
+export function isFromAfterTo(from: number, to: number): boolean {
+  return from > to;
+}
+
 /**
  * One wire date (`from` or `to`): an integer that is a real YYYYMMDD date. `parseText` is what
  * CleverTap answers for a value that is no integer at all.
@@ -163,7 +168,7 @@ export function whereDatesRefusal(where: Record<string, unknown>): RequestRefusa
       const problem = dateRefusal(query[end], [...at, end], LIVE_TEXT.whereUnparseable);
       if (problem) return problem;
     }
-    if (typeof query.from === 'number' && typeof query.to === 'number' && query.from > query.to) {
+    if (typeof query.from === 'number' && typeof query.to === 'number' && isFromAfterTo(query.from, query.to)) {
       return refusal('from-after-to', LIVE_TEXT.fromAfterTo, [...at, 'from']);
     }
   }
@@ -177,7 +182,7 @@ export function listRangeRefusal(body: Record<string, unknown>): RequestRefusal 
     const problem = dateRefusal(body[end], [end], missing);
     if (problem) return problem;
   }
-  if ((body.from as number) > (body.to as number)) return refusal('from-after-to', LIVE_TEXT.fromAfterTo, ['from']);
+  if (isFromAfterTo(body.from as number, body.to as number)) return refusal('from-after-to', LIVE_TEXT.fromAfterTo, ['from']);
   return null;
 }
 

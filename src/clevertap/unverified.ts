@@ -77,10 +77,11 @@ export function optionalMessage(body: Record<string, unknown>): string | undefin
 // ---- What the sandbox emulator refuses where the contract leaves a choice (request-rules.ts) ----
 
 /**
- * Push platforms a `devices` list may name (§2.2): `android` and `ios` (verified), and the legacy
- * `windows` the contract still lists. Anything else is refused.
+ * Push platforms a `devices` list may name (§2.2): `android` and `ios`, both seen on a live
+ * account. The contract also lists `windows` as legacy, with no live evidence; the YAML schema
+ * does not accept it, and the emulator refuses it too so that validate and the emulator agree.
  */
-export const PUSH_DEVICES = ['android', 'ios', 'windows'] as const;
+export const PUSH_DEVICES = ['android', 'ios'] as const;
 
 /**
  * A push with no `devices` may reach Android, so without a channel it is refused with code 9

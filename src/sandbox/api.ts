@@ -16,6 +16,8 @@ import { validateExternalTrigger, validateIdentitySend, validateMultiExternalTri
 export interface Reply {
   status: number;
   body: Record<string, unknown>;
+  /** The shared request rule that refused it (src/clevertap/request-rules.ts), for the request log. */
+  rule?: string;
 }
 
 export interface ApiSettings {
@@ -49,10 +51,11 @@ export function failure(error: string, code?: number, status = 400): Reply {
   return { status, body: code === undefined ? { status: 'fail', error } : { status: 'fail', error, code } };
 }
 
-const fromRefusal = (r: Refusal): Reply => failure(r.error, r.code);
-
-/** A refusal of the shared request rules as a reply. */
-export const fromRule = (r: { error: string; code?: number }): Reply => failure(r.error, r.code);
+/** A refusal as a reply, naming the shared request rule behind it when there is one. */
+export function fromRefusal(r: { error: string; code?: number; rule?: string }): Reply {
+  const reply = failure(r.error, r.code);
+  return r.rule === undefined ? reply : { ...reply, rule: r.rule };
+}
 
 function create(ctx: ApiContext, body: Record<string, unknown>): Reply {
   const now = ctx.now();
@@ -88,7 +91,7 @@ function create(ctx: ApiContext, body: Record<string, unknown>): Reply {
 
 function list(ctx: ApiContext, body: Record<string, unknown>): Reply {
   const range = listRangeRefusal(body);
-  if (range) return failure(range.error, range.code ?? CODE.badRequest);
+  if (range) return fromRefusal({ ...range, code: range.code ?? CODE.badRequest });
   const from = body.from as number;
   const to = body.to as number;
   const now = ctx.now();

@@ -28,6 +28,8 @@ export interface RequestLogEntry {
    * refuse them); a strict emulator refuses the request, otherwise it only marks them here.
    */
   unlisted: string[];
+  /** The contract rule that refused it (src/clevertap/request-rules.ts ids), or null. */
+  rule: string | null;
   /** What was sent back; null when the connection was dropped or left hanging. */
   response: { status: number; body: Record<string, unknown> } | null;
   /** True when the request's effect was applied (also for dropped and hung ones). */

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { API_ROUTES, failure, fromRule } from './api.js';
+import { API_ROUTES, failure, fromRefusal } from './api.js';
 import type { ApiContext, Reply } from './api.js';
 import { createControl } from './control.js';
 import type { RequestLogEntry, SandboxControl } from './control.js';
@@ -155,6 +155,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       body: parsed ?? text,
       fault: null,
       unlisted: [],
+      rule: null,
       response: null,
       committed: false,
       durationMs: 0,
@@ -163,6 +164,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     if (log.length > SANDBOX_DEFAULTS.requestLogLimit) log.splice(0, log.length - SANDBOX_DEFAULTS.requestLogLimit);
     const finish = (reply: Reply | null) => {
       entry.response = reply && { status: reply.status, body: reply.body };
+      if (reply?.rule) entry.rule = reply.rule;
       entry.durationMs = Math.round(performance.now() - started);
       if (reply) send(res, reply.status, reply.body);
       else req.socket.destroy();
@@ -176,7 +178,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     if (!authorized(req)) return finish(failure(MSG.unauthorized, CODE.unauthorized, 401));
     if (route.needsToken && !header(req, 'x-clevertap-token')) return finish(failure(MSG.tokenMissing, CODE.unauthorized, 401));
     const contentType = contentTypeRefusal(header(req, 'content-type'));
-    if (contentType) return finish(validationFailure(fromRule(contentType)));
+    if (contentType) return finish(validationFailure(fromRefusal(contentType)));
     const isObject = isRecord(parsed);
     if (isObject) entry.unlisted = unlistedIn(path, parsed);
 
@@ -226,7 +228,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     store.refresh();
     const refusedField = strict ? unlistedRefusal(path, entry.unlisted) : null;
     const reply = validationFailure(
-      refusedField ? fromRule(refusedField) : isObject ? route.handle(ctx, parsed) : failure(MSG.malformed, CODE.badRequest),
+      refusedField ? fromRefusal(refusedField) : isObject ? route.handle(ctx, parsed) : failure(MSG.malformed, CODE.badRequest),
     );
     entry.committed = route.writes && reply.status === 200;
     if (fault === 'drop-after-commit') {

@@ -14,7 +14,8 @@ import {
 } from '../clevertap/request-rules.js';
 import type { RequestRefusal } from '../clevertap/request-rules.js';
 
-export type Refusal = { ok: false; error: string; code?: number };
+/** `rule`: the shared request rule (src/clevertap/request-rules.ts) behind it, when there is one. */
+export type Refusal = { ok: false; error: string; code?: number; rule?: string };
 
 export interface CreateChecks {
   now: Date;
@@ -74,8 +75,12 @@ export function validateCreate(body: Record<string, unknown>, checks: CreateChec
   }
 
   if (targetMode === 'push') {
-    // The channel first: with no `devices` Android is in, so CleverTap's code 9 is the answer.
-    const push = androidChannelRefusal(body, body.devices) ?? devicesRefusal(body);
+    // A `devices` list is checked before it decides whether Android is in; with no `devices`
+    // Android is in, so the missing channel (CleverTap's code 9) answers first.
+    const push =
+      body.devices === undefined
+        ? (androidChannelRefusal(body, body.devices) ?? devicesRefusal(body))
+        : (devicesRefusal(body) ?? androidChannelRefusal(body, body.devices));
     if (push) return fromRule(push);
   }
 
@@ -108,7 +113,7 @@ function resolveWhen(when: unknown, checks: CreateChecks): Date | null {
 
 /** A refusal of the shared request rules (what validate also reports), as the emulator answers it. */
 export function fromRule(r: RequestRefusal): Refusal {
-  return refuse(r.error, r.code);
+  return { ...refuse(r.error, r.code), rule: r.rule };
 }
 
 export function refuse(error: string, code?: number): Refusal {
