@@ -50,6 +50,8 @@ export interface ConcurrencySnapshot {
 
 export interface SandboxControl {
   readonly accountId: string;
+  /** Refuses request fields the contract does not list (SandboxOptions.strict). */
+  readonly strict: boolean;
   requests(filter?: { family?: string; path?: string }): RequestLogEntry[];
   clearRequests(): void;
   campaigns(): CampaignView[];
@@ -83,6 +85,7 @@ export interface ControlDeps {
   concurrency: FamilyConcurrency;
   faults: FaultInjector;
   log: RequestLogEntry[];
+  strict: boolean;
   completeAfterMs: number;
   timeZone: string;
 }
@@ -98,6 +101,7 @@ export function createControl(d: ControlDeps): SandboxControl {
   };
   return {
     accountId: d.accountId,
+    strict: d.strict,
     requests: (filter) =>
       d.log.filter((e) => (!filter?.family || e.family === filter.family) && (!filter?.path || e.path === filter.path)),
     clearRequests: () => {

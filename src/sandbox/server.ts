@@ -110,7 +110,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   });
   const clock = new SandboxClock(opts.clock, store.clockOffsetMs);
   const log: RequestLogEntry[] = [];
-  const control = createControl({ accountId, store, clock, concurrency, faults, log, completeAfterMs, timeZone });
+  const control = createControl({ accountId, store, clock, concurrency, faults, log, strict, completeAfterMs, timeZone });
   const ctx: ApiContext = {
     store,
     now: () => clock.now(),
