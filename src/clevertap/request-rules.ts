@@ -26,8 +26,9 @@ export interface RequestRule {
   code?: number;
   /**
    * The validate diagnostic code that reports the same mistake in YAML, when it can be known
-   * offline; null when it can not (a header, the emulator's clock, a field list only strict mode
-   * enforces). The invalid-fixture corpus proves each one against the emulator.
+   * offline; null when it can not (a header; a date type the YAML never sends, since render
+   * writes every date as an integer). The invalid-fixture corpus proves each one against the
+   * emulator (test/sandbox/contract/fixtures.test.ts).
    */
   offline: string | null;
 }
@@ -50,7 +51,7 @@ export const REQUEST_RULES = {
   'when-in-past': { section: '§2.5', contract: '`"now"`, or a future local datetime string', code: 400, offline: 'rule.when-in-past' },
   'c-by-not-email': { section: '§8.2', contract: '`c-by`: Creator: an email address', code: 400, offline: 'schema.format' },
   'content-type': { section: '§1.2', contract: '`Content-Type: application/json`: required on every request', code: 400, offline: null },
-  'field-unlisted': { section: '§2.2, §3, §7, §8.2', contract: 'unverified fields: the engine must not send them', code: 400, offline: null },
+  'field-unlisted': { section: '§2.2, §3, §7, §8.2', contract: 'unverified fields: the engine must not send them', code: 400, offline: 'rule.wire-unlisted-field' },
 } as const satisfies Record<string, RequestRule>;
 
 export type RequestRuleId = keyof typeof REQUEST_RULES;
@@ -188,12 +189,9 @@ export function listRangeRefusal(body: Record<string, unknown>): RequestRefusal 
 
 // ---- time ----
 
-/**
- * A scheduled start before `now` (§2.5: "a future local datetime string"). Minute precision, as
- * `"YYYYMMDD HH:MM"` has: the current minute still counts as the future.
- */
+/** A scheduled start before `now` (§2.5: "a future local datetime string"; `now` itself is not past). */
 export function isPastStart(start: Date, now: Date): boolean {
-  return start.getTime() < Math.floor(now.getTime() / 60_000) * 60_000;
+  return start.getTime() < now.getTime();
 }
 
 export function whenInPastRefusal(start: Date, now: Date, path: (string | number)[] = ['when']): RequestRefusal | null {

@@ -20,6 +20,7 @@ import { templateRule } from '../templates/rule.js';
 import { timeZones } from './time-zones.js';
 import { untilStart, whenInPast } from './when-in-past.js';
 import { untilTomorrow, whereDates } from './where-dates.js';
+import { wireFields } from './wire-fields.js';
 
 export interface RuleContext {
   resources: Resource[];
@@ -60,6 +61,7 @@ const scoped: [Rule, RuleScope][] = [
   [whenInPast, untilStart],
   [androidChannel, 'resource'],
   [templateRule, 'resource'],
+  [wireFields, 'resource'],
 ];
 
 export const rules: Rule[] = scoped.map(([rule]) => rule);

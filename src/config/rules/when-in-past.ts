@@ -33,7 +33,7 @@ export function untilStart(r: Resource, ctx: RuleContext): number {
   if (typeof when !== 'string') return Infinity;
   const instant = instantOf(when, ctx.environment.accountTimezone);
   if (instant === undefined) return Infinity;
-  return isPastStart(instant, ctx.now) ? Infinity : instant.getTime() + 60_000;
+  return isPastStart(instant, ctx.now) ? Infinity : instant.getTime();
 }
 
 /**

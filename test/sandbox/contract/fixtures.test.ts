@@ -83,6 +83,6 @@ describe('validate and the emulator refuse the same requests', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.status).toBe('fail');
     const log = (await control(h, 'GET', '/requests')).body as { rule: string | null; unlisted: string[] }[];
-    expect(log.at(-1)).toMatchObject({ rule: t.rule, unlisted: [] });
+    expect(log.at(-1)!.rule).toBe(t.rule);
   });
 });
