@@ -93,6 +93,12 @@ describe('fields the contract does not list', () => {
     ]);
   });
 
+  it('are refused by every emulator the test suites start unless it says otherwise (vitest.config.ts sets CAMPAIGNCTL_SANDBOX_STRICT)', async () => {
+    const h = await emulator();
+    expect(h.state.strict).toBe(true);
+    expect((await post(h, '/1/targets/result.json', { id: 1234567890, verbose: true })).body.error).toContain('strict mode: "verbose"');
+  });
+
   it('are refused by a strict emulator, and the refusal is logged with them', async () => {
     const h = await emulator({ strict: true, inspection: true });
     const answer = await post(h, '/1/targets/stop.json', { id: 1234567890, force: true });
