@@ -14,9 +14,10 @@ import type { RequestRule, RequestRuleId } from '../../../src/clevertap/request-
 import { loadProject } from '../../../src/config/project.js';
 import { createTemplateEngine } from '../../../src/config/templates/engine.js';
 import type { Resource } from '../../../src/model/resource.js';
-import type { BulletinResource, CampaignResource } from '../../../src/model/specs.js';
+import type { BulletinResource, CampaignResource, MessageResource } from '../../../src/model/specs.js';
 import { renderRaiseBody } from '../../../src/render/bulletin.js';
 import { renderCampaignBody } from '../../../src/render/campaign.js';
+import { renderMessageBody } from '../../../src/render/message.js';
 import type { RenderContext } from '../../../src/render/context.js';
 import { closeEmulators, control, emulator, post } from '../helpers.js';
 
@@ -54,6 +55,10 @@ function request(text: string): { path: string; body: Record<string, unknown> } 
   const ctx: RenderContext = { engine: createTemplateEngine({ partials: {} }), vars: {}, now: NOW, accountTimezone: 'UTC' };
   if (doc.kind === 'Campaign') {
     const rendered = renderCampaignBody(r as unknown as CampaignResource, ctx, doc.metadata.name);
+    return { path: rendered.endpoint, body: rendered.body };
+  }
+  if (doc.kind === 'Message') {
+    const rendered = renderMessageBody(r as unknown as MessageResource, ctx, {}, { Identity: ['user-1'] });
     return { path: rendered.endpoint, body: rendered.body };
   }
   if (doc.kind === 'Bulletin') {
