@@ -11,9 +11,7 @@ export const MSG = {
   nameEmpty: 'Field name is empty',
   whenEmpty: 'Field when is empty',
   whereUnparseable: LIVE_TEXT.whereUnparseable,
-  fromAfterTo: LIVE_TEXT.fromAfterTo,
   contentFieldEmpty: (field: string) => `Field ${field} is empty (inside content)`,
-  androidChannelMissing: LIVE_TEXT.androidChannelMissing,
   controlGroupUnknown: (name: string) => `No custom control group with name ${name} is defined`,
   liquidNotAllowed: (field: string) =>
     `Invalid syntax for ${field} field. Rectify and try again. Read more: https://developer.clevertap.com/docs/create-campaign-api`,
