@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Every emulator a test starts (in-process, embedded, or in a spawned CLI) refuses request
+    // fields the CleverTap contract does not list: no test passes on something CleverTap might refuse.
+    env: { CAMPAIGNCTL_SANDBOX_STRICT: '1' },
   },
 });

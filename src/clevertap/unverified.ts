@@ -73,3 +73,61 @@ export const MAX_IDENTITIES_PER_EXTERNAL_TRIGGER = 1000;
 export function optionalMessage(body: Record<string, unknown>): string | undefined {
   return typeof body.message === 'string' ? body.message : undefined;
 }
+
+// ---- What the sandbox emulator refuses where the contract leaves a choice (request-rules.ts) ----
+
+/**
+ * Push platforms a `devices` list may name (§2.2): `android` and `ios`, both seen on a live
+ * account. The contract also lists `windows` as legacy, with no live evidence; the YAML schema
+ * does not accept it, and the emulator refuses it too so that validate and the emulator agree.
+ */
+export const PUSH_DEVICES = ['android', 'ios'] as const;
+
+/**
+ * A push with no `devices` may reach Android, so without a channel it is refused with code 9
+ * (§1.4: "With no `devices`, Android is in"), before the missing `devices` itself is reported.
+ */
+export const ANDROID_WITHOUT_DEVICES = true;
+
+/**
+ * A request without `Content-Type: application/json` (§1.2, "required on every request"): the
+ * contract gives no answer for it; the emulator answers 400 with this text (prefixed as its own).
+ */
+export const CONTENT_TYPE_TEXT = 'Content-Type: application/json is required on every request (clevertap-api.md §1.2)';
+
+/**
+ * The top-level request fields the contract lists, per endpoint, with the section that lists them.
+ * Fields listed from third-party sources only (`async_estimate`, `users_limit_per_run`, the channel
+ * extras of §2.2) count as listed: the contract names them, so the emulator accepts them. `skip_to`
+ * is named only to say there is no evidence of it (§2.2, §13.9), so it is not listed. The identity
+ * sends list only their own table (§3): create-campaign fields sent there are unverified (§3).
+ * `estimate_only` is the client's own switch on create (§2.7).
+ */
+const CREATE_FIELDS = [
+  'name', 'target_mode', 'provider_nick_name', 'provider_group_nickname', 'where', 'segment', 'content', 'devices', 'when',
+  'estimate_only', 'skip_estimate', 'async_estimate', 'respect_frequency_caps', 'respect_throttle', 'labels', 'conversion_goal',
+  'ttl', 'time_to_live', 'wzrk_cid', 'wzrk_bc', 'wzrk_bi', 'wzrk_acts', 'system_control_group_include', 'control_group',
+  'send_to_all_devices', 'users_limit_overall', 'users_limit_per_run', 'upper_cap_for_target_segment', 'tag_group',
+  'webhook_endpoint_name', 'webhook_fields', 'webhook_key_value', 'subscription_groups', 'send_email_to_opted_out_users',
+  'draft', 'dnd', 'template_type', 'orientation', 'badge_id', 'badge_icon', 'pa_webhook_name',
+] as const;
+
+const IDENTITY_SEND_FIELDS = [
+  'to', 'content', 'tag_group', 'respect_frequency_caps', 'provider_nick_name', 'campaign_id',
+  'wzrk_cid', 'badge_id', 'badge_icon', 'mutable-content', 'notification_sent', 'message_id',
+] as const;
+
+export const LISTED_FIELDS: Record<string, { section: string; fields: readonly string[] }> = {
+  '/1/targets/create.json': { section: '§2.2', fields: CREATE_FIELDS },
+  '/1/targets/list.json': { section: '§4', fields: ['from', 'to'] },
+  '/1/targets/stop.json': { section: '§5', fields: ['id'] },
+  '/1/targets/result.json': { section: '§6', fields: ['id'] },
+  '/1/send/push.json': { section: '§3', fields: IDENTITY_SEND_FIELDS },
+  '/1/send/webpush.json': { section: '§3', fields: IDENTITY_SEND_FIELDS },
+  '/1/send/email.json': { section: '§3', fields: IDENTITY_SEND_FIELDS },
+  '/1/send/sms.json': { section: '§3', fields: IDENTITY_SEND_FIELDS },
+  '/1/send/whatsapp.json': { section: '§3', fields: IDENTITY_SEND_FIELDS },
+  '/1/send/externaltrigger.json': { section: '§7', fields: ['to', 'campaign_id', 'ExternalTrigger'] },
+  '/2/send/externaltrigger.json': { section: '§7', fields: ['to', 'campaign_id_list', 'ExternalTrigger'] },
+  '/1/targets/trigger.json': { section: '§8.2', fields: ['business_event', 'name', 'properties', 'c-by', 'when'] },
+};

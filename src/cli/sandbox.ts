@@ -31,6 +31,7 @@ interface ServeFlags {
   passcode?: string;
   dataFile?: string;
   inspect?: boolean;
+  strict?: boolean;
   externalTrigger?: string[];
   businessEvent?: string[];
   controlGroup?: string[];
@@ -55,6 +56,7 @@ export function register(program: Command): void {
     .option('--passcode <passcode>', `passcode (default: $${CONNECTION_ENV.passcode} or the sandbox default)`)
     .option('--data-file <file>', 'keep the account in this JSON file across restarts')
     .option('--inspect', 'serve the /__sandbox/ inspection and control endpoints')
+    .option('--strict', 'refuse request fields the CleverTap contract does not list (without it they are only marked in /__sandbox/requests)')
     .option('--external-trigger <id...>', 'dashboard External Trigger campaign ids the account knows')
     .option('--business-event <name...>', 'dashboard business events the account knows')
     .option('--control-group <name...>', 'custom control groups the account knows')
@@ -90,7 +92,7 @@ async function serve(flags: ServeFlags, out: Output): Promise<number> {
   }
 
   if (out.opts.json) {
-    out.json({ url: handle.url, accountId: handle.accountId, passcodeSource, inspection: options.inspection === true });
+    out.json({ url: handle.url, accountId: handle.accountId, passcodeSource, inspection: options.inspection === true, strict: handle.state.strict });
   } else {
     out.print(`CleverTap sandbox listening on ${handle.url}`);
     out.info(`  ${CONNECTION_ENV.apiUrl}=${handle.url}`);
@@ -99,6 +101,7 @@ async function serve(flags: ServeFlags, out: Output): Promise<number> {
     if (options.faults) out.info(`  faults: ${options.faults} (seed ${options.seed ?? 1})`);
     if (options.latencyMs) out.info(`  latency: ${flags.latency} ms`);
     if (options.inspection) out.info(`  inspection: ${handle.url}/__sandbox/`);
+    if (handle.state.strict) out.info('  strict: request fields the CleverTap contract does not list are refused');
     if (options.dataFile) out.info(`  data file: ${options.dataFile}`);
     out.info('Stop with Ctrl+C (SIGINT) or SIGTERM.');
   }
@@ -159,6 +162,8 @@ function toOptions(f: ServeFlags): { options: SandboxOptions; passcodeSource: st
       createsPerSecond: createsPerSecond as number | undefined,
       dataFile: f.dataFile,
       inspection: f.inspect === true,
+      // Unset: the emulator's default (CAMPAIGNCTL_SANDBOX_STRICT).
+      strict: f.strict === true ? true : undefined,
       externalTriggers: f.externalTrigger,
       businessEvents: f.businessEvent,
       controlGroups: f.controlGroup,

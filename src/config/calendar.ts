@@ -3,21 +3,13 @@
  * local wall-clock time in a zone. The arithmetic is src/time/'s (Intl only, offsets from its
  * per-hour cache); this file adds the rules' wording and the zone list for "did you mean".
  */
-import { MONTH_NAMES, daysInMonth, type CalendarDate } from '../time/calendar.js';
+import { type CalendarDate } from '../time/calendar.js';
 import { settleWallTime } from '../time/zone.js';
 
-export { addDays, daysInMonth, fromYyyymmdd, toYyyymmdd } from '../time/calendar.js';
+export { addDays, daysInMonth, fromYyyymmdd, impossibleDate, toYyyymmdd } from '../time/calendar.js';
 export { dateInZone, isValidTimeZone as isKnownZone } from '../time/zone.js';
 
 export type YMD = CalendarDate;
-
-/** Why y-m-d is not a real date, or undefined when it is. */
-export function impossibleDate({ year, month, day }: YMD): string | undefined {
-  if (month < 1 || month > 12) return `there is no month ${month}`;
-  const days = daysInMonth(year, month);
-  if (day < 1 || day > days) return `${MONTH_NAMES[month - 1]} ${year} has ${days} days`;
-  return undefined;
-}
 
 /** `2026-11-01` (also the date part of `2026-11-01T09:00Z` / `2026-11-01 09:00`) -> {2026, 11, 1}. */
 export function fromIsoDate(text: string): YMD | undefined {

@@ -278,6 +278,12 @@ export const catalogue = {
     message: (a) => `${q('when')} ${show(a.when)} is in the past`,
     hint: () => 'plan decides what to do with it; use `now` or a future time to send it',
   }),
+  'rule.wire-unlisted-field': entry<{ field: string; endpoint: string; section: string }>({
+    severity: 'warning',
+    summary: 'A `wire` field that clevertap-api.md does not list for its endpoint: CleverTap may refuse it (the sandbox in strict mode does).',
+    message: (a) => `${q('wire')} field ${q(a.field)} is not among the fields clevertap-api.md ${a.section} lists for ${a.endpoint}; CleverTap may refuse it`,
+    hint: () => 'remove it, or confirm it on a real account first (`sandbox serve --strict` refuses it)',
+  }),
   'bulletin.value-too-long': entry<{ key: string; bytes: number; limit: number }>({
     severity: 'error',
     summary: 'A business event property value longer than 512 bytes.',

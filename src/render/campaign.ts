@@ -77,9 +77,9 @@ function renderSpec(
     const resolved = resolveWhereDates(spec.where, ctx.now, ctx.accountTimezone);
     col.all([...base, 'where'], resolved.problems);
     audience.where = resolved.where as Record<string, unknown>;
-  } else if (spec.segment !== undefined) {
-    audience.segment = spec.segment;
   }
+  // Both as written when both are set (validate refuses that), never one silently dropped.
+  if (spec.segment !== undefined) audience.segment = spec.segment;
   const content = renderContent(col, spec.target_mode, spec.content, [...base, 'content'], scope, r.source.file);
   let wireWhen = 'now';
   if (when !== 'now') {
@@ -95,7 +95,7 @@ function renderSpec(
     target_mode: spec.target_mode,
     ...audience,
     content: content.content,
-    ...(spec.devices !== undefined ? { devices: [...spec.devices] } : {}),
+    ...(spec.devices !== undefined ? { devices: clonePlain(spec.devices) } : {}),
     when: wireWhen,
   };
   for (const field of PASS_THROUGH) {

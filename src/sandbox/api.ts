@@ -7,7 +7,8 @@ import { audienceSize, estimateKeys, queryHash, splitEstimate } from './estimate
 import { CODE, MSG } from './messages.js';
 import { campaignResult, campaignStatus } from './store.js';
 import type { SandboxStore } from './store.js';
-import { isYmdInteger, ymd, ymdhm } from './time.js';
+import { ymd, ymdhm } from './time.js';
+import { listRangeRefusal } from '../clevertap/request-rules.js';
 import { validateCreate } from './validate-create.js';
 import type { Refusal } from './validate-create.js';
 import { validateExternalTrigger, validateIdentitySend, validateMultiExternalTrigger, validateRaise } from './validate-sends.js';
@@ -15,6 +16,8 @@ import { validateExternalTrigger, validateIdentitySend, validateMultiExternalTri
 export interface Reply {
   status: number;
   body: Record<string, unknown>;
+  /** The shared request rule that refused it (src/clevertap/request-rules.ts), for the request log. */
+  rule?: string;
 }
 
 export interface ApiSettings {
@@ -48,7 +51,11 @@ export function failure(error: string, code?: number, status = 400): Reply {
   return { status, body: code === undefined ? { status: 'fail', error } : { status: 'fail', error, code } };
 }
 
-const fromRefusal = (r: Refusal): Reply => failure(r.error, r.code);
+/** A refusal as a reply, naming the shared request rule behind it when there is one. */
+export function fromRefusal(r: { error: string; code?: number; rule?: string }): Reply {
+  const reply = failure(r.error, r.code);
+  return r.rule === undefined ? reply : { ...reply, rule: r.rule };
+}
 
 function create(ctx: ApiContext, body: Record<string, unknown>): Reply {
   const now = ctx.now();
@@ -83,9 +90,10 @@ function create(ctx: ApiContext, body: Record<string, unknown>): Reply {
 }
 
 function list(ctx: ApiContext, body: Record<string, unknown>): Reply {
-  const { from, to } = body;
-  if (!isYmdInteger(from) || !isYmdInteger(to)) return failure(MSG.listRange, CODE.badRequest);
-  if (from > to) return failure(MSG.fromAfterTo, CODE.badRequest);
+  const range = listRangeRefusal(body);
+  if (range) return fromRefusal({ ...range, code: range.code ?? CODE.badRequest });
+  const from = body.from as number;
+  const to = body.to as number;
   const now = ctx.now();
   const tz = ctx.settings.timeZone;
   const targets = [];

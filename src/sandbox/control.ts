@@ -23,6 +23,13 @@ export interface RequestLogEntry {
   /** Parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
   fault: FaultName | null;
+  /**
+   * Top-level body fields the contract does not list for this endpoint (unverified: CleverTap may
+   * refuse them); a strict emulator refuses the request, otherwise it only marks them here.
+   */
+  unlisted: string[];
+  /** The contract rule that refused it (src/clevertap/request-rules.ts ids), or null. */
+  rule: string | null;
   /** What was sent back; null when the connection was dropped or left hanging. */
   response: { status: number; body: Record<string, unknown> } | null;
   /** True when the request's effect was applied (also for dropped and hung ones). */
@@ -43,6 +50,8 @@ export interface ConcurrencySnapshot {
 
 export interface SandboxControl {
   readonly accountId: string;
+  /** Refuses request fields the contract does not list (SandboxOptions.strict). */
+  readonly strict: boolean;
   requests(filter?: { family?: string; path?: string }): RequestLogEntry[];
   clearRequests(): void;
   campaigns(): CampaignView[];
@@ -76,6 +85,7 @@ export interface ControlDeps {
   concurrency: FamilyConcurrency;
   faults: FaultInjector;
   log: RequestLogEntry[];
+  strict: boolean;
   completeAfterMs: number;
   timeZone: string;
 }
@@ -91,6 +101,7 @@ export function createControl(d: ControlDeps): SandboxControl {
   };
   return {
     accountId: d.accountId,
+    strict: d.strict,
     requests: (filter) =>
       d.log.filter((e) => (!filter?.family || e.family === filter.family) && (!filter?.path || e.path === filter.path)),
     clearRequests: () => {

@@ -2,27 +2,12 @@
  * The control endpoints under `/__sandbox/`, served only when the emulator was started with
  * inspection on. Plain JSON in and out (not CleverTap's envelope): they are ours, not CleverTap's.
  *
- *   GET    /__sandbox/requests[?family=F&path=P]   request log (bodies, no auth headers)
- *   DELETE /__sandbox/requests                     clear it
- *   GET    /__sandbox/campaigns                    campaigns with their current status
- *   GET    /__sandbox/campaigns/:id
- *   POST   /__sandbox/campaigns/:id/complete       {sent?, clicked?}: report as completed
- *   POST   /__sandbox/campaigns/:id/stop           a stop made on the dashboard
- *   GET    /__sandbox/sends                        accepted identity sends, triggers, raises
- *   GET    /__sandbox/clock                        {now}
- *   POST   /__sandbox/clock                        {set: ISO} or {advanceMs: N}
- *   POST   /__sandbox/reset
- *   GET    /__sandbox/registered                   dashboard objects
- *   POST   /__sandbox/external-triggers            {ids: [...]}
- *   POST   /__sandbox/business-events              {names: [...]}
- *   POST   /__sandbox/control-groups               {names: [...]}
- *   GET    /__sandbox/concurrency                  {limit, inFlight, peak} per family
- *   DELETE /__sandbox/concurrency                  reset the peaks
- *   GET    /__sandbox/faults                       scripted faults still pending
- *   POST   /__sandbox/faults                       {next: [{fault, family?, count?}]}
+ * `GET /__sandbox/` is the index: what the emulator holds, and every endpoint with its link
+ * (CONTROL_ENDPOINTS in inspection-index.ts, the one list of them).
  */
 import type { SandboxControl } from './control.js';
 import { isFaultName } from './faults.js';
+import { inspectionIndex } from './inspection-index.js';
 import type { ScriptedFault } from './faults.js';
 import { isRecord } from '../model/record.js';
 
@@ -57,6 +42,8 @@ export function handleInspection(control: SandboxControl, method: string, url: U
   }
   const key = `${method} ${path}`;
   switch (key) {
+    case 'GET ':
+      return ok(inspectionIndex(control));
     case 'GET /requests':
       return ok(control.requests({ family: url.searchParams.get('family') ?? undefined, path: url.searchParams.get('path') ?? undefined }));
     case 'DELETE /requests':
@@ -116,6 +103,6 @@ export function handleInspection(control: SandboxControl, method: string, url: U
       return ok(control.pendingFaults());
     }
     default:
-      return bad(`unknown control endpoint ${method} /__sandbox${path}`, 404);
+      return bad(`unknown control endpoint ${method} /__sandbox${path}; GET /__sandbox/ lists them`, 404);
   }
 }

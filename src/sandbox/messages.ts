@@ -2,15 +2,16 @@
  * Every error text the emulator answers with. Those marked "live" were seen on a real account
  * (clevertap-api.md §2.2, §6); those marked "placeholder" are our guesses (§12 says so) and are
  * kept here, together, so that checking a real account means editing this one file.
+ * The refusals validate shares (request-rules.ts) keep their texts there.
  */
+import { LIVE_TEXT } from '../clevertap/request-rules.js';
+
 export const MSG = {
   // live (§2.2, [QA])
   nameEmpty: 'Field name is empty',
   whenEmpty: 'Field when is empty',
-  whereUnparseable: 'Query specified in where failed to parse',
-  fromAfterTo: 'Query parse failure - The from date cannot be after the to date',
+  whereUnparseable: LIVE_TEXT.whereUnparseable,
   contentFieldEmpty: (field: string) => `Field ${field} is empty (inside content)`,
-  androidChannelMissing: 'Notification channel is required for devices having Android 8.0 or above',
   controlGroupUnknown: (name: string) => `No custom control group with name ${name} is defined`,
   liquidNotAllowed: (field: string) =>
     `Invalid syntax for ${field} field. Rectify and try again. Read more: https://developer.clevertap.com/docs/create-campaign-api`,
@@ -30,7 +31,6 @@ export const MSG = {
   methodNotAllowed: 'Method not allowed',
   whenInvalid: 'Field when is invalid',
   targetModeUnknown: (mode: string) => `Invalid target_mode ${mode}`,
-  listRange: 'Fields from and to are required as YYYYMMDD integers',
   idInvalid: 'Field id must be a positive integer',
   campaignUnknown: (id: number) => `Campaign with id ${id} not found`,
   tooManyRecipients: (max: number) => `Too many recipients: at most ${max} identities per request`,

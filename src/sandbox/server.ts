@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { API_ROUTES, failure } from './api.js';
+import { API_ROUTES, failure, fromRefusal } from './api.js';
 import type { ApiContext, Reply } from './api.js';
 import { createControl } from './control.js';
 import type { RequestLogEntry, SandboxControl } from './control.js';
@@ -21,6 +21,9 @@ import { CODE, MSG } from './messages.js';
 import { seededRandom } from './random.js';
 import { SandboxStore } from './store.js';
 import { SandboxClock } from './time.js';
+import { strictByDefault, unlistedIn, unlistedRefusal } from './unlisted-fields.js';
+import { contentTypeRefusal } from '../clevertap/request-rules.js';
+import { isRecord } from '../model/record.js';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
@@ -62,6 +65,12 @@ export interface SandboxOptions {
    * decides, so a client must also treat `200` + `status: "fail"` as a failure; tests set 200.
    */
   validationHttpStatus?: number;
+  /**
+   * Refuse request fields the contract does not list (unlisted-fields.ts). Off: they are accepted
+   * and only marked in the request log. Default: on when CAMPAIGNCTL_SANDBOX_STRICT=1 (the test
+   * suites set it, so no test passes on a field CleverTap might refuse).
+   */
+  strict?: boolean;
   /** Serve `/__sandbox/` over HTTP (the in-process `state` works regardless). */
   inspection?: boolean;
   /** Called once per CleverTap request when it is finished (for `sandbox serve --verbose`). */
@@ -92,6 +101,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   const hangMs = opts.hangMs ?? SANDBOX_DEFAULTS.hangMs;
   const timeZone = opts.accountTimezone ?? SANDBOX_DEFAULTS.accountTimezone;
   const completeAfterMs = opts.completeAfterMs ?? SANDBOX_DEFAULTS.completeAfterMs;
+  const strict = opts.strict ?? strictByDefault();
 
   const store = new SandboxStore({
     dataFile: opts.dataFile,
@@ -100,7 +110,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
   });
   const clock = new SandboxClock(opts.clock, store.clockOffsetMs);
   const log: RequestLogEntry[] = [];
-  const control = createControl({ accountId, store, clock, concurrency, faults, log, completeAfterMs, timeZone });
+  const control = createControl({ accountId, store, clock, concurrency, faults, log, strict, completeAfterMs, timeZone });
   const ctx: ApiContext = {
     store,
     now: () => clock.now(),
@@ -129,6 +139,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     return sameSecret(account, accountBytes) && sameSecret(passcode, passcodeBytes);
   };
 
+  /** Validation failures are 400 unless the test asked for another status (§13.6). */
+  const validationFailure = (reply: Reply): Reply =>
+    reply.status === 400 && opts.validationHttpStatus ? { ...reply, status: opts.validationHttpStatus } : reply;
+
   async function serveApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, text: string, started: number): Promise<void> {
     const parsed = parseJson(text);
     const entry: RequestLogEntry = {
@@ -140,6 +154,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       headers: loggableHeaders(req),
       body: parsed ?? text,
       fault: null,
+      unlisted: [],
+      rule: null,
       response: null,
       committed: false,
       durationMs: 0,
@@ -148,6 +164,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     if (log.length > SANDBOX_DEFAULTS.requestLogLimit) log.splice(0, log.length - SANDBOX_DEFAULTS.requestLogLimit);
     const finish = (reply: Reply | null) => {
       entry.response = reply && { status: reply.status, body: reply.body };
+      if (reply?.rule) entry.rule = reply.rule;
       entry.durationMs = Math.round(performance.now() - started);
       if (reply) send(res, reply.status, reply.body);
       else req.socket.destroy();
@@ -160,6 +177,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     if (req.method !== 'POST') return finish(failure(MSG.methodNotAllowed, CODE.methodNotAllowed, 405));
     if (!authorized(req)) return finish(failure(MSG.unauthorized, CODE.unauthorized, 401));
     if (route.needsToken && !header(req, 'x-clevertap-token')) return finish(failure(MSG.tokenMissing, CODE.unauthorized, 401));
+    const contentType = contentTypeRefusal(header(req, 'content-type'));
+    if (contentType) return finish(validationFailure(fromRefusal(contentType)));
+    const isObject = isRecord(parsed);
+    if (isObject) entry.unlisted = unlistedIn(path, parsed);
 
     // In flight from here until the answer is written or the client goes away.
     let counted = true;
@@ -204,10 +225,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       leave();
       return finish(failure(MSG.serverError, CODE.serverError, 500));
     }
-    const body = parsed;
     store.refresh();
-    let reply = body && typeof body === 'object' && !Array.isArray(body) ? route.handle(ctx, body as Record<string, unknown>) : failure(MSG.malformed, CODE.badRequest);
-    if (reply.status === 400 && opts.validationHttpStatus) reply = { ...reply, status: opts.validationHttpStatus };
+    const refusedField = strict ? unlistedRefusal(path, entry.unlisted) : null;
+    const reply = validationFailure(
+      refusedField ? fromRefusal(refusedField) : isObject ? route.handle(ctx, parsed) : failure(MSG.malformed, CODE.badRequest),
+    );
     entry.committed = route.writes && reply.status === 200;
     if (fault === 'drop-after-commit') {
       leave();

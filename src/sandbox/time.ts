@@ -78,10 +78,3 @@ export function ymdhm(instant: Date, timeZone: string): number {
   const w = wallTime(instant, timeZone);
   return ((w.year * 100 + w.month) * 100 + w.day) * 10_000 + w.hour * 100 + w.minute;
 }
-
-export function isYmdInteger(v: unknown): v is number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) return false;
-  const month = Math.floor(v / 100) % 100;
-  const day = v % 100;
-  return v >= 1970_01_01 && v <= 9999_12_31 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}

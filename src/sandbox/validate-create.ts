@@ -3,10 +3,19 @@
  * check answers, so a body with several problems reports the same one CleverTap would.
  */
 import { CODE, MSG } from './messages.js';
-import { isYmdInteger, parseWhenString } from './time.js';
+import { parseWhenString } from './time.js';
 import { isRecord } from '../model/record.js';
+import {
+  androidChannelRefusal,
+  devicesRefusal,
+  whenInPastRefusal,
+  whereDatesRefusal,
+  whereWithSegmentRefusal,
+} from '../clevertap/request-rules.js';
+import type { RequestRefusal } from '../clevertap/request-rules.js';
 
-export type Refusal = { ok: false; error: string; code?: number };
+/** `rule`: the shared request rule (src/clevertap/request-rules.ts) behind it, when there is one. */
+export type Refusal = { ok: false; error: string; code?: number; rule?: string };
 
 export interface CreateChecks {
   now: Date;
@@ -39,7 +48,11 @@ export function validateCreate(body: Record<string, unknown>, checks: CreateChec
   if (body.when === undefined || body.when === null || body.when === '') return refuse(MSG.whenEmpty);
   const startsAt = resolveWhen(body.when, checks);
   if (!startsAt) return refuse(MSG.whenInvalid);
+  const past = whenInPastRefusal(startsAt, checks.now);
+  if (past) return fromRule(past);
 
+  const both = whereWithSegmentRefusal(body);
+  if (both) return fromRule(both);
   const where = body.where;
   if (where === undefined) {
     if (!(body.segment === 'all' || (Number.isSafeInteger(body.segment) && (body.segment as number) > 0))) {
@@ -47,10 +60,9 @@ export function validateCreate(body: Record<string, unknown>, checks: CreateChec
     }
   } else {
     if (!isRecord(where)) return refuse(MSG.whereUnparseable);
-    if (where.from !== undefined && !isYmdInteger(where.from)) return refuse(MSG.whereUnparseable);
-    if (where.to !== undefined && !isYmdInteger(where.to)) return refuse(MSG.whereUnparseable);
     if (where.event_name !== undefined && typeof where.event_name !== 'string') return refuse(MSG.whereUnparseable);
-    if (typeof where.from === 'number' && typeof where.to === 'number' && where.from > where.to) return refuse(MSG.fromAfterTo);
+    const dates = whereDatesRefusal(where);
+    if (dates) return fromRule(dates);
   }
 
   const targetMode = body.target_mode === undefined ? 'push' : body.target_mode;
@@ -62,8 +74,14 @@ export function validateCreate(body: Record<string, unknown>, checks: CreateChec
     for (const field of ['title', 'body']) if (/\{\{|\{%/.test(String(content[field]))) return refuse(MSG.liquidNotAllowed(field));
   }
 
-  if (targetMode === 'push' && Array.isArray(body.devices) && body.devices.includes('android') && !hasAndroidChannel(body)) {
-    return refuse(MSG.androidChannelMissing, CODE.androidChannel);
+  if (targetMode === 'push') {
+    // A `devices` list is checked before it decides whether Android is in; with no `devices`
+    // Android is in, so the missing channel (CleverTap's code 9) answers first.
+    const push =
+      body.devices === undefined
+        ? (androidChannelRefusal(body, body.devices) ?? devicesRefusal(body))
+        : (devicesRefusal(body) ?? androidChannelRefusal(body, body.devices));
+    if (push) return fromRule(push);
   }
 
   const cg = body.control_group;
@@ -83,15 +101,6 @@ export function checkContent(channel: string, content: unknown, code?: number): 
   return null;
 }
 
-/** `wzrk_cid` at the top level or in `content.platform_specific.android` (§2.2). */
-export function hasAndroidChannel(body: Record<string, unknown>): boolean {
-  if (nonEmptyString(body.wzrk_cid)) return true;
-  const content = isRecord(body.content) ? body.content : {};
-  const ps = isRecord(content.platform_specific) ? content.platform_specific : {};
-  const android = isRecord(ps.android) ? ps.android : {};
-  return nonEmptyString(android.wzrk_cid);
-}
-
 /** `"now"`, `"YYYYMMDD HH:MM"` (account zone), or the push object form (§2.5). */
 function resolveWhen(when: unknown, checks: CreateChecks): Date | null {
   if (when === 'now') return checks.now;
@@ -100,6 +109,11 @@ function resolveWhen(when: unknown, checks: CreateChecks): Date | null {
   if (when.type === 'now') return checks.now;
   const first = Array.isArray(when.delivery_date_time) ? when.delivery_date_time[0] : when.start_time;
   return typeof first === 'string' ? parseWhenString(first, checks.timeZone) : null;
+}
+
+/** A refusal of the shared request rules (what validate also reports), as the emulator answers it. */
+export function fromRule(r: RequestRefusal): Refusal {
+  return { ...refuse(r.error, r.code), rule: r.rule };
 }
 
 export function refuse(error: string, code?: number): Refusal {

@@ -4,7 +4,8 @@
  * placeholders (messages.ts).
  */
 import { CODE, MSG } from './messages.js';
-import { checkContent, hasAndroidChannel, nonEmptyString, refuse } from './validate-create.js';
+import { checkContent, fromRule, nonEmptyString, refuse } from './validate-create.js';
+import { androidChannelRefusal, createdByRefusal } from '../clevertap/request-rules.js';
 import type { Refusal } from './validate-create.js';
 import { isRecord } from '../model/record.js';
 
@@ -35,7 +36,8 @@ export function validateIdentitySend(channel: string, body: Record<string, unkno
   if (content) return content;
   // No `devices` here: any recipient may own an Android 8+ device, so push needs a channel
   // (the recorded failure on send/push.json, §1.4).
-  if (channel === 'push' && !hasAndroidChannel(body)) return refuse(MSG.androidChannelMissing, CODE.androidChannel);
+  const android = channel === 'push' ? androidChannelRefusal(body, undefined) : null;
+  if (android) return fromRule(android);
   return recipients;
 }
 
@@ -86,6 +88,8 @@ export function validateRaise(body: Record<string, unknown>, known: ReadonlySet<
     if (Buffer.byteLength(value, 'utf8') > 512) return refuse(MSG.propertyValueTooLong(key), CODE.badRequest);
   }
   if (!nonEmptyString(body['c-by'])) return refuse(MSG.createdByEmpty, CODE.badRequest);
+  const creator = createdByRefusal(body);
+  if (creator) return fromRule(creator);
   const when = body.when;
   if (when === undefined || when === null || when === '') return refuse(MSG.whenEmpty, CODE.badRequest);
   const isTimestamp = (typeof when === 'number' && Number.isSafeInteger(when) && when > 0) || (typeof when === 'string' && /^\d+$/.test(when));

@@ -29,6 +29,14 @@ export function isValidDate(year: number, month: number, day: number): boolean {
   );
 }
 
+/** Why y-m-d is not a real date, or undefined when it is (the wording validate and the emulator share). */
+export function impossibleDate({ year, month, day }: CalendarDate): string | undefined {
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const days = daysInMonth(year, month);
+  if (day < 1 || day > days) return `${MONTH_NAMES[month - 1]} ${year} has ${days} days`;
+  return undefined;
+}
+
 export function isValidClock(hour: number, minute: number, second = 0): boolean {
   return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
 }

@@ -145,6 +145,7 @@ spec:
   content:
     title: Welcome
     body: Glad you are here
+    platform_specific: { android: { wzrk_cid: onboarding } }
   data:
     type: object
 `,

@@ -96,6 +96,7 @@ spec:
   content:
     title: "Order {{data.orderId}}"
     body: "{{data.customer.name}}: {{data.carrier}} ({{ Profile.city | default: 'your city' }})"
+    platform_specific: { android: { wzrk_cid: orders } }
   data:
     type: object
     required: [orderId, customer]
@@ -183,7 +184,7 @@ describe('campaignctl render', () => {
     expect(doc.endpoint).toBe('/1/send/push.json');
     expect(doc.body).toEqual({
       to: { Identity: ['u1', 'u2'] },
-      content: { title: 'Order A-17', body: "Cy: DHL ({{ Profile.city | default: 'your city' }})" },
+      content: { title: 'Order A-17', body: "Cy: DHL ({{ Profile.city | default: 'your city' }})", platform_specific: { android: { wzrk_cid: 'orders' } } },
       tag_group: 'orders',
     });
   });

@@ -93,7 +93,7 @@ describe('other endpoints', () => {
     const h = await emulator();
     expect((await post(h, '/1/targets/list.json', { from: 20250701 })).body).toEqual({
       status: 'fail',
-      error: 'Fields from and to are required as YYYYMMDD integers',
+      error: 'campaignctl sandbox: fields from and to are required as YYYYMMDD integers (clevertap-api.md §4)',
       code: 400,
     });
     expect((await post(h, '/1/targets/list.json', { from: 20250702, to: 20250701 })).body.error).toBe(

@@ -21,6 +21,7 @@ import { templateRule } from '../templates/rule.js';
 import { timeZones } from './time-zones.js';
 import { untilStart, whenInPast } from './when-in-past.js';
 import { untilTomorrow, whereDates } from './where-dates.js';
+import { wireFields } from './wire-fields.js';
 
 export interface RuleContext {
   resources: Resource[];
@@ -62,6 +63,7 @@ const scoped: [Rule, RuleScope][] = [
   [androidChannel, 'resource'],
   [templateRule, 'resource'],
   [scheduleDst, untilClockChange],
+  [wireFields, 'resource'],
 ];
 
 export const rules: Rule[] = scoped.map(([rule]) => rule);

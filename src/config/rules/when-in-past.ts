@@ -1,10 +1,11 @@
 /**
- * A Campaign whose `when` is already past: a warning here (plan decides what it means: an
+ * A Campaign whose `when` is already past (by the emulator's own test, request-rules.ts): a warning here (plan decides what it means: an
  * applied campaign keeps its past start, a new one can not be scheduled in the past).
  * `YYYY-MM-DD HH:MM` is wall-clock time in the environment's accountTimezone.
  */
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { isPastStart } from '../../clevertap/request-rules.js';
 import { resolveWhen } from '../../render/time.js';
 import { ofKind, placeOf } from './helpers.js';
 import type { Resource } from '../../model/resource.js';
@@ -16,7 +17,7 @@ export function whenInPast(ctx: RuleContext): Diagnostic[] {
     const when = c.spec.when;
     if (typeof when !== 'string') continue;
     const instant = instantOf(when, ctx.environment.accountTimezone);
-    if (instant !== undefined && instant.getTime() < ctx.now.getTime()) {
+    if (instant !== undefined && isPastStart(instant, ctx.now)) {
       out.push(diagnostic('rule.when-in-past', { when }, placeOf(ctx, c, ['spec', 'when'])));
     }
   }
@@ -32,7 +33,7 @@ export function untilStart(r: Resource, ctx: RuleContext): number {
   if (typeof when !== 'string') return Infinity;
   const instant = instantOf(when, ctx.environment.accountTimezone);
   if (instant === undefined) return Infinity;
-  return instant.getTime() > ctx.now.getTime() ? instant.getTime() : Infinity;
+  return isPastStart(instant, ctx.now) ? Infinity : instant.getTime();
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * Dates in `where` (base query and every advanced_query event): each must be a real calendar
  * date, and `from` must not be after `to`. `{ daysAgo: N }` is resolved against ctx.now in the
- * account's time zone, as render will.
+ * account's time zone, as render will. Which queries hold dates, what a real date is and the
+ * order of the ends are the emulator's own checks (src/clevertap/request-rules.ts).
  */
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
-import { addDays, dateInZone, fromIsoDate, fromYyyymmdd, impossibleDate, toYyyymmdd, zonedTimeToInstant } from '../calendar.js';
+import { impossibleYmd, isFromAfterTo, whereDateQueries } from '../../clevertap/request-rules.js';
+import { addDays, dateInZone, fromIsoDate, toYyyymmdd, zonedTimeToInstant } from '../calendar.js';
 import type { YMD } from '../calendar.js';
 import { campaignSpecs, isRecord, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';
@@ -42,41 +44,32 @@ function isRelative(value: unknown): boolean {
 
 /** The base query and each advanced_query event condition, with their paths. */
 function dateQueries(where: Record<string, unknown>, path: (string | number)[]) {
-  const found: { query: Record<string, unknown>; path: (string | number)[] }[] = [{ query: where, path }];
-  const advanced = where.advanced_query;
-  if (!isRecord(advanced)) return found;
-  for (const list of ['did_all', 'did_none'] as const) {
-    const items = advanced[list];
-    if (Array.isArray(items)) items.forEach((q, i) => isRecord(q) && found.push({ query: q, path: [...path, 'advanced_query', list, i] }));
-  }
-  const any = isRecord(advanced.did_any) ? advanced.did_any.any_events : undefined;
-  if (Array.isArray(any)) {
-    any.forEach((q, i) => isRecord(q) && found.push({ query: q, path: [...path, 'advanced_query', 'did_any', 'any_events', i] }));
-  }
-  return found;
+  return whereDateQueries(where).map((q) => ({ query: q.query, path: [...path, ...q.path] }));
 }
 
 function checkRange(ctx: RuleContext, today: YMD, r: Resource, q: Record<string, unknown>, path: (string | number)[], out: Diagnostic[]) {
   const from = resolve(ctx, today, r, q.from, [...path, 'from'], out);
   const to = resolve(ctx, today, r, q.to, [...path, 'to'], out);
-  if (from !== undefined && to !== undefined && from > to) {
+  if (from !== undefined && to !== undefined && isFromAfterTo(from, to)) {
     out.push(diagnostic('rule.from-after-to', { from, to }, placeOf(ctx, r, [...path, 'from'])));
   }
 }
 
 /** The date as YYYYMMDD, or undefined (absent, or impossible: then reported). */
 function resolve(ctx: RuleContext, today: YMD, r: Resource, value: unknown, path: (string | number)[], out: Diagnostic[]): number | undefined {
-  let ymd: YMD | undefined;
-  if (typeof value === 'number') ymd = fromYyyymmdd(value);
-  else if (typeof value === 'string') ymd = fromIsoDate(value);
-  else if (isRecord(value) && typeof value.daysAgo === 'number') {
+  let ymd: number | undefined;
+  if (typeof value === 'number') ymd = value;
+  else if (typeof value === 'string') {
+    const date = fromIsoDate(value);
+    ymd = date && toYyyymmdd(date);
+  } else if (isRecord(value) && typeof value.daysAgo === 'number') {
     return toYyyymmdd(addDays(today, -value.daysAgo));
   }
-  if (!ymd) return undefined;
-  const reason = impossibleDate(ymd);
+  if (ymd === undefined) return undefined;
+  const reason = impossibleYmd(ymd);
   if (reason) {
     out.push(diagnostic('time.invalid-date', { value, reason }, placeOf(ctx, r, path)));
     return undefined;
   }
-  return toYyyymmdd(ymd);
+  return ymd;
 }
