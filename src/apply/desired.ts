@@ -17,10 +17,10 @@
  * are those of an earlier run takes that run's hash and start, and builds its canonical spec only
  * when something reads it.
  */
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { Project } from '../config/project.js';
+import { readProjectFile } from '../config/project-file.js';
+import { bodyFileOf } from '../config/rules/body-files.js';
 import { createTemplateEngine, type TemplateEngine } from '../config/templates/engine.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
@@ -198,19 +198,11 @@ export function renderContext(project: Project, engine: TemplateEngine, now: Dat
 }
 
 function projectReader(root: string): (projectPath: string) => FileRead {
-  return (projectPath) => {
-    try {
-      return { ok: true, text: readFileSync(path.join(root, projectPath), 'utf8') };
-    } catch (err) {
-      return { ok: false, detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
-    }
-  };
+  return (projectPath) => readProjectFile(root, projectPath);
 }
 
 function emailBodyFile(resource: Resource): string | undefined {
-  const spec = resource.spec as Record<string, unknown>;
-  const content = (spec.content ?? (spec.campaign as Record<string, unknown> | undefined)?.content) as Record<string, unknown> | undefined;
-  return typeof content?.body_file === 'string' ? content.body_file : undefined;
+  return bodyFileOf(resource)?.value;
 }
 
 function safeVariables(engine: TemplateEngine, text: string): string[] {

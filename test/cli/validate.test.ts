@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RACY_MS } from '../../src/config/file-stamp.js';
 import { formatDiagnostic, summaryLine, validateJson } from '../../src/cli/views/diagnostics.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import type { Resource } from '../../src/model/resource.js';
@@ -161,5 +162,24 @@ describe('campaignctl validate (built CLI, end to end)', () => {
       'campaigns/deep/msg.yaml:6:16 schema.enum',
       'campaigns/sched.yaml:2:7 schema.unknown-kind',
     ]);
+  });
+});
+
+describe('validate with the caches warm', () => {
+  it('reads an email body_file again after it changed: a new unknown variable in it is reported', async () => {
+    const root = path.join(scratch, 'body-file');
+    mkdirSync(path.join(root, 'campaigns/_bodies'), { recursive: true });
+    writeFileSync(path.join(root, 'campaigns/_bodies/news.html'), '<h1>News</h1>\n');
+    writeFileSync(
+      path.join(root, 'campaigns/news.yaml'),
+      'apiVersion: campaignctl/v1\nkind: Campaign\nmetadata:\n  name: news\nspec:\n  target_mode: email\n  where: {}\n  content:\n    subject: News\n    sender_name: Shop\n    body_file: _bodies/news.html\n  when: now\n',
+    );
+    // Stamps younger than the racy window (src/config/file-stamp.ts) are never snapshotted: wait it out.
+    await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
+    for (let i = 0; i < 2; i++) expect((await run(['validate'], root)).code).toBe(0);
+    writeFileSync(path.join(root, 'campaigns/_bodies/news.html'), '<h1>News</h1>\n<p>{{vars.offer}}</p>\n');
+    const r = await run(['validate'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('campaigns/_bodies/news.html:2:6  error  template.unknown-variable');
   });
 });

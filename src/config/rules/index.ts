@@ -9,6 +9,7 @@ import type { Resource } from '../../model/resource.js';
 import type { ResolvedEnvironment } from '../environment.js';
 import type { Project, Range } from '../project.js';
 import { androidChannel } from './android-channel.js';
+import { bodyFiles } from './body-files.js';
 import { bulletinProperties } from './bulletin-properties.js';
 import { cronExpressions } from './cron.js';
 import { duplicateAddress } from './duplicate-address.js';
@@ -22,6 +23,8 @@ import { untilStart, whenInPast } from './when-in-past.js';
 import { untilTomorrow, whereDates } from './where-dates.js';
 
 export interface RuleContext {
+  /** The project root (absolute), for rules that read files the YAML names (an email's body_file). */
+  root: string;
   resources: Resource[];
   environment: ResolvedEnvironment;
   partials: Record<string, string>;
@@ -60,6 +63,8 @@ const scoped: [Rule, RuleScope][] = [
   [whenInPast, untilStart],
   [androidChannel, 'resource'],
   [templateRule, 'resource'],
+  // Reads files besides the YAML: never remembered per resource.
+  [bodyFiles, 'project'],
 ];
 
 export const rules: Rule[] = scoped.map(([rule]) => rule);
