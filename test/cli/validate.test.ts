@@ -148,18 +148,21 @@ describe('campaignctl validate (built CLI, end to end)', () => {
         '   = hint: did you mean `push`?',
       ].join('\n'),
     );
+    // Checked as the `push` the hint names, the content also misses its title: reported in the same run.
+    expect(r.stderr).toContain('campaigns/deep/msg.yaml:7:3  error  schema.required  `spec.content` is missing the required key `title`');
     expect(r.stderr).toContain('campaigns/sched.yaml:2:7  error  schema.unknown-kind');
-    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('✖ 2 errors in 2 files');
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('✖ 3 errors in 2 files');
   });
 
   it('prints the JSON document on an invalid project and exits 1', async () => {
     const r = await run(['validate', '--json', '--dir', invalidRoot], scratch);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ valid: false, errorCount: 2, warningCount: 0 });
+    expect(doc).toMatchObject({ valid: false, errorCount: 3, warningCount: 0 });
     expect(doc.resources).toBeUndefined();
     expect(doc.diagnostics.map((d: Diagnostic) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual([
       'campaigns/deep/msg.yaml:6:16 schema.enum',
+      'campaigns/deep/msg.yaml:7:3 schema.required',
       'campaigns/sched.yaml:2:7 schema.unknown-kind',
     ]);
   });
