@@ -4,19 +4,23 @@
  * itself from one day to the next. So the hash is taken over:
  *   - the spec as written (canonical: key order, formatting and comments never matter; relative
  *     dates such as `{ daysAgo: 30 }` stay relative, so a plan tomorrow sees no change), plus
- *   - `$inputs`, what the spec's templates read from outside the file: the resolved value of every
- *     `vars.*` it (or a partial it includes) uses, the sha256 of every partial it includes, and the
- *     sha256 of an email `body_file`. Changing `vars.appName` in campaignctl.yaml therefore changes
- *     exactly the resources that use it, and the plan's diff shows `$inputs.vars.appName`.
+ *   - `$inputs`, what the request sent for it reads from outside the file: the resolved value of
+ *     every `vars.*` its templates (or a partial they include) use (all of `vars` when a template
+ *     reads `vars` whole), the sha256 of every partial included, the sha256 of an email
+ *     `body_file`, and the account time zone when the body depends on it (an ISO `when` becomes
+ *     CleverTap's local `YYYYMMDD HH:MM`; `{daysAgo}` dates and the `date` helper read the zone).
+ *     Changing `vars.appName` in campaignctl.yaml therefore changes exactly the resources that use
+ *     it, and the plan's diff shows `$inputs.vars.appName`; correcting `accountTimezone` replaces
+ *     the scheduled campaigns whose `when` CleverTap would now read differently.
  * Campaign bodies are rendered (with the clock) only for the changes that need them: estimates,
  * saved plans and apply. With a memo (./desired-memo.ts), a resource whose file content and context
  * are those of an earlier run takes that run's hash and start, and builds its canonical spec only
  * when something reads it.
  */
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { Project } from '../config/project.js';
+import { readProjectFile } from '../config/project-file.js';
+import { bodyFileOf } from '../config/rules/body-files.js';
 import { createTemplateEngine, type TemplateEngine } from '../config/templates/engine.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
@@ -37,6 +41,7 @@ export interface TemplateInputs {
   vars?: Record<string, Canonical>;
   partials?: Record<string, string>;
   files?: Record<string, string>;
+  accountTimezone?: string;
 }
 
 export interface DesiredState {
@@ -58,7 +63,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   for (const resource of project.resources) {
     const canonicalOf = (): Canonical => {
       const spec = resource.spec as Record<string, unknown>;
-      const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, readFile });
+      const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile });
       return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
     };
     const fileSha = shaOf.get(resource.source.file);
@@ -98,20 +103,31 @@ interface InputContext {
   engine: TemplateEngine;
   partials: Record<string, string>;
   vars: Record<string, unknown>;
+  accountTimezone: string;
   readFile: (projectPath: string) => FileRead;
 }
 
 const PARTIAL_CALL = /\{\{~?#?>\s*([A-Za-z0-9_./-]+)/g;
+/** A `date` helper call (a Liquid `date` filter matches too: one input too many only costs a re-plan). */
+const DATE_HELPER = /\{\{[^}]*\bdate\b/;
+/** An ISO instant with an offset: CleverTap is sent it as a local time of the account's zone. */
+const ISO_WHEN = /^\d{4}-\d{2}-\d{2}T/;
 
 /** What a resource's templates read from outside its own document (see the file comment). */
 export function templateInputs(resource: Resource, ctx: InputContext): TemplateInputs {
   const varPaths = new Set<string>();
   const partials = new Map<string, string>();
   const files: Record<string, string> = {};
+  let readsZone = zoneDependentSpec(resource);
 
   const scan = (text: string) => {
     if (!text.includes('{{')) return;
-    for (const v of safeVariables(ctx.engine, text)) if (v.startsWith('vars.')) varPaths.add(v);
+    if (DATE_HELPER.test(text)) readsZone = true;
+    for (const v of safeVariables(ctx.engine, text)) {
+      if (v.startsWith('vars.')) varPaths.add(v);
+      // `{{#with vars}}`, `{{lookup vars ...}}`, `{{json vars}}`: every var may reach the body.
+      else if (v === 'vars') for (const name of Object.keys(ctx.vars)) varPaths.add(`vars.${name}`);
+    }
     for (const m of text.matchAll(PARTIAL_CALL)) {
       const name = m[1]!;
       if (partials.has(name)) continue;
@@ -137,7 +153,22 @@ export function templateInputs(resource: Resource, ctx: InputContext): TemplateI
   }
   if (partials.size > 0) out.partials = Object.fromEntries([...partials].sort(([a], [b]) => (a < b ? -1 : 1)));
   if (Object.keys(files).length > 0) out.files = files;
+  if (readsZone) out.accountTimezone = ctx.accountTimezone;
   return out;
+}
+
+/** The spec's own fields that the account zone turns into wire values: an ISO `when`, `{daysAgo}` dates. */
+function zoneDependentSpec(resource: Resource): boolean {
+  const spec = resource.spec as Record<string, unknown>;
+  if (resource.kind === 'Campaign' && typeof spec.when === 'string' && ISO_WHEN.test(spec.when)) return true;
+  return hasDaysAgo(spec);
+}
+
+function hasDaysAgo(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasDaysAgo);
+  if (!value || typeof value !== 'object') return false;
+  if (Object.hasOwn(value, 'daysAgo')) return true;
+  return Object.values(value).some(hasDaysAgo);
 }
 
 /**
@@ -167,19 +198,11 @@ export function renderContext(project: Project, engine: TemplateEngine, now: Dat
 }
 
 function projectReader(root: string): (projectPath: string) => FileRead {
-  return (projectPath) => {
-    try {
-      return { ok: true, text: readFileSync(path.join(root, projectPath), 'utf8') };
-    } catch (err) {
-      return { ok: false, detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
-    }
-  };
+  return (projectPath) => readProjectFile(root, projectPath);
 }
 
 function emailBodyFile(resource: Resource): string | undefined {
-  const spec = resource.spec as Record<string, unknown>;
-  const content = (spec.content ?? (spec.campaign as Record<string, unknown> | undefined)?.content) as Record<string, unknown> | undefined;
-  return typeof content?.body_file === 'string' ? content.body_file : undefined;
+  return bodyFileOf(resource)?.value;
 }
 
 function safeVariables(engine: TemplateEngine, text: string): string[] {

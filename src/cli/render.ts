@@ -3,15 +3,13 @@
  * `when` and dates resolved against the clock, Handlebars rendered and Liquid kept, plus content
  * checks as warnings. No network. Exit 0 when the body could be sent, 1 on any error.
  */
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { loadProjectFor, printDiagnostics, sourceReader } from './shared/project.js';
 import { readDataInput } from './shared/data-input.js';
 import { readRecipients } from './shared/identities.js';
 import { collect } from './shared/option-values.js';
-import { MAX_FILE_BYTES } from '../config/guards.js';
+import { readProjectFile } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
 import { closest } from '../config/suggest.js';
 import { createTemplateEngine } from '../config/templates/engine.js';
@@ -22,7 +20,7 @@ import type { Resource } from '../model/resource.js';
 import type { AnyResource, TriggerTo } from '../model/specs.js';
 import { toExternalTriggerTo, toIdentitySendTo, type IdentityKey, type Recipients } from '../runtime/recipients.js';
 import { previewCampaignName, renderCampaignBody } from '../render/campaign.js';
-import type { FileRead, RenderContext, RenderResult } from '../render/context.js';
+import type { RenderContext, RenderResult } from '../render/context.js';
 import { exampleData } from '../render/data.js';
 import { renderMessageBody } from '../render/message.js';
 import { renderRaiseBody } from '../render/bulletin.js';
@@ -79,17 +77,6 @@ function renderContext(project: Project, now: Date): RenderContext {
     sourceLines: (file) => source(file)?.split('\n'),
     readFile: (rel) => readProjectFile(project.root, rel),
   };
-}
-
-function readProjectFile(root: string, rel: string): FileRead {
-  const file = path.join(root, rel);
-  try {
-    if (statSync(file).size > MAX_FILE_BYTES) return { ok: false, detail: `larger than ${MAX_FILE_BYTES} bytes` };
-    return { ok: true, text: readFileSync(file, 'utf8') };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return { ok: false, detail: e.code === 'ENOENT' ? 'no such file' : `can not read it (${e.code ?? e.message})` };
-  }
 }
 
 type Rendered = RenderResult<unknown>;

@@ -6,6 +6,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { KINDS, addressOf } from '../model/resource.js';
 import type { Kind, Resource } from '../model/resource.js';
+import { independentProblems } from './independent-checks.js';
 import type { ParsedDocument } from './parse.js';
 import { lookup } from './positions.js';
 import { schemaDiagnostics, typeOf } from './schema-diagnostics.js';
@@ -40,7 +41,10 @@ export function checkResourceDocument(file: string, doc: ParsedDocument, schemas
   const name = isRecord(metadata) && typeof metadata.name === 'string' ? metadata.name : undefined;
   const address = name !== undefined ? addressOf(kind as Kind, name) : undefined;
   const diagnostics = schemaDiagnostics(kind as Kind, value, schemas, { file, positions: doc.positions, address });
-  if (diagnostics.length) return { diagnostics };
+  if (diagnostics.length) {
+    const also = independentProblems(file, kind as Kind, value, diagnostics, schemas, { positions: doc.positions, address }, resourceOf(file, doc, value));
+    return { diagnostics: [...diagnostics, ...also] };
+  }
   const resource = resourceOf(file, doc, value);
   return resource ? { resource, diagnostics: [] } : { diagnostics };
 }

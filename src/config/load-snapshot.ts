@@ -9,6 +9,7 @@ import type { ResolveContext } from './environment.js';
 import { LoadCache } from './load-cache.js';
 import { locator } from './locator.js';
 import { pickEnvironment } from './pick-environment.js';
+import { projectFileDigest } from './project-file.js';
 import type { LoadOptions, Project } from './project.js';
 import { readSnapshot, snapshotContext, snapshotCurrent, snapshotFile, snapshotFileList, snapshotResources, writeSnapshot, type SnapshotInput } from './project-snapshot.js';
 import type { Read } from './read-source.js';
@@ -80,7 +81,7 @@ export async function fromSnapshot(q: SnapshotLookup): Promise<{ project: Projec
 
 export function saveSnapshot(
   project: Project,
-  s: { key: string; requested: string | undefined; configSha: string | null; cache: LoadCache; config: StoredConfig; validUntil: number | null },
+  s: { key: string; requested: string | undefined; configSha: string | null; cache: LoadCache; config: StoredConfig; validUntil: number | null; reads: string[] },
 ): void {
   const files: SnapshotInput['files'] = [];
   for (const f of project.files) {
@@ -94,6 +95,7 @@ export function saveSnapshot(
     context,
     validUntil: s.validUntil,
     files,
+    reads: s.reads.map((file): [string, string] => [file, projectFileDigest(project.root, file)]),
     config: s.config,
     resources: project.resources,
     diagnostics: project.diagnostics,

@@ -49,7 +49,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   }
 
   // The checking and rules code is loaded only now: a run the snapshot answers never needs it.
-  const [{ checkProjectFiles }, { runRules }] = await Promise.all([import('./project-files.js'), import('./rules/index.js')]);
+  const [{ checkProjectFiles }, { runRules }, { bodyFilesRead }] = await Promise.all([import('./project-files.js'), import('./rules/index.js'), import('./rules/body-files.js')]);
   const cache = key ? LoadCache.open(root, key) : undefined;
   // The campaign files first: on a cold run their checks start on the worker threads while this
   // thread checks campaignctl.yaml. (A rejection is a bug; it surfaces at the await below.)
@@ -83,7 +83,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const { locate, locateIn } = locator(root, resources, files, (file) => stored.get(file));
   const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
   const memo = cache ? rulesMemo(root, environmentName, environment, partials, shaOf) : undefined;
-  diagnostics.push(...runRules({ resources, environment, partials, locate, locateIn, now }, memo));
+  diagnostics.push(...runRules({ root, resources, environment, partials, locate, locateIn, now }, memo));
   memo?.save();
 
   const project: Project = {
@@ -101,7 +101,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   if (cache && cacheSaved && memo && key) {
     const configSha = 'text' in configRead ? sha256(configRead.text) : null;
     const problems = checked.outcomes.some((o) => 'problem' in o) || ('problem' in configRead && !configRead.missing);
-    if (!problems) saveSnapshot(project, { key, requested: opts.env, configSha, cache, config: checkedConfig, validUntil: memo.validUntil() });
+    if (!problems) saveSnapshot(project, { key, requested: opts.env, configSha, cache, config: checkedConfig, validUntil: memo.validUntil(), reads: bodyFilesRead(resources) });
   }
   return project;
 }

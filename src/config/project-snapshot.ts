@@ -13,6 +13,7 @@
  *   - the same campaign files, each with the stat stamp recorded, which was trusted when recorded
  *     (./file-stamp.ts);
  *   - the load cache file it reads specs from, with the stamp it had when the snapshot was written;
+ *   - every other file its resources read (an email's `body_file`), by content: read again each run;
  *   - the clock: no later than the earliest time one of its rule findings stops standing.
  */
 import { createHash } from 'node:crypto';
@@ -24,10 +25,11 @@ import { writeAtomically } from './atomic-write.js';
 import { sameStamp, statStamp, type FileStamp } from './file-stamp.js';
 import { CACHE_FILE } from './load-cache.js';
 import { memoFile } from './memo.js';
+import { projectFileDigest } from './project-file.js';
 import type { StoredConfig } from './stored-check.js';
 
 /** Bump when what the file holds changes. */
-const SNAPSHOT_FORMAT = 3;
+const SNAPSHOT_FORMAT = 4;
 
 /** [index into files, document index, line, column, kind, name, labels, protect] */
 type ResourceRow = [number, number, number, number, Kind, string, Record<string, string>, boolean];
@@ -54,6 +56,8 @@ export interface SnapshotData {
   /** The load cache file's stamp when this was written. */
   loadCache: StampRow;
   files: SnapshotFiles;
+  /** [project path, projectFileDigest] of each file besides the YAML that the resources read (body files). */
+  reads: [string, string][];
   config: StoredConfig;
   /**
    * ResourceRow[] as JSON text: decoded only when the resources are read. On disk it follows the
@@ -70,6 +74,7 @@ export interface SnapshotInput {
   context: string;
   validUntil: number | null;
   files: { path: string; sha256: string; stamp: FileStamp }[];
+  reads: [string, string][];
   config: StoredConfig;
   resources: Resource[];
   diagnostics: Diagnostic[];
@@ -107,6 +112,7 @@ export function readSnapshot(file: string): SnapshotData | undefined {
       typeof data.resources === 'string' &&
       typeof data.resourceCount === 'number' &&
       Array.isArray(data.diagnostics) &&
+      Array.isArray(data.reads) &&
       Array.isArray(data.loadCache) &&
       typeof data.config === 'object' &&
       data.config !== null;
@@ -133,7 +139,7 @@ export function snapshotCurrent(data: SnapshotData, root: string, files: readonl
     const stats = statSync(root + path.sep + files[i], { throwIfNoEntry: false });
     if (!stats || stats.size !== f.sizes[i] || stats.mtimeMs !== f.mtimes[i] || stats.ctimeMs !== f.ctimes[i] || stats.ino !== f.inodes[i]) return false;
   }
-  return true;
+  return data.reads.every(([file, digest]) => projectFileDigest(root, file) === digest);
 }
 
 /** The files with their content hashes, as Project.files. */
@@ -194,6 +200,7 @@ export function writeSnapshot(file: string, root: string, input: SnapshotInput):
       inodes: input.files.map((f) => f.stamp.ino),
       sha256s: input.files.map((f) => f.sha256),
     },
+    reads: input.reads,
     config: input.config,
     resources: JSON.stringify(resources),
     resourceCount: resources.length,

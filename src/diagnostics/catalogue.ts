@@ -40,6 +40,19 @@ function didYouMean(suggestion: string | undefined): string | undefined {
   return suggestion === undefined ? undefined : `did you mean ${q(suggestion)}?`;
 }
 
+/**
+ * Where a template variable's value comes from, for the hint of a missing one: `vars.*` from the
+ * environment in campaignctl.yaml (`--set` never reaches them), `schedule.*` from the fire time,
+ * anything else (`data.*`, `properties.*`) from the command's --data / --set.
+ */
+function missingValueSource(name: string): string {
+  const [root, ...rest] = name.split('.');
+  const key = rest.join('.');
+  if (root === 'vars') return `give ${q(key)} a value under \`vars\` of the environment in campaignctl.yaml`;
+  if (root === 'schedule') return 'it is set only when a schedule fires';
+  return `pass it (--data FILE or --set ${key || name}=...)`;
+}
+
 /** `spec.content` for messages; the document root is "the document". */
 function at(path: string): string {
   return path === '' ? 'the document' : q(path);
@@ -363,7 +376,7 @@ export const catalogue = {
     severity: 'error',
     summary: 'A template variable with no value in the data given at render/send time.',
     message: (a) => `template variable ${q(a.name)} has no value in the data given`,
-    hint: (a) => `pass it (--data FILE or --set ${a.name.replace(/^data\./, '')}=...), or write {{default ${a.name} "..."}}`,
+    hint: (a) => `${missingValueSource(a.name)}, or write {{default ${a.name} "..."}}`,
   }),
   'time.invalid-when': entry<{ value: string; reason: string }>({
     severity: 'error',
@@ -418,6 +431,12 @@ export const catalogue = {
     summary: 'A command-line input that can not be used (--data, --set, --to, --to-file, --name).',
     message: (a) => `${a.option}: ${a.detail}`,
     hint: (a) => a.hint,
+  }),
+  'input.liquid-in-data': entry<{ option: string; field: string }>({
+    severity: 'error',
+    summary: 'A data value given at run time (--data, --set) that holds Liquid: CleverTap would evaluate it for every recipient.',
+    message: (a) => `${a.option}: ${q(a.field)} holds Liquid (\`{{\` or \`{%\`), which CleverTap would evaluate for every recipient`,
+    hint: () => 'data values are sent as plain text: remove the `{{` / `{%` from the value (personalization belongs in the resource\'s content)',
   }),
   'runtime.unknown-contract': entry<{ kind: string; name: string; known: string[]; suggestion?: string }>({
     severity: 'error',

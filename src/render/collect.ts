@@ -4,7 +4,7 @@
  * its problems reported).
  */
 import { TemplateError, type RenderOptions, type TemplateScope } from '../config/templates/engine.js';
-import { templateDiagnostic } from '../config/templates/place.js';
+import { fileTemplateDiagnostic, templateDiagnostic } from '../config/templates/place.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderContext } from './context.js';
 import type { PathProblem } from './time.js';
@@ -57,14 +57,7 @@ export class Collector {
       return this.ctx.engine.render(text, scope, opts);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      for (const p of err.problems) {
-        const d: Diagnostic = {
-          severity: 'error', code: p.code, message: p.message, file,
-          line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn, address: this.address,
-        };
-        if (p.hint) d.hint = p.hint;
-        this.diagnostics.push(d);
-      }
+      for (const p of err.problems) this.diagnostics.push(fileTemplateDiagnostic(p, file, this.address));
       return text;
     }
   }

@@ -42,13 +42,37 @@ describe('desired spec hash', () => {
     expect((await digest(emailProject({ html: '<h2>{{vars.appName}}</h2>{{> footer}}' }))).hash).not.toBe(base);
   });
 
-  it('a campaign without templates has no $inputs and hashes its spec only', async () => {
+  it('a campaign without templates or zone-read times has no $inputs and hashes its spec only', async () => {
     const tp = new TempProject();
     temps.push(tp);
-    tp.campaign({ name: 'plain' });
-    tp.write('campaigns/plain.yaml', readFileSync(`${tp.root}/campaigns/plain.yaml`, 'utf8').replace('Hello from {{vars.appName}}', 'Hello'));
+    tp.campaign({ name: 'plain', when: '2031-06-01 09:00' });
+    const yaml = readFileSync(`${tp.root}/campaigns/plain.yaml`, 'utf8')
+      .replace('Hello from {{vars.appName}}', 'Hello')
+      .replace('{ daysAgo: 30 }', '20260101')
+      .replace('{ daysAgo: 0 }', '20260102');
+    tp.write('campaigns/plain.yaml', yaml);
     const d = prepareDesired(await load(tp)).byAddress.get('campaign.plain')!.desired;
     expect(INPUTS_KEY in (d.canonicalSpec as object)).toBe(false);
     expect(d.startsAt).toEqual({ kind: 'at', instant: '2031-06-01T09:00:00.000Z' });
+  });
+
+  it('takes the account zone when the body depends on it: an ISO `when`, a `{daysAgo}` date, the `date` helper', async () => {
+    const zoneOf = async (edit: (yaml: string) => string) => {
+      const tp = new TempProject();
+      temps.push(tp);
+      tp.campaign({ name: 'zoned', when: '2031-06-01 09:00' });
+      tp.write('campaigns/zoned.yaml', edit(readFileSync(`${tp.root}/campaigns/zoned.yaml`, 'utf8').replace('{ daysAgo: 30 }', '20260101').replace('{ daysAgo: 0 }', '20260102')));
+      const d = prepareDesired(await load(tp)).byAddress.get('campaign.zoned')!.desired;
+      return ((d.canonicalSpec as Record<string, unknown>)[INPUTS_KEY] as { accountTimezone?: string }).accountTimezone;
+    };
+    expect(await zoneOf((y) => y)).toBeUndefined();
+    expect(await zoneOf((y) => y.replace('"2031-06-01 09:00"', '"2031-06-01T09:00:00Z"'))).toBe('UTC');
+    expect(await zoneOf((y) => y.replace('to: 20260102', 'to: { daysAgo: 1 }'))).toBe('UTC');
+    expect(await zoneOf((y) => y.replace('Something new', "{{date '2031-06-01T09:00:00Z' 'HH:mm'}} something new"))).toBe('UTC');
+  });
+
+  it('a template reading `vars` whole takes every var', async () => {
+    const { inputs } = await digest(emailProject({ html: '<h1>{{#with vars}}{{appName}}{{/with}}</h1>' }));
+    expect(inputs.vars).toEqual({ appName: 'Streamly', support: 'help@x.example' });
   });
 });

@@ -222,3 +222,32 @@ describe('campaignctl render', () => {
     expect(bad.stderr).toContain('did you mean `campaign.season`?');
   });
 });
+
+describe('the hint of a var without a value', () => {
+  it('names campaignctl.yaml, not --set (which never reaches vars); following it renders', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'campaignctl-render-hint-'));
+    try {
+      const config = (team: string) => `environments:\n  sandbox:\n    provider: sandbox\n    vars: { team: ${team} }\n`;
+      writeFileSync(path.join(dir, 'campaignctl.yaml'), config('{}'));
+      mkdirSync(path.join(dir, 'campaigns'));
+      writeFileSync(
+        path.join(dir, 'campaigns/hi.yaml'),
+        'apiVersion: campaignctl/v1\nkind: Message\nmetadata: { name: hi }\nspec:\n  target_mode: push\n  content:\n    title: "From {{vars.team.lead}}"\n    body: Hello\n',
+      );
+      const runner = new CliRunner(dir, {});
+      const failed = await runner.run(['render', 'message.hi']);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('template.missing-value');
+      expect(failed.stderr).toContain('hint: give `team.lead` a value under `vars` of the environment in campaignctl.yaml');
+      expect(failed.stderr).not.toContain('--set vars.');
+      // What the old hint said does not help:
+      expect((await runner.run(['render', 'message.hi', '--set', 'vars.team.lead=Ana'])).code).toBe(1);
+      writeFileSync(path.join(dir, 'campaignctl.yaml'), config('{ lead: Ana }'));
+      const fixed = await runner.run(['render', 'message.hi']);
+      expect(fixed.code).toBe(0);
+      expect(fixed.stdout).toContain('"title": "From Ana"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

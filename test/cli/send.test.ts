@@ -173,3 +173,33 @@ describe('campaignctl raise and state resolve', () => {
     expect(h.state.requests()).toHaveLength(1);
   });
 });
+
+describe('Liquid in run-time data is refused, located at the flag and field, and nothing is sent', () => {
+  it('send --set', async () => {
+    const { dir, h } = await setup();
+    const r = await cli(dir, h, ['send', 'order-shipped', '--to', 'Identity:u-1', '--set', 'orderId={{ Profile.email }}', '--set', 'carrier=DHL']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error  input.liquid-in-data  --set orderId={{ Profile.email }}: `orderId` holds Liquid');
+    expect(h.state.requests()).toHaveLength(0);
+    expect(await audit(dir)).toHaveLength(0);
+  });
+
+  it('trigger --data (a nested value, a `{%` tag)', async () => {
+    const { dir, h } = await setup();
+    writeFileSync(path.join(dir, 'payload.json'), JSON.stringify({ plan: 'Premium', renewsOn: '{% for u in Linked.users %}x{% endfor %}' }));
+    const r = await cli(dir, h, ['trigger', 'subscription-upgraded', '--to', 'jane@example.com', '--data', 'payload.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error  input.liquid-in-data  --data payload.json: `renewsOn` holds Liquid');
+    expect(h.state.requests()).toHaveLength(0);
+  });
+
+  it('render --set', async () => {
+    const { dir, h } = await setup();
+    const r = await cli(dir, h, ['render', 'message.order-shipped', '--set', 'orderId=SN-104233', '--set', 'carrier={{ evil }}']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error  input.liquid-in-data  --set carrier={{ evil }}: `carrier` holds Liquid');
+    expect(r.stdout).toBe('');
+    const ok = await cli(dir, h, ['render', 'message.order-shipped', '--set', 'orderId=SN-104233', '--set', 'carrier=DHL']);
+    expect(ok.code).toBe(0);
+  });
+});

@@ -121,7 +121,7 @@ describe('runRules with a memo', () => {
       get: (r: Resource) => (asked.push(r.address), kept.get(r.address)),
       set: (r: Resource, found) => void kept.set(r.address, found),
     };
-    const ctx = { resources: p.resources, environment: p.environment, partials: p.partials, locate: p.locate, locateIn: () => undefined, now: new Date('2026-12-02T12:00:00Z') };
+    const ctx = { root: p.root, resources: p.resources, environment: p.environment, partials: p.partials, locate: p.locate, locateIn: () => undefined, now: new Date('2026-12-02T12:00:00Z') };
     const first = runRules(ctx, memo);
     expect([...kept.keys()]).toEqual(['campaign.a', 'campaign.b']);
     // `when` is ahead: the finding stands until it comes

@@ -5,7 +5,8 @@
  *
  * `--set` values are text on the command line; where the contract's schema says a value is a
  * number, integer or boolean it is converted, and where it says object or array the text is read
- * as JSON. Everything else stays a string (so `--set id=007` keeps its zeros).
+ * as JSON. Everything else stays a string (so `--set id=007` keeps its zeros). A value holding
+ * Liquid (`{{`, `{%`) is refused (liquidFields).
  */
 import { text as streamText } from 'node:stream/consumers';
 import { readFile } from 'node:fs/promises';
@@ -48,13 +49,21 @@ export async function readDataInput(opts: DataInputOptions): Promise<DataInput> 
   if (opts.dataFile !== undefined) {
     const read = await readDataFile(opts.dataFile, opts.cwd ?? process.cwd(), opts.stdin ?? process.stdin);
     if (!read.ok) diagnostics.push(diagnostic('input.invalid', { option: `${dataLabel} ${opts.dataFile}`, detail: read.detail }));
-    else value = read.value;
+    else {
+      value = read.value;
+      for (const field of liquidFields(value, [])) diagnostics.push(diagnostic('input.liquid-in-data', { option: `${dataLabel} ${opts.dataFile}`, field }));
+    }
   }
 
   for (const text of opts.sets ?? []) {
     const parsed = parseSet(text, opts.schema);
     if (!parsed.ok) {
       diagnostics.push(diagnostic('input.invalid', { option: `${setLabel} ${text}`, detail: parsed.detail, hint: parsed.hint }));
+      continue;
+    }
+    const liquid = liquidFields(parsed.value, parsed.path);
+    if (liquid.length > 0) {
+      for (const field of liquid) diagnostics.push(diagnostic('input.liquid-in-data', { option: `${setLabel} ${text}`, field }));
       continue;
     }
     value ??= {};
@@ -131,6 +140,18 @@ function schemaTypeAt(schema: unknown, path: readonly string[]): string | undefi
     if (node === undefined) return undefined;
   }
   return isRecord(node) && typeof node.type === 'string' ? node.type : undefined;
+}
+
+/**
+ * The dotted paths of the text values holding Liquid markers. Refused rather than escaped: Liquid
+ * has no escape CleverTap documents for values, and a value that reaches CleverTap's Liquid runs
+ * once per recipient (profile lookups, loops), where it can not be taken back.
+ */
+function liquidFields(value: unknown, at: readonly string[]): string[] {
+  if (typeof value === 'string') return /\{\{|\{%/.test(value) ? [at.join('.')] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => liquidFields(v, [...at.slice(0, -1), `${at[at.length - 1] ?? ''}[${i}]`]));
+  if (isRecord(value)) return Object.entries(value).flatMap(([k, v]) => liquidFields(v, [...at, k]));
+  return [];
 }
 
 /** Sets a dotted path; returns a problem when a value on the way is not a mapping. */

@@ -9,6 +9,7 @@ import type { Resource } from '../../model/resource.js';
 import type { ResolvedEnvironment } from '../environment.js';
 import type { Project, Range } from '../project.js';
 import { androidChannel } from './android-channel.js';
+import { bodyFiles } from './body-files.js';
 import { bulletinProperties } from './bulletin-properties.js';
 import { cronExpressions } from './cron.js';
 import { duplicateAddress } from './duplicate-address.js';
@@ -24,6 +25,8 @@ import { untilTomorrow, whereDates } from './where-dates.js';
 import { wireFields } from './wire-fields.js';
 
 export interface RuleContext {
+  /** The project root (absolute), for rules that read files the YAML names (an email's body_file). */
+  root: string;
   resources: Resource[];
   environment: ResolvedEnvironment;
   partials: Record<string, string>;
@@ -64,6 +67,8 @@ const scoped: [Rule, RuleScope][] = [
   [templateRule, 'resource'],
   [scheduleDst, untilClockChange],
   [wireFields, 'resource'],
+  // Reads files besides the YAML: never remembered per resource.
+  [bodyFiles, 'project'],
 ];
 
 export const rules: Rule[] = scoped.map(([rule]) => rule);

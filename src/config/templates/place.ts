@@ -74,3 +74,13 @@ export function templateDiagnostic(
   if (address) d.address = address;
   return d;
 }
+
+/** A problem inside a template file of its own (an email `body_file`): positions are exact within that file. */
+export function fileTemplateDiagnostic(p: TemplateProblem, file: string, address: string): Diagnostic {
+  const d: Diagnostic = {
+    severity: 'error', code: p.code, message: p.message, file,
+    line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn, address,
+  };
+  if (p.hint) d.hint = p.hint;
+  return d;
+}
