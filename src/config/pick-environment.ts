@@ -1,6 +1,7 @@
 /**
  * The environment a load uses: chosen (--env, defaultEnvironment, the only one, sandbox) and
- * resolved, or a located diagnostic for a name campaignctl.yaml does not define.
+ * resolved, or a located diagnostic for a name campaignctl.yaml does not define (`chosen` false:
+ * the load stops there, since every template check against a made-up environment would fail).
  */
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -16,9 +17,9 @@ export function pickEnvironment(
   requested: string | undefined,
   ctx: ResolveContext,
   diagnostics: Diagnostic[],
-): { environmentName: string; environment: ResolvedEnvironment } {
+): { environmentName: string; environment: ResolvedEnvironment; chosen: boolean } {
   const choice = chooseEnvironment(config, requested);
-  if (choice.ok) return { environmentName: choice.name, environment: resolveEnvironment(choice.name, choice.config, ctx) };
+  if (choice.ok) return { environmentName: choice.name, environment: resolveEnvironment(choice.name, choice.config, ctx), chosen: true };
   if (choice.problem === 'unknown') {
     // Named by --env: no place in a file. Named by defaultEnvironment: point at it.
     const s = requested === undefined ? lookup(positions, '/defaultEnvironment')?.spans.value : undefined;
@@ -26,11 +27,11 @@ export function pickEnvironment(
     diagnostics.push(
       diagnostic('config.unknown-environment', { name: choice.name, known: choice.known, suggestion: closest(choice.name, choice.known) }, where),
     );
-    return { environmentName: choice.name, environment: resolveEnvironment(choice.name, {}, ctx) };
+    return { environmentName: choice.name, environment: resolveEnvironment(choice.name, {}, ctx), chosen: false };
   }
   const s = lookup(positions, '/environments')?.spans.key;
   const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : { file: CONFIG_FILE };
   diagnostics.push(diagnostic('config.no-default-environment', { known: choice.known }, where));
-  return { environmentName: 'sandbox', environment: resolveEnvironment('sandbox', {}, ctx) };
+  return { environmentName: 'sandbox', environment: resolveEnvironment('sandbox', {}, ctx), chosen: false };
 }
 
