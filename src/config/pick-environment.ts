@@ -6,7 +6,8 @@
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ProjectConfig } from './config-types.js';
-import { chooseEnvironment, resolveEnvironment, type ResolveContext, type ResolvedEnvironment } from './environment.js';
+import { CONNECTION_ENV } from '../clevertap/connection.js';
+import { chooseEnvironment, KNOWN_REGIONS, resolveEnvironment, type ResolveContext, type ResolvedEnvironment } from './environment.js';
 import { lookup, type PositionIndex } from './positions.js';
 import { CONFIG_FILE } from './root.js';
 import { closest } from './suggest.js';
@@ -18,6 +19,10 @@ export function pickEnvironment(
   ctx: ResolveContext,
   diagnostics: Diagnostic[],
 ): { environmentName: string; environment: ResolvedEnvironment; chosen: boolean } {
+  const region = unknownRegion(ctx.environ);
+  if (region !== undefined) {
+    diagnostics.push(diagnostic('config.unknown-region', { variable: CONNECTION_ENV.region, value: region, known: [...KNOWN_REGIONS], suggestion: closest(region, KNOWN_REGIONS) }));
+  }
   const choice = chooseEnvironment(config, requested);
   if (choice.ok) return { environmentName: choice.name, environment: resolveEnvironment(choice.name, choice.config, ctx), chosen: true };
   if (choice.problem === 'unknown') {
@@ -35,3 +40,13 @@ export function pickEnvironment(
   return { environmentName: 'sandbox', environment: resolveEnvironment('sandbox', {}, ctx), chosen: false };
 }
 
+
+/**
+ * CLEVERTAP_REGION when it names no CleverTap region: refused before any call, as the schema
+ * refuses campaignctl.yaml's `region` (else `eu2` becomes a host name that fails at DNS).
+ */
+function unknownRegion(environ: Record<string, string | undefined>): string | undefined {
+  const value = environ[CONNECTION_ENV.region]?.trim();
+  if (!value) return undefined;
+  return KNOWN_REGIONS.includes(value.toLowerCase() as (typeof KNOWN_REGIONS)[number]) ? undefined : value;
+}

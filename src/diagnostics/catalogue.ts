@@ -73,6 +73,12 @@ export const catalogue = {
     message: (a) => `unknown environment ${q(a.name)}; campaignctl.yaml defines ${a.known.length ? list(a.known) : 'none'}`,
     hint: (a) => didYouMean(a.suggestion) ?? 'pass --env NAME with one of the environments above',
   }),
+  'config.unknown-region': entry<{ variable: string; value: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'CLEVERTAP_REGION names no CleverTap region.',
+    message: (a) => `${a.variable} is ${q(a.value)}, which is not a CleverTap region; regions: ${list(a.known)}`,
+    hint: (a) => didYouMean(a.suggestion) ?? `set ${a.variable} to one of the regions above, or unset it to use the environment's region`,
+  }),
   'config.multiple-documents': entry<Record<string, never>>({
     severity: 'error',
     summary: 'campaignctl.yaml holds more than one YAML document.',
