@@ -139,6 +139,28 @@ describe('campaignctl trigger', () => {
   });
 });
 
+describe('send and trigger --help', () => {
+  /** The keys `--help` lists for --to, e.g. ['Identity', 'Email', 'objectId']. */
+  function helpKeys(help: string): string[] {
+    const listed = /KEY is (.+?) in\s+any case/s.exec(help.replace(/\s+/g, ' '))![1]!;
+    return listed.split(/, | or /);
+  }
+
+  it.each([
+    ['trigger', 'subscription-upgraded'],
+    ['send', 'order-shipped'],
+  ])('%s lists exactly the keys it accepts', async (command, name) => {
+    const { dir, h } = await setup();
+    const listed = helpKeys((await cli(dir, h, [command, '--help'])).stdout);
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    for (const key of ['Identity', 'Email', 'FBID', 'GPID', 'objectId']) {
+      const r = await cli(dir, h, [command, name, '--to', `${key}:x-1`, ...(command === 'send' ? DATA : ['--set', 'plan=Premium']), '--dry-run']);
+      expect(r.code === 0, `${command} --to ${key}: ${r.stderr}`).toBe(listed.includes(key));
+    }
+    expect(h.state.requests()).toHaveLength(0);
+  });
+});
+
 describe('campaignctl raise and state resolve', () => {
   it('raises ad hoc with --name and --set; c-by from YAML', async () => {
     const { dir, h } = await setup();

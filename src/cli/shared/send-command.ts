@@ -18,6 +18,7 @@ import type { ExternalTriggerResource, MessageResource } from '../../model/specs
 import { EXTERNAL_TRIGGER_ENDPOINT } from '../../render/trigger.js';
 import { messageEndpoint } from '../../render/message.js';
 import { executeSend, prepareMessage, prepareTrigger, type IdentityKey, type PreparedSend, type Recipients } from '../../runtime/index.js';
+import { IDENTITY_KEYS, TRIGGER_IDENTITY_KEYS } from '../../runtime/recipients.js';
 import type { Output } from '../context.js';
 import { readDataInput } from './data-input.js';
 import { formatRecipientsFile, readRecipients } from './identities.js';
@@ -39,10 +40,15 @@ export interface SendFlags {
 
 export type SendKind = 'message' | 'trigger';
 
+/** The identity keys each command takes: its help lists exactly these, and its input checks refuse the others. */
+export const SEND_KEYS: Record<SendKind, readonly IdentityKey[]> = { message: IDENTITY_KEYS, trigger: TRIGGER_IDENTITY_KEYS };
+
 /** The options both commands take. */
-export function addSendOptions(cmd: Command, defaultKeyText: string): Command {
+export function addSendOptions(cmd: Command, kind: SendKind): Command {
+  const keys = SEND_KEYS[kind];
+  const defaultKeyText = kind === 'message' ? 'Identity' : "the contract's `identity` key";
   return cmd
-    .option('--to <key:ids>', `recipients, KEY:ID[,ID...] (repeatable); KEY is Identity, Email, FBID, GPID or objectId in any case; without a key: ${defaultKeyText}`, collect, [])
+    .option('--to <key:ids>', `recipients, KEY:ID[,ID...] (repeatable); KEY is ${keys.slice(0, -1).join(', ')} or ${keys.at(-1)} in any case; without a key: ${defaultKeyText}`, collect, [])
     .option('--to-file <file>', 'recipients from a file: one id per line, or CSV with a header naming the key columns; - for stdin')
     .option('--data <file>', 'the data, JSON or YAML; - for stdin')
     .option('--set <key=value>', 'one data value, dotted keys for nesting (repeatable; applied over --data)', collect, [])
@@ -51,9 +57,6 @@ export function addSendOptions(cmd: Command, defaultKeyText: string): Command {
     .option('--out-dir <dir>', 'where the files of failed and unknown identities go', '.')
     .addHelpText('after', '\nExit codes: 0 every identity was sent; 1 on a problem before sending (nothing sent), or when any call failed or its outcome is unknown.');
 }
-
-const ALL_KEYS: IdentityKey[] = ['Identity', 'Email', 'FBID', 'GPID', 'objectId'];
-const TRIGGER_KEYS: IdentityKey[] = ['Identity', 'Email', 'objectId'];
 
 export function triggerDefaultKey(identity: string | undefined): IdentityKey {
   return identity === 'email' ? 'Email' : identity === 'objectId' ? 'objectId' : 'Identity';
@@ -73,7 +76,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
 
   const input = await readInputs(flags, {
     defaultKey: trigger ? triggerDefaultKey(trigger.spec.identity) : 'Identity',
-    allowedKeys: trigger ? TRIGGER_KEYS : ALL_KEYS,
+    allowedKeys: SEND_KEYS[kind],
     endpoint: trigger ? EXTERNAL_TRIGGER_ENDPOINT : messageEndpoint(message!.spec.target_mode),
     schema: trigger ? trigger.spec.payload : message!.spec.data,
   });
@@ -141,7 +144,7 @@ type Inputs = { ok: true; to: Recipients; data: Record<string, unknown>; duplica
 
 async function readInputs(
   flags: SendFlags,
-  o: { defaultKey: IdentityKey; allowedKeys: IdentityKey[]; endpoint: string; schema: unknown },
+  o: { defaultKey: IdentityKey; allowedKeys: readonly IdentityKey[]; endpoint: string; schema: unknown },
 ): Promise<Inputs> {
   if (flags.toFile === '-' && flags.data === '-') {
     return { ok: false, diagnostics: [diagnostic('input.invalid', { option: '--to-file - --data -', detail: 'standard input can feed only one of them', hint: 'put the data or the identities in a file' })] };
