@@ -5,7 +5,7 @@
  * each command's wiring: input from stdin and CSV files, exit codes, files of failed and unknown
  * identities that read back with --to-file, nothing sent on any problem, and the audit record.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRecipientsText } from '../../src/cli/shared/identities.js';
@@ -104,6 +104,7 @@ describe('campaignctl send', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ ok: false, outcome: 'unknown', unknown: 1000, sent: 500, failed: 0, files: { failed: null } });
     const text = readFileSync(path.join(dir, doc.files.unknown), 'utf8');
+    expect(statSync(path.join(dir, doc.files.unknown)).mode & 0o777).toBe(0o600);
     const dropped = h.state.requests().find((e) => e.fault === 'drop-after-commit')!;
     const back = parseRecipientsText(text, 'Email');
     expect(back.ok && back.entries.map(([, id]) => id)).toEqual((dropped.body as { to: { Identity: string[] } }).to.Identity);
@@ -118,6 +119,7 @@ describe('campaignctl send', () => {
     expect(first.code).toBe(1);
     expect(first.stderr).toContain('failed   2');
     const file = /written to (\S+\.failed\.csv)/.exec(first.stderr)![1]!;
+    expect(statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
     expect(first.stderr).toContain(`campaignctl send order-shipped (same --data/--set) --to-file ${file}`);
     h.state.clearRequests();
     const again = await cli(dir, h, ['send', 'order-shipped', '--to-file', file, ...DATA]);

@@ -175,7 +175,8 @@ async function writeRecipients(
     for (let i = 1; ; i++) {
       const file = path.join(dir, `${stem}-${stamp}${i > 1 ? `-${i}` : ''}.${what}.csv`);
       try {
-        writeFileSync(file, formatRecipientsFile(r), { flag: 'wx' });
+        // Identities are personal data: readable by the owner only, as plan files are.
+        writeFileSync(file, formatRecipientsFile(r), { flag: 'wx', mode: 0o600 });
         return { file, diagnostics: [] };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
