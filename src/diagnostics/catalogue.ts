@@ -56,6 +56,18 @@ export const catalogue = {
         : `no campaignctl project found from ${a.dir} upward (looked for campaignctl.yaml or campaigns/)`,
     hint: () => 'run `campaignctl init` to create one, or pass --dir PATH',
   }),
+  'init.inside-project': entry<{ dir: string; parent: string; inCampaigns: boolean }>({
+    severity: 'error',
+    summary: '`init` was asked to scaffold inside an existing project.',
+    message: (a) =>
+      a.inCampaigns
+        ? `${a.dir} is inside the campaigns/ folder of the project at ${a.parent}: its files would become that project's resources`
+        : `${a.dir} is inside the project at ${a.parent}: a project here would take over every command run below it`,
+    hint: (a) =>
+      a.inCampaigns
+        ? 'run init in a folder outside that project, or pass --dir to one; nothing was written'
+        : 'run init in a folder outside that project, or pass --dir to one; to nest a project there anyway, add --nested; nothing was written',
+  }),
   'file.unreadable': entry<{ detail: string }>({
     severity: 'error',
     summary: 'A file could not be read.',
