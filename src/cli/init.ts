@@ -11,6 +11,7 @@ import type { Output } from './context.js';
 import { initProject } from '../init/scaffold.js';
 import type { InitResult } from '../init/scaffold.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
+import { commandLine } from '../diagnostics/command-line.js';
 import { formatDiagnostics } from './views/diagnostics.js';
 
 export function register(program: Command): void {
@@ -56,7 +57,7 @@ function report(out: Output, result: InitResult): number {
   if (result.gitignore === 'appended') out.info(`  ${c.green('added')} .campaignctl/ to .gitignore`);
   out.info('');
   out.info('The default environment is the sandbox: CleverTap\'s API emulated locally, no account needed.');
-  const dirFlag = where === '.' ? '' : ` --dir ${where}`;
-  out.info(`Next: campaignctl validate${dirFlag}`);
+  // The new project's own default environment: no --env; --dir when it is not here.
+  out.info(`Next: ${commandLine({ env: undefined, dir: where === '.' ? undefined : where }, ['validate'])}`);
   return 0;
 }

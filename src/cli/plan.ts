@@ -14,6 +14,8 @@ import { failWith } from './views/state-common.js';
 import { reusePlan } from '../apply/no-change.js';
 import type { PlanStep } from '../apply/planning.js';
 import { planExitCode } from '../plan/summary.js';
+import { commandLine } from '../diagnostics/command-line.js';
+import { commandTarget } from './shared/project.js';
 
 interface PlanFlags extends PlanningFlags {
   out?: string;
@@ -60,6 +62,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         options,
         provenance: session.provenance,
         sandbox: session.connection.isSandbox,
+        commandTarget: commandTarget(out, project),
         settle: lock?.ok === true,
         lockHolder: lock && !lock.ok ? describeHolder(lock.refusal.holder) : null,
         notCreatedGraceMs: session.notCreatedGraceMs,
@@ -82,7 +85,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
     if (flags.out && !refused) {
       const problems = savePlanFile(project, outcome, flags.out, now);
       if (problems.length > 0) return failWith(out, project.root, problems);
-      if (format === 'text') out.info(`Saved the plan to ${flags.out}. Apply exactly this plan with: campaignctl apply ${flags.out}`);
+      if (format === 'text') out.info(`Saved the plan to ${flags.out}. Apply exactly this plan with: ${commandLine(commandTarget(out, project), ['apply', flags.out])}`);
     } else if (flags.out && format === 'text') {
       out.error(`The plan was not saved to ${flags.out}: it is refused.`);
     }

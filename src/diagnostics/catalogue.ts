@@ -3,6 +3,7 @@
  * lives only here so that text, JSON and markdown views say the same thing, and so that codes stay
  * stable: tests and scripts match on `code`, people read `message` and `hint`.
  */
+import { resolveCommand, type CommandTarget } from './command-line.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 
 export interface CatalogueEntry<A> {
@@ -432,29 +433,29 @@ export const catalogue = {
     message: (a) => `${a.endpoint} does not take ${q(a.key)} identities`,
     hint: (a) => didYouMean(a.suggestion) ?? `use one of ${list(a.allowed)} (any case)`,
   }),
-  'runtime.not-recorded': entry<{ what: string; detail: string; resolve?: string }>({
+  'runtime.not-recorded': entry<{ what: string; detail: string; resolve?: { occurrence: string; target: CommandTarget } }>({
     severity: 'warning',
     summary: 'A runtime send happened but its record (audit history or run status) could not be written to the state.',
     message: (a) => `${a.what} happened but could not be recorded in the state: ${a.detail}`,
     hint: (a) =>
       a.resolve
-        ? `it stays claimed and is never raised again automatically; settle it with \`campaignctl state resolve ${a.resolve} --raised|--not-raised\``
+        ? `it stays claimed and is never raised again automatically; settle it with \`${resolveCommand(a.resolve.target, a.resolve.occurrence)}\``
         : 'check the state location (CAMPAIGNCTL_STATE); the summary printed here is the only record of this send',
   }),
   'runtime.file-not-written': entry<{ what: string; dir: string; detail: string }>({
     severity: 'warning',
-    summary: 'The file of failed or unknown identities of a send could not be written.',
-    message: (a) => `the ${a.what} identities could not be written to ${a.dir}: ${a.detail}`,
+    summary: 'The file of failed or unknown identities of a send (or of its data read from stdin, for the retry) could not be written.',
+    message: (a) => `the ${a.what === 'data' ? 'data read from stdin' : `${a.what} identities`} could not be written to ${a.dir}: ${a.detail}`,
     hint: () => 'pass --out-dir to a writable folder next time; --json output lists the identities as well',
   }),
-  'runtime.occurrence-claimed': entry<{ address: string; status: string }>({
+  'runtime.occurrence-claimed': entry<{ address: string; status: string; target: CommandTarget }>({
     severity: 'error',
     summary: '`raise --occurrence` on an occurrence that was claimed before (raised, unknown, or claimed by a run that died).',
     message: (a) => `${q(a.address)} was claimed before (${a.status}); it is not raised again`,
     hint: (a) =>
       a.status === 'done'
         ? 'it was raised already; add a new occurrence with a new key to raise the event again'
-        : `check CleverTap, then settle it with \`campaignctl state resolve ${a.address} --raised|--not-raised\``,
+        : `check CleverTap, then settle it with \`${resolveCommand(a.target, a.address)}\``,
   }),
   'runtime.occurrence-unknown-key': entry<{ address: string; key: string; known: string[]; suggestion?: string }>({
     severity: 'error',

@@ -125,7 +125,7 @@ describe('initProject', () => {
     writeFileSync(path.join(dir, 'schemas'), '');
     const result = await initProject(dir);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.conflicts).toEqual(['schemas']);
+    expect(!result.ok && 'conflicts' in result && result.conflicts).toEqual(['schemas']);
     expect(readdirSync(dir)).toEqual(['schemas']);
   });
 });

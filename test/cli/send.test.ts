@@ -120,7 +120,7 @@ describe('campaignctl send', () => {
     expect(first.stderr).toContain('failed   2');
     const file = /written to (\S+\.failed\.csv)/.exec(first.stderr)![1]!;
     expect(statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
-    expect(first.stderr).toContain(`campaignctl send order-shipped (same --data/--set) --to-file ${file}`);
+    expect(first.stderr).toContain(`campaignctl --env live --dir ${dir} send order-shipped --set orderId=SN-104233 --set carrier=DHL --to-file ${file}`);
     h.state.clearRequests();
     const again = await cli(dir, h, ['send', 'order-shipped', '--to-file', file, ...DATA]);
     expect(again.code).toBe(0);
@@ -182,7 +182,7 @@ describe('campaignctl raise and state resolve', () => {
     h.state.injectFaults([{ fault: 'drop-after-commit', family: 'trigger' }]);
     const first = await cli(dir, h, ['raise', 'album-released', '--occurrence', 'nova-midnight']);
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain('campaignctl state resolve bulletin.album-released#nova-midnight --raised|--not-raised');
+    expect(first.stderr).toContain(`campaignctl --env live --dir ${dir} state resolve bulletin.album-released#nova-midnight --raised|--not-raised`);
     const again = await cli(dir, h, ['raise', 'album-released', '--occurrence', 'nova-midnight']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('runtime.occurrence-claimed');

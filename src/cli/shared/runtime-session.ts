@@ -14,6 +14,7 @@ import { renderContext } from '../../apply/desired.js';
 import { ADDRESS_PREFIX, type Kind, type Resource } from '../../model/resource.js';
 import type { RuntimeContext, RuntimeHooks } from '../../runtime/context.js';
 import type { StateStore } from '../../state/store.js';
+import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Output } from '../context.js';
 import { openStateAndConnection, type Connection } from './connect.js';
 import { operatorProvenance } from './operator.js';
@@ -55,7 +56,7 @@ export interface RuntimeSession {
 export async function openRuntime(
   project: Project,
   command: string,
-  opts: { hooks?: RuntimeHooks; signal?: AbortSignal; now?: Date } = {},
+  opts: { commandTarget: CommandTarget; hooks?: RuntimeHooks; signal?: AbortSignal; now?: Date },
 ): Promise<Found<RuntimeSession>> {
   const opened = await openStateAndConnection(project);
   if (!opened.ok) return opened;
@@ -68,6 +69,7 @@ export async function openRuntime(
     store,
     render: renderContext(project, createTemplateEngine({ partials: project.partials }), opts.now ?? new Date()),
     provenance,
+    commandTarget: opts.commandTarget,
     parallel: project.environment.limits.concurrency,
     hooks: opts.hooks,
     signal: opts.signal,

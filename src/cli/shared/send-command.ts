@@ -23,7 +23,8 @@ import type { Output } from '../context.js';
 import { readDataInput } from './data-input.js';
 import { formatRecipientsFile, readRecipients } from './identities.js';
 import { collect } from './option-values.js';
-import { loadProjectFor, printDiagnostics } from './project.js';
+import { commandTarget, loadProjectFor, printDiagnostics } from './project.js';
+import { commandLine, type CommandTarget } from '../../diagnostics/command-line.js';
 import { findContract, interruptOnSignal, openRuntime } from './runtime-session.js';
 import { failWith } from '../views/state-common.js';
 import { sendDryRunJson, sendDryRunText, sendJson, sendSummaryText, type WrittenFiles } from '../views/runtime-send.js';
@@ -101,6 +102,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
   const interrupt = interruptOnSignal(out, 'calls');
   const opened = await openRuntime(project, command, {
     now,
+    commandTarget: commandTarget(out, project),
     signal: interrupt.signal,
     hooks: { onBatch: (b, done, total) => out.debug(`call ${done}/${total} (batch ${b.index + 1}): ${b.status}, ${b.count} identities`) },
   });
@@ -118,7 +120,8 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
       await writeRecipients(flags.outDir ?? '.', stem, 'unknown', report.unknownRecipients, now),
     ];
     const files: WrittenFiles = { failed: written[0]!.file, unknown: written[1]!.file };
-    const diagnostics = [...prepared.diagnostics, ...report.diagnostics, ...written.flatMap((w) => w.diagnostics)];
+    const retry = files.failed === null ? null : await retryCommand(commandTarget(out, project), command, found.value.name, flags, input.data, files.failed, stem, now);
+    const diagnostics = [...prepared.diagnostics, ...report.diagnostics, ...written.flatMap((w) => w.diagnostics), ...(retry?.diagnostics ?? [])];
     if (out.opts.json) {
       out.json({
         ...sendJson(report, files, diagnostics),
@@ -128,8 +131,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
       });
     } else {
       printDiagnostics(out, project.root, diagnostics);
-      const resend = `campaignctl ${command} ${found.value.name}${flags.data !== undefined || flags.set.length > 0 ? ' (same --data/--set)' : ''}`;
-      const text = sendSummaryText(report, files, { c: out.c, resend, sandbox: session.connection.isSandbox });
+      const text = sendSummaryText(report, files, { c: out.c, retry: retry?.command ?? null, sandbox: session.connection.isSandbox });
       if (report.outcome === 'succeeded') out.info(text);
       else out.error(text);
     }
@@ -157,10 +159,34 @@ async function readInputs(
 }
 
 /**
- * Writes a CSV that reads back with --to-file (null when there is nobody to write); never
- * overwrites. A file that can not be written is a warning: the send already happened, and --json
- * carries the identities too.
+ * The command that sends to the failed identities again, as this run did: same environment and
+ * project, the data flags as given (shell-quoted). Data read from stdin can not be given again, so
+ * it is written to a file beside the failed identities and named with --data instead.
  */
+async function retryCommand(
+  target: CommandTarget,
+  command: string,
+  name: string,
+  flags: SendFlags,
+  data: Record<string, unknown>,
+  failedFile: string,
+  stem: string,
+  now: Date,
+): Promise<{ command: string | null; diagnostics: Diagnostic[] }> {
+  const words = [command, name];
+  if (flags.data === '-') {
+    const written = await writePrivate(flags.outDir ?? '.', stem, 'data', 'json', JSON.stringify(data, null, 2) + '\n', now);
+    if (written.file === null) return { command: null, diagnostics: written.diagnostics };
+    words.push('--data', written.file);
+  } else {
+    if (flags.data !== undefined) words.push('--data', flags.data);
+    for (const set of flags.set) words.push('--set', set);
+  }
+  words.push('--to-file', failedFile);
+  return { command: commandLine(target, words), diagnostics: [] };
+}
+
+/** A CSV that reads back with --to-file (null when there is nobody to write). */
 async function writeRecipients(
   dir: string,
   stem: string,
@@ -169,14 +195,29 @@ async function writeRecipients(
   now: Date,
 ): Promise<{ file: string | null; diagnostics: Diagnostic[] }> {
   if (!Object.values(r).some((ids) => ids && ids.length > 0)) return { file: null, diagnostics: [] };
+  return writePrivate(dir, stem, what, 'csv', formatRecipientsFile(r), now);
+}
+
+/**
+ * Writes `<stem>-<time>.<what>.<ext>` into dir, never overwriting. Identities and their data are
+ * personal: readable by the owner only, as plan files are. A file that can not be written is a
+ * warning: the send already happened, and --json carries the identities too.
+ */
+async function writePrivate(
+  dir: string,
+  stem: string,
+  what: 'failed' | 'unknown' | 'data',
+  ext: string,
+  text: string,
+  now: Date,
+): Promise<{ file: string | null; diagnostics: Diagnostic[] }> {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   try {
     await mkdir(dir, { recursive: true });
     for (let i = 1; ; i++) {
-      const file = path.join(dir, `${stem}-${stamp}${i > 1 ? `-${i}` : ''}.${what}.csv`);
+      const file = path.join(dir, `${stem}-${stamp}${i > 1 ? `-${i}` : ''}.${what}.${ext}`);
       try {
-        // Identities are personal data: readable by the owner only, as plan files are.
-        writeFileSync(file, formatRecipientsFile(r), { flag: 'wx', mode: 0o600 });
+        writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
         return { file, diagnostics: [] };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
