@@ -169,7 +169,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const finalized = finalizePlan(planned.plan, estimated.estimates, { ...options, locate: (a, p) => project.locate(a, p) });
   diagnostics.push(...finalized.diagnostics);
   const plan: Plan = { ...finalized.plan, warnings: [...warnings, ...finalized.plan.warnings] };
-  req.noChange?.record({ plan, diagnostics, options, now: req.now, rows, refresh, excluded: req.settle === true || openRows > 0 || desired.readsFiles });
+  req.noChange?.record({ plan, diagnostics, options, commandTarget: req.commandTarget, now: req.now, rows, refresh, excluded: req.settle === true || openRows > 0 || desired.readsFiles });
 
   return {
     plan,
