@@ -212,7 +212,7 @@ describe(`crash safety (seed ${SEED})`, () => {
           const refused = await runCli(APPLY, { cwd: project.root, env });
           expect(refused.code).toBe(1);
           const doc = JSON.parse(refused.stdout) as { locked: { holder: { id: string; pid: number }; probablyStale: boolean; forceUnlock: string } };
-          expect(doc.locked).toMatchObject({ holder: { id: holder.id, pid: run.pid }, probablyStale: true, forceUnlock: `campaignctl force-unlock ${holder.id}` });
+          expect(doc.locked).toMatchObject({ holder: { id: holder.id, pid: run.pid }, probablyStale: true, forceUnlock: `campaignctl --env prod force-unlock ${holder.id}` });
           const unlocked = await runCli(['force-unlock', holder.id], { cwd: project.root, env });
           expect(unlocked.code, unlocked.stderr).toBe(0);
           expect(unlocked.stdout).toContain(`pid:      ${run.pid}`);
