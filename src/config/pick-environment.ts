@@ -12,6 +12,9 @@ import { lookup, type PositionIndex } from './positions.js';
 import { CONFIG_FILE } from './root.js';
 import { closest } from './suggest.js';
 
+/** The codes of "no environment was chosen": the load stops there and loads no resources. */
+export const NO_ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['config.unknown-environment', 'config.no-default-environment']);
+
 export function pickEnvironment(
   config: ProjectConfig,
   positions: PositionIndex,

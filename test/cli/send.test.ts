@@ -87,6 +87,14 @@ describe('campaignctl send', () => {
     expect(h.state.requests()).toHaveLength(0);
   });
 
+  it('an unknown --env: the environment error alone, nothing sent', async () => {
+    const { dir, h } = await setup();
+    const r = await cli(dir, h, ['--env', 'staging', 'send', 'order-shipped', '--to', 'u-1', ...DATA]);
+    expect(r.code).toBe(1);
+    expect([...r.stderr.matchAll(/error {2}(\S+)/g)].map((m) => m[1])).toEqual(['config.unknown-environment']);
+    expect(h.state.requests()).toHaveLength(0);
+  });
+
   it('--dry-run prints the bodies with ids elided and the number of calls; sends nothing', async () => {
     const { dir, h } = await setup();
     const r = await cli(dir, h, ['send', 'order-shipped', '--to', `Identity:${ids(1002).join(',')}`, ...DATA, '--dry-run']);

@@ -14,6 +14,7 @@ import { renderContext } from '../../apply/desired.js';
 import { ADDRESS_PREFIX, type Kind, type Resource } from '../../model/resource.js';
 import type { RuntimeContext, RuntimeHooks } from '../../runtime/context.js';
 import type { StateStore } from '../../state/store.js';
+import { NO_ENVIRONMENT_CODES } from '../../config/pick-environment.js';
 import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Output } from '../context.js';
 import { openStateAndConnection, type Connection } from './connect.js';
@@ -30,6 +31,8 @@ export function findContract<S>(project: Project, kind: Kind, name: string): Fou
   const blocking = project.diagnostics.filter(
     (d) => d.severity === 'error' && (d.address === address || d.file === undefined || d.file === 'campaignctl.yaml'),
   );
+  // Without an environment no resource was loaded: "no such contract" would only mislead.
+  if (blocking.some((d) => NO_ENVIRONMENT_CODES.has(d.code))) return { ok: false, diagnostics: blocking };
   const resource = project.resources.find((r) => r.address === address);
   if (!resource) {
     const known = project.resources.filter((r) => r.kind === kind).map((r) => r.name);
