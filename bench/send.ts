@@ -74,6 +74,7 @@ export async function run(args: string[]): Promise<number> {
     store,
     render: { engine: createTemplateEngine({ partials: {} }), vars: {}, now: new Date(), accountTimezone: 'UTC' },
     provenance: { command: 'bench', git: { isRepo: false, commit: null, author: null, dirty: false } },
+    commandTarget: { env: 'bench' },
     parallel: concurrency,
   };
   try {

@@ -19,6 +19,7 @@ export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promi
     store: deps.store,
     client: deps.client,
     provenance: deps.provenance,
+    commandTarget: deps.commandTarget ?? { env: deps.project.environmentName },
     project: deps.project,
     desired: deps.desired,
     now: deps.now ?? (() => new Date()),

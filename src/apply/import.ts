@@ -11,6 +11,7 @@ import { CleverTapError } from '../clevertap/errors.js';
 import { parseScheduledOn } from '../clevertap/unverified.js';
 import type { Project } from '../config/project.js';
 import { closest } from '../config/suggest.js';
+import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource, AppliedStatus, RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus } from '../plan/remote-status.js';
@@ -37,6 +38,8 @@ export interface ImportRequest {
   /** --from/--to (YYYYMMDD, inclusive): search only these dates. */
   window?: JournalWindow;
   desired?: DesiredState;
+  /** What commands in hints point at; default: the project's environment (a CLI adds its --dir). */
+  commandTarget?: CommandTarget;
   onWindow?: (w: JournalWindow, rows: number) => void;
 }
 
@@ -61,9 +64,10 @@ export async function importCampaign(req: ImportRequest): Promise<ImportResult> 
   if (invalid.length > 0) return fail(...invalid, importMessages.invalid(address));
 
   const existing = await store.resources.get(address);
-  if (existing) return fail(importMessages.alreadyManaged(address, existing.remoteId));
+  const target = req.commandTarget ?? { env: project.environmentName };
+  if (existing) return fail(importMessages.alreadyManaged(address, existing.remoteId, target));
   const owner = (await store.resources.listWithoutSpecs()).find((a) => a.kind === 'Campaign' && a.remoteId === remoteId);
-  if (owner) return fail(importMessages.idManaged(remoteId, owner.address));
+  if (owner) return fail(importMessages.idManaged(remoteId, owner.address, target));
 
   const desired = (req.desired ?? prepareDesired(project)).byAddress.get(address)!.desired;
   const tz = project.environment.accountTimezone;
@@ -211,18 +215,18 @@ export const importMessages = {
     address,
     message: `${address} has errors (above); fix them before importing`,
   }),
-  alreadyManaged: (address: string, remoteId: number | null): Diagnostic => ({
+  alreadyManaged: (address: string, remoteId: number | null, target: CommandTarget): Diagnostic => ({
     severity: 'error',
     code: 'import.already-managed',
     address,
     message: `${address} is already managed${remoteId !== null ? ` (CleverTap campaign ${remoteId})` : ''}`,
-    hint: `to adopt a different campaign, first forget this one with \`campaignctl state rm ${address}\``,
+    hint: `to adopt a different campaign, first forget this one with \`${commandLine(target, ['state', 'rm', address])}\``,
   }),
-  idManaged: (remoteId: number, owner: string): Diagnostic => ({
+  idManaged: (remoteId: number, owner: string, target: CommandTarget): Diagnostic => ({
     severity: 'error',
     code: 'import.id-managed',
     message: `CleverTap campaign ${remoteId} is already managed as ${owner}`,
-    hint: `one campaign belongs to one resource; \`campaignctl state rm ${owner}\` first if it moved`,
+    hint: `one campaign belongs to one resource; \`${commandLine(target, ['state', 'rm', owner])}\` first if it moved`,
   }),
   notFound: (remoteId: number, searched: readonly JournalWindow[], explicit: boolean): Diagnostic => ({
     severity: 'error',

@@ -26,6 +26,7 @@ import { cacheKey, codeDigest } from '../config/cache-key.js';
 import { memoFile } from '../config/memo.js';
 import { packageSchemasDir } from '../config/package-dir.js';
 import type { Project } from '../config/project.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RemoteCampaign } from '../model/applied.js';
 import type { Plan, PlanMeta, PlanOptions } from '../plan/types.js';
@@ -68,6 +69,8 @@ export interface Recordable {
   plan: Plan;
   diagnostics: Diagnostic[];
   options: PlanOptions;
+  /** The plan's hints name commands with it (--env, --dir): another target plans again. */
+  commandTarget?: CommandTarget;
   now: Date;
   rows: readonly AppliedWithoutSpec[];
   refresh: RefreshResult | null;
@@ -130,10 +133,10 @@ export class NoChangeMemo {
    * The candidate's plan again, when the options and clock are within it and CleverTap answered
    * the same for every managed campaign; else undefined (plan the long way).
    */
-  reuse(q: { options: PlanOptions; now: Date; pages: readonly RemoteCampaign[][] }): { plan: Plan; diagnostics: Diagnostic[]; configHash: string; refresh: () => RefreshResult } | undefined {
+  reuse(q: { options: PlanOptions; commandTarget?: CommandTarget; now: Date; pages: readonly RemoteCampaign[][] }): { plan: Plan; diagnostics: Diagnostic[]; configHash: string; refresh: () => RefreshResult } | undefined {
     const r = this.candidate;
     const t = q.now.getTime();
-    if (!r || r.options !== optionsOf(q.options) || t < r.validFrom || t >= r.validUntil) return undefined;
+    if (!r || r.options !== optionsOf(q.options, q.commandTarget) || t < r.validFrom || t >= r.validUntil) return undefined;
     const byId = remoteById(q.pages);
     if (remoteDigest(r.managed, byId) !== r.remote) return undefined;
     const managed = r.managed.map(([address, remoteId]) => ({ address, remoteId }));
@@ -147,7 +150,7 @@ export class NoChangeMemo {
 
   /** Records a plan that found nothing to do (see the file comment for which); false when not recorded. */
   record(p: Recordable): boolean {
-    const options = optionsOf(p.options);
+    const options = optionsOf(p.options, p.commandTarget);
     if (this.#key === undefined || this.#configHash === undefined || this.#revision === undefined || this.#accountTimezone === undefined) return false;
     if (p.excluded || options === undefined || !p.refresh || p.plan.partial || p.plan.changes.length > 0 || p.diagnostics.some((d) => d.severity === 'error')) return false;
     const managed = managedCampaigns(p.rows).map((a): [string, number] => [a.address, a.remoteId]);
@@ -178,10 +181,10 @@ function keyOf(hash: string, revision: string): string {
     .digest('hex');
 }
 
-/** The options as part of the key; undefined for a scoped plan, which is never recorded. */
-function optionsOf(o: PlanOptions): string | undefined {
+/** The options (and the printed commands' target) as part of the key; undefined for a scoped plan, which is never recorded. */
+function optionsOf(o: PlanOptions, target: CommandTarget | undefined): string | undefined {
   if (o.scope) return undefined;
-  return JSON.stringify([o.heal === true, o.allowLargeAudience === true, o.allowMassStop === true, o.noEstimate === true, o.estimateLimit ?? null]);
+  return JSON.stringify([o.heal === true, o.allowLargeAudience === true, o.allowMassStop === true, o.noEstimate === true, o.estimateLimit ?? null, target?.env ?? null, target?.dir ?? null]);
 }
 
 /**
@@ -226,7 +229,7 @@ export type ReusedPlan = Pick<PlanOutcome, 'plan' | 'diagnostics' | 'payloads' |
  * otherwise, and computePlan (./planning.ts) works it out. Never while settling: settling writes.
  * Kept apart from computePlan so that a run the record answers loads none of the planning code.
  */
-export async function reusePlan(req: Pick<PlanRequest, 'project' | 'store' | 'now' | 'options' | 'provenance' | 'sandbox' | 'settle' | 'early' | 'noChange' | 'onStep'>): Promise<ReusedPlan | undefined> {
+export async function reusePlan(req: Pick<PlanRequest, 'project' | 'store' | 'now' | 'options' | 'commandTarget' | 'provenance' | 'sandbox' | 'settle' | 'early' | 'noChange' | 'onStep'>): Promise<ReusedPlan | undefined> {
   const { early, noChange } = req;
   if (req.settle || !early || !noChange?.candidate) return undefined;
   req.onStep?.('state');
@@ -239,7 +242,7 @@ export async function reusePlan(req: Pick<PlanRequest, 'project' | 'store' | 'no
   } catch {
     return undefined; // computePlan reports the failure
   }
-  const reused = noChange.reuse({ options: req.options ?? {}, now: req.now, pages });
+  const reused = noChange.reuse({ options: req.options ?? {}, commandTarget: req.commandTarget, now: req.now, pages });
   if (!reused) return undefined;
   let refresh: RefreshResult | undefined;
   return {

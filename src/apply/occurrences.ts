@@ -30,6 +30,7 @@ export const raiseOccurrence: ChangeHandler = async (change, ctx) => {
     store: ctx.store,
     render: renderContext(ctx.project, ctx.desired.engine, ctx.now()),
     provenance: ctx.provenance,
+    commandTarget: ctx.commandTarget,
   };
   const r = await raiseOccurrenceOnce(runtime, { bulletin: resource, key, occurrenceHash: change.specHash ?? undefined });
   switch (r.status) {

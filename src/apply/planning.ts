@@ -7,6 +7,7 @@
 import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import type { Project } from '../config/project.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizePlan, needsEstimate } from '../plan/finalize.js';
 import { plan as runPlanner } from '../plan/plan.js';
@@ -36,6 +37,8 @@ export interface PlanRequest {
   provenance: Provenance;
   /** The project runs against the embedded emulator (shown in every view). */
   sandbox?: boolean;
+  /** What commands the plan prints point at; default: the project's environment (a CLI adds its --dir). */
+  commandTarget?: CommandTarget;
   /**
    * Settle open journal rows first. Only while holding the apply lock: settling a row an apply in
    * progress still owns would race it. Without it, open rows are reported as a warning.
@@ -129,6 +132,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     raisedOccurrences,
     now: req.now,
     accountTimezone: project.environment.accountTimezone,
+    commandTarget: req.commandTarget ?? { env: project.environmentName },
     options,
     locate: (address: string, p: (string | number)[]) => project.locate(address, p),
   };
@@ -181,7 +185,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   diagnostics.push(...finalized.diagnostics);
   const changes = finalized.plan.changes.map((c) => (renderedTexts.has(c.address) ? { ...c, renderedDiff: renderedTexts.get(c.address)! } : c));
   const plan: Plan = { ...finalized.plan, changes, warnings: [...warnings, ...finalized.plan.warnings] };
-  req.noChange?.record({ plan, diagnostics, options, now: req.now, rows, refresh, excluded: req.settle === true || openRows > 0 || desired.readsFiles });
+  req.noChange?.record({ plan, diagnostics, options, commandTarget: req.commandTarget, now: req.now, rows, refresh, excluded: req.settle === true || openRows > 0 || desired.readsFiles });
 
   return {
     plan,

@@ -16,6 +16,7 @@ import type { AppliedResource } from '../model/applied.js';
 import { closest } from '../config/suggest.js';
 import { baseAddress } from '../plan/addresses.js';
 import type { StateStore } from '../state/store.js';
+import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import { audit, type Provenance } from './record.js';
 
 export interface StopSelection {
@@ -31,13 +32,14 @@ export interface SelectedStops {
 }
 
 /** Which state rows a stop concerns; unknown addresses and empty selections are errors. */
-export function selectStopTargets(applied: readonly AppliedResource[], sel: StopSelection): SelectedStops {
+/** `target`: what the commands in hints point at (the CLI's environment and --dir). */
+export function selectStopTargets(applied: readonly AppliedResource[], sel: StopSelection, target: CommandTarget = { env: undefined }): SelectedStops {
   const diagnostics: Diagnostic[] = [];
   const chosen = new Map<string, AppliedResource>();
   for (const address of sel.addresses ?? []) {
     const rows = applied.filter((a) => a.address === address || baseAddress(a.address) === address);
     if (rows.length === 0) {
-      diagnostics.push(stopMessages.notManaged(address, closest(address, applied.map((a) => a.address))));
+      diagnostics.push(stopMessages.notManaged(address, closest(address, applied.map((a) => a.address)), target));
       continue;
     }
     const campaigns = rows.filter((a) => a.kind === 'Campaign');
@@ -50,7 +52,7 @@ export function selectStopTargets(applied: readonly AppliedResource[], sel: Stop
   if (sel.selector) {
     const pairs = Object.entries(sel.selector);
     const matched = applied.filter((a) => a.kind === 'Campaign' && pairs.every(([k, v]) => a.labels[k] === v));
-    if (matched.length === 0) diagnostics.push(stopMessages.noneSelected(pairs.map(([k, v]) => `${k}=${v}`).join(',')));
+    if (matched.length === 0) diagnostics.push(stopMessages.noneSelected(pairs.map(([k, v]) => `${k}=${v}`).join(','), target));
     for (const row of matched) chosen.set(row.address, row);
   }
   return { targets: [...chosen.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)), diagnostics };
@@ -150,12 +152,12 @@ async function stopOne(deps: StopNowDeps, target: AppliedResource, input: StopNo
 
 /** Wording of what `stop` says (codes `stop.*`). */
 export const stopMessages = {
-  notManaged: (address: string, suggestion: string | undefined): Diagnostic => ({
+  notManaged: (address: string, suggestion: string | undefined, target: CommandTarget): Diagnostic => ({
     severity: 'error',
     code: 'stop.not-managed',
     address,
     message: `${address} is not in state: campaignctl manages no campaign under this address`,
-    hint: suggestion ? `did you mean \`${suggestion}\`? (\`campaignctl state list\` shows what is managed)` : '`campaignctl state list` shows what is managed',
+    hint: suggestion ? `did you mean \`${suggestion}\`? (\`${commandLine(target, ['state', 'list'])}\` shows what is managed)` : `\`${commandLine(target, ['state', 'list'])}\` shows what is managed`,
   }),
   notCampaign: (address: string, kind: string): Diagnostic => ({
     severity: 'error',
@@ -163,11 +165,11 @@ export const stopMessages = {
     address,
     message: `${address} is a ${kind}, not a Campaign: only campaigns can be stopped`,
   }),
-  noneSelected: (selector: string): Diagnostic => ({
+  noneSelected: (selector: string, target: CommandTarget): Diagnostic => ({
     severity: 'error',
     code: 'stop.none-selected',
     message: `no managed campaign has the labels ${selector}`,
-    hint: 'labels are matched as recorded in state at the last apply; `campaignctl state list` shows them',
+    hint: `labels are matched as recorded in state at the last apply; \`${commandLine(target, ['state', 'list'])}\` shows them`,
   }),
   reasonRequired: (): Diagnostic => ({
     severity: 'error',
@@ -175,10 +177,10 @@ export const stopMessages = {
     message: 'an emergency stop needs a reason: it is recorded in the audit history with who stopped what',
     hint: 'add --reason "why these campaigns must stop now"',
   }),
-  nothingNamed: (): Diagnostic => ({
+  nothingNamed: (target: CommandTarget): Diagnostic => ({
     severity: 'error',
     code: 'stop.nothing-named',
     message: 'name the campaigns to stop: one or more ADDRESS, or --selector key=value',
-    hint: 'e.g. campaignctl stop campaign.winter-sale-push --reason "wrong price"',
+    hint: `e.g. ${commandLine(target, ['stop', 'campaign.winter-sale-push', '--reason', 'wrong price'])}`,
   }),
 };

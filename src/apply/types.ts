@@ -5,6 +5,7 @@
 import type { CleverTapClient } from '../clevertap/client.js';
 import type { CleverTapErrorKind } from '../clevertap/errors.js';
 import type { Project } from '../config/project.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { PlanChange } from '../plan/types.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
 import type { StateStore } from '../state/store.js';
@@ -58,6 +59,8 @@ export interface HandlerContext {
   store: StateStore;
   client: CleverTapClient;
   provenance: Provenance;
+  /** What commands printed about a change (e.g. a `state resolve`) must point at. */
+  commandTarget: CommandTarget;
   project: Project;
   desired: DesiredState;
   now: () => Date;
@@ -76,6 +79,8 @@ export interface ExecuteDeps {
   store: StateStore;
   client: CleverTapClient;
   provenance: Provenance;
+  /** What printed commands point at; default: the project's environment (a CLI adds its --dir). */
+  commandTarget?: CommandTarget;
   project: Project;
   desired: DesiredState;
   now?: () => Date;

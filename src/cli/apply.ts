@@ -11,9 +11,10 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { applyProgress } from './shared/apply-progress.js';
 import { lockRefusalDiagnostic, lockRefusalJson, takeLock } from './shared/lock.js';
-import { addPlanningOptions, hasPlanningFlags, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
+import { addPlanningOptions, hasPlanningFlags, planningFlagWords, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
 import { printPlan } from './shared/plan-output.js';
+import { commandTarget, printDiagnostics } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { failOnAuth } from './shared/auth-watch.js';
 import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
@@ -26,6 +27,7 @@ import { syncMetadata } from '../apply/metadata.js';
 import { computePlan } from '../apply/planning.js';
 import { settleOpenJournal } from '../apply/settle.js';
 import type { ApplyResult, ExecuteInput } from '../apply/types.js';
+import { commandLine } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkStale, parsePlanFile } from '../plan/plan-file.js';
 import { formatAudience } from '../plan/summary.js';
@@ -60,8 +62,9 @@ async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Ou
   try {
     const lock = await takeLock(session.store, planfile ? `apply ${planfile}` : 'apply');
     if (!lock.ok) {
-      if (!out.opts.json) return refuseLocked(out, lock.refusal, 'apply');
-      return refuse(out, session.project.root, 'locked', [lockRefusalDiagnostic(lock.refusal, 'apply')], { locked: lockRefusalJson(lock.refusal) });
+      const target = commandTarget(out, session.project);
+      if (!out.opts.json) return refuseLocked(out, lock.refusal, 'apply', target);
+      return refuse(out, session.project.root, 'locked', [lockRefusalDiagnostic(lock.refusal, 'apply', target)], { locked: lockRefusalJson(lock.refusal, target) });
     }
     const abort = new AbortController();
     const onSignal = () => {
@@ -96,6 +99,7 @@ async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, 
     options,
     provenance: session.provenance,
     sandbox: session.connection.isSandbox,
+    commandTarget: commandTarget(out, project),
     settle: true,
     notCreatedGraceMs: session.notCreatedGraceMs,
     memo: session.memo,
@@ -139,7 +143,7 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
   } catch (err) {
     return refuse(out, project.root, 'plan-file', [{ severity: 'error', code: 'planfile.unreadable', message: `can not read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
   }
-  const parsed = parsePlanFile(text, file);
+  const parsed = parsePlanFile(text, file, commandTarget(out, project));
   if (!parsed.planFile) return refuse(out, project.root, 'plan-file', parsed.diagnostics);
   const saved = parsed.planFile;
 
@@ -155,7 +159,7 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
       code: 'planfile.stale',
       file,
       message: `the saved plan is stale and was not applied: ${moved.map((m) => m.message).join('; ')}`,
-      hint: 'make a new plan with `campaignctl plan --out FILE`, review it, and apply that',
+      hint: `make a new plan with \`${commandLine(commandTarget(out, project), ['plan', '--out', 'FILE'])}\`, review it, and apply that`,
     };
     return refuse(out, project.root, 'stale-plan', [diagnostic], { stale: moved });
   }
@@ -192,6 +196,7 @@ async function execute(
     client: session.connection.client,
     provenance: session.provenance,
     project: session.project,
+    commandTarget: commandTarget(out, session.project),
     desired,
     hooks: applyProgress(out),
     signal,
@@ -206,7 +211,11 @@ async function execute(
 async function confirm(session: PlanSession, plan: Plan, flags: ApplyFlags, out: Output): Promise<{ ok: true } | { ok: false; message: string }> {
   if (flags.yes) return { ok: true };
   if (out.opts.json || !process.stdin.isTTY) {
-    return { ok: false, message: 'apply refused: confirmation needed and there is no terminal to ask on. Review the plan and run `campaignctl apply --yes`, or save it with `plan --out FILE` and run `campaignctl apply FILE`.' };
+    const target = commandTarget(out, session.project);
+    const scope = planningFlagWords(flags);
+    const yes = commandLine(target, ['apply', ...scope, '--yes']);
+    const save = commandLine(target, ['plan', ...scope, '--out', 'FILE']);
+    return { ok: false, message: `apply refused: confirmation needed and there is no terminal to ask on. Review the plan and run \`${yes}\`, or save it with \`${save}\` and run \`${commandLine(target, ['apply', 'FILE'])}\`.` };
   }
   const c = out.c;
   const lines = ['', c.bold(`Apply ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to environment ${session.project.environmentName}${session.connection.isSandbox ? ' (the sandbox)' : ` (${session.connection.describe})`}?`)];

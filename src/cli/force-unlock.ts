@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { action } from './context.js';
 import { withState } from './shared/with-state.js';
+import { commandTarget } from './shared/project.js';
 import { describeHolder, forceUnlockCommand, refusalFor } from './shared/lock.js';
 import { failWith } from './views/state-common.js';
 import { forceUnlockText } from './views/state.js';
@@ -26,7 +27,8 @@ export function register(program: Command): void {
             return 0;
           }
           const current = await store.lock.current();
-          return failWith(out, project.root, [notHeld(id, current ? describeHolder(current) : null, current?.id ?? null, current ? refusalFor(current).probablyStale : false)], {
+          const unlock = current ? forceUnlockCommand(current.id, commandTarget(out, project)) : null;
+          return failWith(out, project.root, [notHeld(id, current ? describeHolder(current) : null, current?.id ?? null, unlock, current ? refusalFor(current).probablyStale : false)], {
             lock: current,
           });
         });
@@ -34,7 +36,7 @@ export function register(program: Command): void {
     );
 }
 
-function notHeld(id: string, holder: string | null, currentId: string | null, stale: boolean): Diagnostic {
+function notHeld(id: string, holder: string | null, currentId: string | null, unlock: string | null, stale: boolean): Diagnostic {
   if (currentId === null) {
     return { severity: 'error', code: 'lock.not-held', message: `no lock is held: nothing to remove (asked for ${id})` };
   }
@@ -42,6 +44,6 @@ function notHeld(id: string, holder: string | null, currentId: string | null, st
     severity: 'error',
     code: 'lock.id-mismatch',
     message: `the lock is not ${id}: it is ${currentId}, held by ${holder}${stale ? ' (probably stale: that process no longer exists on this host)' : ''}; nothing was removed`,
-    hint: `force-unlock needs the exact id; if that run is really gone: ${forceUnlockCommand(currentId)}`,
+    hint: `force-unlock needs the exact id; if that run is really gone: ${unlock}`,
   };
 }

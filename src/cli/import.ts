@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { withLockedConnection } from './shared/locked-connection.js';
-import { loadProjectFor, printDiagnostics } from './shared/project.js';
+import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
 import { environmentErrors, failWith } from './views/state-common.js';
 import { importCampaign, importMessages, parseYmd } from '../apply/import.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -60,6 +60,7 @@ async function runImport(out: Output, address: string, remoteId: string, flags: 
       store,
       client: connection.client,
       provenance,
+      commandTarget: commandTarget(out, project),
       now: new Date(),
       ...(args.window ? { window: args.window } : {}),
       onWindow: (w, rows) => out.debug(`targets/list.json ${w.from}-${w.to}: ${rows} campaigns`),

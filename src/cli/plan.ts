@@ -15,6 +15,8 @@ import { failOnAuth } from './shared/auth-watch.js';
 import { reusePlan } from '../apply/no-change.js';
 import type { PlanStep } from '../apply/planning.js';
 import { planExitCode } from '../plan/summary.js';
+import { commandLine } from '../diagnostics/command-line.js';
+import { commandTarget } from './shared/project.js';
 
 interface PlanFlags extends PlanningFlags {
   out?: string;
@@ -61,8 +63,9 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
         options,
         provenance: session.provenance,
         sandbox: session.connection.isSandbox,
+        commandTarget: commandTarget(out, project),
         settle: lock?.ok === true,
-        lockHolder: lock && !lock.ok ? lockRefusalJson(lock.refusal) : null,
+        lockHolder: lock && !lock.ok ? lockRefusalJson(lock.refusal, commandTarget(out, project)) : null,
         notCreatedGraceMs: session.notCreatedGraceMs,
         memo: session.memo,
         early: session.early,
@@ -86,7 +89,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
     if (flags.out && !refused) {
       const problems = savePlanFile(project, outcome, flags.out, now);
       if (problems.length > 0) return failWith(out, project.root, problems);
-      if (format === 'text') out.info(`Saved the plan to ${flags.out}. Apply exactly this plan with: campaignctl apply ${flags.out}`);
+      if (format === 'text') out.info(`Saved the plan to ${flags.out}. Apply exactly this plan with: ${commandLine(commandTarget(out, project), ['apply', flags.out])}`);
     } else if (flags.out && format === 'text') {
       out.error(`The plan was not saved to ${flags.out}: it is refused.`);
     }

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { readDataInput } from './shared/data-input.js';
 import { collect } from './shared/option-values.js';
-import { loadProjectFor, printDiagnostics } from './shared/project.js';
+import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
 import { findContract, openRuntime } from './shared/runtime-session.js';
 import { failWith } from './views/state-common.js';
 import { raiseDryRunText, raiseJson, raiseText } from './views/runtime-send.js';
@@ -79,7 +79,7 @@ async function run(name: string, flags: RaiseFlags, out: Output): Promise<number
     return 0;
   }
 
-  const opened = await openRuntime(project, 'raise', { now });
+  const opened = await openRuntime(project, 'raise', { now, commandTarget: commandTarget(out, project) });
   if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
   const session = opened.value;
   try {
@@ -89,7 +89,7 @@ async function run(name: string, flags: RaiseFlags, out: Output): Promise<number
       if (result.status === 'invalid') return failWith(out, project.root, result.diagnostics);
       if (result.status === 'already-claimed') {
         const d: Diagnostic = {
-          ...diagnostic('runtime.occurrence-claimed', { address: prepared.address, status: result.run.status }),
+          ...diagnostic('runtime.occurrence-claimed', { address: prepared.address, status: result.run.status, target: commandTarget(out, project) }),
           address: prepared.address,
         };
         return failWith(out, project.root, [d]);
@@ -113,7 +113,7 @@ function report(
   if (out.opts.json) out.json(raiseJson(prepared, r, { sandbox: opts.sandbox, warnings: r.diagnostics }));
   else {
     printDiagnostics(out, project.root, r.diagnostics);
-    const text = raiseText(prepared, r, { c: out.c, ...opts });
+    const text = raiseText(prepared, r, { c: out.c, target: commandTarget(out, project), ...opts });
     if (r.outcome === 'succeeded') out.info(text);
     else out.error(text);
   }

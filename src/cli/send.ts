@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .command('send')
     .argument('<message>', 'the Message contract, e.g. order-shipped (or message.order-shipped)')
     .description('send a Message to identities (Message via Identity), data checked against its contract first');
-  addSendOptions(cmd, 'Identity').action(
+  addSendOptions(cmd, 'message').action(
     action(async (name: string, flags: SendFlags, c: Command) => runSendCommand('message', name, flags, createOutput(globalOptions(c)))),
   );
 }

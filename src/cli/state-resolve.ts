@@ -11,7 +11,7 @@ import { action, createOutput, globalOptions, type Output } from './context.js';
 import { openState } from './shared/connect.js';
 import { takeLock } from './shared/lock.js';
 import { operatorProvenance } from './shared/operator.js';
-import { loadProjectFor } from './shared/project.js';
+import { commandTarget, loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { BulletinResource } from '../model/specs.js';
@@ -60,7 +60,7 @@ async function run(text: string, flags: ResolveFlags, out: Output): Promise<numb
   const store = opened.store;
   try {
     const lock = await takeLock(store, `state resolve ${bulletin}#${key}`);
-    if (!lock.ok) return refuseLocked(out, lock.refusal, 'state resolve');
+    if (!lock.ok) return refuseLocked(out, lock.refusal, 'state resolve', commandTarget(out, project));
     try {
       const { provenance } = await operatorProvenance(project.root, 'state resolve');
       const result = await resolveOccurrence(store, provenance, { bulletin, key, outcome, known });

@@ -11,11 +11,13 @@ import { action, type Output } from './context.js';
 import { withState } from './shared/with-state.js';
 import { takeLock } from './shared/lock.js';
 import { operatorProvenance } from './shared/operator.js';
+import { commandTarget } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { stateListJson, stateListText, stateRmText, stateShowJson, stateShowText } from './views/state.js';
 import { audit } from '../apply/record.js';
 import { closest } from '../config/suggest.js';
 import type { Project } from '../config/project.js';
+import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { StateStore } from '../state/store.js';
 
@@ -59,14 +61,14 @@ async function list(out: Output, project: Project, store: StateStore): Promise<n
   return 0;
 }
 
-function notInState(address: string, known: string[]): Diagnostic {
+function notInState(address: string, known: string[], target: CommandTarget): Diagnostic {
   const suggestion = closest(address, known);
   return {
     severity: 'error',
     code: 'state.not-found',
     address,
     message: `${address} is not in state`,
-    hint: suggestion ? `did you mean \`${suggestion}\`?` : '`campaignctl state list` shows every recorded resource',
+    hint: suggestion ? `did you mean \`${suggestion}\`?` : `\`${commandLine(target, ['state', 'list'])}\` shows every recorded resource`,
   };
 }
 
@@ -74,7 +76,7 @@ async function show(out: Output, project: Project, store: StateStore, address: s
   const resource = await store.resources.get(address);
   if (!resource) {
     const known = (await store.resources.list()).map((r) => r.address);
-    return failWith(out, project.root, [notInState(address, known)]);
+    return failWith(out, project.root, [notInState(address, known, commandTarget(out, project))]);
   }
   const view = {
     environment: project.environmentName,
@@ -89,12 +91,12 @@ async function show(out: Output, project: Project, store: StateStore, address: s
 
 async function rm(out: Output, project: Project, store: StateStore, address: string): Promise<number> {
   const taken = await takeLock(store, `state rm ${address}`);
-  if (!taken.ok) return refuseLocked(out, taken.refusal, 'state rm');
+  if (!taken.ok) return refuseLocked(out, taken.refusal, 'state rm', commandTarget(out, project));
   try {
     const resource = await store.resources.get(address);
     if (!resource) {
       const known = (await store.resources.list()).map((r) => r.address);
-      return failWith(out, project.root, [notInState(address, known)]);
+      return failWith(out, project.root, [notInState(address, known, commandTarget(out, project))]);
     }
     const open = (await store.journal.listOpen()).filter((j) => j.address === address);
     if (open.length > 0) {
@@ -104,7 +106,7 @@ async function rm(out: Output, project: Project, store: StateStore, address: str
           code: 'state.journal-open',
           address,
           message: `${address} has ${open.length} remote write${open.length === 1 ? '' : 's'} of an interrupted run still open (marker ${open.map((j) => j.id).join(', ')}); removing it now could lose a campaign that was created`,
-          hint: 'run `campaignctl plan` (or apply) first: it settles open writes by reading them back from CleverTap',
+          hint: `run \`${commandLine(commandTarget(out, project), ['plan'])}\` (or apply) first: it settles open writes by reading them back from CleverTap`,
         },
       ]);
     }
@@ -117,7 +119,7 @@ async function rm(out: Output, project: Project, store: StateStore, address: str
     });
     const stillInYaml = project.resources.some((r) => r.address === address);
     if (out.opts.json) out.json({ ok: true, removed: resource, stillInYaml, by });
-    else out.print(stateRmText(resource, stillInYaml));
+    else out.print(stateRmText(resource, stillInYaml, commandTarget(out, project)));
     return 0;
   } finally {
     await taken.release();

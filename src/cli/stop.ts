@@ -10,7 +10,7 @@ import { action, createOutput, globalOptions, type Output } from './context.js';
 import { withLockedConnection } from './shared/locked-connection.js';
 import { collect, parseSelector } from './shared/option-values.js';
 import { notCreatedGrace } from './shared/connect.js';
-import { loadProjectFor, printDiagnostics } from './shared/project.js';
+import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
 import { environmentErrors, failWith } from './views/state-common.js';
 import { prepareDesired } from '../apply/desired.js';
 import { applyMessages } from '../apply/messages.js';
@@ -43,7 +43,7 @@ async function stop(out: Output, addresses: string[], flags: StopFlags): Promise
   const usage: Diagnostic[] = [...environmentErrors(project)];
   const parsed = parseSelector(flags.selector ?? []);
   usage.push(...parsed.invalid.map(badSelector));
-  if (addresses.length === 0 && !parsed.selector) usage.push(stopMessages.nothingNamed());
+  if (addresses.length === 0 && !parsed.selector) usage.push(stopMessages.nothingNamed(commandTarget(out, project)));
   const reason = flags.reason?.trim();
   if (!reason) usage.push(stopMessages.reasonRequired());
   if (usage.length > 0) return failWith(out, project.root, usage);
@@ -68,7 +68,7 @@ async function stop(out: Output, addresses: string[], flags: StopFlags): Promise
     });
     if (settled.unsettled.length > 0) warnings.push({ ...applyMessages.unsettled(settled.unsettled), severity: 'warning' });
 
-    const selected = selectStopTargets(await store.resources.list(), { addresses, selector: parsed.selector });
+    const selected = selectStopTargets(await store.resources.list(), { addresses, selector: parsed.selector }, commandTarget(out, project));
     if (selected.diagnostics.length > 0) return failWith(out, project.root, [...warnings, ...selected.diagnostics]);
 
     const result = await stopNow({ store, client: connection.client, provenance, now }, { targets: selected.targets, reason: reason!, by });

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .command('trigger')
     .argument('<trigger>', 'the ExternalTrigger contract, e.g. subscription-upgraded (or trigger.subscription-upgraded)')
     .description('fire an External Trigger campaign for identities, payload checked against its contract first');
-  addSendOptions(cmd, "the contract's `identity` key").action(
+  addSendOptions(cmd, 'trigger').action(
     action(async (name: string, flags: SendFlags, c: Command) => runSendCommand('trigger', name, flags, createOutput(globalOptions(c)))),
   );
 }

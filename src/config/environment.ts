@@ -34,6 +34,9 @@ export interface ResolvedEnvironment {
 
 export const DEFAULT_ENVIRONMENT = 'sandbox';
 
+/** The regions campaignctl.yaml's schema allows (a test holds the two lists together). */
+export const KNOWN_REGIONS: readonly Region[] = ['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1'];
+
 export const ENVIRONMENT_DEFAULTS = {
   region: DEFAULT_REGION as Region,
   accountTimezone: 'UTC',
@@ -87,8 +90,8 @@ export function resolveEnvironment(name: string, env: Partial<EnvironmentConfig>
   const credentials = record(e.credentials);
   const limits = record(e.limits);
   const apiUrl = nonEmpty(ctx.environ[CONNECTION_ENV.apiUrl]) ?? str(e.apiUrl);
-  // Not checked against the known regions: the schema checks campaignctl.yaml's, and the
-  // connection reports a region it can not turn into a host.
+  // Checked against KNOWN_REGIONS when the environment is picked (./pick-environment.ts), as the
+  // schema checks campaignctl.yaml's.
   const regionOverride = nonEmpty(ctx.environ[CONNECTION_ENV.region])?.trim() as Region | undefined;
   const stateOverride = nonEmpty(ctx.environ.CAMPAIGNCTL_STATE);
   // A path from campaignctl.yaml is relative to the project root; one from the environment

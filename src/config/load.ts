@@ -57,7 +57,13 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   checking.catch(() => undefined);
   const checkedConfig = await checkConfig(configRead, cache, diagnostics);
   diagnostics.push(...checkedConfig.diagnostics);
-  const { environmentName, environment } = pickEnvironment(checkedConfig.config, decodePositions(checkedConfig.positions), opts.env, resolveCtx, diagnostics);
+  const { environmentName, environment, chosen } = pickEnvironment(checkedConfig.config, decodePositions(checkedConfig.positions), opts.env, resolveCtx, diagnostics);
+  if (!chosen) {
+    // No environment to check the files against: its error is the one to read, not one
+    // `template.unknown-variable` per `vars.*` the real environment would have answered.
+    await checking;
+    return { root, config: checkedConfig.config, environmentName, environment, resources: [], files: [], partials, diagnostics: sortDiagnostics(diagnostics), locate: () => undefined };
+  }
 
   const resources: Resource[] = [];
   const files: Project['files'] = [];

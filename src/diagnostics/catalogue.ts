@@ -3,6 +3,7 @@
  * lives only here so that text, JSON and markdown views say the same thing, and so that codes stay
  * stable: tests and scripts match on `code`, people read `message` and `hint`.
  */
+import { resolveCommand, type CommandTarget } from './command-line.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 
 export interface CatalogueEntry<A> {
@@ -69,6 +70,18 @@ export const catalogue = {
         : `no campaignctl project found from ${a.dir} upward (looked for campaignctl.yaml or campaigns/)`,
     hint: () => 'run `campaignctl init` to create one, or pass --dir PATH',
   }),
+  'init.inside-project': entry<{ dir: string; parent: string; inCampaigns: boolean }>({
+    severity: 'error',
+    summary: '`init` was asked to scaffold inside an existing project.',
+    message: (a) =>
+      a.inCampaigns
+        ? `${a.dir} is inside the campaigns/ folder of the project at ${a.parent}: its files would become that project's resources`
+        : `${a.dir} is inside the project at ${a.parent}: a project here would take over every command run below it`,
+    hint: (a) =>
+      a.inCampaigns
+        ? 'run init in a folder outside that project, or pass --dir to one; nothing was written'
+        : 'run init in a folder outside that project, or pass --dir to one; to nest a project there anyway, add --nested; nothing was written',
+  }),
   'file.unreadable': entry<{ detail: string }>({
     severity: 'error',
     summary: 'A file could not be read.',
@@ -85,6 +98,12 @@ export const catalogue = {
     summary: 'The environment named by --env or defaultEnvironment is not in campaignctl.yaml.',
     message: (a) => `unknown environment ${q(a.name)}; campaignctl.yaml defines ${a.known.length ? list(a.known) : 'none'}`,
     hint: (a) => didYouMean(a.suggestion) ?? 'pass --env NAME with one of the environments above',
+  }),
+  'config.unknown-region': entry<{ variable: string; value: string; known: string[]; suggestion?: string }>({
+    severity: 'error',
+    summary: 'CLEVERTAP_REGION names no CleverTap region.',
+    message: (a) => `${a.variable} is ${q(a.value)}, which is not a CleverTap region; regions: ${list(a.known)}`,
+    hint: (a) => didYouMean(a.suggestion) ?? `set ${a.variable} to one of the regions above, or unset it to use the environment's region`,
   }),
   'config.multiple-documents': entry<Record<string, never>>({
     severity: 'error',
@@ -456,29 +475,29 @@ export const catalogue = {
     message: (a) => `${a.endpoint} does not take ${q(a.key)} identities`,
     hint: (a) => didYouMean(a.suggestion) ?? `use one of ${list(a.allowed)} (any case)`,
   }),
-  'runtime.not-recorded': entry<{ what: string; detail: string; resolve?: string }>({
+  'runtime.not-recorded': entry<{ what: string; detail: string; resolve?: { occurrence: string; target: CommandTarget } }>({
     severity: 'warning',
     summary: 'A runtime send happened but its record (audit history or run status) could not be written to the state.',
     message: (a) => `${a.what} happened but could not be recorded in the state: ${a.detail}`,
     hint: (a) =>
       a.resolve
-        ? `it stays claimed and is never raised again automatically; settle it with \`campaignctl state resolve ${a.resolve} --raised|--not-raised\``
+        ? `it stays claimed and is never raised again automatically; settle it with \`${resolveCommand(a.resolve.target, a.resolve.occurrence)}\``
         : 'check the state location (CAMPAIGNCTL_STATE); the summary printed here is the only record of this send',
   }),
   'runtime.file-not-written': entry<{ what: string; dir: string; detail: string }>({
     severity: 'warning',
-    summary: 'The file of failed or unknown identities of a send could not be written.',
-    message: (a) => `the ${a.what} identities could not be written to ${a.dir}: ${a.detail}`,
+    summary: 'The file of failed or unknown identities of a send (or of its data read from stdin, for the retry) could not be written.',
+    message: (a) => `the ${a.what === 'data' ? 'data read from stdin' : `${a.what} identities`} could not be written to ${a.dir}: ${a.detail}`,
     hint: () => 'pass --out-dir to a writable folder next time; --json output lists the identities as well',
   }),
-  'runtime.occurrence-claimed': entry<{ address: string; status: string }>({
+  'runtime.occurrence-claimed': entry<{ address: string; status: string; target: CommandTarget }>({
     severity: 'error',
     summary: '`raise --occurrence` on an occurrence that was claimed before (raised, unknown, or claimed by a run that died).',
     message: (a) => `${q(a.address)} was claimed before (${a.status}); it is not raised again`,
     hint: (a) =>
       a.status === 'done'
         ? 'it was raised already; add a new occurrence with a new key to raise the event again'
-        : `check CleverTap, then settle it with \`campaignctl state resolve ${a.address} --raised|--not-raised\``,
+        : `check CleverTap, then settle it with \`${resolveCommand(a.target, a.address)}\``,
   }),
   'runtime.occurrence-unknown-key': entry<{ address: string; key: string; known: string[]; suggestion?: string }>({
     severity: 'error',

@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { appendFile, copyFile, lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { packageRoot } from '../config/package-dir.js';
+import { CAMPAIGNS_DIR, isProjectRoot } from '../config/root.js';
 
 /** The examples init copies, relative to the package root: one per kind, and what they use. */
 export const EXAMPLE_FILES = [
@@ -34,7 +35,17 @@ export type GitignoreChange = 'created' | 'appended' | 'unchanged';
 export type InitResult =
   | { ok: true; dir: string; created: string[]; schemas: string[]; gitignore: GitignoreChange }
   /** `conflicts`: existing paths (relative to `dir`) that a scaffold file would overwrite. */
-  | { ok: false; dir: string; conflicts: string[] };
+  | { ok: false; dir: string; conflicts: string[] }
+  /**
+   * `dir` is inside the project at `parent`. `inCampaigns`: inside its campaigns/ folder, where the
+   * new files would become the parent's resources (refused even with `nested`).
+   */
+  | { ok: false; dir: string; parent: string; inCampaigns: boolean };
+
+export interface InitOptions {
+  /** Scaffold inside another project anyway (`init --nested`), unless inside its campaigns/. */
+  nested?: boolean;
+}
 
 export async function scaffoldEntries(root: string = packageRoot()): Promise<ScaffoldEntry[]> {
   const schemas = (await readdir(path.join(root, 'schemas'))).filter((f) => f.endsWith('.schema.json')).sort();
@@ -44,8 +55,13 @@ export async function scaffoldEntries(root: string = packageRoot()): Promise<Sca
   ];
 }
 
-export async function initProject(dir: string, root: string = packageRoot()): Promise<InitResult> {
+export async function initProject(dir: string, root: string = packageRoot(), opts: InitOptions = {}): Promise<InitResult> {
   const target = path.resolve(dir);
+  const parent = enclosingProject(target);
+  if (parent !== undefined) {
+    const inCampaigns = isInside(target, path.join(parent, CAMPAIGNS_DIR));
+    if (inCampaigns || !opts.nested) return { ok: false, dir: target, parent, inCampaigns };
+  }
   const entries = await scaffoldEntries(root);
   const conflicts = await findConflicts(target, entries);
   if (conflicts.length > 0) return { ok: false, dir: target, conflicts };
@@ -65,6 +81,23 @@ export async function initProject(dir: string, root: string = packageRoot()): Pr
     schemas: entries.filter((e) => isSchema(e.target)).map((e) => e.target),
     gitignore,
   };
+}
+
+/**
+ * The nearest project above `dir` (not `dir` itself: an existing project there is a conflict). A
+ * project inside it would take over every command run below it, and inside its campaigns/ its
+ * files would be read as the parent's resources.
+ */
+function enclosingProject(dir: string): string | undefined {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if (isProjectRoot(d)) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+function isInside(child: string, folder: string): boolean {
+  const rel = path.relative(folder, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Existing targets, and existing non-folders where a target needs a folder. */

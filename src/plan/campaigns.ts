@@ -109,7 +109,7 @@ function removedCampaign(ctx: PlanContext, a: AppliedResource, status: CampaignA
   // protect keeps a campaign that left the repo; the leftover of a replace did not leave it
   if (a.protect && !isSuperseded(a.address)) {
     const shown = status.effective === 'missing' ? 'in state' : status.effective;
-    ctx.notes.push({ address: a.address, code: 'protected', message: notes.protectedKept(shown) });
+    ctx.notes.push({ address: a.address, code: 'protected', message: notes.protectedKept(shown, a.address, ctx.commandTarget) });
     return;
   }
   const base = { address: a.address, kind: 'Campaign' as const, before: a.spec, remoteId: a.remoteId };

@@ -2,6 +2,7 @@
  * The accumulator the planning steps write into, and the constructors of changes, so every step
  * builds changes of the same shape.
  */
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Kind, SourceLocation } from '../model/resource.js';
 import { canonicalize, type Canonical } from './canonical.js';
@@ -19,6 +20,8 @@ import type {
 export interface PlanContext {
   now: Date;
   timeZone: string;
+  /** What commands the plan prints (in hints and notes) point at. */
+  commandTarget: CommandTarget;
   heal: boolean;
   locate?: Locate;
   changes: PlanChange[];

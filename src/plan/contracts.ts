@@ -38,7 +38,7 @@ export function planContract(ctx: PlanContext, d: DesiredResource | undefined, a
     ctx.changes.push(change);
   } else if (!d && a) {
     if (a.protect) {
-      ctx.notes.push({ address: a.address, code: 'protected', message: notes.protectedKept('recorded') });
+      ctx.notes.push({ address: a.address, code: 'protected', message: notes.protectedKept('recorded', a.address, ctx.commandTarget) });
       return;
     }
     ctx.changes.push(makeChange({ address: a.address, kind: a.kind, action: 'delete', reason: 'removed', before: a.spec }));

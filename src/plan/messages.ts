@@ -2,6 +2,7 @@
  * Wording of everything the planner says (codes `plan.*`), in one place so the text, JSON and
  * markdown views show the same words. Errors refuse the plan; warnings and notes inform.
  */
+import { commandLine, resolveCommand, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceLocation } from '../model/resource.js';
 import type { Locate } from './types.js';
@@ -70,11 +71,11 @@ export const messages = {
     hint: 'raised occurrences are immutable: add a new occurrence with a new key',
     ...located(w, l),
   }),
-  occurrenceUnknown: (key: string, address: string): Build => (w, l) => ({
+  occurrenceUnknown: (key: string, address: string, target: CommandTarget): Build => (w, l) => ({
     severity: 'warning',
     code: 'plan.occurrence-unknown',
     message: `whether occurrence "${key}" of ${w.address} was raised is unknown; it is not raised again automatically`,
-    hint: `check the dashboard, then run \`campaignctl state resolve ${address} --raised\` or \`--not-raised\``,
+    hint: `check the dashboard, then run \`${resolveCommand(target, address)}\``,
     ...located(w, l),
   }),
   remoteStatusUnknown: (status: string): Build => (w) => ({
@@ -131,8 +132,8 @@ export const messages = {
 };
 
 export const notes = {
-  protectedKept: (status: string) =>
-    `protected (metadata.protect: true): left ${status} although it is gone from the YAML; remove it with \`campaignctl state rm\` or stop it with \`campaignctl stop\``,
+  protectedKept: (status: string, address: string, target: CommandTarget) =>
+    `protected (metadata.protect: true): left ${status} although it is gone from the YAML; remove it with \`${commandLine(target, ['state', 'rm', address])}\` or stop it with \`${commandLine(target, ['stop', address, '--reason', 'REASON'])}\``,
   stoppedKept: () => 'stopped by campaignctl; it stays stopped (give it a new name to send again)',
   stopWithoutId: () => 'no CleverTap id recorded: nothing to stop, forgotten',
 };

@@ -41,7 +41,7 @@ export function planOccurrences(
       const raisedHash = run.occurrenceHash ?? (applied ? occurrenceHash(applied) : undefined);
       if (raisedHash !== undefined && raisedHash !== hash) diagnose(ctx, messages.occurrenceImmutable(occ.key)(where, ctx.locate));
       if (run.status === 'unknown' || run.status === 'claimed') {
-        diagnose(ctx, messages.occurrenceUnknown(occ.key, occurrenceAddress(bulletin, occ.key))(where, ctx.locate));
+        diagnose(ctx, messages.occurrenceUnknown(occ.key, occurrenceAddress(bulletin, occ.key), ctx.commandTarget)(where, ctx.locate));
       }
       return;
     }

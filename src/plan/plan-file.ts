@@ -7,6 +7,7 @@
  * serializePlanFile refuses a document with secret-looking keys, credentialed URLs or any of the
  * secret values it is given.
  */
+import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { KINDS } from '../model/resource.js';
 import type { Plan, PlanAction } from './types.js';
@@ -143,8 +144,9 @@ function fileError(code: string, message: string, file?: string, hint?: string):
 
 const ACTIONS: readonly PlanAction[] = ['create', 'replace', 'stop', 'forget', 'update', 'delete', 'send'];
 
-export function parsePlanFile(text: string, path?: string): { planFile: PlanFile | null; diagnostics: Diagnostic[] } {
-  const regenerate = 'make a new one with `campaignctl plan --out FILE`';
+/** `target`: the environment (and --dir) the file is applied to, for the command that makes a new one. */
+export function parsePlanFile(text: string, path?: string, target: CommandTarget = { env: undefined }): { planFile: PlanFile | null; diagnostics: Diagnostic[] } {
+  const regenerate = `make a new one with \`${commandLine(target, ['plan', '--out', 'FILE'])}\``;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

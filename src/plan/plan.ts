@@ -22,6 +22,7 @@ export function plan(input: PlanInput): PlanResult {
   const ctx: PlanContext = {
     now: input.now,
     timeZone: input.accountTimezone ?? 'UTC',
+    commandTarget: input.commandTarget ?? { env: undefined },
     heal: options.heal === true,
     locate: input.locate,
     changes: [],

@@ -5,6 +5,7 @@
  */
 import type { AppliedStatus, AppliedResource, RemoteCampaign } from '../model/applied.js';
 import type { Kind, Resource, SourceLocation } from '../model/resource.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Canonical } from './canonical.js';
 import type { FieldDiff } from './diff.js';
@@ -84,6 +85,8 @@ export interface PlanInput {
   options?: PlanOptions;
   /** Points diagnostics at the exact YAML node; falls back to the resource's document start. */
   locate?: Locate;
+  /** What commands the plan prints point at (the CLI's environment and --dir); default: none named. */
+  commandTarget?: CommandTarget;
 }
 
 export type PlanAction = 'create' | 'replace' | 'stop' | 'forget' | 'update' | 'delete' | 'send';

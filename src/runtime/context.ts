@@ -5,6 +5,7 @@
  */
 import type { Provenance } from '../apply/record.js';
 import type { CleverTapClient } from '../clevertap/client.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { RenderContext } from '../render/context.js';
 import type { RunRecord, StateStore } from '../state/store.js';
 import type { BatchOutcome } from './dispatch.js';
@@ -28,6 +29,8 @@ export interface RuntimeContext {
   store: StateStore;
   render: RenderContext;
   provenance: Provenance;
+  /** What the commands this operation prints (e.g. a `state resolve`) must point at. */
+  commandTarget: CommandTarget;
   /** Batches in flight at once (default 3, CleverTap's limit per API). */
   parallel?: number;
   hooks?: RuntimeHooks;

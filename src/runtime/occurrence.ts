@@ -70,7 +70,7 @@ export async function raiseOccurrence(ctx: RuntimeContext, input: OccurrenceInpu
   } catch (err) {
     // The run stays `claimed`, which nothing raises again: safe, but say so.
     const what = `the raise of ${prepared.address} (${call.outcome})`;
-    const d = diagnostic('runtime.not-recorded', { what, detail: (err as Error).message, resolve: prepared.address });
+    const d = diagnostic('runtime.not-recorded', { what, detail: (err as Error).message, resolve: { occurrence: prepared.address, target: ctx.commandTarget } });
     report.diagnostics.push({ ...d, address: prepared.address });
   }
   const recorded = await recordRuntime(ctx.store, ctx.provenance, {

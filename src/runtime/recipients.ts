@@ -22,6 +22,9 @@ const TRIGGER_KEY: Partial<Record<IdentityKey, keyof ExternalTriggerTo>> = {
   objectId: 'objectId',
 };
 
+/** The keys External Trigger takes, from the same table its `to` is translated with. */
+export const TRIGGER_IDENTITY_KEYS: readonly IdentityKey[] = IDENTITY_KEYS.filter((k) => TRIGGER_KEY[k] !== undefined);
+
 /** `identity`, `EMAIL`, `ObjectID` ... -> the canonical key; undefined for anything else. */
 export function normalizeIdentityKey(text: string): IdentityKey | undefined {
   const lower = text.trim().toLowerCase();

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CommandTarget } from '../../src/diagnostics/command-line.js';
 import { MAX_AGE_MS, NoChangeMemo, reusePlan } from '../../src/apply/no-change.js';
 import { computePlan } from '../../src/apply/planning.js';
 import { startEarlyRefresh } from '../../src/apply/refresh.js';
@@ -20,7 +21,7 @@ useApplyFixture((fixture) => (f = fixture));
 const lists = () => f.emu.state.requests({ family: 'list' }).length;
 
 /** A plan as `campaignctl plan` computes it; `reused` when the record answered (the planner did not run). */
-async function plan(opts: { now?: Date; options?: PlanOptions } = {}) {
+async function plan(opts: { now?: Date; options?: PlanOptions; commandTarget?: CommandTarget } = {}) {
   const project = await load(f.tp);
   // As `campaignctl plan` does: the state revision first; CleverTap asked over the record's windows
   // when they are this state's, before the record is checked.
@@ -35,6 +36,7 @@ async function plan(opts: { now?: Date; options?: PlanOptions } = {}) {
     client: f.client,
     now: opts.now ?? new Date(),
     options: { noEstimate: true, ...opts.options },
+    commandTarget: opts.commandTarget,
     provenance: PROVENANCE,
     early,
     noChange,
@@ -134,5 +136,13 @@ describe('the no-change record', () => {
     const scoped: PlanOptions = { scope: { addresses: ['campaign.alpha'] } };
     expect((await plan({ options: scoped })).reused).toBe(false);
     expect((await plan({ options: scoped })).reused).toBe(false);
+  });
+
+  it('does not answer a run whose printed commands would point elsewhere (another --dir)', async () => {
+    await applied();
+    const here = { env: 'test', dir: 'proj' };
+    expect((await plan({ commandTarget: here })).reused).toBe(false);
+    expect((await plan({ commandTarget: here })).reused).toBe(true);
+    expect((await plan({ commandTarget: { env: 'test', dir: 'elsewhere' } })).reused).toBe(false);
   });
 });

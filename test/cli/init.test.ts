@@ -125,8 +125,41 @@ describe('initProject', () => {
     writeFileSync(path.join(dir, 'schemas'), '');
     const result = await initProject(dir);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.conflicts).toEqual(['schemas']);
+    expect(!result.ok && 'conflicts' in result && result.conflicts).toEqual(['schemas']);
     expect(readdirSync(dir)).toEqual(['schemas']);
+  });
+});
+
+describe('init inside an existing project', () => {
+  it('refuses, naming the parent, and writes nothing; --nested scaffolds anyway', async () => {
+    const parent = tempDir();
+    expect((await initProject(parent)).ok).toBe(true);
+    const before = snapshot(parent);
+    const child = path.join(parent, 'tools', 'other');
+    expect(await initProject(child)).toEqual({ ok: false, dir: child, parent, inCampaigns: false });
+    expect(snapshot(parent)).toEqual(before);
+    expect(existsSync(child)).toBe(false);
+    expect((await initProject(child, undefined, { nested: true })).ok).toBe(true);
+  });
+
+  it('inside the parent\'s campaigns/ folder it is refused even with --nested', async () => {
+    const parent = tempDir();
+    await initProject(parent);
+    const before = snapshot(parent);
+    const child = path.join(parent, 'campaigns', 'sub');
+    expect(await initProject(child, undefined, { nested: true })).toEqual({ ok: false, dir: child, parent, inCampaigns: true });
+    expect(snapshot(parent)).toEqual(before);
+  });
+
+  it('the CLI names the parent and the flag, exit 1', async () => {
+    const parent = tempDir();
+    await initProject(parent);
+    const r = await cli(['init', '--dir', path.join(parent, 'nested')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('init.inside-project');
+    expect(r.stderr).toContain(`inside the project at ${parent}`);
+    expect(r.stderr).toContain('--nested');
+    expect(existsSync(path.join(parent, 'nested'))).toBe(false);
   });
 });
 

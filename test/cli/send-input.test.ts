@@ -57,6 +57,23 @@ describe('--to-file', () => {
     expect(parseRecipientsText('user-1\r\n\n  user-2 \n', 'Identity')).toEqual({ ok: true, entries: [['Identity', 'user-1'], ['Identity', 'user-2']] });
   });
 
+  it('one id per line takes a key prefix as --to does: `Email:a@b.c` is an Email, not an Identity', async () => {
+    expect(parseRecipientsText('u-1\nEmail:a@b.c\nobjectid:__g1\nurn:user:42\n', 'Identity')).toEqual({
+      ok: true,
+      entries: [['Identity', 'u-1'], ['Email', 'a@b.c'], ['objectId', '__g1'], ['Identity', 'urn:user:42']],
+    });
+    const got = await readRecipients({ toFile: file('ids.txt', 'u-1\nEmail:a@b.c\n'), defaultKey: 'Identity', allowedKeys: ALL, endpoint: '/1/send/push.json' });
+    expect(got.recipients).toEqual({ Identity: ['u-1'], Email: ['a@b.c'] });
+  });
+
+  it('a line whose prefix is a near miss of a key, or a key without an id, is refused at file:line', async () => {
+    const f = file('ids.txt', 'u-1\n\nEmial:a@b.c\n');
+    const got = await readRecipients({ toFile: f, defaultKey: 'Identity', allowedKeys: ALL, endpoint: '/1/send/push.json' });
+    expect(got.diagnostics).toEqual([expect.objectContaining({ code: 'input.invalid', file: f, line: 3, column: 1, hint: 'did you mean Email?' })]);
+    expect(got.recipients).toEqual({});
+    expect(parseRecipientsText('u-1\nEmail:\n', 'Identity')).toMatchObject({ ok: false, line: 2 });
+  });
+
   it('CSV with a header naming the key columns (any case); other columns ignored, empty cells skipped', () => {
     const text = 'identity,EMAIL,name\nu-1,,Ann\n,b@x.com,Bob\nu-3,c@x.com,"Smith, C"\n';
     expect(parseRecipientsText(text, 'Identity')).toEqual({

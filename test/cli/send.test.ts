@@ -5,7 +5,7 @@
  * each command's wiring: input from stdin and CSV files, exit codes, files of failed and unknown
  * identities that read back with --to-file, nothing sent on any problem, and the audit record.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRecipientsText } from '../../src/cli/shared/identities.js';
@@ -87,6 +87,14 @@ describe('campaignctl send', () => {
     expect(h.state.requests()).toHaveLength(0);
   });
 
+  it('an unknown --env: the environment error alone, nothing sent', async () => {
+    const { dir, h } = await setup();
+    const r = await cli(dir, h, ['--env', 'staging', 'send', 'order-shipped', '--to', 'u-1', ...DATA]);
+    expect(r.code).toBe(1);
+    expect([...r.stderr.matchAll(/error {2}(\S+)/g)].map((m) => m[1])).toEqual(['config.unknown-environment']);
+    expect(h.state.requests()).toHaveLength(0);
+  });
+
   it('--dry-run prints the bodies with ids elided and the number of calls; sends nothing', async () => {
     const { dir, h } = await setup();
     const r = await cli(dir, h, ['send', 'order-shipped', '--to', `Identity:${ids(1002).join(',')}`, ...DATA, '--dry-run']);
@@ -104,6 +112,7 @@ describe('campaignctl send', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ ok: false, outcome: 'unknown', unknown: 1000, sent: 500, failed: 0, files: { failed: null } });
     const text = readFileSync(path.join(dir, doc.files.unknown), 'utf8');
+    expect(statSync(path.join(dir, doc.files.unknown)).mode & 0o777).toBe(0o600);
     const dropped = h.state.requests().find((e) => e.fault === 'drop-after-commit')!;
     const back = parseRecipientsText(text, 'Email');
     expect(back.ok && back.entries.map(([, id]) => id)).toEqual((dropped.body as { to: { Identity: string[] } }).to.Identity);
@@ -118,7 +127,8 @@ describe('campaignctl send', () => {
     expect(first.code).toBe(1);
     expect(first.stderr).toContain('failed   2');
     const file = /written to (\S+\.failed\.csv)/.exec(first.stderr)![1]!;
-    expect(first.stderr).toContain(`campaignctl send order-shipped (same --data/--set) --to-file ${file}`);
+    expect(statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
+    expect(first.stderr).toContain(`campaignctl --env live --dir ${dir} send order-shipped --set orderId=SN-104233 --set carrier=DHL --to-file ${file}`);
     h.state.clearRequests();
     const again = await cli(dir, h, ['send', 'order-shipped', '--to-file', file, ...DATA]);
     expect(again.code).toBe(0);
@@ -136,6 +146,28 @@ describe('campaignctl trigger', () => {
       campaign_id: TRIGGER_ID,
       ExternalTrigger: { plan: 'Premium' },
     });
+  });
+});
+
+describe('send and trigger --help', () => {
+  /** The keys `--help` lists for --to, e.g. ['Identity', 'Email', 'objectId']. */
+  function helpKeys(help: string): string[] {
+    const listed = /KEY is (.+?) in\s+any case/s.exec(help.replace(/\s+/g, ' '))![1]!;
+    return listed.split(/, | or /);
+  }
+
+  it.each([
+    ['trigger', 'subscription-upgraded'],
+    ['send', 'order-shipped'],
+  ])('%s lists exactly the keys it accepts', async (command, name) => {
+    const { dir, h } = await setup();
+    const listed = helpKeys((await cli(dir, h, [command, '--help'])).stdout);
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    for (const key of ['Identity', 'Email', 'FBID', 'GPID', 'objectId']) {
+      const r = await cli(dir, h, [command, name, '--to', `${key}:x-1`, ...(command === 'send' ? DATA : ['--set', 'plan=Premium']), '--dry-run']);
+      expect(r.code === 0, `${command} --to ${key}: ${r.stderr}`).toBe(listed.includes(key));
+    }
+    expect(h.state.requests()).toHaveLength(0);
   });
 });
 
@@ -158,7 +190,7 @@ describe('campaignctl raise and state resolve', () => {
     h.state.injectFaults([{ fault: 'drop-after-commit', family: 'trigger' }]);
     const first = await cli(dir, h, ['raise', 'album-released', '--occurrence', 'nova-midnight']);
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain('campaignctl state resolve bulletin.album-released#nova-midnight --raised|--not-raised');
+    expect(first.stderr).toContain(`campaignctl --env live --dir ${dir} state resolve bulletin.album-released#nova-midnight --raised|--not-raised`);
     const again = await cli(dir, h, ['raise', 'album-released', '--occurrence', 'nova-midnight']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('runtime.occurrence-claimed');

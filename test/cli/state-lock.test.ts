@@ -94,7 +94,7 @@ describe('lock, concurrent applies and force-unlock', () => {
       `host:     ${hostname()}`,
       `pid:      ${first.pid}`,
       `since:    ${holder.since}`,
-      `campaignctl force-unlock ${holder.id}`,
+      `campaignctl --env prod force-unlock ${holder.id}`,
     ]) {
       expect(second.stderr).toContain(line);
     }

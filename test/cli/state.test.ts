@@ -85,9 +85,12 @@ describe('takeLock / withLock', () => {
   });
 });
 
+/** Where the printing run pointed: every command it prints must point there too. */
+const STAGING = { env: 'staging', dir: 'my project' };
+
 describe('lock refusal wording', () => {
   it('text shows id, command, host, pid, since with its age, and the exact force-unlock', () => {
-    const text = lockRefusalText({ holder: holder({ pid: 4242, host: 'ci-7' }), probablyStale: false }, 'stop', undefined, new Date('2030-01-01T10:05:30Z'));
+    const text = lockRefusalText({ holder: holder({ pid: 4242, host: 'ci-7' }), probablyStale: false }, 'stop', STAGING, undefined, new Date('2030-01-01T10:05:30Z'));
     expect(text.split('\n')).toEqual([
       'error  state.locked  stop refused: the state is locked by another campaignctl run',
       '  lock id:  a1b2c3d4e5',
@@ -95,21 +98,21 @@ describe('lock refusal wording', () => {
       '  host:     ci-7',
       '  pid:      4242',
       '  since:    2030-01-01T10:00:00.000Z (5 minutes ago)',
-      '  if no other run is using this state (it crashed or was killed), remove the lock with: campaignctl force-unlock a1b2c3d4e5',
+      "  if no other run is using this state (it crashed or was killed), remove the lock with: campaignctl --env staging --dir 'my project' force-unlock a1b2c3d4e5",
     ]);
-    const stale = lockRefusalText({ holder: holder({ pid: 4242 }), probablyStale: true }, 'apply', pc.createColors(false));
+    const stale = lockRefusalText({ holder: holder({ pid: 4242 }), probablyStale: true }, 'apply', STAGING, pc.createColors(false));
     expect(stale).toContain('probably stale: process 4242 no longer exists on this host');
-    expect(stale).toContain('remove the lock with: campaignctl force-unlock a1b2c3d4e5');
+    expect(stale).toContain(`remove the lock with: campaignctl --env staging --dir 'my project' force-unlock a1b2c3d4e5`);
   });
 
   it('JSON and diagnostic carry the same facts', () => {
     const refusal = { holder: holder({ pid: 7 }), probablyStale: true };
-    expect(lockRefusalJson(refusal)).toEqual({ holder: holder({ pid: 7 }), probablyStale: true, forceUnlock: 'campaignctl force-unlock a1b2c3d4e5' });
-    const d = lockRefusalDiagnostic(refusal, 'import');
+    expect(lockRefusalJson(refusal, STAGING)).toEqual({ holder: holder({ pid: 7 }), probablyStale: true, forceUnlock: `campaignctl --env staging --dir 'my project' force-unlock a1b2c3d4e5` });
+    const d = lockRefusalDiagnostic(refusal, 'import', STAGING);
     expect(d).toMatchObject({ severity: 'error', code: 'state.locked' });
     expect(d.message).toContain('import refused');
     expect(d.message).toContain('probably stale');
-    expect(d.hint).toContain(forceUnlockCommand('a1b2c3d4e5'));
+    expect(d.hint).toContain(forceUnlockCommand('a1b2c3d4e5', STAGING));
   });
 
   it('ages read naturally', () => {
@@ -176,11 +179,11 @@ describe('state views', () => {
   });
 
   it('rm and force-unlock say what happened and what it means', () => {
-    const rm = stateRmText(campaign(), true);
+    const rm = stateRmText(campaign(), true, STAGING);
     expect(rm).toContain('Removed campaign.spring from state. Nothing was sent to CleverTap.');
     expect(rm).toContain('CleverTap campaign 1795800001 is untouched and may still be scheduled; campaignctl no longer manages or stops it.');
-    expect(rm).toContain('campaignctl import campaign.spring 1795800001');
-    expect(stateRmText(campaign({ status: 'completed' }), false)).not.toContain('still in the YAML');
+    expect(rm).toContain(`campaignctl --env staging --dir 'my project' import campaign.spring 1795800001`);
+    expect(stateRmText(campaign({ status: 'completed' }), false, STAGING)).not.toContain('still in the YAML');
     const unlocked = forceUnlockText(holder({ pid: 31 }));
     expect(unlocked).toContain('Removed lock a1b2c3d4e5, held by:');
     expect(unlocked).toContain('  pid:      31');

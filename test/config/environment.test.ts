@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configHash, environmentPart, partialsPart } from '../../src/apply/config-hash.js';
 import { hashCanonical } from '../../src/plan/canonical.js';
-import { chooseEnvironment, resolveEnvironment } from '../../src/config/environment.js';
+import { readFileSync } from 'node:fs';
+import { chooseEnvironment, KNOWN_REGIONS, resolveEnvironment } from '../../src/config/environment.js';
 import { loadProject } from '../../src/config/project.js';
 
 const ctx = { root: '/proj', cwd: '/proj/campaigns', environ: {} };
@@ -74,6 +75,30 @@ describe('resolveEnvironment', () => {
     expect(shown).not.toContain('hunter2');
     expect(shown).not.toContain('apisecret');
     expect(shown).toContain('postgres://ct:***@db:5432/campaigns');
+  });
+});
+
+describe('CLEVERTAP_REGION', () => {
+  const dir = path.resolve(import.meta.dirname, '../fixtures/projects/basic');
+
+  it('names no region: an error with did-you-mean at load, before anything connects', async () => {
+    const p = await loadProject({ dir, environ: { CLEVERTAP_REGION: 'eu2' } });
+    const d = p.diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => x.code)).toEqual(['config.unknown-region']);
+    expect(d[0]!.message).toContain('CLEVERTAP_REGION is `eu2`');
+    expect(d[0]!.hint).toBe('did you mean `eu1`?');
+    const known = await loadProject({ dir, environ: { CLEVERTAP_REGION: 'IN1' } });
+    expect(known.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
+  it('is checked against the same regions as campaignctl.yaml\'s `region`', () => {
+    const schema = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../schemas/config.schema.json'), 'utf8'));
+    const found: unknown[] = [];
+    JSON.stringify(schema, (key, value: unknown) => {
+      if (key === 'region' && typeof value === 'object' && value !== null && 'enum' in value) found.push((value as { enum: unknown }).enum);
+      return value;
+    });
+    expect(found).toEqual([[...KNOWN_REGIONS]]);
   });
 });
 

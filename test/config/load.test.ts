@@ -159,6 +159,12 @@ describe('environments', () => {
     expect(d?.hint).toBe('did you mean `production`?');
     expect(d?.file).toBeUndefined();
   });
+
+  it('stops at an unknown --env: its error alone, no unknown-variable error per `vars.*` it would have held', async () => {
+    const p = await loadProject({ dir: BASIC, env: 'staging', environ: {} });
+    expect(p.diagnostics.map((x) => x.code)).toEqual(['config.unknown-environment']);
+    expect(p.resources).toEqual([]);
+  });
 });
 
 describe('one pass over everything', () => {

@@ -213,7 +213,7 @@ describe(`crash safety (seed ${SEED})`, () => {
           expect(refused.code).toBe(1);
           const doc = JSON.parse(refused.stdout) as { event: string; refused: string; locked: { holder: { id: string; pid: number }; probably_stale: boolean; force_unlock: string } };
           expect(doc).toMatchObject({ event: 'result', ok: false, refused: 'locked' });
-          expect(doc.locked).toMatchObject({ holder: { id: holder.id, pid: run.pid }, probably_stale: true, force_unlock: `campaignctl force-unlock ${holder.id}` });
+          expect(doc.locked).toMatchObject({ holder: { id: holder.id, pid: run.pid }, probably_stale: true, force_unlock: `campaignctl --env prod force-unlock ${holder.id}` });
           const unlocked = await runCli(['force-unlock', holder.id], { cwd: project.root, env });
           expect(unlocked.code, unlocked.stderr).toBe(0);
           expect(unlocked.stdout).toContain(`pid:      ${run.pid}`);

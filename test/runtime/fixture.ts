@@ -188,6 +188,7 @@ export async function fixture(opts: { sandbox?: SandboxOptions; client?: Partial
     store,
     render,
     provenance: { command: 'send', git: { isRepo: true, commit: 'c0ffee0000000000000000000000000000000000', author: 'Test <t@example.com>', dirty: false } },
+    commandTarget: { env: project.environmentName },
   };
   return {
     dir,

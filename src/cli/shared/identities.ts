@@ -2,8 +2,9 @@
  * Who `send` and `trigger` go to, from the command line:
  * - `--to KEY:ID[,ID...]` (repeatable); KEY is Identity, Email, FBID, GPID or objectId in any
  *   case; ids without a key take the command's default key;
- * - `--to-file FILE` (`-` for stdin): one id per line (default key), or CSV whose header names the
- *   key columns (`Identity,Email`); other columns are ignored, empty cells skipped.
+ * - `--to-file FILE` (`-` for stdin): one id per line (a key prefix as --to takes, else the default
+ *   key), or CSV whose header names the key columns (`Identity,Email`); other columns are ignored,
+ *   empty cells skipped.
  * Ids are trimmed and deduplicated per key (nobody is messaged twice by one send).
  *
  * formatRecipientsFile writes the CSV form, which reads back through --to-file: the failed and
@@ -73,7 +74,8 @@ export async function readRecipients(opts: RecipientInputOptions): Promise<Recip
     if (text !== undefined) {
       const parsed = parseRecipientsText(text, opts.defaultKey);
       if (!parsed.ok) {
-        diagnostics.push(diagnostic('input.invalid', { option, detail: parsed.detail, hint: parsed.hint }));
+        const at = parsed.line === undefined ? {} : { file: opts.toFile === '-' ? '<stdin>' : opts.toFile, line: parsed.line, column: 1 };
+        diagnostics.push(diagnostic('input.invalid', { option, detail: parsed.detail, hint: parsed.hint }, at));
       } else {
         const refused = new Set<IdentityKey>();
         for (const [key] of parsed.entries) {
@@ -90,23 +92,29 @@ type ToFlag = { ok: true; key: IdentityKey; ids: string[] } | { ok: false; detai
 
 /** `Email:a@x.com,b@x.com`, `user-1,user-2`. A prefix that only looks like a key is an error. */
 export function parseToFlag(text: string, defaultKey: IdentityKey): ToFlag {
-  const colon = text.indexOf(':');
-  let key = defaultKey;
-  let rest = text;
-  if (colon > 0) {
-    const prefix = text.slice(0, colon);
-    const known = normalizeIdentityKey(prefix);
-    if (known) {
-      key = known;
-      rest = text.slice(colon + 1);
-    } else if (/^[A-Za-z]+$/.test(prefix.trim())) {
-      const suggestion = closest(prefix.trim(), IDENTITY_KEYS);
-      if (suggestion) return { ok: false, detail: `unknown identity key ${prefix}`, hint: `did you mean ${suggestion}?` };
-    }
-  }
-  const ids = splitIds(rest);
+  const split = splitKeyPrefix(text, defaultKey);
+  if (!split.ok) return split;
+  const ids = splitIds(split.rest);
   if (ids.length === 0) return { ok: false, detail: 'no ids after the key', hint: 'e.g. --to Identity:user-1,user-2' };
-  return { ok: true, key, ids };
+  return { ok: true, key: split.key, ids };
+}
+
+type KeyPrefix = { ok: true; key: IdentityKey; rest: string } | { ok: false; detail: string; hint?: string };
+
+/**
+ * `Email:a@x.com` -> Email and the rest; text without a key prefix keeps the default key whole
+ * (an id may hold a colon: `urn:u:1`). A prefix that is a near miss of a key (`Emial:`) is an error:
+ * sending it under the default key would message the wrong identity.
+ */
+function splitKeyPrefix(text: string, defaultKey: IdentityKey): KeyPrefix {
+  const colon = text.indexOf(':');
+  if (colon <= 0) return { ok: true, key: defaultKey, rest: text };
+  const prefix = text.slice(0, colon);
+  const known = normalizeIdentityKey(prefix);
+  if (known) return { ok: true, key: known, rest: text.slice(colon + 1) };
+  const suggestion = /^[A-Za-z]+$/.test(prefix.trim()) ? closest(prefix.trim(), IDENTITY_KEYS) : undefined;
+  if (suggestion) return { ok: false, detail: `unknown identity key ${prefix}`, hint: `did you mean ${suggestion}?` };
+  return { ok: true, key: defaultKey, rest: text };
 }
 
 function splitIds(text: string): string[] {
@@ -116,20 +124,21 @@ function splitIds(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-type FileParse = { ok: true; entries: [IdentityKey, string][] } | { ok: false; detail: string; hint?: string };
+/** A problem in a recipients file; `line` (1-based) when it is one line's. */
+type FileParse = { ok: true; entries: [IdentityKey, string][] } | { ok: false; detail: string; hint?: string; line?: number };
 
 /**
  * A file's text -> (key, id) pairs. CSV when the first line has a comma or is exactly a key name
- * (`Email`); otherwise one id per line with the default key.
+ * (`Email`); otherwise one id per line, each with an optional key prefix as --to takes it
+ * (`Email:a@x.com`), else the default key.
  */
 export function parseRecipientsText(text: string, defaultKey: IdentityKey): FileParse {
   const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/).find((l) => l.trim() !== '');
+  const lines = body.split(/\r?\n/);
+  const firstLine = lines.find((l) => l.trim() !== '');
   if (firstLine === undefined) return { ok: true, entries: [] };
   const looksCsv = firstLine.includes(',') || normalizeIdentityKey(firstLine) !== undefined || firstLine.trim().startsWith('"');
-  if (!looksCsv) {
-    return { ok: true, entries: body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').map((id) => [defaultKey, id]) };
-  }
+  if (!looksCsv) return parseIdLines(lines, defaultKey);
   let rows: string[][];
   try {
     rows = parseCsv(body, { trim: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
@@ -161,6 +170,19 @@ export function parseRecipientsText(text: string, defaultKey: IdentityKey): File
       const id = row[index];
       if (id !== undefined && id !== '') entries.push([key, id]);
     }
+  }
+  return { ok: true, entries };
+}
+
+function parseIdLines(lines: readonly string[], defaultKey: IdentityKey): FileParse {
+  const entries: [IdentityKey, string][] = [];
+  for (const [index, raw] of lines.entries()) {
+    if (raw.trim() === '') continue;
+    const split = splitKeyPrefix(raw.trim(), defaultKey);
+    if (!split.ok) return { ...split, line: index + 1 };
+    const id = split.rest.trim();
+    if (id === '') return { ok: false, detail: 'no id after the key', hint: 'one id per line, e.g. Email:jane@example.com or user-1', line: index + 1 };
+    entries.push([split.key, id]);
   }
   return { ok: true, entries };
 }

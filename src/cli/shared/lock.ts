@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import type { Colors } from '../context.js';
 import { lockWords } from '../../diagnostics/catalogue.js';
+import { commandLine, type CommandTarget } from '../../diagnostics/command-line.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { isProbablyStale } from '../../state/stale.js';
 import type { LockHolder, StateStore } from '../../state/store.js';
@@ -27,9 +28,9 @@ export interface TakeLockOptions {
   pid?: number;
 }
 
-/** `campaignctl force-unlock ID`: the one command a refused user is told to run. */
-export function forceUnlockCommand(id: string): string {
-  return `campaignctl force-unlock ${id}`;
+/** `campaignctl --env E force-unlock ID`: the one command a refused user is told to run, for the state it was refused on. */
+export function forceUnlockCommand(id: string, target: CommandTarget): string {
+  return commandLine(target, ['force-unlock', id]);
 }
 
 export async function takeLock(store: StateStore, command: string, opts: TakeLockOptions = {}): Promise<LockOutcome> {
@@ -87,19 +88,19 @@ export function age(since: string, now: Date = new Date()): string {
 }
 
 /** The refusal as a Diagnostic (for --json documents and for diagnostics lists). */
-export function lockRefusalDiagnostic(refusal: LockRefusal, what: string): Diagnostic {
+export function lockRefusalDiagnostic(refusal: LockRefusal, what: string, target: CommandTarget): Diagnostic {
   const h = refusal.holder;
   const stale = refusal.probablyStale ? `; ${lockWords.probablyStale(h.pid)}` : '';
   return {
     severity: 'error',
     code: 'state.locked',
     message: `${what} refused: the state is locked by ${describeHolder(h)}, lock id ${h.id}${stale}`,
-    hint: `${refusal.probablyStale ? 'the holder is gone' : 'if no other campaignctl run is using this state'}, remove the lock with: ${forceUnlockCommand(h.id)}`,
+    hint: `${refusal.probablyStale ? 'the holder is gone' : 'if no other campaignctl run is using this state'}, remove the lock with: ${forceUnlockCommand(h.id, target)}`,
   };
 }
 
 /** The refusal as text for stderr: every field of the holder on its own line, then what to run. */
-export function lockRefusalText(refusal: LockRefusal, what: string, c?: Colors, now: Date = new Date()): string {
+export function lockRefusalText(refusal: LockRefusal, what: string, target: CommandTarget, c?: Colors, now: Date = new Date()): string {
   const h = refusal.holder;
   const red = c?.red ?? ((s: string) => s);
   const bold = c?.bold ?? ((s: string) => s);
@@ -113,18 +114,18 @@ export function lockRefusalText(refusal: LockRefusal, what: string, c?: Colors, 
   ];
   if (refusal.probablyStale) {
     lines.push(`  ${lockWords.probablyStale(h.pid)}`);
-    lines.push(`  remove the lock with: ${bold(forceUnlockCommand(h.id))}`);
+    lines.push(`  remove the lock with: ${bold(forceUnlockCommand(h.id, target))}`);
   } else {
-    lines.push(`  if no other run is using this state (it crashed or was killed), remove the lock with: ${bold(forceUnlockCommand(h.id))}`);
+    lines.push(`  if no other run is using this state (it crashed or was killed), remove the lock with: ${bold(forceUnlockCommand(h.id, target))}`);
   }
   return lines.join('\n');
 }
 
 /** What a --json document carries about a refusal. */
-export function lockRefusalJson(refusal: LockRefusal): {
+export function lockRefusalJson(refusal: LockRefusal, target: CommandTarget): {
   holder: LockHolder;
   probablyStale: boolean;
   forceUnlock: string;
 } {
-  return { holder: { ...refusal.holder }, probablyStale: refusal.probablyStale, forceUnlock: forceUnlockCommand(refusal.holder.id) };
+  return { holder: { ...refusal.holder }, probablyStale: refusal.probablyStale, forceUnlock: forceUnlockCommand(refusal.holder.id, target) };
 }

@@ -9,6 +9,7 @@ import { failWith, refuseLocked } from '../views/state-common.js';
 import { connect, openState, type Connection } from './connect.js';
 import { takeLock } from './lock.js';
 import { operatorProvenance } from './operator.js';
+import { commandTarget } from './project.js';
 import type { Provenance } from '../../apply/record.js';
 import type { Project } from '../../config/project.js';
 import type { StateStore } from '../../state/store.js';
@@ -39,7 +40,7 @@ export async function withLockedConnection(
   const taken = await takeLock(store, lockCommand);
   if (!taken.ok) {
     await store.close();
-    return refuseLocked(out, taken.refusal, what);
+    return refuseLocked(out, taken.refusal, what, commandTarget(out, project));
   }
   try {
     const connected = await connect(project);

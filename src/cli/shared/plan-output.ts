@@ -12,7 +12,7 @@ import { createPlanFile, serializePlanFile } from '../../plan/plan-file.js';
 import { renderPlanJson } from '../views/plan-json.js';
 import { renderPlanMarkdown } from '../views/plan-markdown.js';
 import { renderPlanText } from '../views/plan-text.js';
-import { printDiagnostics } from './project.js';
+import { commandTarget, printDiagnostics } from './project.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -27,7 +27,7 @@ export function printPlan(out: Output, project: Project, outcome: ShownPlan, for
     return;
   }
   if (format === 'markdown') {
-    out.print(renderPlanMarkdown(outcome.plan, outcome.meta, errors));
+    out.print(renderPlanMarkdown(outcome.plan, outcome.meta, errors, undefined, commandTarget(out, project)));
     return;
   }
   if (!out.opts.quiet) out.print(renderPlanText(outcome.plan, out.c, outcome.meta));

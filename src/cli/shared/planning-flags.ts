@@ -38,6 +38,19 @@ export function hasPlanningFlags(f: PlanningFlags): boolean {
   return Boolean(f.target?.length || f.selector?.length || f.changedSince || f.estimate === false || f.allowLargeAudience || f.allowMassStop || f.heal);
 }
 
+/** The flags as words again, for a printed `apply --yes` or `plan --out FILE` that plans the same scope. */
+export function planningFlagWords(f: PlanningFlags): string[] {
+  return [
+    ...(f.target ?? []).flatMap((t) => ['--target', t]),
+    ...(f.selector ?? []).flatMap((s) => ['--selector', s]),
+    ...(f.changedSince ? ['--changed-since', f.changedSince] : []),
+    ...(f.estimate === false ? ['--no-estimate'] : []),
+    ...(f.allowLargeAudience ? ['--allow-large-audience'] : []),
+    ...(f.allowMassStop ? ['--allow-mass-stop'] : []),
+    ...(f.heal ? ['--heal'] : []),
+  ];
+}
+
 export async function planOptionsFrom(f: PlanningFlags, project: Project): Promise<{ options: PlanOptions; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const options: PlanOptions = {};

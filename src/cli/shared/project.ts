@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Output } from '../context.js';
 import { formatDiagnostics } from '../views/diagnostics.js';
 import { loadProject } from '../../config/project.js';
-import type { LoadOptions, Project } from '../../config/project.js';
+import type { LoadOptions, Project, ProjectHead } from '../../config/project.js';
+import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../../config/guards.js';
 
@@ -56,4 +57,9 @@ export function printDiagnostics(out: Output, root: string, diagnostics: readonl
   const shown = out.opts.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
   if (shown.length === 0) return;
   out.error(formatDiagnostics(shown, { c: out.c, source: sourceReader(root) }) + '\n');
+}
+
+/** What a command printed by this run must keep pointing at: its environment, and --dir when it was given. */
+export function commandTarget(out: Output, project: Pick<ProjectHead, 'environmentName'>): CommandTarget {
+  return { env: project.environmentName, dir: out.opts.dir };
 }

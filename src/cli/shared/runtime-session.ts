@@ -14,6 +14,8 @@ import { renderContext } from '../../apply/desired.js';
 import { ADDRESS_PREFIX, type Kind, type Resource } from '../../model/resource.js';
 import type { RuntimeContext, RuntimeHooks } from '../../runtime/context.js';
 import type { StateStore } from '../../state/store.js';
+import { NO_ENVIRONMENT_CODES } from '../../config/pick-environment.js';
+import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Output } from '../context.js';
 import { openStateAndConnection, type Connection } from './connect.js';
 import { operatorProvenance } from './operator.js';
@@ -29,6 +31,8 @@ export function findContract<S>(project: Project, kind: Kind, name: string): Fou
   const blocking = project.diagnostics.filter(
     (d) => d.severity === 'error' && (d.address === address || d.file === undefined || d.file === 'campaignctl.yaml'),
   );
+  // Without an environment no resource was loaded: "no such contract" would only mislead.
+  if (blocking.some((d) => NO_ENVIRONMENT_CODES.has(d.code))) return { ok: false, diagnostics: blocking };
   const resource = project.resources.find((r) => r.address === address);
   if (!resource) {
     const known = project.resources.filter((r) => r.kind === kind).map((r) => r.name);
@@ -55,7 +59,7 @@ export interface RuntimeSession {
 export async function openRuntime(
   project: Project,
   command: string,
-  opts: { hooks?: RuntimeHooks; signal?: AbortSignal; now?: Date } = {},
+  opts: { commandTarget: CommandTarget; hooks?: RuntimeHooks; signal?: AbortSignal; now?: Date },
 ): Promise<Found<RuntimeSession>> {
   const opened = await openStateAndConnection(project);
   if (!opened.ok) return opened;
@@ -68,6 +72,7 @@ export async function openRuntime(
     store,
     render: renderContext(project, createTemplateEngine({ partials: project.partials }), opts.now ?? new Date()),
     provenance,
+    commandTarget: opts.commandTarget,
     parallel: project.environment.limits.concurrency,
     hooks: opts.hooks,
     signal: opts.signal,

@@ -18,11 +18,13 @@ import type { ExternalTriggerResource, MessageResource } from '../../model/specs
 import { EXTERNAL_TRIGGER_ENDPOINT } from '../../render/trigger.js';
 import { messageEndpoint } from '../../render/message.js';
 import { executeSend, prepareMessage, prepareTrigger, type IdentityKey, type PreparedSend, type Recipients } from '../../runtime/index.js';
+import { IDENTITY_KEYS, TRIGGER_IDENTITY_KEYS } from '../../runtime/recipients.js';
 import type { Output } from '../context.js';
 import { readDataInput } from './data-input.js';
 import { formatRecipientsFile, readRecipients } from './identities.js';
 import { collect } from './option-values.js';
-import { loadProjectFor, printDiagnostics } from './project.js';
+import { commandTarget, loadProjectFor, printDiagnostics } from './project.js';
+import { commandLine, type CommandTarget } from '../../diagnostics/command-line.js';
 import { findContract, interruptOnSignal, openRuntime } from './runtime-session.js';
 import { failWith } from '../views/state-common.js';
 import { sendDryRunJson, sendDryRunText, sendJson, sendSummaryText, type WrittenFiles } from '../views/runtime-send.js';
@@ -39,10 +41,15 @@ export interface SendFlags {
 
 export type SendKind = 'message' | 'trigger';
 
+/** The identity keys each command takes: its help lists exactly these, and its input checks refuse the others. */
+export const SEND_KEYS: Record<SendKind, readonly IdentityKey[]> = { message: IDENTITY_KEYS, trigger: TRIGGER_IDENTITY_KEYS };
+
 /** The options both commands take. */
-export function addSendOptions(cmd: Command, defaultKeyText: string): Command {
+export function addSendOptions(cmd: Command, kind: SendKind): Command {
+  const keys = SEND_KEYS[kind];
+  const defaultKeyText = kind === 'message' ? 'Identity' : "the contract's `identity` key";
   return cmd
-    .option('--to <key:ids>', `recipients, KEY:ID[,ID...] (repeatable); KEY is Identity, Email, FBID, GPID or objectId in any case; without a key: ${defaultKeyText}`, collect, [])
+    .option('--to <key:ids>', `recipients, KEY:ID[,ID...] (repeatable); KEY is ${keys.slice(0, -1).join(', ')} or ${keys.at(-1)} in any case; without a key: ${defaultKeyText}`, collect, [])
     .option('--to-file <file>', 'recipients from a file: one id per line, or CSV with a header naming the key columns; - for stdin')
     .option('--data <file>', 'the data, JSON or YAML; - for stdin')
     .option('--set <key=value>', 'one data value, dotted keys for nesting (repeatable; applied over --data)', collect, [])
@@ -51,9 +58,6 @@ export function addSendOptions(cmd: Command, defaultKeyText: string): Command {
     .option('--out-dir <dir>', 'where the files of failed and unknown identities go', '.')
     .addHelpText('after', '\nExit codes: 0 every identity was sent; 1 on a problem before sending (nothing sent), or when any call failed or its outcome is unknown.');
 }
-
-const ALL_KEYS: IdentityKey[] = ['Identity', 'Email', 'FBID', 'GPID', 'objectId'];
-const TRIGGER_KEYS: IdentityKey[] = ['Identity', 'Email', 'objectId'];
 
 export function triggerDefaultKey(identity: string | undefined): IdentityKey {
   return identity === 'email' ? 'Email' : identity === 'objectId' ? 'objectId' : 'Identity';
@@ -73,7 +77,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
 
   const input = await readInputs(flags, {
     defaultKey: trigger ? triggerDefaultKey(trigger.spec.identity) : 'Identity',
-    allowedKeys: trigger ? TRIGGER_KEYS : ALL_KEYS,
+    allowedKeys: SEND_KEYS[kind],
     endpoint: trigger ? EXTERNAL_TRIGGER_ENDPOINT : messageEndpoint(message!.spec.target_mode),
     schema: trigger ? trigger.spec.payload : message!.spec.data,
   });
@@ -98,6 +102,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
   const interrupt = interruptOnSignal(out, 'calls');
   const opened = await openRuntime(project, command, {
     now,
+    commandTarget: commandTarget(out, project),
     signal: interrupt.signal,
     hooks: { onBatch: (b, done, total) => out.debug(`call ${done}/${total} (batch ${b.index + 1}): ${b.status}, ${b.count} identities`) },
   });
@@ -115,7 +120,8 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
       await writeRecipients(flags.outDir ?? '.', stem, 'unknown', report.unknownRecipients, now),
     ];
     const files: WrittenFiles = { failed: written[0]!.file, unknown: written[1]!.file };
-    const diagnostics = [...prepared.diagnostics, ...report.diagnostics, ...written.flatMap((w) => w.diagnostics)];
+    const retry = files.failed === null ? null : await retryCommand(commandTarget(out, project), command, found.value.name, flags, input.data, files.failed, stem, now);
+    const diagnostics = [...prepared.diagnostics, ...report.diagnostics, ...written.flatMap((w) => w.diagnostics), ...(retry?.diagnostics ?? [])];
     if (out.opts.json) {
       out.json({
         ...sendJson(report, files, diagnostics),
@@ -125,8 +131,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
       });
     } else {
       printDiagnostics(out, project.root, diagnostics);
-      const resend = `campaignctl ${command} ${found.value.name}${flags.data !== undefined || flags.set.length > 0 ? ' (same --data/--set)' : ''}`;
-      const text = sendSummaryText(report, files, { c: out.c, resend, sandbox: session.connection.isSandbox });
+      const text = sendSummaryText(report, files, { c: out.c, retry: retry?.command ?? null, sandbox: session.connection.isSandbox });
       if (report.outcome === 'succeeded') out.info(text);
       else out.error(text);
     }
@@ -141,7 +146,7 @@ type Inputs = { ok: true; to: Recipients; data: Record<string, unknown>; duplica
 
 async function readInputs(
   flags: SendFlags,
-  o: { defaultKey: IdentityKey; allowedKeys: IdentityKey[]; endpoint: string; schema: unknown },
+  o: { defaultKey: IdentityKey; allowedKeys: readonly IdentityKey[]; endpoint: string; schema: unknown },
 ): Promise<Inputs> {
   if (flags.toFile === '-' && flags.data === '-') {
     return { ok: false, diagnostics: [diagnostic('input.invalid', { option: '--to-file - --data -', detail: 'standard input can feed only one of them', hint: 'put the data or the identities in a file' })] };
@@ -154,10 +159,34 @@ async function readInputs(
 }
 
 /**
- * Writes a CSV that reads back with --to-file (null when there is nobody to write); never
- * overwrites. A file that can not be written is a warning: the send already happened, and --json
- * carries the identities too.
+ * The command that sends to the failed identities again, as this run did: same environment and
+ * project, the data flags as given (shell-quoted). Data read from stdin can not be given again, so
+ * it is written to a file beside the failed identities and named with --data instead.
  */
+async function retryCommand(
+  target: CommandTarget,
+  command: string,
+  name: string,
+  flags: SendFlags,
+  data: Record<string, unknown>,
+  failedFile: string,
+  stem: string,
+  now: Date,
+): Promise<{ command: string | null; diagnostics: Diagnostic[] }> {
+  const words = [command, name];
+  if (flags.data === '-') {
+    const written = await writePrivate(flags.outDir ?? '.', stem, 'data', 'json', JSON.stringify(data, null, 2) + '\n', now);
+    if (written.file === null) return { command: null, diagnostics: written.diagnostics };
+    words.push('--data', written.file);
+  } else {
+    if (flags.data !== undefined) words.push('--data', flags.data);
+    for (const set of flags.set) words.push('--set', set);
+  }
+  words.push('--to-file', failedFile);
+  return { command: commandLine(target, words), diagnostics: [] };
+}
+
+/** A CSV that reads back with --to-file (null when there is nobody to write). */
 async function writeRecipients(
   dir: string,
   stem: string,
@@ -166,13 +195,29 @@ async function writeRecipients(
   now: Date,
 ): Promise<{ file: string | null; diagnostics: Diagnostic[] }> {
   if (!Object.values(r).some((ids) => ids && ids.length > 0)) return { file: null, diagnostics: [] };
+  return writePrivate(dir, stem, what, 'csv', formatRecipientsFile(r), now);
+}
+
+/**
+ * Writes `<stem>-<time>.<what>.<ext>` into dir, never overwriting. Identities and their data are
+ * personal: readable by the owner only, as plan files are. A file that can not be written is a
+ * warning: the send already happened, and --json carries the identities too.
+ */
+async function writePrivate(
+  dir: string,
+  stem: string,
+  what: 'failed' | 'unknown' | 'data',
+  ext: string,
+  text: string,
+  now: Date,
+): Promise<{ file: string | null; diagnostics: Diagnostic[] }> {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   try {
     await mkdir(dir, { recursive: true });
     for (let i = 1; ; i++) {
-      const file = path.join(dir, `${stem}-${stamp}${i > 1 ? `-${i}` : ''}.${what}.csv`);
+      const file = path.join(dir, `${stem}-${stamp}${i > 1 ? `-${i}` : ''}.${what}.${ext}`);
       try {
-        writeFileSync(file, formatRecipientsFile(r), { flag: 'wx' });
+        writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
         return { file, diagnostics: [] };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

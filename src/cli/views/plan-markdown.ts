@@ -4,6 +4,7 @@
  * applying would message people, then one collapsible block per change. GitHub refuses comments
  * over 65,536 characters, so past 60,000 the middle blocks are dropped with a note saying so.
  */
+import { commandLine, type CommandTarget } from '../../diagnostics/command-line.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { changeFacts, estimateText, reasonText, SYMBOL } from '../../plan/describe.js';
 import { fireSections } from '../../plan/describe-fires.js';
@@ -24,11 +25,12 @@ export function renderPlanMarkdown(
   meta: PlanMeta,
   errors: readonly Diagnostic[] = [],
   limit: number = MARKDOWN_LIMIT,
+  target: CommandTarget = { env: meta.environment },
 ): string {
   const head = headBlocks(plan, meta, errors);
   const body = [...plan.changes.map(changeBlock), ...trailingBlocks(plan)];
   const tail = [footer(meta)];
-  return fit(head, body, tail, limit).join('\n\n') + '\n';
+  return fit(head, body, tail, limit, commandLine(target, ['plan'])).join('\n\n') + '\n';
 }
 
 function headBlocks(plan: Plan, meta: PlanMeta, errors: readonly Diagnostic[]): string[] {
@@ -123,11 +125,11 @@ function footer(meta: PlanMeta): string {
  * Keeps head and tail whole and as many body blocks from both ends as fit, with a note in place
  * of the dropped middle. Blocks are kept whole, so no <details> or code fence is left open.
  */
-function fit(head: string[], body: string[], tail: string[], limit: number): string[] {
+function fit(head: string[], body: string[], tail: string[], limit: number, replan: string): string[] {
   const size = (blocks: string[]) => blocks.reduce((n, b) => n + b.length + 2, 0);
   if (size(head) + size(body) + size(tail) <= limit) return [...head, ...body, ...tail];
   const noteFor = (dropped: number, chars: number) =>
-    `> [!NOTE]\n> **${dropped} block${dropped === 1 ? '' : 's'} of plan details (${chars.toLocaleString('en-US')} characters) truncated here** to stay under GitHub's comment limit. Run \`campaignctl plan\` (or read the CI log) for the full plan.`;
+    `> [!NOTE]\n> **${dropped} block${dropped === 1 ? '' : 's'} of plan details (${chars.toLocaleString('en-US')} characters) truncated here** to stay under GitHub's comment limit. Run \`${replan}\` (or read the CI log) for the full plan.`;
   let budget = limit - size(head) - size(tail) - noteFor(body.length, 10 ** 9).length - 2;
   const first: string[] = [];
   const last: string[] = [];

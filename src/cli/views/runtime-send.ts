@@ -4,6 +4,7 @@
  * failed and unknown identities were written and what to do with them).
  */
 import type { Colors } from '../context.js';
+import { resolveCommand, type CommandTarget } from '../../diagnostics/command-line.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { BatchOutcome, IdentityLists, PreparedRaise, PreparedSend, RaiseReport, SendReport } from '../../runtime/index.js';
 import { requestBody } from '../../runtime/index.js';
@@ -70,7 +71,8 @@ function failureLine(b: BatchOutcome<IdentityLists>): string {
 /** Failed batches listed one by one up to this many. */
 const LISTED_FAILURES = 10;
 
-export function sendSummaryText(r: SendReport, files: WrittenFiles, opts: { c: Colors; resend: string; sandbox: boolean }): string {
+/** `retry`: the command that sends to the failed identities again (null when it could not be made). */
+export function sendSummaryText(r: SendReport, files: WrittenFiles, opts: { c: Colors; retry: string | null; sandbox: boolean }): string {
   const { c } = opts;
   const lines = [
     `${r.address}: ${plural(r.identities, 'identity', 'identities')} in ${plural(r.calls, 'call')} to ${r.endpoint}${opts.sandbox ? c.dim(' (embedded sandbox: nothing reached CleverTap)') : ''}`,
@@ -82,7 +84,7 @@ export function sendSummaryText(r: SendReport, files: WrittenFiles, opts: { c: C
   for (const b of bad.slice(0, LISTED_FAILURES)) lines.push(`  ${failureLine(b)}`);
   if (bad.length > LISTED_FAILURES) lines.push(`  ... and ${bad.length - LISTED_FAILURES} more batches`);
   if (files.failed) {
-    lines.push(`Failed identities (definitely not sent) written to ${files.failed}; send them again with:`, `  ${opts.resend} --to-file ${files.failed}`);
+    lines.push(`Failed identities (definitely not sent) written to ${files.failed}${opts.retry ? `; send them again with:\n  ${opts.retry}` : ''}`);
   }
   if (files.unknown) {
     lines.push(
@@ -117,7 +119,7 @@ export function raiseDryRunText(p: PreparedRaise, c: Colors): string {
   return [`${c.bold('Dry run')}: nothing is sent.`, `POST ${p.endpoint}`, JSON.stringify(p.body, null, 2)].join('\n');
 }
 
-export function raiseText(p: PreparedRaise, r: RaiseReport, opts: { c: Colors; sandbox: boolean; occurrence?: boolean }): string {
+export function raiseText(p: PreparedRaise, r: RaiseReport, opts: { c: Colors; target: CommandTarget; sandbox: boolean; occurrence?: boolean }): string {
   const { c } = opts;
   const where = opts.sandbox ? c.dim(' (embedded sandbox: nothing reached CleverTap)') : '';
   const what = `${p.address}: business event "${p.body.business_event}" named "${p.body.name}"`;
@@ -126,7 +128,7 @@ export function raiseText(p: PreparedRaise, r: RaiseReport, opts: { c: Colors; s
   const why = f ? `${f.error}${f.httpStatus !== null ? ` (HTTP ${f.httpStatus})` : ` (${f.kind})`}` : '';
   if (r.outcome === 'failed') return `${what} ${c.red('not raised')}: ${why}`;
   const settle = opts.occurrence
-    ? `It is recorded as unknown and never raised again automatically; after checking CleverTap run:\n  campaignctl state resolve ${p.address} --raised|--not-raised`
+    ? `It is recorded as unknown and never raised again automatically; after checking CleverTap run:\n  ${resolveCommand(opts.target, p.address)}`
     : 'It is not retried: check CleverTap before raising it again.';
   return `${what} ${c.yellow('outcome unknown')}: ${why}; it may have been raised.\n${settle}`;
 }

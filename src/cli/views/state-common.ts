@@ -8,6 +8,7 @@ import type { Output } from '../context.js';
 import type { Project } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { printDiagnostics } from '../shared/project.js';
+import type { CommandTarget } from '../../diagnostics/command-line.js';
 import { lockRefusalDiagnostic, lockRefusalJson, lockRefusalText, type LockRefusal } from '../shared/lock.js';
 
 /**
@@ -32,8 +33,8 @@ export function failWith(out: Output, root: string | undefined, diagnostics: rea
 }
 
 /** The lock refusal, with every field of the holder; exit code 1. */
-export function refuseLocked(out: Output, refusal: LockRefusal, what: string): number {
-  if (out.opts.json) out.json({ ok: false, locked: lockRefusalJson(refusal), diagnostics: [lockRefusalDiagnostic(refusal, what)] });
-  else out.error(lockRefusalText(refusal, what, out.c));
+export function refuseLocked(out: Output, refusal: LockRefusal, what: string, target: CommandTarget): number {
+  if (out.opts.json) out.json({ ok: false, locked: lockRefusalJson(refusal, target), diagnostics: [lockRefusalDiagnostic(refusal, what, target)] });
+  else out.error(lockRefusalText(refusal, what, target, out.c));
   return 1;
 }

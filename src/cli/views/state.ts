@@ -3,6 +3,7 @@
  * people, JSON documents for scripts (`--json`). Pure: they get data, return strings / objects.
  */
 import type { Colors } from '../context.js';
+import { commandLine, type CommandTarget } from '../../diagnostics/command-line.js';
 import type { AppliedResource } from '../../model/applied.js';
 import type { AuditEntry, JournalEntry, LockHolder } from '../../state/store.js';
 
@@ -134,7 +135,7 @@ export function stateShowJson(v: StateShowView): unknown {
   return { environment: v.environment, resource: v.resource, journal: v.journal, history: v.history };
 }
 
-export function stateRmText(removed: AppliedResource, stillInYaml: boolean): string {
+export function stateRmText(removed: AppliedResource, stillInYaml: boolean, target: CommandTarget): string {
   const lines = [`Removed ${removed.address} from state. Nothing was sent to CleverTap.`];
   if (removed.kind === 'Campaign' && removed.remoteId !== null) {
     const live = removed.status === 'scheduled' || removed.status === 'running';
@@ -144,7 +145,7 @@ export function stateRmText(removed: AppliedResource, stillInYaml: boolean): str
   }
   if (stillInYaml) {
     lines.push(
-      `${removed.address} is still in the YAML: the next plan will create it again; remove it from campaigns/ or adopt the campaign again with campaignctl import ${removed.address} ${removed.remoteId ?? 'ID'}.`,
+      `${removed.address} is still in the YAML: the next plan will create it again; remove it from campaigns/ or adopt the campaign again with ${commandLine(target, ['import', removed.address, String(removed.remoteId ?? 'ID')])}`,
     );
   }
   return lines.join('\n');
