@@ -232,7 +232,7 @@ describe('the hint of a var without a value', () => {
       mkdirSync(path.join(dir, 'campaigns'));
       writeFileSync(
         path.join(dir, 'campaigns/hi.yaml'),
-        'apiVersion: campaignctl/v1\nkind: Message\nmetadata: { name: hi }\nspec:\n  target_mode: push\n  content:\n    title: "From {{vars.team.lead}}"\n    body: Hello\n',
+        'apiVersion: campaignctl/v1\nkind: Message\nmetadata: { name: hi }\nspec:\n  target_mode: push\n  content:\n    title: "From {{vars.team.lead}}"\n    body: Hello\n    platform_specific: { android: { wzrk_cid: general } }\n',
       );
       const runner = new CliRunner(dir, {});
       const failed = await runner.run(['render', 'message.hi']);

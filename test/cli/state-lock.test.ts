@@ -116,7 +116,7 @@ describe('lock, concurrent applies and force-unlock', () => {
     // plan judges the dead holder as apply does, in the same words, and says how to remove the lock.
     const stalePlan = await cli('plan', '--no-estimate');
     expect(stalePlan.stdout).toContain(`lock id ${holder.id}; probably stale: process ${first.pid} no longer exists on this host`);
-    expect(stalePlan.stdout).toContain(`campaignctl force-unlock ${holder.id}`);
+    expect(stalePlan.stdout).toContain(`campaignctl --env prod force-unlock ${holder.id}`);
     expect(stalePlan.stdout).not.toContain('an apply is running');
 
     const wrong = await cli('force-unlock', 'zzzzzzzzzz');
