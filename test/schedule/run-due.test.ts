@@ -191,6 +191,14 @@ describe('campaignctl run-due', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ fired: [{ address: ADDRESS, fire_time: TICK, status: 'unknown' }] });
     expect(sends(s.h)).toHaveLength(0);
+    // Checked on the dashboard: it went out. state resolve records it done.
+    const resolved = await s.cli(['state', 'resolve', `${ADDRESS}#${TICK}`, '--raised'], '2026-06-01T07:05:00Z');
+    expect(resolved.code).toBe(0);
+    expect(resolved.stdout).toContain(`${ADDRESS}#${TICK}: claimed -> done`);
+    expect(await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }))).toMatchObject({ status: 'done', detail: { resolved: 'raised' } });
+    const later = await s.cli(['--json', 'run-due'], '2026-06-01T07:06:00Z');
+    expect(JSON.parse(later.stdout)).toMatchObject({ fired: [], skipped: [] });
+    expect(sends(s.h)).toHaveLength(0);
   });
 
   it('a tick whose data breaks the contract is recorded failed before any claim or call (exit 1)', async () => {
@@ -214,6 +222,29 @@ describe('campaignctl run-due', () => {
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
     const fired = results.flatMap((r) => JSON.parse(r.stdout).fired);
     expect(fired).toMatchObject([{ fire_time: TICK, status: 'done' }]);
+    expect(sends(s.h)).toHaveLength(1);
+  });
+
+  it('overlap skip: a tick while the previous fire is still in flight (from the ledger) is recorded skipped, not sent', async () => {
+    const s = await setup();
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    // Yesterday's fire is still claimed by a live process on this host (this test's own).
+    await withState(s.dir, (st) => st.runs.claim({ kind: 'schedule', subject: ADDRESS, key: TICK }, { host: hostname(), pid: process.pid }));
+    const r = await s.cli(['--json', 'run-due'], '2026-06-02T07:00:10Z');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ fired: [], skipped: [{ fire_time: '2026-06-02T07:00:00Z', reason: 'overlap' }] });
+    expect(sends(s.h)).toHaveLength(0);
+    expect(await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: '2026-06-02T07:00:00Z' }))).toMatchObject({ status: 'skipped' });
+  });
+
+  it('changing the cron and zone to name the same instant does not fire the claimed tick again', async () => {
+    const s = await setup();
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    expect((await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z')).code).toBe(0);
+    writeFileSync(path.join(s.dir, FILE), scheduleYaml().replace('cron: "0 9 * * *"', 'cron: "0 8 * * *"').replace('Europe/Berlin', 'Europe/London'));
+    await applyAt(s, '2026-06-01T07:00:20Z');
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:30Z');
+    expect(JSON.parse(r.stdout)).toMatchObject({ fired: [], skipped: [] });
     expect(sends(s.h)).toHaveLength(1);
   });
 
