@@ -15,6 +15,12 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { ExternalTriggerResource, MessageResource, ScheduleResource } from '../model/specs.js';
 import { renderScheduleData } from '../render/schedule.js';
+import { renderScheduledCampaignBody, type CampaignCreateBody } from '../render/campaign.js';
+import { scheduleScope } from '../render/schedule-scope.js';
+import { campaignTitle, remoteCampaignName } from '../apply/marker.js';
+import { CleverTapError } from '../clevertap/errors.js';
+import { newMarker } from '../state/ids.js';
+import { recordRuntime } from '../runtime/audit.js';
 import type { RuntimeContext } from '../runtime/context.js';
 import { recipientsFromTo } from '../runtime/recipients.js';
 import { executeSend, prepareMessage, prepareTrigger, type PreparedSend } from '../runtime/send.js';
@@ -29,6 +35,8 @@ export type FireStatus = 'done' | 'failed' | 'unknown' | 'refused';
 export interface FireOutcome {
   status: FireStatus | 'skipped-overlap' | 'already-claimed';
   run?: RunRecord;
+  /** The campaign a `campaign` tick created. */
+  campaignId?: number;
   detail?: string;
   diagnostics: Diagnostic[];
 }
@@ -63,15 +71,44 @@ export interface FireInput {
   runtime: Omit<RuntimeContext, 'render'>;
 }
 
-type Prepared = { ok: true; send: PreparedSend } | { ok: false; detail: string; diagnostics: Diagnostic[] };
+/** A `campaign` tick: the create body (named with its marker) and the guard to check first. */
+export interface PreparedCampaign {
+  address: string;
+  body: CampaignCreateBody;
+  marker: string;
+  maxAudience: number | null;
+}
+
+type Prepared =
+  | { ok: true; send: PreparedSend; campaign?: undefined }
+  | { ok: true; campaign: PreparedCampaign; send?: undefined }
+  | { ok: false; detail: string; diagnostics: Diagnostic[] };
+
+function errorsOf(diagnostics: readonly Diagnostic[]): string {
+  return `not sent: ${diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ')}`;
+}
+
+/**
+ * The campaign a tick creates: `when: now`, named `<title> <local date> <local time>` plus the
+ * apply marker, its `where` dates resolved from the fire time and `{{schedule.*}}` rendered.
+ */
+function prepareCampaign(schedule: ScheduleResource, fireTime: Date, project: Project): Prepared {
+  const spec = schedule.spec;
+  const local = scheduleScope(fireTime, spec.timezone);
+  const title = `${campaignTitle({ name: schedule.name, spec: (spec.campaign ?? {}) as Record<string, unknown> })} ${local.date} ${local.time}`;
+  const marker = newMarker();
+  const render = { ...renderContext(project, createTemplateEngine({ partials: project.partials }), fireTime), schedule: { fireTime, timezone: spec.timezone } };
+  const rendered = renderScheduledCampaignBody(schedule, render, remoteCampaignName(title, marker));
+  if (hasErrors(rendered.diagnostics)) return { ok: false, detail: errorsOf(rendered.diagnostics), diagnostics: rendered.diagnostics };
+  const maxAudience = spec.campaign?.guard?.maxAudience;
+  return { ok: true, campaign: { address: schedule.address, body: rendered.body, marker, maxAudience: typeof maxAudience === 'number' ? maxAudience : null } };
+}
 
 /** What the tick sends, rendered for its fire time; nothing touches state or the network. */
 export function prepareFire(input: Pick<FireInput, 'schedule' | 'fireTime' | 'project'>): Prepared {
   const { schedule, fireTime, project } = input;
   const spec = schedule.spec;
-  if (spec.campaign) {
-    return { ok: false, detail: 'campaign schedules are not fired by this version of campaignctl (message and trigger schedules are); nothing was sent', diagnostics: [] };
-  }
+  if (spec.campaign) return prepareCampaign(schedule, fireTime, project);
   const send = spec.message ?? spec.trigger;
   const kind = spec.message ? 'Message' : 'ExternalTrigger';
   const contract = project.resources.find((r) => r.kind === kind && r.name === send?.name);
@@ -83,10 +120,7 @@ export function prepareFire(input: Pick<FireInput, 'schedule' | 'fireTime' | 'pr
     ? prepareMessage(render, contract as unknown as MessageResource, { to, data: data.data })
     : prepareTrigger(contract as unknown as ExternalTriggerResource, { to, data: data.data });
   const diagnostics = [...data.diagnostics, ...prepared.diagnostics];
-  if (hasErrors(diagnostics)) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-    return { ok: false, detail: `not sent: ${errors.join('; ')}`, diagnostics };
-  }
+  if (hasErrors(diagnostics)) return { ok: false, detail: errorsOf(diagnostics), diagnostics };
   return { ok: true, send: prepared };
 }
 
@@ -116,7 +150,8 @@ export async function fireTick(input: FireInput): Promise<FireOutcome> {
         return { kind: 'overlap' as const, run: r.run, busy };
       }
     }
-    const c = await tx.runs.claim(key, { ...claimDetail, contract: prepared.send.address });
+    const what: JsonObject = prepared.send ? { contract: prepared.send.address } : { marker: prepared.campaign.marker, name: prepared.campaign.body.name };
+    const c = await tx.runs.claim(key, { ...claimDetail, ...what });
     return { kind: 'claimed' as const, run: c.run };
   });
   if (claim.kind === 'already-claimed') return { status: 'already-claimed', run: claim.run, diagnostics: [] };
@@ -124,15 +159,56 @@ export async function fireTick(input: FireInput): Promise<FireOutcome> {
   if (claim.kind === 'overlap') return { status: 'skipped-overlap', run: claim.run, detail: `the fire of ${claim.busy.key} is still in flight`, diagnostics: [] };
   if (!prepared.ok) throw new Error('unreachable: claimed an unprepared tick');
   await runtime.hooks?.onClaimed?.(claim.run);
+  if (prepared.campaign) return createTickCampaign(runtime, key, prepared.campaign, claimDetail);
 
   const render = { ...renderContext(input.project, createTemplateEngine({ partials: input.project.partials }), fireTime), schedule: { fireTime, timezone: schedule.spec.timezone } };
-  const report = await executeSend({ ...runtime, render }, prepared.send);
+  const report = await executeSend({ ...runtime, render }, prepared.send!);
   // A partly sent tick is `failed` with its counts: the runner never fires a claimed tick again either way.
   const status: FireStatus = report.outcome === 'succeeded' ? 'done' : report.outcome === 'unknown' ? 'unknown' : 'failed';
   const firstError = report.batches.find((b) => b.failure)?.failure?.error;
-  const detail: JsonObject = { ...claimDetail, contract: prepared.send.address, identities: report.identities, calls: report.calls, sent: report.sent, failed: report.failed, unknown: report.unknown };
+  const detail: JsonObject = { ...claimDetail, contract: prepared.send!.address, identities: report.identities, calls: report.calls, sent: report.sent, failed: report.failed, unknown: report.unknown };
   if (firstError) detail.error = firstError;
   const run = await store.runs.mark(key, status, detail);
   const text = status === 'done' ? undefined : status === 'unknown' ? `${firstError ?? 'no answer'}; it may have been sent: never resent automatically (settle it with state resolve)` : firstError;
   return { status, run, detail: text, diagnostics: report.diagnostics };
+}
+
+/**
+ * After the claim: the guard's estimate first (fail closed: above the limit, or no estimate, is
+ * `refused` and nothing is created), then the create. An ambiguous answer is `unknown`: the marker
+ * on the run finds the campaign on the dashboard if it was created.
+ */
+async function createTickCampaign(runtime: FireInput['runtime'], key: RunKey, c: PreparedCampaign, claimDetail: JsonObject): Promise<FireOutcome> {
+  const base: JsonObject = { ...claimDetail, marker: c.marker, name: c.body.name };
+  const finish = async (status: FireStatus, detail: JsonObject, text?: string, campaignId?: number): Promise<FireOutcome> => {
+    const run = await runtime.store.runs.mark(key, status, { ...base, ...detail });
+    const outcome = status === 'done' ? 'succeeded' : status === 'unknown' ? 'unknown' : 'failed';
+    const recorded = await recordRuntime(runtime.store, runtime.provenance, { address: c.address, action: status === 'refused' ? 'refuse' : 'create', outcome, detail: { fireTime: key.key, ...detail } });
+    return { status, run, ...(text ? { detail: text } : {}), ...(campaignId !== undefined ? { campaignId } : {}), diagnostics: recorded.diagnostics };
+  };
+  if (c.maxAudience !== null) {
+    let total: number;
+    try {
+      const { estimates } = await runtime.client.estimateCampaign(c.body);
+      total = Object.values(estimates).reduce((a, b) => a + b, 0);
+    } catch (err) {
+      if (!(err instanceof CleverTapError)) throw err;
+      const why = `the audience estimate failed (${err.message}), so guard.maxAudience ${c.maxAudience} could not be checked: not created`;
+      return finish('refused', { error: why }, why);
+    }
+    if (total > c.maxAudience) {
+      const why = `estimated audience ${total} is above guard.maxAudience ${c.maxAudience}: not created`;
+      return finish('refused', { estimate: total, error: why }, why);
+    }
+    base.estimate = total;
+  }
+  try {
+    const created = await runtime.client.createCampaign(c.body);
+    return finish('done', { campaignId: created.id }, undefined, created.id);
+  } catch (err) {
+    if (!(err instanceof CleverTapError)) throw err;
+    if (!err.ambiguous) return finish('failed', { error: err.message }, err.message);
+    const why = `${err.message}; it may have been created (look for [cc:${c.marker}] in its name): never created again automatically (settle it with state resolve)`;
+    return finish('unknown', { error: err.message }, why);
+  }
 }

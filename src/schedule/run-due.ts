@@ -149,7 +149,9 @@ async function passSchedule(ctx: RunDueContext, options: RunDueOptions, schedule
       if (outcome.run && outcome.run.status === 'claimed' && !stillInFlight(outcome.run, now)) {
         out.fired({ address, fireTime, status: 'unknown', detail: 'claimed by a run that did not finish; it may have been sent: never resent automatically (settle it with state resolve)' });
       }
-    } else out.fired({ address, fireTime, status: outcome.status, ...(outcome.detail ? { detail: outcome.detail } : {}) });
+    } else {
+      out.fired({ address, fireTime, status: outcome.status, ...(outcome.campaignId !== undefined ? { campaignId: outcome.campaignId } : {}), ...(outcome.detail ? { detail: outcome.detail } : {}) });
+    }
   } else if (!options.dryRun) {
     await store.cursors.advance(address, now.toISOString());
   }

@@ -49,8 +49,8 @@ interface Setup {
   cli(args: string[], now: string): Promise<CliResult>;
 }
 
-async function setup(extra = ''): Promise<Setup> {
-  const dir = writeProject({ [FILE]: scheduleYaml(extra) });
+async function setup(extra = '', yaml = scheduleYaml(extra)): Promise<Setup> {
+  const dir = writeProject({ [FILE]: yaml });
   const h = await emulator({ externalTriggers: [TRIGGER_ID], businessEvents: [EVENT] });
   const runner = new CliRunner(dir, { CLEVERTAP_API_URL: h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
   return { dir, h, cli: (args, now) => runner.run(['--dir', dir, ...args], { env: { CAMPAIGNCTL_NOW: now } }) };
@@ -202,10 +202,8 @@ describe('campaignctl run-due', () => {
   });
 
   it('a tick whose data breaks the contract is recorded failed before any claim or call (exit 1)', async () => {
-    const dir = writeProject({ [FILE]: scheduleYaml().replace('carrier: DHL', 'carrier: FedEx') });
-    const h = await emulator({ externalTriggers: [TRIGGER_ID], businessEvents: [EVENT] });
-    const runner = new CliRunner(dir, { CLEVERTAP_API_URL: h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-    const s: Setup = { dir, h, cli: (args, now) => runner.run(['--dir', dir, ...args], { env: { CAMPAIGNCTL_NOW: now } }) };
+    const s = await setup('', scheduleYaml().replace('carrier: DHL', 'carrier: FedEx'));
+    const { dir, h } = s;
     await s.cli(['apply', '--yes', '--target', ADDRESS], '2026-06-01T06:00:00Z');
     const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
     expect(r.code).toBe(1);
@@ -253,6 +251,77 @@ describe('campaignctl run-due', () => {
     const r = await s.cli(['run-due'], 'next tuesday');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('CAMPAIGNCTL_NOW=next tuesday is not an ISO instant');
+  });
+});
+
+/** A Schedule creating a push campaign each day at 09:00 Berlin time, to last week's launchers. */
+function campaignScheduleYaml(maxAudience: number): string {
+  return `apiVersion: campaignctl/v1
+kind: Schedule
+metadata:
+  name: daily-digest
+spec:
+  cron: "0 9 * * *"
+  timezone: Europe/Berlin
+  campaign:
+    title: Daily digest
+    target_mode: push
+    where:
+      event_name: App Launched
+      from: { daysAgo: 7 }
+      to: { daysAgo: 0 }
+    content:
+      title: "Your digest for {{schedule.weekday}}"
+      body: Fresh picks at {{vars.shopName}}
+      platform_specific:
+        android:
+          wzrk_cid: digest
+    devices: [android]
+    guard:
+      maxAudience: ${maxAudience}
+`;
+}
+
+const campaignCreates = (h: SandboxHandle) => h.state.requests({ family: 'create' }).filter((r) => (r.body as { estimate_only?: boolean }).estimate_only !== true);
+
+describe('campaignctl run-due: campaign schedules', () => {
+  it('creates the campaign now, named with the local date and time and the marker, dates from the fire day, its id on the run', async () => {
+    const s = await setup('', campaignScheduleYaml(1_000_000_000));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    const [fired] = JSON.parse(r.stdout).fired;
+    expect(fired).toMatchObject({ address: ADDRESS, fire_time: TICK, status: 'done' });
+    const [create] = campaignCreates(s.h);
+    const body = create!.body as { name: string; when: string; where: { from: number; to: number }; content: { title: string } };
+    expect(body.name).toMatch(/^Daily digest 2026-06-01 09:00 \[cc:[0-9a-z]{10}\]$/);
+    expect(body).toMatchObject({ when: 'now', where: { from: 20260525, to: 20260601 }, content: { title: 'Your digest for Monday' } });
+    expect(typeof fired.campaign_id).toBe('number');
+    const run = await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }));
+    expect(run).toMatchObject({ status: 'done', detail: { campaignId: fired.campaign_id, name: body.name } });
+  });
+
+  it('guard.maxAudience below the estimate: the run is refused and nothing is created', async () => {
+    const s = await setup('', campaignScheduleYaml(1));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    const [fired] = JSON.parse(r.stdout).fired;
+    expect(fired).toMatchObject({ fire_time: TICK, status: 'refused' });
+    expect(fired.detail).toContain('above guard.maxAudience 1');
+    expect(campaignCreates(s.h)).toHaveLength(0);
+    expect(await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }))).toMatchObject({ status: 'refused' });
+  });
+
+  it('fails closed: when the estimate fails the run is refused and nothing is created', async () => {
+    const s = await setup('', campaignScheduleYaml(1_000_000_000));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    s.h.state.injectFaults([{ fault: '500', family: 'create', count: 6 }]);
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    const [fired] = JSON.parse(r.stdout).fired;
+    expect(fired).toMatchObject({ fire_time: TICK, status: 'refused' });
+    expect(fired.detail).toContain('could not be checked');
+    expect(campaignCreates(s.h)).toHaveLength(0);
   });
 });
 
