@@ -29,6 +29,7 @@ const commands: [name: string, load: Loader[]][] = [
   ['trigger', [() => import('./trigger.js')]],
   ['raise', [() => import('./raise.js')]],
   ['run-due', [() => import('./run-due.js')]],
+  ['schedules', [() => import('./schedules.js')]],
 ];
 
 /** Registers the command argv runs, none for --version, or every command when argv names none of them. */

@@ -246,6 +246,32 @@ describe('campaignctl run-due', () => {
     expect(sends(s.h)).toHaveLength(1);
   });
 
+  it('schedules lists the next fires (UTC and local), the last run and the counts per status from the ledger', async () => {
+    const s = await setup();
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    await s.cli(['run-due'], '2026-06-01T07:00:10Z');
+    await s.cli(['run-due'], '2026-06-02T08:00:00Z');
+    const r = await s.cli(['--json', 'schedules'], '2026-06-02T08:00:30Z');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      format_version: '1',
+      schedules: [
+        {
+          address: ADDRESS,
+          cron: '0 9 * * *',
+          timezone: 'Europe/Berlin',
+          enabled: true,
+          next_fire_times: ['2026-06-03T07:00:00Z', '2026-06-04T07:00:00Z', '2026-06-05T07:00:00Z'],
+          last_run: { fire_time: '2026-06-02T07:00:00Z', status: 'missed', campaign_id: null },
+          counts: { done: 1, failed: 0, unknown: 0, refused: 0, missed: 1, skipped: 0 },
+        },
+      ],
+    });
+    const text = await s.cli(['schedules'], '2026-06-02T08:00:30Z');
+    expect(text.stdout).toContain('next  2026-06-03T07:00:00Z  Wed 2026-06-03 09:00 +02:00');
+    expect(text.stdout).toContain('runs  done 1, failed 0, unknown 0, refused 0, missed 1, skipped 0');
+  });
+
   it('an invalid CAMPAIGNCTL_NOW is refused before anything runs', async () => {
     const s = await setup();
     const r = await s.cli(['run-due'], 'next tuesday');
