@@ -272,6 +272,32 @@ describe('campaignctl run-due', () => {
     expect(text.stdout).toContain('runs  done 1, failed 0, unknown 0, refused 0, missed 1, skipped 0');
   });
 
+  it('raises a bulletin occurrence that came due since apply, claimed as apply claims it, once', async () => {
+    const s = await setup();
+    const applied = await s.cli(['apply', '--yes', '--target', 'bulletin.album-released'], '2029-12-31T12:00:00Z');
+    expect(applied.code).toBe(0);
+    const raises = () => s.h.state.requests({ path: '/1/targets/trigger.json' });
+    const atApply = raises().length; // the occurrence already due at apply (2025) was raised by apply
+    const r = await s.cli(['--json', 'run-due'], '2030-01-01T08:00:30Z');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ fired: [{ address: 'bulletin.album-released#later', fire_time: '2030-01-01T08:00:00Z', status: 'done' }] });
+    expect(raises()).toHaveLength(atApply + 1);
+    const again = await s.cli(['--json', 'run-due'], '2030-01-01T08:01:30Z');
+    expect(JSON.parse(again.stdout)).toMatchObject({ fired: [] });
+    expect(raises()).toHaveLength(atApply + 1);
+    expect(await withState(s.dir, (st) => st.runs.get({ kind: 'occurrence', subject: 'bulletin.album-released', key: 'later' }))).toMatchObject({ status: 'done' });
+  });
+
+  it('the clock: plan and validate read CAMPAIGNCTL_NOW and say it is set', async () => {
+    const s = await setup();
+    const plan = await s.cli(['plan', '--format', 'json', '--no-estimate'], '2026-06-01T06:00:00Z');
+    expect(plan.stderr).toContain('CAMPAIGNCTL_NOW is set: the clock started at 2026-06-01T06:00:00.000Z');
+    const change = JSON.parse(plan.stdout).changes.find((c: { address: string }) => c.address === ADDRESS);
+    expect(change.next_fire_times[0]).toBe('2026-06-01T07:00:00.000Z');
+    const validate = await s.cli(['validate'], '2026-06-01T06:00:00Z');
+    expect(validate.stderr).toContain('CAMPAIGNCTL_NOW is set');
+  });
+
   it('an invalid CAMPAIGNCTL_NOW is refused before anything runs', async () => {
     const s = await setup();
     const r = await s.cli(['run-due'], 'next tuesday');
