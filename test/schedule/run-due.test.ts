@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStateStore } from '../../src/state/open.js';
@@ -296,6 +296,19 @@ describe('campaignctl run-due', () => {
     expect(change.next_fire_times[0]).toBe('2026-06-01T07:00:00.000Z');
     const validate = await s.cli(['validate'], '2026-06-01T06:00:00Z');
     expect(validate.stderr).toContain('CAMPAIGNCTL_NOW is set');
+  });
+
+  it('the embedded sandbox runs on the same clock: its send is stamped at CAMPAIGNCTL_NOW', async () => {
+    const config = 'defaultEnvironment: sandbox\nenvironments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: Europe/Berlin\n    vars:\n      shopName: ShopNest\n';
+    const dir = writeProject({ 'campaignctl.yaml': config, [FILE]: scheduleYaml() });
+    const runner = new CliRunner(dir, {});
+    const at = (args: string[], now: string) => runner.run(['--dir', dir, ...args], { env: { CAMPAIGNCTL_NOW: now } });
+    expect((await at(['apply', '--yes', '--target', ADDRESS], '2026-06-01T06:00:00Z')).code).toBe(0);
+    const r = await at(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(JSON.parse(r.stdout)).toMatchObject({ fired: [{ fire_time: TICK, status: 'done' }] });
+    const data = JSON.parse(readFileSync(path.join(dir, '.campaignctl', 'sandbox-sandbox.json'), 'utf8')) as { sends: { at: string }[] };
+    expect(data.sends).toHaveLength(1);
+    expect(data.sends[0]!.at.startsWith('2026-06-01T07:00:1')).toBe(true);
   });
 
   it('an invalid CAMPAIGNCTL_NOW is refused before anything runs', async () => {
