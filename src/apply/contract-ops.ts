@@ -26,9 +26,19 @@ export async function contractChange(change: PlanChange, ctx: HandlerContext): P
     };
   }
   const row = appliedContract(ctx.provenance, entry.resource, change.specHash, change.after, ctx.now().toISOString());
+  const startsFiring = change.kind === 'Schedule' && startsFiringFromNow(change);
   await ctx.store.transaction(async (tx) => {
     await tx.resources.put(row);
+    // A new or re-enabled schedule never fires for the past: its runner cursor starts now.
+    if (startsFiring) await tx.cursors.advance(change.address, row.appliedAt, { reset: true });
     await tx.audit.append(audit(ctx.provenance, change.address, change.action, { kind: change.kind, reason: change.reason }));
   });
   return { ...base, status: 'applied', message: change.action === 'create' ? 'contract recorded' : 'contract updated' };
+}
+
+/** A Schedule created (enabled or not), or updated from `enabled: false` to enabled. */
+function startsFiringFromNow(change: PlanChange): boolean {
+  const enabled = (spec: unknown) => (spec as { enabled?: unknown } | null)?.enabled !== false;
+  if (change.action === 'create' || change.before === null) return true;
+  return enabled(change.after) && !enabled(change.before);
 }

@@ -11,6 +11,7 @@ import { createCampaignChange, forgetCampaignChange, replaceCampaignChange, stop
 import { contractChange } from './contract-ops.js';
 import { defaultHandlers } from './handlers.js';
 import type { ApplyResult, ChangeOutcome, ExecuteDeps, ExecuteInput, HandlerContext } from './types.js';
+import { now as clockNow } from '../time/clock.js';
 
 export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promise<ApplyResult> {
   const started = performance.now();
@@ -22,7 +23,7 @@ export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promi
     commandTarget: deps.commandTarget ?? { env: deps.project.environmentName },
     project: deps.project,
     desired: deps.desired,
-    now: deps.now ?? (() => new Date()),
+    now: deps.now ?? (() => clockNow()),
     hooks,
     createAttempts: deps.createAttempts,
     readBackDelayMs: deps.readBackDelayMs,

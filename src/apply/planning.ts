@@ -25,6 +25,7 @@ import type { NoChangeMemo } from './no-change.js';
 import { assembleRefresh, managedCampaigns, refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleReport } from './settle.js';
 import { specsOnDemand } from './specs-on-demand.js';
+import { now as clockNow } from '../time/clock.js';
 
 export type PlanStep = 'settle' | 'state' | 'desired' | 'refresh' | 'plan' | 'render' | 'estimate';
 
@@ -93,7 +94,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
       store,
       client,
       provenance: req.provenance,
-      now: () => new Date(),
+      now: () => clockNow(),
       desired: desired.byAddress,
       notCreatedGraceMs: req.notCreatedGraceMs,
     });
@@ -109,7 +110,8 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const raisedOccurrences: RaisedOccurrence[] = runs.map((r) => ({
     address: r.subject,
     key: r.key,
-    status: r.status,
+    // Occurrence runs only ever take these four statuses; the others are schedule ticks'.
+    status: r.status as RaisedOccurrence['status'],
     occurrenceHash: typeof r.detail?.occurrenceHash === 'string' ? r.detail.occurrenceHash : null,
     forgotten: r.detail?.forgotten === true,
   }));

@@ -33,6 +33,7 @@ import { checkStale, parsePlanFile } from '../plan/plan-file.js';
 import { formatAudience } from '../plan/summary.js';
 import type { Plan } from '../plan/types.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface ApplyFlags extends PlanningFlags {
   yes?: boolean;
@@ -95,7 +96,7 @@ async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, 
     project,
     store: session.store,
     client: session.connection.client,
-    now: new Date(),
+    now: clockNow(),
     options,
     provenance: session.provenance,
     sandbox: session.connection.isSandbox,
@@ -166,7 +167,7 @@ async function applySaved(session: PlanSession, file: string, out: Output, signa
 
   // The session's memo: resources unchanged since the last plan take its hashes.
   const desired = prepareDesired(project, { memo: session.memo });
-  const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => new Date(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
+  const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => clockNow(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
   reportSettled(out, settlement.settled);
   const authFailed = failOnAuth(out, project.root, session.connection.auth, (ds) => refuse(out, project.root, 'credentials', ds));
   if (authFailed !== null) return authFailed;

@@ -28,6 +28,8 @@ const commands: [name: string, load: Loader[]][] = [
   ['send', [() => import('./send.js')]],
   ['trigger', [() => import('./trigger.js')]],
   ['raise', [() => import('./raise.js')]],
+  ['run-due', [() => import('./run-due.js')]],
+  ['schedules', [() => import('./schedules.js')]],
 ];
 
 /** Registers the command argv runs, none for --version, or every command when argv names none of them. */

@@ -12,6 +12,7 @@ import { failWith } from './views/state-common.js';
 import { failOnAuth } from './shared/auth-watch.js';
 import { driftJson, driftText } from './views/drift.js';
 import { computePlan } from '../apply/planning.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface DriftFlags {
   detailedExitcode?: boolean;
@@ -34,7 +35,7 @@ async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
       project: session.project,
       store: session.store,
       client: session.connection.client,
-      now: new Date(),
+      now: clockNow(),
       options: { noEstimate: true },
       provenance: session.provenance,
       sandbox: session.connection.isSandbox,

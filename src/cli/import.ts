@@ -12,6 +12,7 @@ import { environmentErrors, failWith } from './views/state-common.js';
 import { importCampaign, importMessages, parseYmd } from '../apply/import.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { JournalWindow } from '../state/store.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface ImportFlags {
   from?: string;
@@ -61,7 +62,7 @@ async function runImport(out: Output, address: string, remoteId: string, flags: 
       client: connection.client,
       provenance,
       commandTarget: commandTarget(out, project),
-      now: new Date(),
+      now: clockNow(),
       ...(args.window ? { window: args.window } : {}),
       onWindow: (w, rows) => out.debug(`targets/list.json ${w.from}-${w.to}: ${rows} campaigns`),
     });

@@ -17,6 +17,7 @@ import type { PlanStep } from '../apply/planning.js';
 import { planExitCode } from '../plan/summary.js';
 import { commandLine } from '../diagnostics/command-line.js';
 import { commandTarget } from './shared/project.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface PlanFlags extends PlanningFlags {
   out?: string;
@@ -50,7 +51,7 @@ async function runPlan(flags: PlanFlags, out: Output): Promise<number> {
 
     // plan reads without the lock. Only when an interrupted run left journal rows open does it
     // take the lock, to settle them: settling must never race an apply that still owns them.
-    const now = new Date();
+    const now = clockNow();
     const hasOpenRows = (await store.journal.listOpen()).length > 0;
     const lock = hasOpenRows ? await takeLock(store, 'plan (settling the journal)') : null;
     let outcome;

@@ -22,6 +22,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { BulletinResource } from '../model/specs.js';
 import { executeRaise, prepareOccurrence, prepareRaise, raiseOccurrence, type PreparedRaise } from '../runtime/index.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface RaiseFlags {
   name?: string;
@@ -46,7 +47,7 @@ export function register(program: Command): void {
 }
 
 async function run(name: string, flags: RaiseFlags, out: Output): Promise<number> {
-  const now = new Date();
+  const now = clockNow();
   const project = await loadProjectFor(out, { now });
   const found = findContract<BulletinResource['spec']>(project, 'Bulletin', name);
   if (!found.ok) return failWith(out, project.root, found.diagnostics);

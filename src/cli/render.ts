@@ -26,6 +26,7 @@ import { renderMessageBody } from '../render/message.js';
 import { renderRaiseBody } from '../render/bulletin.js';
 import { renderScheduleSend } from '../render/schedule.js';
 import { EXTERNAL_TRIGGER_ENDPOINT, renderTriggerBody } from '../render/trigger.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface RenderFlags {
   data?: string;
@@ -48,7 +49,7 @@ export function register(program: Command): void {
 }
 
 async function run(address: string, flags: RenderFlags, out: Output): Promise<number> {
-  const now = new Date();
+  const now = clockNow();
   const project = await loadProjectFor(out, { now });
   const resource = project.resources.find((r) => r.address === address);
   // Problems of this resource, and of the project as a whole (campaignctl.yaml), block rendering;

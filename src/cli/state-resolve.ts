@@ -16,6 +16,7 @@ import { environmentErrors, failWith, refuseLocked } from './views/state-common.
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { BulletinResource } from '../model/specs.js';
 import { resolveOccurrence, type ResolveOutcome } from '../runtime/index.js';
+import { resolveTick } from './shared/resolve-tick.js';
 
 interface ResolveFlags {
   raised?: boolean;
@@ -44,6 +45,7 @@ async function run(text: string, flags: ResolveFlags, out: Output): Promise<numb
   const blocking = environmentErrors(project);
   if (blocking.length > 0) return failWith(out, project.root, blocking);
 
+  if (text.trim().startsWith('schedule.')) return resolveTick(project, text.trim(), flags, out);
   const m = /^(?:bulletin\.)?([^#\s]+)#(.+)$/.exec(text.trim());
   const outcome: ResolveOutcome | undefined = flags.raised && !flags.notRaised ? 'raised' : flags.notRaised && !flags.raised ? 'not-raised' : undefined;
   const problems = [];

@@ -17,6 +17,7 @@ import { applyMessages } from '../apply/messages.js';
 import { settleOpenJournal } from '../apply/settle.js';
 import { selectStopTargets, stopMessages, stopNow, type StopNowResult, type StopOutcome } from '../apply/stop-now.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { now as clockNow } from '../time/clock.js';
 
 interface StopFlags {
   selector?: string[];
@@ -50,7 +51,7 @@ async function stop(out: Output, addresses: string[], flags: StopFlags): Promise
 
   const command = `stop ${addresses.length ? addresses.join(' ') : `--selector ${(flags.selector ?? []).join(',')}`}`;
   return withLockedConnection(out, project, command, 'stop', async ({ store, connection, by, provenance }) => {
-    const now = () => new Date();
+    const now = () => clockNow();
     out.debug(`stopping through ${connection.describe}`);
 
     // An interrupted run may have left writes open; settle them so the ids stopped are current.

@@ -24,10 +24,11 @@ import { CONFIG_FILE, findProjectRoot } from './root.js';
 import { RULES_CODE } from './rules/code.js';
 import type { RulesMemo } from './rules/index.js';
 import { sha256, type StoredCheck, type StoredConfig } from './stored-check.js';
+import { now as clockNow } from '../time/clock.js';
 
 export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? clockNow();
   const environ = opts.environ ?? process.env;
   const root = findProjectRoot({ dir: opts.dir, cwd });
   if (root === undefined) return notFound(opts, cwd, environ);

@@ -53,3 +53,14 @@ export function renderScheduleSend(
   for (const d of result.diagnostics) if (d.code === 'render.data-invalid') col.at(['spec', send.key, 'data'], d);
   return { ...result, diagnostics: [...col.diagnostics, ...other] };
 }
+
+/**
+ * A Schedule's `message`/`trigger` data with its strings rendered for the tick ctx.schedule (the
+ * runner hands the result to the same send preparation as `send` and `trigger`).
+ */
+export function renderScheduleData(r: ScheduleResource, ctx: RenderContext): { data: unknown; diagnostics: RenderResult<unknown>['diagnostics'] } {
+  const key = r.spec.message ? 'message' : 'trigger';
+  const col = new Collector(r.address, ctx);
+  const data = renderDataStrings(col, (r.spec.message ?? r.spec.trigger)?.data ?? {}, ['spec', key, 'data'], ctx);
+  return { data, diagnostics: col.diagnostics };
+}

@@ -46,3 +46,10 @@ export function latestFireAtOrBefore(s: ScheduleTiming, t: Date): Date | null {
   // previousRuns looks strictly before its reference (to the millisecond): 1 ms later takes `t` in.
   return evaluator(s).previousRuns(1, new Date(t.getTime() + 1))[0] ?? null;
 }
+
+/** The latest `limit` fires in (after, until], newest first: what a runner pass looks at (never every missed tick). */
+export function recentFireTimes(s: ScheduleTiming, after: Date, until: Date, limit: number): Date[] {
+  if (limit <= 0 || until.getTime() <= after.getTime()) return [];
+  // previousRuns looks strictly before its reference: 1 ms later takes `until` in.
+  return evaluator(s).previousRuns(limit, new Date(until.getTime() + 1)).filter((t) => t.getTime() > after.getTime());
+}

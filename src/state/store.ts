@@ -120,8 +120,12 @@ export type LockResult = { ok: true; lock: LockHolder } | { ok: false; holder: L
 // Runs: one row per bulletin occurrence and per schedule fire instant, claimed before sending.
 
 export type RunKind = 'occurrence' | 'schedule';
-/** done = raised/sent; unknown = ambiguous, never retried automatically; failed = definitely not sent. */
-export type RunStatus = 'claimed' | 'done' | 'failed' | 'unknown';
+/**
+ * done = raised/sent; unknown = ambiguous, never retried automatically; failed = definitely not sent.
+ * Schedule ticks only: refused = a guard said no (nothing sent); missed = too late for the
+ * schedule's catch-up policy; skipped = not fired (overlap with a fire still in flight, disabled).
+ */
+export type RunStatus = 'claimed' | 'done' | 'failed' | 'unknown' | 'refused' | 'missed' | 'skipped';
 
 export interface RunKey {
   kind: RunKind;
@@ -264,6 +268,24 @@ export interface RunStore {
    * Returns null for not-raised on a run that does not exist (nothing to undo).
    */
   resolve(key: RunKey, outcome: 'raised' | 'not-raised', detail?: JsonObject): Promise<RunRecord | null>;
+  /**
+   * Records a run that ends without a call (a missed, skipped, refused or invalid tick) when the key
+   * has no row yet. recorded: false -> a row existed (another pass decided this key); it is unchanged.
+   */
+  record(key: RunKey, status: Exclude<RunStatus, 'claimed'>, detail?: JsonObject): Promise<{ recorded: boolean; run: RunRecord }>;
+}
+
+/**
+ * One cursor per schedule address: the instant up to which its ticks have been considered. Set by
+ * apply when a schedule is created or re-enabled, moved forward by each runner pass. A coordination
+ * table like the outbox: writing it never bumps the serial (a runner pass with nothing due must not
+ * make every saved plan stale).
+ */
+export interface CursorStore {
+  get(address: string): Promise<string | null>;
+  /** Moves the cursor to `at`, or sets it when absent; never moves it back unless `reset` is set. */
+  advance(address: string, at: string, opts?: { reset?: boolean }): Promise<string>;
+  delete(address: string): Promise<boolean>;
 }
 
 export interface OutboxStore {
@@ -306,6 +328,7 @@ export interface StateTx {
   runs: RunStore;
   outbox: OutboxStore;
   audit: AuditStore;
+  cursors: CursorStore;
   /** The serial as committed before this transaction. */
   serial(): Promise<number>;
 }

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.js';
 import { connect, openState, sandboxDataFile } from '../../src/cli/shared/connect.js';
 import { redactSecrets } from '../../src/cli/redact.js';
-import { parseDuration } from '../../src/cli/shared/duration.js';
+import { parseDuration } from '../../src/time/duration.js';
 import { TempProject } from '../apply/helpers.js';
 
 const temps: TempProject[] = [];

@@ -469,6 +469,32 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
       });
     });
 
+    describe('schedule ledger', () => {
+      const tick = { kind: 'schedule' as const, subject: 'schedule.digest', key: '2030-01-05T09:00:00Z' };
+
+      it('record writes a tick that ends without a call only when the key is new, and never overwrites a claim', async () => {
+        const s = await fresh();
+        expect(await s.runs.record(tick, 'missed', { reason: 'missed' })).toMatchObject({ recorded: true, run: { status: 'missed', attempts: 0 } });
+        expect(await s.runs.record(tick, 'skipped')).toMatchObject({ recorded: false, run: { status: 'missed' } });
+        const other = { ...tick, key: '2030-01-06T09:00:00Z' };
+        await s.runs.claim(other);
+        expect(await s.runs.record(other, 'missed')).toMatchObject({ recorded: false, run: { status: 'claimed' } });
+      });
+
+      it('cursors only move forward (unless reset) and never bump the serial', async () => {
+        const s = await fresh();
+        const serial = await s.serial();
+        expect(await s.cursors.get('schedule.digest')).toBeNull();
+        await s.cursors.advance('schedule.digest', '2030-01-05T10:00:00.000Z');
+        expect(await s.cursors.advance('schedule.digest', '2030-01-05T09:00:00.000Z')).toBe('2030-01-05T10:00:00.000Z');
+        await s.cursors.advance('schedule.digest', '2030-01-05T09:30:00.000Z', { reset: true });
+        expect(await s.cursors.get('schedule.digest')).toBe('2030-01-05T09:30:00.000Z');
+        expect(await s.serial()).toBe(serial);
+        expect(await s.cursors.delete('schedule.digest')).toBe(true);
+        expect(await s.cursors.get('schedule.digest')).toBeNull();
+      });
+    });
+
     describe('outbox', () => {
       it('enqueues (committed: another connection sees it at once) and dedupes by key', async () => {
         const s = await fresh();

@@ -57,6 +57,20 @@ describe('SQLite state file', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
+  it('migration 5 keeps the runs a version-4 file recorded and accepts the ledger statuses', async () => {
+    const file = join(tempDir(), 'v4.db');
+    const db = databaseAt(file, 4);
+    db.prepare(`INSERT INTO runs (kind, subject, key, status, attempts, claimed_at, updated_at, detail) VALUES ('occurrence', 'bulletin.b', 'k', 'unknown', 1, 'then', 'then', '{"x":1}')`).run();
+    db.close();
+    const s = await mustOpen(file);
+    try {
+      expect(await s.runs.list()).toMatchObject([{ kind: 'occurrence', subject: 'bulletin.b', key: 'k', status: 'unknown', detail: { x: 1 } }]);
+      expect((await s.runs.record({ kind: 'schedule', subject: 'schedule.s', key: '2030-01-01T00:00:00Z' }, 'refused')).recorded).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('creates the folder, uses WAL and records each migration once across reopens', async () => {
     const file = join(tempDir(), 'a', 'b', 'state.db');
     const s = await mustOpen(file);

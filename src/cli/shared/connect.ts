@@ -23,7 +23,8 @@ import { displayLocation, openStateStore } from '../../state/open.js';
 import type { StateStore } from '../../state/store.js';
 import { registerSecret } from '../redact.js';
 import { watchAuth, type AuthWatch } from './auth-watch.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../../time/duration.js';
+import { now as clockNow } from '../../time/clock.js';
 
 export interface Connection {
   /** Watched (./auth-watch.ts): once CleverTap refuses the credentials, nothing more is sent. */
@@ -64,7 +65,8 @@ export async function connect(project: ProjectHead, opts: ConnectOptions = {}): 
     try {
       // The emulator's code is loaded only for an environment that uses it.
       const { startSandbox } = await import('../../sandbox/server.js');
-      handle = await startSandbox({ ...settings.options, ...opts.sandbox });
+      // The embedded emulator runs on the command's clock (CAMPAIGNCTL_NOW included).
+      handle = await startSandbox({ clock: clockNow, ...settings.options, ...opts.sandbox });
     } catch (err) {
       if (err instanceof (await import('../../sandbox/store.js')).SandboxDataFileError) return { ok: false, diagnostics: [problem('connect.sandbox-data', err.message, 'move the file away to start the sandbox account afresh')] };
       throw err;

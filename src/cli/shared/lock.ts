@@ -12,6 +12,7 @@ import { commandLine, type CommandTarget } from '../../diagnostics/command-line.
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { isProbablyStale } from '../../state/stale.js';
 import type { LockHolder, StateStore } from '../../state/store.js';
+import { now as clockNow } from '../../time/clock.js';
 
 export interface LockRefusal {
   holder: LockHolder;
@@ -76,7 +77,7 @@ export function describeHolder(holder: LockHolder): string {
 }
 
 /** `5 minutes ago`; the clock is a parameter so the wording can be tested. */
-export function age(since: string, now: Date = new Date()): string {
+export function age(since: string, now: Date = clockNow()): string {
   const ms = now.getTime() - Date.parse(since);
   if (!Number.isFinite(ms)) return 'at an unknown time';
   const s = Math.max(0, Math.round(ms / 1000));
@@ -100,7 +101,7 @@ export function lockRefusalDiagnostic(refusal: LockRefusal, what: string, target
 }
 
 /** The refusal as text for stderr: every field of the holder on its own line, then what to run. */
-export function lockRefusalText(refusal: LockRefusal, what: string, target: CommandTarget, c?: Colors, now: Date = new Date()): string {
+export function lockRefusalText(refusal: LockRefusal, what: string, target: CommandTarget, c?: Colors, now: Date = clockNow()): string {
   const h = refusal.holder;
   const red = c?.red ?? ((s: string) => s);
   const bold = c?.bold ?? ((s: string) => s);

@@ -19,6 +19,7 @@ import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Output } from '../context.js';
 import { openStateAndConnection, type Connection } from './connect.js';
 import { operatorProvenance } from './operator.js';
+import { now as clockNow } from '../../time/clock.js';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -70,7 +71,7 @@ export async function openRuntime(
   const ctx: RuntimeContext = {
     client: connection.client,
     store,
-    render: renderContext(project, createTemplateEngine({ partials: project.partials }), opts.now ?? new Date()),
+    render: renderContext(project, createTemplateEngine({ partials: project.partials }), opts.now ?? clockNow()),
     provenance,
     commandTarget: opts.commandTarget,
     parallel: project.environment.limits.concurrency,

@@ -28,6 +28,7 @@ import { commandLine, type CommandTarget } from '../../diagnostics/command-line.
 import { findContract, interruptOnSignal, openRuntime } from './runtime-session.js';
 import { failWith } from '../views/state-common.js';
 import { sendDryRunJson, sendDryRunText, sendJson, sendSummaryText, type WrittenFiles } from '../views/runtime-send.js';
+import { now as clockNow } from '../../time/clock.js';
 
 export interface SendFlags {
   to: string[];
@@ -65,7 +66,7 @@ export function triggerDefaultKey(identity: string | undefined): IdentityKey {
 
 export async function runSendCommand(kind: SendKind, name: string, flags: SendFlags, out: Output): Promise<number> {
   const command = kind === 'message' ? 'send' : 'trigger';
-  const now = new Date();
+  const now = clockNow();
   const project = await loadProjectFor(out, { now });
   const found =
     kind === 'message'

@@ -112,6 +112,33 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE resources ADD COLUMN rendered TEXT;
   `,
+  // 5: the cron runner's ledger. A schedule tick may also end \`refused\` (a guard said no, nothing
+  // sent), \`missed\` (too late for its catch-up policy) or \`skipped\` (overlap, disabled): the
+  // CHECK is widened by rebuilding the table (SQLite can not alter a CHECK). One cursor per schedule:
+  // ticks at or before it are never considered again, so a new or re-enabled schedule never fires
+  // for the past.
+  `
+  CREATE TABLE runs_v5 (
+    kind       TEXT NOT NULL CHECK (kind IN ('occurrence', 'schedule')),
+    subject    TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('claimed', 'done', 'failed', 'unknown', 'refused', 'missed', 'skipped')),
+    attempts   INTEGER NOT NULL,
+    claimed_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    detail     TEXT,
+    PRIMARY KEY (kind, subject, key)
+  );
+  INSERT INTO runs_v5 SELECT kind, subject, key, status, attempts, claimed_at, updated_at, detail FROM runs;
+  DROP TABLE runs;
+  ALTER TABLE runs_v5 RENAME TO runs;
+
+  CREATE TABLE schedule_cursors (
+    address    TEXT PRIMARY KEY,
+    cursor     TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };

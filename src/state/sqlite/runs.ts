@@ -95,6 +95,18 @@ function resolve(c: Ctx, k: RunKey, outcome: 'raised' | 'not-raised', detail?: J
   return getRun(c, k);
 }
 
+function record(c: Ctx, k: RunKey, status: RunStatus, detail?: JsonObject): { recorded: boolean; run: RunRecord } {
+  const now = c.now();
+  const inserted = c
+    .stmt(
+      `INSERT INTO runs (kind, subject, key, status, attempts, claimed_at, updated_at, detail)
+       VALUES (@kind, @subject, @key, @status, 0, @now, @now, @detail) ON CONFLICT DO NOTHING`,
+    )
+    .run({ ...keyParams(k), status, now, detail: detailJson(detail, k) }).changes > 0;
+  if (inserted) c.recorded();
+  return { recorded: inserted, run: getRun(c, k)! };
+}
+
 export function runStore(x: Executor): RunStore {
   return {
     claim: (k, detail) => x.write((c) => claim(c, k, detail)),
@@ -112,5 +124,6 @@ export function runStore(x: Executor): RunStore {
         ).map(toRecord),
       ),
     resolve: (k, outcome, detail) => x.write((c) => resolve(c, k, outcome, detail)),
+    record: (k, status, detail) => x.write((c) => record(c, k, status, detail)),
   };
 }

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StateStore } from '../store.js';
 import { auditStore } from './audit.js';
+import { cursorStore } from './cursors.js';
 import { SqliteDb, type Executor } from './db.js';
 import { journalStore } from './journal.js';
 import { lockStore } from './lock.js';
@@ -15,6 +16,7 @@ import { migrate, MIGRATIONS } from './migrations.js';
 import { outboxStore } from './outbox.js';
 import { resourceStore } from './resources.js';
 import { runStore } from './runs.js';
+import { now as clockNow } from '../../time/clock.js';
 
 export interface SqliteOptions {
   now?: () => Date;
@@ -33,6 +35,7 @@ function tables(x: Executor) {
     runs: runStore(x),
     outbox: outboxStore(x),
     audit: auditStore(x),
+    cursors: cursorStore(x),
     serial: () => x.read((c) => (c.stmt('SELECT value FROM state_serial WHERE id = 1').get() as { value: number }).value),
   };
 }
@@ -46,7 +49,7 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteO
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    const clock = opts.now ?? (() => new Date());
+    const clock = opts.now ?? (() => clockNow());
     const migrated = migrate(db, clock().toISOString());
     if (!migrated.ok) {
       db.close();

@@ -1,0 +1,46 @@
+/**
+ * `campaignctl schedules [--json]`: every applied Schedule with cron, zone, enabled, its next 3
+ * fires (UTC and local), its last run and its counts per status, from state. Only parses flags,
+ * calls src/schedule/listing.ts and renders.
+ */
+import type { Command } from 'commander';
+import { listSchedules, type ScheduleListing } from '../schedule/listing.js';
+import { localFireText } from '../schedule/local-time.js';
+import { clockNote, now as clockNow } from '../time/clock.js';
+import { action, createOutput, globalOptions, type Output } from './context.js';
+import { openState } from './shared/connect.js';
+import { loadProjectFor } from './shared/project.js';
+import { environmentErrors, failWith } from './views/state-common.js';
+
+export function register(program: Command): void {
+  program
+    .command('schedules')
+    .description('list the applied Schedules: next fires, last run, counts per status (from state)')
+    .action(action(async (_flags: unknown, c: Command) => run(createOutput(globalOptions(c)))));
+}
+
+async function run(out: Output): Promise<number> {
+  const now = clockNow();
+  const project = await loadProjectFor(out, { now });
+  const blocking = environmentErrors(project);
+  if (blocking.length > 0) return failWith(out, project.root, blocking);
+  const opened = await openState(project);
+  if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
+  try {
+    const listing = await listSchedules(opened.store, now);
+    const note = clockNote();
+    if (out.opts.json) out.json({ formatVersion: '1', ...(note ? { clock: note } : {}), schedules: listing });
+    else out.info(listing.length === 0 ? 'No Schedule is applied.' : listing.map(text).join('\n\n'));
+    return 0;
+  } finally {
+    await opened.store.close();
+  }
+}
+
+function text(s: ScheduleListing): string {
+  const lines = [`${s.address}  ${s.cron} (${s.timezone})${s.enabled ? '' : '  disabled'}`];
+  if (s.nextFireTimes.length) lines.push(...s.nextFireTimes.map((t) => `  next  ${t}  ${localFireText(new Date(t), s.timezone)}`));
+  lines.push(s.lastRun ? `  last  ${s.lastRun.fireTime}  ${s.lastRun.status}${s.lastRun.campaignId !== null ? ` (campaign ${s.lastRun.campaignId})` : ''}` : '  last  never ran');
+  lines.push(`  runs  ${Object.entries(s.counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,214 @@
+/**
+ * One schedule tick: prepare what it sends (data checked against the contract BEFORE the claim),
+ * claim the tick in `runs` in one transaction (with the overlap check and the cursor move), then
+ * send through the same runtime code as `send` and `trigger`, and mark the run.
+ *
+ * The claim is final: a tick whose row exists, whatever its status, is never fired again by the
+ * runner (a `failed` tick is not retried either: its moment has passed). A crash after the claim
+ * leaves `claimed`, shown as `unknown` and settled by hand with `state resolve`.
+ */
+import { hostname } from 'node:os';
+import { renderContext } from '../apply/desired.js';
+import { createTemplateEngine } from '../config/templates/engine.js';
+import type { Project } from '../config/project.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import type { ExternalTriggerResource, MessageResource, ScheduleResource } from '../model/specs.js';
+import { renderScheduleData } from '../render/schedule.js';
+import { renderScheduledCampaignBody, type CampaignCreateBody } from '../render/campaign.js';
+import { scheduleScope } from '../render/schedule-scope.js';
+import { campaignTitle, remoteCampaignName } from '../apply/marker.js';
+import { CleverTapError } from '../clevertap/errors.js';
+import { newMarker } from '../state/ids.js';
+import { recordRuntime } from '../runtime/audit.js';
+import type { RuntimeContext } from '../runtime/context.js';
+import { recipientsFromTo } from '../runtime/recipients.js';
+import { executeSend, prepareMessage, prepareTrigger, type PreparedSend } from '../runtime/send.js';
+import type { JsonObject, RunKey, RunRecord, StateTx } from '../state/store.js';
+import { utcText } from './local-time.js';
+
+/** A claim this old whose claimant can not be checked is taken as dead (a fire never takes an hour). */
+export const IN_FLIGHT_HORIZON_MS = 3_600_000;
+
+export type FireStatus = 'done' | 'failed' | 'unknown' | 'refused';
+
+export interface FireOutcome {
+  status: FireStatus | 'skipped-overlap' | 'already-claimed';
+  run?: RunRecord;
+  /** The campaign a `campaign` tick created. */
+  campaignId?: number;
+  detail?: string;
+  diagnostics: Diagnostic[];
+}
+
+export function scheduleRunKey(address: string, fireTime: Date): RunKey {
+  return { kind: 'schedule', subject: address, key: utcText(fireTime) };
+}
+
+/** Whether a `claimed` run may still be sending: its process is alive on this host, or it is recent. */
+export function stillInFlight(run: RunRecord, now: Date): boolean {
+  if (run.status !== 'claimed') return false;
+  const host = run.detail?.host;
+  const pid = run.detail?.pid;
+  if (host === hostname() && typeof pid === 'number') {
+    if (pid === process.pid) return true;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return now.getTime() - new Date(run.claimedAt).getTime() < IN_FLIGHT_HORIZON_MS;
+}
+
+export interface FireInput {
+  schedule: ScheduleResource;
+  fireTime: Date;
+  /** The pass's `now`: the cursor moves to it with the claim. */
+  now: Date;
+  project: Project;
+  runtime: Omit<RuntimeContext, 'render'>;
+}
+
+/** A `campaign` tick: the create body (named with its marker) and the guard to check first. */
+export interface PreparedCampaign {
+  address: string;
+  body: CampaignCreateBody;
+  marker: string;
+  maxAudience: number | null;
+}
+
+type Prepared =
+  | { ok: true; send: PreparedSend; campaign?: undefined }
+  | { ok: true; campaign: PreparedCampaign; send?: undefined }
+  | { ok: false; detail: string; diagnostics: Diagnostic[] };
+
+function errorsOf(diagnostics: readonly Diagnostic[]): string {
+  return `not sent: ${diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ')}`;
+}
+
+/**
+ * The campaign a tick creates: `when: now`, named `<title> <local date> <local time>` plus the
+ * apply marker, its `where` dates resolved from the fire time and `{{schedule.*}}` rendered.
+ */
+function prepareCampaign(schedule: ScheduleResource, fireTime: Date, project: Project): Prepared {
+  const spec = schedule.spec;
+  const local = scheduleScope(fireTime, spec.timezone);
+  const title = `${campaignTitle({ name: schedule.name, spec: (spec.campaign ?? {}) as Record<string, unknown> })} ${local.date} ${local.time}`;
+  const marker = newMarker();
+  const render = { ...renderContext(project, createTemplateEngine({ partials: project.partials }), fireTime), schedule: { fireTime, timezone: spec.timezone } };
+  const rendered = renderScheduledCampaignBody(schedule, render, remoteCampaignName(title, marker));
+  if (hasErrors(rendered.diagnostics)) return { ok: false, detail: errorsOf(rendered.diagnostics), diagnostics: rendered.diagnostics };
+  const maxAudience = spec.campaign?.guard?.maxAudience;
+  return { ok: true, campaign: { address: schedule.address, body: rendered.body, marker, maxAudience: typeof maxAudience === 'number' ? maxAudience : null } };
+}
+
+/** What the tick sends, rendered for its fire time; nothing touches state or the network. */
+export function prepareFire(input: Pick<FireInput, 'schedule' | 'fireTime' | 'project'>): Prepared {
+  const { schedule, fireTime, project } = input;
+  const spec = schedule.spec;
+  if (spec.campaign) return prepareCampaign(schedule, fireTime, project);
+  const send = spec.message ?? spec.trigger;
+  const kind = spec.message ? 'Message' : 'ExternalTrigger';
+  const contract = project.resources.find((r) => r.kind === kind && r.name === send?.name);
+  if (!send || !contract) return { ok: false, detail: `${kind} ${send?.name ?? '?'} is not in the project; nothing was sent`, diagnostics: [] };
+  const render = { ...renderContext(project, createTemplateEngine({ partials: project.partials }), fireTime), schedule: { fireTime, timezone: spec.timezone } };
+  const data = renderScheduleData(schedule, render);
+  const to = recipientsFromTo(send.to as Record<string, string[]>);
+  const prepared = spec.message
+    ? prepareMessage(render, contract as unknown as MessageResource, { to, data: data.data })
+    : prepareTrigger(contract as unknown as ExternalTriggerResource, { to, data: data.data });
+  const diagnostics = [...data.diagnostics, ...prepared.diagnostics];
+  if (hasErrors(diagnostics)) return { ok: false, detail: errorsOf(diagnostics), diagnostics };
+  return { ok: true, send: prepared };
+}
+
+/**
+ * Claims the tick (one transaction: overlap check, claim, cursor move) and sends. A tick that can
+ * not be prepared is recorded `failed` without a claim or a call.
+ */
+export async function fireTick(input: FireInput): Promise<FireOutcome> {
+  const { schedule, fireTime, now, runtime } = input;
+  const key = scheduleRunKey(schedule.address, fireTime);
+  const prepared = prepareFire(input);
+  const store = runtime.store;
+  const claimDetail: JsonObject = { host: hostname(), pid: process.pid, fireTime: key.key };
+
+  const claim = await store.transaction(async (tx: StateTx) => {
+    await tx.cursors.advance(schedule.address, now.toISOString());
+    const existing = await tx.runs.get(key);
+    if (existing) return { kind: 'already-claimed' as const, run: existing };
+    if (!prepared.ok) {
+      const r = await tx.runs.record(key, 'failed', { ...claimDetail, error: prepared.detail });
+      return { kind: 'invalid' as const, run: r.run };
+    }
+    if (schedule.spec.overlap !== 'allow') {
+      const busy = (await tx.runs.list({ subject: schedule.address, kind: 'schedule', status: 'claimed' })).find((r) => stillInFlight(r, now));
+      if (busy) {
+        const r = await tx.runs.record(key, 'skipped', { reason: 'overlap', busy: busy.key });
+        return { kind: 'overlap' as const, run: r.run, busy };
+      }
+    }
+    const what: JsonObject = prepared.send ? { contract: prepared.send.address } : { marker: prepared.campaign.marker, name: prepared.campaign.body.name };
+    const c = await tx.runs.claim(key, { ...claimDetail, ...what });
+    return { kind: 'claimed' as const, run: c.run };
+  });
+  if (claim.kind === 'already-claimed') return { status: 'already-claimed', run: claim.run, diagnostics: [] };
+  if (claim.kind === 'invalid') return { status: 'failed', run: claim.run, detail: prepared.ok ? undefined : prepared.detail, diagnostics: prepared.ok ? [] : prepared.diagnostics };
+  if (claim.kind === 'overlap') return { status: 'skipped-overlap', run: claim.run, detail: `the fire of ${claim.busy.key} is still in flight`, diagnostics: [] };
+  if (!prepared.ok) throw new Error('unreachable: claimed an unprepared tick');
+  await runtime.hooks?.onClaimed?.(claim.run);
+  if (prepared.campaign) return createTickCampaign(runtime, key, prepared.campaign, claimDetail);
+
+  const render = { ...renderContext(input.project, createTemplateEngine({ partials: input.project.partials }), fireTime), schedule: { fireTime, timezone: schedule.spec.timezone } };
+  const report = await executeSend({ ...runtime, render }, prepared.send!);
+  // A partly sent tick is `failed` with its counts: the runner never fires a claimed tick again either way.
+  const status: FireStatus = report.outcome === 'succeeded' ? 'done' : report.outcome === 'unknown' ? 'unknown' : 'failed';
+  const firstError = report.batches.find((b) => b.failure)?.failure?.error;
+  const detail: JsonObject = { ...claimDetail, contract: prepared.send!.address, identities: report.identities, calls: report.calls, sent: report.sent, failed: report.failed, unknown: report.unknown };
+  if (firstError) detail.error = firstError;
+  const run = await store.runs.mark(key, status, detail);
+  const text = status === 'done' ? undefined : status === 'unknown' ? `${firstError ?? 'no answer'}; it may have been sent: never resent automatically (settle it with state resolve)` : firstError;
+  return { status, run, detail: text, diagnostics: report.diagnostics };
+}
+
+/**
+ * After the claim: the guard's estimate first (fail closed: above the limit, or no estimate, is
+ * `refused` and nothing is created), then the create. An ambiguous answer is `unknown`: the marker
+ * on the run finds the campaign on the dashboard if it was created.
+ */
+async function createTickCampaign(runtime: FireInput['runtime'], key: RunKey, c: PreparedCampaign, claimDetail: JsonObject): Promise<FireOutcome> {
+  const base: JsonObject = { ...claimDetail, marker: c.marker, name: c.body.name };
+  const finish = async (status: FireStatus, detail: JsonObject, text?: string, campaignId?: number): Promise<FireOutcome> => {
+    const run = await runtime.store.runs.mark(key, status, { ...base, ...detail });
+    const outcome = status === 'done' ? 'succeeded' : status === 'unknown' ? 'unknown' : 'failed';
+    const recorded = await recordRuntime(runtime.store, runtime.provenance, { address: c.address, action: status === 'refused' ? 'refuse' : 'create', outcome, detail: { fireTime: key.key, ...detail } });
+    return { status, run, ...(text ? { detail: text } : {}), ...(campaignId !== undefined ? { campaignId } : {}), diagnostics: recorded.diagnostics };
+  };
+  if (c.maxAudience !== null) {
+    let total: number;
+    try {
+      const { estimates } = await runtime.client.estimateCampaign(c.body);
+      total = Object.values(estimates).reduce((a, b) => a + b, 0);
+    } catch (err) {
+      if (!(err instanceof CleverTapError)) throw err;
+      const why = `the audience estimate failed (${err.message}), so guard.maxAudience ${c.maxAudience} could not be checked: not created`;
+      return finish('refused', { error: why }, why);
+    }
+    if (total > c.maxAudience) {
+      const why = `estimated audience ${total} is above guard.maxAudience ${c.maxAudience}: not created`;
+      return finish('refused', { estimate: total, error: why }, why);
+    }
+    base.estimate = total;
+  }
+  try {
+    const created = await runtime.client.createCampaign(c.body);
+    return finish('done', { campaignId: created.id }, undefined, created.id);
+  } catch (err) {
+    if (!(err instanceof CleverTapError)) throw err;
+    if (!err.ambiguous) return finish('failed', { error: err.message }, err.message);
+    const why = `${err.message}; it may have been created (look for [cc:${c.marker}] in its name): never created again automatically (settle it with state resolve)`;
+    return finish('unknown', { error: err.message }, why);
+  }
+}

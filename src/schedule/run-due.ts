@@ -1,0 +1,194 @@
+/**
+ * One runner pass (`campaignctl run-due`, and `watch` later): every applied Schedule's ticks since
+ * its cursor are fired, or recorded missed/skipped, by ./ticks.ts's rules and ./fire.ts's claim;
+ * bulletin occurrences that came due are raised exactly as apply raises them (the same claim in
+ * `runs`, so apply and the runner never both raise one).
+ *
+ * Everything comes in through the arguments (state, client, project, `now`, an event callback): no
+ * printing, no exit codes, no commander. Two passes at once on one state fire each tick once: the
+ * claim is one INSERT only one writer wins, and a tick found claimed is left to its claimant.
+ */
+import type { CommandTarget } from '../diagnostics/command-line.js';
+import type { CleverTapClient } from '../clevertap/client.js';
+import type { Project } from '../config/project.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { AppliedResource } from '../model/applied.js';
+import type { BulletinResource, ScheduleResource, ScheduleSpec } from '../model/specs.js';
+import { hashCanonical } from '../plan/canonical.js';
+import { msUntil, resolveStart } from '../plan/instant.js';
+import { bulletinOccurrences } from '../plan/spec-access.js';
+import { raiseOccurrence } from '../runtime/occurrence.js';
+import type { Provenance, RuntimeHooks } from '../runtime/context.js';
+import { renderContext } from '../apply/desired.js';
+import { createTemplateEngine } from '../config/templates/engine.js';
+import type { StateStore } from '../state/store.js';
+import { fireTick, prepareFire, scheduleRunKey, stillInFlight, type FireStatus } from './fire.js';
+import { utcText } from './local-time.js';
+import { planTicks } from './ticks.js';
+
+export interface FiredEntry {
+  /** `schedule.x`, or `bulletin.y#key` for an occurrence. */
+  address: string;
+  fireTime: string;
+  /** `dry-run`: would fire now (nothing claimed or sent). */
+  status: FireStatus | 'dry-run';
+  campaignId?: number;
+  detail?: string;
+}
+
+export interface SkippedEntry {
+  address: string;
+  fireTime: string;
+  reason: 'missed' | 'overlap' | 'disabled' | 'quiet-hours';
+  detail?: string;
+}
+
+export type RunDueEvent = { type: 'fired'; entry: FiredEntry } | { type: 'skipped'; entry: SkippedEntry };
+
+export interface RunDueContext {
+  store: StateStore;
+  client: CleverTapClient;
+  project: Project;
+  now: Date;
+  provenance: Provenance;
+  /** The environment and --dir that commands printed for the user (retries, state resolve) name. */
+  commandTarget: CommandTarget;
+  /** Batches in flight at once per send (default: the runtime's). */
+  parallel?: number;
+  hooks?: RuntimeHooks;
+  signal?: AbortSignal;
+  onEvent?(event: RunDueEvent): void;
+}
+
+export interface RunDueOptions {
+  /** Decide only: nothing is claimed, recorded, moved or sent. */
+  dryRun?: boolean;
+}
+
+export interface RunDueResult {
+  now: string;
+  fired: FiredEntry[];
+  skipped: SkippedEntry[];
+  diagnostics: Diagnostic[];
+  /** False when any fire failed or its outcome is unknown. */
+  ok: boolean;
+}
+
+export async function runDue(ctx: RunDueContext, options: RunDueOptions = {}): Promise<RunDueResult> {
+  const result: RunDueResult = { now: ctx.now.toISOString(), fired: [], skipped: [], diagnostics: [], ok: true };
+  const fired = (e: FiredEntry) => {
+    result.fired.push(e);
+    if (e.status === 'failed' || e.status === 'unknown') result.ok = false;
+    ctx.onEvent?.({ type: 'fired', entry: e });
+  };
+  const skipped = (e: SkippedEntry) => {
+    result.skipped.push(e);
+    ctx.onEvent?.({ type: 'skipped', entry: e });
+  };
+
+  const applied = await ctx.store.resources.list();
+  for (const row of applied.filter((r) => r.kind === 'Schedule')) {
+    await passSchedule(ctx, options, scheduleOf(ctx.project, row), { fired, skipped, diagnostics: result.diagnostics });
+  }
+  for (const row of applied.filter((r) => r.kind === 'Bulletin')) {
+    await raiseDueOccurrences(ctx, options, row, fired);
+  }
+  return result;
+}
+
+interface Sinks {
+  fired(e: FiredEntry): void;
+  skipped(e: SkippedEntry): void;
+  diagnostics: Diagnostic[];
+}
+
+/** The schedule as applied (its spec from state: what apply made live), located in the project when it is still there. */
+function scheduleOf(project: Project, row: AppliedResource): ScheduleResource {
+  const inProject = project.resources.find((r) => r.address === row.address);
+  const name = row.address.slice('schedule.'.length);
+  const base = inProject ?? { kind: 'Schedule' as const, address: row.address, name, labels: row.labels, protect: row.protect, source: { file: row.file ?? '' } };
+  return { ...base, spec: row.spec as ScheduleSpec } as ScheduleResource;
+}
+
+async function passSchedule(ctx: RunDueContext, options: RunDueOptions, schedule: ScheduleResource, out: Sinks): Promise<void> {
+  const { store, now } = ctx;
+  const address = schedule.address;
+  const cursorText = await store.cursors.get(address);
+  if (cursorText === null) {
+    // Applied before the runner kept cursors: it starts from now, never from the past.
+    if (!options.dryRun) await store.cursors.advance(address, now.toISOString());
+    return;
+  }
+  const plan = planTicks(schedule.spec, new Date(cursorText), now);
+  for (const p of plan.passed) {
+    const fireTime = utcText(p.at);
+    if (options.dryRun) {
+      out.skipped({ address, fireTime, reason: p.reason, detail: p.detail });
+      continue;
+    }
+    const r = await store.runs.record(scheduleRunKey(address, p.at), p.reason === 'disabled' ? 'skipped' : 'missed', { reason: p.reason, detail: p.detail });
+    if (r.recorded) out.skipped({ address, fireTime, reason: p.reason, detail: p.detail });
+  }
+  if (plan.fire) {
+    const fireTime = utcText(plan.fire);
+    if (options.dryRun) {
+      const existing = await store.runs.get(scheduleRunKey(address, plan.fire));
+      if (existing) return;
+      const prepared = prepareFire({ schedule, fireTime: plan.fire, project: ctx.project });
+      out.fired(prepared.ok ? { address, fireTime, status: 'dry-run' } : { address, fireTime, status: 'failed', detail: prepared.detail });
+      return;
+    }
+    const outcome = await fireTick({
+      schedule,
+      fireTime: plan.fire,
+      now,
+      project: ctx.project,
+      runtime: { client: ctx.client, store, provenance: ctx.provenance, commandTarget: ctx.commandTarget, parallel: ctx.parallel, hooks: ctx.hooks, signal: ctx.signal },
+    });
+    out.diagnostics.push(...outcome.diagnostics);
+    if (outcome.status === 'skipped-overlap') out.skipped({ address, fireTime, reason: 'overlap', ...(outcome.detail ? { detail: outcome.detail } : {}) });
+    else if (outcome.status === 'already-claimed') {
+      // Another pass owns it; one that died mid-fire left `claimed`: say so (never resent).
+      if (outcome.run && outcome.run.status === 'claimed' && !stillInFlight(outcome.run, now)) {
+        out.fired({ address, fireTime, status: 'unknown', detail: 'claimed by a run that did not finish; it may have been sent: never resent automatically (settle it with state resolve)' });
+      }
+    } else {
+      out.fired({ address, fireTime, status: outcome.status, ...(outcome.campaignId !== undefined ? { campaignId: outcome.campaignId } : {}), ...(outcome.detail ? { detail: outcome.detail } : {}) });
+    }
+  } else if (!options.dryRun) {
+    await store.cursors.advance(address, now.toISOString());
+  }
+}
+
+/**
+ * Occurrences of an applied bulletin that came due and were never claimed, raised by the runtime's
+ * raiseOccurrence (the claim apply uses). Only occurrences applied as they stand in the project:
+ * an edited or new one waits for apply.
+ */
+async function raiseDueOccurrences(ctx: RunDueContext, options: RunDueOptions, row: AppliedResource, fired: (e: FiredEntry) => void): Promise<void> {
+  const resource = ctx.project.resources.find((r) => r.address === row.address) as unknown as BulletinResource | undefined;
+  if (!resource) return;
+  const inProject = new Map(bulletinOccurrences(resource.spec).map((o) => [o.key, o]));
+  for (const occ of bulletinOccurrences(row.spec)) {
+    const current = inProject.get(occ.key);
+    if (!current || hashCanonical(current) !== hashCanonical(occ)) continue;
+    const start = resolveStart(occ.at, ctx.project.environment.accountTimezone);
+    if (!start || msUntil(start, ctx.now) > 0) continue;
+    if (await ctx.store.runs.get({ kind: 'occurrence', subject: row.address, key: occ.key })) continue;
+    const address = `${row.address}#${occ.key}`;
+    const fireTime = start.kind === 'at' ? utcText(new Date(start.instant)) : utcText(ctx.now);
+    if (options.dryRun) {
+      fired({ address, fireTime, status: 'dry-run' });
+      continue;
+    }
+    const render = renderContext(ctx.project, createTemplateEngine({ partials: ctx.project.partials }), ctx.now);
+    const r = await raiseOccurrence({ client: ctx.client, store: ctx.store, render, provenance: ctx.provenance, commandTarget: ctx.commandTarget, hooks: ctx.hooks }, { bulletin: resource, key: occ.key });
+    if (r.status === 'already-claimed') continue;
+    if (r.status === 'invalid') {
+      fired({ address, fireTime, status: 'failed', detail: r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ') });
+      continue;
+    }
+    const status = r.status === 'raised' ? 'done' : r.status;
+    fired({ address, fireTime, status, ...(r.report.failure ? { detail: r.report.failure.error } : {}) });
+  }
+}
