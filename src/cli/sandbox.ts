@@ -100,8 +100,9 @@ async function serve(flags: ServeFlags, out: Output): Promise<number> {
     out.info(`  passcode: ${passcodeSource}`);
     if (options.faults) out.info(`  faults: ${options.faults} (seed ${options.seed ?? 1})`);
     if (options.latencyMs) out.info(`  latency: ${flags.latency} ms`);
-    if (options.inspection) out.info(`  inspection: ${handle.url}/__sandbox/`);
+    // Settings first, the inspection URL last of them: a reader waiting for that line has the rest.
     if (handle.state.strict) out.info('  strict: request fields the CleverTap contract does not list are refused');
+    if (options.inspection) out.info(`  inspection: ${handle.url}/__sandbox/`);
     if (options.dataFile) out.info(`  data file: ${options.dataFile}`);
     out.info('Stop with Ctrl+C (SIGINT) or SIGTERM.');
   }
