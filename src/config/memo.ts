@@ -81,15 +81,15 @@ export function memoFile(root: string, name: string, environmentName: string): s
 /**
  * The context of a memo: the load cache's key (./cache-key.ts: campaignctl, schemas, libraries,
  * Node), the code in `codeDirs` of src/ that derives the results, and what a resource reads from the
- * environment: vars, account time zone, partials. (Plain JSON: a reordered vars block only costs a
+ * environment: vars, account time zone, quiet hours, partials. (Plain JSON: a reordered vars block only costs a
  * re-derive.)
  */
-export function memoContext(environment: Pick<ResolvedEnvironment, 'vars' | 'accountTimezone'>, partials: Record<string, string>, codeDirs: readonly string[]): string {
+export function memoContext(environment: Pick<ResolvedEnvironment, 'vars' | 'accountTimezone' | 'quietHours'>, partials: Record<string, string>, codeDirs: readonly string[]): string {
   return createHash('sha256')
     .update(cacheKey(packageSchemasDir()))
     .update('\0')
     .update(codeDigest(codeDirs))
     .update('\0')
-    .update(JSON.stringify({ vars: environment.vars, accountTimezone: environment.accountTimezone, partials: Object.entries(partials).sort() }))
+    .update(JSON.stringify({ vars: environment.vars, accountTimezone: environment.accountTimezone, quietHours: environment.quietHours ?? null, partials: Object.entries(partials).sort() }))
     .digest('hex');
 }

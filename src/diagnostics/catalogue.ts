@@ -310,6 +310,12 @@ export const catalogue = {
     message: (a) => `${q('when')} ${show(a.when)} is in the past`,
     hint: () => 'plan decides what to do with it; use `now` or a future time to send it',
   }),
+  'rule.quiet-hours': entry<{ what: string; window: string }>({
+    severity: 'error',
+    summary: "A send inside the environment's `quietHours`: a Campaign `when`, a Schedule fire within the next 12 months, or a bulletin occurrence `at`.",
+    message: (a) => `${a.what} falls inside quiet hours (${a.window})`,
+    hint: () => 'move it outside the window, or set `allowQuietHours: true` in the resource\'s spec to send in quiet hours anyway',
+  }),
   'rule.wire-unlisted-field': entry<{ field: string; endpoint: string; section: string }>({
     severity: 'warning',
     summary: 'A `wire` field that clevertap-api.md does not list for its endpoint: CleverTap may refuse it (the sandbox in strict mode does).',

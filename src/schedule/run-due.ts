@@ -24,6 +24,7 @@ import { createTemplateEngine } from '../config/templates/engine.js';
 import type { StateStore } from '../state/store.js';
 import { fireTick, prepareFire, scheduleRunKey, stillInFlight, type FireStatus } from './fire.js';
 import { utcText } from './local-time.js';
+import { inQuietHours, quietZone } from '../time/quiet-hours.js';
 import { planTicks } from './ticks.js';
 
 export interface FiredEntry {
@@ -91,7 +92,7 @@ export async function runDue(ctx: RunDueContext, options: RunDueOptions = {}): P
     await passSchedule(ctx, options, scheduleOf(ctx.project, row), { fired, skipped, diagnostics: result.diagnostics });
   }
   for (const row of applied.filter((r) => r.kind === 'Bulletin')) {
-    await raiseDueOccurrences(ctx, options, row, fired);
+    await raiseDueOccurrences(ctx, options, row, { fired, skipped, diagnostics: result.diagnostics });
   }
   return result;
 }
@@ -129,7 +130,18 @@ async function passSchedule(ctx: RunDueContext, options: RunDueOptions, schedule
     const r = await store.runs.record(scheduleRunKey(address, p.at), p.reason === 'disabled' ? 'skipped' : 'missed', { reason: p.reason, detail: p.detail });
     if (r.recorded) out.skipped({ address, fireTime, reason: p.reason, detail: p.detail });
   }
-  if (plan.fire) {
+  if (plan.fire && quietNow(ctx, schedule.spec)) {
+    // Refused, not postponed: the tick is recorded skipped and the cursor moves on, as for a disabled schedule.
+    const fireTime = utcText(plan.fire);
+    const detail = quietDetail(ctx);
+    if (options.dryRun) {
+      out.skipped({ address, fireTime, reason: 'quiet-hours', detail });
+      return;
+    }
+    const r = await store.runs.record(scheduleRunKey(address, plan.fire), 'skipped', { reason: 'quiet-hours', detail });
+    if (r.recorded) out.skipped({ address, fireTime, reason: 'quiet-hours', detail });
+    await store.cursors.advance(address, now.toISOString());
+  } else if (plan.fire) {
     const fireTime = utcText(plan.fire);
     if (options.dryRun) {
       const existing = await store.runs.get(scheduleRunKey(address, plan.fire));
@@ -165,7 +177,7 @@ async function passSchedule(ctx: RunDueContext, options: RunDueOptions, schedule
  * raiseOccurrence (the claim apply uses). Only occurrences applied as they stand in the project:
  * an edited or new one waits for apply.
  */
-async function raiseDueOccurrences(ctx: RunDueContext, options: RunDueOptions, row: AppliedResource, fired: (e: FiredEntry) => void): Promise<void> {
+async function raiseDueOccurrences(ctx: RunDueContext, options: RunDueOptions, row: AppliedResource, { fired, skipped }: Sinks): Promise<void> {
   const resource = ctx.project.resources.find((r) => r.address === row.address) as unknown as BulletinResource | undefined;
   if (!resource) return;
   const inProject = new Map(bulletinOccurrences(resource.spec).map((o) => [o.key, o]));
@@ -177,6 +189,11 @@ async function raiseDueOccurrences(ctx: RunDueContext, options: RunDueOptions, r
     if (await ctx.store.runs.get({ kind: 'occurrence', subject: row.address, key: occ.key })) continue;
     const address = `${row.address}#${occ.key}`;
     const fireTime = start.kind === 'at' ? utcText(new Date(start.instant)) : utcText(ctx.now);
+    if (quietNow(ctx, row.spec)) {
+      // Held, not dropped: nothing is recorded, so the first pass after the window raises it.
+      skipped({ address, fireTime, reason: 'quiet-hours', detail: `${quietDetail(ctx)}; raised by the first pass after it ends` });
+      continue;
+    }
     if (options.dryRun) {
       fired({ address, fireTime, status: 'dry-run' });
       continue;
@@ -191,4 +208,16 @@ async function raiseDueOccurrences(ctx: RunDueContext, options: RunDueOptions, r
     const status = r.status === 'raised' ? 'done' : r.status;
     fired({ address, fireTime, status, ...(r.report.failure ? { detail: r.report.failure.error } : {}) });
   }
+}
+
+/** True when the environment's quiet hours hold at the pass's `now` and the applied spec does not allow sending in them. */
+function quietNow(ctx: RunDueContext, spec: unknown): boolean {
+  const q = ctx.project.environment.quietHours;
+  if (!q || (spec as { allowQuietHours?: unknown }).allowQuietHours === true) return false;
+  return inQuietHours(ctx.now, q, ctx.project.environment.accountTimezone);
+}
+
+function quietDetail(ctx: RunDueContext): string {
+  const q = ctx.project.environment.quietHours!;
+  return `inside quiet hours (${q.start}-${q.end} ${quietZone(q, ctx.project.environment.accountTimezone)}); allowQuietHours: true in the spec lets it send`;
 }

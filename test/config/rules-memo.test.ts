@@ -98,6 +98,24 @@ describe('rules memo', () => {
     expect(later.cached.filter((l) => l.includes('schedule.dst-repeat') && l.includes('2027-11-07'))).toHaveLength(1);
   });
 
+  it('quiet hours set or moved in campaignctl.yaml are checked again, though no resource file changed', async () => {
+    const root = project({ 'a.yaml': campaign('a', '{ event_name: X, from: 20261201, to: 20261202 }', '2026-12-10 22:30') });
+    const config = (quiet: string) =>
+      writeFileSync(path.join(root, 'campaignctl.yaml'), `environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: Europe/Berlin\n${quiet}`);
+    const quietLines = (ls: string[]) => ls.filter((l) => l.includes('rule.quiet-hours'));
+    const none = await both(root, '2026-12-02T12:00:00Z');
+    expect(quietLines(none.cached)).toEqual([]);
+    config('    quietHours: { start: "21:00", end: "08:00" }\n');
+    const night = await both(root, '2026-12-02T12:01:00Z');
+    expect(night.cached).toEqual(night.plain);
+    expect(quietLines(night.cached)).toHaveLength(1);
+    // Moved so that 22:30 is outside it: the remembered error goes too.
+    config('    quietHours: { start: "23:00", end: "08:00" }\n');
+    const moved = await both(root, '2026-12-02T12:02:00Z');
+    expect(moved.cached).toEqual(moved.plain);
+    expect(quietLines(moved.cached)).toEqual([]);
+  });
+
   it('an edited file is checked again', async () => {
     const root = project(files);
     await both(root, '2026-12-02T12:00:00Z');

@@ -13,16 +13,23 @@ import { scheduleYaml } from './schedule-yaml.js';
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-rules-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function load(yaml: string, opts: { zone?: string; now: string }) {
+interface LoadOptions {
+  zone?: string;
+  now: string;
+  /** More lines for the sandbox environment in campaignctl.yaml (indented 4). */
+  env?: string;
+}
+
+async function load(yaml: string, opts: LoadOptions) {
   return (await diagnosticsOf(yaml, opts)).map((d) => `${d.code} ${d.line}:${d.column}`);
 }
 
-async function diagnosticsOf(yaml: string, opts: { zone?: string; now: string }) {
+async function diagnosticsOf(yaml: string, opts: LoadOptions) {
   const root = mkdtempSync(path.join(scratch, 'p-'));
   mkdirSync(path.join(root, 'campaigns'));
   writeFileSync(path.join(root, 'campaigns', 'r.yaml'), yaml);
-  if (opts.zone) {
-    writeFileSync(path.join(root, 'campaignctl.yaml'), `environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: ${opts.zone}\n`);
+  if (opts.zone || opts.env) {
+    writeFileSync(path.join(root, 'campaignctl.yaml'), `environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: ${opts.zone ?? 'UTC'}\n${opts.env ?? ''}`);
   }
   const p = await loadProject({ dir: root, now: new Date(opts.now), environ: {} });
   return p.diagnostics;
@@ -192,6 +199,69 @@ describe('schedules and clock changes', () => {
   it('accepts what the evaluator reads (validate used to refuse these)', async () => {
     expect(await load(schedule('0 9 13 * +FRI', 'UTC'), { now })).toEqual([]);
     expect(await load(schedule('0 9 * * FRI#L', 'UTC'), { now })).toEqual([]);
+  });
+});
+
+describe('quiet hours', () => {
+  const quiet = '    quietHours: { start: "21:00", end: "08:00", timezone: Europe/Berlin }\n';
+  const now = '2026-06-15T12:00:00Z';
+  const where = '{ event_name: X, from: 20260101, to: 20260102 }';
+  const bulletin = (at: string, extra = '') => `apiVersion: campaignctl/v1
+kind: Bulletin
+metadata:
+  name: b
+spec:
+  business_event: News
+  c-by: ops@example.com${extra}
+  occurrences:
+    - key: k1
+      at: "2027-01-10T12:00:00Z"
+      name: Day
+    - key: k2
+      at: "${at}"
+      name: Night
+`;
+
+  it('a Campaign `when` inside the window: an error at the `when`, saying which window', async () => {
+    const found = await diagnosticsOf(campaign(where, '"2027-01-10 22:30"'), { now, zone: 'Europe/Berlin', env: quiet });
+    expect(found.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual(['error rule.quiet-hours 10:9']);
+    expect(found[0]!.message).toBe('`when` 2027-01-10 22:30 falls inside quiet hours (21:00-08:00 Europe/Berlin)');
+    expect(await load(campaign(where, '"2027-01-10 20:30"'), { now, zone: 'Europe/Berlin', env: quiet })).toEqual([]);
+    expect(await load(campaign(where, 'now'), { now, zone: 'Europe/Berlin', env: quiet })).toEqual([]);
+    // No quiet hours in the environment: nothing to refuse.
+    expect(await load(campaign(where, '"2027-01-10 22:30"'), { now, zone: 'Europe/Berlin' })).toEqual([]);
+  });
+
+  it('a Schedule with a fire inside the window within 12 months: an error at the cron naming the first such fire', async () => {
+    // 02:30 in New York is 08:30 in Berlin, except in the weeks one zone keeps summer time and the
+    // other does not: from 2026-10-25 (Europe's change) to 2026-11-01 (New York's), 07:30.
+    const found = await diagnosticsOf(scheduleYaml('30 2 * * *', 'America/New_York'), { now, env: quiet });
+    const quietFound = found.filter((d) => d.code === 'rule.quiet-hours');
+    expect(quietFound.map((d) => `${d.severity} ${d.line}:${d.column}`)).toEqual(['error 6:9']);
+    expect(quietFound[0]!.message).toBe(
+      '`30 2 * * *` fires at Sun 2026-10-25 02:30 -04:00 (2026-10-25T06:30:00Z), which falls inside quiet hours (21:00-08:00 Europe/Berlin)',
+    );
+    expect(await load(scheduleYaml('0 9 * * *', 'Europe/Berlin'), { now, env: quiet })).toEqual([]);
+    expect(await load(scheduleYaml('*/5 9-20 * * *', 'Europe/Berlin'), { now, env: quiet })).toEqual([]);
+    expect(await load(scheduleYaml('0 22 * * *', 'Europe/Berlin', '\n  enabled: false'), { now, env: quiet })).toEqual([]);
+  });
+
+  it('only fires within the next 12 months of the context\'s "now" count', async () => {
+    // 22:00 on 29 February: next on 2028-02-29, beyond 12 months from June 2026, within them from March 2027.
+    expect(await load(scheduleYaml('0 22 29 2 *', 'Europe/Berlin'), { now, env: quiet })).toEqual([]);
+    expect(await load(scheduleYaml('0 22 29 2 *', 'Europe/Berlin'), { now: '2027-03-01T12:00:00Z', env: quiet })).toEqual(['rule.quiet-hours 6:9']);
+  });
+
+  it('a bulletin occurrence `at` inside the window: an error at that `at` only', async () => {
+    const found = await diagnosticsOf(bulletin('2027-01-10T23:00:00Z'), { now, env: quiet });
+    expect(found.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(['rule.quiet-hours 13:11']);
+    expect(found[0]!.message).toBe('occurrence k2 `at` 2027-01-10T23:00:00Z falls inside quiet hours (21:00-08:00 Europe/Berlin)');
+  });
+
+  it('`allowQuietHours: true` silences each of them', async () => {
+    expect(await load(campaign(where, '"2027-01-10 22:30"\n  allowQuietHours: true'), { now, zone: 'Europe/Berlin', env: quiet })).toEqual([]);
+    expect(await load(scheduleYaml('0 22 * * *', 'Europe/Berlin', '\n  allowQuietHours: true'), { now, env: quiet })).toEqual([]);
+    expect(await load(bulletin('2027-01-10T23:00:00Z', '\n  allowQuietHours: true'), { now, env: quiet })).toEqual([]);
   });
 });
 

@@ -12,7 +12,7 @@ import { openStateStore } from '../../src/state/open.js';
 import type { StateStore } from '../../src/state/store.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import { ACCOUNT, PASSCODE, closeEmulators, emulator } from '../sandbox/helpers.js';
-import { EVENT, TRIGGER_ID, removeTemps, writeProject } from '../runtime/fixture.js';
+import { CONFIG, EVENT, TRIGGER_ID, removeTemps, writeProject } from '../runtime/fixture.js';
 import { CLI, CliRunner, cleanEnvironment, type CliResult } from '../cli/cli-run.js';
 
 afterEach(async () => {
@@ -316,6 +316,57 @@ describe('campaignctl run-due', () => {
     const r = await s.cli(['run-due'], 'next tuesday');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('CAMPAIGNCTL_NOW=next tuesday is not an ISO instant');
+  });
+});
+
+describe('run-due in quiet hours', () => {
+  /** 08:30-09:30 Berlin time: the daily 09:00 tick and the bulletin's 09:00 occurrence fall in it. */
+  const withQuietHours = (s: Setup) =>
+    writeFileSync(path.join(s.dir, 'campaignctl.yaml'), `${CONFIG}    quietHours: { start: "08:30", end: "09:30", timezone: Europe/Berlin }\n`);
+
+  it('a schedule tick inside quiet hours is recorded skipped (quiet-hours), nothing is sent, and the cursor moves on', async () => {
+    const s = await setup();
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    // Set after apply (validate would have refused the schedule): the runner still refuses.
+    withQuietHours(s);
+    const dry = await s.cli(['--json', 'run-due', '--dry-run'], '2026-06-01T07:00:10Z');
+    expect(JSON.parse(dry.stdout)).toMatchObject({ fired: [], skipped: [{ address: ADDRESS, fire_time: TICK, reason: 'quiet-hours' }] });
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ fired: [], skipped: [{ address: ADDRESS, fire_time: TICK, reason: 'quiet-hours' }] });
+    expect(doc.skipped[0].detail).toContain('08:30-09:30 Europe/Berlin');
+    expect(sends(s.h)).toHaveLength(0);
+    const run = await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }));
+    expect(run).toMatchObject({ status: 'skipped', detail: { reason: 'quiet-hours' } });
+    const again = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:40Z');
+    expect(JSON.parse(again.stdout)).toMatchObject({ fired: [], skipped: [] });
+    expect(sends(s.h)).toHaveLength(0);
+  });
+
+  it('allowQuietHours: true on the schedule fires it inside quiet hours', async () => {
+    const s = await setup('\n  allowQuietHours: true');
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    withQuietHours(s);
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(JSON.parse(r.stdout)).toMatchObject({ fired: [{ address: ADDRESS, fire_time: TICK, status: 'done' }], skipped: [] });
+    expect(sends(s.h)).toHaveLength(1);
+  });
+
+  it('a bulletin occurrence due inside quiet hours waits, and the first pass after them raises it', async () => {
+    const s = await setup();
+    expect((await s.cli(['apply', '--yes', '--target', 'bulletin.album-released'], '2029-12-31T12:00:00Z')).code).toBe(0);
+    withQuietHours(s);
+    const raises = () => s.h.state.requests({ path: '/1/targets/trigger.json' });
+    const atApply = raises().length;
+    const held = await s.cli(['--json', 'run-due'], '2030-01-01T08:00:30Z'); // 09:00 Berlin
+    expect(held.code).toBe(0);
+    expect(JSON.parse(held.stdout)).toMatchObject({ fired: [], skipped: [{ address: 'bulletin.album-released#later', reason: 'quiet-hours' }] });
+    expect(raises()).toHaveLength(atApply);
+    expect(await withState(s.dir, (st) => st.runs.get({ kind: 'occurrence', subject: 'bulletin.album-released', key: 'later' }))).toBeNull();
+    const after = await s.cli(['--json', 'run-due'], '2030-01-01T08:30:30Z'); // 09:30 Berlin
+    expect(JSON.parse(after.stdout)).toMatchObject({ fired: [{ address: 'bulletin.album-released#later', fire_time: '2030-01-01T08:00:00Z', status: 'done' }], skipped: [] });
+    expect(raises()).toHaveLength(atApply + 1);
   });
 });
 

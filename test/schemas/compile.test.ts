@@ -88,11 +88,13 @@ describe('schemas/', () => {
     );
   });
 
-  it('keeps the scheduled campaign spec equal to the campaign spec without `when`', () => {
+  it('keeps the scheduled campaign spec equal to the campaign spec without `when` (and `allowQuietHours`, which qualifies it)', () => {
     const defs = readSchema('campaign.schema.json').$defs as Record<string, JsonObject>;
     const campaign = structuredClone(defs.campaignSpec);
     const scheduled = structuredClone(defs.scheduledCampaignSpec);
     delete (campaign.properties as JsonObject).when;
+    // A scheduled campaign starts at its Schedule's tick: the Schedule's own allowQuietHours decides.
+    delete (campaign.properties as JsonObject).allowQuietHours;
     campaign.required = (campaign.required as string[]).filter((k) => k !== 'when');
     for (const key of ['title', 'description']) {
       delete campaign[key];
@@ -100,5 +102,6 @@ describe('schemas/', () => {
     }
     expect(scheduled).toEqual(campaign);
     expect((defs.scheduledCampaignSpec.properties as JsonObject).when).toBeUndefined();
+    expect((defs.scheduledCampaignSpec.properties as JsonObject).allowQuietHours).toBeUndefined();
   });
 });

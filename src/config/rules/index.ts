@@ -15,6 +15,7 @@ import { cronExpressions } from './cron.js';
 import { duplicateAddress } from './duplicate-address.js';
 import { duplicateOccurrenceKeys } from './occurrence-keys.js';
 import { instantDates } from './instant-dates.js';
+import { quietHours, untilNextFire } from './quiet-hours.js';
 import { scheduleReferences } from './schedule-references.js';
 import { scheduleDst, untilClockChange } from './schedule-dst.js';
 import { staticIdentities } from './static-identities.js';
@@ -67,6 +68,7 @@ const scoped: [Rule, RuleScope][] = [
   [templateRule, 'resource'],
   [scheduleDst, untilClockChange],
   [wireFields, 'resource'],
+  [quietHours, untilNextFire],
   // Reads files besides the YAML: never remembered per resource.
   [bodyFiles, 'project'],
 ];

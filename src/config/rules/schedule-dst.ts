@@ -46,14 +46,14 @@ export function untilClockChange(r: Resource, ctx: RuleContext): number {
 }
 
 /** cron and zone of an enabled Schedule the evaluator reads (others are reported elsewhere or fire nothing). */
-function timingOf(r: Resource): { cron: string; timezone: string } | undefined {
+export function timingOf(r: Resource): { cron: string; timezone: string } | undefined {
   if (r.kind !== 'Schedule' || r.spec.enabled === false) return undefined;
   const { cron, timezone } = r.spec;
   if (typeof cron !== 'string' || typeof timezone !== 'string') return undefined;
   return compileCron(cron, timezone).ok ? { cron, timezone } : undefined;
 }
 
-function yearAfter(t: Date): Date {
+export function yearAfter(t: Date): Date {
   const d = new Date(t.getTime());
   d.setUTCFullYear(d.getUTCFullYear() + 1);
   return d;

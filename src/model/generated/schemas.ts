@@ -136,6 +136,10 @@ export interface BulletinSpec {
   'c-by': string;
   properties?: StringPropertiesSchema;
   /**
+   * Set true to raise occurrences inside the environment's `quietHours` (otherwise `validate` refuses an `at` there and `run-due` holds a due one until the window ends).
+   */
+  allowQuietHours?: boolean;
+  /**
    * Dated raises: `plan` shows each due one as an irreversible `send`; `apply` raises it once (recorded by `key`).
    */
   occurrences?: BulletinOccurrence[];
@@ -294,6 +298,10 @@ export interface CampaignSpec {
    * Cap on the total users reached (CleverTap `users_limit_overall`).
    */
   users_limit_overall?: number;
+  /**
+   * Set true to allow a `when` inside the environment's `quietHours` (otherwise `validate` refuses it).
+   */
+  allowQuietHours?: boolean;
   guard?: CampaignGuard;
   wire?: Wire;
 }
@@ -1048,6 +1056,10 @@ export interface ScheduleSpec {
    * Set false to keep the schedule without firing it. Default true.
    */
   enabled?: boolean;
+  /**
+   * Set true to let this schedule fire inside the environment's `quietHours` (otherwise `validate` refuses fires there and `run-due` skips them, reason `quiet-hours`).
+   */
+  allowQuietHours?: boolean;
   catchUp?: CatchUpPolicy;
   /**
    * When a tick comes while the previous run is still sending: `skip` it (default) or `allow` both.
