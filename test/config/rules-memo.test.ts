@@ -3,13 +3,14 @@
  * reused while they stand; a finding that depends on the clock is re-derived once its time passes.
  * Every assertion compares against a load without any cache, which runs every rule.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.js';
 import type { Resource } from '../../src/model/resource.js';
 import { runRules, type RulesMemo } from '../../src/config/rules/index.js';
+import { RULES_CODE } from '../../src/config/rules/code.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { scheduleYaml } from './schedule-yaml.js';
 
@@ -149,5 +150,25 @@ describe('runRules with a memo', () => {
     const second = runRules(ctx, memo);
     expect(second.filter((d) => d.code === 'planted')).toHaveLength(1);
     expect(second.filter((d) => d.code !== 'planted')).toEqual(first.filter((d) => d.address !== 'campaign.b'));
+  });
+});
+
+describe('the code the rules memo is keyed on', () => {
+  it('names every source folder a rule imports, so a change there drops remembered findings', () => {
+    const src = path.join(import.meta.dirname, '../../src');
+    const rulesDir = path.join(src, 'config/rules');
+    const imported = new Set<string>();
+    for (const file of readdirSync(rulesDir).filter((n) => n.endsWith('.ts'))) {
+      const text = readFileSync(path.join(rulesDir, file), 'utf8');
+      for (const m of text.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+        const target = path.relative(src, path.resolve(rulesDir, m[1]!));
+        const parts = target.split(path.sep);
+        // A folder under config/ is named as config/<folder>; a top-level folder by its name.
+        imported.add(parts[0] === 'config' ? parts.slice(0, 2).join('/') : parts[0]!);
+      }
+    }
+    // config/ itself (its top-level files) is in the load cache key already.
+    const needed = [...imported].filter((d) => !/\.(js|ts)$/.test(d) && d !== 'config').sort();
+    expect(needed.filter((d) => !RULES_CODE.includes(d))).toEqual([]);
   });
 });

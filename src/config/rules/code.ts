@@ -1,7 +1,19 @@
 /**
  * The code the rules' findings come from, for the caches that keep them (rules memo, project
  * snapshot); the loader's own folder is in the load cache key. Apart from ./index.ts so that those
- * caches name it without loading the rules.
+ * caches name it without loading the rules. Every folder a rule imports belongs here (a test
+ * checks the direct imports): a change there changes findings, so the remembered ones must go.
  */
-// clevertap/: the request rules validate shares with the emulator (request-rules.ts).
-export const RULES_CODE = ['config/rules', 'config/templates', 'time', 'clevertap'];
+export const RULES_CODE = [
+  'config/rules',
+  'config/templates',
+  'time',
+  // The request rules validate shares with the emulator (request-rules.ts).
+  'clevertap',
+  // Fire times, clock changes and quiet hours of Schedules.
+  'schedule',
+  'render',
+  // The wording of every finding.
+  'diagnostics',
+  'model',
+];
