@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.js';
 import { redactSecrets } from './cli/redact.js';
 import { packageVersion } from './config/package-dir.js';
-import { clockFrom, clockNote, NOW_VARIABLE } from './time/clock.js';
+import { clockFrom, clockNote, NOW_VARIABLE, useClock } from './time/clock.js';
 
 // A reader that goes away (`campaignctl plan | head`, a closed terminal) is not an error: the
 // long-running `sandbox serve` keeps serving, other commands finish their work quietly.
@@ -37,6 +37,7 @@ if (!clockSetting.ok) {
   process.stderr.write(`error: ${NOW_VARIABLE}=${clockSetting.value} is not an ISO instant; set it like 2026-03-29T08:00:00Z (or +02:00), or unset it to use the real time\n`);
   process.exit(1);
 }
+useClock(clockSetting.clock);
 // On stderr so that --json documents stay one document; run-due and schedules also carry it inside.
 if (clockSetting.clock.startedAt) process.stderr.write(`note: ${clockNote(clockSetting.clock)}\n`);
 

@@ -142,7 +142,10 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   // only when the planner read a spec (a change to show).
   const lean = specsOnDemand(rows);
   let planned = runPlanner({ ...plannerInput, applied: lean.applied });
-  if (lean.specRead()) planned = runPlanner({ ...plannerInput, applied: await store.resources.list() });
+  const full = lean.specRead() ? await store.resources.list() : undefined;
+  if (full) planned = runPlanner({ ...plannerInput, applied: full });
+  // A replace read its spec, so its full row (with the text as applied) is in `full`.
+  const fullRow = new Map(full?.map((r) => [r.address, r]));
   diagnostics.push(...planned.diagnostics);
 
   step('render');
@@ -162,7 +165,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     payloads[change.address] = rendered.body;
     if (change.action === 'replace') {
       // The text as applied is in state (recorded at apply); the spec diff shows only hashes for it.
-      const applied = await store.resources.get(change.address);
+      const applied = fullRow.get(change.address) ?? (await store.resources.get(change.address));
       const texts = renderedDiffs(change.diff, applied?.rendered?.content, rendered.body.content);
       if (texts.length > 0) renderedTexts.set(change.address, texts);
     }
@@ -181,6 +184,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const finalized = finalizePlan(planned.plan, estimated.estimates, {
     ...options,
     estimateErrors: estimated.failures,
+    overLimit: request.overLimit,
     estimatesWithheld: withheld,
     locate: (a, p) => project.locate(a, p),
   });

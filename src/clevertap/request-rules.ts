@@ -76,7 +76,8 @@ function refusal(rule: RequestRuleId, error: string, path: (string | number)[]):
   return code === undefined ? { rule, error, path } : { rule, error, code, path };
 }
 
-function nonEmptyString(v: unknown): v is string {
+/** A string with something besides white space (the emulator's checks use it too). */
+export function nonEmptyString(v: unknown): v is string {
   return typeof v === 'string' && v.trim() !== '';
 }
 

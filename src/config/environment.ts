@@ -92,7 +92,8 @@ export function resolveEnvironment(name: string, env: Partial<EnvironmentConfig>
   const apiUrl = nonEmpty(ctx.environ[CONNECTION_ENV.apiUrl]) ?? str(e.apiUrl);
   // Checked against KNOWN_REGIONS when the environment is picked (./pick-environment.ts), as the
   // schema checks campaignctl.yaml's.
-  const regionOverride = nonEmpty(ctx.environ[CONNECTION_ENV.region])?.trim() as Region | undefined;
+  // Read as the check reads it (case aside): `IN1` is in1, never a host named IN1.
+  const regionOverride = nonEmpty(ctx.environ[CONNECTION_ENV.region])?.trim().toLowerCase() as Region | undefined;
   const stateOverride = nonEmpty(ctx.environ.CAMPAIGNCTL_STATE);
   // A path from campaignctl.yaml is relative to the project root; one from the environment
   // variable is relative to where the command runs, as a shell user expects.

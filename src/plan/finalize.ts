@@ -44,6 +44,8 @@ function isGuarded(c: PlanChange): boolean {
 export interface EstimateFacts {
   /** address -> why its estimate call failed (shown with the change). */
   estimateErrors?: ReadonlyMap<string, string>;
+  /** needsEstimate()'s overLimit, when the caller has it (else worked out again). */
+  overLimit?: readonly string[];
   /** No estimate was asked because the plan already has errors (it is refused anyway). */
   estimatesWithheld?: boolean;
 }
@@ -62,7 +64,7 @@ export function finalizePlan(
   const warnings = [...plan.warnings];
   const report = (d: Diagnostic) => (d.severity === 'error' ? diagnostics : warnings).push(d);
 
-  const overLimit = new Set(needsEstimate(plan, options).overLimit);
+  const overLimit = new Set(options.overLimit ?? needsEstimate(plan, options).overLimit);
   const changes = plan.changes.map((c) => fillEstimate(c, estimates, overLimit, options));
   const unchecked: PlanChange[] = [];
   for (const c of changes) checkAudience(c, options, report, unchecked);

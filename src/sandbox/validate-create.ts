@@ -8,6 +8,7 @@ import { isRecord } from '../model/record.js';
 import {
   androidChannelRefusal,
   devicesRefusal,
+  nonEmptyString,
   whenInPastRefusal,
   whereDatesRefusal,
   whereWithSegmentRefusal,
@@ -120,7 +121,4 @@ export function refuse(error: string, code?: number): Refusal {
   return code === undefined ? { ok: false, error } : { ok: false, error, code };
 }
 
-export function nonEmptyString(v: unknown): v is string {
-  return typeof v === 'string' && v.trim() !== '';
-}
 

@@ -4,7 +4,8 @@
  * placeholders (messages.ts).
  */
 import { CODE, MSG } from './messages.js';
-import { checkContent, fromRule, nonEmptyString, refuse } from './validate-create.js';
+import { nonEmptyString } from '../clevertap/request-rules.js';
+import { checkContent, fromRule, refuse } from './validate-create.js';
 import { androidChannelRefusal, createdByRefusal } from '../clevertap/request-rules.js';
 import type { Refusal } from './validate-create.js';
 import { isRecord } from '../model/record.js';

@@ -9,6 +9,8 @@
  */
 import { hostname } from 'node:os';
 import { renderContext } from '../apply/desired.js';
+import type { RenderContext } from '../render/context.js';
+import { isProbablyStale } from '../state/stale.js';
 import { createTemplateEngine } from '../config/templates/engine.js';
 import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -50,15 +52,7 @@ export function stillInFlight(run: RunRecord, now: Date): boolean {
   if (run.status !== 'claimed') return false;
   const host = run.detail?.host;
   const pid = run.detail?.pid;
-  if (host === hostname() && typeof pid === 'number') {
-    if (pid === process.pid) return true;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  }
+  if (host === hostname() && typeof pid === 'number') return !isProbablyStale({ host, pid });
   return now.getTime() - new Date(run.claimedAt).getTime() < IN_FLIGHT_HORIZON_MS;
 }
 
@@ -80,7 +74,7 @@ export interface PreparedCampaign {
 }
 
 type Prepared =
-  | { ok: true; send: PreparedSend; campaign?: undefined }
+  | { ok: true; send: PreparedSend; render: RenderContext; campaign?: undefined }
   | { ok: true; campaign: PreparedCampaign; send?: undefined }
   | { ok: false; detail: string; diagnostics: Diagnostic[] };
 
@@ -92,12 +86,11 @@ function errorsOf(diagnostics: readonly Diagnostic[]): string {
  * The campaign a tick creates: `when: now`, named `<title> <local date> <local time>` plus the
  * apply marker, its `where` dates resolved from the fire time and `{{schedule.*}}` rendered.
  */
-function prepareCampaign(schedule: ScheduleResource, fireTime: Date, project: Project): Prepared {
+function prepareCampaign(schedule: ScheduleResource, fireTime: Date, render: RenderContext): Prepared {
   const spec = schedule.spec;
   const local = scheduleScope(fireTime, spec.timezone);
   const title = `${campaignTitle({ name: schedule.name, spec: (spec.campaign ?? {}) as Record<string, unknown> })} ${local.date} ${local.time}`;
   const marker = newMarker();
-  const render = { ...renderContext(project, createTemplateEngine({ partials: project.partials }), fireTime), schedule: { fireTime, timezone: spec.timezone } };
   const rendered = renderScheduledCampaignBody(schedule, render, remoteCampaignName(title, marker));
   if (hasErrors(rendered.diagnostics)) return { ok: false, detail: errorsOf(rendered.diagnostics), diagnostics: rendered.diagnostics };
   const maxAudience = spec.campaign?.guard?.maxAudience;
@@ -108,12 +101,12 @@ function prepareCampaign(schedule: ScheduleResource, fireTime: Date, project: Pr
 export function prepareFire(input: Pick<FireInput, 'schedule' | 'fireTime' | 'project'>): Prepared {
   const { schedule, fireTime, project } = input;
   const spec = schedule.spec;
-  if (spec.campaign) return prepareCampaign(schedule, fireTime, project);
+  const render = tickRenderContext(project, schedule, fireTime);
+  if (spec.campaign) return prepareCampaign(schedule, fireTime, render);
   const send = spec.message ?? spec.trigger;
   const kind = spec.message ? 'Message' : 'ExternalTrigger';
   const contract = project.resources.find((r) => r.kind === kind && r.name === send?.name);
   if (!send || !contract) return { ok: false, detail: `${kind} ${send?.name ?? '?'} is not in the project; nothing was sent`, diagnostics: [] };
-  const render = { ...renderContext(project, createTemplateEngine({ partials: project.partials }), fireTime), schedule: { fireTime, timezone: spec.timezone } };
   const data = renderScheduleData(schedule, render);
   const to = recipientsFromTo(send.to as Record<string, string[]>);
   const prepared = spec.message
@@ -121,7 +114,12 @@ export function prepareFire(input: Pick<FireInput, 'schedule' | 'fireTime' | 'pr
     : prepareTrigger(contract as unknown as ExternalTriggerResource, { to, data: data.data });
   const diagnostics = [...data.diagnostics, ...prepared.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, detail: errorsOf(diagnostics), diagnostics };
-  return { ok: true, send: prepared };
+  return { ok: true, send: prepared, render };
+}
+
+/** The templates' context at a tick: the project's, at the fire time, with `{{schedule.*}}`. */
+function tickRenderContext(project: Project, schedule: ScheduleResource, fireTime: Date): RenderContext {
+  return { ...renderContext(project, createTemplateEngine({ partials: project.partials }), fireTime), schedule: { fireTime, timezone: schedule.spec.timezone } };
 }
 
 /**
@@ -161,8 +159,7 @@ export async function fireTick(input: FireInput): Promise<FireOutcome> {
   await runtime.hooks?.onClaimed?.(claim.run);
   if (prepared.campaign) return createTickCampaign(runtime, key, prepared.campaign, claimDetail);
 
-  const render = { ...renderContext(input.project, createTemplateEngine({ partials: input.project.partials }), fireTime), schedule: { fireTime, timezone: schedule.spec.timezone } };
-  const report = await executeSend({ ...runtime, render }, prepared.send!);
+  const report = await executeSend({ ...runtime, render: prepared.render! }, prepared.send!);
   // A partly sent tick is `failed` with its counts: the runner never fires a claimed tick again either way.
   const status: FireStatus = report.outcome === 'succeeded' ? 'done' : report.outcome === 'unknown' ? 'unknown' : 'failed';
   const firstError = report.batches.find((b) => b.failure)?.failure?.error;

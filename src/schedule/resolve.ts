@@ -9,6 +9,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Provenance } from '../runtime/context.js';
 import type { RunRecord, StateStore } from '../state/store.js';
+import { utcText } from './local-time.js';
 
 export type TickResolveResult = { status: 'resolved'; before: RunRecord; run: RunRecord } | { status: 'invalid'; diagnostics: Diagnostic[] };
 
@@ -18,7 +19,7 @@ export async function resolveScheduleTick(
   input: { schedule: string; fireTime: string; outcome: 'raised' | 'not-raised' },
 ): Promise<TickResolveResult> {
   const parsed = new Date(input.fireTime);
-  const key = Number.isNaN(parsed.getTime()) ? input.fireTime : parsed.toISOString().replace(/\.000Z$/, 'Z');
+  const key = Number.isNaN(parsed.getTime()) ? input.fireTime : utcText(parsed);
   const runKey = { kind: 'schedule' as const, subject: input.schedule, key };
   const before = await store.runs.get(runKey);
   if (!before) {

@@ -46,6 +46,11 @@ export function clock(): Clock {
   return processClock;
 }
 
+/** Makes `c` the process's clock (main.ts, after checking CAMPAIGNCTL_NOW once). */
+export function useClock(c: Clock): void {
+  processClock = c;
+}
+
 /** `now()` of the process clock. */
 export function now(): Date {
   return clock().now();

@@ -91,6 +91,11 @@ describe('CLEVERTAP_REGION', () => {
     expect(known.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
   });
 
+  it('reads CLEVERTAP_REGION as the check does, case aside: IN1 is the in1 region, never a host named IN1', async () => {
+    const known = await loadProject({ dir, environ: { CLEVERTAP_REGION: 'IN1' } });
+    expect(known.environment.region).toBe('in1');
+  });
+
   it('is checked against the same regions as campaignctl.yaml\'s `region`', () => {
     const schema = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../schemas/config.schema.json'), 'utf8'));
     const found: unknown[] = [];

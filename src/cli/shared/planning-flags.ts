@@ -35,7 +35,7 @@ export function addPlanningOptions(cmd: Command): Command {
 
 /** True when any planning flag was given (apply PLANFILE refuses them: the file decides). */
 export function hasPlanningFlags(f: PlanningFlags): boolean {
-  return Boolean(f.target?.length || f.selector?.length || f.changedSince || f.estimate === false || f.allowLargeAudience || f.allowMassStop || f.heal);
+  return planningFlagWords(f).length > 0;
 }
 
 /** The flags as words again, for a printed `apply --yes` or `plan --out FILE` that plans the same scope. */
