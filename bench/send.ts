@@ -15,7 +15,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '../src/clevertap/client.js';
 import { loadProject } from '../src/config/project.js';
-import { createTemplateEngine } from '../src/config/templates/engine.js';
+import { createTemplateEngine } from '../src/templates/engine.js';
 import type { MessageResource } from '../src/model/specs.js';
 import { sendMessage } from '../src/runtime/index.js';
 import { startSandbox } from '../src/sandbox/server.js';

@@ -21,7 +21,7 @@ import type { PlanChange } from '../plan/types.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
 import { startInstant, windowAround } from './dates.js';
 import { remoteCampaignName } from './marker.js';
-import { appliedCampaign, audit } from './record.js';
+import { appliedCampaign, audit } from '../state/record.js';
 import { ListCache, settleCreate, supersededRow, type CreateContext } from './settle.js';
 import type { ChangeOutcome, ExecuteDeps, HandlerContext } from './types.js';
 

@@ -4,7 +4,7 @@
  * transaction: the resource row and its audit entry.
  */
 import type { PlanChange } from '../plan/types.js';
-import { appliedContract, audit } from './record.js';
+import { appliedContract, audit } from '../state/record.js';
 import type { ChangeOutcome, HandlerContext } from './types.js';
 
 export async function contractChange(change: PlanChange, ctx: HandlerContext): Promise<ChangeOutcome> {

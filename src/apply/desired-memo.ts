@@ -22,7 +22,7 @@ export interface DesiredMemo {
 }
 
 /** The code whose output the memo keeps: desired state, canonical form, start times. */
-const DERIVING_CODE = ['apply', 'plan', 'render', 'time'];
+const DERIVING_CODE = ['apply', 'plan', 'render', 'templates', 'time'];
 
 /** The memo of a project; its file is read on first use (a plan the no-change record answers never uses it). */
 export function openDesiredMemo(project: Project): DesiredMemo {

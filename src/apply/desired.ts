@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import type { Project } from '../config/project.js';
 import { readProjectFile } from '../config/project-file.js';
 import { bodyFileOf } from '../config/rules/body-files.js';
-import { createTemplateEngine, type TemplateEngine } from '../config/templates/engine.js';
+import { createTemplateEngine, type TemplateEngine } from '../templates/engine.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
 import type { CampaignResource } from '../model/specs.js';

@@ -20,7 +20,7 @@ import { localToInstant } from '../time/zone.js';
 import type { JournalWindow, StateStore } from '../state/store.js';
 import { coveringWindows, daysBetween, shiftYmd, windowAround, ymdOf, type Ymd } from './dates.js';
 import { prepareDesired, type DesiredState } from './desired.js';
-import { audit, type Provenance } from './record.js';
+import { audit, type Provenance } from '../state/record.js';
 
 /** Without --from/--to: the start date of the campaign's `when`, then this range around today. */
 export const DEFAULT_SEARCH_DAYS_BACK = 90;

@@ -8,7 +8,7 @@ import { isSuperseded } from '../plan/addresses.js';
 import { canonicalJson } from '../plan/canonical.js';
 import type { StateStore } from '../state/store.js';
 import type { DesiredState } from './desired.js';
-import { audit, type Provenance } from './record.js';
+import { audit, type Provenance } from '../state/record.js';
 
 export async function syncMetadata(store: StateStore, desired: DesiredState, provenance: Provenance): Promise<string[]> {
   // Runs after every apply: compare on the rows without their specs (cheap on a big state); read

@@ -42,7 +42,7 @@ const FORMAT = 2;
 export const MAX_AGE_MS = 60 * 60 * 1000;
 
 /** The code whose output a record stands for (the load cache key covers config/, diagnostics/, model/). */
-const PLANNING_CODE = ['apply', 'plan', 'render', 'time', 'clevertap'];
+const PLANNING_CODE = ['apply', 'plan', 'render', 'templates', 'time', 'clevertap'];
 
 export interface NoChangeRecord {
   format: number;

@@ -10,7 +10,7 @@ import type { PlanChange } from '../plan/types.js';
 import type { RuntimeContext } from '../runtime/context.js';
 import { raiseOccurrence as raiseOccurrenceOnce } from '../runtime/occurrence.js';
 import { renderContext } from './desired.js';
-import { audit } from './record.js';
+import { audit } from '../state/record.js';
 import type { ChangeHandler, ChangeOutcome } from './types.js';
 
 function result(change: PlanChange, status: ChangeOutcome['status'], message: string, error?: ChangeOutcome['error']): ChangeOutcome {

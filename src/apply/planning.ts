@@ -20,7 +20,7 @@ import { prepareDesired, renderCampaign, type DesiredState } from './desired.js'
 import type { DesiredMemo } from './desired-memo.js';
 import { estimateChanges } from './estimate.js';
 import { applyMessages, type HeldLock } from './messages.js';
-import type { Provenance } from './record.js';
+import type { Provenance } from '../state/record.js';
 import type { NoChangeMemo } from './no-change.js';
 import { assembleRefresh, managedCampaigns, refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleReport } from './settle.js';

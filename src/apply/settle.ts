@@ -17,7 +17,7 @@ import { isSuperseded, supersededAddress } from '../plan/addresses.js';
 import type { DesiredResource } from '../plan/types.js';
 import type { JournalEntry, JournalOperation, JournalOutcome, JournalWindow, StateStore } from '../state/store.js';
 import { markerOf } from './marker.js';
-import { appliedCampaign, audit, type Provenance } from './record.js';
+import { appliedCampaign, audit, type Provenance } from '../state/record.js';
 
 export interface SettleDeps {
   store: StateStore;

@@ -17,7 +17,7 @@ import { closest } from '../config/suggest.js';
 import { baseAddress } from '../plan/addresses.js';
 import type { StateStore } from '../state/store.js';
 import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
-import { audit, type Provenance } from './record.js';
+import { audit, type Provenance } from '../state/record.js';
 
 export interface StopSelection {
   /** Resource addresses; a superseded leftover (`campaign.x@12`) is stopped with its resource. */

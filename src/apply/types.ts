@@ -10,7 +10,7 @@ import type { PlanChange } from '../plan/types.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
 import type { StateStore } from '../state/store.js';
 import type { DesiredState } from './desired.js';
-import type { Provenance } from './record.js';
+import type { Provenance } from '../state/record.js';
 
 export type ChangeStatus = 'applied' | 'failed' | 'skipped';
 

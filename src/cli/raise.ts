@@ -16,7 +16,7 @@ import { failWith } from './views/state-common.js';
 import { raiseDryRunText, raiseJson, raiseText } from './views/runtime-send.js';
 import { renderContext } from '../apply/desired.js';
 import type { Project } from '../config/project.js';
-import { createTemplateEngine } from '../config/templates/engine.js';
+import { createTemplateEngine } from '../templates/engine.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';

@@ -12,7 +12,7 @@ import { collect } from './shared/option-values.js';
 import { readProjectFile } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
 import { closest } from '../config/suggest.js';
-import { createTemplateEngine } from '../config/templates/engine.js';
+import { createTemplateEngine } from '../templates/engine.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';

@@ -20,7 +20,7 @@ const PARSING_PACKAGES = ['yaml', 'js-yaml', 'ajv', 'ajv-formats'];
 
 /**
  * The folders whose compiled code decides a file's check result (relative to src/; their own files
- * only: config/rules and config/templates are keyed apart, by the rules memo and the snapshot).
+ * only: config/rules and templates are keyed apart, by the rules memo and the snapshot).
  */
 const CHECKING_CODE = ['config', 'diagnostics', 'model'];
 

@@ -362,7 +362,7 @@ export const catalogue = {
     hint: () => 'fixed times fire at the first of the two, interval jobs at both (README, Schedules); pick another time if that is not what you want',
   }),
 
-  // ---- templates (checked by the template rule, src/config/templates/) ----
+  // ---- templates (checked by the template rule, src/templates/) ----
   'template.unknown-variable': entry<{ name: string; available: string[]; suggestion?: string }>({
     severity: 'error',
     summary: 'A Handlebars variable that is not defined where the template is used.',
@@ -379,7 +379,7 @@ export const catalogue = {
     summary: 'A Liquid block tag (if, for, case, unless) without its end tag, or the reverse.',
     message: (a) => `unbalanced Liquid ${q(a.tag)}: ${a.detail}`,
   }),
-  // ---- templates and render (H2: src/config/templates/, src/render/) ----
+  // ---- templates and render (H2: src/templates/, src/render/) ----
   'template.unknown-helper': entry<{ name: string; known: string[]; suggestion?: string }>({
     severity: 'error',
     summary: 'A Handlebars helper outside the fixed set (upper, lower, default, date, json, if, unless, each, with, lookup).',

@@ -8,7 +8,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import { Collector } from './collect.js';
 import type { RenderContext, RenderResult } from './context.js';
 import { validateData } from './data.js';
-import { resolveInstantOrNow, unixSeconds } from './time.js';
+import { resolveInstantOrNow, unixSeconds } from '../time/when.js';
 
 export const RAISE_ENDPOINT = '/1/targets/trigger.json';
 export const PROPERTY_KEY_LIMIT = 120;

@@ -2,7 +2,7 @@
  * Create Campaign (`POST /1/targets/create.json`) bodies from a Campaign, or from a Schedule's
  * `campaign` at a fire time. Field names and order follow clevertap-api.md section 2.
  */
-import type { TemplateScope } from '../config/templates/engine.js';
+import type { TemplateScope } from '../templates/engine.js';
 import type { CampaignResource, CampaignSpec, ScheduleResource, ScheduledCampaignSpec } from '../model/specs.js';
 import type { Resource } from '../model/resource.js';
 import { Collector } from './collect.js';
@@ -10,7 +10,7 @@ import { renderContent } from './content.js';
 import type { RenderContext, RenderResult } from './context.js';
 import { mergeWire } from './merge.js';
 import { scheduleScope } from './schedule-scope.js';
-import { resolveWhen, resolveWhereDates, whenToWire } from './time.js';
+import { resolveWhen, resolveWhereDates, whenToWire } from '../time/when.js';
 import { clonePlain } from '../model/record.js';
 
 export const CREATE_CAMPAIGN_ENDPOINT = '/1/targets/create.json';

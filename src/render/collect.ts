@@ -3,11 +3,11 @@
  * locate nodes, and renders template strings (a failed string stays as written in the body,
  * its problems reported).
  */
-import { TemplateError, type RenderOptions, type TemplateScope } from '../config/templates/engine.js';
-import { fileTemplateDiagnostic, templateDiagnostic } from '../config/templates/place.js';
+import { TemplateError, type RenderOptions, type TemplateScope } from '../templates/engine.js';
+import { fileTemplateDiagnostic, templateDiagnostic } from '../templates/place.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderContext } from './context.js';
-import type { PathProblem } from './time.js';
+import type { PathProblem } from '../time/when.js';
 
 export class Collector {
   readonly diagnostics: Diagnostic[] = [];

@@ -5,7 +5,7 @@
  * `approximate`.
  */
 import { diagnostic } from '../diagnostics/catalogue.js';
-import type { PathProblem } from './time.js';
+import type { PathProblem } from '../time/when.js';
 
 export const PUSH_TITLE_LIMIT = 65;
 export const PUSH_BODY_LIMIT = 240;

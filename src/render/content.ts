@@ -3,7 +3,7 @@
  * escaped, `body_file` read relative to the YAML file into `body`, then the content checks.
  */
 import path from 'node:path';
-import type { TemplateScope } from '../config/templates/engine.js';
+import type { TemplateScope } from '../templates/engine.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Collector } from './collect.js';
 import { checkContent } from './content-checks.js';

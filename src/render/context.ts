@@ -3,7 +3,7 @@
  * values and any file reading come in through the context, so the planner, `render`, the
  * scheduler and tests all get the same bytes for the same inputs.
  */
-import type { TemplateEngine } from '../config/templates/engine.js';
+import type { TemplateEngine } from '../templates/engine.js';
 import type { Range } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 

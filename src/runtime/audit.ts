@@ -6,7 +6,7 @@
  */
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { audit, type Provenance } from '../apply/record.js';
+import { audit, type Provenance } from '../state/record.js';
 import type { AuditEntry, JsonObject, StateStore } from '../state/store.js';
 
 export type RuntimeOutcome = 'succeeded' | 'failed' | 'unknown';

@@ -3,7 +3,7 @@
  * per command; the daemon once per process. Operations never print: they report through hooks and
  * return values.
  */
-import type { Provenance } from '../apply/record.js';
+import type { Provenance } from '../state/record.js';
 import type { CleverTapClient } from '../clevertap/client.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { RenderContext } from '../render/context.js';

@@ -10,7 +10,7 @@
  * This is the only place that raises occurrences: apply's executor and the daemon's cron runner
  * both call raiseOccurrence.
  */
-import { audit } from '../apply/record.js';
+import { audit } from '../state/record.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';

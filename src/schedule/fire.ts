@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { renderContext } from '../apply/desired.js';
 import type { RenderContext } from '../render/context.js';
 import { isProbablyStale } from '../state/stale.js';
-import { createTemplateEngine } from '../config/templates/engine.js';
+import { createTemplateEngine } from '../templates/engine.js';
 import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';

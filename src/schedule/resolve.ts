@@ -4,7 +4,7 @@
  * way the runner never fires that tick again (its moment has passed); the ledger then says what
  * happened: `done` (it was sent) or `failed` (it was not).
  */
-import { audit } from '../apply/record.js';
+import { audit } from '../state/record.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Provenance } from '../runtime/context.js';

@@ -20,7 +20,7 @@ import { bulletinOccurrences } from '../plan/spec-access.js';
 import { raiseOccurrence } from '../runtime/occurrence.js';
 import type { Provenance, RuntimeHooks } from '../runtime/context.js';
 import { renderContext } from '../apply/desired.js';
-import { createTemplateEngine } from '../config/templates/engine.js';
+import { createTemplateEngine } from '../templates/engine.js';
 import type { StateStore } from '../state/store.js';
 import { fireTick, prepareFire, scheduleRunKey, stillInFlight, type FireStatus } from './fire.js';
 import { utcText } from './local-time.js';

@@ -12,7 +12,7 @@ import { loadProject, type Project } from '../../src/config/project.js';
 import { computePlan, type PlanOutcome } from '../../src/apply/planning.js';
 import { executePlan } from '../../src/apply/executor.js';
 import type { ApplyResult, ExecuteDeps } from '../../src/apply/types.js';
-import { NO_GIT, type Provenance } from '../../src/apply/record.js';
+import { NO_GIT, type Provenance } from '../../src/state/record.js';
 import { openStateStore } from '../../src/state/open.js';
 import type { StateStore } from '../../src/state/store.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/server.js';

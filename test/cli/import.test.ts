@@ -8,7 +8,7 @@ import type { CleverTapClient } from '../../src/clevertap/client.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import type { StateStore } from '../../src/state/store.js';
 import { importCampaign, parseYmd, type ImportRequest } from '../../src/apply/import.js';
-import { NO_GIT, type Provenance } from '../../src/apply/record.js';
+import { NO_GIT, type Provenance } from '../../src/state/record.js';
 import { ymdOf, shiftYmd } from '../../src/apply/dates.js';
 import { applyOnce, load, planOnly, TempProject, useApplyFixture } from '../apply/helpers.js';
 

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCqlDate } from '../../src/render/time.js';
+import { resolveCqlDate } from '../../src/time/when.js';
 import { CliRunner, type CliResult } from './cli-run.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'campaignctl-render-'));

@@ -9,7 +9,7 @@ import type { AppliedResource } from '../../src/model/applied.js';
 import type { StateStore } from '../../src/state/store.js';
 import { selectStopTargets, stopNow } from '../../src/apply/stop-now.js';
 import { settleOpenJournal } from '../../src/apply/settle.js';
-import { NO_GIT, type Provenance } from '../../src/apply/record.js';
+import { NO_GIT, type Provenance } from '../../src/state/record.js';
 import { supersededAddress } from '../../src/plan/addresses.js';
 import { badSelector } from '../../src/cli/stop.js';
 import { parseSelector } from '../../src/cli/shared/option-values.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createTemplateEngine } from '../../src/config/templates/engine.js';
+import { createTemplateEngine } from '../../src/templates/engine.js';
 import type { Resource } from '../../src/model/resource.js';
 import type {
   BulletinResource,

@@ -8,7 +8,7 @@ import {
   resolveWhereDates,
   whenToWire,
   wireToInstant,
-} from '../../src/render/time.js';
+} from '../../src/time/when.js';
 import { scheduleScope } from '../../src/render/schedule-scope.js';
 import { localToInstant, offsetMinutes } from '../../src/render/zone.js';
 

@@ -14,7 +14,7 @@ const DIST = pathToFileURL(resolve(import.meta.dirname, '../../dist/src')).href;
 
 const CHILD = `
 import { loadProject } from '${DIST}/config/project.js';
-import { createTemplateEngine } from '${DIST}/config/templates/engine.js';
+import { createTemplateEngine } from '${DIST}/templates/engine.js';
 import { createClient } from '${DIST}/clevertap/client.js';
 import { openStateStore } from '${DIST}/state/open.js';
 import { raiseOccurrence } from '${DIST}/runtime/occurrence.js';

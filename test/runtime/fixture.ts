@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadProject } from '../../src/config/project.js';
 import type { Project } from '../../src/config/project.js';
-import { createTemplateEngine } from '../../src/config/templates/engine.js';
+import { createTemplateEngine } from '../../src/templates/engine.js';
 import type { ClientOptions } from '../../src/clevertap/client.js';
 import type { Resource } from '../../src/model/resource.js';
 import type { RenderContext } from '../../src/render/context.js';

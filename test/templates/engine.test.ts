@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createTemplateEngine, TemplateError, type TemplateProblem } from '../../src/config/templates/engine.js';
+import { createTemplateEngine, TemplateError, type TemplateProblem } from '../../src/templates/engine.js';
 
 const scope = {
   vars: { region: 'eu1', brand: 'Tunes' },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkLiquidBalance, splitTemplate } from '../../src/config/templates/liquid.js';
+import { checkLiquidBalance, splitTemplate } from '../../src/templates/liquid.js';
 
 function liquidTexts(src: string): string[] {
   return splitTemplate(src).liquid.map((s) => src.slice(s.start, s.end));

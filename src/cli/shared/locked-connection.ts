@@ -10,7 +10,7 @@ import { connect, openState, type Connection } from './connect.js';
 import { takeLock } from './lock.js';
 import { operatorProvenance } from './operator.js';
 import { commandTarget } from './project.js';
-import type { Provenance } from '../../apply/record.js';
+import type { Provenance } from '../../state/record.js';
 import type { Project } from '../../config/project.js';
 import type { StateStore } from '../../state/store.js';
 

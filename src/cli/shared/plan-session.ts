@@ -7,7 +7,7 @@ import type { Output } from '../context.js';
 import type { Project, ProjectHead } from '../../config/project.js';
 import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { gitInfo, type GitInfo } from '../../git/repo.js';
-import type { Provenance } from '../../apply/record.js';
+import type { Provenance } from '../../state/record.js';
 import type { StateStore } from '../../state/store.js';
 import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
 import { NoChangeMemo } from '../../apply/no-change.js';

@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { renderContext } from '../../apply/desired.js';
-import { createTemplateEngine } from '../../config/templates/engine.js';
+import { createTemplateEngine } from '../../templates/engine.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';

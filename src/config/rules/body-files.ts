@@ -11,9 +11,9 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
 import { bodyFilePath } from '../../render/content.js';
 import { readProjectFile } from '../project-file.js';
-import { schedulePaths, schemaPaths, varsPaths } from '../templates/available.js';
-import { createTemplateEngine } from '../templates/engine.js';
-import { fileTemplateDiagnostic } from '../templates/place.js';
+import { schedulePaths, schemaPaths, varsPaths } from '../../templates/available.js';
+import { createTemplateEngine } from '../../templates/engine.js';
+import { fileTemplateDiagnostic } from '../../templates/place.js';
 import { isRecord, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';
 

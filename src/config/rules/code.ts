@@ -6,7 +6,7 @@
  */
 export const RULES_CODE = [
   'config/rules',
-  'config/templates',
+  'templates',
   'time',
   // The request rules validate shares with the emulator (request-rules.ts).
   'clevertap',

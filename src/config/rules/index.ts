@@ -19,7 +19,7 @@ import { quietHours, untilNextFire } from './quiet-hours.js';
 import { scheduleReferences } from './schedule-references.js';
 import { scheduleDst, untilClockChange } from './schedule-dst.js';
 import { staticIdentities } from './static-identities.js';
-import { templateRule } from '../templates/rule.js';
+import { templateRule } from '../../templates/rule.js';
 import { timeZones } from './time-zones.js';
 import { untilStart, whenInPast } from './when-in-past.js';
 import { untilTomorrow, whereDates } from './where-dates.js';

@@ -6,7 +6,7 @@
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
-import { resolveWhen } from '../../render/time.js';
+import { resolveWhen } from '../../time/when.js';
 import { fromIsoDate, impossibleDate } from '../calendar.js';
 import { isRecord, ofKind, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';

@@ -6,7 +6,7 @@
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
-import { resolveWhen } from '../../render/time.js';
+import { resolveWhen } from '../../time/when.js';
 import { nextFireTimes, type ScheduleTiming } from '../../schedule/fire-times.js';
 import { localFireText, utcText } from '../../schedule/local-time.js';
 import { inQuietHours, nextQuietStart, quietZone, type QuietHours } from '../../time/quiet-hours.js';

@@ -6,7 +6,7 @@
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { isPastStart } from '../../clevertap/request-rules.js';
-import { resolveWhen } from '../../render/time.js';
+import { resolveWhen } from '../../time/when.js';
 import { ofKind, placeOf } from './helpers.js';
 import type { Resource } from '../../model/resource.js';
 import type { RuleContext } from './index.js';

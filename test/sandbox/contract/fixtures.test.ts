@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { REQUEST_RULES } from '../../../src/clevertap/request-rules.js';
 import type { RequestRule, RequestRuleId } from '../../../src/clevertap/request-rules.js';
 import { loadProject } from '../../../src/config/project.js';
-import { createTemplateEngine } from '../../../src/config/templates/engine.js';
+import { createTemplateEngine } from '../../../src/templates/engine.js';
 import type { Resource } from '../../../src/model/resource.js';
 import type { BulletinResource, CampaignResource, MessageResource } from '../../../src/model/specs.js';
 import { renderRaiseBody } from '../../../src/render/bulletin.js';

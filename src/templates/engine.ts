@@ -7,9 +7,9 @@
  */
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
-import { closest } from '../suggest.js';
-import { diagnostic, type ArgsOf } from '../../diagnostics/catalogue.js';
-import { isValidTimeZone } from '../../time/zone.js';
+import { closest } from '../config/suggest.js';
+import { diagnostic, type ArgsOf } from '../diagnostics/catalogue.js';
+import { isValidTimeZone } from '../time/zone.js';
 import { analyze, type Analysis } from './analyze.js';
 import { HelperError, KNOWN_HELPERS, LIQUID_HELPER, ZONE_DATA_KEY, registerHelpers } from './helpers.js';
 import { checkLiquidBalance, splitTemplate, type LiquidProblem, type SplitTemplate } from './liquid.js';

@@ -5,7 +5,7 @@
  * does not reach helper arguments), except `default`, whose job is the missing value.
  */
 import type { HelperOptions } from 'handlebars';
-import { isValidTimeZone } from '../../time/zone.js';
+import { isValidTimeZone } from '../time/zone.js';
 import { formatDate, toInstant } from './date-format.js';
 
 /** Position of a helper call in the (transformed) template, as Handlebars reports it. */

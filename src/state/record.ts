@@ -5,7 +5,7 @@
 import type { GitInfo } from '../git/repo.js';
 import type { AppliedResource, AppliedStatus, RenderedRequest } from '../model/applied.js';
 import type { Resource } from '../model/resource.js';
-import type { AuditInput, JsonObject } from '../state/store.js';
+import type { AuditInput, JsonObject } from './store.js';
 
 /** Who did it and from which commit, as apply and the runtime operations record it; built once per run. */
 export interface Provenance {

@@ -6,8 +6,8 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import { addDays, isValidClock, isValidDate, pad, toYyyymmdd } from '../time/calendar.js';
-import { dateInZone, isValidTimeZone, localToInstant, zonedParts } from '../time/zone.js';
+import { addDays, isValidClock, isValidDate, pad, toYyyymmdd } from './calendar.js';
+import { dateInZone, isValidTimeZone, localToInstant, zonedParts } from './zone.js';
 import { clonePlain } from '../model/record.js';
 
 export type TimeResult<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };

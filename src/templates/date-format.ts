@@ -3,8 +3,8 @@
  * Tokens: YYYY YY MMMM MMM MM M DD D dddd ddd HH H hh h mm ss A a Z (+02:00) ZZ (+0200) W (ISO week);
  * text in [brackets] is literal.
  */
-import { MONTH_NAMES, WEEKDAY_NAMES, isoWeek, pad } from '../../time/calendar.js';
-import { formatOffset, offsetMinutes, zonedParts } from '../../time/zone.js';
+import { MONTH_NAMES, WEEKDAY_NAMES, isoWeek, pad } from '../time/calendar.js';
+import { formatOffset, offsetMinutes, zonedParts } from '../time/zone.js';
 
 const TOKEN = /\[([^\]]*)\]|YYYY|YY|MMMM|MMM|MM|M|DD|D|dddd|ddd|HH|H|hh|h|mm|ss|A|a|ZZ|Z|W/g;
 
