@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.js';
-import { redactSecrets } from './cli/redact.js';
+import { redactSecrets } from './diagnostics/redact.js';
 import { packageVersion } from './config/package-dir.js';
 import { clockFrom, clockNote, NOW_VARIABLE, useClock } from './time/clock.js';
 

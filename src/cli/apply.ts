@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { applyProgress } from './shared/apply-progress.js';
-import { lockRefusalDiagnostic, lockRefusalJson, takeLock } from './shared/lock.js';
+import { lockRefusalDiagnostic, lockRefusalJson, takeLock } from '../operations/lock.js';
 import { addPlanningOptions, hasPlanningFlags, planningFlagWords, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
 import { printPlan } from './shared/plan-output.js';

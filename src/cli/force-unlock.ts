@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { action } from './context.js';
 import { withState } from './shared/with-state.js';
 import { commandTarget } from './shared/project.js';
-import { describeHolder, forceUnlockCommand, refusalFor } from './shared/lock.js';
+import { describeHolder, forceUnlockCommand, refusalFor } from '../operations/lock.js';
 import { failWith } from './views/state-common.js';
 import { forceUnlockText } from './views/state.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { lockRefusalJson, takeLock } from './shared/lock.js';
+import { lockRefusalJson, takeLock } from '../operations/lock.js';
 import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession } from './shared/plan-session.js';
 import { PLAN_FORMATS, printPlan, savePlanFile, type PlanFormat } from './shared/plan-output.js';

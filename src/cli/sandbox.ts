@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions } from './context.js';
 import type { Output } from './context.js';
-import { registerSecret } from './redact.js';
+import { registerSecret } from '../diagnostics/redact.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { SandboxHandle, SandboxOptions } from '../sandbox/server.js';
 import { parseFaultSpec, parseLatency } from '../sandbox/faults.js';

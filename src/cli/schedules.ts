@@ -8,7 +8,7 @@ import { listSchedules, type ScheduleListing } from '../schedule/listing.js';
 import { localFireText } from '../schedule/local-time.js';
 import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { openState } from './shared/connect.js';
+import { openState } from '../operations/connect.js';
 import { loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith } from './views/state-common.js';
 

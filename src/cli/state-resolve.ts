@@ -8,9 +8,9 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { openState } from './shared/connect.js';
-import { takeLock } from './shared/lock.js';
-import { operatorProvenance } from './shared/operator.js';
+import { openState } from '../operations/connect.js';
+import { takeLock } from '../operations/lock.js';
+import { operatorProvenance } from '../operations/operator.js';
 import { commandTarget, loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith, refuseLocked } from './views/state-common.js';
 import { diagnostic } from '../diagnostics/catalogue.js';

@@ -9,8 +9,8 @@
 import type { Command } from 'commander';
 import { action, type Output } from './context.js';
 import { withState } from './shared/with-state.js';
-import { takeLock } from './shared/lock.js';
-import { operatorProvenance } from './shared/operator.js';
+import { takeLock } from '../operations/lock.js';
+import { operatorProvenance } from '../operations/operator.js';
 import { commandTarget } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { stateListJson, stateListText, stateRmText, stateShowJson, stateShowText } from './views/state.js';

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { withLockedConnection } from './shared/locked-connection.js';
 import { collect, parseSelector } from './shared/option-values.js';
-import { notCreatedGrace } from './shared/connect.js';
+import { notCreatedGrace } from '../operations/connect.js';
 import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
 import { environmentErrors, failWith } from './views/state-common.js';
 import { prepareDesired } from '../apply/desired.js';

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/config/project.js';
-import { connect, openState, sandboxDataFile } from '../../src/cli/shared/connect.js';
-import { redactSecrets } from '../../src/cli/redact.js';
+import { connect, openState, sandboxDataFile } from '../../src/operations/connect.js';
+import { redactSecrets } from '../../src/diagnostics/redact.js';
 import { parseDuration } from '../../src/time/duration.js';
 import { TempProject } from '../apply/helpers.js';
 

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { takeLock } from '../../src/cli/shared/lock.js';
+import { takeLock } from '../../src/operations/lock.js';
 import { commandLine, shellWord } from '../../src/diagnostics/command-line.js';
 import { openStateStore } from '../../src/state/open.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';

@@ -9,7 +9,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pc from 'picocolors';
-import { age, forceUnlockCommand, lockRefusalDiagnostic, lockRefusalJson, lockRefusalText, refusalFor, takeLock, withLock } from '../../src/cli/shared/lock.js';
+import { age, forceUnlockCommand, lockRefusalDiagnostic, lockRefusalJson, lockRefusalText, refusalFor, takeLock, withLock } from '../../src/operations/lock.js';
 import { forceUnlockText, stateListJson, stateListText, stateRmText, stateShowText } from '../../src/cli/views/state.js';
 import type { AppliedResource } from '../../src/model/applied.js';
 import { openStateStore } from '../../src/state/open.js';

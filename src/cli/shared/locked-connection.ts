@@ -6,9 +6,9 @@
  */
 import type { Output } from '../context.js';
 import { failWith, refuseLocked } from '../views/state-common.js';
-import { connect, openState, type Connection } from './connect.js';
-import { takeLock } from './lock.js';
-import { operatorProvenance } from './operator.js';
+import { connect, openState, type Connection } from '../../operations/connect.js';
+import { takeLock } from '../../operations/lock.js';
+import { operatorProvenance } from '../../operations/operator.js';
 import { commandTarget } from './project.js';
 import type { Provenance } from '../../state/record.js';
 import type { Project } from '../../config/project.js';

@@ -13,7 +13,7 @@ import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
 import { NoChangeMemo } from '../../apply/no-change.js';
 import { startEarlyRefresh, type EarlyRefresh } from '../../apply/refresh.js';
 import { cacheEnabled } from '../../config/load-cache.js';
-import { notCreatedGrace, openStateAndConnection, type Connection } from './connect.js';
+import { notCreatedGrace, openStateAndConnection, type Connection } from '../../operations/connect.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
 
 export interface PlanSession {

@@ -4,9 +4,9 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import { resolveScheduleTick } from '../../schedule/resolve.js';
 import type { Output } from '../context.js';
 import { failWith, refuseLocked } from '../views/state-common.js';
-import { openState } from './connect.js';
-import { takeLock } from './lock.js';
-import { operatorProvenance } from './operator.js';
+import { openState } from '../../operations/connect.js';
+import { takeLock } from '../../operations/lock.js';
+import { operatorProvenance } from '../../operations/operator.js';
 import { commandTarget } from './project.js';
 
 export async function resolveTick(project: Project, text: string, flags: { raised?: boolean; notRaised?: boolean }, out: Output): Promise<number> {

@@ -17,8 +17,8 @@ import type { StateStore } from '../../state/store.js';
 import { NO_ENVIRONMENT_CODES } from '../../config/pick-environment.js';
 import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Output } from '../context.js';
-import { openStateAndConnection, type Connection } from './connect.js';
-import { operatorProvenance } from './operator.js';
+import { openStateAndConnection, type Connection } from '../../operations/connect.js';
+import { operatorProvenance } from '../../operations/operator.js';
 import { now as clockNow } from '../../time/clock.js';
 
 export type Found<T> = { ok: true; value: T } | { ok: false; diagnostics: Diagnostic[] };

@@ -7,7 +7,7 @@ import type { Project } from '../../config/project.js';
 import type { StateStore } from '../../state/store.js';
 import { createOutput, globalOptions, type Output } from '../context.js';
 import { environmentErrors, failWith } from '../views/state-common.js';
-import { openState } from './connect.js';
+import { openState } from '../../operations/connect.js';
 import { loadProjectFor } from './project.js';
 
 export type StateAction = (out: Output, project: Project, store: StateStore) => Promise<number>;

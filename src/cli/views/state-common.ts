@@ -9,7 +9,7 @@ import type { Project } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { printDiagnostics } from '../shared/project.js';
 import type { CommandTarget } from '../../diagnostics/command-line.js';
-import { lockRefusalDiagnostic, lockRefusalJson, lockRefusalText, type LockRefusal } from '../shared/lock.js';
+import { lockRefusalDiagnostic, lockRefusalJson, lockRefusalText, type LockRefusal } from '../../operations/lock.js';
 
 /**
  * Problems that leave no environment to work with (no project, an unusable campaignctl.yaml).

@@ -6,13 +6,12 @@
  * reused and a holder on another host can not be checked.
  */
 import { hostname } from 'node:os';
-import type { Colors } from '../context.js';
-import { lockWords } from '../../diagnostics/catalogue.js';
-import { commandLine, type CommandTarget } from '../../diagnostics/command-line.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { isProbablyStale } from '../../state/stale.js';
-import type { LockHolder, StateStore } from '../../state/store.js';
-import { now as clockNow } from '../../time/clock.js';
+import { lockWords } from '../diagnostics/catalogue.js';
+import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { isProbablyStale } from '../state/stale.js';
+import type { LockHolder, StateStore } from '../state/store.js';
+import { now as clockNow } from '../time/clock.js';
 
 export interface LockRefusal {
   holder: LockHolder;
@@ -101,7 +100,7 @@ export function lockRefusalDiagnostic(refusal: LockRefusal, what: string, target
 }
 
 /** The refusal as text for stderr: every field of the holder on its own line, then what to run. */
-export function lockRefusalText(refusal: LockRefusal, what: string, target: CommandTarget, c?: Colors, now: Date = clockNow()): string {
+export function lockRefusalText(refusal: LockRefusal, what: string, target: CommandTarget, c?: { red(s: string): string; bold(s: string): string }, now: Date = clockNow()): string {
   const h = refusal.holder;
   const red = c?.red ?? ((s: string) => s);
   const bold = c?.bold ?? ((s: string) => s);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, registerSecret } from '../../src/cli/redact.js';
+import { redactSecrets, registerSecret } from '../../src/diagnostics/redact.js';
 
 describe('redactSecrets', () => {
   it('masks registered secrets and URL credentials', () => {

@@ -4,9 +4,9 @@
  * processes) and the operator's identity (2 more) are asked at the same time, not one after the
  * other. The record's author is the operator, not HEAD's author.
  */
-import type { Provenance } from '../../state/record.js';
-import { operatorIdentity } from '../../git/identity.js';
-import { gitInfo } from '../../git/repo.js';
+import type { Provenance } from '../state/record.js';
+import { operatorIdentity } from '../git/identity.js';
+import { gitInfo } from '../git/repo.js';
 
 export interface OperatorProvenance {
   /** The operator: git identity `Name <email>`, else the login name. */

@@ -13,18 +13,18 @@
  * Problems are returned as diagnostics (exit 1), never thrown.
  */
 import path from 'node:path';
-import { createClient, type ClientHooks, type CleverTapClient } from '../../clevertap/client.js';
-import { resolveBaseUrl } from '../../clevertap/endpoints.js';
-import type { Project, ProjectHead } from '../../config/project.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../../sandbox/defaults.js';
-import type { SandboxHandle, SandboxOptions } from '../../sandbox/server.js';
-import { displayLocation, openStateStore } from '../../state/open.js';
-import type { StateStore } from '../../state/store.js';
-import { registerSecret } from '../redact.js';
+import { createClient, type ClientHooks, type CleverTapClient } from '../clevertap/client.js';
+import { resolveBaseUrl } from '../clevertap/endpoints.js';
+import type { Project, ProjectHead } from '../config/project.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { SANDBOX_DEFAULT_ACCOUNT_ID, SANDBOX_DEFAULT_PASSCODE } from '../sandbox/defaults.js';
+import type { SandboxHandle, SandboxOptions } from '../sandbox/server.js';
+import { displayLocation, openStateStore } from '../state/open.js';
+import type { StateStore } from '../state/store.js';
+import { registerSecret } from '../diagnostics/redact.js';
 import { watchAuth, type AuthWatch } from './auth-watch.js';
-import { parseDuration } from '../../time/duration.js';
-import { now as clockNow } from '../../time/clock.js';
+import { parseDuration } from '../time/duration.js';
+import { now as clockNow } from '../time/clock.js';
 
 export interface Connection {
   /** Watched (./auth-watch.ts): once CleverTap refuses the credentials, nothing more is sent. */
@@ -64,11 +64,11 @@ export async function connect(project: ProjectHead, opts: ConnectOptions = {}): 
     let handle: SandboxHandle;
     try {
       // The emulator's code is loaded only for an environment that uses it.
-      const { startSandbox } = await import('../../sandbox/server.js');
+      const { startSandbox } = await import('../sandbox/server.js');
       // The embedded emulator runs on the command's clock (CAMPAIGNCTL_NOW included).
       handle = await startSandbox({ clock: clockNow, ...settings.options, ...opts.sandbox });
     } catch (err) {
-      if (err instanceof (await import('../../sandbox/store.js')).SandboxDataFileError) return { ok: false, diagnostics: [problem('connect.sandbox-data', err.message, 'move the file away to start the sandbox account afresh')] };
+      if (err instanceof (await import('../sandbox/store.js')).SandboxDataFileError) return { ok: false, diagnostics: [problem('connect.sandbox-data', err.message, 'move the file away to start the sandbox account afresh')] };
       throw err;
     }
     const auth = watchAuth(createClient({ ...limits, baseUrl: handle.url, accountId: handle.accountId, passcode: SANDBOX_DEFAULT_PASSCODE }), project);

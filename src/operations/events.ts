@@ -1,0 +1,15 @@
+/**
+ * What an operation tells while it runs. Operations never print: the CLI renders these events (a
+ * progress line on a terminal, nothing under --quiet, --verbose for `debug`), the daemon logs and
+ * counts them, a test collects them. Each operation adds its own members to OperationEvent.
+ */
+export type OperationEvent =
+  /** A detail for --verbose (timings, cache use, what was asked). */
+  | { kind: 'debug'; text: string }
+  /** One line a person running the operation should read (what was settled, where it runs). */
+  | { kind: 'notice'; text: string };
+
+export type EventSink = (event: OperationEvent) => void;
+
+/** For callers that want no events. */
+export const IGNORE_EVENTS: EventSink = () => undefined;
