@@ -10,7 +10,7 @@ import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import { parseScheduledOn } from '../clevertap/unverified.js';
 import type { Project } from '../config/project.js';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource, AppliedStatus, RemoteCampaign } from '../model/applied.js';

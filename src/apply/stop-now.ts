@@ -13,7 +13,7 @@ import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource } from '../model/applied.js';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { baseAddress } from '../plan/addresses.js';
 import type { StateStore } from '../state/store.js';
 import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';

@@ -17,7 +17,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { BulletinResource } from '../model/specs.js';
 import { hashCanonical } from '../plan/canonical.js';
 import { bulletinOccurrences } from '../plan/spec-access.js';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import type { JsonObject, RunKey, RunRecord, RunStatus, StateStore } from '../state/store.js';
 import { recordRuntime, type RuntimeOutcome } from './audit.js';
 import type { Provenance, RuntimeContext } from './context.js';
