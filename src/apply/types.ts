@@ -1,6 +1,7 @@
 /**
  * The executor's vocabulary: what it needs (deps), what it reports while it runs (hooks) and what
- * it returns (one outcome per change). H6b's stop/import and H7's runtime sends build on these.
+ * it returns (one outcome per change). The emergency stop, import and runtime sends report in the
+ * same terms.
  */
 import type { CleverTapClient } from '../clevertap/client.js';
 import type { CleverTapErrorKind } from '../clevertap/errors.js';
@@ -94,7 +95,7 @@ export interface HandlerContext {
 /**
  * Executes one change and returns its outcome; must never throw for a CleverTap or user problem
  * (return `failed`), so the executor can stop cleanly. Keyed by `send` (bulletin occurrence raises)
- * and `occurrence-forget`; the runtime-sends issue plugs its own in through ExecuteDeps.handlers.
+ * and `occurrence-forget`; a caller can plug in its own through ExecuteDeps.handlers.
  */
 export type ChangeHandler = (change: PlanChange, ctx: HandlerContext) => Promise<ChangeOutcome>;
 export type HandlerKey = 'send' | 'occurrence-forget';

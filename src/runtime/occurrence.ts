@@ -1,5 +1,5 @@
 /**
- * Raising a Bulletin occurrence exactly once (issue 5 section 4). The `runs` table claims
+ * Raising a Bulletin occurrence exactly once. The `runs` table claims
  * (bulletin, key) BEFORE the call, in its own committed write; only the claimer calls CleverTap:
  * - success -> `done`;
  * - an ambiguous outcome (timeout after sending, dropped connection, 5xx) -> `unknown`: never
