@@ -55,6 +55,12 @@ function missingValueSource(name: string): string {
   return `pass it (--data FILE or --set ${key || name}=...)`;
 }
 
+function regeneratePlan(target: CommandTarget): string {
+  return `make a new one with \`${commandLine(target, ['plan', '--out', 'FILE'])}\``;
+}
+
+const STATE_HINT = 'Set `state` in campaignctl.yaml (or CAMPAIGNCTL_STATE) to a file path, e.g. .campaignctl/production.db.';
+
 /** `spec.content` for messages; the document root is "the document". */
 function at(path: string): string {
   return path === '' ? 'the document' : q(path);
@@ -760,6 +766,77 @@ export const catalogue = {
     summary: '`stop` with neither an address nor --selector.',
     message: () => 'name the campaigns to stop: one or more ADDRESS, or --selector key=value',
     hint: (a) => `e.g. ${commandLine(a.target, ['stop', 'campaign.winter-sale-push', '--reason', 'wrong price'])}`,
+  }),
+
+  // ---- plan files ----
+  'planfile.not-finalized': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'A plan that was not finalized (estimates and guards not applied) can not be saved.',
+    message: () => 'the plan was not finalized (estimates and guards not applied); it can not be saved',
+  }),
+  'planfile.payload-orphan': entry<{ key: string }>({
+    severity: 'error',
+    summary: 'A plan file has a request body for an address that is not one of its changes.',
+    message: (a) => `payloads has an entry for ${a.key}, which is not a change of this plan`,
+  }),
+  'planfile.secret': entry<{ kind: 'key' | 'url' | 'value'; field: string; address?: string; part?: 'payload' | 'change' }>({
+    severity: 'error',
+    summary: 'A plan would be saved holding a secret; it is refused (the value is never shown).',
+    message: (a) => {
+      const what = { key: 'a secret-looking field', url: 'a URL with credentials', value: 'a secret value (passcode or token)' }[a.kind];
+      const field = a.field || '(the whole value)';
+      if (!a.address) return `refusing to save a plan holding ${what} at ${field}`;
+      return `refusing to save a plan holding ${what}: ${a.part === 'payload' ? 'the request body of' : 'the change of'} ${a.address}, field ${field}`;
+    },
+    hint: () => 'move the secret into an environment variable; secrets never belong in a spec',
+  }),
+  'planfile.invalid-json': entry<{ detail: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A plan file that is not JSON.',
+    message: (a) => `not a plan file: ${a.detail}`,
+    hint: (a) => regeneratePlan(a.target),
+  }),
+  'planfile.invalid': entry<({ notObject: true } | { kind: unknown } | { detail: string }) & { target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A plan file that is not a campaignctl plan, or one whose content does not have the plan file shape.',
+    message: (a) => {
+      if ('notObject' in a) return 'not a plan file: expected a JSON object';
+      if ('kind' in a) return `not a campaignctl plan file (kind is ${JSON.stringify(a.kind)})`;
+      return `invalid plan file: ${a.detail}`;
+    },
+    hint: (a) => regeneratePlan(a.target),
+  }),
+  'planfile.version': entry<{ found: unknown; supported: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A plan file written in a format this campaignctl does not read.',
+    message: (a) => `plan file format_version ${JSON.stringify(a.found)} is not supported (this campaignctl reads "${a.supported}")`,
+    hint: (a) => regeneratePlan(a.target),
+  }),
+
+  // ---- state store ----
+  'state.postgres-unavailable': entry<{ location: string }>({
+    severity: 'error',
+    summary: 'The state location is a PostgreSQL URL, which this version does not support.',
+    message: (a) => `PostgreSQL state is not available in this version (state: ${a.location})`,
+    hint: () => STATE_HINT,
+  }),
+  'state.unsupported-location': entry<{ scheme?: string }>({
+    severity: 'error',
+    summary: 'The state location is an URL of an unknown scheme, or empty.',
+    message: (a) => (a.scheme ? `unsupported state location scheme "${a.scheme}://"` : 'the state location is empty'),
+    hint: () => STATE_HINT,
+  }),
+  'state.newer-schema': entry<{ location: string; found: number; known: number }>({
+    severity: 'error',
+    summary: 'The state file was written by a newer campaignctl.',
+    message: (a) => `state file ${a.location} has schema version ${a.found}; this campaignctl knows up to ${a.known}`,
+    hint: () => 'Upgrade campaignctl; an older version must not write a newer state.',
+  }),
+  'state.open-failed': entry<{ location: string; detail: string; notADatabase: boolean }>({
+    severity: 'error',
+    summary: 'The state file could not be opened (not a SQLite database, or not readable or writable).',
+    message: (a) => `can not open state file ${a.location}: ${a.notADatabase ? 'it is not a SQLite database' : a.detail}`,
+    hint: () => STATE_HINT,
   }),
 
   // ---- CleverTap connection ----
