@@ -1,5 +1,5 @@
 /**
- * The connection settings campaignctl reads from the environment (README, section "sandbox").
+ * The connection settings campaignctl reads from the environment (docs/sandbox.md).
  * Secrets come only from here, never from YAML; `campaignctl.yaml` may set region and apiUrl.
  */
 export const CONNECTION_ENV = {

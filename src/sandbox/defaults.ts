@@ -1,5 +1,5 @@
 /**
- * Defaults of the emulator, documented in README section "sandbox". The credentials are public,
+ * Defaults of the emulator, documented in docs/sandbox.md. The credentials are public,
  * fixed values: the sandbox guards nothing, but it still checks them so that a client that forgets
  * a header fails here the way it would fail against CleverTap.
  */

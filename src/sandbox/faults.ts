@@ -3,7 +3,7 @@
  * One draw per CleverTap request (in arrival order) picks at most one fault. Tests can also script
  * exact faults for the next matching requests, which always win over the random draw.
  *
- * What each fault does (documented in README section "sandbox"):
+ * What each fault does (documented in docs/sandbox.md):
  * - `429`: answered "Too many concurrent requests" at once; nothing happens.
  * - `500`: answered 500; nothing happens (the client cannot know that, so writes are ambiguous).
  * - `drop-after-commit`: the request takes effect, then the connection is destroyed unanswered.

@@ -3,7 +3,7 @@
  * checks an expression by compiling it here, and plan and the runner compute fire times from the
  * same compiled form, so they can never disagree about what an expression means.
  *
- * The dialect (README, section Schedules): 5 fields, or 6 with seconds first; names (`MON`,
+ * The dialect (docs/schedules.md): 5 fields, or 6 with seconds first; names (`MON`,
  * `JAN`), lists, ranges, `*` and `*\/N` or `A-B/N` steps; `L`, `W` and `#` as croner reads them.
  * Day-of-month and day-of-week combine with OR when both are restricted, as in Vixie cron and
  * crontab(5) (`+` before the day-of-week asks for AND). Minute, hour and seconds fields without a

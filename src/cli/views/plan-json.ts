@@ -1,5 +1,5 @@
 /**
- * `plan --format json`: the stable, documented plan document (README section plan-apply,
+ * `plan --format json`: the stable, documented plan document (docs/plan-apply.md,
  * format_version "2"). Fields are only ever added within a format version, never renamed. Version 2
  * renamed the camelCase leftovers of version 1 (`estimate.byPlatform`, the diagnostics' `endLine` and
  * `endColumn`) to snake_case, as every other key already was.
