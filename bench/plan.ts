@@ -28,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computePlan } from '../src/apply/planning.js';
 import { executePlan } from '../src/apply/executor.js';
+import { raiseOccurrence } from '../src/runtime/occurrence.js';
 import { syncMetadata } from '../src/apply/metadata.js';
 import { createClient } from '../src/clevertap/client.js';
 import { loadProject } from '../src/config/project.js';
@@ -148,7 +149,7 @@ export async function seedState(dir: string, baseUrl: string, env: Record<string
   try {
     const outcome = await computePlan({ project, store, client, now: new Date(), options: { noEstimate: true }, provenance, settle: true });
     if (outcome.diagnostics.some((d) => d.severity === 'error')) throw new Error(`seeding plan refused: ${outcome.diagnostics[0]!.message}`);
-    const result = await executePlan({ changes: outcome.plan.changes, payloads: outcome.payloads }, { store, client, provenance, project, desired: outcome.desired });
+    const result = await executePlan({ changes: outcome.plan.changes, payloads: outcome.payloads }, { store, client, provenance, project, desired: outcome.desired, raiseOccurrence });
     if (!result.ok) throw new Error(`seeding apply failed: ${result.failed} failed, first: ${result.outcomes.find((o) => o.status === 'failed')?.message}`);
     await syncMetadata(store, outcome.desired, provenance);
     return result.applied;

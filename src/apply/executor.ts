@@ -25,6 +25,7 @@ export async function executePlan(input: ExecuteInput, deps: ExecuteDeps): Promi
     desired: deps.desired,
     now: deps.now ?? (() => clockNow()),
     hooks,
+    raiseOccurrence: deps.raiseOccurrence,
     createAttempts: deps.createAttempts,
     readBackDelayMs: deps.readBackDelayMs,
   };

@@ -10,8 +10,9 @@ import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import { parseScheduledOn } from '../clevertap/unverified.js';
 import type { Project } from '../config/project.js';
-import { closest } from '../config/suggest.js';
-import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
+import { closest } from '../diagnostics/suggest.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource, AppliedStatus, RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus } from '../plan/remote-status.js';
@@ -191,82 +192,20 @@ export function parseYmd(text: string): Ymd | null {
   return year >= 100 && isValidDate(year, month, day) ? n : null;
 }
 
-const range = (ws: readonly JournalWindow[]) =>
-  ws.length === 0 ? 'no dates' : `${Math.min(...ws.map((w) => w.from))}-${Math.max(...ws.map((w) => w.to))}`;
-
-/** Wording of what `import` says (codes `import.*`). */
+/** What `import` reports (codes `import.*`); their wording is in the diagnostics catalogue. */
 export const importMessages = {
-  notInYaml: (address: string, suggestion: string | undefined): Diagnostic => ({
-    severity: 'error',
-    code: 'import.not-in-yaml',
-    address,
-    message: `${address} is not defined in campaigns/: import adopts a campaign for a resource of the YAML`,
-    hint: suggestion ? `did you mean \`${suggestion}\`?` : 'write the Campaign resource first (same content as on CleverTap), then import it',
-  }),
-  notCampaign: (address: string, kind: string): Diagnostic => ({
-    severity: 'error',
-    code: 'import.not-campaign',
-    address,
-    message: `${address} is a ${kind}: only Campaign resources have a CleverTap campaign to import`,
-  }),
-  invalid: (address: string): Diagnostic => ({
-    severity: 'error',
-    code: 'import.invalid-resource',
-    address,
-    message: `${address} has errors (above); fix them before importing`,
-  }),
-  alreadyManaged: (address: string, remoteId: number | null, target: CommandTarget): Diagnostic => ({
-    severity: 'error',
-    code: 'import.already-managed',
-    address,
-    message: `${address} is already managed${remoteId !== null ? ` (CleverTap campaign ${remoteId})` : ''}`,
-    hint: `to adopt a different campaign, first forget this one with \`${commandLine(target, ['state', 'rm', address])}\``,
-  }),
-  idManaged: (remoteId: number, owner: string, target: CommandTarget): Diagnostic => ({
-    severity: 'error',
-    code: 'import.id-managed',
-    message: `CleverTap campaign ${remoteId} is already managed as ${owner}`,
-    hint: `one campaign belongs to one resource; \`${commandLine(target, ['state', 'rm', owner])}\` first if it moved`,
-  }),
-  notFound: (remoteId: number, searched: readonly JournalWindow[], explicit: boolean): Diagnostic => ({
-    severity: 'error',
-    code: 'import.not-found',
-    message: `CleverTap lists no campaign ${remoteId} starting ${range(searched)} (targets/list.json, ${searched.length} call${searched.length === 1 ? '' : 's'})`,
-    hint: explicit
-      ? 'check the id on the dashboard, and that --from/--to (YYYYMMDD) cover the campaign\'s start date'
-      : `check the id on the dashboard; a campaign starting outside the last ${DEFAULT_SEARCH_DAYS_BACK} days and next ${DEFAULT_SEARCH_DAYS_AHEAD} needs --from YYYYMMDD --to YYYYMMDD`,
-  }),
-  listFailed: (detail: string): Diagnostic => ({
-    severity: 'error',
-    code: 'import.list-failed',
-    message: `could not read campaigns from CleverTap (targets/list.json): ${detail}`,
-    hint: 'check the connection and credentials and try again; nothing was recorded',
-  }),
-  badDate: (flag: string, value: string): Diagnostic => ({
-    severity: 'error',
-    code: 'import.bad-date',
-    message: `${flag} must be a date as YYYYMMDD, got "${value}"`,
-  }),
-  badRange: (from: number, to: number): Diagnostic => ({
-    severity: 'error',
-    code: 'import.bad-date',
-    message: `--from ${from} is after --to ${to}`,
-  }),
-  badId: (value: string): Diagnostic => ({
-    severity: 'error',
-    code: 'import.bad-id',
-    message: `REMOTE_ID must be a CleverTap campaign id (a positive integer), got "${value}"`,
-  }),
-  notLive: (address: string, remoteId: number, status: string): Diagnostic => ({
-    severity: 'warning',
-    code: 'import.not-live',
-    address,
-    message: `campaign ${remoteId} is already ${status} on CleverTap; ${address} is recorded as such and will not be sent again`,
-  }),
-  unknownStatus: (address: string, status: string): Diagnostic => ({
-    severity: 'warning',
-    code: 'import.unknown-status',
-    address,
-    message: `CleverTap reports the status "${status}", which campaignctl does not know; ${address} is treated as running`,
-  }),
+  notInYaml: (address: string, suggestion: string | undefined): Diagnostic => diagnostic('import.not-in-yaml', { address, suggestion }, { address }),
+  notCampaign: (address: string, kind: string): Diagnostic => diagnostic('import.not-campaign', { address, kind }, { address }),
+  invalid: (address: string): Diagnostic => diagnostic('import.invalid-resource', { address }, { address }),
+  alreadyManaged: (address: string, remoteId: number | null, target: CommandTarget): Diagnostic =>
+    diagnostic('import.already-managed', { address, remoteId, target }, { address }),
+  idManaged: (remoteId: number, owner: string, target: CommandTarget): Diagnostic => diagnostic('import.id-managed', { remoteId, owner, target }),
+  notFound: (remoteId: number, searched: readonly JournalWindow[], explicit: boolean): Diagnostic =>
+    diagnostic('import.not-found', { remoteId, searched, explicit, daysBack: DEFAULT_SEARCH_DAYS_BACK, daysAhead: DEFAULT_SEARCH_DAYS_AHEAD }),
+  listFailed: (detail: string): Diagnostic => diagnostic('import.list-failed', { detail }),
+  badDate: (flag: string, value: string): Diagnostic => diagnostic('import.bad-date', { flag, value }),
+  badRange: (from: number, to: number): Diagnostic => diagnostic('import.bad-date', { from, to }),
+  badId: (value: string): Diagnostic => diagnostic('import.bad-id', { value }),
+  notLive: (address: string, remoteId: number, status: string): Diagnostic => diagnostic('import.not-live', { address, remoteId, status }, { address }),
+  unknownStatus: (address: string, status: string): Diagnostic => diagnostic('import.unknown-status', { address, status }, { address }),
 };

@@ -7,8 +7,6 @@
 import type { BulletinResource } from '../model/specs.js';
 import { baseAddress } from '../plan/addresses.js';
 import type { PlanChange } from '../plan/types.js';
-import type { RuntimeContext } from '../runtime/context.js';
-import { raiseOccurrence as raiseOccurrenceOnce } from '../runtime/occurrence.js';
 import { renderContext } from './desired.js';
 import { audit } from '../state/record.js';
 import type { ChangeHandler, ChangeOutcome } from './types.js';
@@ -25,14 +23,14 @@ export const raiseOccurrence: ChangeHandler = async (change, ctx) => {
     return result(change, 'failed', `${change.address} is not in the project any more; plan again`, { kind: 'state', httpStatus: null, retryable: false, ambiguous: false });
   }
   // The claim-call-mark logic lives once, in src/runtime/occurrence.ts (the daemon's cron runner uses it too).
-  const runtime: RuntimeContext = {
+  const runtime = {
     client: ctx.client,
     store: ctx.store,
     render: renderContext(ctx.project, ctx.desired.engine, ctx.now()),
     provenance: ctx.provenance,
     commandTarget: ctx.commandTarget,
   };
-  const r = await raiseOccurrenceOnce(runtime, { bulletin: resource, key, occurrenceHash: change.specHash ?? undefined });
+  const r = await ctx.raiseOccurrence(runtime, { bulletin: resource, key, occurrenceHash: change.specHash ?? undefined });
   switch (r.status) {
     case 'invalid':
       return result(change, 'failed', r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; '), { kind: 'render', httpStatus: null, retryable: false, ambiguous: false });

@@ -13,10 +13,11 @@ import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource } from '../model/applied.js';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { baseAddress } from '../plan/addresses.js';
 import type { StateStore } from '../state/store.js';
-import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import { audit, type Provenance } from '../state/record.js';
 
 export interface StopSelection {
@@ -150,37 +151,12 @@ async function stopOne(deps: StopNowDeps, target: AppliedResource, input: StopNo
   return { ...base, status: 'stopped', message: `stopped campaign ${remoteId}${protectNote}` };
 }
 
-/** Wording of what `stop` says (codes `stop.*`). */
+/** What `stop` reports (codes `stop.*`); their wording is in the diagnostics catalogue. */
 export const stopMessages = {
-  notManaged: (address: string, suggestion: string | undefined, target: CommandTarget): Diagnostic => ({
-    severity: 'error',
-    code: 'stop.not-managed',
-    address,
-    message: `${address} is not in state: campaignctl manages no campaign under this address`,
-    hint: suggestion ? `did you mean \`${suggestion}\`? (\`${commandLine(target, ['state', 'list'])}\` shows what is managed)` : `\`${commandLine(target, ['state', 'list'])}\` shows what is managed`,
-  }),
-  notCampaign: (address: string, kind: string): Diagnostic => ({
-    severity: 'error',
-    code: 'stop.not-campaign',
-    address,
-    message: `${address} is a ${kind}, not a Campaign: only campaigns can be stopped`,
-  }),
-  noneSelected: (selector: string, target: CommandTarget): Diagnostic => ({
-    severity: 'error',
-    code: 'stop.none-selected',
-    message: `no managed campaign has the labels ${selector}`,
-    hint: `labels are matched as recorded in state at the last apply; \`${commandLine(target, ['state', 'list'])}\` shows them`,
-  }),
-  reasonRequired: (): Diagnostic => ({
-    severity: 'error',
-    code: 'stop.reason-required',
-    message: 'an emergency stop needs a reason: it is recorded in the audit history with who stopped what',
-    hint: 'add --reason "why these campaigns must stop now"',
-  }),
-  nothingNamed: (target: CommandTarget): Diagnostic => ({
-    severity: 'error',
-    code: 'stop.nothing-named',
-    message: 'name the campaigns to stop: one or more ADDRESS, or --selector key=value',
-    hint: `e.g. ${commandLine(target, ['stop', 'campaign.winter-sale-push', '--reason', 'wrong price'])}`,
-  }),
+  notManaged: (address: string, suggestion: string | undefined, target: CommandTarget): Diagnostic =>
+    diagnostic('stop.not-managed', { address, suggestion, target }, { address }),
+  notCampaign: (address: string, kind: string): Diagnostic => diagnostic('stop.not-campaign', { address, kind }, { address }),
+  noneSelected: (selector: string, target: CommandTarget): Diagnostic => diagnostic('stop.none-selected', { selector, target }),
+  reasonRequired: (): Diagnostic => diagnostic('stop.reason-required', {}),
+  nothingNamed: (target: CommandTarget): Diagnostic => diagnostic('stop.nothing-named', { target }),
 };

@@ -1,13 +1,17 @@
 /**
  * The executor's vocabulary: what it needs (deps), what it reports while it runs (hooks) and what
- * it returns (one outcome per change). H6b's stop/import and H7's runtime sends build on these.
+ * it returns (one outcome per change). The emergency stop, import and runtime sends report in the
+ * same terms.
  */
 import type { CleverTapClient } from '../clevertap/client.js';
 import type { CleverTapErrorKind } from '../clevertap/errors.js';
 import type { Project } from '../config/project.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { BulletinResource } from '../model/specs.js';
 import type { PlanChange } from '../plan/types.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
+import type { RenderContext } from '../render/context.js';
 import type { StateStore } from '../state/store.js';
 import type { DesiredState } from './desired.js';
 import type { Provenance } from '../state/record.js';
@@ -54,6 +58,26 @@ export interface ApplyHooks {
   onFinish?(r: ApplyResult): void;
 }
 
+/**
+ * Raises one bulletin occurrence exactly once: claims its run, calls CleverTap, marks the run.
+ * The runtime owns that logic (src/runtime/occurrence.ts's raiseOccurrence, which the cron runner
+ * uses too) and sits above apply, so apply is handed it by its caller instead of importing it.
+ * Only what apply reads of the answer is spelled out here.
+ */
+export type OccurrenceRaiser = (
+  ctx: { client: CleverTapClient; store: StateStore; render: RenderContext; provenance: Provenance; commandTarget: CommandTarget },
+  input: { bulletin: BulletinResource; key: string; occurrenceHash?: string },
+) => Promise<RaisedOccurrence>;
+
+export type RaisedOccurrence =
+  | { status: 'invalid'; diagnostics: Diagnostic[] }
+  | { status: 'already-claimed'; run: { status: string } }
+  | {
+      status: 'raised' | 'failed' | 'unknown';
+      prepared: { body: { business_event: string } };
+      report: { failure?: { kind: CleverTapErrorKind | 'not-attempted'; httpStatus: number | null; error: string } };
+    };
+
 /** What a change handler (built-in or plugged in) gets. */
 export interface HandlerContext {
   store: StateStore;
@@ -65,12 +89,13 @@ export interface HandlerContext {
   desired: DesiredState;
   now: () => Date;
   hooks: ApplyHooks;
+  raiseOccurrence: OccurrenceRaiser;
 }
 
 /**
  * Executes one change and returns its outcome; must never throw for a CleverTap or user problem
  * (return `failed`), so the executor can stop cleanly. Keyed by `send` (bulletin occurrence raises)
- * and `occurrence-forget`; the runtime-sends issue plugs its own in through ExecuteDeps.handlers.
+ * and `occurrence-forget`; a caller can plug in its own through ExecuteDeps.handlers.
  */
 export type ChangeHandler = (change: PlanChange, ctx: HandlerContext) => Promise<ChangeOutcome>;
 export type HandlerKey = 'send' | 'occurrence-forget';
@@ -87,6 +112,8 @@ export interface ExecuteDeps {
   /** Changes run at once within a group (default: the environment's limits.concurrency). */
   concurrency?: number;
   hooks?: ApplyHooks;
+  /** What the built-in `send` handler raises occurrences with (src/runtime/occurrence.ts's raiseOccurrence). */
+  raiseOccurrence: OccurrenceRaiser;
   handlers?: Partial<Record<HandlerKey, ChangeHandler>>;
   /** Stops starting new changes (in-flight ones finish and are recorded). */
   signal?: AbortSignal;

@@ -14,7 +14,7 @@ import { lockRefusalDiagnostic, lockRefusalJson, takeLock } from '../operations/
 import { addPlanningOptions, hasPlanningFlags, planningFlagWords, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
 import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
 import { printPlan } from './shared/plan-output.js';
-import { commandTarget, printDiagnostics } from './shared/project.js';
+import { commandTarget } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { failOnAuth } from './shared/auth-watch.js';
 import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
@@ -22,6 +22,7 @@ import { jsonLine } from './views/json-keys.js';
 import { configHash } from '../apply/config-hash.js';
 import { prepareDesired } from '../apply/desired.js';
 import { executePlan } from '../apply/executor.js';
+import { raiseOccurrence } from '../runtime/occurrence.js';
 import { applyMessages } from '../apply/messages.js';
 import { syncMetadata } from '../apply/metadata.js';
 import { computePlan } from '../apply/planning.js';
@@ -200,6 +201,7 @@ async function execute(
     commandTarget: commandTarget(out, session.project),
     desired,
     hooks: applyProgress(out),
+    raiseOccurrence,
     signal,
     readBackDelayMs: session.connection.isSandbox ? 0 : READ_BACK_DELAY_MS,
   });

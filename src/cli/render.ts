@@ -11,7 +11,7 @@ import { readRecipients } from './shared/identities.js';
 import { collect } from './shared/option-values.js';
 import { readProjectFile } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { createTemplateEngine } from '../templates/engine.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { listSchedules, type ScheduleListing } from '../schedule/listing.js';
-import { localFireText } from '../schedule/local-time.js';
+import { localFireText } from '../time/local-time.js';
 import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { openState } from '../operations/connect.js';

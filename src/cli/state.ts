@@ -15,7 +15,7 @@ import { commandTarget } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { stateListJson, stateListText, stateRmText, stateShowJson, stateShowText } from './views/state.js';
 import { audit } from '../state/record.js';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import type { Project } from '../config/project.js';
 import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';

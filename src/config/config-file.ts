@@ -13,7 +13,7 @@ import { schemaDiagnostics } from './schema-diagnostics.js';
 import type { SchemaSet } from './schemas.js';
 import type { IsValid } from './quick-validators.js';
 import { CONFIG_FILE } from './root.js';
-import { closest } from './suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { isRecord } from '../model/record.js';
 
 export interface CheckedConfig {

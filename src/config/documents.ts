@@ -11,7 +11,7 @@ import type { ParsedDocument } from './parse.js';
 import { lookup } from './positions.js';
 import { schemaDiagnostics, typeOf } from './schema-diagnostics.js';
 import type { SchemaSet } from './schemas.js';
-import { closest } from './suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { isRecord } from '../model/record.js';
 
 export interface CheckedDocument {

@@ -19,7 +19,7 @@ import type { RuleContext } from './rules/index.js';
 import { whereDates } from './rules/where-dates.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import type { SchemaSet } from './schemas.js';
-import { closest } from './suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 
 const CHANNELS = ['push', 'webpush', 'email', 'sms'];
 

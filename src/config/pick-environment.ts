@@ -10,7 +10,7 @@ import { CONNECTION_ENV } from '../clevertap/connection.js';
 import { chooseEnvironment, KNOWN_REGIONS, resolveEnvironment, type ResolveContext, type ResolvedEnvironment } from './environment.js';
 import { lookup, type PositionIndex } from './positions.js';
 import { CONFIG_FILE } from './root.js';
-import { closest } from './suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 
 /** The codes of "no environment was chosen": the load stops there and loads no resources. */
 export const NO_ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['config.unknown-environment', 'config.no-default-environment']);

@@ -3,22 +3,13 @@
  * resolved, every resource that passed its schema, and every problem found on the way (all files,
  * one pass). Loading is a thin I/O shell (discover, read) around pure steps (parse, schema, rules).
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Range } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
 import type { ProjectConfig } from './config-types.js';
 import type { ResolvedEnvironment } from './environment.js';
 
 export type { ProjectConfig } from './config-types.js';
 export type { ResolvedEnvironment } from './environment.js';
-
-/** A span in a project file; line and column are 1-based, the end is exclusive. */
-export interface Range {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
 
 export interface Project {
   /** Absolute project root. */

@@ -61,6 +61,7 @@ const DECLINE = [
   /^[ ]*(?:- +)*\?(?: |$)/m, // explicit key
   /\]\s*:/, // [a]: b (a flow mapping as a key shows as '[object Object]', see plainTree)
   /^%/m, // directive
+  // eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
   /[\t\r\uFEFF\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/, // tab, CR, BOM, control characters
 ];
 const MARKER = /^(?:---|\.\.\.)(?=\s|$)/gm;

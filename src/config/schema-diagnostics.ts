@@ -12,7 +12,7 @@ import type { OneOfParams } from './collapse.js';
 import { lookup, segmentsOf } from './positions.js';
 import type { PositionIndex, Span } from './positions.js';
 import type { SchemaSet } from './schemas.js';
-import { closest } from './suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 
 export interface DocumentPlace {
   file: string;

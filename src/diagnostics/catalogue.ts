@@ -3,11 +3,12 @@
  * lives only here so that text, JSON and markdown views say the same thing, and so that codes stay
  * stable: tests and scripts match on `code`, people read `message` and `hint`.
  */
-import { resolveCommand, type CommandTarget } from './command-line.js';
+import { commandLine, resolveCommand, type CommandTarget } from './command-line.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
 
 export interface CatalogueEntry<A> {
-  severity: Severity;
+  /** Fixed, or chosen by the arguments (a guard an override lets through warns instead of refusing). */
+  severity: Severity | ((args: A) => Severity);
   /** One line for documentation: what the code means. */
   summary: string;
   message(args: A): string;
@@ -53,6 +54,12 @@ function missingValueSource(name: string): string {
   if (root === 'schedule') return 'it is set only when a schedule fires';
   return `pass it (--data FILE or --set ${key || name}=...)`;
 }
+
+function regeneratePlan(target: CommandTarget): string {
+  return `make a new one with \`${commandLine(target, ['plan', '--out', 'FILE'])}\``;
+}
+
+const STATE_HINT = 'Set `state` in campaignctl.yaml (or CAMPAIGNCTL_STATE) to a file path, e.g. .campaignctl/production.db.';
 
 /** `spec.content` for messages; the document root is "the document". */
 function at(path: string): string {
@@ -379,7 +386,7 @@ export const catalogue = {
     summary: 'A Liquid block tag (if, for, case, unless) without its end tag, or the reverse.',
     message: (a) => `unbalanced Liquid ${q(a.tag)}: ${a.detail}`,
   }),
-  // ---- templates and render (H2: src/templates/, src/render/) ----
+  // ---- templates and render (src/templates/, src/render/) ----
   'template.unknown-helper': entry<{ name: string; known: string[]; suggestion?: string }>({
     severity: 'error',
     summary: 'A Handlebars helper outside the fixed set (upper, lower, default, date, json, if, unless, each, with, lookup).',
@@ -512,6 +519,326 @@ export const catalogue = {
     hint: (a) => didYouMean(a.suggestion) ?? (a.known.length ? `occurrences: ${list(a.known)}` : 'the bulletin has no occurrences'),
   }),
 
+  // ---- plan ----
+  'plan.when-past': entry<{ address: string; instant: string; now: string }>({
+    severity: 'error',
+    summary: 'A campaign starts at an instant that is already past; CleverTap would refuse it.',
+    message: (a) => `${a.address} starts at ${a.instant}, which is already past (now is ${a.now}); CleverTap would refuse it`,
+    hint: () => 'set `when` to a future instant, or to "now" to send as soon as it is applied',
+  }),
+  'plan.start-unknown': entry<{ address: string }>({
+    severity: 'warning',
+    summary: 'The start of a campaign could not be determined; the plan treats it as sending immediately.',
+    message: (a) => `the start of ${a.address} could not be determined; it is treated as sending immediately`,
+    hint: () => 'give `when` as "now" or an ISO date-time',
+  }),
+  'plan.occurrence-at-invalid': entry<{ address: string; key: string }>({
+    severity: 'error',
+    summary: 'A bulletin occurrence has an `at` that is neither "now" nor an ISO date-time.',
+    message: (a) => `occurrence "${a.key}" of ${a.address} has an \`at\` that is neither "now" nor an ISO date-time`,
+    hint: () => 'write it like 2025-03-01T09:00:00Z, or 2025-03-01T09:00 for the account time zone',
+  }),
+  'plan.immutable': entry<{ address: string; status: string }>({
+    severity: 'warning',
+    summary: 'An edit of a campaign CleverTap has already sent (or is sending); it is not applied.',
+    message: (a) => `${a.address} is already ${a.status} on CleverTap and can not be changed; this edit is not applied`,
+    hint: () => 'sent campaigns are immutable: give it a new name (metadata.name) to send again',
+  }),
+  'plan.immutable-stopped': entry<{ address: string }>({
+    severity: 'warning',
+    summary: 'An edit of a campaign that was stopped; it is not applied.',
+    message: (a) => `${a.address} was stopped; this edit is not applied`,
+    hint: () => 'give it a new name (metadata.name) to send it again',
+  }),
+  'plan.occurrence-immutable': entry<{ address: string; key: string }>({
+    severity: 'warning',
+    summary: 'An edit of a bulletin occurrence that was already raised; it is not applied.',
+    message: (a) => `occurrence "${a.key}" of ${a.address} was already raised; the edit is not applied`,
+    hint: () => 'raised occurrences are immutable: add a new occurrence with a new key',
+  }),
+  'plan.occurrence-unknown': entry<{ address: string; key: string; occurrence: string; target: CommandTarget }>({
+    severity: 'warning',
+    summary: 'Whether an occurrence was raised is unknown (an ambiguous answer, or a run that died); it is never raised again automatically.',
+    message: (a) => `whether occurrence "${a.key}" of ${a.address} was raised is unknown; it is not raised again automatically`,
+    hint: (a) => `check the dashboard, then run \`${resolveCommand(a.target, a.occurrence)}\``,
+  }),
+  'plan.remote-status-unknown': entry<{ address: string; status: string }>({
+    severity: 'warning',
+    summary: 'CleverTap reports a campaign status campaignctl does not know; the campaign is treated as live.',
+    message: (a) => `CleverTap reports status "${a.status}" for ${a.address}, which campaignctl does not know; it is treated as live`,
+  }),
+  'plan.partial': entry<{ describe: string; considered: number }>({
+    severity: 'warning',
+    summary: 'The plan was scoped (--target, --selector, ...): resources outside the scope were not considered.',
+    message: (a) => `this plan is partial: only ${a.considered} resource${a.considered === 1 ? '' : 's'} selected by ${a.describe} were considered`,
+    hint: () => 'resources outside the scope may also differ; run a plan without scoping flags to see everything',
+  }),
+  'plan.not-refreshed': entry<Record<string, never>>({
+    severity: 'warning',
+    summary: 'Campaign statuses were not read from CleverTap (--refresh=false): drift is not detected.',
+    message: () => 'campaign statuses were not read from CleverTap; the plan relies on state alone and drift is not detected',
+  }),
+  'plan.max-audience': entry<{ address: string; total: number; max: number; overridden: boolean }>({
+    severity: (a) => (a.overridden ? 'warning' : 'error'),
+    summary: 'A campaign would reach more users than its guard.maxAudience (an error unless --allow-large-audience).',
+    message: (a) =>
+      a.overridden
+        ? `${a.address} reaches about ${a.total} users, above its guard.maxAudience of ${a.max}; allowed by --allow-large-audience`
+        : `${a.address} would reach about ${a.total} users, above its guard.maxAudience of ${a.max}`,
+    hint: (a) => (a.overridden ? undefined : 'narrow the audience, raise guard.maxAudience, or pass --allow-large-audience'),
+  }),
+  'plan.guard-unchecked': entry<({ address: string; max: number } | { addresses: string[] }) & { why: string; overridden: boolean }>({
+    severity: (a) => (a.overridden ? 'warning' : 'error'),
+    summary: 'The audience of a guarded campaign could not be estimated: it is refused like one over the limit (unless --allow-large-audience).',
+    message: (a) => {
+      if ('addresses' in a) {
+        return (
+          `guard.maxAudience of ${a.addresses.length.toLocaleString('en-US')} campaigns was not checked: ${a.why} (${a.addresses.slice(0, 3).join(', ')} and ${(a.addresses.length - 3).toLocaleString('en-US')} more)` +
+          (a.overridden ? '; allowed by --allow-large-audience' : '; they are refused')
+        );
+      }
+      return a.overridden
+        ? `guard.maxAudience (${a.max}) of ${a.address} was not checked: ${a.why}; allowed by --allow-large-audience`
+        : `${a.address} is refused: its audience could not be checked against guard.maxAudience (${a.max}): ${a.why}`;
+    },
+    // Guards fail closed: an audience that could not be checked is refused like one over the limit.
+    hint: (a) =>
+      a.overridden
+        ? undefined
+        : 'the guard holds only on an estimate: fix what kept it from being made (the connection, or scope the plan with --target) and plan again, or pass --allow-large-audience to apply without the check',
+  }),
+  'plan.mass-stop': entry<{ stops: number; live: number; overridden: boolean }>({
+    severity: (a) => (a.overridden ? 'warning' : 'error'),
+    summary: 'The plan stops more than half of the live managed campaigns (an error unless --allow-mass-stop).',
+    message: (a) =>
+      a.overridden
+        ? `this plan stops ${a.stops} of ${a.live} live managed campaigns; allowed by --allow-mass-stop`
+        : `this plan would stop ${a.stops} of ${a.live} live managed campaigns (more than half)`,
+    hint: (a) =>
+      a.overridden ? undefined : 'check that campaigns/ is complete (a wrong --dir or a lost folder looks like a removal); pass --allow-mass-stop if it is intended',
+  }),
+
+  // ---- refresh, settlement and apply ----
+  'apply.refresh-failed': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'Campaign statuses could not be read from CleverTap; nothing was changed.',
+    message: (a) => `could not read campaign statuses from CleverTap (targets/list.json): ${a.detail}`,
+    hint: () => 'check the connection and credentials, then plan again; nothing was changed',
+  }),
+  'apply.journal-unsettled': entry<{ rows: readonly { operation: string; address: string; marker: string; reason: string }[] }>({
+    severity: 'error',
+    summary: 'Remote writes of an earlier run could not be settled (CleverTap did not answer the read-back); nothing that may exist is created again.',
+    message: (a) =>
+      `${a.rows.length} remote write${a.rows.length === 1 ? '' : 's'} of an earlier run could not be settled: ` +
+      a.rows
+        .slice(0, 5)
+        .map((r) => `${r.operation} ${r.address} (marker ${r.marker}): ${r.reason}`)
+        .join('; ') +
+      (a.rows.length > 5 ? `; and ${a.rows.length - 5} more` : ''),
+    hint: () => 'campaignctl will not create anything that may already exist; run plan or apply again once CleverTap answers',
+  }),
+  'apply.journal-open': entry<{
+    count: number;
+    /** Who holds the apply lock, judged live or probably stale as a refused apply judges it. */
+    lock: { holder: { command: string; pid: number; host: string; since: string; id: string }; probablyStale: boolean; forceUnlock: string } | null;
+  }>({
+    severity: 'warning',
+    summary: 'Remote writes are still open in the journal (an apply is running, or one died): the plan may propose them again.',
+    message: (a) =>
+      `${a.count} remote write${a.count === 1 ? ' is' : 's are'} still open in the journal` +
+      (a.lock
+        ? ` (the apply lock is held by ${lockWords.holder(a.lock.holder)}, lock id ${a.lock.holder.id}; ${a.lock.probablyStale ? lockWords.probablyStale(a.lock.holder.pid) : lockWords.mayBeRunning})`
+        : '') +
+      (a.lock?.probablyStale ? '; this plan may propose again what that run left unfinished' : '; this plan may propose again what is being applied'),
+    hint: (a) =>
+      a.lock?.probablyStale
+        ? `the holder is gone, remove the lock with: ${a.lock.forceUnlock}; the next apply settles the open writes before doing anything`
+        : 'plan again when the apply has finished; apply settles open writes before doing anything',
+  }),
+  'apply.render-failed': entry<{ address: string }>({
+    severity: 'error',
+    summary: 'The request body of a campaign could not be rendered (the errors before it say why).',
+    message: (a) => `the request body of ${a.address} could not be rendered; see the errors above`,
+  }),
+  'apply.estimate-failed': entry<{ address: string; detail: string }>({
+    severity: 'warning',
+    summary: 'The audience estimate of a campaign failed.',
+    message: (a) => `the audience estimate of ${a.address} failed: ${a.detail}`,
+  }),
+
+  // ---- import ----
+  'import.not-in-yaml': entry<{ address: string; suggestion?: string }>({
+    severity: 'error',
+    summary: '`import` named an address no resource of campaigns/ has.',
+    message: (a) => `${a.address} is not defined in campaigns/: import adopts a campaign for a resource of the YAML`,
+    hint: (a) => didYouMean(a.suggestion) ?? 'write the Campaign resource first (same content as on CleverTap), then import it',
+  }),
+  'import.not-campaign': entry<{ address: string; kind: string }>({
+    severity: 'error',
+    summary: '`import` named a resource that is not a Campaign.',
+    message: (a) => `${a.address} is a ${a.kind}: only Campaign resources have a CleverTap campaign to import`,
+  }),
+  'import.invalid-resource': entry<{ address: string }>({
+    severity: 'error',
+    summary: '`import` named a resource that has errors.',
+    message: (a) => `${a.address} has errors (above); fix them before importing`,
+  }),
+  'import.already-managed': entry<{ address: string; remoteId: number | null; target: CommandTarget }>({
+    severity: 'error',
+    summary: '`import` named a resource that already manages a CleverTap campaign.',
+    message: (a) => `${a.address} is already managed${a.remoteId !== null ? ` (CleverTap campaign ${a.remoteId})` : ''}`,
+    hint: (a) => `to adopt a different campaign, first forget this one with \`${commandLine(a.target, ['state', 'rm', a.address])}\``,
+  }),
+  'import.id-managed': entry<{ remoteId: number; owner: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: '`import` named a CleverTap campaign another resource already manages.',
+    message: (a) => `CleverTap campaign ${a.remoteId} is already managed as ${a.owner}`,
+    hint: (a) => `one campaign belongs to one resource; \`${commandLine(a.target, ['state', 'rm', a.owner])}\` first if it moved`,
+  }),
+  'import.not-found': entry<{ remoteId: number; searched: readonly { from: number; to: number }[]; explicit: boolean; daysBack: number; daysAhead: number }>({
+    severity: 'error',
+    summary: 'CleverTap lists no campaign with the id `import` named within the dates searched.',
+    message: (a) => {
+      const range = a.searched.length === 0 ? 'no dates' : `${Math.min(...a.searched.map((w) => w.from))}-${Math.max(...a.searched.map((w) => w.to))}`;
+      return `CleverTap lists no campaign ${a.remoteId} starting ${range} (targets/list.json, ${a.searched.length} call${a.searched.length === 1 ? '' : 's'})`;
+    },
+    hint: (a) =>
+      a.explicit
+        ? "check the id on the dashboard, and that --from/--to (YYYYMMDD) cover the campaign's start date"
+        : `check the id on the dashboard; a campaign starting outside the last ${a.daysBack} days and next ${a.daysAhead} needs --from YYYYMMDD --to YYYYMMDD`,
+  }),
+  'import.list-failed': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'Campaigns could not be read from CleverTap; nothing was recorded.',
+    message: (a) => `could not read campaigns from CleverTap (targets/list.json): ${a.detail}`,
+    hint: () => 'check the connection and credentials and try again; nothing was recorded',
+  }),
+  'import.bad-date': entry<{ flag: string; value: string } | { from: number; to: number }>({
+    severity: 'error',
+    summary: '--from or --to is not a date as YYYYMMDD, or --from is after --to.',
+    message: (a) => ('flag' in a ? `${a.flag} must be a date as YYYYMMDD, got "${a.value}"` : `--from ${a.from} is after --to ${a.to}`),
+  }),
+  'import.bad-id': entry<{ value: string }>({
+    severity: 'error',
+    summary: 'REMOTE_ID is not a CleverTap campaign id.',
+    message: (a) => `REMOTE_ID must be a CleverTap campaign id (a positive integer), got "${a.value}"`,
+  }),
+  'import.not-live': entry<{ address: string; remoteId: number; status: string }>({
+    severity: 'warning',
+    summary: 'The imported campaign has already been sent or stopped; it is recorded as such and never sent again.',
+    message: (a) => `campaign ${a.remoteId} is already ${a.status} on CleverTap; ${a.address} is recorded as such and will not be sent again`,
+  }),
+  'import.unknown-status': entry<{ address: string; status: string }>({
+    severity: 'warning',
+    summary: 'CleverTap reports a status campaignctl does not know for the imported campaign; it is treated as running.',
+    message: (a) => `CleverTap reports the status "${a.status}", which campaignctl does not know; ${a.address} is treated as running`,
+  }),
+
+  // ---- emergency stop ----
+  'stop.not-managed': entry<{ address: string; suggestion?: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: '`stop` named an address campaignctl manages no campaign under.',
+    message: (a) => `${a.address} is not in state: campaignctl manages no campaign under this address`,
+    hint: (a) => {
+      const list = `\`${commandLine(a.target, ['state', 'list'])}\` shows what is managed`;
+      return a.suggestion ? `did you mean ${q(a.suggestion)}? (${list})` : list;
+    },
+  }),
+  'stop.not-campaign': entry<{ address: string; kind: string }>({
+    severity: 'error',
+    summary: '`stop` named a resource that is not a Campaign.',
+    message: (a) => `${a.address} is a ${a.kind}, not a Campaign: only campaigns can be stopped`,
+  }),
+  'stop.none-selected': entry<{ selector: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: '`stop --selector` matched no managed campaign.',
+    message: (a) => `no managed campaign has the labels ${a.selector}`,
+    hint: (a) => `labels are matched as recorded in state at the last apply; \`${commandLine(a.target, ['state', 'list'])}\` shows them`,
+  }),
+  'stop.reason-required': entry<Record<string, never>>({
+    severity: 'error',
+    summary: '`stop` without --reason: an emergency stop is recorded with why.',
+    message: () => 'an emergency stop needs a reason: it is recorded in the audit history with who stopped what',
+    hint: () => 'add --reason "why these campaigns must stop now"',
+  }),
+  'stop.nothing-named': entry<{ target: CommandTarget }>({
+    severity: 'error',
+    summary: '`stop` with neither an address nor --selector.',
+    message: () => 'name the campaigns to stop: one or more ADDRESS, or --selector key=value',
+    hint: (a) => `e.g. ${commandLine(a.target, ['stop', 'campaign.winter-sale-push', '--reason', 'wrong price'])}`,
+  }),
+
+  // ---- plan files ----
+  'planfile.not-finalized': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'A plan that was not finalized (estimates and guards not applied) can not be saved.',
+    message: () => 'the plan was not finalized (estimates and guards not applied); it can not be saved',
+  }),
+  'planfile.payload-orphan': entry<{ key: string }>({
+    severity: 'error',
+    summary: 'A plan file has a request body for an address that is not one of its changes.',
+    message: (a) => `payloads has an entry for ${a.key}, which is not a change of this plan`,
+  }),
+  'planfile.secret': entry<{ kind: 'key' | 'url' | 'value'; field: string; address?: string; part?: 'payload' | 'change' }>({
+    severity: 'error',
+    summary: 'A plan would be saved holding a secret; it is refused (the value is never shown).',
+    message: (a) => {
+      const what = { key: 'a secret-looking field', url: 'a URL with credentials', value: 'a secret value (passcode or token)' }[a.kind];
+      const field = a.field || '(the whole value)';
+      if (!a.address) return `refusing to save a plan holding ${what} at ${field}`;
+      return `refusing to save a plan holding ${what}: ${a.part === 'payload' ? 'the request body of' : 'the change of'} ${a.address}, field ${field}`;
+    },
+    hint: () => 'move the secret into an environment variable; secrets never belong in a spec',
+  }),
+  'planfile.invalid-json': entry<{ detail: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A plan file that is not JSON.',
+    message: (a) => `not a plan file: ${a.detail}`,
+    hint: (a) => regeneratePlan(a.target),
+  }),
+  'planfile.invalid': entry<({ notObject: true } | { kind: unknown } | { detail: string }) & { target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A plan file that is not a campaignctl plan, or one whose content does not have the plan file shape.',
+    message: (a) => {
+      if ('notObject' in a) return 'not a plan file: expected a JSON object';
+      if ('kind' in a) return `not a campaignctl plan file (kind is ${JSON.stringify(a.kind)})`;
+      return `invalid plan file: ${a.detail}`;
+    },
+    hint: (a) => regeneratePlan(a.target),
+  }),
+  'planfile.version': entry<{ found: unknown; supported: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A plan file written in a format this campaignctl does not read.',
+    message: (a) => `plan file format_version ${JSON.stringify(a.found)} is not supported (this campaignctl reads "${a.supported}")`,
+    hint: (a) => regeneratePlan(a.target),
+  }),
+
+  // ---- state store ----
+  'state.postgres-unavailable': entry<{ location: string }>({
+    severity: 'error',
+    summary: 'The state location is a PostgreSQL URL, which this version does not support.',
+    message: (a) => `PostgreSQL state is not available in this version (state: ${a.location})`,
+    hint: () => STATE_HINT,
+  }),
+  'state.unsupported-location': entry<{ scheme?: string }>({
+    severity: 'error',
+    summary: 'The state location is an URL of an unknown scheme, or empty.',
+    message: (a) => (a.scheme ? `unsupported state location scheme "${a.scheme}://"` : 'the state location is empty'),
+    hint: () => STATE_HINT,
+  }),
+  'state.newer-schema': entry<{ location: string; found: number; known: number }>({
+    severity: 'error',
+    summary: 'The state file was written by a newer campaignctl.',
+    message: (a) => `state file ${a.location} has schema version ${a.found}; this campaignctl knows up to ${a.known}`,
+    hint: () => 'Upgrade campaignctl; an older version must not write a newer state.',
+  }),
+  'state.open-failed': entry<{ location: string; detail: string; notADatabase: boolean }>({
+    severity: 'error',
+    summary: 'The state file could not be opened (not a SQLite database, or not readable or writable).',
+    message: (a) => `can not open state file ${a.location}: ${a.notADatabase ? 'it is not a SQLite database' : a.detail}`,
+    hint: () => STATE_HINT,
+  }),
+
   // ---- CleverTap connection ----
   'clevertap.auth-failed': entry<{ environment: string; sandbox: boolean; endpoint: string; httpStatus: number | null; detail: string; accountIdEnv: string; passcodeEnv: string }>({
     severity: 'error',
@@ -544,7 +871,8 @@ export type At = Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 'endC
 /** Builds a Diagnostic from the catalogue: the one way diagnostics are made. */
 export function diagnostic<C extends DiagnosticCode>(code: C, args: ArgsOf<C>, where: At = {}): Diagnostic {
   const e = catalogue[code] as CatalogueEntry<ArgsOf<C>>;
-  const d: Diagnostic = { severity: e.severity, code, message: e.message(args) };
+  const severity = typeof e.severity === 'function' ? e.severity(args) : e.severity;
+  const d: Diagnostic = { severity, code, message: e.message(args) };
   if (where.file !== undefined) d.file = where.file;
   if (where.line !== undefined) {
     d.line = where.line;

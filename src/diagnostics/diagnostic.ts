@@ -12,6 +12,15 @@ export interface RelatedLocation {
   message: string;
 }
 
+/** A span in a project file; line and column are 1-based, the end is exclusive. */
+export interface Range {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
 export interface Diagnostic {
   severity: Severity;
   /** Stable machine-readable code, e.g. `schema.required`; listed in the catalogue. */

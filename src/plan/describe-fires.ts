@@ -2,7 +2,7 @@
  * A Schedule change's fire times as the plan views show them: local time in the schedule's zone
  * with its offset, beside the UTC instant; before and after an update that moves them.
  */
-import { localFireText, utcText } from '../schedule/local-time.js';
+import { localFireText, utcText } from '../time/local-time.js';
 import type { PlanChange } from './types.js';
 
 export interface FireSection {

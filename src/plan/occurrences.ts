@@ -1,5 +1,5 @@
 /**
- * Bulletin occurrences (issue 5 section 4): a due occurrence never raised is a `send`
+ * Bulletin occurrences: a due occurrence never raised is a `send`
  * (irreversible); a future one is listed as scheduled; a raised one is immutable (an edit is a
  * warning); one whose outcome is unknown is never raised again automatically; a raised one removed
  * from the YAML is forgotten.

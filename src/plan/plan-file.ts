@@ -7,7 +7,8 @@
  * serializePlanFile refuses a document with secret-looking keys, credentialed URLs or any of the
  * secret values it is given.
  */
-import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { KINDS } from '../model/resource.js';
 import type { Plan, PlanAction } from './types.js';
@@ -57,11 +58,11 @@ const CREDENTIALED_URL = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]+:[^/\s@"]+@/i;
 export function serializePlanFile(file: PlanFile, opts: { secrets?: readonly string[] } = {}): { text: string | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   if (!file.plan.finalized) {
-    diagnostics.push(fileError('planfile.not-finalized', 'the plan was not finalized (estimates and guards not applied); it can not be saved'));
+    diagnostics.push(diagnostic('planfile.not-finalized', {}));
   }
   const addresses = new Set(file.plan.changes.map((c) => c.address));
   for (const key of Object.keys(file.payloads)) {
-    if (!addresses.has(key)) diagnostics.push(fileError('planfile.payload-orphan', `payloads has an entry for ${key}, which is not a change of this plan`));
+    if (!addresses.has(key)) diagnostics.push(diagnostic('planfile.payload-orphan', { key }));
   }
   for (const found of findSecrets(file, opts.secrets ?? [])) diagnostics.push(secretDiagnostic(file, found));
   const text = JSON.stringify(file, null, 2) + '\n';
@@ -89,12 +90,6 @@ function findSecrets(value: unknown, secrets: readonly string[], path: (string |
   return out;
 }
 
-const SECRET_WHAT: Record<SecretFinding['kind'], string> = {
-  key: 'a secret-looking field',
-  url: 'a URL with credentials',
-  value: 'a secret value (passcode or token)',
-};
-
 /**
  * Names the resource (its address) and the field inside it, so the YAML can be fixed; never the
  * value. Paths under a change read as the change's own (`after.content.title`), payload paths as
@@ -104,21 +99,17 @@ function secretDiagnostic(file: PlanFile, found: SecretFinding): Diagnostic {
   const [top, second, ...rest] = found.path;
   let address: string | undefined;
   let field: (string | number)[] = found.path;
-  let where = 'the plan';
+  let part: 'payload' | 'change' | undefined;
   if (top === 'payloads' && typeof second === 'string') {
     address = second;
     field = rest;
-    where = 'the request body of';
+    part = 'payload';
   } else if (top === 'plan' && second === 'changes' && typeof rest[0] === 'number') {
     address = file.plan.changes[rest[0]]?.address;
     field = rest.slice(1);
-    where = 'the change of';
+    part = 'change';
   }
-  const fieldText = fieldPath(field) || '(the whole value)';
-  const message = address
-    ? `refusing to save a plan holding ${SECRET_WHAT[found.kind]}: ${where} ${address}, field ${fieldText}`
-    : `refusing to save a plan holding ${SECRET_WHAT[found.kind]} at ${fieldText}`;
-  const d = fileError('planfile.secret', message, undefined, 'move the secret into an environment variable; secrets never belong in a spec');
+  const d = diagnostic('planfile.secret', { kind: found.kind, field: fieldPath(field), address, part });
   if (address) d.address = address;
   const source = address ? file.plan.changes.find((c) => c.address === address)?.source : undefined;
   if (source) Object.assign(d, { file: source.file, line: source.line, column: source.column });
@@ -132,13 +123,6 @@ function fieldPath(path: readonly (string | number)[]): string {
     .join('');
 }
 
-function fileError(code: string, message: string, file?: string, hint?: string): Diagnostic {
-  const d: Diagnostic = { severity: 'error', code, message };
-  if (file) d.file = file;
-  if (hint) d.hint = hint;
-  return d;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading a plan file back
 
@@ -146,25 +130,24 @@ const ACTIONS: readonly PlanAction[] = ['create', 'replace', 'stop', 'forget', '
 
 /** `target`: the environment (and --dir) the file is applied to, for the command that makes a new one. */
 export function parsePlanFile(text: string, path?: string, target: CommandTarget = { env: undefined }): { planFile: PlanFile | null; diagnostics: Diagnostic[] } {
-  const regenerate = `make a new one with \`${commandLine(target, ['plan', '--out', 'FILE'])}\``;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { planFile: null, diagnostics: [fileError('planfile.invalid-json', `not a plan file: ${(e as Error).message}`, path, regenerate)] };
+    return { planFile: null, diagnostics: [diagnostic('planfile.invalid-json', { detail: (e as Error).message, target }, { file: path })] };
   }
   const problems: string[] = [];
   const v = new Check(problems);
-  if (!v.object(raw, '')) return { planFile: null, diagnostics: [fileError('planfile.invalid', 'not a plan file: expected a JSON object', path, regenerate)] };
+  if (!v.object(raw, '')) return { planFile: null, diagnostics: [diagnostic('planfile.invalid', { notObject: true, target }, { file: path })] };
   const o = raw as Record<string, unknown>;
   if (o.kind !== KIND_TAG) {
-    return { planFile: null, diagnostics: [fileError('planfile.invalid', `not a campaignctl plan file (kind is ${JSON.stringify(o.kind)})`, path, regenerate)] };
+    return { planFile: null, diagnostics: [diagnostic('planfile.invalid', { kind: o.kind, target }, { file: path })] };
   }
   if (o.format_version !== PLAN_FILE_VERSION) {
     return {
       planFile: null,
       diagnostics: [
-        fileError('planfile.version', `plan file format_version ${JSON.stringify(o.format_version)} is not supported (this campaignctl reads "${PLAN_FILE_VERSION}")`, path, regenerate),
+        diagnostic('planfile.version', { found: o.format_version, supported: PLAN_FILE_VERSION, target }, { file: path }),
       ],
     };
   }
@@ -178,7 +161,7 @@ export function parsePlanFile(text: string, path?: string, target: CommandTarget
   if (problems.length > 0) {
     return {
       planFile: null,
-      diagnostics: problems.map((p) => fileError('planfile.invalid', `invalid plan file: ${p}`, path, regenerate)),
+      diagnostics: problems.map((p) => diagnostic('planfile.invalid', { detail: p, target }, { file: path })),
     };
   }
   return { planFile: raw as PlanFile, diagnostics: [] };

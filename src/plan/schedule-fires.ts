@@ -2,8 +2,8 @@
  * The fire times a plan shows for a Schedule: the next few after the plan's `now`, from the same
  * evaluator validate and the runner use. Pure: `now` is the planner's input.
  */
-import { compileCron } from '../schedule/dialect.js';
-import { nextFireTimes } from '../schedule/fire-times.js';
+import { compileCron } from '../time/cron-dialect.js';
+import { nextFireTimes } from '../time/fire-times.js';
 
 /** How many upcoming fires a plan lists per schedule. */
 export const PLANNED_FIRES = 5;

@@ -31,7 +31,10 @@ export function renderRaiseBody(r: BulletinResource, ctx: RenderContext, occurre
   const base = index >= 0 ? ['spec', 'occurrences', index] : undefined;
 
   const checked = validateData(r.spec.properties, occurrence.properties ?? {});
-  for (const d of checked.diagnostics) (base ? col.at([...base, 'properties'], d) : col.plain(d));
+  for (const d of checked.diagnostics) {
+    if (base) col.at([...base, 'properties'], d);
+    else col.plain(d);
+  }
   const properties = (checked.data ?? {}) as Record<string, string>;
   for (const [key, value] of Object.entries(properties)) {
     const problems: string[] = [];

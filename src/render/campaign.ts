@@ -9,7 +9,7 @@ import { Collector } from './collect.js';
 import { renderContent } from './content.js';
 import type { RenderContext, RenderResult } from './context.js';
 import { mergeWire } from './merge.js';
-import { scheduleScope } from './schedule-scope.js';
+import { scheduleScope } from '../templates/schedule-scope.js';
 import { resolveWhen, resolveWhereDates, whenToWire } from '../time/when.js';
 import { clonePlain } from '../model/record.js';
 

@@ -4,8 +4,7 @@
  * scheduler and tests all get the same bytes for the same inputs.
  */
 import type { TemplateEngine } from '../templates/engine.js';
-import type { Range } from '../config/project.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Range } from '../diagnostics/diagnostic.js';
 
 export type FileRead = { ok: true; text: string } | { ok: false; detail: string };
 

@@ -10,7 +10,7 @@ import { renderScheduledCampaignBody } from './campaign.js';
 import { Collector } from './collect.js';
 import type { RenderContext, RenderResult } from './context.js';
 import { renderMessageBody } from './message.js';
-import { scheduleScope } from './schedule-scope.js';
+import { scheduleScope } from '../templates/schedule-scope.js';
 import { renderTriggerBody } from './trigger.js';
 
 function renderDataStrings(col: Collector, value: unknown, at: (string | number)[], ctx: RenderContext): unknown {

@@ -1,5 +1,5 @@
 /**
- * The audit record of a runtime send (issue 5 section 5): command, contract address, channel,
+ * The audit record of a runtime send: command, contract address, channel,
  * identity count, calls, outcome, commit, time. The identities themselves only when the caller
  * asked (`--record-identities`). A record that can not be written does not undo a send that
  * happened: the failure comes back as a warning next to the send's report.

@@ -1,5 +1,5 @@
 /**
- * Raising a Bulletin occurrence exactly once (issue 5 section 4). The `runs` table claims
+ * Raising a Bulletin occurrence exactly once. The `runs` table claims
  * (bulletin, key) BEFORE the call, in its own committed write; only the claimer calls CleverTap:
  * - success -> `done`;
  * - an ambiguous outcome (timeout after sending, dropped connection, 5xx) -> `unknown`: never
@@ -17,7 +17,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { BulletinResource } from '../model/specs.js';
 import { hashCanonical } from '../plan/canonical.js';
 import { bulletinOccurrences } from '../plan/spec-access.js';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import type { JsonObject, RunKey, RunRecord, RunStatus, StateStore } from '../state/store.js';
 import { recordRuntime, type RuntimeOutcome } from './audit.js';
 import type { Provenance, RuntimeContext } from './context.js';

@@ -10,7 +10,6 @@ import type { SandboxStore } from './store.js';
 import { ymd, ymdhm } from './time.js';
 import { listRangeRefusal } from '../clevertap/request-rules.js';
 import { validateCreate } from './validate-create.js';
-import type { Refusal } from './validate-create.js';
 import { validateExternalTrigger, validateIdentitySend, validateMultiExternalTrigger, validateRaise } from './validate-sends.js';
 
 export interface Reply {

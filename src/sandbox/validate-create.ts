@@ -2,7 +2,7 @@
  * `targets/create.json` validation in CleverTap's order (clevertap-api.md §12): the first failed
  * check answers, so a body with several problems reports the same one CleverTap would.
  */
-import { CODE, MSG } from './messages.js';
+import { MSG } from './messages.js';
 import { parseWhenString } from './time.js';
 import { isRecord } from '../model/record.js';
 import {

@@ -18,7 +18,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { ExternalTriggerResource, MessageResource, ScheduleResource } from '../model/specs.js';
 import { renderScheduleData } from '../render/schedule.js';
 import { renderScheduledCampaignBody, type CampaignCreateBody } from '../render/campaign.js';
-import { scheduleScope } from '../render/schedule-scope.js';
+import { scheduleScope } from '../templates/schedule-scope.js';
 import { campaignTitle, remoteCampaignName } from '../apply/marker.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import { newMarker } from '../state/ids.js';
@@ -27,7 +27,7 @@ import type { RuntimeContext } from '../runtime/context.js';
 import { recipientsFromTo } from '../runtime/recipients.js';
 import { executeSend, prepareMessage, prepareTrigger, type PreparedSend } from '../runtime/send.js';
 import type { JsonObject, RunKey, RunRecord, StateTx } from '../state/store.js';
-import { utcText } from './local-time.js';
+import { utcText } from '../time/local-time.js';
 
 /** A claim this old whose claimant can not be checked is taken as dead (a fire never takes an hour). */
 export const IN_FLIGHT_HORIZON_MS = 3_600_000;

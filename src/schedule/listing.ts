@@ -4,9 +4,9 @@
  */
 import type { RunRecord, StateStore } from '../state/store.js';
 import type { ScheduleSpec } from '../model/specs.js';
-import { nextFireTimes } from './fire-times.js';
-import { compileCron } from './dialect.js';
-import { utcText } from './local-time.js';
+import { nextFireTimes } from '../time/fire-times.js';
+import { compileCron } from '../time/cron-dialect.js';
+import { utcText } from '../time/local-time.js';
 
 export const LISTED_FIRES = 3;
 

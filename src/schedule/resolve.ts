@@ -9,7 +9,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Provenance } from '../runtime/context.js';
 import type { RunRecord, StateStore } from '../state/store.js';
-import { utcText } from './local-time.js';
+import { utcText } from '../time/local-time.js';
 
 export type TickResolveResult = { status: 'resolved'; before: RunRecord; run: RunRecord } | { status: 'invalid'; diagnostics: Diagnostic[] };
 

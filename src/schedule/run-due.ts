@@ -23,7 +23,7 @@ import { renderContext } from '../apply/desired.js';
 import { createTemplateEngine } from '../templates/engine.js';
 import type { StateStore } from '../state/store.js';
 import { fireTick, prepareFire, scheduleRunKey, stillInFlight, type FireStatus } from './fire.js';
-import { utcText } from './local-time.js';
+import { utcText } from '../time/local-time.js';
 import { inQuietHours, quietZone } from '../time/quiet-hours.js';
 import { planTicks } from './ticks.js';
 

@@ -10,7 +10,7 @@
  */
 import { parseDuration } from '../time/duration.js';
 import type { ScheduleSpec } from '../model/specs.js';
-import { recentFireTimes } from './fire-times.js';
+import { recentFireTimes } from '../time/fire-times.js';
 
 /** How late a tick may still fire under catch-up `skip` (and the least any `window` allows). */
 export const GRACE_MS = 60_000;

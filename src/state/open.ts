@@ -7,6 +7,7 @@
  * thrown: `{ ok: false, diagnostic }`; the CLI prints it and exits 1. Messages never repeat a URL's
  * credentials.
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { openSqliteStore, type SqliteOptions } from './sqlite/store.js';
 import type { StateStore } from './store.js';
@@ -15,38 +16,29 @@ export type OpenStateOptions = SqliteOptions;
 export type OpenStateResult = { ok: true; store: StateStore } | { ok: false; diagnostic: Diagnostic };
 
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const HINT = 'Set `state` in campaignctl.yaml (or CAMPAIGNCTL_STATE) to a file path, e.g. .campaignctl/production.db.';
 
 /** A location safe to print: credentials in a URL replaced by ***. */
 export function displayLocation(location: string): string {
   return location.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/\s@]*)@/i, (_, scheme: string) => `${scheme}***@`);
 }
 
-function problem(code: string, message: string, hint = HINT): OpenStateResult {
-  return { ok: false, diagnostic: { severity: 'error', code, message, hint } };
+function problem(d: Diagnostic): OpenStateResult {
+  return { ok: false, diagnostic: d };
 }
 
 export async function openStateStore(location: string, opts: OpenStateOptions = {}): Promise<OpenStateResult> {
   const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    return problem(
-      'state.postgres-unavailable',
-      `PostgreSQL state is not available in this version (state: ${displayLocation(location)})`,
-    );
+    return problem(diagnostic('state.postgres-unavailable', { location: displayLocation(location) }));
   }
-  if (scheme) return problem('state.unsupported-location', `unsupported state location scheme "${scheme}://"`);
-  if (!location.trim()) return problem('state.unsupported-location', 'the state location is empty');
+  if (scheme) return problem(diagnostic('state.unsupported-location', { scheme }));
+  if (!location.trim()) return problem(diagnostic('state.unsupported-location', {}));
   try {
     const opened = openSqliteStore(location, opts);
     if (opened.ok) return opened;
-    return problem(
-      'state.newer-schema',
-      `state file ${location} has schema version ${opened.found}; this campaignctl knows up to ${opened.known}`,
-      'Upgrade campaignctl; an older version must not write a newer state.',
-    );
+    return problem(diagnostic('state.newer-schema', { location, found: opened.found, known: opened.known }));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'SQLITE_NOTADB' ? 'it is not a SQLite database' : e.message;
-    return problem('state.open-failed', `can not open state file ${location}: ${why}`);
+    return problem(diagnostic('state.open-failed', { location, detail: e.message, notADatabase: e.code === 'SQLITE_NOTADB' }));
   }
 }

@@ -3,7 +3,7 @@
  * `data.*` from a Message's data schema, `schedule.*` in a Schedule, `properties.*` in a bulletin
  * occurrence's name. Paths are dotted; `x.*` means "anything under x".
  */
-import { SCHEDULE_SCOPE_KEYS } from '../render/schedule-scope.js';
+import { SCHEDULE_SCOPE_KEYS } from './schedule-scope.js';
 import { isRecord } from '../model/record.js';
 
 /** Every path of a concrete value: `vars.region`, `vars.links.home`; a list is known as a whole. */

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
-import { closest } from '../config/suggest.js';
+import { closest } from '../diagnostics/suggest.js';
 import { diagnostic, type ArgsOf } from '../diagnostics/catalogue.js';
 import { isValidTimeZone } from '../time/zone.js';
 import { analyze, type Analysis } from './analyze.js';

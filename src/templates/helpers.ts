@@ -4,6 +4,7 @@
  * `template.unknown-helper` at validate time. Helpers fail loudly on a missing value (strict mode
  * does not reach helper arguments), except `default`, whose job is the missing value.
  */
+import type Handlebars from 'handlebars';
 import type { HelperOptions } from 'handlebars';
 import { isValidTimeZone } from '../time/zone.js';
 import { formatDate, toInstant } from './date-format.js';
@@ -55,7 +56,7 @@ function requireText(name: string, value: unknown, loc: HelperLoc | undefined): 
   return String(value);
 }
 
-type Registrar = { registerHelper(name: string, fn: (...args: any[]) => unknown): void };
+type Registrar = Pick<typeof Handlebars, 'registerHelper'>;
 
 export function registerHelpers(hb: Registrar): void {
   hb.registerHelper(LIQUID_HELPER, (encoded: string) => Buffer.from(encoded, 'base64').toString('utf8'));

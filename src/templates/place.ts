@@ -5,8 +5,7 @@
  *   - a block scalar (`|`, `>`): content starts on the line after the indicator, indented (by the
  *     usual convention) two columns past the key. Lines are exact; the column is that convention.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Range } from '../config/project.js';
+import type { Diagnostic, Range } from '../diagnostics/diagnostic.js';
 import type { TemplateProblem } from './engine.js';
 
 export interface StringNode {

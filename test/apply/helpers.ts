@@ -11,6 +11,7 @@ import { createClient, type CleverTapClient, type RetryOptions } from '../../src
 import { loadProject, type Project } from '../../src/config/project.js';
 import { computePlan, type PlanOutcome } from '../../src/apply/planning.js';
 import { executePlan } from '../../src/apply/executor.js';
+import { raiseOccurrence } from '../../src/runtime/occurrence.js';
 import type { ApplyResult, ExecuteDeps } from '../../src/apply/types.js';
 import { NO_GIT, type Provenance } from '../../src/state/record.js';
 import { openStateStore } from '../../src/state/open.js';
@@ -191,7 +192,7 @@ export async function applyOnce(
   if (planned.diagnostics.some((d) => d.severity === 'error')) return { planned, result: null };
   const result = await executePlan(
     { changes: planned.plan.changes, payloads: planned.payloads },
-    { store, client, provenance: PROVENANCE, project, desired: planned.desired, ...opts.deps },
+    { store, client, provenance: PROVENANCE, project, desired: planned.desired, raiseOccurrence, ...opts.deps },
   );
   return { planned, result };
 }

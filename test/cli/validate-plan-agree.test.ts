@@ -26,7 +26,7 @@ interface Reported {
 function reported(stderr: string): Reported[] {
   const out: Reported[] = [];
   for (const line of stderr.split('\n')) {
-    const m = /^(?:(\S+:\d+:\d+)  )?(error|warning)  (\S+)  /.exec(line);
+    const m = /^(?:(\S+:\d+:\d+) {2})?(error|warning) {2}(\S+) {2}/.exec(line);
     if (m) out.push({ severity: m[2]!, code: m[3]!, located: m[1] !== undefined });
   }
   return out;

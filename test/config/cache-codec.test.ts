@@ -61,6 +61,7 @@ describe('cache blobs', () => {
     ['NaN', { a: NaN }, false],
     ['-0', { a: { b: -0 } }, false],
     ['undefined value', { a: 1, b: undefined }, false],
+    // eslint-disable-next-line no-sparse-arrays -- a hole is the input under test
     ['array hole', { a: [1, , 3] }, false],
     ['a Date', { a: new Date(0) }, false],
     ['a Map', { a: new Map([[1, 2]]) }, false],

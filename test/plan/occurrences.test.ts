@@ -1,5 +1,5 @@
 /**
- * Bulletin occurrences in plans (issue 5 section 4): due, future, raised, unknown, edited, removed.
+ * Bulletin occurrences in plans: due, future, raised, unknown, edited, removed.
  */
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/plan.js';

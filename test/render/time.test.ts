@@ -9,7 +9,7 @@ import {
   whenToWire,
   wireToInstant,
 } from '../../src/time/when.js';
-import { scheduleScope } from '../../src/render/schedule-scope.js';
+import { scheduleScope } from '../../src/templates/schedule-scope.js';
 import { localToInstant, offsetMinutes } from '../../src/render/zone.js';
 
 function wireOf(when: string, zone: string): string {

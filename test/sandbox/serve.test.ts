@@ -78,7 +78,7 @@ describe('campaignctl sandbox serve', () => {
 
       const res = await fetch(inspection);
       expect(res.status).toBe(200);
-      const index = (await res.json()) as { accountId: string; strict: boolean; holds: any; endpoints: { method: string; href: string }[] };
+      const index = (await res.json()) as { accountId: string; strict: boolean; holds: unknown; endpoints: { method: string; href: string }[] };
       expect(index).toMatchObject({ accountId: 'SERVE-ACCT', strict: true, holds: { campaigns: { total: 0 }, requests: { logged: 1, withUnlistedFields: 1 } } });
       // Every link the index gives answers (the GET ones without a path parameter).
       const links = index.endpoints.filter((e) => e.method === 'GET' && !e.href.includes(':'));

@@ -1,5 +1,5 @@
 /**
- * The schema constraints of issue 2 section 2, each shown accepting a minimal valid document and
+ * The constraints the schemas in schemas/ state, each shown accepting a minimal valid document and
  * rejecting the one change that breaks it (so a loosened schema fails here).
  */
 import { describe, expect, it } from 'vitest';

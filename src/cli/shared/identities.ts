@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { closest } from '../../config/suggest.js';
+import { closest } from '../../diagnostics/suggest.js';
 import { IDENTITY_KEYS, normalizeIdentityKey, RecipientsBuilder } from '../../runtime/recipients.js';
 import type { IdentityKey, Recipients } from '../../runtime/recipients.js';
 

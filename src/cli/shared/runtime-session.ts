@@ -8,7 +8,7 @@
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Project } from '../../config/project.js';
-import { closest } from '../../config/suggest.js';
+import { closest } from '../../diagnostics/suggest.js';
 import { createTemplateEngine } from '../../templates/engine.js';
 import { renderContext } from '../../apply/desired.js';
 import { ADDRESS_PREFIX, type Kind, type Resource } from '../../model/resource.js';

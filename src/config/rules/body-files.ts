@@ -61,7 +61,7 @@ export function bodyFiles(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
-/** The variables a body can read where it is used, as the template rule gives them (../templates/rule.ts). */
+/** The variables a body can read where it is used, as the template rule gives them (./templates.ts). */
 function availableIn(r: Resource, ctx: RuleContext): string[] {
   const vars = varsPaths(ctx.environment.vars);
   const spec = r.spec as Record<string, unknown>;

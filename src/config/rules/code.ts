@@ -7,11 +7,10 @@
 export const RULES_CODE = [
   'config/rules',
   'templates',
+  // Fire times, clock changes and quiet hours of Schedules, and the wire's time formats.
   'time',
   // The request rules validate shares with the emulator (request-rules.ts).
   'clevertap',
-  // Fire times, clock changes and quiet hours of Schedules.
-  'schedule',
   'render',
   // The wording of every finding.
   'diagnostics',

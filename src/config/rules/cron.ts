@@ -1,11 +1,11 @@
 /**
  * A Schedule's cron expression must be in the Schedule dialect: it is checked by compiling it with
- * the evaluator plan and the runner compute fire times with (src/schedule/dialect.ts), so validate
+ * the evaluator plan and the runner compute fire times with (src/time/cron-dialect.ts), so validate
  * accepts exactly what they evaluate.
  */
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { cronProblem } from '../../schedule/dialect.js';
+import { cronProblem } from '../../time/cron-dialect.js';
 import { ofKind, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';
 

@@ -1,7 +1,7 @@
 /** Small helpers shared by the rules. */
 import type { At } from '../../diagnostics/catalogue.js';
 import type { Resource } from '../../model/resource.js';
-import type { Range } from '../project.js';
+import type { Range } from '../../diagnostics/diagnostic.js';
 import type { RuleContext } from './index.js';
 import { isRecord } from '../../model/record.js';
 

@@ -7,7 +7,8 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
 import type { ResolvedEnvironment } from '../environment.js';
-import type { Project, Range } from '../project.js';
+import type { Range } from '../../diagnostics/diagnostic.js';
+import type { Project } from '../project.js';
 import { androidChannel } from './android-channel.js';
 import { bodyFiles } from './body-files.js';
 import { bulletinProperties } from './bulletin-properties.js';
@@ -19,7 +20,7 @@ import { quietHours, untilNextFire } from './quiet-hours.js';
 import { scheduleReferences } from './schedule-references.js';
 import { scheduleDst, untilClockChange } from './schedule-dst.js';
 import { staticIdentities } from './static-identities.js';
-import { templateRule } from '../../templates/rule.js';
+import { templateRule } from './templates.js';
 import { timeZones } from './time-zones.js';
 import { untilStart, whenInPast } from './when-in-past.js';
 import { untilTomorrow, whereDates } from './where-dates.js';

@@ -9,9 +9,9 @@ import type { Resource } from '../../model/resource.js';
 import { pad } from '../../time/calendar.js';
 import { zoneTransitions } from '../../time/transitions.js';
 import { zonedParts } from '../../time/zone.js';
-import { dstEncounters, type DstEncounter } from '../../schedule/dst.js';
-import { compileCron } from '../../schedule/dialect.js';
-import { clockText, localClockText, utcText } from '../../schedule/local-time.js';
+import { dstEncounters, type DstEncounter } from '../../time/dst.js';
+import { compileCron } from '../../time/cron-dialect.js';
+import { clockText, localClockText, utcText } from '../../time/local-time.js';
 import { ofKind, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';
 

@@ -2,7 +2,7 @@
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Kind } from '../../model/resource.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../diagnostics/suggest.js';
 import { isRecord, ofKind, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';
 

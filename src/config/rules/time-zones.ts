@@ -1,7 +1,7 @@
 /** A Schedule's `timezone` must be an IANA zone this runtime knows (campaignctl.yaml's zones are checked with the config). */
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../diagnostics/suggest.js';
 import { isKnownZone, knownZones } from '../calendar.js';
 import { ofKind, placeOf } from './helpers.js';
 import type { RuleContext } from './index.js';

@@ -3,8 +3,8 @@
  * day-of-month and day-of-week combine.
  */
 import { describe, expect, it } from 'vitest';
-import { compileCron, cronProblem } from '../../src/schedule/dialect.js';
-import { nextFireTimes } from '../../src/schedule/fire-times.js';
+import { compileCron, cronProblem } from '../../src/time/cron-dialect.js';
+import { nextFireTimes } from '../../src/time/fire-times.js';
 
 const days = (cron: string, after: string, n: number) =>
   nextFireTimes({ cron, timezone: 'UTC' }, new Date(after), n).map((d) => d.toISOString().slice(0, 10));

@@ -3,7 +3,7 @@
  * America/New_York (one hour), Australia/Lord_Howe (30 minutes) and Asia/Kolkata (none).
  */
 import { describe, expect, it } from 'vitest';
-import { fireTimes, latestFireAtOrBefore, nextFireTimes, type ScheduleTiming } from '../../src/schedule/fire-times.js';
+import { fireTimes, latestFireAtOrBefore, nextFireTimes, type ScheduleTiming } from '../../src/time/fire-times.js';
 
 const at = (iso: string) => new Date(iso);
 const isos = (ds: Date[]) => ds.map((d) => d.toISOString().replace('.000Z', 'Z'));

@@ -1,6 +1,6 @@
 /** How fire times read to people: local wall-clock time with its offset, beside the UTC instant. */
-import { pad, WEEKDAY_NAMES } from '../time/calendar.js';
-import { formatOffset, offsetMinutes, zonedParts } from '../time/zone.js';
+import { pad, WEEKDAY_NAMES } from './calendar.js';
+import { formatOffset, offsetMinutes, zonedParts } from './zone.js';
 
 /** `09:00`, or `09:00:15` when the seconds are not zero. */
 export function clockText(hour: number, minute: number, second: number): string {

@@ -3,8 +3,8 @@
  * (it never happens) or in a fall-back repeat (it happens twice), and what the evaluator then
  * actually does. Pure: the window is given by the caller. validate warns from this.
  */
-import { zoneTransitions, type ZoneTransition } from '../time/transitions.js';
-import { compileCron } from './dialect.js';
+import { zoneTransitions, type ZoneTransition } from './transitions.js';
+import { compileCron } from './cron-dialect.js';
 import type { ScheduleTiming } from './fire-times.js';
 
 export interface DstEncounter {

@@ -2,7 +2,7 @@
  * When a Schedule fires: pure functions of the schedule and instants given by the caller (no
  * clock). Instants are UTC; the expression is read in the schedule's IANA zone.
  *
- * The DST rule (docs/schedules.md), as croner evaluates it with ./dialect.ts's options:
+ * The DST rule (docs/schedules.md), as croner evaluates it with ./cron-dialect.ts's options:
  * - a fixed-time job (no `*` or step in its seconds, minutes and hours) whose local time falls in
  *   a spring-forward gap fires once, at the first instant after the gap (02:30 on a day whose
  *   clocks jump from 02:00 to 03:00 fires at 03:00);
@@ -12,7 +12,7 @@
  *   repeated hour. A minute step (`*\/15`) or every hour (`0 * * * *`) thus keeps its real
  *   spacing across both changes.
  */
-import { compileCron } from './dialect.js';
+import { compileCron } from './cron-dialect.js';
 import type { Cron } from 'croner';
 
 /** What fire times depend on: a Schedule spec's `cron` and `timezone`. */

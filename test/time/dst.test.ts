@@ -1,6 +1,6 @@
 /** Where a Schedule meets a clock change, and what the evaluator does there (validate warns from it). */
 import { describe, expect, it } from 'vitest';
-import { dstEncounters } from '../../src/schedule/dst.js';
+import { dstEncounters } from '../../src/time/dst.js';
 
 const from = new Date('2026-06-15T12:00:00Z');
 const until = new Date('2027-06-15T12:00:00Z');

@@ -9,13 +9,13 @@
  *   - Bulletin `spec.occurrences[i].name`: vars, properties (that occurrence's)
  * `wire` is never templated: it goes to CleverTap as written.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Resource } from '../model/resource.js';
-import type { Rule, RuleContext } from '../config/rules/index.js';
-import { propertiesPaths, schedulePaths, schemaPaths, varsPaths } from './available.js';
-import { createTemplateEngine } from './engine.js';
-import { templateDiagnostic } from './place.js';
-import { isRecord } from '../model/record.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Resource } from '../../model/resource.js';
+import type { Rule, RuleContext } from './index.js';
+import { propertiesPaths, schedulePaths, schemaPaths, varsPaths } from '../../templates/available.js';
+import { createTemplateEngine } from '../../templates/engine.js';
+import { templateDiagnostic } from '../../templates/place.js';
+import { isRecord } from '../../model/record.js';
 
 export interface TemplateSite {
   resource: Resource;
