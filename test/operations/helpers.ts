@@ -25,8 +25,8 @@ export interface OperationFixture {
   events: OperationEvent[];
   /** What the operations wrote to stdout and stderr while the test ran (must stay empty). */
   printed: string[];
-  /** Closes ctx and opens a new one on the same project and state (a new run); the fixture closes that one. */
-  reopen(): Promise<OperationContext>;
+  /** Closes ctx and opens a new one on the same project and state (a new run, on `clock` when given); the fixture closes that one. */
+  reopen(clock?: () => Date): Promise<OperationContext>;
 }
 
 /** A fresh sandbox project, git identity and context before each test; all closed and removed after. */
@@ -50,9 +50,9 @@ export function useOperationFixture(use: (f: OperationFixture) => void): void {
       ctx: await contextFor(tp, events),
       events,
       printed,
-      async reopen() {
+      async reopen(clock) {
         await fixture.ctx.close();
-        fixture.ctx = await contextFor(tp, events);
+        fixture.ctx = await contextFor(tp, events, clock);
         return fixture.ctx;
       },
     };
@@ -71,9 +71,9 @@ export function useOperationFixture(use: (f: OperationFixture) => void): void {
 }
 
 /** Re-reads the project (after the test wrote its files) into a new context on the same state. */
-export async function contextFor(tp: TempProject, events: OperationEvent[] = []): Promise<OperationContext> {
+export async function contextFor(tp: TempProject, events: OperationEvent[] = [], clock?: () => Date): Promise<OperationContext> {
   const project = await load(tp);
-  const opened = await openContext(project, { events: (e) => events.push(e) });
+  const opened = await openContext(project, { events: (e) => events.push(e), ...(clock ? { clock } : {}) });
   if (!opened.ok) throw new Error(opened.diagnostics.map((d) => d.message).join('\n'));
   return opened.value;
 }
