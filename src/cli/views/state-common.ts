@@ -46,6 +46,9 @@ export function refuseLocked(out: Output, refusal: LockRefusal, what: string, ta
  */
 export function refuse(out: Output, root: string, refusal: Refusal, target: CommandTarget): number {
   if (refusal.refused === 'locked') return refuseLocked(out, refusal.lock, refusal.what, target);
-  const { ok: _ok, refused: _refused, diagnostics, ...extra } = refusal;
-  return failWith(out, root, diagnostics, extra);
+  const extra = Object.fromEntries(Object.entries(refusal).filter(([key]) => !REFUSAL_KEYS.has(key)));
+  return failWith(out, root, refusal.diagnostics, extra);
 }
+
+/** The fields every refusal has; failWith writes `ok` and `diagnostics` itself. */
+const REFUSAL_KEYS = new Set(['ok', 'refused', 'diagnostics']);
