@@ -6,13 +6,14 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { withLockedConnection } from './shared/locked-connection.js';
-import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
-import { environmentErrors, failWith } from './views/state-common.js';
-import { importCampaign, importMessages, parseYmd } from '../apply/import.js';
+import { withContext } from './shared/with-state.js';
+import { loadProjectFor, printDiagnostics } from './shared/project.js';
+import { environmentErrors, failWith, refuse } from './views/state-common.js';
+import { importMessages, parseYmd } from '../apply/import.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { importCampaign } from '../operations/import.js';
+import { isRefusal } from '../operations/under-lock.js';
 import type { JournalWindow } from '../state/store.js';
-import { now as clockNow } from '../time/clock.js';
 
 interface ImportFlags {
   from?: string;
@@ -53,29 +54,18 @@ async function runImport(out: Output, address: string, remoteId: string, flags: 
   const usage = [...environmentErrors(project), ...args.diagnostics];
   if (usage.length > 0) return failWith(out, project.root, usage);
 
-  return withLockedConnection(out, project, `import ${address} ${args.id}`, 'import', async ({ store, connection, provenance }) => {
-    const result = await importCampaign({
-      address,
-      remoteId: args.id,
-      project,
-      store,
-      client: connection.client,
-      provenance,
-      commandTarget: commandTarget(out, project),
-      now: clockNow(),
-      ...(args.window ? { window: args.window } : {}),
-      onWindow: (w, rows) => out.debug(`targets/list.json ${w.from}-${w.to}: ${rows} campaigns`),
-    });
-    if (!result.ok) return failWith(out, project.root, result.diagnostics, { searched: result.searched });
+  return withContext(out, project, async (ctx) => {
+    const result = await importCampaign(ctx, { address, remoteId: args.id, ...(args.window ? { window: args.window } : {}) });
+    if (isRefusal(result)) return refuse(out, project.root, result, ctx.target);
     if (out.opts.json) {
-      out.json({ ok: true, sandbox: connection.isSandbox, imported: result.record, remote: result.remote, searched: result.searched, diagnostics: result.warnings });
+      out.json({ ok: true, sandbox: result.sandbox, imported: result.record, remote: result.remote, searched: result.searched, diagnostics: result.warnings });
       return 0;
     }
     printDiagnostics(out, project.root, result.warnings);
     const r = result.record;
     out.print(
       [
-        `Imported CleverTap campaign ${r.remoteId} (${JSON.stringify(result.remote.name)}, ${result.remote.status}) as ${r.address}${connection.isSandbox ? ` (against ${connection.describe})` : ''}.`,
+        `Imported CleverTap campaign ${r.remoteId} (${JSON.stringify(result.remote.name)}, ${result.remote.status}) as ${r.address}${result.sandbox ? ` (against ${result.against})` : ''}.`,
         `Recorded with the spec hash of the YAML as it is now: the next plan shows no change for it unless the YAML differs from what you meant to import.`,
       ].join('\n'),
     );

@@ -4,12 +4,14 @@
  * at once: each tick still fires once. This file only parses flags, calls the pass and renders.
  */
 import type { Command } from 'commander';
-import { runDue } from '../schedule/run-due.js';
+import { runDue } from '../operations/run-due.js';
+import { isRefusal } from '../operations/under-lock.js';
 import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
-import { interruptOnSignal, openRuntime } from './shared/runtime-session.js';
-import { environmentErrors, failWith } from './views/state-common.js';
+import { loadProjectFor, printDiagnostics } from './shared/project.js';
+import { interruptOnSignal } from './shared/runtime-session.js';
+import { withContext } from './shared/with-state.js';
+import { environmentErrors, failWith, refuse } from './views/state-common.js';
 import { runDueJson, runDueText } from './views/run-due.js';
 
 export function register(program: Command): void {
@@ -22,34 +24,31 @@ export function register(program: Command): void {
 }
 
 async function run(flags: { dryRun?: boolean }, out: Output): Promise<number> {
+  // One moment for the whole pass: the project's rules and the pass see the same now.
   const now = clockNow();
   const project = await loadProjectFor(out, { now });
   const blocking = environmentErrors(project);
   if (blocking.length > 0) return failWith(out, project.root, blocking);
   const interrupt = interruptOnSignal(out, 'sends');
-  const target = commandTarget(out, project);
-  const opened = await openRuntime(project, 'run-due', { now, signal: interrupt.signal, commandTarget: target });
-  if (!opened.ok) {
-    interrupt.dispose();
-    return failWith(out, project.root, opened.diagnostics);
-  }
-  const session = opened.value;
   try {
-    const { ctx } = session;
-    const result = await runDue(
-      { store: ctx.store, client: ctx.client, project, now, provenance: ctx.provenance, parallel: ctx.parallel, signal: ctx.signal, commandTarget: target },
-      { dryRun: flags.dryRun === true },
+    return await withContext(
+      out,
+      project,
+      async (ctx) => {
+        const result = await runDue(ctx, { dryRun: flags.dryRun === true, signal: interrupt.signal });
+        if (isRefusal(result)) return refuse(out, project.root, result, ctx.target);
+        if (out.opts.json) out.json(runDueJson(result, clockNote()));
+        else {
+          printDiagnostics(out, project.root, result.diagnostics);
+          const text = runDueText(result, out.c, flags.dryRun === true);
+          if (result.ok) out.info(text);
+          else out.error(text);
+        }
+        return result.ok ? 0 : 1;
+      },
+      { clock: () => now },
     );
-    if (out.opts.json) out.json(runDueJson(result, clockNote()));
-    else {
-      printDiagnostics(out, project.root, result.diagnostics);
-      const text = runDueText(result, out.c, flags.dryRun === true);
-      if (result.ok) out.info(text);
-      else out.error(text);
-    }
-    return result.ok ? 0 : 1;
   } finally {
     interrupt.dispose();
-    await session.close();
   }
 }

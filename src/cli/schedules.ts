@@ -1,15 +1,16 @@
 /**
  * `campaignctl schedules [--json]`: every applied Schedule with cron, zone, enabled, its next 3
  * fires (UTC and local), its last run and its counts per status, from state. Only parses flags,
- * calls src/schedule/listing.ts and renders.
+ * calls src/operations/schedules.ts and renders.
  */
 import type { Command } from 'commander';
-import { listSchedules, type ScheduleListing } from '../schedule/listing.js';
+import type { ScheduleListing } from '../schedule/listing.js';
 import { localFireText } from '../time/local-time.js';
 import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { openState } from '../operations/connect.js';
+import { schedules } from '../operations/schedules.js';
 import { loadProjectFor } from './shared/project.js';
+import { withContext } from './shared/with-state.js';
 import { environmentErrors, failWith } from './views/state-common.js';
 
 export function register(program: Command): void {
@@ -24,17 +25,18 @@ async function run(out: Output): Promise<number> {
   const project = await loadProjectFor(out, { now });
   const blocking = environmentErrors(project);
   if (blocking.length > 0) return failWith(out, project.root, blocking);
-  const opened = await openState(project);
-  if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
-  try {
-    const listing = await listSchedules(opened.store, now);
-    const note = clockNote();
-    if (out.opts.json) out.json({ formatVersion: '1', ...(note ? { clock: note } : {}), schedules: listing });
-    else out.info(listing.length === 0 ? 'No Schedule is applied.' : listing.map(text).join('\n\n'));
-    return 0;
-  } finally {
-    await opened.store.close();
-  }
+  return withContext(
+    out,
+    project,
+    async (ctx) => {
+      const listing = (await schedules(ctx)).schedules;
+      const note = clockNote();
+      if (out.opts.json) out.json({ formatVersion: '1', ...(note ? { clock: note } : {}), schedules: listing });
+      else out.info(listing.length === 0 ? 'No Schedule is applied.' : listing.map(text).join('\n\n'));
+      return 0;
+    },
+    { clock: () => now },
+  );
 }
 
 function text(s: ScheduleListing): string {

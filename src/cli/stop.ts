@@ -7,17 +7,14 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { withLockedConnection } from './shared/locked-connection.js';
+import { withContext } from './shared/with-state.js';
 import { collect, parseSelector } from './shared/option-values.js';
-import { notCreatedGrace } from '../operations/connect.js';
 import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
-import { environmentErrors, failWith } from './views/state-common.js';
-import { prepareDesired } from '../apply/desired.js';
-import { applyMessages } from '../apply/messages.js';
-import { settleOpenJournal } from '../apply/settle.js';
-import { selectStopTargets, stopMessages, stopNow, type StopNowResult, type StopOutcome } from '../apply/stop-now.js';
+import { environmentErrors, failWith, refuse } from './views/state-common.js';
+import type { StopOutcome } from '../apply/stop-now.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { now as clockNow } from '../time/clock.js';
+import { stop as stopCampaigns, stopProblems, type Stopped } from '../operations/stop.js';
+import { isRefusal } from '../operations/under-lock.js';
 
 interface StopFlags {
   selector?: string[];
@@ -41,51 +38,29 @@ export function badSelector(pair: string): Diagnostic {
 
 async function stop(out: Output, addresses: string[], flags: StopFlags): Promise<number> {
   const project = await loadProjectFor(out);
-  const usage: Diagnostic[] = [...environmentErrors(project)];
   const parsed = parseSelector(flags.selector ?? []);
-  usage.push(...parsed.invalid.map(badSelector));
-  if (addresses.length === 0 && !parsed.selector) usage.push(stopMessages.nothingNamed(commandTarget(out, project)));
-  const reason = flags.reason?.trim();
-  if (!reason) usage.push(stopMessages.reasonRequired());
+  const options = { addresses, selector: parsed.selector, reason: flags.reason ?? '' };
+  const target = commandTarget(out, project);
+  const usage = [...environmentErrors(project), ...parsed.invalid.map(badSelector), ...stopProblems(options, target)];
   if (usage.length > 0) return failWith(out, project.root, usage);
 
-  const command = `stop ${addresses.length ? addresses.join(' ') : `--selector ${(flags.selector ?? []).join(',')}`}`;
-  return withLockedConnection(out, project, command, 'stop', async ({ store, connection, by, provenance }) => {
-    const now = () => clockNow();
-    out.debug(`stopping through ${connection.describe}`);
-
-    // An interrupted run may have left writes open; settle them so the ids stopped are current.
-    // Settling is the only reader of the desired state: hashing every resource is wasted time for
-    // an emergency stop with nothing to settle (the usual case).
-    const warnings: Diagnostic[] = [];
-    const hasOpenRows = (await store.journal.listOpen()).length > 0;
-    const settled = await settleOpenJournal({
-      store,
-      client: connection.client,
-      provenance,
-      now,
-      desired: hasOpenRows ? prepareDesired(project).byAddress : undefined,
-      notCreatedGraceMs: notCreatedGrace(connection),
-    });
-    if (settled.unsettled.length > 0) warnings.push({ ...applyMessages.unsettled(settled.unsettled), severity: 'warning' });
-
-    const selected = selectStopTargets(await store.resources.list(), { addresses, selector: parsed.selector }, commandTarget(out, project));
-    if (selected.diagnostics.length > 0) return failWith(out, project.root, [...warnings, ...selected.diagnostics]);
-
-    const result = await stopNow({ store, client: connection.client, provenance, now }, { targets: selected.targets, reason: reason!, by });
+  return withContext(out, project, async (ctx) => {
+    const result = await stopCampaigns(ctx, options);
+    if (isRefusal(result)) return refuse(out, project.root, result, target);
     if (out.opts.json) {
-      out.json({ ...result, sandbox: connection.isSandbox, reason, by, diagnostics: warnings });
+      const { outcomes, stopped, skipped, failed, ok, sandbox, reason, by, warnings } = result;
+      out.json({ outcomes, stopped, skipped, failed, ok, sandbox, reason, by, diagnostics: warnings });
     } else {
-      printDiagnostics(out, project.root, warnings);
-      out.print(stopText(result, { reason: reason!, by, where: connection.isSandbox ? connection.describe : null }, out));
+      printDiagnostics(out, project.root, result.warnings);
+      out.print(stopText(result, out));
     }
     return result.ok ? 0 : 1;
   });
 }
 
-function stopText(r: StopNowResult, ctx: { reason: string; by: string; where: string | null }, out: Output): string {
+function stopText(r: Stopped, out: Output): string {
   const { c } = out;
-  const lines = [`Emergency stop by ${ctx.by}: ${JSON.stringify(ctx.reason)}${ctx.where ? ` (against ${ctx.where})` : ''}`];
+  const lines = [`Emergency stop by ${r.by}: ${JSON.stringify(r.reason)}${r.sandbox ? ` (against ${r.against})` : ''}`];
   const symbol = (o: StopOutcome) => (o.status === 'stopped' ? c.red('-') : o.status === 'failed' ? c.red('x') : c.dim('='));
   for (const o of r.outcomes) {
     lines.push(`  ${symbol(o)} ${o.address}  ${o.status === 'failed' ? c.red(o.message) : o.message}`);

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions } from './context.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
 import { summaryLine, validateJson } from './views/diagnostics.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
+import { validate } from '../operations/validate.js';
 
 export function register(program: Command): void {
   program
@@ -16,13 +16,14 @@ export function register(program: Command): void {
       action(async (_flags: unknown, cmd: Command) => {
         const out = createOutput(globalOptions(cmd));
         const project = await loadProjectFor(out);
-        const invalid = hasErrors(project.diagnostics);
+        const { valid, diagnostics, resources } = await validate(project);
+        const invalid = !valid;
         if (out.opts.json) {
-          out.json(validateJson(project.diagnostics, project.resources));
+          out.json(validateJson(diagnostics, resources));
           return invalid ? 1 : 0;
         }
-        printDiagnostics(out, project.root, project.diagnostics);
-        const summary = summaryLine(project.diagnostics, project.resources, out.c);
+        printDiagnostics(out, project.root, diagnostics);
+        const summary = summaryLine(diagnostics, resources, out.c);
         if (invalid) out.error(summary);
         else out.info(summary);
         return invalid ? 1 : 0;

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { printDiagnostics } from '../shared/project.js';
 import type { CommandTarget } from '../../diagnostics/command-line.js';
 import { lockRefusalDiagnostic, lockRefusalJson, lockRefusalText, type LockRefusal } from '../../operations/lock.js';
+import type { Refusal } from '../../operations/under-lock.js';
 
 /**
  * Problems that leave no environment to work with (no project, an unusable campaignctl.yaml).
@@ -38,3 +39,16 @@ export function refuseLocked(out: Output, refusal: LockRefusal, what: string, ta
   else out.error(lockRefusalText(refusal, what, target, out.c));
   return 1;
 }
+
+/**
+ * An operation's refusal as the command ends with it: the lock holder, or the problems (the
+ * refusal's other fields, e.g. what was searched, go into the --json document next to them).
+ */
+export function refuse(out: Output, root: string, refusal: Refusal, target: CommandTarget): number {
+  if (refusal.refused === 'locked') return refuseLocked(out, refusal.lock, refusal.what, target);
+  const extra = Object.fromEntries(Object.entries(refusal).filter(([key]) => !REFUSAL_KEYS.has(key)));
+  return failWith(out, root, refusal.diagnostics, extra);
+}
+
+/** The fields every refusal has; failWith writes `ok` and `diagnostics` itself. */
+const REFUSAL_KEYS = new Set(['ok', 'refused', 'diagnostics']);
