@@ -8,7 +8,8 @@ import { runDue } from '../schedule/run-due.js';
 import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
-import { interruptOnSignal, openRuntime } from './shared/runtime-session.js';
+import { interruptOnSignal, openRuntimeCommand } from './shared/runtime-session.js';
+import { openRuntimeContext } from '../operations/runtime-context.js';
 import { environmentErrors, failWith } from './views/state-common.js';
 import { runDueJson, runDueText } from './views/run-due.js';
 
@@ -28,14 +29,15 @@ async function run(flags: { dryRun?: boolean }, out: Output): Promise<number> {
   if (blocking.length > 0) return failWith(out, project.root, blocking);
   const interrupt = interruptOnSignal(out, 'sends');
   const target = commandTarget(out, project);
-  const opened = await openRuntime(project, 'run-due', { now, signal: interrupt.signal, commandTarget: target });
-  if (!opened.ok) {
+  const context = await openRuntimeCommand(out, project);
+  if (!context.ok) {
     interrupt.dispose();
-    return failWith(out, project.root, opened.diagnostics);
+    return failWith(out, project.root, context.diagnostics);
   }
-  const session = opened.value;
   try {
-    const { ctx } = session;
+    const opened = await openRuntimeContext(context.value, 'run-due', { now, signal: interrupt.signal });
+    if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
+    const ctx = opened.value.runtime;
     const result = await runDue(
       { store: ctx.store, client: ctx.client, project, now, provenance: ctx.provenance, parallel: ctx.parallel, signal: ctx.signal, commandTarget: target },
       { dryRun: flags.dryRun === true },
@@ -50,6 +52,6 @@ async function run(flags: { dryRun?: boolean }, out: Output): Promise<number> {
     return result.ok ? 0 : 1;
   } finally {
     interrupt.dispose();
-    await session.close();
+    await context.value.close();
   }
 }
