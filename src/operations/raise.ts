@@ -45,8 +45,11 @@ export type RaiseOperationResult =
   /** An occurrence claimed before (raised, unknown, or claimed by a run that died): not raised again. */
   | { status: 'already-claimed'; prepared: PreparedRaise; run: RunRecord; diagnostics: Diagnostic[] }
   | { status: 'dry-run'; prepared: PreparedRaise }
-  /** `report.outcome` says whether it was raised; `report.diagnostics` holds the warnings of the run. */
-  | { status: 'done'; prepared: PreparedRaise; report: RaiseReport; sandbox: boolean; occurrence: boolean };
+  /**
+   * `report.outcome` says whether it was raised; `report.diagnostics` holds the warnings of the
+   * run; `credentialsRefused` is set when CleverTap refused the credentials.
+   */
+  | { status: 'done'; prepared: PreparedRaise; report: RaiseReport; sandbox: boolean; occurrence: boolean; credentialsRefused: Diagnostic | null };
 
 export function checkRaise(ctx: Pick<OperationContext, 'project' | 'clock'>, options: RaiseOptions): RaiseCheck {
   return check(ctx.project, options, ctx.clock());
@@ -62,17 +65,22 @@ export async function raise(ctx: OperationContext, options: RaiseOptions): Promi
   const opened = await openRuntimeContext(ctx, 'raise', { now });
   if (!opened.ok) return { status: 'refused', diagnostics: opened.diagnostics };
   const { runtime, connection } = opened.value;
-  const sandbox = connection.isSandbox;
-  if (options.occurrence === undefined) {
-    return { status: 'done', prepared, report: await executeRaise(runtime, prepared), sandbox, occurrence: false };
-  }
+  const done = (raised: PreparedRaise, report: RaiseReport, occurrence: boolean): RaiseOperationResult => ({
+    status: 'done',
+    prepared: raised,
+    report,
+    sandbox: connection.isSandbox,
+    occurrence,
+    credentialsRefused: connection.auth.refusal(),
+  });
+  if (options.occurrence === undefined) return done(prepared, await executeRaise(runtime, prepared), false);
   const result = await raiseOccurrence(runtime, { bulletin, key: options.occurrence });
   if (result.status === 'invalid') return { status: 'refused', diagnostics: result.diagnostics };
   if (result.status === 'already-claimed') {
     const claimed = diagnostic('runtime.occurrence-claimed', { address: prepared.address, status: result.run.status, target: ctx.target });
     return { status: 'already-claimed', prepared: result.prepared, run: result.run, diagnostics: [{ ...claimed, address: prepared.address }] };
   }
-  return { status: 'done', prepared: result.prepared, report: result.report, sandbox, occurrence: true };
+  return done(result.prepared, result.report, true);
 }
 
 function check(project: OperationContext['project'], options: RaiseOptions, now: Date): RaiseCheck {

@@ -28,7 +28,10 @@ export interface RuntimeSendOptions {
   dryRun?: boolean;
   /** Keep the identities in the audit record (off by default: they are personal data). */
   recordIdentities?: boolean;
-  /** Where the files of failed and unknown identities go; absent: none are written (the result lists them). */
+  /**
+   * The folder for the files of failed and unknown identities (relative to the process's working
+   * folder); absent: none are written (the report lists the identities).
+   */
   outDir?: string;
   /**
    * How the caller gave the data, as command words (`--data F`, `--set k=v`), for the retry
@@ -60,6 +63,8 @@ export type RuntimeSendResult =
       retry: string | null;
       /** Warnings of the whole run: content checks, the audit record, files not written. */
       diagnostics: Diagnostic[];
+      /** CleverTap refused the credentials (the batches after it were not attempted); null when it did not. */
+      credentialsRefused: Diagnostic | null;
     };
 
 /** The command each kind is run as: what the audit, the files and the retry name. */
@@ -121,7 +126,7 @@ export async function runtimeSend(kind: SendKind, ctx: OperationContext, options
       diagnostics.push(...made.diagnostics);
     }
   }
-  return { status: 'done', prepared, report, sandbox: connection.isSandbox, files, retry, diagnostics };
+  return { status: 'done', prepared, report, sandbox: connection.isSandbox, files, retry, diagnostics, credentialsRefused: connection.auth.refusal() };
 }
 
 function dataSource(options: RuntimeSendOptions): DataSource {

@@ -38,7 +38,7 @@ afterEach(async () => {
   removeTemps();
 });
 
-export async function openOperations(opts: { files?: Record<string, string>; sandbox?: SandboxOptions } = {}): Promise<Opened> {
+export async function openOperations(opts: { files?: Record<string, string>; sandbox?: SandboxOptions; passcode?: string } = {}): Promise<Opened> {
   const dir = writeProject(opts.files);
   const h = await emulator({ externalTriggers: [TRIGGER_ID], businessEvents: [EVENT], ...opts.sandbox });
   const project = await loadProject({ dir, environ: { CLEVERTAP_API_URL: h.url } });
@@ -48,7 +48,7 @@ export async function openOperations(opts: { files?: Record<string, string>; san
   const opened = await openContext(project, {
     events: (e) => events.push(e),
     clock: () => NOW,
-    connect: { environ: { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE } },
+    connect: { environ: { CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: opts.passcode ?? PASSCODE } },
   });
   if (!opened.ok) throw new Error(opened.diagnostics.map((d) => d.message).join('; '));
   contexts.push(opened.value);

@@ -157,6 +157,26 @@ describe('send', () => {
   });
 });
 
+describe('send with a wrong passcode', () => {
+  it('the refusal comes back as data; every batch is failed, none delivered', async () => {
+    const o = await openOperations({ passcode: 'wrong-passcode' });
+    const result = await send(o.ctx, { contract: 'order-shipped', to: { Identity: ids(2500) }, data: DATA });
+    expect(result.status).toBe('done');
+    if (result.status !== 'done') return;
+    expect(result.credentialsRefused).toMatchObject({ code: 'clevertap.auth-failed', severity: 'error' });
+    expect(result.report).toMatchObject({ outcome: 'failed', sent: 0, failed: 2500 });
+    expect(result.report.batches.map((b) => b.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(o.emulator.state.requests().every((r) => r.response?.status === 401)).toBe(true);
+    expect(o.printed()).toBe('');
+  });
+
+  it('a send that went well says no refusal', async () => {
+    const o = await openOperations();
+    const result = await send(o.ctx, { contract: 'order-shipped', to: { Identity: ['u-1'] }, data: DATA });
+    expect(result.status === 'done' && result.credentialsRefused).toBeNull();
+  });
+});
+
 describe('send on the embedded sandbox', () => {
   it('connects on first need, says where it sends as a debug event, and marks the result sandbox', async () => {
     const dir = writeProject({ 'campaignctl.yaml': 'defaultEnvironment: dev\nenvironments:\n  dev:\n    provider: sandbox\n    vars:\n      shopName: ShopNest\n' });
