@@ -34,6 +34,7 @@ export function checkRecipients(
     return { recipients: {}, duplicates: 0, diagnostics: [diagnostic('input.invalid', { option: label, detail: 'must map identity keys to lists of ids', hint: 'e.g. { "Identity": ["user-1"] }' })] };
   }
   for (const [given, ids] of Object.entries(to ?? {})) {
+    if (ids === undefined) continue;
     const key = normalizeIdentityKey(given);
     if (!key || !rules.allowedKeys.includes(key)) {
       const suggestion = key ? undefined : closest(given, rules.allowedKeys);

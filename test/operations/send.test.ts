@@ -40,9 +40,9 @@ describe('send', () => {
     expect(o.printed()).toBe('');
   });
 
-  it('identity keys in any case and repeated ids: each identity once, the drop told as a debug event', async () => {
+  it('identity keys in any case, a key without a list, repeated ids: each identity once, the drop told as a debug event', async () => {
     const o = await openOperations();
-    const result = await send(o.ctx, { contract: 'message.order-shipped', to: { identity: ['u-1', ' u-2', 'u-1'] }, data: DATA });
+    const result = await send(o.ctx, { contract: 'message.order-shipped', to: { identity: ['u-1', ' u-2', 'u-1'], Email: undefined }, data: DATA });
     expect(result.status).toBe('done');
     expect(o.emulator.state.requests().map((r) => (r.body as { to: unknown }).to)).toEqual([{ Identity: ['u-1', 'u-2'] }]);
     expect(o.events).toContainEqual({ kind: 'debug', text: '1 repeated id(s) dropped: each identity is sent once' });
