@@ -5,7 +5,7 @@
  * - `occurrence`: one occurrence of the YAML, exactly as written, claimed in state like apply does
  *   so it is never raised twice.
  * `c-by` always comes from the YAML. An ambiguous outcome is reported as unknown and not retried.
- * checkRaise is the pure half (no state, no network).
+ * checkRaise is the first half (no state, no network).
  */
 import { renderContext } from '../apply/desired.js';
 import { createTemplateEngine } from '../templates/engine.js';

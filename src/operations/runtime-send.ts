@@ -63,14 +63,14 @@ export type RuntimeSendResult =
       retry: string | null;
       /** Warnings of the whole run: content checks, the audit record, files not written. */
       diagnostics: Diagnostic[];
-      /** CleverTap refused the credentials (the batches after it were not attempted); null when it did not. */
+      /** CleverTap refused the credentials (every later call was refused without being sent); null when it did not. */
       credentialsRefused: Diagnostic | null;
     };
 
 /** The command each kind is run as: what the audit, the files and the retry name. */
 const COMMAND: Record<SendKind, string> = { message: 'send', trigger: 'trigger' };
 
-/** The pure half: contract, identities and data checked, the bodies rendered at `now`. No I/O. */
+/** The first half: contract, identities and data checked, the bodies rendered at `now`. No state, no network. */
 export function checkRuntimeSend(kind: SendKind, ctx: Pick<OperationContext, 'project' | 'events'>, options: RuntimeSendOptions, now: Date): RuntimeSendCheck {
   const project = ctx.project;
   const found = sendContract(project, kind, options.contract);

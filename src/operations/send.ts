@@ -6,7 +6,7 @@
  *
  *     const result = await send(ctx, { contract: 'order-shipped', to: { Identity: ['u-1'] }, data: { orderId: 'SN-1' } });
  *
- * checkSend is the pure half (contract, identities, data, bodies; no state, no network): a dry run
+ * checkSend is the first half (contract, identities, data, bodies; no state, no network): a dry run
  * or a request check that needs no open state.
  */
 import type { OperationContext } from './context.js';
