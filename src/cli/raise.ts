@@ -1,27 +1,23 @@
 /**
  * `campaignctl raise BULLETIN --name TEXT [--set k=v]... | --occurrence KEY`: raises the Bulletin's
- * business event now with one call to `/1/targets/trigger.json`. Ad hoc: the name (a template over
- * `properties.*` and `vars.*`) and the properties (checked against the Bulletin's `properties`
- * schema and CleverTap's limits) come from the flags. `--occurrence KEY` raises one occurrence of
- * the YAML by hand, claimed in state like apply does, so it is never raised twice. `c-by` always
- * comes from the YAML. An ambiguous outcome is reported as unknown and not retried.
+ * business event now (src/operations/raise.ts). Ad hoc: the name and the properties come from the
+ * flags, the properties read as the Bulletin's `properties` schema types them. `--occurrence KEY`
+ * raises one occurrence of the YAML by hand, claimed in state so it is never raised twice. The
+ * state and CleverTap are opened only once the input passed its checks and it is not a dry run.
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { readDataInput } from './shared/data-input.js';
 import { collect } from './shared/option-values.js';
 import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
-import { findContract, openRuntime } from './shared/runtime-session.js';
+import { openRuntimeCommand } from './shared/runtime-session.js';
 import { failWith } from './views/state-common.js';
 import { raiseDryRunText, raiseJson, raiseText } from './views/runtime-send.js';
-import { renderContext } from '../apply/desired.js';
 import type { Project } from '../config/project.js';
-import { createTemplateEngine } from '../templates/engine.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { BulletinResource } from '../model/specs.js';
-import { executeRaise, prepareOccurrence, prepareRaise, raiseOccurrence, type PreparedRaise } from '../runtime/index.js';
+import { checkRaise, raise, type RaiseOperationResult, type RaiseOptions } from '../operations/raise.js';
+import { findContract } from '../operations/runtime-contract.js';
 import { now as clockNow } from '../time/clock.js';
 
 interface RaiseFlags {
@@ -47,74 +43,56 @@ export function register(program: Command): void {
 }
 
 async function run(name: string, flags: RaiseFlags, out: Output): Promise<number> {
-  const now = clockNow();
-  const project = await loadProjectFor(out, { now });
+  const project = await loadProjectFor(out, { now: clockNow() });
   const found = findContract<BulletinResource['spec']>(project, 'Bulletin', name);
   if (!found.ok) return failWith(out, project.root, found.diagnostics);
   const bulletin = found.value as BulletinResource;
-  const render = renderContext(project, createTemplateEngine({ partials: project.partials }), now);
 
-  let prepared: PreparedRaise;
+  let options: RaiseOptions;
   if (flags.occurrence !== undefined) {
     if (flags.name !== undefined || flags.set.length > 0 || flags.data !== undefined) {
       const detail = 'an occurrence is raised exactly as the YAML has it; --name, --set and --data can not change it';
       return failWith(out, project.root, [diagnostic('input.invalid', { option: '--occurrence', detail, hint: 'edit the occurrence in the YAML, or raise ad hoc without --occurrence' })]);
     }
-    prepared = prepareOccurrence(render, bulletin, flags.occurrence);
+    options = { bulletin: name, occurrence: flags.occurrence };
   } else {
     if (flags.name === undefined) {
       return failWith(out, project.root, [diagnostic('input.invalid', { option: '--name', detail: 'is required', hint: 'name this raise (e.g. --name "Show X episode 12"), or raise a YAML occurrence with --occurrence KEY' })]);
     }
     const properties = await readDataInput({ dataFile: flags.data, sets: flags.set, schema: bulletin.spec.properties });
     if (properties.diagnostics.length > 0) return failWith(out, project.root, properties.diagnostics);
-    prepared = prepareRaise(render, bulletin, { name: flags.name, properties: properties.value ?? {} });
+    options = { bulletin: name, name: flags.name, properties: properties.value ?? {} };
   }
-  if (hasErrors(prepared.diagnostics)) return failWith(out, project.root, prepared.diagnostics);
 
+  const checked = checkRaise({ project, clock: clockNow }, options);
+  if (checked.status === 'refused') return failWith(out, project.root, checked.diagnostics);
   if (flags.dryRun) {
-    if (out.opts.json) out.json(raiseJson(prepared, null));
+    if (out.opts.json) out.json(raiseJson(checked.prepared, null));
     else {
-      printDiagnostics(out, project.root, prepared.diagnostics);
-      out.print(raiseDryRunText(prepared, out.c));
+      printDiagnostics(out, project.root, checked.prepared.diagnostics);
+      out.print(raiseDryRunText(checked.prepared, out.c));
     }
     return 0;
   }
 
-  const opened = await openRuntime(project, 'raise', { now, commandTarget: commandTarget(out, project) });
+  const opened = await openRuntimeCommand(out, project);
   if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
-  const session = opened.value;
+  const ctx = opened.value;
   try {
-    const sandbox = session.connection.isSandbox;
-    if (flags.occurrence !== undefined) {
-      const result = await raiseOccurrence(session.ctx, { bulletin, key: flags.occurrence });
-      if (result.status === 'invalid') return failWith(out, project.root, result.diagnostics);
-      if (result.status === 'already-claimed') {
-        const d: Diagnostic = {
-          ...diagnostic('runtime.occurrence-claimed', { address: prepared.address, status: result.run.status, target: commandTarget(out, project) }),
-          address: prepared.address,
-        };
-        return failWith(out, project.root, [d]);
-      }
-      return report(out, project, result.prepared, result.report, { sandbox, occurrence: true });
-    }
-    const called = await executeRaise(session.ctx, prepared);
-    return report(out, project, prepared, called, { sandbox, occurrence: false });
+    return report(out, project, await raise(ctx, options));
   } finally {
-    await session.close();
+    await ctx.close();
   }
 }
 
-function report(
-  out: Output,
-  project: Project,
-  prepared: PreparedRaise,
-  r: Parameters<typeof raiseText>[1],
-  opts: { sandbox: boolean; occurrence: boolean },
-): number {
-  if (out.opts.json) out.json(raiseJson(prepared, r, { sandbox: opts.sandbox, warnings: r.diagnostics }));
+function report(out: Output, project: Project, result: RaiseOperationResult): number {
+  if (result.status === 'refused' || result.status === 'already-claimed') return failWith(out, project.root, result.diagnostics);
+  if (result.status === 'dry-run') throw new Error('raise: a dry run reached the raising path');
+  const { prepared, report: r, sandbox, occurrence } = result;
+  if (out.opts.json) out.json(raiseJson(prepared, r, { sandbox, warnings: r.diagnostics }));
   else {
     printDiagnostics(out, project.root, r.diagnostics);
-    const text = raiseText(prepared, r, { c: out.c, target: commandTarget(out, project), ...opts });
+    const text = raiseText(prepared, r, { c: out.c, target: commandTarget(out, project), sandbox, occurrence });
     if (r.outcome === 'succeeded') out.info(text);
     else out.error(text);
   }

@@ -6,13 +6,16 @@
 import type { StopOutcome } from '../apply/stop-now.js';
 import type { FiredEntry, SkippedEntry } from '../schedule/run-due.js';
 import type { JournalWindow } from '../state/store.js';
+import type { BatchStatus } from '../runtime/dispatch.js';
 
 export type OperationEvent =
   | OperatorEvent
   /** A detail for --verbose (timings, cache use, what was asked). */
   | { kind: 'debug'; text: string }
   /** One line a person running the operation should read (what was settled, where it runs). */
-  | { kind: 'notice'; text: string };
+  | { kind: 'notice'; text: string }
+  /** One batch (one call) of a send or trigger settled, in completion order: `done` of `total`; `batch` counts from 1. */
+  | { kind: 'send.batch'; address: string; batch: number; status: BatchStatus; identities: number; done: number; total: number };
 
 export type EventSink = (event: OperationEvent) => void;
 

@@ -6,7 +6,8 @@
  * `--set` values are text on the command line; where the contract's schema says a value is a
  * number, integer or boolean it is converted, and where it says object or array the text is read
  * as JSON. Everything else stays a string (so `--set id=007` keeps its zeros). A value holding
- * Liquid (`{{`, `{%`) is refused (liquidFields).
+ * Liquid (`{{`, `{%`) is refused, located at its flag, by the checks every runtime input passes
+ * (../../operations/runtime-input.ts).
  */
 import { text as streamText } from 'node:stream/consumers';
 import { readFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../../config/guards.js';
 import { isRecord } from '../../model/record.js';
+import { FORBIDDEN_KEYS, forbiddenKey, liquidFields } from '../../operations/runtime-input.js';
 
 export interface DataInputOptions {
   /** `--data FILE`; `-` reads standard input. */
@@ -37,8 +39,6 @@ export interface DataInput {
   value: Record<string, unknown> | undefined;
   diagnostics: Diagnostic[];
 }
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export async function readDataInput(opts: DataInputOptions): Promise<DataInput> {
   const diagnostics: Diagnostic[] = [];
@@ -142,18 +142,6 @@ function schemaTypeAt(schema: unknown, path: readonly string[]): string | undefi
   return isRecord(node) && typeof node.type === 'string' ? node.type : undefined;
 }
 
-/**
- * The dotted paths of the text values holding Liquid markers. Refused rather than escaped: Liquid
- * has no escape CleverTap documents for values, and a value that reaches CleverTap's Liquid runs
- * once per recipient (profile lookups, loops), where it can not be taken back.
- */
-function liquidFields(value: unknown, at: readonly string[]): string[] {
-  if (typeof value === 'string') return /\{\{|\{%/.test(value) ? [at.join('.')] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => liquidFields(v, [...at.slice(0, -1), `${at[at.length - 1] ?? ''}[${i}]`]));
-  if (isRecord(value)) return Object.entries(value).flatMap(([k, v]) => liquidFields(v, [...at, k]));
-  return [];
-}
-
 /** Sets a dotted path; returns a problem when a value on the way is not a mapping. */
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): string | undefined {
   let node = target;
@@ -165,21 +153,5 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     else return `${path.slice(0, i + 1).join('.')} already holds a value that is not a mapping`;
   }
   node[path[path.length - 1]!] = value;
-  return undefined;
-}
-
-function forbiddenKey(value: unknown): string | undefined {
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const bad = forbiddenKey(v);
-      if (bad) return bad;
-    }
-  } else if (isRecord(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (FORBIDDEN_KEYS.has(k)) return k;
-      const bad = forbiddenKey(v);
-      if (bad) return bad;
-    }
-  }
   return undefined;
 }

@@ -7,8 +7,9 @@
  *   empty cells skipped.
  * Ids are trimmed and deduplicated per key (nobody is messaged twice by one send).
  *
- * formatRecipientsFile writes the CSV form, which reads back through --to-file: the failed and
- * unknown batches of a send are saved that way.
+ * The failed and unknown identities of a send are saved in the CSV form
+ * (../../operations/runtime-files.ts), which reads back through --to-file; its writer is exported
+ * here beside the reader so the two are used and tested as a pair.
  */
 import { text as streamText } from 'node:stream/consumers';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,8 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { closest } from '../../diagnostics/suggest.js';
 import { IDENTITY_KEYS, normalizeIdentityKey, RecipientsBuilder } from '../../runtime/recipients.js';
 import type { IdentityKey, Recipients } from '../../runtime/recipients.js';
+
+export { formatRecipientsFile } from '../../operations/runtime-files.js';
 
 export interface RecipientInputOptions {
   to?: readonly string[];
@@ -185,21 +188,4 @@ function parseIdLines(lines: readonly string[], defaultKey: IdentityKey): FilePa
     entries.push([split.key, id]);
   }
   return { ok: true, entries };
-}
-
-/** CSV with a header of the keys present, one id per row in its key's column; reads back with --to-file. */
-export function formatRecipientsFile(recipients: Recipients): string {
-  const keys = IDENTITY_KEYS.filter((k) => recipients[k]?.length);
-  const lines = [keys.join(',')];
-  keys.forEach((key, column) => {
-    for (const id of recipients[key]!) {
-      const cells = keys.map((_, i) => (i === column ? csvCell(id) : ''));
-      lines.push(cells.join(','));
-    }
-  });
-  return lines.join('\n') + '\n';
-}
-
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,34 +1,30 @@
 /**
- * The recipe `send` and `trigger` share (they differ only in the contract kind, the endpoint's
- * identity keys and the default key): read identities and data, check them against the contract
- * (nothing is sent on any problem), print the bodies for --dry-run, else send in batches, write
- * the failed and unknown identities to files that read back with --to-file, print the summary.
- * Exit 0 only when every identity was sent.
+ * The command-line recipe `send` and `trigger` share (they differ only in the contract kind, the
+ * endpoint's identity keys and the default key): read identities (--to, --to-file) and data
+ * (--data, --set) as the contract types them, then the operation (src/operations/send.ts,
+ * trigger.ts) checks, sends and writes the files of failed and unknown identities; this prints its
+ * result. The state and CleverTap are opened only once the input passed its checks and it is not
+ * a dry run. Exit 0 only when every identity was sent.
  */
-import { writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { renderContext } from '../../apply/desired.js';
-import { createTemplateEngine } from '../../templates/engine.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { hasErrors } from '../../diagnostics/diagnostic.js';
-import type { ExternalTriggerResource, MessageResource } from '../../model/specs.js';
-import { EXTERNAL_TRIGGER_ENDPOINT } from '../../render/trigger.js';
-import { messageEndpoint } from '../../render/message.js';
-import { executeSend, prepareMessage, prepareTrigger, type IdentityKey, type PreparedSend, type Recipients } from '../../runtime/index.js';
-import { IDENTITY_KEYS, TRIGGER_IDENTITY_KEYS } from '../../runtime/recipients.js';
-import type { Output } from '../context.js';
-import { readDataInput } from './data-input.js';
-import { formatRecipientsFile, readRecipients } from './identities.js';
-import { collect } from './option-values.js';
-import { commandTarget, loadProjectFor, printDiagnostics } from './project.js';
-import { commandLine, type CommandTarget } from '../../diagnostics/command-line.js';
-import { findContract, interruptOnSignal, openRuntime } from './runtime-session.js';
-import { failWith } from '../views/state-common.js';
-import { sendDryRunJson, sendDryRunText, sendJson, sendSummaryText, type WrittenFiles } from '../views/runtime-send.js';
+import type { Project } from '../../config/project.js';
+import { sendContract, SEND_KEYS, type RecipientRules, type SendKind } from '../../operations/runtime-contract.js';
+import type { RuntimeSendCheck, RuntimeSendOptions, RuntimeSendResult } from '../../operations/runtime-send.js';
+import { checkSend, send } from '../../operations/send.js';
+import { checkTrigger, trigger } from '../../operations/trigger.js';
+import type { OperationContext } from '../../operations/context.js';
+import type { Recipients } from '../../runtime/recipients.js';
 import { now as clockNow } from '../../time/clock.js';
+import type { Output } from '../context.js';
+import { failWith } from '../views/state-common.js';
+import { sendDryRunJson, sendDryRunText, sendJson, sendSummaryText } from '../views/runtime-send.js';
+import { readDataInput } from './data-input.js';
+import { readRecipients } from './identities.js';
+import { collect } from './option-values.js';
+import { loadProjectFor, printDiagnostics } from './project.js';
+import { interruptOnSignal, openRuntimeCommand, runtimeEvents } from './runtime-session.js';
 
 export interface SendFlags {
   to: string[];
@@ -40,10 +36,13 @@ export interface SendFlags {
   outDir?: string;
 }
 
-export type SendKind = 'message' | 'trigger';
+type Check = (ctx: Pick<OperationContext, 'project' | 'events' | 'clock'>, options: RuntimeSendOptions) => RuntimeSendCheck;
+type Operation = (ctx: OperationContext, options: RuntimeSendOptions) => Promise<RuntimeSendResult>;
 
-/** The identity keys each command takes: its help lists exactly these, and its input checks refuse the others. */
-export const SEND_KEYS: Record<SendKind, readonly IdentityKey[]> = { message: IDENTITY_KEYS, trigger: TRIGGER_IDENTITY_KEYS };
+const OPERATIONS: Record<SendKind, { check: Check; run: Operation }> = {
+  message: { check: checkSend, run: send },
+  trigger: { check: checkTrigger, run: trigger },
+};
 
 /** The options both commands take. */
 export function addSendOptions(cmd: Command, kind: SendKind): Command {
@@ -60,172 +59,74 @@ export function addSendOptions(cmd: Command, kind: SendKind): Command {
     .addHelpText('after', '\nExit codes: 0 every identity was sent; 1 on a problem before sending (nothing sent), or when any call failed or its outcome is unknown.');
 }
 
-export function triggerDefaultKey(identity: string | undefined): IdentityKey {
-  return identity === 'email' ? 'Email' : identity === 'objectId' ? 'objectId' : 'Identity';
-}
-
 export async function runSendCommand(kind: SendKind, name: string, flags: SendFlags, out: Output): Promise<number> {
-  const command = kind === 'message' ? 'send' : 'trigger';
-  const now = clockNow();
-  const project = await loadProjectFor(out, { now });
-  const found =
-    kind === 'message'
-      ? findContract<MessageResource['spec']>(project, 'Message', name)
-      : findContract<ExternalTriggerResource['spec']>(project, 'ExternalTrigger', name);
+  const project = await loadProjectFor(out, { now: clockNow() });
+  const found = sendContract(project, kind, name);
   if (!found.ok) return failWith(out, project.root, found.diagnostics);
-  const message = kind === 'message' ? (found.value as MessageResource) : undefined;
-  const trigger = kind === 'trigger' ? (found.value as ExternalTriggerResource) : undefined;
-
-  const input = await readInputs(flags, {
-    defaultKey: trigger ? triggerDefaultKey(trigger.spec.identity) : 'Identity',
-    allowedKeys: SEND_KEYS[kind],
-    endpoint: trigger ? EXTERNAL_TRIGGER_ENDPOINT : messageEndpoint(message!.spec.target_mode),
-    schema: trigger ? trigger.spec.payload : message!.spec.data,
-  });
+  const input = await readInputs(flags, found.value);
   if (!input.ok) return failWith(out, project.root, input.diagnostics);
   if (input.duplicates > 0) out.debug(`${input.duplicates} repeated id(s) dropped: each identity is sent once`);
 
-  const render = renderContext(project, createTemplateEngine({ partials: project.partials }), now);
-  const prepared: PreparedSend = message
-    ? prepareMessage(render, message, { to: input.to, data: input.data })
-    : prepareTrigger(trigger!, { to: input.to, data: input.data });
-  if (hasErrors(prepared.diagnostics)) return failWith(out, project.root, prepared.diagnostics);
-
+  const options: RuntimeSendOptions = {
+    contract: name,
+    to: input.to,
+    data: input.data,
+    recordIdentities: flags.recordIdentities === true,
+    outDir: flags.outDir ?? '.',
+    // Data read from stdin can not be given again: the operation writes it to a file for the retry.
+    dataWords: flags.data === '-' ? undefined : [...(flags.data !== undefined ? ['--data', flags.data] : []), ...flags.set.flatMap((s) => ['--set', s])],
+  };
+  const { check, run } = OPERATIONS[kind];
+  const checked = check({ project, events: runtimeEvents(out), clock: clockNow }, options);
+  if (checked.status === 'refused') return failWith(out, project.root, checked.diagnostics);
   if (flags.dryRun) {
-    if (out.opts.json) out.json(sendDryRunJson(prepared, prepared.diagnostics));
+    if (out.opts.json) out.json(sendDryRunJson(checked.prepared, checked.prepared.diagnostics));
     else {
-      printDiagnostics(out, project.root, prepared.diagnostics);
-      out.print(sendDryRunText(prepared, out.c));
+      printDiagnostics(out, project.root, checked.prepared.diagnostics);
+      out.print(sendDryRunText(checked.prepared, out.c));
     }
     return 0;
   }
 
   const interrupt = interruptOnSignal(out, 'calls');
-  const opened = await openRuntime(project, command, {
-    now,
-    commandTarget: commandTarget(out, project),
-    signal: interrupt.signal,
-    hooks: { onBatch: (b, done, total) => out.debug(`call ${done}/${total} (batch ${b.index + 1}): ${b.status}, ${b.count} identities`) },
-  });
+  const opened = await openRuntimeCommand(out, project);
   if (!opened.ok) {
     interrupt.dispose();
     return failWith(out, project.root, opened.diagnostics);
   }
-  const session = opened.value;
+  const ctx = opened.value;
   try {
-    if (session.connection.isSandbox) out.debug(`sending to ${session.connection.describe}`);
-    const report = await executeSend(session.ctx, prepared, { recordIdentities: flags.recordIdentities === true });
-    const stem = `${command}-${found.value.name}`;
-    const written = [
-      await writeRecipients(flags.outDir ?? '.', stem, 'failed', report.failedRecipients, now),
-      await writeRecipients(flags.outDir ?? '.', stem, 'unknown', report.unknownRecipients, now),
-    ];
-    const files: WrittenFiles = { failed: written[0]!.file, unknown: written[1]!.file };
-    const retry = files.failed === null ? null : await retryCommand(commandTarget(out, project), command, found.value.name, flags, input.data, files.failed, stem, now);
-    const diagnostics = [...prepared.diagnostics, ...report.diagnostics, ...written.flatMap((w) => w.diagnostics), ...(retry?.diagnostics ?? [])];
-    if (out.opts.json) {
-      out.json({
-        ...sendJson(report, files, diagnostics),
-        sandbox: session.connection.isSandbox,
-        failedRecipients: report.failedRecipients,
-        unknownRecipients: report.unknownRecipients,
-      });
-    } else {
-      printDiagnostics(out, project.root, diagnostics);
-      const text = sendSummaryText(report, files, { c: out.c, retry: retry?.command ?? null, sandbox: session.connection.isSandbox });
-      if (report.outcome === 'succeeded') out.info(text);
-      else out.error(text);
-    }
-    return report.outcome === 'succeeded' ? 0 : 1;
+    return report(out, project, await run(ctx, { ...options, signal: interrupt.signal }));
   } finally {
     interrupt.dispose();
-    await session.close();
+    await ctx.close();
   }
+}
+
+function report(out: Output, project: Project, result: RuntimeSendResult): number {
+  if (result.status === 'refused') return failWith(out, project.root, result.diagnostics);
+  if (result.status === 'dry-run') throw new Error('send: a dry run reached the sending path');
+  const { report: r, files, diagnostics, sandbox } = result;
+  if (out.opts.json) {
+    out.json({ ...sendJson(r, files, diagnostics), sandbox, failedRecipients: r.failedRecipients, unknownRecipients: r.unknownRecipients });
+  } else {
+    printDiagnostics(out, project.root, diagnostics);
+    const text = sendSummaryText(r, files, { c: out.c, retry: result.retry, sandbox });
+    if (r.outcome === 'succeeded') out.info(text);
+    else out.error(text);
+  }
+  return r.outcome === 'succeeded' ? 0 : 1;
 }
 
 type Inputs = { ok: true; to: Recipients; data: Record<string, unknown>; duplicates: number } | { ok: false; diagnostics: Diagnostic[] };
 
-async function readInputs(
-  flags: SendFlags,
-  o: { defaultKey: IdentityKey; allowedKeys: readonly IdentityKey[]; endpoint: string; schema: unknown },
-): Promise<Inputs> {
+async function readInputs(flags: SendFlags, rules: RecipientRules & { schema: unknown }): Promise<Inputs> {
   if (flags.toFile === '-' && flags.data === '-') {
     return { ok: false, diagnostics: [diagnostic('input.invalid', { option: '--to-file - --data -', detail: 'standard input can feed only one of them', hint: 'put the data or the identities in a file' })] };
   }
-  const recipients = await readRecipients({ to: flags.to, toFile: flags.toFile, defaultKey: o.defaultKey, allowedKeys: o.allowedKeys, endpoint: o.endpoint });
-  const data = await readDataInput({ dataFile: flags.data, sets: flags.set, schema: o.schema });
+  const recipients = await readRecipients({ to: flags.to, toFile: flags.toFile, defaultKey: rules.defaultKey, allowedKeys: rules.allowedKeys, endpoint: rules.endpoint });
+  const data = await readDataInput({ dataFile: flags.data, sets: flags.set, schema: rules.schema });
   const diagnostics = [...recipients.diagnostics, ...data.diagnostics];
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   return { ok: true, to: recipients.recipients, data: data.value ?? {}, duplicates: recipients.duplicates };
-}
-
-/**
- * The command that sends to the failed identities again, as this run did: same environment and
- * project, the data flags as given (shell-quoted). Data read from stdin can not be given again, so
- * it is written to a file beside the failed identities and named with --data instead.
- */
-async function retryCommand(
-  target: CommandTarget,
-  command: string,
-  name: string,
-  flags: SendFlags,
-  data: Record<string, unknown>,
-  failedFile: string,
-  stem: string,
-  now: Date,
-): Promise<{ command: string | null; diagnostics: Diagnostic[] }> {
-  const words = [command, name];
-  if (flags.data === '-') {
-    const written = await writePrivate(flags.outDir ?? '.', stem, 'data', 'json', JSON.stringify(data, null, 2) + '\n', now);
-    if (written.file === null) return { command: null, diagnostics: written.diagnostics };
-    words.push('--data', written.file);
-  } else {
-    if (flags.data !== undefined) words.push('--data', flags.data);
-    for (const set of flags.set) words.push('--set', set);
-  }
-  words.push('--to-file', failedFile);
-  return { command: commandLine(target, words), diagnostics: [] };
-}
-
-/** A CSV that reads back with --to-file (null when there is nobody to write). */
-async function writeRecipients(
-  dir: string,
-  stem: string,
-  what: 'failed' | 'unknown',
-  r: Recipients,
-  now: Date,
-): Promise<{ file: string | null; diagnostics: Diagnostic[] }> {
-  if (!Object.values(r).some((ids) => ids && ids.length > 0)) return { file: null, diagnostics: [] };
-  return writePrivate(dir, stem, what, 'csv', formatRecipientsFile(r), now);
-}
-
-/**
- * Writes `<stem>-<time>.<what>.<ext>` into dir, never overwriting. Identities and their data are
- * personal: readable by the owner only, as plan files are. A file that can not be written is a
- * warning: the send already happened, and --json carries the identities too.
- */
-async function writePrivate(
-  dir: string,
-  stem: string,
-  what: 'failed' | 'unknown' | 'data',
-  ext: string,
-  text: string,
-  now: Date,
-): Promise<{ file: string | null; diagnostics: Diagnostic[] }> {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  try {
-    await mkdir(dir, { recursive: true });
-    for (let i = 1; ; i++) {
-      const file = path.join(dir, `${stem}-${stamp}${i > 1 ? `-${i}` : ''}.${what}.${ext}`);
-      try {
-        writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
-        return { file, diagnostics: [] };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    }
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return { file: null, diagnostics: [diagnostic('runtime.file-not-written', { what, dir, detail: e.code ?? e.message })] };
-  }
 }

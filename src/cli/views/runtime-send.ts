@@ -4,6 +4,7 @@
  * failed and unknown identities were written and what to do with them).
  */
 import type { Colors } from '../context.js';
+import type { WrittenFiles } from '../../operations/runtime-files.js';
 import { resolveCommand, type CommandTarget } from '../../diagnostics/command-line.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { BatchOutcome, IdentityLists, PreparedRaise, PreparedSend, RaiseReport, SendReport } from '../../runtime/index.js';
@@ -54,11 +55,6 @@ export function sendDryRunJson(p: PreparedSend, diagnostics: readonly Diagnostic
     requests: p.batches.map((b) => ({ ...requestBody(p, b), to: elideTo(b.to) })),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
-}
-
-export interface WrittenFiles {
-  failed: string | null;
-  unknown: string | null;
 }
 
 function failureLine(b: BatchOutcome<IdentityLists>): string {
