@@ -3,11 +3,45 @@
  * progress line on a terminal, nothing under --quiet, --verbose for `debug`), the daemon logs and
  * counts them, a test collects them. Each operation adds its own members to OperationEvent.
  */
+import type { PlanStep } from '../apply/planning.js';
+import type { SettledRow } from '../apply/settle.js';
+import type { ApplyResult, ChangeOutcome, ReadBackEvent } from '../apply/types.js';
+import type { Plan, PlanChange } from '../plan/types.js';
+import type { ShownPlan } from './plan-inputs.js';
+
 export type OperationEvent =
   /** A detail for --verbose (timings, cache use, what was asked). */
   | { kind: 'debug'; text: string }
   /** One line a person running the operation should read (what was settled, where it runs). */
-  | { kind: 'notice'; text: string };
+  | { kind: 'notice'; text: string }
+  /** plan, apply, drift: a planning step starts (./plan.ts). */
+  | { kind: 'plan-step'; step: PlanStep }
+  /** plan, apply: one journal row an interrupted run left open, settled under the apply lock. */
+  | { kind: 'settled'; row: SettledRow }
+  /**
+   * apply: where the changes are about to go. A fresh apply says it before planning; a saved plan
+   * after its file was checked and the journal settled, with the file's facts.
+   */
+  | { kind: 'apply-target'; environment: string; sandbox: boolean; describe: string; saved?: SavedPlanFacts }
+  /** apply (fresh): the plan it computed, before it asks to confirm it or refuses it. */
+  | { kind: 'planned'; plan: ShownPlan }
+  /** apply: the executor starts on `total` changes. */
+  | { kind: 'apply-start'; total: number }
+  /** apply: one change is sent (index counts from 0). */
+  | { kind: 'change-start'; index: number; total: number; change: PlanChange }
+  /** apply: one change finished, `done` of `total` so far (applied, failed or skipped). */
+  | { kind: 'change-done'; index: number; done: number; total: number; change: PlanChange; outcome: ChangeOutcome }
+  /** apply: an ambiguous create was read back from CleverTap's list. */
+  | ({ kind: 'read-back' } & ReadBackEvent)
+  /** apply: the executor finished (every change done, or stopped/interrupted). */
+  | { kind: 'apply-end'; result: ApplyResult };
+
+/** What a saved plan file says about itself (for the line that announces it). */
+export interface SavedPlanFacts {
+  file: string;
+  createdAt: string;
+  summary: Plan['summary'];
+}
 
 export type EventSink = (event: OperationEvent) => void;
 
