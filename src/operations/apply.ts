@@ -47,13 +47,17 @@ type NoPlannerOptions = { [K in keyof PlanOptions]?: never };
 
 export type ApplyOperationOptions = ApplyControls & (({ planFile: string } & NoPlannerOptions) | ({ planFile?: undefined } & PlanOptions));
 
-/**
- * Why nothing was applied: `project` (CleverTap can not be opened), `locked` (another run holds the
- * apply lock), `plan-file` (unreadable or not a plan), `stale-plan`, `unsettled` (an interrupted
- * run's writes could not be settled), `credentials` (CleverTap refused them), `plan-refused` (the
- * plan has errors), `no-confirmation`, `interrupted` (the signal, while a fresh plan was computed: no change was sent).
- */
-export type ApplyRefusal = 'project' | 'locked' | 'plan-file' | 'stale-plan' | 'unsettled' | 'credentials' | 'plan-refused' | 'no-confirmation' | 'interrupted';
+/** Why nothing was applied. */
+export type ApplyRefusal =
+  | 'project' // CleverTap can not be opened (credentials unset, sandbox data unusable)
+  | 'locked' // another run holds the apply lock
+  | 'plan-file' // a saved plan that can not be read
+  | 'stale-plan' // a saved plan that no longer matches state, configuration or commit
+  | 'unsettled' // an interrupted earlier run could not be settled
+  | 'credentials' // CleverTap refused the account id or passcode (401/403)
+  | 'plan-refused' // the plan has errors (a guard, an invalid resource)
+  | 'no-confirmation' // nobody confirmed: no `confirm` to ask, or it did not answer true
+  | 'interrupted'; // the signal, while a fresh plan was computed: no change was sent
 
 export type ApplyOutcome =
   /** The executor ran; result.ok when every change was applied. */

@@ -91,9 +91,11 @@ function seconds(ms: number): string {
 
 /**
  * Why an apply changed nothing: a script reading `apply --json` always gets a closing `result`
- * event, and a refusal says which kind it was and why, instead of ending silently.
+ * event, and a refusal says which kind it was and why, instead of ending silently: the operation's
+ * refusals, plus `invalid-flags` (the command line itself); `project` also stands
+ * for a project with errors or a state that can not be opened.
  */
-export type ApplyRefusal = OperationRefusal | 'invalid-flags'; // invalid-flags: the command line itself
+export type ApplyRefusal = OperationRefusal | 'invalid-flags';
 
 export function refusalEvent(refused: ApplyRefusal, reason: string, diagnostics: readonly Diagnostic[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
