@@ -1,47 +1,33 @@
 /**
- * `campaignctl apply [PLANFILE] [--yes]`: takes the apply lock, settles what an interrupted run
- * left open, then either plans afresh (same flags as `plan`), shows the plan and asks (on a
- * terminal; irreversible changes listed again at the prompt; without a terminal --yes is required),
- * or applies exactly a saved plan, refusing it when the state serial, the configuration, the git
- * commit or the environment moved. Exit 0 when everything was applied, 1 otherwise.
+ * `campaignctl apply [PLANFILE] [--yes]`: the apply operation (../operations/apply.ts) on the
+ * terminal. A fresh plan (same flags as `plan`) is shown and asked about on a terminal
+ * (irreversible changes listed again at the prompt; without a terminal --yes is required); a saved
+ * plan is applied exactly, refused when stale. SIGINT/SIGTERM stop starting new changes. Exit 0
+ * when everything was applied, 1 otherwise, 130 when interrupted.
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { applyProgress } from './shared/apply-progress.js';
-import { lockRefusalDiagnostic, lockRefusalJson, takeLock } from '../operations/lock.js';
 import { addPlanningOptions, hasPlanningFlags, planningFlagWords, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
-import { openPlanSession, targetLine, type PlanSession } from './shared/plan-session.js';
+import { openCommandContext } from './shared/operation-context.js';
 import { printPlan } from './shared/plan-output.js';
-import { commandTarget } from './shared/project.js';
 import { failWith, refuseLocked } from './views/state-common.js';
-import { failOnAuth } from './shared/auth-watch.js';
 import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
 import { jsonLine } from './views/json-keys.js';
-import { configHash } from '../apply/config-hash.js';
-import { prepareDesired } from '../apply/desired.js';
-import { executePlan } from '../apply/executor.js';
-import { raiseOccurrence } from '../runtime/occurrence.js';
-import { applyMessages } from '../apply/messages.js';
-import { syncMetadata } from '../apply/metadata.js';
-import { computePlan } from '../apply/planning.js';
-import { settleOpenJournal } from '../apply/settle.js';
-import type { ApplyResult, ExecuteInput } from '../apply/types.js';
+import { apply, type ApplyOutcome } from '../operations/apply.js';
+import type { OperationContext } from '../operations/context.js';
+import type { Project } from '../config/project.js';
+import type { OperationEvent } from '../operations/events.js';
+import { lockRefusalJson } from '../operations/lock.js';
 import { commandLine } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkStale, parsePlanFile } from '../plan/plan-file.js';
 import { formatAudience } from '../plan/summary.js';
 import type { Plan } from '../plan/types.js';
-import type { CampaignCreateBody } from '../render/campaign.js';
-import { now as clockNow } from '../time/clock.js';
 
 interface ApplyFlags extends PlanningFlags {
   yes?: boolean;
 }
-
-/** Seconds to wait before reading back an ambiguous create on a real account (it may still be landing). */
-const READ_BACK_DELAY_MS = 3_000;
 
 export function register(program: Command): void {
   const cmd = program
@@ -58,15 +44,19 @@ async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Ou
   if (planfile && hasPlanningFlags(flags)) {
     return refuse(out, undefined, 'invalid-flags', [usage('planning flags (--target, --selector, --no-estimate, --allow-*, ...) can not be combined with a plan file: the file decides')]);
   }
-  const opened = await openPlanSession(out, 'apply');
-  if (!opened.ok) return refuse(out, opened.project?.root, 'project', opened.diagnostics);
-  const session = opened.session;
+  // The operation's events come while apply() runs, once the context is open.
+  let project: Project | undefined = undefined;
+  const opened = await openCommandContext(out, { more: applyEvents(out, () => project!) });
+  if (!opened.ok) return refuse(out, opened.project.root, 'project', opened.diagnostics);
+  const ctx = opened.ctx;
+  project = ctx.project;
+  const root = ctx.project.root;
   try {
-    const lock = await takeLock(session.store, planfile ? `apply ${planfile}` : 'apply');
-    if (!lock.ok) {
-      const target = commandTarget(out, session.project);
-      if (!out.opts.json) return refuseLocked(out, lock.refusal, 'apply', target);
-      return refuse(out, session.project.root, 'locked', [lockRefusalDiagnostic(lock.refusal, 'apply', target)], { locked: lockRefusalJson(lock.refusal, target) });
+    let planning = {};
+    if (!planfile) {
+      const parsed = await planOptionsFrom(flags, ctx.project);
+      if (parsed.diagnostics.length > 0) return refuse(out, root, 'invalid-flags', parsed.diagnostics);
+      planning = parsed.options;
     }
     const abort = new AbortController();
     const onSignal = () => {
@@ -75,153 +65,104 @@ async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Ou
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    let outcome: ApplyOutcome;
     try {
-      const code = planfile ? await applySaved(session, planfile, out, abort.signal) : await applyFresh(session, flags, out, abort.signal);
-      return abort.signal.aborted && code !== 0 ? 130 : code;
+      const confirm = flags.yes ? async () => true : out.opts.json || !process.stdin.isTTY ? undefined : (plan: Plan) => prompt(ctx, plan, out);
+      outcome = planfile ? await apply(ctx, { planFile: planfile, signal: abort.signal }) : await apply(ctx, { ...planning, confirm, signal: abort.signal });
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await lock.release();
     }
+    const code = outcome.kind === 'refused' ? showRefusal(out, ctx, outcome, flags) : showResult(out, outcome);
+    return abort.signal.aborted && code !== 0 ? 130 : code;
   } finally {
-    await session.close();
+    await ctx.close();
   }
 }
 
-async function applyFresh(session: PlanSession, flags: ApplyFlags, out: Output, signal: AbortSignal): Promise<number> {
-  const { project } = session;
-  const { options, diagnostics } = await planOptionsFrom(flags, project);
-  if (diagnostics.length > 0) return refuse(out, project.root, 'invalid-flags', diagnostics);
-  if (!out.opts.json) out.info(targetLine(session));
-  const outcome = await computePlan({
-    project,
-    store: session.store,
-    client: session.connection.client,
-    now: clockNow(),
-    options,
-    provenance: session.provenance,
-    sandbox: session.connection.isSandbox,
-    commandTarget: commandTarget(out, project),
-    settle: true,
-    notCreatedGraceMs: session.notCreatedGraceMs,
-    memo: session.memo,
-    onStep: (s) => out.debug(`plan: ${s}`),
-  });
-  reportSettled(out, outcome.settlement?.settled ?? []);
-  const authFailed = failOnAuth(out, project.root, session.connection.auth, (ds) => refuse(out, project.root, 'credentials', ds));
-  if (authFailed !== null) return authFailed;
-  const refused = outcome.diagnostics.some((d) => d.severity === 'error');
-  if (out.opts.json) {
-    out.print(jsonLine({ event: 'plan', summary: outcome.plan.summary, changes: outcome.plan.changes.length, errors: outcome.diagnostics }));
-  } else {
-    printPlan(out, project, outcome, 'text');
-  }
-  if (refused) {
-    const errors = outcome.diagnostics.filter((d) => d.severity === 'error');
-    if (out.opts.json) out.print(jsonLine(refusalEvent('plan-refused', `the plan was refused: ${reasonOf(errors)}`, errors)));
-    return 1;
-  }
-  if (outcome.plan.changes.length === 0) {
-    if (!outcome.plan.partial) await syncMetadata(session.store, outcome.desired, session.provenance);
-    if (out.opts.json) out.print(jsonLine(resultEvent(emptyResult())));
+/** What apply tells as it goes: where it applies, what was settled, the plan, each change. */
+function applyEvents(out: Output, project: () => Project): (e: OperationEvent) => boolean {
+  const progress = applyProgress(out);
+  return (e) => {
+    switch (e.kind) {
+      case 'settled':
+        out.info(`Settled an interrupted ${e.row.operation} of ${e.row.address} (marker ${e.row.id}): ${e.row.message}`);
+        return true;
+      case 'apply-target':
+        if (out.opts.json) return true;
+        out.info(
+          e.sandbox
+            ? `Environment ${e.environment}: the embedded SANDBOX (a local CleverTap emulator; nothing reaches a real account).`
+            : `Environment ${e.environment}: ${e.describe}.`,
+        );
+        if (e.saved) out.info(`Applying the saved plan ${e.saved.file} (made ${e.saved.createdAt}): ${e.saved.summary.text}`);
+        return true;
+      case 'planned':
+        if (out.opts.json) out.print(jsonLine({ event: 'plan', summary: e.plan.plan.summary, changes: e.plan.plan.changes.length, errors: e.plan.diagnostics }));
+        else printPlan(out, project(), e.plan, 'text');
+        return true;
+      default:
+        return progress(e);
+    }
+  };
+}
+
+function showResult(out: Output, outcome: Exclude<ApplyOutcome, { kind: 'refused' }>): number {
+  if (outcome.kind === 'unchanged') {
+    // The plan (or the saved plan's line) said so already; a script still gets its closing event.
+    if (out.opts.json) out.print(jsonLine(resultEvent({ outcomes: [], applied: 0, failed: 0, skipped: 0, ok: true, interrupted: false, durationMs: 0 })));
     return 0;
   }
-  const confirmed = await confirm(session, outcome.plan, flags, out);
-  if (!confirmed.ok) {
-    if (out.opts.json) out.print(jsonLine(refusalEvent('no-confirmation', confirmed.message.trim())));
-    else out.error(confirmed.message);
-    return 1;
-  }
-  const result = await execute(session, { changes: outcome.plan.changes, payloads: outcome.payloads }, outcome.desired, out, signal);
-  if (result.ok && !outcome.plan.partial) await syncMetadata(session.store, outcome.desired, session.provenance);
-  return result.ok ? 0 : 1;
-}
-
-async function applySaved(session: PlanSession, file: string, out: Output, signal: AbortSignal): Promise<number> {
-  const { project, store } = session;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    return refuse(out, project.root, 'plan-file', [{ severity: 'error', code: 'planfile.unreadable', message: `can not read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
-  }
-  const parsed = parsePlanFile(text, file, commandTarget(out, project));
-  if (!parsed.planFile) return refuse(out, project.root, 'plan-file', parsed.diagnostics);
-  const saved = parsed.planFile;
-
-  const moved = checkStale(saved, {
-    environment: project.environmentName,
-    serial: await store.serial(),
-    configHash: configHash(project),
-    commit: session.git.commit,
-  });
-  if (moved.length > 0) {
-    const diagnostic: Diagnostic = {
-      severity: 'error',
-      code: 'planfile.stale',
-      file,
-      message: `the saved plan is stale and was not applied: ${moved.map((m) => m.message).join('; ')}`,
-      hint: `make a new plan with \`${commandLine(commandTarget(out, project), ['plan', '--out', 'FILE'])}\`, review it, and apply that`,
-    };
-    return refuse(out, project.root, 'stale-plan', [diagnostic], { stale: moved });
-  }
-
-  // The session's memo: resources unchanged since the last plan take its hashes.
-  const desired = prepareDesired(project, { memo: session.memo });
-  const settlement = await settleOpenJournal({ store, client: session.connection.client, provenance: session.provenance, now: () => clockNow(), desired: desired.byAddress, notCreatedGraceMs: session.notCreatedGraceMs });
-  reportSettled(out, settlement.settled);
-  const authFailed = failOnAuth(out, project.root, session.connection.auth, (ds) => refuse(out, project.root, 'credentials', ds));
-  if (authFailed !== null) return authFailed;
-  if (settlement.unsettled.length > 0) return refuse(out, project.root, 'unsettled', [applyMessages.unsettled(settlement.unsettled)]);
-
-  if (!out.opts.json) {
-    out.info(targetLine(session));
-    out.info(`Applying the saved plan ${file} (made ${saved.created_at}): ${saved.plan.summary.text}`);
-  }
-  if (saved.plan.changes.length === 0) {
-    if (out.opts.json) out.print(jsonLine(resultEvent(emptyResult())));
-    return 0;
-  }
-  const result = await execute(session, { changes: saved.plan.changes, payloads: saved.payloads as Record<string, CampaignCreateBody> }, desired, out, signal);
-  return result.ok ? 0 : 1;
-}
-
-async function execute(
-  session: PlanSession,
-  input: ExecuteInput,
-  desired: ReturnType<typeof prepareDesired>,
-  out: Output,
-  signal: AbortSignal,
-): Promise<ApplyResult> {
-  const result = await executePlan(input, {
-    store: session.store,
-    client: session.connection.client,
-    provenance: session.provenance,
-    project: session.project,
-    commandTarget: commandTarget(out, session.project),
-    desired,
-    hooks: applyProgress(out),
-    raiseOccurrence,
-    signal,
-    readBackDelayMs: session.connection.isSandbox ? 0 : READ_BACK_DELAY_MS,
-  });
+  const { result } = outcome;
   if (out.opts.json) out.print(jsonLine(resultEvent(result)));
   else if (result.ok) out.info(resultText(result, out.c));
   else out.error(resultText(result, out.c));
-  return result;
+  return result.ok ? 0 : 1;
 }
 
-async function confirm(session: PlanSession, plan: Plan, flags: ApplyFlags, out: Output): Promise<{ ok: true } | { ok: false; message: string }> {
-  if (flags.yes) return { ok: true };
-  if (out.opts.json || !process.stdin.isTTY) {
-    const target = commandTarget(out, session.project);
-    const scope = planningFlagWords(flags);
-    const yes = commandLine(target, ['apply', ...scope, '--yes']);
-    const save = commandLine(target, ['plan', ...scope, '--out', 'FILE']);
-    return { ok: false, message: `apply refused: confirmation needed and there is no terminal to ask on. Review the plan and run \`${yes}\`, or save it with \`${save}\` and run \`${commandLine(target, ['apply', 'FILE'])}\`.` };
+function showRefusal(out: Output, ctx: OperationContext, outcome: Extract<ApplyOutcome, { kind: 'refused' }>, flags: ApplyFlags): number {
+  const root = ctx.project.root;
+  switch (outcome.refused) {
+    case 'locked': {
+      const lock = outcome.lock!;
+      if (!out.opts.json) return refuseLocked(out, lock, 'apply', ctx.target);
+      return refuse(out, root, 'locked', outcome.diagnostics, { locked: lockRefusalJson(lock, ctx.target) });
+    }
+    case 'stale-plan':
+      return refuse(out, root, 'stale-plan', outcome.diagnostics, { stale: outcome.stale });
+    case 'plan-refused':
+      // The plan, its errors and "Plan refused" are printed already.
+      if (out.opts.json) out.print(jsonLine(refusalEvent('plan-refused', `the plan was refused: ${reasonOf(outcome.diagnostics)}`, outcome.diagnostics)));
+      return 1;
+    case 'no-confirmation': {
+      const message = outcome.asked ? 'Apply cancelled; nothing was changed.' : noTerminalMessage(ctx, flags);
+      if (out.opts.json) out.print(jsonLine(refusalEvent('no-confirmation', message)));
+      else out.error(message);
+      return 1;
+    }
+    case 'interrupted':
+      if (out.opts.json) out.print(jsonLine(refusalEvent('interrupted', 'interrupted while planning; nothing was applied')));
+      return 1;
+    default:
+      return refuse(out, root, outcome.refused, outcome.diagnostics);
   }
+}
+
+function noTerminalMessage(ctx: OperationContext, flags: ApplyFlags): string {
+  const scope = planningFlagWords(flags);
+  const yes = commandLine(ctx.target, ['apply', ...scope, '--yes']);
+  const save = commandLine(ctx.target, ['plan', ...scope, '--out', 'FILE']);
+  return `apply refused: confirmation needed and there is no terminal to ask on. Review the plan and run \`${yes}\`, or save it with \`${save}\` and run \`${commandLine(ctx.target, ['apply', 'FILE'])}\`.`;
+}
+
+/** The terminal prompt: only "yes" confirms; Ctrl+C at the prompt is a "no". */
+async function prompt(ctx: OperationContext, plan: Plan, out: Output): Promise<boolean> {
+  // Connected already: apply asks only after planning against CleverTap.
+  const connected = await ctx.connect();
+  if (!connected.ok) return false;
+  const where = connected.value.isSandbox ? ' (the sandbox)' : ` (${connected.value.describe})`;
   const c = out.c;
-  const lines = ['', c.bold(`Apply ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to environment ${session.project.environmentName}${session.connection.isSandbox ? ' (the sandbox)' : ` (${session.connection.describe})`}?`)];
+  const lines = ['', c.bold(`Apply ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to environment ${ctx.project.environmentName}${where}?`)];
   const irreversible = plan.changes.filter((ch) => ch.irreversible);
   if (irreversible.length > 0) {
     lines.push(c.red(c.bold('IRREVERSIBLE: these message people as soon as they are applied:')));
@@ -233,22 +174,15 @@ async function confirm(session: PlanSession, plan: Plan, flags: ApplyFlags, out:
   const cancel = new AbortController();
   rl.on('SIGINT', () => cancel.abort());
   try {
-    const answer = (await rl.question('Only "yes" is accepted: ', { signal: cancel.signal })).trim();
-    return answer === 'yes' ? { ok: true } : { ok: false, message: 'Apply cancelled; nothing was changed.' };
+    return (await rl.question('Only "yes" is accepted: ', { signal: cancel.signal })).trim() === 'yes';
   } catch (err) {
-    if ((err as Error).name === 'AbortError') return { ok: false, message: '\nApply cancelled; nothing was changed.' };
-    throw err;
+    if ((err as Error).name !== 'AbortError') throw err;
+    // The answer's line was never ended: the refusal starts on its own line.
+    process.stderr.write('\n');
+    return false;
   } finally {
     rl.close();
   }
-}
-
-function reportSettled(out: Output, settled: { operation: string; address: string; id: string; outcome: string; message: string }[]): void {
-  for (const s of settled) out.info(`Settled an interrupted ${s.operation} of ${s.address} (marker ${s.id}): ${s.message}`);
-}
-
-function emptyResult(): ApplyResult {
-  return { outcomes: [], applied: 0, failed: 0, skipped: 0, ok: true, interrupted: false, durationMs: 0 };
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { snakeKeys } from './views/json-keys.js';
-import { takeUnreportedRefusals } from './shared/auth-watch.js';
+import { takeUnreportedRefusals } from '../operations/auth-watch.js';
 import { printDiagnostics } from './shared/project.js';
 
 export interface GlobalOptions {
@@ -79,7 +79,7 @@ export function createOutput(
  * Wraps a command action so that its returned number becomes the exit code. Exceptions are left to
  * main.ts's single top-level catch: an exception is a bug, a user problem is a returned 1. A
  * credentials refusal from CleverTap the command did not report itself ends the output and makes
- * the exit code 1 (./shared/auth-watch.ts).
+ * the exit code 1 (../operations/auth-watch.ts).
  */
 export function action<A extends unknown[]>(
   fn: (...args: A) => Promise<number> | number,

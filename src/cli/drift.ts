@@ -1,18 +1,15 @@
 /**
- * `campaignctl drift [--detailed-exitcode]`: read-only. Refreshes CleverTap's statuses of the
- * managed campaigns and reports those stopped, completed or missing in a way state does not
- * explain. Never settles the journal, never takes the lock, never writes. Exit 0 none (or drift
- * without the flag), 2 drift with --detailed-exitcode, 1 error.
+ * `campaignctl drift [--detailed-exitcode]`: the drift operation (../operations/drift.ts) as text
+ * or JSON. Read-only: never settles the journal, never takes the lock, never writes. Exit 0 none
+ * (or drift without the flag), 2 drift with --detailed-exitcode, 1 error.
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { openPlanSession } from './shared/plan-session.js';
+import { openCommandContext } from './shared/operation-context.js';
 import { printDiagnostics } from './shared/project.js';
 import { failWith } from './views/state-common.js';
-import { failOnAuth } from './shared/auth-watch.js';
 import { driftJson, driftText } from './views/drift.js';
-import { computePlan } from '../apply/planning.js';
-import { now as clockNow } from '../time/clock.js';
+import { drift } from '../operations/drift.js';
 
 interface DriftFlags {
   detailedExitcode?: boolean;
@@ -27,36 +24,19 @@ export function register(program: Command): void {
 }
 
 async function runDrift(flags: DriftFlags, out: Output): Promise<number> {
-  const opened = await openPlanSession(out, 'drift');
-  if (!opened.ok) return failWith(out, opened.project?.root, opened.diagnostics);
-  const session = opened.session;
+  const opened = await openCommandContext(out, { headStart: 'drift' });
+  if (!opened.ok) return failWith(out, opened.project.root, opened.diagnostics);
+  const ctx = opened.ctx;
   try {
-    const outcome = await computePlan({
-      project: session.project,
-      store: session.store,
-      client: session.connection.client,
-      now: clockNow(),
-      options: { noEstimate: true },
-      provenance: session.provenance,
-      sandbox: session.connection.isSandbox,
-      memo: session.memo,
-      early: session.early,
-      settle: false,
-    });
-    const authFailed = failOnAuth(out, session.project.root, session.connection.auth);
-    if (authFailed !== null) return authFailed;
-    const refreshFailed = outcome.diagnostics.filter((d) => d.code === 'apply.refresh-failed');
-    if (refreshFailed.length > 0) return failWith(out, session.project.root, refreshFailed);
-    const { drift } = outcome.plan;
-    const env = session.project.environmentName;
-    if (out.opts.json) out.json(driftJson(drift, env, session.connection.isSandbox));
+    const result = await drift(ctx);
+    if (result.kind === 'refused') return failWith(out, ctx.project.root, result.diagnostics);
+    if (out.opts.json) out.json(driftJson(result.drift, result.environment, result.sandbox));
     else {
-      const open = outcome.plan.warnings.filter((w) => w.code === 'apply.journal-open');
-      if (open.length > 0) printDiagnostics(out, session.project.root, open);
-      out.print(driftText(drift, env, session.connection.isSandbox, out.c));
+      if (result.openRows.length > 0) printDiagnostics(out, ctx.project.root, result.openRows);
+      out.print(driftText(result.drift, result.environment, result.sandbox, out.c));
     }
-    return drift.length > 0 && flags.detailedExitcode ? 2 : 0;
+    return result.drift.length > 0 && flags.detailedExitcode ? 2 : 0;
   } finally {
-    await session.close();
+    await ctx.close();
   }
 }

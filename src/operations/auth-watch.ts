@@ -3,8 +3,9 @@
  * a wrong passcode must never look like a plan, "No changes." or a partly failed send. connect.ts
  * hands out the client through watchAuth: the first refusal is noted, every later call through that
  * client fails at once without being sent, and the command ends with one error naming the
- * environment and the variables to check. Commands that print a plan check failOnAuth before
- * printing it; the CLI's action() (../cli/context.ts) reports a refusal no command reported, and exits 1.
+ * environment and the variables to check. Operations that return a plan or a result take the
+ * refusal first (takeRefusal) and return it as theirs instead; the CLI's action()
+ * (../cli/context.ts) reports a refusal no operation reported, and exits 1.
  */
 import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';

@@ -182,7 +182,7 @@ export async function openStateAndConnection(project: ProjectHead): Promise<Open
 }
 
 /**
- * The read-back grace of a connection (see PlanSession.notCreatedGraceMs in ./plan-session.ts): 0
+ * The read-back grace of a connection (see PlanningFacts.notCreatedGraceMs in ./plan-inputs.ts): 0
  * for the embedded emulator, a minute for anything else. CAMPAIGNCTL_READBACK_GRACE_SECONDS overrides it for an
  * endpoint known to commit before it answers, e.g. `campaignctl sandbox serve` in tests and demos.
  */

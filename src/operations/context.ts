@@ -6,14 +6,19 @@
  * CleverTap is opened on first need and explicitly (`connect()`): opening it starts the embedded
  * emulator, which shares its account file, so commands that take the apply lock connect only once
  * they hold it. Nothing here knows commander, stdout, colours or exit codes.
+ *
+ * loadContext is the CLI's way in for `plan`, `apply` and `drift`: state (and for `plan`/`drift`
+ * CleverTap and the refresh they start, ./plan-inputs.ts) open as soon as the environment is
+ * certain, while the project's files are still checked.
  */
-import type { Project } from '../config/project.js';
+import { cacheEnabled } from '../config/load-cache.js';
+import type { LoadOptions, Project, ProjectHead } from '../config/project.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { gitInfo, type GitInfo } from '../git/repo.js';
 import type { StateStore } from '../state/store.js';
 import { now as processClock } from '../time/clock.js';
-import { connect as openConnection, openState, type ConnectOptions, type Connection } from './connect.js';
+import { connect as openConnection, openState, type ConnectOptions, type Connection, type OpenStateResult } from './connect.js';
 import { IGNORE_EVENTS, type EventSink } from './events.js';
 import { operatorProvenance, type OperatorProvenance } from './operator.js';
 
@@ -35,6 +40,11 @@ export interface OperationContext {
   /** Who runs an operator action (git identity, else the login) and the commit, asked once. */
   operator(command: string): Promise<OperatorProvenance>;
   readonly events: EventSink;
+  /**
+   * Keep what planning derives in `.campaignctl/cache/` (the no-change record, spec hashes) and use
+   * it again; false or absent: an operation writes nothing there.
+   */
+  readonly caching?: boolean;
   /** What the commands an operation prints (retries, `state resolve`, `force-unlock`) point at. */
   readonly target: CommandTarget;
   /** Closes the connection (if opened) and the state store. */
@@ -48,21 +58,39 @@ export interface ContextOptions {
   target?: CommandTarget;
   /** Client hooks, emulator settings and where credentials are read (default process.env). */
   connect?: ConnectOptions;
+  /**
+   * Let operations keep and reuse their records in `.campaignctl/cache/` (see
+   * OperationContext.caching); default false, so a library call never writes into the project.
+   * CAMPAIGNCTL_CACHE=off (in connect.environ, else process.env) turns it off.
+   */
+  cache?: boolean;
 }
 
 /** Opens the project's state; CleverTap waits for connect(). Problems come back as diagnostics. */
 export async function openContext(project: Project, opts: ContextOptions = {}): Promise<Opened<OperationContext>> {
   const state = await openState(project);
   if (!state.ok) return state;
-  let connecting: Promise<Opened<Connection>> | undefined;
-  let git: Promise<GitInfo> | undefined;
+  return { ok: true, value: contextOf(project, state, opts) };
+}
+
+type OpenedState = Extract<OpenStateResult, { ok: true }>;
+
+/** What was opened for a project before it was loaded (loadContext), handed to the context. */
+interface Started {
+  connecting?: Promise<Opened<Connection>>;
+  git?: Promise<GitInfo>;
+}
+
+function contextOf(project: Project, state: OpenedState, opts: ContextOptions, started: Started = {}): OperationContext {
+  let connecting = started.connecting;
+  let git = started.git;
   const operators = new Map<string, Promise<OperatorProvenance>>();
-  const ctx: OperationContext = {
+  const events = opts.events ?? IGNORE_EVENTS;
+  return {
     project,
     store: state.store,
     stateLocation: state.location,
-    connect: () =>
-      (connecting ??= openConnection(project, opts.connect).then((r): Opened<Connection> => (r.ok ? { ok: true, value: r.connection } : r))),
+    connect: () => (connecting ??= connectFor(project, state, opts)),
     clock: opts.clock ?? processClock,
     git: () => (git ??= gitInfo(project.root)),
     operator: (command) => {
@@ -70,7 +98,8 @@ export async function openContext(project: Project, opts: ContextOptions = {}): 
       if (!found) operators.set(command, (found = operatorProvenance(project.root, command)));
       return found;
     },
-    events: opts.events ?? IGNORE_EVENTS,
+    events,
+    caching: cachingOf(opts),
     target: opts.target ?? { env: project.environmentName },
     async close() {
       const opened = connecting && (await connecting);
@@ -78,5 +107,79 @@ export async function openContext(project: Project, opts: ContextOptions = {}): 
       await state.store.close();
     },
   };
-  return { ok: true, value: ctx };
+}
+
+/** CleverTap for a project (or its head), said once in a debug event. */
+function connectFor(head: ProjectHead, state: OpenedState, opts: Pick<ContextOptions, 'connect' | 'events'>): Promise<Opened<Connection>> {
+  return openConnection(head, opts.connect).then((r): Opened<Connection> => {
+    if (!r.ok) return r;
+    (opts.events ?? IGNORE_EVENTS)({ kind: 'debug', text: `state: ${state.location}; CleverTap: ${r.connection.describe}` });
+    return { ok: true, value: r.connection };
+  });
+}
+
+export interface LoadContextOptions extends Omit<ContextOptions, 'target'> {
+  /** What printed commands point at, once the project's environment is known; default its name. */
+  target?: (project: ProjectHead) => CommandTarget;
+  /**
+   * Start what `plan` or `drift` asks first (CleverTap, the refresh, the no-change record) as soon
+   * as the environment is certain, so it travels while the files are checked. Without it only
+   * state and git are opened early (`apply` connects only once it holds the lock).
+   */
+  headStart?: 'plan' | 'drift';
+}
+
+export type LoadedContext = { ok: true; ctx: OperationContext } | { ok: false; project: Project; diagnostics: Diagnostic[] };
+
+/**
+ * Loads the project with `load` (which passes `whileChecking` on to loadProject) and opens its
+ * context. A project with errors comes back with its diagnostics, nothing left open.
+ */
+export async function loadContext(
+  load: (whileChecking: NonNullable<LoadOptions['whileChecking']>) => Promise<Project>,
+  opts: LoadContextOptions = {},
+): Promise<LoadedContext> {
+  let early: Promise<{ state: OpenStateResult; started: Started }> | undefined;
+  const project = await load(async (head) => {
+    early = openEarly(head, opts);
+    await early;
+  });
+  const context: ContextOptions = { ...opts, target: opts.target?.(project) };
+  if (hasErrors(project.diagnostics)) {
+    const opened = await early;
+    if (opened?.state.ok) await contextOf(project, opened.state, context, opened.started).close();
+    return { ok: false, project, diagnostics: project.diagnostics };
+  }
+  const { state, started } = await (early ?? openEarly(project, opts));
+  if (!state.ok) return { ok: false, project, diagnostics: state.diagnostics };
+  return { ok: true, ctx: contextOf(project, state, context, started) };
+}
+
+/** State and git, and with a head start CleverTap and the refresh; what fails is for the operation to report. */
+async function openEarly(head: ProjectHead, opts: LoadContextOptions): Promise<{ state: OpenStateResult; started: Started }> {
+  // git runs as child processes (three, one after another; `status` is slow on a big tree): they
+  // start now and run while state and CleverTap are opened.
+  const git = gitInfo(head.root);
+  git.catch(() => undefined); // awaited by the operation; this only keeps an early return from leaving it unhandled
+  const state = await openState(head);
+  if (!state.ok || !opts.headStart) return { state, started: { git } };
+  const connecting = connectFor(head, state, opts);
+  const connected = await connecting;
+  if (connected.ok) {
+    // Loaded only for `plan` and `drift`: other commands never need the refresh's code.
+    const { beginHeadStart } = await import('./plan-inputs.js');
+    await beginHeadStart({
+      head,
+      store: state.store,
+      client: connected.value.client,
+      command: opts.headStart,
+      caching: cachingOf(opts),
+      events: opts.events ?? IGNORE_EVENTS,
+    });
+  }
+  return { state, started: { git, connecting } };
+}
+
+function cachingOf(opts: Pick<ContextOptions, 'cache' | 'connect'>): boolean {
+  return opts.cache === true && cacheEnabled(opts.connect?.environ ?? process.env);
 }

@@ -7,6 +7,11 @@ import type { StopOutcome } from '../apply/stop-now.js';
 import type { FiredEntry, SkippedEntry } from '../schedule/run-due.js';
 import type { JournalWindow } from '../state/store.js';
 import type { BatchStatus } from '../runtime/dispatch.js';
+import type { PlanStep } from '../apply/planning.js';
+import type { SettledRow } from '../apply/settle.js';
+import type { ApplyResult, ChangeOutcome, ReadBackEvent } from '../apply/types.js';
+import type { Plan, PlanChange } from '../plan/types.js';
+import type { ShownPlan } from './plan-inputs.js';
 
 export type OperationEvent =
   | OperatorEvent
@@ -15,7 +20,35 @@ export type OperationEvent =
   /** One line a person running the operation should read (what was settled, where it runs). */
   | { kind: 'notice'; text: string }
   /** One batch (one call) of a send or trigger settled, in completion order: `done` of `total`; `batch` counts from 1. */
-  | { kind: 'send.batch'; address: string; batch: number; status: BatchStatus; identities: number; done: number; total: number };
+  | { kind: 'send.batch'; address: string; batch: number; status: BatchStatus; identities: number; done: number; total: number }
+  /** plan, apply, drift: a planning step starts (./plan.ts). */
+  | { kind: 'plan-step'; step: PlanStep }
+  /** plan, apply: one journal row an interrupted run left open, settled under the apply lock. */
+  | { kind: 'settled'; row: SettledRow }
+  /**
+   * apply: where the changes are about to go. A fresh apply says it before planning; a saved plan
+   * after its file was checked and the journal settled, with the file's facts.
+   */
+  | { kind: 'apply-target'; environment: string; sandbox: boolean; describe: string; saved?: SavedPlanFacts }
+  /** apply (fresh): the plan it computed, before it asks to confirm it or refuses it. */
+  | { kind: 'planned'; plan: ShownPlan }
+  /** apply: the executor starts on `total` changes. */
+  | { kind: 'apply-start'; total: number }
+  /** apply: one change is sent (index counts from 0). */
+  | { kind: 'change-start'; index: number; total: number; change: PlanChange }
+  /** apply: one change finished, `done` of `total` so far (applied, failed or skipped). */
+  | { kind: 'change-done'; index: number; done: number; total: number; change: PlanChange; outcome: ChangeOutcome }
+  /** apply: an ambiguous create was read back from CleverTap's list. */
+  | ({ kind: 'read-back' } & ReadBackEvent)
+  /** apply: the executor finished (every change done, or stopped/interrupted). */
+  | { kind: 'apply-end'; result: ApplyResult };
+
+/** What a saved plan file says about itself (for the line that announces it). */
+export interface SavedPlanFacts {
+  file: string;
+  createdAt: string;
+  summary: Plan['summary'];
+}
 
 export type EventSink = (event: OperationEvent) => void;
 

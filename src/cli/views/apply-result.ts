@@ -7,6 +7,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { SYMBOL } from '../../plan/describe.js';
 import type { PlanChange } from '../../plan/types.js';
 import type { Colors } from '../context.js';
+import type { ApplyRefusal as OperationRefusal } from '../../operations/apply.js';
 
 const VERB: Record<PlanChange['action'], string> = {
   create: 'creating',
@@ -90,18 +91,11 @@ function seconds(ms: number): string {
 
 /**
  * Why an apply changed nothing: a script reading `apply --json` always gets a closing `result`
- * event, and a refusal says which kind it was and why, instead of ending silently.
+ * event, and a refusal says which kind it was and why, instead of ending silently: the operation's
+ * refusals, plus `invalid-flags` (the command line itself); `project` also stands
+ * for a project with errors or a state that can not be opened.
  */
-export type ApplyRefusal =
-  | 'invalid-flags' // the command line itself
-  | 'project' // no project or environment, state or connection unusable
-  | 'locked' // another run holds the apply lock
-  | 'plan-file' // a saved plan that can not be read
-  | 'stale-plan' // a saved plan that no longer matches state, configuration or commit
-  | 'unsettled' // an interrupted earlier run could not be settled
-  | 'credentials' // CleverTap refused the account id or passcode (401/403)
-  | 'plan-refused' // the plan has errors (a guard, an invalid resource)
-  | 'no-confirmation'; // nobody confirmed (no terminal without --yes, or not answered "yes")
+export type ApplyRefusal = OperationRefusal | 'invalid-flags';
 
 export function refusalEvent(refused: ApplyRefusal, reason: string, diagnostics: readonly Diagnostic[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
