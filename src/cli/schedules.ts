@@ -1,21 +1,23 @@
 /**
  * `campaignctl schedules [--json]`: every applied Schedule with cron, zone, enabled, its next 3
- * fires (UTC and local), its last run and its counts per status, from state. Only parses flags,
- * calls src/schedule/listing.ts and renders.
+ * fires (UTC and local), its last run and its counts per status, from state, and the figures of the
+ * campaigns it created (CleverTap is asked only for those not yet final). Only parses flags, calls
+ * src/schedule/listing.ts and renders.
  */
 import type { Command } from 'commander';
-import { listSchedules, type ScheduleListing } from '../schedule/listing.js';
-import { localFireText } from '../schedule/local-time.js';
+import { listSchedules } from '../schedule/listing.js';
+import { connectedReader } from '../schedule/results.js';
 import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { openState } from '../operations/connect.js';
 import { loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith } from './views/state-common.js';
+import { schedulesJson, schedulesText } from './views/schedules.js';
 
 export function register(program: Command): void {
   program
     .command('schedules')
-    .description('list the applied Schedules: next fires, last run, counts per status (from state)')
+    .description('list the applied Schedules: next fires, last run, counts per status (from state), and sent/clicked of the campaigns they created')
     .action(action(async (_flags: unknown, c: Command) => run(createOutput(globalOptions(c)))));
 }
 
@@ -27,20 +29,11 @@ async function run(out: Output): Promise<number> {
   const opened = await openState(project);
   if (!opened.ok) return failWith(out, project.root, opened.diagnostics);
   try {
-    const listing = await listSchedules(opened.store, now);
-    const note = clockNote();
-    if (out.opts.json) out.json({ formatVersion: '1', ...(note ? { clock: note } : {}), schedules: listing });
-    else out.info(listing.length === 0 ? 'No Schedule is applied.' : listing.map(text).join('\n\n'));
+    const listing = await listSchedules(opened.store, now, { reports: connectedReader(project) });
+    if (out.opts.json) out.json(schedulesJson(listing, clockNote()));
+    else out.info(schedulesText(listing));
     return 0;
   } finally {
     await opened.store.close();
   }
-}
-
-function text(s: ScheduleListing): string {
-  const lines = [`${s.address}  ${s.cron} (${s.timezone})${s.enabled ? '' : '  disabled'}`];
-  if (s.nextFireTimes.length) lines.push(...s.nextFireTimes.map((t) => `  next  ${t}  ${localFireText(new Date(t), s.timezone)}`));
-  lines.push(s.lastRun ? `  last  ${s.lastRun.fireTime}  ${s.lastRun.status}${s.lastRun.campaignId !== null ? ` (campaign ${s.lastRun.campaignId})` : ''}` : '  last  never ran');
-  lines.push(`  runs  ${Object.entries(s.counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  return lines.join('\n');
 }

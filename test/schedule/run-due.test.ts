@@ -46,6 +46,7 @@ const TICK = '2026-06-01T07:00:00Z';
 interface Setup {
   dir: string;
   h: SandboxHandle;
+  runner: CliRunner;
   cli(args: string[], now: string): Promise<CliResult>;
 }
 
@@ -53,7 +54,7 @@ async function setup(extra = '', yaml = scheduleYaml(extra)): Promise<Setup> {
   const dir = writeProject({ [FILE]: yaml });
   const h = await emulator({ externalTriggers: [TRIGGER_ID], businessEvents: [EVENT] });
   const runner = new CliRunner(dir, { CLEVERTAP_API_URL: h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-  return { dir, h, cli: (args, now) => runner.run(['--dir', dir, ...args], { env: { CAMPAIGNCTL_NOW: now } }) };
+  return { dir, h, runner, cli: (args, now) => runner.run(['--dir', dir, ...args], { env: { CAMPAIGNCTL_NOW: now } }) };
 }
 
 /** Applies the project at `now` (the schedule's cursor starts there). */
@@ -438,6 +439,42 @@ describe('campaignctl run-due: campaign schedules', () => {
     expect(fired).toMatchObject({ fire_time: TICK, status: 'refused' });
     expect(fired.detail).toContain('could not be checked');
     expect(campaignCreates(s.h)).toHaveLength(0);
+  });
+
+  it('schedules shows sent and clicked once CleverTap reports the campaign completed, keeps them, and says when they are not available yet', async () => {
+    const s = await setup('', campaignScheduleYaml(1_000_000_000));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    const fired = JSON.parse((await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z')).stdout).fired[0];
+    const id = fired.campaign_id as number;
+    const reports = () => s.h.state.requests({ path: '/1/targets/result.json' });
+
+    // Without credentials nothing can be asked: the listing still works and says why.
+    const offline = await s.runner.run(['--dir', s.dir, '--json', 'schedules'], { env: { CAMPAIGNCTL_NOW: '2026-06-01T07:05:00Z', CLEVERTAP_PASSCODE: '' } });
+    expect(offline.code).toBe(0);
+    const [offlineResult] = JSON.parse(offline.stdout).schedules[0].campaign_results;
+    expect(offlineResult).toMatchObject({ campaign_id: id, result: 'not-fetched', sent: null, clicked: null });
+    expect(offlineResult.detail).toContain('CLEVERTAP_PASSCODE is not set');
+    expect(reports()).toHaveLength(0);
+
+    const pending = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:05:00Z')).stdout).schedules[0];
+    expect(pending.last_run).toEqual({ fire_time: TICK, status: 'done', campaign_id: id, sent: null, clicked: null });
+    expect(pending.campaign_results).toMatchObject([{ fire_time: TICK, campaign_id: id, sent: null, clicked: null, result: 'not-completed' }]);
+    expect(pending.campaign_results[0].detail).toContain('not completed');
+    expect(reports()).toHaveLength(1);
+
+    expect(s.h.state.markCompleted(id, { sent: 1200, clicked: 84 })).toBe(true);
+    const final = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-02T06:00:00Z')).stdout).schedules[0];
+    expect(final.last_run).toEqual({ fire_time: TICK, status: 'done', campaign_id: id, sent: 1200, clicked: 84 });
+    expect(final.campaign_results).toEqual([{ fire_time: TICK, campaign_id: id, sent: 1200, clicked: 84, result: 'final' }]);
+    expect(reports()).toHaveLength(2);
+    const run = await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }));
+    expect(run?.report).toMatchObject({ sent: 1200, clicked: 84 });
+
+    // Kept: later listings read state and ask CleverTap no more, even without credentials.
+    const text = await s.runner.run(['--dir', s.dir, 'schedules'], { env: { CAMPAIGNCTL_NOW: '2026-06-02T06:01:00Z', CLEVERTAP_PASSCODE: '' } });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`campaign ${id} (${TICK})  sent 1200, clicked 84`);
+    expect(reports()).toHaveLength(2);
   });
 });
 
