@@ -87,6 +87,7 @@ export async function runDue(ctx: RunDueContext, options: RunDueOptions = {}): P
     ctx.onEvent?.({ type: 'skipped', entry: e });
   };
 
+  await settleDeadClaims(ctx, options, fired);
   const applied = await ctx.store.resources.list();
   for (const row of applied.filter((r) => r.kind === 'Schedule')) {
     await passSchedule(ctx, options, scheduleOf(ctx.project, row), { fired, skipped, diagnostics: result.diagnostics });
@@ -101,6 +102,31 @@ interface Sinks {
   fired(e: FiredEntry): void;
   skipped(e: SkippedEntry): void;
   diagnostics: Diagnostic[];
+}
+
+/** What a tick whose pass died mid-fire says, in the ledger and in the pass that finds it. */
+export const DEAD_CLAIM_DETAIL = 'the pass that claimed it ended before CleverTap answered; it may have been sent: never resent automatically (settle it with state resolve)';
+
+/**
+ * Ticks left `claimed` by a pass that died between its claim and CleverTap's answer (kill -9, a
+ * crash, a lost pod): marked `unknown` in the ledger and reported once, by the first pass that
+ * finds the claimant gone. The claim already moved the cursor past the tick, so without this the
+ * runner would never mention it again. Never resent: whether it went out is for `state resolve`.
+ */
+async function settleDeadClaims(ctx: RunDueContext, options: RunDueOptions, fired: (e: FiredEntry) => void): Promise<void> {
+  const claimed = await ctx.store.runs.list({ kind: 'schedule', status: 'claimed' });
+  for (const run of claimed.filter((r) => !stillInFlight(r, ctx.now))) {
+    if (!options.dryRun) {
+      // Two passes may find it at once: only the one that still sees `claimed` marks and reports it.
+      const marked = await ctx.store.transaction(async (tx) => {
+        if ((await tx.runs.get(run))?.status !== 'claimed') return false;
+        await tx.runs.mark(run, 'unknown', { ...(run.detail ?? {}), error: DEAD_CLAIM_DETAIL });
+        return true;
+      });
+      if (!marked) continue;
+    }
+    fired({ address: run.subject, fireTime: run.key, status: 'unknown', detail: DEAD_CLAIM_DETAIL });
+  }
 }
 
 /** The schedule as applied (its spec from state: what apply made live), located in the project when it is still there. */
@@ -160,9 +186,9 @@ async function passSchedule(ctx: RunDueContext, options: RunDueOptions, schedule
     out.diagnostics.push(...outcome.diagnostics);
     if (outcome.status === 'skipped-overlap') out.skipped({ address, fireTime, reason: 'overlap', ...(outcome.detail ? { detail: outcome.detail } : {}) });
     else if (outcome.status === 'already-claimed') {
-      // Another pass owns it; one that died mid-fire left `claimed`: say so (never resent).
+      // Another pass owns it; one that died mid-fire (after this pass's first look) left `claimed`: say so (never resent).
       if (outcome.run && outcome.run.status === 'claimed' && !stillInFlight(outcome.run, now)) {
-        out.fired({ address, fireTime, status: 'unknown', detail: 'claimed by a run that did not finish; it may have been sent: never resent automatically (settle it with state resolve)' });
+        out.fired({ address, fireTime, status: 'unknown', detail: DEAD_CLAIM_DETAIL });
       }
     } else {
       out.fired({ address, fireTime, status: outcome.status, ...(outcome.campaignId !== undefined ? { campaignId: outcome.campaignId } : {}), ...(outcome.detail ? { detail: outcome.detail } : {}) });

@@ -195,11 +195,51 @@ describe('campaignctl run-due', () => {
     // Checked on the dashboard: it went out. state resolve records it done.
     const resolved = await s.cli(['state', 'resolve', `${ADDRESS}#${TICK}`, '--raised'], '2026-06-01T07:05:00Z');
     expect(resolved.code).toBe(0);
-    expect(resolved.stdout).toContain(`${ADDRESS}#${TICK}: claimed -> done`);
+    expect(resolved.stdout).toContain(`${ADDRESS}#${TICK}: unknown -> done`);
     expect(await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }))).toMatchObject({ status: 'done', detail: { resolved: 'raised' } });
     const later = await s.cli(['--json', 'run-due'], '2026-06-01T07:06:00Z');
     expect(JSON.parse(later.stdout)).toMatchObject({ fired: [], skipped: [] });
     expect(sends(s.h)).toHaveLength(0);
+  });
+
+  it('kill -9 between claim and answer: the tick is unknown, never resent, listed by schedules and settled by state resolve', async () => {
+    const s = await setup();
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    // CleverTap takes the send, then holds the answer: the process dies while it waits.
+    s.h.state.injectFaults([{ fault: 'timeout', family: 'send' }]);
+    const env = cleanEnvironment({ CLEVERTAP_API_URL: s.h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CAMPAIGNCTL_NOW: '2026-06-01T07:00:10Z' });
+    const child = spawn(process.execPath, [CLI, '--dir', s.dir, '--json', 'run-due'], { env, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await until(() => s.h.state.requests({ family: 'send' }).some((r) => r.fault === 'timeout' && r.committed));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(sends(s.h)).toHaveLength(1);
+    const key = { kind: 'schedule' as const, subject: ADDRESS, key: TICK };
+    expect(await withState(s.dir, (st) => st.runs.get(key))).toMatchObject({ status: 'claimed', detail: { pid: child.pid } });
+
+    const next = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:30Z');
+    expect(next.code).toBe(1);
+    expect(JSON.parse(next.stdout)).toMatchObject({ fired: [{ address: ADDRESS, fire_time: TICK, status: 'unknown' }], skipped: [] });
+    expect(sends(s.h)).toHaveLength(1);
+    expect(await withState(s.dir, (st) => st.runs.get(key))).toMatchObject({ status: 'unknown', detail: { pid: child.pid } });
+    // Reported once: the pass after that has nothing to say about it.
+    const quiet = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:40Z');
+    expect(quiet.code).toBe(0);
+    expect(JSON.parse(quiet.stdout)).toMatchObject({ fired: [], skipped: [] });
+
+    const listed = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:01:00Z')).stdout).schedules[0];
+    expect(listed.last_run).toMatchObject({ fire_time: TICK, status: 'unknown' });
+    expect(listed.counts).toMatchObject({ done: 0, unknown: 1 });
+
+    const resolved = await s.cli(['state', 'resolve', `${ADDRESS}#${TICK}`, '--raised'], '2026-06-01T07:02:00Z');
+    expect(resolved.code).toBe(0);
+    expect(await withState(s.dir, (st) => st.runs.get(key))).toMatchObject({ status: 'done', detail: { resolved: 'raised' } });
+    const after = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:03:00Z')).stdout).schedules[0];
+    expect(after.counts).toMatchObject({ done: 1, unknown: 0 });
+    const later = await s.cli(['--json', 'run-due'], '2026-06-01T07:04:00Z');
+    expect(later.code).toBe(0);
+    expect(JSON.parse(later.stdout)).toMatchObject({ fired: [], skipped: [] });
+    expect(sends(s.h)).toHaveLength(1);
   });
 
   it('a tick whose data breaks the contract is recorded failed before any claim or call (exit 1)', async () => {
@@ -495,4 +535,13 @@ function exitedPid(): Promise<number> {
     const child = spawn(process.execPath, ['-e', '0']);
     child.on('exit', () => resolve(child.pid!));
   });
+}
+
+/** Resolves once `check` holds (polled); fails the test after 20 s. */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached within 20 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
