@@ -28,6 +28,8 @@ export interface ScheduleListing {
   counts: Record<CountedStatus, number>;
   /** The latest campaigns the schedule's ticks created, newest first, with CleverTap's figures where final. */
   campaignResults: CampaignResult[];
+  /** Ticks whose outcome is unknown (a pass died mid-fire, or CleverTap's answer was lost): never resent, waiting for `state resolve`. */
+  unknownFireTimes: string[];
 }
 
 export interface CampaignResult {
@@ -93,6 +95,7 @@ export async function listSchedules(store: StateStore, now: Date, options: ListO
         : null,
       counts,
       campaignResults,
+      unknownFireTimes: own.filter((r) => shownStatus(r) === 'unknown').map((r) => r.key),
     };
   });
 }

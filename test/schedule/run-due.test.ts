@@ -230,12 +230,17 @@ describe('campaignctl run-due', () => {
     const listed = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:01:00Z')).stdout).schedules[0];
     expect(listed.last_run).toMatchObject({ fire_time: TICK, status: 'unknown' });
     expect(listed.counts).toMatchObject({ done: 0, unknown: 1 });
+    expect(listed.unknown_fire_times).toEqual([TICK]);
+    const listedText = await s.cli(['schedules'], '2026-06-01T07:01:00Z');
+    expect(listedText.stdout).toContain(`unknown  ${TICK}: may have been sent, never resent`);
+    expect(listedText.stdout).toContain(`state resolve ${ADDRESS}#${TICK} --raised or --not-raised`);
 
     const resolved = await s.cli(['state', 'resolve', `${ADDRESS}#${TICK}`, '--raised'], '2026-06-01T07:02:00Z');
     expect(resolved.code).toBe(0);
     expect(await withState(s.dir, (st) => st.runs.get(key))).toMatchObject({ status: 'done', detail: { resolved: 'raised' } });
     const after = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:03:00Z')).stdout).schedules[0];
     expect(after.counts).toMatchObject({ done: 1, unknown: 0 });
+    expect(after.unknown_fire_times).toEqual([]);
     const later = await s.cli(['--json', 'run-due'], '2026-06-01T07:04:00Z');
     expect(later.code).toBe(0);
     expect(JSON.parse(later.stdout)).toMatchObject({ fired: [], skipped: [] });

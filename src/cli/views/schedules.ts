@@ -16,6 +16,7 @@ function scheduleText(s: ScheduleListing): string {
   lines.push(s.lastRun ? `  last  ${s.lastRun.fireTime}  ${s.lastRun.status}${s.lastRun.campaignId !== null ? ` (campaign ${s.lastRun.campaignId})` : ''}` : '  last  never ran');
   lines.push(`  runs  ${Object.entries(s.counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   lines.push(...s.campaignResults.map(campaignText));
+  lines.push(...s.unknownFireTimes.map((t) => `  unknown  ${t}: may have been sent, never resent; check CleverTap, then settle it with state resolve ${s.address}#${t} --raised or --not-raised`));
   return lines.join('\n');
 }
 
