@@ -26,6 +26,7 @@ import { fireTick, prepareFire, scheduleRunKey, stillInFlight, type FireStatus }
 import { utcText } from './local-time.js';
 import { inQuietHours, quietZone } from '../time/quiet-hours.js';
 import { planTicks } from './ticks.js';
+import { findTickCampaign } from './read-back.js';
 
 export interface FiredEntry {
   /** `schedule.x`, or `bulletin.y#key` for an occurrence. */
@@ -116,6 +117,20 @@ export const DEAD_CLAIM_DETAIL = 'the pass that claimed it ended before CleverTa
 async function settleDeadClaims(ctx: RunDueContext, options: RunDueOptions, fired: (e: FiredEntry) => void): Promise<void> {
   const claimed = await ctx.store.runs.list({ kind: 'schedule', status: 'claimed' });
   for (const run of claimed.filter((r) => !stillInFlight(r, ctx.now))) {
+    // A campaign tick names its campaign with a marker: if the dead pass's create landed, it is found.
+    const marker = run.detail?.marker;
+    if (!options.dryRun && typeof marker === 'string') {
+      const back = await findTickCampaign(ctx.client, marker, new Date(run.key), ctx.project.environment.accountTimezone);
+      if (back.found !== null) {
+        const settled = await ctx.store.transaction(async (tx) => {
+          if ((await tx.runs.get(run))?.status !== 'claimed') return false;
+          await tx.runs.mark(run, 'done', { ...(run.detail ?? {}), campaignId: back.found, foundBy: 'marker' });
+          return true;
+        });
+        if (settled) fired({ address: run.subject, fireTime: run.key, status: 'done', campaignId: back.found, detail: 'the pass that claimed it ended before CleverTap answered; the campaign was found by its marker' });
+        continue;
+      }
+    }
     if (!options.dryRun) {
       // Two passes may find it at once: only the one that still sees `claimed` marks and reports it.
       const marked = await ctx.store.transaction(async (tx) => {

@@ -486,6 +486,58 @@ describe('campaignctl run-due: campaign schedules', () => {
     expect(campaignCreates(s.h)).toHaveLength(0);
   });
 
+  it('an ambiguous create (CleverTap took it, the answer was lost) is found by its marker: done with its id, created once', async () => {
+    const s = await setup('', campaignScheduleYaml(1).replace(/\n    guard:\n      maxAudience: 1/, ''));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    // CleverTap's clock at the fire, so the campaign it creates "now" is listed on the fire's day.
+    s.h.state.setClock(new Date('2026-06-01T07:00:10Z'));
+    s.h.state.injectFaults([{ fault: 'drop-after-commit', family: 'create' }]);
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(r.code).toBe(0);
+    const [fired] = JSON.parse(r.stdout).fired;
+    const [created] = s.h.state.campaigns();
+    expect(campaignCreates(s.h)).toHaveLength(1);
+    expect(fired).toMatchObject({ fire_time: TICK, status: 'done', campaign_id: created!.id });
+    expect(await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }))).toMatchObject({ status: 'done', detail: { campaignId: created!.id, foundBy: 'marker' } });
+  });
+
+  it('an ambiguous create the read-back does not find stays unknown (exit 1) and is never created again', async () => {
+    const s = await setup('', campaignScheduleYaml(1).replace(/\n    guard:\n      maxAudience: 1/, ''));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    s.h.state.setClock(new Date('2026-06-01T07:00:10Z'));
+    // A 500: CleverTap made nothing, but the client can not know that.
+    s.h.state.injectFaults([{ fault: '500', family: 'create' }]);
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(r.code).toBe(1);
+    const [fired] = JSON.parse(r.stdout).fired;
+    expect(fired).toMatchObject({ fire_time: TICK, status: 'unknown' });
+    expect(fired.detail).toContain('is listed for');
+    expect(s.h.state.campaigns()).toHaveLength(0);
+    const again = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:40Z');
+    expect(JSON.parse(again.stdout)).toMatchObject({ fired: [], skipped: [] });
+    expect(campaignCreates(s.h)).toHaveLength(1);
+  });
+
+  it('kill -9 mid-create: the next pass finds the campaign by its marker and records it done, never creating it again', async () => {
+    const s = await setup('', campaignScheduleYaml(1).replace(/\n    guard:\n      maxAudience: 1/, ''));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    s.h.state.setClock(new Date('2026-06-01T07:00:10Z'));
+    s.h.state.injectFaults([{ fault: 'timeout', family: 'create' }]);
+    const env = cleanEnvironment({ CLEVERTAP_API_URL: s.h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CAMPAIGNCTL_NOW: '2026-06-01T07:00:10Z' });
+    const child = spawn(process.execPath, [CLI, '--dir', s.dir, '--json', 'run-due'], { env, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await until(() => s.h.state.requests({ family: 'create' }).some((r) => r.fault === 'timeout' && r.committed));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const [created] = s.h.state.campaigns();
+    const next = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:30Z');
+    expect(next.code).toBe(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ fired: [{ address: ADDRESS, fire_time: TICK, status: 'done', campaign_id: created!.id }] });
+    expect(campaignCreates(s.h)).toHaveLength(1);
+    const listed = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:01:00Z')).stdout).schedules[0];
+    expect(listed.last_run).toMatchObject({ status: 'done', campaign_id: created!.id });
+  });
+
   it('schedules shows sent and clicked once CleverTap reports the campaign completed, keeps them, and says when they are not available yet', async () => {
     const s = await setup('', campaignScheduleYaml(1_000_000_000));
     await applyAt(s, '2026-06-01T06:00:00Z');
