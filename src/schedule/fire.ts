@@ -28,6 +28,7 @@ import { recipientsFromTo } from '../runtime/recipients.js';
 import { executeSend, prepareMessage, prepareTrigger, type PreparedSend } from '../runtime/send.js';
 import type { JsonObject, RunKey, RunRecord, StateTx } from '../state/store.js';
 import { utcText } from '../time/local-time.js';
+import { findTickCampaign } from './read-back.js';
 
 /** A claim this old whose claimant can not be checked is taken as dead (a fire never takes an hour). */
 export const IN_FLIGHT_HORIZON_MS = 3_600_000;
@@ -71,6 +72,8 @@ export interface PreparedCampaign {
   body: CampaignCreateBody;
   marker: string;
   maxAudience: number | null;
+  /** The zone CleverTap's list dates are in (the read-back after an ambiguous create). */
+  accountTimezone: string;
 }
 
 type Prepared =
@@ -86,7 +89,7 @@ function errorsOf(diagnostics: readonly Diagnostic[]): string {
  * The campaign a tick creates: `when: now`, named `<title> <local date> <local time>` plus the
  * apply marker, its `where` dates resolved from the fire time and `{{schedule.*}}` rendered.
  */
-function prepareCampaign(schedule: ScheduleResource, fireTime: Date, render: RenderContext): Prepared {
+function prepareCampaign(schedule: ScheduleResource, fireTime: Date, render: RenderContext, accountTimezone: string): Prepared {
   const spec = schedule.spec;
   const local = scheduleScope(fireTime, spec.timezone);
   const title = `${campaignTitle({ name: schedule.name, spec: (spec.campaign ?? {}) as Record<string, unknown> })} ${local.date} ${local.time}`;
@@ -94,7 +97,7 @@ function prepareCampaign(schedule: ScheduleResource, fireTime: Date, render: Ren
   const rendered = renderScheduledCampaignBody(schedule, render, remoteCampaignName(title, marker));
   if (hasErrors(rendered.diagnostics)) return { ok: false, detail: errorsOf(rendered.diagnostics), diagnostics: rendered.diagnostics };
   const maxAudience = spec.campaign?.guard?.maxAudience;
-  return { ok: true, campaign: { address: schedule.address, body: rendered.body, marker, maxAudience: typeof maxAudience === 'number' ? maxAudience : null } };
+  return { ok: true, campaign: { address: schedule.address, body: rendered.body, marker, maxAudience: typeof maxAudience === 'number' ? maxAudience : null, accountTimezone } };
 }
 
 /** What the tick sends, rendered for its fire time; nothing touches state or the network. */
@@ -102,7 +105,7 @@ export function prepareFire(input: Pick<FireInput, 'schedule' | 'fireTime' | 'pr
   const { schedule, fireTime, project } = input;
   const spec = schedule.spec;
   const render = tickRenderContext(project, schedule, fireTime);
-  if (spec.campaign) return prepareCampaign(schedule, fireTime, render);
+  if (spec.campaign) return prepareCampaign(schedule, fireTime, render, project.environment.accountTimezone);
   const send = spec.message ?? spec.trigger;
   const kind = spec.message ? 'Message' : 'ExternalTrigger';
   const contract = project.resources.find((r) => r.kind === kind && r.name === send?.name);
@@ -172,8 +175,8 @@ export async function fireTick(input: FireInput): Promise<FireOutcome> {
 
 /**
  * After the claim: the guard's estimate first (fail closed: above the limit, or no estimate, is
- * `refused` and nothing is created), then the create. An ambiguous answer is `unknown`: the marker
- * on the run finds the campaign on the dashboard if it was created.
+ * `refused` and nothing is created), then the create. After an ambiguous answer the marker is looked
+ * for in CleverTap's list (./read-back.ts): found, the run is `done` with the id; else `unknown`.
  */
 async function createTickCampaign(runtime: FireInput['runtime'], key: RunKey, c: PreparedCampaign, claimDetail: JsonObject): Promise<FireOutcome> {
   const base: JsonObject = { ...claimDetail, marker: c.marker, name: c.body.name };
@@ -205,7 +208,9 @@ async function createTickCampaign(runtime: FireInput['runtime'], key: RunKey, c:
   } catch (err) {
     if (!(err instanceof CleverTapError)) throw err;
     if (!err.ambiguous) return finish('failed', { error: err.message }, err.message);
-    const why = `${err.message}; it may have been created (look for [cc:${c.marker}] in its name): never created again automatically (settle it with state resolve)`;
+    const back = await findTickCampaign(runtime.client, c.marker, new Date(key.key), c.accountTimezone);
+    if (back.found !== null) return finish('done', { campaignId: back.found, foundBy: 'marker', error: err.message }, undefined, back.found);
+    const why = `${err.message}; it may have been created (${back.why}; look for [cc:${c.marker}] in its name): never created again automatically (settle it with state resolve)`;
     return finish('unknown', { error: err.message }, why);
   }
 }

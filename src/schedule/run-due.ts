@@ -26,6 +26,7 @@ import { fireTick, prepareFire, scheduleRunKey, stillInFlight, type FireStatus }
 import { utcText } from '../time/local-time.js';
 import { inQuietHours, quietZone } from '../time/quiet-hours.js';
 import { planTicks } from './ticks.js';
+import { findTickCampaign } from './read-back.js';
 
 export interface FiredEntry {
   /** `schedule.x`, or `bulletin.y#key` for an occurrence. */
@@ -87,6 +88,7 @@ export async function runDue(ctx: RunDueContext, options: RunDueOptions = {}): P
     ctx.onEvent?.({ type: 'skipped', entry: e });
   };
 
+  await settleDeadClaims(ctx, options, fired);
   const applied = await ctx.store.resources.list();
   for (const row of applied.filter((r) => r.kind === 'Schedule')) {
     await passSchedule(ctx, options, scheduleOf(ctx.project, row), { fired, skipped, diagnostics: result.diagnostics });
@@ -101,6 +103,45 @@ interface Sinks {
   fired(e: FiredEntry): void;
   skipped(e: SkippedEntry): void;
   diagnostics: Diagnostic[];
+}
+
+/** What a tick whose pass died mid-fire says, in the ledger and in the pass that finds it. */
+export const DEAD_CLAIM_DETAIL = 'the pass that claimed it ended before CleverTap answered; it may have been sent: never resent automatically (settle it with state resolve)';
+
+/**
+ * Ticks left `claimed` by a pass that died between its claim and CleverTap's answer (kill -9, a
+ * crash, a lost pod): marked `unknown` in the ledger and reported once, by the first pass that
+ * finds the claimant gone. The claim already moved the cursor past the tick, so without this the
+ * runner would never mention it again. Never resent: whether it went out is for `state resolve`.
+ */
+async function settleDeadClaims(ctx: RunDueContext, options: RunDueOptions, fired: (e: FiredEntry) => void): Promise<void> {
+  const claimed = await ctx.store.runs.list({ kind: 'schedule', status: 'claimed' });
+  for (const run of claimed.filter((r) => !stillInFlight(r, ctx.now))) {
+    // A campaign tick names its campaign with a marker: if the dead pass's create landed, it is found.
+    const marker = run.detail?.marker;
+    if (!options.dryRun && typeof marker === 'string') {
+      const back = await findTickCampaign(ctx.client, marker, new Date(run.key), ctx.project.environment.accountTimezone);
+      if (back.found !== null) {
+        const settled = await ctx.store.transaction(async (tx) => {
+          if ((await tx.runs.get(run))?.status !== 'claimed') return false;
+          await tx.runs.mark(run, 'done', { ...(run.detail ?? {}), campaignId: back.found, foundBy: 'marker' });
+          return true;
+        });
+        if (settled) fired({ address: run.subject, fireTime: run.key, status: 'done', campaignId: back.found, detail: 'the pass that claimed it ended before CleverTap answered; the campaign was found by its marker' });
+        continue;
+      }
+    }
+    if (!options.dryRun) {
+      // Two passes may find it at once: only the one that still sees `claimed` marks and reports it.
+      const marked = await ctx.store.transaction(async (tx) => {
+        if ((await tx.runs.get(run))?.status !== 'claimed') return false;
+        await tx.runs.mark(run, 'unknown', { ...(run.detail ?? {}), error: DEAD_CLAIM_DETAIL });
+        return true;
+      });
+      if (!marked) continue;
+    }
+    fired({ address: run.subject, fireTime: run.key, status: 'unknown', detail: DEAD_CLAIM_DETAIL });
+  }
 }
 
 /** The schedule as applied (its spec from state: what apply made live), located in the project when it is still there. */
@@ -160,9 +201,9 @@ async function passSchedule(ctx: RunDueContext, options: RunDueOptions, schedule
     out.diagnostics.push(...outcome.diagnostics);
     if (outcome.status === 'skipped-overlap') out.skipped({ address, fireTime, reason: 'overlap', ...(outcome.detail ? { detail: outcome.detail } : {}) });
     else if (outcome.status === 'already-claimed') {
-      // Another pass owns it; one that died mid-fire left `claimed`: say so (never resent).
+      // Another pass owns it; one that died mid-fire (after this pass's first look) left `claimed`: say so (never resent).
       if (outcome.run && outcome.run.status === 'claimed' && !stillInFlight(outcome.run, now)) {
-        out.fired({ address, fireTime, status: 'unknown', detail: 'claimed by a run that did not finish; it may have been sent: never resent automatically (settle it with state resolve)' });
+        out.fired({ address, fireTime, status: 'unknown', detail: DEAD_CLAIM_DETAIL });
       }
     } else {
       out.fired({ address, fireTime, status: outcome.status, ...(outcome.campaignId !== undefined ? { campaignId: outcome.campaignId } : {}), ...(outcome.detail ? { detail: outcome.detail } : {}) });

@@ -142,6 +142,16 @@ export interface RunRecord extends RunKey {
   claimedAt: string;
   updatedAt: string;
   detail: JsonObject | null;
+  /** A scheduled campaign's final figures from CleverTap's report, once fetched (null before, and for every other run). */
+  report: RunReport | null;
+}
+
+/** What CleverTap reported for a campaign a tick created, once the campaign completed: final, so never asked again. */
+export interface RunReport {
+  sent: number;
+  clicked: number;
+  /** When campaignctl fetched it (ISO). */
+  fetchedAt: string;
 }
 
 /**
@@ -273,6 +283,12 @@ export interface RunStore {
    * has no row yet. recorded: false -> a row existed (another pass decided this key); it is unchanged.
    */
   record(key: RunKey, status: Exclude<RunStatus, 'claimed'>, detail?: JsonObject): Promise<{ recorded: boolean; run: RunRecord }>;
+  /**
+   * Keeps a completed campaign's figures on its run (fetchedAt is the store's clock). A cache of
+   * CleverTap's final answer, like the cursors a coordination write: the serial does not move.
+   * Throws StateError('not-found') for a run that does not exist.
+   */
+  keepReport(key: RunKey, figures: { sent: number; clicked: number }): Promise<RunRecord>;
 }
 
 /**

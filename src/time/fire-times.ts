@@ -50,6 +50,16 @@ export function latestFireAtOrBefore(s: ScheduleTiming, t: Date): Date | null {
 /** The latest `limit` fires in (after, until], newest first: what a runner pass looks at (never every missed tick). */
 export function recentFireTimes(s: ScheduleTiming, after: Date, until: Date, limit: number): Date[] {
   if (limit <= 0 || until.getTime() <= after.getTime()) return [];
+  const cron = evaluator(s);
+  const out: Date[] = [];
+  // One step back at a time, stopping at `after`: a pass usually finds none or one tick, and asking
+  // croner for `limit` fires at once costs as much as `limit` steps every pass, for every schedule.
   // previousRuns looks strictly before its reference: 1 ms later takes `until` in.
-  return evaluator(s).previousRuns(limit, new Date(until.getTime() + 1)).filter((t) => t.getTime() > after.getTime());
+  for (let ref = new Date(until.getTime() + 1); out.length < limit; ) {
+    const t = cron.previousRuns(1, ref)[0];
+    if (!t || t.getTime() <= after.getTime()) break;
+    out.push(t);
+    ref = t;
+  }
+  return out;
 }

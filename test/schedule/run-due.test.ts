@@ -46,6 +46,7 @@ const TICK = '2026-06-01T07:00:00Z';
 interface Setup {
   dir: string;
   h: SandboxHandle;
+  runner: CliRunner;
   cli(args: string[], now: string): Promise<CliResult>;
 }
 
@@ -53,7 +54,7 @@ async function setup(extra = '', yaml = scheduleYaml(extra)): Promise<Setup> {
   const dir = writeProject({ [FILE]: yaml });
   const h = await emulator({ externalTriggers: [TRIGGER_ID], businessEvents: [EVENT] });
   const runner = new CliRunner(dir, { CLEVERTAP_API_URL: h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-  return { dir, h, cli: (args, now) => runner.run(['--dir', dir, ...args], { env: { CAMPAIGNCTL_NOW: now } }) };
+  return { dir, h, runner, cli: (args, now) => runner.run(['--dir', dir, ...args], { env: { CAMPAIGNCTL_NOW: now } }) };
 }
 
 /** Applies the project at `now` (the schedule's cursor starts there). */
@@ -194,11 +195,56 @@ describe('campaignctl run-due', () => {
     // Checked on the dashboard: it went out. state resolve records it done.
     const resolved = await s.cli(['state', 'resolve', `${ADDRESS}#${TICK}`, '--raised'], '2026-06-01T07:05:00Z');
     expect(resolved.code).toBe(0);
-    expect(resolved.stdout).toContain(`${ADDRESS}#${TICK}: claimed -> done`);
+    expect(resolved.stdout).toContain(`${ADDRESS}#${TICK}: unknown -> done`);
     expect(await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }))).toMatchObject({ status: 'done', detail: { resolved: 'raised' } });
     const later = await s.cli(['--json', 'run-due'], '2026-06-01T07:06:00Z');
     expect(JSON.parse(later.stdout)).toMatchObject({ fired: [], skipped: [] });
     expect(sends(s.h)).toHaveLength(0);
+  });
+
+  it('kill -9 between claim and answer: the tick is unknown, never resent, listed by schedules and settled by state resolve', async () => {
+    const s = await setup();
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    // CleverTap takes the send, then holds the answer: the process dies while it waits.
+    s.h.state.injectFaults([{ fault: 'timeout', family: 'send' }]);
+    const env = cleanEnvironment({ CLEVERTAP_API_URL: s.h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CAMPAIGNCTL_NOW: '2026-06-01T07:00:10Z' });
+    const child = spawn(process.execPath, [CLI, '--dir', s.dir, '--json', 'run-due'], { env, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await until(() => s.h.state.requests({ family: 'send' }).some((r) => r.fault === 'timeout' && r.committed));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(sends(s.h)).toHaveLength(1);
+    const key = { kind: 'schedule' as const, subject: ADDRESS, key: TICK };
+    expect(await withState(s.dir, (st) => st.runs.get(key))).toMatchObject({ status: 'claimed', detail: { pid: child.pid } });
+
+    const next = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:30Z');
+    expect(next.code).toBe(1);
+    expect(JSON.parse(next.stdout)).toMatchObject({ fired: [{ address: ADDRESS, fire_time: TICK, status: 'unknown' }], skipped: [] });
+    expect(sends(s.h)).toHaveLength(1);
+    expect(await withState(s.dir, (st) => st.runs.get(key))).toMatchObject({ status: 'unknown', detail: { pid: child.pid } });
+    // Reported once: the pass after that has nothing to say about it.
+    const quiet = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:40Z');
+    expect(quiet.code).toBe(0);
+    expect(JSON.parse(quiet.stdout)).toMatchObject({ fired: [], skipped: [] });
+
+    const listed = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:01:00Z')).stdout).schedules[0];
+    expect(listed.last_run).toMatchObject({ fire_time: TICK, status: 'unknown' });
+    expect(listed.counts).toMatchObject({ done: 0, unknown: 1 });
+    expect(listed.unknown_fire_times).toEqual([TICK]);
+    const listedText = await s.cli(['schedules'], '2026-06-01T07:01:00Z');
+    expect(listedText.stdout).toContain(`unknown  ${TICK}: may have been sent, never resent`);
+    expect(listedText.stdout).toContain(`state resolve ${ADDRESS}#${TICK} --raised or --not-raised`);
+
+    const resolved = await s.cli(['state', 'resolve', `${ADDRESS}#${TICK}`, '--raised'], '2026-06-01T07:02:00Z');
+    expect(resolved.code).toBe(0);
+    expect(await withState(s.dir, (st) => st.runs.get(key))).toMatchObject({ status: 'done', detail: { resolved: 'raised' } });
+    const after = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:03:00Z')).stdout).schedules[0];
+    expect(after.counts).toMatchObject({ done: 1, unknown: 0 });
+    expect(after.unknown_fire_times).toEqual([]);
+    const later = await s.cli(['--json', 'run-due'], '2026-06-01T07:04:00Z');
+    expect(later.code).toBe(0);
+    expect(JSON.parse(later.stdout)).toMatchObject({ fired: [], skipped: [] });
+    expect(sends(s.h)).toHaveLength(1);
   });
 
   it('a tick whose data breaks the contract is recorded failed before any claim or call (exit 1)', async () => {
@@ -439,6 +485,94 @@ describe('campaignctl run-due: campaign schedules', () => {
     expect(fired.detail).toContain('could not be checked');
     expect(campaignCreates(s.h)).toHaveLength(0);
   });
+
+  it('an ambiguous create (CleverTap took it, the answer was lost) is found by its marker: done with its id, created once', async () => {
+    const s = await setup('', campaignScheduleYaml(1).replace(/\n {4}guard:\n {6}maxAudience: 1/, ''));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    // CleverTap's clock at the fire, so the campaign it creates "now" is listed on the fire's day.
+    s.h.state.setClock(new Date('2026-06-01T07:00:10Z'));
+    s.h.state.injectFaults([{ fault: 'drop-after-commit', family: 'create' }]);
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(r.code).toBe(0);
+    const [fired] = JSON.parse(r.stdout).fired;
+    const [created] = s.h.state.campaigns();
+    expect(campaignCreates(s.h)).toHaveLength(1);
+    expect(fired).toMatchObject({ fire_time: TICK, status: 'done', campaign_id: created!.id });
+    expect(await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }))).toMatchObject({ status: 'done', detail: { campaignId: created!.id, foundBy: 'marker' } });
+  });
+
+  it('an ambiguous create the read-back does not find stays unknown (exit 1) and is never created again', async () => {
+    const s = await setup('', campaignScheduleYaml(1).replace(/\n {4}guard:\n {6}maxAudience: 1/, ''));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    s.h.state.setClock(new Date('2026-06-01T07:00:10Z'));
+    // A 500: CleverTap made nothing, but the client can not know that.
+    s.h.state.injectFaults([{ fault: '500', family: 'create' }]);
+    const r = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z');
+    expect(r.code).toBe(1);
+    const [fired] = JSON.parse(r.stdout).fired;
+    expect(fired).toMatchObject({ fire_time: TICK, status: 'unknown' });
+    expect(fired.detail).toContain('is listed for');
+    expect(s.h.state.campaigns()).toHaveLength(0);
+    const again = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:40Z');
+    expect(JSON.parse(again.stdout)).toMatchObject({ fired: [], skipped: [] });
+    expect(campaignCreates(s.h)).toHaveLength(1);
+  });
+
+  it('kill -9 mid-create: the next pass finds the campaign by its marker and records it done, never creating it again', async () => {
+    const s = await setup('', campaignScheduleYaml(1).replace(/\n {4}guard:\n {6}maxAudience: 1/, ''));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    s.h.state.setClock(new Date('2026-06-01T07:00:10Z'));
+    s.h.state.injectFaults([{ fault: 'timeout', family: 'create' }]);
+    const env = cleanEnvironment({ CLEVERTAP_API_URL: s.h.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, CAMPAIGNCTL_NOW: '2026-06-01T07:00:10Z' });
+    const child = spawn(process.execPath, [CLI, '--dir', s.dir, '--json', 'run-due'], { env, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await until(() => s.h.state.requests({ family: 'create' }).some((r) => r.fault === 'timeout' && r.committed));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const [created] = s.h.state.campaigns();
+    const next = await s.cli(['--json', 'run-due'], '2026-06-01T07:00:30Z');
+    expect(next.code).toBe(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ fired: [{ address: ADDRESS, fire_time: TICK, status: 'done', campaign_id: created!.id }] });
+    expect(campaignCreates(s.h)).toHaveLength(1);
+    const listed = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:01:00Z')).stdout).schedules[0];
+    expect(listed.last_run).toMatchObject({ status: 'done', campaign_id: created!.id });
+  });
+
+  it('schedules shows sent and clicked once CleverTap reports the campaign completed, keeps them, and says when they are not available yet', async () => {
+    const s = await setup('', campaignScheduleYaml(1_000_000_000));
+    await applyAt(s, '2026-06-01T06:00:00Z');
+    const fired = JSON.parse((await s.cli(['--json', 'run-due'], '2026-06-01T07:00:10Z')).stdout).fired[0];
+    const id = fired.campaign_id as number;
+    const reports = () => s.h.state.requests({ path: '/1/targets/result.json' });
+
+    // Without credentials nothing can be asked: the listing still works and says why.
+    const offline = await s.runner.run(['--dir', s.dir, '--json', 'schedules'], { env: { CAMPAIGNCTL_NOW: '2026-06-01T07:05:00Z', CLEVERTAP_PASSCODE: '' } });
+    expect(offline.code).toBe(0);
+    const [offlineResult] = JSON.parse(offline.stdout).schedules[0].campaign_results;
+    expect(offlineResult).toMatchObject({ campaign_id: id, result: 'not-fetched', sent: null, clicked: null });
+    expect(offlineResult.detail).toContain('CLEVERTAP_PASSCODE is not set');
+    expect(reports()).toHaveLength(0);
+
+    const pending = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-01T07:05:00Z')).stdout).schedules[0];
+    expect(pending.last_run).toEqual({ fire_time: TICK, status: 'done', campaign_id: id, sent: null, clicked: null });
+    expect(pending.campaign_results).toMatchObject([{ fire_time: TICK, campaign_id: id, sent: null, clicked: null, result: 'not-completed' }]);
+    expect(pending.campaign_results[0].detail).toContain('not completed');
+    expect(reports()).toHaveLength(1);
+
+    expect(s.h.state.markCompleted(id, { sent: 1200, clicked: 84 })).toBe(true);
+    const final = JSON.parse((await s.cli(['--json', 'schedules'], '2026-06-02T06:00:00Z')).stdout).schedules[0];
+    expect(final.last_run).toEqual({ fire_time: TICK, status: 'done', campaign_id: id, sent: 1200, clicked: 84 });
+    expect(final.campaign_results).toEqual([{ fire_time: TICK, campaign_id: id, sent: 1200, clicked: 84, result: 'final' }]);
+    expect(reports()).toHaveLength(2);
+    const run = await withState(s.dir, (st) => st.runs.get({ kind: 'schedule', subject: ADDRESS, key: TICK }));
+    expect(run?.report).toMatchObject({ sent: 1200, clicked: 84 });
+
+    // Kept: later listings read state and ask CleverTap no more, even without credentials.
+    const text = await s.runner.run(['--dir', s.dir, 'schedules'], { env: { CAMPAIGNCTL_NOW: '2026-06-02T06:01:00Z', CLEVERTAP_PASSCODE: '' } });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`campaign ${id} (${TICK})  sent 1200, clicked 84`);
+    expect(reports()).toHaveLength(2);
+  });
 });
 
 function spawnCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
@@ -458,4 +592,13 @@ function exitedPid(): Promise<number> {
     const child = spawn(process.execPath, ['-e', '0']);
     child.on('exit', () => resolve(child.pid!));
   });
+}
+
+/** Resolves once `check` holds (polled); fails the test after 20 s. */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached within 20 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }

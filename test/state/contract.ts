@@ -444,6 +444,23 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.runs.list()).toHaveLength(4);
       });
 
+      it('keeps a campaign report on its run without moving the serial, and survives a later mark', async () => {
+        const s = await fresh();
+        const key = { kind: 'schedule' as const, subject: 'schedule.digest', key: '2030-01-05T09:00:00Z' };
+        await s.runs.claim(key);
+        const done = await s.runs.mark(key, 'done', { campaignId: 7 });
+        expect(done.report).toBeNull();
+        const serial = await s.serial();
+        const kept = await s.runs.keepReport(key, { sent: 1200, clicked: 84 });
+        expect(kept).toMatchObject({ status: 'done', detail: { campaignId: 7 }, report: { sent: 1200, clicked: 84 } });
+        expect(typeof kept.report!.fetchedAt).toBe('string');
+        expect(await s.serial()).toBe(serial);
+        // A hand resolution rewrites the detail; the figures CleverTap reported stay.
+        await s.runs.resolve(key, 'raised', { by: 'state resolve' });
+        expect((await s.runs.get(key))?.report).toMatchObject({ sent: 1200, clicked: 84 });
+        expect((await rejection(s.runs.keepReport({ ...key, key: 'never' }, { sent: 1, clicked: 0 }))).code).toBe('not-found');
+      });
+
       it('mark needs a claimed run', async () => {
         const s = await fresh();
         expect((await rejection(s.runs.mark(occurrence('never'), 'done'))).code).toBe('not-found');

@@ -3,7 +3,7 @@
  * America/New_York (one hour), Australia/Lord_Howe (30 minutes) and Asia/Kolkata (none).
  */
 import { describe, expect, it } from 'vitest';
-import { fireTimes, latestFireAtOrBefore, nextFireTimes, type ScheduleTiming } from '../../src/time/fire-times.js';
+import { fireTimes, latestFireAtOrBefore, nextFireTimes, recentFireTimes, type ScheduleTiming } from '../../src/time/fire-times.js';
 
 const at = (iso: string) => new Date(iso);
 const isos = (ds: Date[]) => ds.map((d) => d.toISOString().replace('.000Z', 'Z'));
@@ -138,5 +138,25 @@ describe('fireTimes, nextFireTimes and latestFireAtOrBefore agree', () => {
     const after = at('2026-10-24T12:00:00Z');
     const next = nextFireTimes(s, after, 12);
     expect(fireTimes(s, after, next.at(-1)!)).toEqual(next);
+  });
+
+  it('recentFireTimes lists what fireTimes lists, newest first, at most `limit`, across gaps and repeated hours', () => {
+    const cases: [string, string, string][] = [
+      [NY, '30 1 * * *', '2026-10-30T00:00:00Z'], // 01:30 repeats on 2026-11-01
+      [NY, '30 2 * * *', '2026-03-05T00:00:00Z'], // 02:30 falls in the 2026-03-08 gap
+      [BERLIN, '*/20 1-3 * * *', '2026-10-23T00:00:00Z'],
+      [LORD_HOWE, '*/15 * * * *', '2026-10-03T12:00:00Z'],
+      [KOLKATA, '0 9 * * 1-5', '2026-01-01T00:00:00Z'],
+    ];
+    for (const [timezone, cron, from] of cases) {
+      const s = { cron, timezone };
+      const after = at(from);
+      const until = new Date(after.getTime() + 6 * 86_400_000);
+      const all = fireTimes(s, after, until);
+      expect(recentFireTimes(s, after, until, 10_000), `${timezone} ${cron}`).toEqual([...all].reverse());
+      expect(recentFireTimes(s, after, until, 3)).toEqual(all.slice(-3).reverse());
+      // `after` itself is excluded, `until` included.
+      expect(recentFireTimes(s, all[0]!, all[1]!, 5)).toEqual([all[1]]);
+    }
   });
 });

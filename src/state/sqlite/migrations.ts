@@ -139,6 +139,11 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 6: a scheduled campaign's final sent/clicked from CleverTap's report, kept on its run once the
+  // campaign completed, so listing the schedules asks CleverTap for each campaign once.
+  `
+  ALTER TABLE runs ADD COLUMN report TEXT;
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };

@@ -4,7 +4,7 @@
  */
 import { StateError } from '../errors.js';
 import { toStorableJson } from '../json-guard.js';
-import type { ClaimResult, JsonObject, RunKey, RunRecord, RunStatus, RunStore } from '../store.js';
+import type { ClaimResult, JsonObject, RunKey, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
 import type { Ctx, Executor } from './db.js';
 
 interface RunRow {
@@ -16,6 +16,7 @@ interface RunRow {
   claimed_at: string;
   updated_at: string;
   detail: string | null;
+  report: string | null;
 }
 
 const WHERE_KEY = 'kind = @kind AND subject = @subject AND key = @key';
@@ -30,6 +31,7 @@ function toRecord(r: RunRow): RunRecord {
     claimedAt: r.claimed_at,
     updatedAt: r.updated_at,
     detail: r.detail === null ? null : (JSON.parse(r.detail) as JsonObject),
+    report: r.report === null ? null : (JSON.parse(r.report) as RunReport),
   };
 }
 
@@ -107,6 +109,14 @@ function record(c: Ctx, k: RunKey, status: RunStatus, detail?: JsonObject): { re
   return { recorded: inserted, run: getRun(c, k)! };
 }
 
+function keepReport(c: Ctx, k: RunKey, figures: { sent: number; clicked: number }): RunRecord {
+  const report: RunReport = { sent: figures.sent, clicked: figures.clicked, fetchedAt: c.now() };
+  // No recorded(): figures CleverTap will always answer the same way change nothing a plan reads.
+  const changed = c.stmt(`UPDATE runs SET report = @report WHERE ${WHERE_KEY}`).run({ ...keyParams(k), report: toStorableJson(report, `run report for ${k.subject}#${k.key}`) }).changes;
+  if (changed === 0) throw new StateError('not-found', `run ${k.subject}#${k.key} does not exist`);
+  return getRun(c, k)!;
+}
+
 export function runStore(x: Executor): RunStore {
   return {
     claim: (k, detail) => x.write((c) => claim(c, k, detail)),
@@ -125,5 +135,6 @@ export function runStore(x: Executor): RunStore {
       ),
     resolve: (k, outcome, detail) => x.write((c) => resolve(c, k, outcome, detail)),
     record: (k, status, detail) => x.write((c) => record(c, k, status, detail)),
+    keepReport: (k, figures) => x.write((c) => keepReport(c, k, figures)),
   };
 }
