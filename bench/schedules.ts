@@ -95,24 +95,25 @@ export async function run(args: string[]): Promise<number> {
     writeDueSchedules(dueDir, due);
     const applied = await at(dueDir, DUE_APPLY, ['apply', '--yes']);
     if (applied.code !== 0) throw new Error(`apply of the due Schedules failed: ${tail(applied)}`);
-    const passes: { process: Measured; window: number }[] = [];
+    const passes: { process: Measured; window: number; peak: number }[] = [];
     for (let day = 0; day < 3; day++) {
       windows.length = 0;
       const m = await at(dueDir, DUE_PASS + day * DAY_MS, ['--json', 'run-due']);
       const fired = firedOf(m);
       if (m.code !== 0 || fired.length !== due || fired.some((f) => f.status !== 'done')) throw new Error(`the due pass did not fire ${due} Schedules (exit ${m.code}): ${tail(m)}`);
       if (windows.length !== due) throw new Error(`expected ${due} send calls, the emulator saw ${windows.length}`);
-      passes.push({ process: m, window: (Math.max(...windows.map((w) => w.end)) - Math.min(...windows.map((w) => w.start))) / 1000 });
+      passes.push({ process: m, window: (Math.max(...windows.map((w) => w.end)) - Math.min(...windows.map((w) => w.start))) / 1000, peak: peakInFlight(windows) });
     }
     const ceiling = CONCURRENCY / (latencyMs / 1000);
     const mid = median(passes, (p) => p.window);
     const ratio = due / mid.window / ceiling;
+    const refused = sandbox.state.requests({ family: 'send' }).filter((e) => e.response?.status === 429).length;
     const plain = await plainFetchRate(sandbox, due);
     say(
       `  (b) ${due} due message Schedules: ${(due / mid.window).toFixed(1)} fires/s = ${ratio.toFixed(2)} of the ceiling ${ceiling.toFixed(1)}/s, median of ${passes.length}   goal >= ${GOALS.ceilingRatio}   baseline plain fetch ${(plain / ceiling).toFixed(2)}   ${verdict(ratio >= GOALS.ceilingRatio)}`,
     );
     say(
-      `      [fire windows ${passes.map((p) => p.window.toFixed(2)).join(', ')} s (ideal ${((due * latencyMs) / CONCURRENCY / 1000).toFixed(2)} s); whole process ${passes.map((p) => p.process.seconds.toFixed(2)).join(', ')} s = ${(due / mid.process.seconds / ceiling).toFixed(2)} of the ceiling; emulator peak in flight (send): ${sandbox.state.concurrency().peak.send ?? 0}; 429 answers: ${sandbox.state.requests({ family: 'send' }).filter((e) => e.response?.status === 429).length}]`,
+      `      [fire windows ${passes.map((p) => p.window.toFixed(2)).join(', ')} s (ideal ${((due * latencyMs) / CONCURRENCY / 1000).toFixed(2)} s); whole process ${passes.map((p) => p.process.seconds.toFixed(2)).join(', ')} s = ${(due / mid.process.seconds / ceiling).toFixed(2)} of the ceiling; the runner's sends in flight at most ${passes.map((p) => p.peak).join(', ')}; 429 answers: ${refused}]`,
     );
     say(`  ${loadAfter()}`);
     return 0;
@@ -137,6 +138,20 @@ async function idlePassesOf(dir: string, schedules: number, runs: number, at: At
     passes.push(m);
   }
   return { apply, first: passes[0]!, counted: passes.slice(1), calls: calls() - callsBefore };
+}
+
+/** The most calls that were in flight at one time, from their arrival and answer times. */
+function peakInFlight(calls: readonly { start: number; end: number }[]): number {
+  const edges = calls.flatMap((c) => [
+    { t: c.start, d: 1 },
+    { t: c.end, d: -1 },
+  ]);
+  // An answer and an arrival at the same instant: the answer first (the call had left).
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  let now = 0;
+  let peak = 0;
+  for (const e of edges) peak = Math.max(peak, (now += e.d));
+  return peak;
 }
 
 function firedOf(m: Measured): { status: string }[] {
