@@ -1,29 +1,36 @@
 /**
- * `npm run bench -- plan [--count N] [--cold-runs N] [--warm-runs N] [--keep] [--cpu-prof DIR]`: the plan path on a big project.
- * `--cpu-prof DIR` writes a V8 CPU profile of every measured process into DIR (for finding where time goes).
- * Generates N (default 10,000) campaign files in a temp dir, then measures, in one run:
- *   (a) the floor F: one process that reads and yaml-`parseDocument`s every file, single-threaded;
- *   (b) a cold `campaignctl plan --no-estimate`: fresh project, no cache, empty state (10,000 creates);
- *       (a) and (b) are measured in pairs, back to back (default 3 pairs), and the ratio is the
- *       median of the pairs' ratios: the machine's speed moves both members of a pair alike;
- *   (c) a no-change `campaignctl plan` after an apply recorded in state, cache warm (median of
- *       runs, default 5; the first plans in full and records that nothing changed);
- *   (d) the peak RSS of those plan processes.
- * Every measured command is its own process, timed whole (start to exit, wall clock). Peak RSS and
- * CPU come from the child itself: a preloaded probe (bench/rusage-probe.ts) writes
- * process.resourceUsage() at exit, so worker threads are included.
+ * `npm run bench -- plan [--corpus varied|push-heavy|mixed|all] [--count N] [--cold-runs N]
+ *   [--apply-runs N] [--warm-runs N] [--keep] [--cpu-prof DIR]`: the plan path on a big project.
  *
- * The CleverTap side is a stand-alone emulator in this bench process, reached like real CleverTap:
- * the environments use provider `clevertap` with CLEVERTAP_API_URL pointing at it, so the measured
- * processes are campaignctl alone. The state for (c) is seeded in this process by the apply code
- * itself (computePlan + executePlan + syncMetadata, as `apply --yes` runs them) against the same
- * emulator and state file, with a client whose createsPerSecond does not bind (campaignctl.yaml
- * allows at most 3 per second: 10,000 creates would take an hour). The measured plans use the
- * environment's default limits.
+ * Writes the corpus (default `varied`, 10,000 files; see ./plan-corpus.ts) in a temp dir and
+ * measures, in one run, each figure next to its goal and its floor:
+ *   cold plan      `plan --no-estimate` with no cache and empty state, paired with the parse floor F
+ *                  (one process that reads and yaml-`parseDocument`s every file, one thread): each
+ *                  pair runs back to back, so machine load moves both alike; the figure is the
+ *                  median of the pairs' ratios (default 3 pairs). Goal <= 0.5 x F.
+ *   first plan after an apply
+ *                  edit one Campaign, `campaignctl apply --yes`, then `plan`: the plan a user runs
+ *                  to check the apply landed (median of --apply-runs, default 3, each a new edit).
+ *                  Goal <= 0.8 s; floor S.
+ *   repeated no-change plan
+ *                  `plan` again and again with nothing changed (median of --warm-runs, default 5).
+ *                  Goal <= 0.3 s; floor S: one process that stats every file of the project, the
+ *                  least any tool does to notice that nothing changed.
+ *   peak RSS       the largest of every measured plan process. Goal <= 300 MB; floor: F's process.
+ * Every figure is PASS or MISS; a miss does not fail the bench (exit 0), an error does (exit 1).
+ * Every measured command is its own process, timed whole (start to exit, wall clock); peak RSS and
+ * CPU come from the child itself (bench/rusage-probe.ts), worker threads included.
+ *
+ * CleverTap is a strict emulator in this bench process (it refuses request fields the contract
+ * does not list), reached like real CleverTap through CLEVERTAP_API_URL, so the measured
+ * processes are campaignctl alone. Before the apply figures the whole project is applied in this
+ * process by the apply code itself (computePlan + executePlan + syncMetadata, as `apply --yes`
+ * runs them) with a client whose createsPerSecond does not bind: campaignctl.yaml allows at most 3
+ * creates a second, and 10,000 creates would take an hour. The edits are then applied by the built
+ * CLI with the environment's default limits, as a user would.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computePlan } from '../src/apply/planning.js';
@@ -34,110 +41,170 @@ import { createClient } from '../src/clevertap/client.js';
 import { loadProject } from '../src/config/project.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { openStateStore } from '../src/state/open.js';
-import { CORPUS_VARS, writeCorpus } from './plan-corpus.js';
+import { loadAfter, loadLine, measureCli, measureNode, median, numberFlag, s2, tail, textFlag, verdict, type Measured } from './measure.js';
+import { CORPORA, isCorpusName, writeCorpus, type CorpusName, type WrittenCorpus } from './plan-corpus.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MAIN = path.resolve(HERE, '../src/main.js');
-const FLOOR = path.join(HERE, 'plan-floor.js');
-const PROBE = path.join(HERE, 'rusage-probe.js');
+const PARSE_FLOOR = path.join(HERE, 'plan-floor.js');
+const STAT_FLOOR = path.join(HERE, 'stat-floor.js');
 
-const GOAL_COLD_RATIO = 0.8;
-const GOAL_WARM_SECONDS = 0.4;
-const GOAL_RSS_MB = 400;
+export const GOALS = { coldRatio: 0.5, afterApplySeconds: 0.8, noChangeSeconds: 0.3, rssMb: 300 };
 const PASSCODE = 'bench-passcode';
 const ACCOUNT = 'BENCH-ACCOUNT';
+const ENVIRONMENT = '    provider: clevertap\n    accountTimezone: Europe/Berlin\n';
 
-/** Where measured processes write CPU profiles (--cpu-prof DIR), or null. */
-let profileDir: string | null = null;
+interface Settings {
+  count: number;
+  coldRuns: number;
+  applyRuns: number;
+  warmRuns: number;
+  keep: boolean;
+  profileDir: string | null;
+}
 
-interface Measured {
-  seconds: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-  rssMb: number;
-  cpuSeconds: number;
+export interface CorpusFigures {
+  corpus: CorpusName;
+  coldRatio: number;
+  coldSeconds: number;
+  floorSeconds: number;
+  afterApplySeconds: number;
+  noChangeSeconds: number;
+  statFloorSeconds: number;
+  peakRssMb: number;
+  load: string;
 }
 
 export async function run(args: string[]): Promise<number> {
-  const count = flag(args, '--count', 10_000);
-  const warmRuns = flag(args, '--warm-runs', 5);
-  const coldRuns = flag(args, '--cold-runs', 3);
-  const keep = args.includes('--keep');
+  const corpusArg = textFlag(args, '--corpus') ?? 'varied';
+  const names: CorpusName[] = corpusArg === 'all' ? [...CORPORA] : isCorpusName(corpusArg) ? [corpusArg] : [];
+  if (names.length === 0) {
+    process.stderr.write(`--corpus must be one of ${CORPORA.join(', ')} or all (got ${corpusArg})\n`);
+    return 1;
+  }
   const profIndex = args.indexOf('--cpu-prof');
-  profileDir = profIndex >= 0 && args[profIndex + 1] ? path.resolve(args[profIndex + 1]!) : null;
-  const dir = mkdtempSync(path.join(tmpdir(), 'campaignctl-bench-plan-'));
-  const sandbox = await startSandbox({ port: 0, accountId: ACCOUNT, passcode: PASSCODE, latencyMs: 0, accountTimezone: 'Europe/Berlin' });
-  const say = (line: string) => process.stdout.write(line + '\n');
+  const settings: Settings = {
+    count: numberFlag(args, '--count', 10_000),
+    coldRuns: numberFlag(args, '--cold-runs', 3),
+    applyRuns: numberFlag(args, '--apply-runs', 3),
+    warmRuns: numberFlag(args, '--warm-runs', 5),
+    keep: args.includes('--keep'),
+    profileDir: profIndex >= 0 && args[profIndex + 1] ? path.resolve(args[profIndex + 1]!) : null,
+  };
+  const all: CorpusFigures[] = [];
+  for (const name of names) all.push(await runCorpus(name, settings));
+  if (all.length > 1) say(summary(all));
+  return 0;
+}
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFigures> {
+  const { count } = settings;
+  const dir = mkdtempSync(path.join(tmpdir(), `campaignctl-bench-plan-${name}-`));
+  const written = writeCorpus(name, dir, { count, now: new Date() }, ENVIRONMENT);
+  const sandbox = await startSandbox({ port: 0, accountId: ACCOUNT, passcode: PASSCODE, latencyMs: 0, accountTimezone: 'Europe/Berlin', strict: true, ...written.sandbox });
+  const env = { CLEVERTAP_API_URL: sandbox.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, NO_COLOR: '1' };
+  const cli = (cliArgs: string[]) => measureCli(cliArgs, dir, env, { cpuProfileDir: settings.profileDir });
   try {
-    const environments = `environments:
-  bench:
-    provider: clevertap
-    accountTimezone: Europe/Berlin
-${CORPUS_VARS}`;
-    writeCorpus(dir, { count, now: new Date() }, environments);
-    const env = { CLEVERTAP_API_URL: sandbox.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, NO_COLOR: '1' };
-    const cores = availableParallelism();
-    say(`plan benchmark: ${count.toLocaleString('en-US')} campaign files in ${keep ? dir : 'a temp dir'}; ${cores} cores`);
-    say(`  CleverTap: a stand-alone emulator (zero latency) in the bench process, reached through CLEVERTAP_API_URL; the timed processes are campaignctl alone`);
+    const kinds = Object.entries(written.kinds)
+      .map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`)
+      .join(', ');
+    say(`plan benchmark, corpus ${name}: ${count.toLocaleString('en-US')} files (${kinds}) in ${settings.keep ? dir : 'a temp dir'}; ${availableParallelism()} cores`);
+    say(`  CleverTap: a strict emulator (zero latency) in the bench process, reached through CLEVERTAP_API_URL; the timed processes are campaignctl alone`);
     say(`  load average before: ${loadLine()}`);
 
-    // (a) and (b) in pairs, one right after the other, so each cold plan is compared with a floor
-    // measured under the same machine load; the ratio reported is the median of the pairs' ratios
-    // (one number from each pair, all shown).
+    // Cold plans, each paired with a floor measured right before it under the same load.
     const pairs: { floor: Measured; cold: Measured; ratio: number }[] = [];
-    for (let i = 0; i < coldRuns; i++) {
-      const floor = await measure(process.execPath, [FLOOR, dir], dir, env);
+    for (let i = 0; i < settings.coldRuns; i++) {
+      const floor = await measureNode([PARSE_FLOOR, dir], dir, env);
       if (floor.code !== 0) throw new Error(`floor process failed: ${floor.stderr}`);
-      // No cache, empty state: the whole .campaignctl/ goes before each cold plan.
       rmSync(path.join(dir, '.campaignctl'), { recursive: true, force: true });
-      const cold = await measure(process.execPath, [MAIN, 'plan', '--no-estimate', '--env', 'bench', '--detailed-exitcode'], dir, env);
+      const cold = await cli(['plan', '--no-estimate', '--env', 'bench', '--detailed-exitcode']);
       if (cold.code !== 2 || !/Plan: [\d,]+ to create/.test(cold.stdout)) throw new Error(`cold plan did not plan the creates (exit ${cold.code}): ${tail(cold)}`);
       pairs.push({ floor, cold, ratio: cold.seconds / floor.seconds });
     }
-    const middle = [...pairs].sort((x, y) => x.ratio - y.ratio)[Math.floor(pairs.length / 2)]!;
-    const { floor, cold } = middle;
-    const coldRatio = middle.ratio;
-    const others = pairs.length > 1 ? `; pairs (F, cold, ratio): ${pairs.map((p) => `${p.floor.seconds.toFixed(2)}/${p.cold.seconds.toFixed(2)}/${p.ratio.toFixed(2)}`).join(', ')}` : '';
-    say(`  (a) floor F        ${floor.seconds.toFixed(2)} s  (read + yaml parseDocument, one thread; ${floor.cpuSeconds.toFixed(2)} s CPU, ${floor.rssMb} MB)`);
-    say(`  (b) cold plan      ${cold.seconds.toFixed(2)} s  = ${coldRatio.toFixed(2)} x F, median of ${pairs.length} (goal <= ${GOAL_COLD_RATIO}): ${verdict(coldRatio <= GOAL_COLD_RATIO)}  [${cold.cpuSeconds.toFixed(2)} s CPU, ${cold.rssMb} MB; no cache, empty state: ${count} creates${others}]`);
+    const middle = median(pairs, (p) => p.ratio);
+    const allPairs = pairs.map((p) => `${p.floor.seconds.toFixed(2)}/${p.cold.seconds.toFixed(2)}/${p.ratio.toFixed(2)}`).join(', ');
+    say(
+      `  cold plan --no-estimate    ${middle.ratio.toFixed(2)} x F (${s2(middle.cold.seconds)}), median of ${pairs.length} pairs   goal <= ${GOALS.coldRatio} x F   floor F ${s2(middle.floor.seconds)}   ${verdict(middle.ratio <= GOALS.coldRatio)}`,
+    );
+    say(`      [cold ${middle.cold.cpuSeconds.toFixed(2)} s CPU, ${middle.cold.rssMb} MB; F ${middle.floor.cpuSeconds.toFixed(2)} s CPU, ${middle.floor.rssMb} MB; pairs F/cold/ratio: ${allPairs}]`);
 
     const seedStart = performance.now();
     const seeded = await seedState(dir, sandbox.url, env);
-    say(`      seeding        ${((performance.now() - seedStart) / 1000).toFixed(1)} s  (not a goal: ${seeded} creates applied in this process through the emulator, recorded in the state file)`);
+    say(`      seeding: ${seeded} changes applied in this process in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (not a figure)`);
 
-    // The cold plan wrote the cache; a warm run must take every file from it (--verbose says
-    // so). A run that was not warm (another build of campaignctl's checking code in between) is
-    // not counted: the next one is warm again.
-    const warm: Measured[] = [];
-    let notWarm = 0;
-    while (warm.length < warmRuns) {
-      const m = await measure(process.execPath, [MAIN, 'plan', '--env', 'bench', '--detailed-exitcode', '--verbose'], dir, env);
+    const statFloors: Measured[] = [];
+    for (let i = 0; i < 3; i++) statFloors.push(await measureNode([STAT_FLOOR, dir], dir, env));
+    const statFloor = median(statFloors, (m) => m.seconds);
+
+    // A user's loop: edit, apply, plan to see it landed.
+    const afterApply: Measured[] = [];
+    const applies: Measured[] = [];
+    for (let k = 0; k < settings.applyRuns; k++) {
+      editCampaign(dir, written, k);
+      const applied = await cli(['apply', '--yes', '--env', 'bench']);
+      if (applied.code !== 0) throw new Error(`apply of one edit failed (exit ${applied.code}): ${tail(applied)}`);
+      applies.push(applied);
+      const m = await cli(['plan', '--env', 'bench', '--detailed-exitcode']);
       if (m.code !== 0 || !/No changes/.test(m.stdout)) throw new Error(`the plan after apply is not a no-change plan (exit ${m.code}): ${tail(m)}`);
-      if (new RegExp(`\\(${count} from the cache \\[used\\], 0 checked(; the project snapshot)?\\)`).test(m.stderr)) warm.push(m);
-      else if (++notWarm > 3) throw new Error(`the load cache is not used: ${m.stderr.split('\n').find((l) => l.includes('from the cache'))}`);
+      afterApply.push(m);
     }
-    const sorted = [...warm].sort((x, y) => x.seconds - y.seconds);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    // The first plan after the apply plans in full (state moved) and writes the no-change record;
-    // the runs after it are answered by that record (CleverTap still asked). Both are shown.
-    const answered = warm.map((m) => m.stderr.includes('no-change record: made on this configuration and state'));
-    say(`  (c) no-change plan ${median.seconds.toFixed(2)} s  median of ${warmRuns} (goal <= ${GOAL_WARM_SECONDS} s): ${verdict(median.seconds <= GOAL_WARM_SECONDS)}  [runs ${warm.map((m, i) => `${m.seconds.toFixed(2)}${answered[i] ? '' : ' (planned in full)'}`).join(', ')} s; ${median.cpuSeconds.toFixed(2)} s CPU; every file from the cache${notWarm ? `; ${notWarm} run(s) not warm, not counted` : ''}; ${sandbox.state.requests({ family: 'list' }).length} list calls in all]`);
-    say(`      the first plan after the apply plans in full and records that nothing changed; the later ones are answered by that record (the project snapshot and CleverTap's list, without reading state rows or running the planner)`);
+    const firstAfter = median(afterApply, (m) => m.seconds);
+    say(
+      `  first plan after an apply  ${s2(firstAfter.seconds)}, median of ${afterApply.length}   goal <= ${GOALS.afterApplySeconds} s   floor S ${s2(statFloor.seconds)}   ${verdict(firstAfter.seconds <= GOALS.afterApplySeconds)}`,
+    );
+    say(
+      `      [runs ${afterApply.map((m) => m.seconds.toFixed(2)).join(', ')} s; ${firstAfter.cpuSeconds.toFixed(2)} s CPU; each after editing one Campaign's title and \`apply --yes\` (${applies.map((m) => m.seconds.toFixed(1)).join(', ')} s, ${Math.max(...applies.map((m) => m.rssMb))} MB)]`,
+    );
 
-    const coldPeak = Math.max(...pairs.map((p) => p.cold.rssMb));
-    const peak = Math.max(coldPeak, ...warm.map((m) => m.rssMb));
-    say(`  (d) peak RSS       ${peak} MB (goal <= ${GOAL_RSS_MB} MB): ${verdict(peak <= GOAL_RSS_MB)}  [cold ${coldPeak} MB, warm ${Math.max(...warm.map((m) => m.rssMb))} MB]`);
-    say(`  load average after: ${loadLine()} on ${cores} cores${loadavg()[0]! > cores ? ' (the machine is busy: wall times are inflated; CPU times above are less affected)' : ''}`);
-    const pass = coldRatio <= GOAL_COLD_RATIO && median.seconds <= GOAL_WARM_SECONDS && peak <= GOAL_RSS_MB;
-    return pass ? 0 : 1;
+    const warm: Measured[] = [];
+    for (let i = 0; i < settings.warmRuns; i++) {
+      const m = await cli(['plan', '--env', 'bench', '--detailed-exitcode', '--verbose']);
+      if (m.code !== 0 || !/No changes/.test(m.stdout)) throw new Error(`the repeated plan is not a no-change plan (exit ${m.code}): ${tail(m)}`);
+      warm.push(m);
+    }
+    const repeated = median(warm, (m) => m.seconds);
+    say(
+      `  repeated no-change plan    ${s2(repeated.seconds)}, median of ${warm.length}   goal <= ${GOALS.noChangeSeconds} s   floor S ${s2(statFloor.seconds)}   ${verdict(repeated.seconds <= GOALS.noChangeSeconds)}`,
+    );
+    const cacheLine = repeated.stderr.split('\n').find((l) => /cache|record|index/i.test(l));
+    say(`      [runs ${warm.map((m) => m.seconds.toFixed(2)).join(', ')} s; ${repeated.cpuSeconds.toFixed(2)} s CPU; S: stat ${statFloor.stdout.trim().replace('files ', '')} files, ${statFloor.cpuSeconds.toFixed(2)} s CPU${cacheLine ? `; --verbose: ${cacheLine.trim()}` : ''}]`);
+
+    const plans = [...pairs.map((p) => p.cold), ...afterApply, ...warm];
+    const peak = Math.max(...plans.map((m) => m.rssMb));
+    const floorRss = Math.max(...pairs.map((p) => p.floor.rssMb));
+    say(`  peak RSS                   ${peak} MB   goal <= ${GOALS.rssMb} MB   floor F's process ${floorRss} MB   ${verdict(peak <= GOALS.rssMb)}`);
+    say(`      [cold ${Math.max(...pairs.map((p) => p.cold.rssMb))} MB, after apply ${Math.max(...afterApply.map((m) => m.rssMb))} MB, repeated ${Math.max(...warm.map((m) => m.rssMb))} MB]`);
+    const load = loadLine();
+    say(`  ${loadAfter()}`);
+    return {
+      corpus: name,
+      coldRatio: middle.ratio,
+      coldSeconds: middle.cold.seconds,
+      floorSeconds: middle.floor.seconds,
+      afterApplySeconds: firstAfter.seconds,
+      noChangeSeconds: repeated.seconds,
+      statFloorSeconds: statFloor.seconds,
+      peakRssMb: peak,
+      load,
+    };
   } finally {
     await sandbox.close();
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    if (!settings.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Applies the whole project into its state file, as `campaignctl apply --yes` would; returns the creates. */
+/** Changes the title of the k-th edited Campaign (a real change: apply replaces the campaign). */
+function editCampaign(dir: string, written: WrittenCorpus, k: number): void {
+  const file = path.join(dir, written.campaignFiles[(k * 97) % written.campaignFiles.length]!);
+  const text = readFileSync(file, 'utf8');
+  const edited = text.replace(/^ {2}title: (.*)$/m, (_, title: string) => `  title: ${title} (edit ${k + 1})`);
+  if (edited === text) throw new Error(`no spec title to edit in ${file}`);
+  writeFileSync(file, edited);
+}
+
+/** Applies the whole project into its state file, as `campaignctl apply --yes` would; returns the changes applied. */
 export async function seedState(dir: string, baseUrl: string, env: Record<string, string>): Promise<number> {
   const project = await loadProject({ dir, env: 'bench', environ: env });
   if (project.diagnostics.some((d) => d.severity === 'error')) throw new Error(`the generated project has errors: ${project.diagnostics[0]!.message}`);
@@ -159,56 +226,24 @@ export async function seedState(dir: string, baseUrl: string, env: Record<string
   }
 }
 
-/** Runs one process to its exit: wall time around it, resource usage from the preloaded probe. */
-async function measure(cmd: string, args: string[], cwd: string, extraEnv: Record<string, string>): Promise<Measured> {
-  const usageFile = path.join(cwd, `.rusage-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-  const started = performance.now();
-  const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = spawn(cmd, [...prof, '--import', pathToImport(PROBE), ...args], {
-    cwd,
-    env: { ...process.env, ...extraEnv, BENCH_RUSAGE_FILE: usageFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? 1));
-  });
-  const seconds = (performance.now() - started) / 1000;
-  let rssMb = NaN;
-  let cpuSeconds = NaN;
-  if (existsSync(usageFile)) {
-    const u = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKb: number; userUs: number; systemUs: number };
-    rssMb = Math.round(u.maxRssKb / 1024);
-    cpuSeconds = (u.userUs + u.systemUs) / 1e6;
-    rmSync(usageFile);
+function summary(all: CorpusFigures[]): string {
+  const row = (cells: string[]) => `  ${cells[0]!.padEnd(11)}${cells.slice(1).map((c) => c.padEnd(22)).join('')}`;
+  const lines = [
+    '',
+    'summary (goal each; floor in brackets)',
+    row(['corpus', `cold <= ${GOALS.coldRatio} x F`, `after apply <= ${GOALS.afterApplySeconds} s`, `no-change <= ${GOALS.noChangeSeconds} s`, `peak RSS <= ${GOALS.rssMb} MB`, 'load after']),
+  ];
+  for (const f of all) {
+    lines.push(
+      row([
+        f.corpus,
+        `${f.coldRatio.toFixed(2)} [F ${f.floorSeconds.toFixed(2)} s] ${verdict(f.coldRatio <= GOALS.coldRatio)}`,
+        `${f.afterApplySeconds.toFixed(2)} s [S ${f.statFloorSeconds.toFixed(2)}] ${verdict(f.afterApplySeconds <= GOALS.afterApplySeconds)}`,
+        `${f.noChangeSeconds.toFixed(2)} s [S ${f.statFloorSeconds.toFixed(2)}] ${verdict(f.noChangeSeconds <= GOALS.noChangeSeconds)}`,
+        `${f.peakRssMb} MB ${verdict(f.peakRssMb <= GOALS.rssMb)}`,
+        f.load,
+      ]),
+    );
   }
-  return { seconds, code, stdout, stderr, rssMb, cpuSeconds };
-}
-
-function pathToImport(file: string): string {
-  return new URL(`file://${file}`).href;
-}
-
-function verdict(ok: boolean): string {
-  return ok ? 'PASS' : 'MISSED';
-}
-
-function loadLine(): string {
-  return loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-}
-
-function tail(m: Measured): string {
-  return (m.stdout + m.stderr).trim().split('\n').slice(-8).join('\n');
-}
-
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : NaN;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
+  return lines.join('\n');
 }

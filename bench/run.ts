@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   client: () => import('./client.js'),
   send: () => import('./send.js'),
   plan: () => import('./plan.js'),
+  schedules: () => import('./schedules.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
