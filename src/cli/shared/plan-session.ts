@@ -9,10 +9,11 @@ import { hasErrors, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { gitInfo, type GitInfo } from '../../git/repo.js';
 import type { Provenance } from '../../state/record.js';
 import type { StateStore } from '../../state/store.js';
-import { openDesiredMemo, type DesiredMemo } from '../../apply/desired-memo.js';
+import type { DesiredMemo } from '../../apply/desired.js';
+import { openDesiredMemo } from '../../project-index/open.js';
 import { NoChangeMemo } from '../../apply/no-change.js';
 import { startEarlyRefresh, type EarlyRefresh } from '../../apply/refresh.js';
-import { cacheEnabled } from '../../config/load-cache.js';
+import { cacheEnabled } from '../../project-index/persist.js';
 import { notCreatedGrace, openStateAndConnection, type Connection } from '../../operations/connect.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
 
