@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   client: () => import('./client.js'),
   send: () => import('./send.js'),
   plan: () => import('./plan.js'),
+  'index-update': () => import('./index-update.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -38,6 +38,8 @@ export interface CheckFilesReport {
   outcomes: FileOutcome[];
   /** The stamp each readable file was read (or taken) under, and whether it may stand for the content next time; by position. */
   stamps: (Pick<KnownFile, 'stamp' | 'trusted'> | undefined)[];
+  /** The serialized check (../config/cache-blob.ts) where a worker thread sent one: kept as is, not serialized again. */
+  blobs: (Uint8Array | undefined)[];
   /** Unchanged from what `known` holds: taken unread (stamp) or after hashing (content). */
   fromCache: number;
   /** Read (and hashed) in this run; the others were taken unread on their stat stamp. */
@@ -51,7 +53,7 @@ export interface CheckFilesReport {
 export async function checkProjectFiles(root: string, files: readonly string[], opts: CheckFilesOptions = {}): Promise<CheckFilesReport> {
   const outcomes = new Array<FileOutcome>(files.length);
   const stamps = new Array<CheckFilesReport['stamps'][number]>(files.length);
-  const report: CheckFilesReport = { outcomes, stamps, fromCache: 0, read: 0, checked: 0, workers: 0 };
+  const report: CheckFilesReport = { outcomes, stamps, blobs: new Array(files.length), fromCache: 0, read: 0, checked: 0, workers: 0 };
   const pending: PoolItem[] = [];
   files.forEach((file, i) => {
     const known = opts.known?.(file);
@@ -82,6 +84,7 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
       if (!isStoredCheck(check)) throw new Error(`the check of ${file} came back damaged from a worker thread`);
       outcomes[i] = { file, sha256: r.sha256, check };
       stamps[i] = { stamp: r.stamp, trusted: r.trusted };
+      if ('blob' in r) report.blobs[i] = r.blob;
       report.checked++;
     }
   }

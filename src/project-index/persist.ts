@@ -91,6 +91,7 @@ export function readIndex(file: string, key: string): IndexState | string {
         stamp: { size, mtimeMs, ctimeMs, ino },
         trusted,
         check,
+        blob: bytes.subarray(offset - length, offset),
         findings: findings.map((f): Finding | undefined => (f ? { diagnostics: f[0], until: f[1] } : undefined)),
         reads: reads.map((r) => r ?? undefined),
       });
@@ -123,7 +124,7 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const keys = new Set<string>();
   for (const [p, e] of s.files) {
     if ('problem' in e) continue;
-    const blob = toBlob(e.check);
+    const blob = e.blob ?? toBlob(e.check);
     rows.push([p, e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted, e.sha256, blob.byteLength, e.findings.map((f) => (f ? [f.diagnostics, f.until] : null)), e.reads.map((r) => r ?? null)]);
     blobs.push(blob);
     for (const r of e.check.resources) keys.add(desiredKey(e.sha256, r.source.documentIndex));

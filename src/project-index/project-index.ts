@@ -51,6 +51,8 @@ export interface IndexedFile {
   stamp: FileStamp;
   trusted: boolean;
   check: StoredCheck;
+  /** `check` serialized (../config/cache-blob.ts), when it came that way: written as is. */
+  blob?: Uint8Array;
   findings: (Finding | undefined)[];
   reads: (string[] | undefined)[];
 }
@@ -82,11 +84,17 @@ export interface IndexState {
   derived: Map<string, Derived>;
 }
 
-export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamps'> {
+export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamps' | 'blobs'> {
   /** Resources whose per-resource rules ran. */
   ruled: number;
   /** Nothing changed: the index is as it was. */
   unchanged: boolean;
+}
+
+interface Listing {
+  resources: Resource[];
+  files: Project['files'];
+  located: ReturnType<typeof locator>;
 }
 
 const EMPTY_CONFIG: StoredConfig = { config: {}, valid: true, positions: '', diagnostics: [] };
@@ -98,6 +106,8 @@ export class ProjectIndex {
   #configProblem: Diagnostic | undefined;
   #partialProblems: Diagnostic[] = [];
   #project: Project | undefined;
+  /** The resources and files as indexed, and where their nodes are: rebuilt when a file moves. */
+  #listing: Listing | undefined;
   /** Something changed since the state was last persisted. */
   dirty = false;
 
@@ -229,8 +239,9 @@ export class ProjectIndex {
     const files = this.#s.files;
     let filesMoved = removed.length > 0;
     for (const f of removed) files.delete(f);
-    read.forEach((file, i) => (filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i]) || filesMoved));
+    read.forEach((file, i) => (filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved));
     if (filesMoved) {
+      this.#listing = undefined;
       // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
       this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
       this.#s.projectFindings = undefined;
@@ -245,12 +256,12 @@ export class ProjectIndex {
       this.#project = undefined;
       this.dirty = true;
     }
-    const { outcomes: _outcomes, stamps: _stamps, ...counts } = checked;
+    const { outcomes: _outcomes, stamps: _stamps, blobs: _blobs, ...counts } = checked;
     return { ...counts, ruled, unchanged };
   }
 
   /** One file's outcome into the index; true when the project changed with it. */
-  #take(file: string, o: FileOutcome | undefined, read: CheckFilesReport['stamps'][number]): boolean {
+  #take(file: string, o: FileOutcome | undefined, read: CheckFilesReport['stamps'][number], blob: Uint8Array | undefined): boolean {
     const files = this.#s.files;
     const entry = files.get(file);
     if (o === undefined) {
@@ -268,7 +279,7 @@ export class ProjectIndex {
     }
     if (entry && !('problem' in entry)) for (const r of entry.check.resources) this.#s.derived.delete(desiredKey(entry.sha256, r.source.documentIndex));
     const n = o.check.resources.length;
-    files.set(o.file, { sha256: o.sha256, stamp: read!.stamp, trusted: read!.trusted, check: o.check, findings: new Array(n).fill(undefined), reads: new Array(n).fill(undefined) });
+    files.set(o.file, { sha256: o.sha256, stamp: read!.stamp, trusted: read!.trusted, check: o.check, blob, findings: new Array(n).fill(undefined), reads: new Array(n).fill(undefined) });
     return true;
   }
 
@@ -284,15 +295,16 @@ export class ProjectIndex {
       });
     }
     if (stale.length === 0 && this.#s.projectFindings !== undefined) return 0;
-    const project = this.#view();
-    const { locateIn } = locator(project.root, project.resources, project.files, (file) => this.#stored(file));
-    const ctx: RuleContext = { root: project.root, resources: project.resources, environment: project.environment, partials: project.partials, locate: project.locate, locateIn, now };
+    const { resources, located } = this.#listed();
+    const root = this.head.root;
+    const partials = this.#s.partials;
+    const ctx: RuleContext = { root, resources, environment: this.#env.environment, partials, ...located, now };
     this.#s.projectFindings ??= projectRules(ctx);
     for (const [entry, i] of stale) {
       const r = entry.check.resources[i]!;
       entry.findings[i] = resourceRules(r, ctx);
-      entry.reads[i] = readsOf(project.root, r, project.partials);
-      for (const token of entry.reads[i]!) if (token.startsWith('f:')) this.#s.data.set(token.slice(2), projectFileDigest(project.root, token.slice(2)));
+      entry.reads[i] = readsOf(root, r, partials);
+      for (const token of entry.reads[i]!) if (token.startsWith('f:')) this.#s.data.set(token.slice(2), projectFileDigest(root, token.slice(2)));
     }
     // Data files no resource reads any more are not watched.
     const read = new Set<string>();
@@ -307,32 +319,41 @@ export class ProjectIndex {
     return e && !('problem' in e) ? e.check : undefined;
   }
 
-  /** The Project of the index as it is (rule findings as far as they ran). */
+  #listed(): Listing {
+    if (!this.#listing) {
+      const resources: Resource[] = [];
+      const files: Project['files'] = [];
+      for (const [file, e] of this.#s.files) {
+        if ('problem' in e) continue;
+        files.push({ path: file, sha256: e.sha256 });
+        for (const r of e.check.resources) resources.push(r);
+      }
+      this.#listing = { resources, files, located: locator(this.head.root, resources, files, (file) => this.#stored(file)) };
+    }
+    return this.#listing;
+  }
+
+  /** The Project of the index as it is. With no environment chosen, no files: its error is the one to read. */
   #view(): Project {
     const s = this.#s;
-    const root = this.head.root;
     const diagnostics: Diagnostic[] = [...this.#partialProblems];
     if (this.#configProblem) diagnostics.push(this.#configProblem);
     diagnostics.push(...s.config.diagnostics, ...this.#env.diagnostics);
     const { environmentName, environment, chosen } = this.#env;
-    const resources: Resource[] = [];
-    const files: Project['files'] = [];
-    if (chosen) {
-      const findings: Diagnostic[] = [];
-      for (const [file, e] of s.files) {
-        if ('problem' in e) {
-          diagnostics.push(e.problem);
-          continue;
-        }
-        files.push({ path: file, sha256: e.sha256 });
-        diagnostics.push(...e.check.diagnostics);
-        resources.push(...e.check.resources);
-        for (const f of e.findings) if (f) findings.push(...f.diagnostics);
+    const base = { root: this.head.root, config: s.config.config, environmentName, environment, partials: s.partials };
+    if (!chosen) return { ...base, resources: [], files: [], diagnostics: sortDiagnostics(diagnostics), locate: () => undefined };
+    const findings: Diagnostic[] = [];
+    for (const e of s.files.values()) {
+      if ('problem' in e) {
+        diagnostics.push(e.problem);
+        continue;
       }
-      diagnostics.push(...(s.projectFindings ?? []), ...findings);
+      diagnostics.push(...e.check.diagnostics);
+      for (const f of e.findings) if (f) findings.push(...f.diagnostics);
     }
-    const { locate } = chosen ? locator(root, resources, files, (file) => this.#stored(file)) : { locate: () => undefined };
-    return { root, config: s.config.config, environmentName, environment, resources, files, partials: s.partials, diagnostics: sortDiagnostics(diagnostics), locate };
+    diagnostics.push(...(s.projectFindings ?? []), ...findings);
+    const { resources, files, located } = this.#listed();
+    return { ...base, resources, files, diagnostics: sortDiagnostics(diagnostics), locate: located.locate };
   }
 
   /** Some error is known from the last run (nothing is opened early for a project that can not be planned). */

@@ -152,7 +152,7 @@ describe('an index made under another build id', () => {
     const album = real.files.get('campaigns/album.yaml')!;
     const lie = real.files.get('campaigns/push/winter-sale.yaml')!;
     if ('problem' in album || 'problem' in lie) throw new Error('fixture files unreadable');
-    real.files.set('campaigns/album.yaml', { ...album, check: lie.check, findings: lie.findings, reads: lie.reads });
+    real.files.set('campaigns/album.yaml', { ...album, check: lie.check, blob: lie.blob, findings: lie.findings, reads: lie.reads });
     expect(writeIndex(indexFile(root, undefined), 'another-campaignctl', real)).toBe(true);
 
     const loaded = await later(60_000, () => load(root, true));
