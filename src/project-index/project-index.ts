@@ -35,9 +35,8 @@ import { projectFileDigest } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
 import { readSource } from '../config/read-source.js';
 import { CONFIG_FILE } from '../config/root.js';
-import { projectRules, resourceRules, type RuleContext } from '../config/rules/index.js';
+import type { RuleContext } from '../config/rules/index.js';
 import { sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
-import { readsOf } from './reads.js';
 
 export interface Finding {
   diagnostics: Diagnostic[];
@@ -250,7 +249,7 @@ export class ProjectIndex {
       const tokens = new Set(dataChanged.map((f) => `f:${f}`));
       this.#forgetDerivations((reads) => reads.some((t) => tokens.has(t)));
     }
-    const ruled = this.#runRules(now);
+    const ruled = await this.#runRules(now);
     const unchanged = !changed && !filesMoved && dataChanged.length === 0 && ruled === 0;
     if (!unchanged) {
       this.#project = undefined;
@@ -284,7 +283,7 @@ export class ProjectIndex {
   }
 
   /** Runs the rules whose findings are missing or expired; returns how many resources it ran them on. */
-  #runRules(now: Date): number {
+  async #runRules(now: Date): Promise<number> {
     if (!this.#env.chosen) return 0;
     const t = now.getTime();
     const stale: [IndexedFile, number][] = [];
@@ -295,6 +294,9 @@ export class ProjectIndex {
       });
     }
     if (stale.length === 0 && this.#s.projectFindings !== undefined) return 0;
+    // The rules (and the template engine and libraries they use) are loaded only now: a run where
+    // every finding stands never needs them.
+    const [{ projectRules, resourceRules }, { readsOf }] = await Promise.all([import('../config/rules/index.js'), import('./reads.js')]);
     const { resources, located } = this.#listed();
     const root = this.head.root;
     const partials = this.#s.partials;
