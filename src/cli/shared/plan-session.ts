@@ -46,7 +46,7 @@ export type SessionResult = { ok: true; session: PlanSession } | { ok: false; pr
  * (text mode); errors are returned for the command to report in its own format.
  */
 export async function openPlanSession(out: Output, command: string): Promise<SessionResult> {
-  // State, CleverTap and git need only the environment: when the project snapshot gives it, they
+  // State, CleverTap and git need only the environment: when the persisted project index gives it, they
   // are opened (and CleverTap asked) before its files are checked, so the answer travels meanwhile.
   let around: Promise<Around> | undefined;
   const project = await loadProjectFor(out, {

@@ -22,7 +22,7 @@ export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now'
     env: out.opts.env,
     now: extra.now,
     whileChecking: extra.whileChecking,
-    // The load cache (.campaignctl/cache/); CAMPAIGNCTL_CACHE=off turns it off.
+    // The project index persisted in .campaignctl/cache/; CAMPAIGNCTL_CACHE=off turns it off.
     cache: true,
     onLoaded: (r) => {
       resources = r.resources;
