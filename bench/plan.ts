@@ -38,7 +38,7 @@ import { executePlan } from '../src/apply/executor.js';
 import { raiseOccurrence } from '../src/runtime/occurrence.js';
 import { syncMetadata } from '../src/apply/metadata.js';
 import { createClient } from '../src/clevertap/client.js';
-import { loadProject } from '../src/config/project.js';
+import { loadProject } from '../src/project-index/load.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { openStateStore } from '../src/state/open.js';
 import { loadAfter, loadLine, measureCli, measureNode, median, numberFlag, s2, tail, textFlag, verdict, type Measured } from './measure.js';

@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   send: () => import('./send.js'),
   plan: () => import('./plan.js'),
   schedules: () => import('./schedules.js'),
+  'index-update': () => import('./index-update.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from '../src/clevertap/client.js';
-import { loadProject } from '../src/config/project.js';
+import { loadProject } from '../src/project-index/load.js';
 import { createTemplateEngine } from '../src/templates/engine.js';
 import type { MessageResource } from '../src/model/specs.js';
 import { sendMessage } from '../src/runtime/index.js';

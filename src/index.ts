@@ -5,7 +5,7 @@
  * refusals come back as data, and nothing is written into the project's cache unless the context
  * is opened with `cache: true`.
  */
-export { loadProject } from './config/project.js';
+export { loadProject } from './project-index/load.js';
 export type { LoadOptions, LoadReport, Project, ProjectHead, ResolvedEnvironment } from './config/project.js';
 export type { Range } from './diagnostics/diagnostic.js';
 export { openContext } from './operations/context.js';

@@ -13,9 +13,9 @@
  *     it, and the plan's diff shows `$inputs.vars.appName`; correcting `accountTimezone` replaces
  *     the scheduled campaigns whose `when` CleverTap would now read differently.
  * Campaign bodies are rendered (with the clock) only for the changes that need them: estimates,
- * saved plans and apply. With a memo (./desired-memo.ts), a resource whose file content and context
- * are those of an earlier run takes that run's hash and start, and builds its canonical spec only
- * when something reads it.
+ * saved plans and apply. With a memo (the project index, ../project-index/), a resource whose file
+ * content and inputs are those of an earlier run takes that run's hash and start, and builds its
+ * canonical spec only when the planner shows it.
  */
 import { createHash } from 'node:crypto';
 import type { Project } from '../config/project.js';
@@ -26,8 +26,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
 import type { CampaignResource } from '../model/specs.js';
 import { canonicalize, hashOfCanonical, type Canonical } from '../plan/canonical.js';
-import { memoKey } from '../config/memo.js';
-import type { DesiredMemo } from './desired-memo.js';
+import type { StartsAt } from '../plan/instant.js';
+import { desiredKey } from './desired-key.js';
 import type { DesiredResource } from '../plan/types.js';
 import { campaignStartsAt, renderCampaignBody, type CampaignCreateBody } from '../render/campaign.js';
 import { bodyFilePath } from '../render/content.js';
@@ -42,6 +42,20 @@ export interface TemplateInputs {
   partials?: Record<string, string>;
   files?: Record<string, string>;
   accountTimezone?: string;
+}
+
+/** What desired state derives from a resource and keeps across runs. */
+export interface Derived {
+  specHash: string;
+  startsAt?: StartsAt;
+}
+
+/** Derived values of earlier runs, by desiredKey; the project index keeps them (and drops them when an input moves). */
+export interface DesiredMemo {
+  get(key: string): Derived | undefined;
+  set(key: string, value: Derived): void;
+  /** Persists what was set, when the index is persisted; false when it could not be written (not an error). */
+  save(): boolean;
 }
 
 export interface DesiredState {
@@ -68,7 +82,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
     };
     const fileSha = shaOf.get(resource.source.file);
     // (A resource with a body_file is never remembered, so a hit needs no look at its spec.)
-    const key = memo && fileSha ? memoKey(fileSha, resource.source.documentIndex) : undefined;
+    const key = memo && fileSha ? desiredKey(fileSha, resource.source.documentIndex) : undefined;
     const known = key ? memo!.get(key) : undefined;
     let d: DesiredResource;
     if (known) {

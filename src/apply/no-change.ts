@@ -9,7 +9,8 @@
  * A record stands only for:
  *   - the same configuration (configHash: environment, every campaign file and partial by
  *     content), the same recorded state (its revision, which changes with every write and differs
- *     between copies written apart) and the same campaignctl code and libraries;
+ *     between copies written apart) and the same build of campaignctl (../config/build-id.ts:
+ *     all of its code, schemas and libraries; without a build id nothing is recorded);
  *   - the same options (a scoped plan is never recorded);
  *   - the same answer from CleverTap for every managed campaign (each row it returned, whole);
  *   - a clock inside its window: from when it was made until the first instant the planner would
@@ -21,10 +22,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { writeAtomically } from '../config/atomic-write.js';
-import { cacheKey, codeDigest } from '../config/cache-key.js';
-import { memoFile } from '../config/memo.js';
-import { packageSchemasDir } from '../config/package-dir.js';
+import { buildId } from '../config/build-id.js';
+import { CACHE_DIR } from '../config/cache-dir.js';
 import type { Project } from '../config/project.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -40,9 +41,6 @@ const FORMAT = 2;
 
 /** A record stands at most this long, whatever else holds. */
 export const MAX_AGE_MS = 60 * 60 * 1000;
-
-/** The code whose output a record stands for (the load cache key covers config/, diagnostics/, model/). */
-const PLANNING_CODE = ['apply', 'plan', 'render', 'templates', 'time', 'clevertap'];
 
 export interface NoChangeRecord {
   format: number;
@@ -96,7 +94,7 @@ export class NoChangeMemo {
 
   /** Reads the record of a project's environment; check() says whether it stands for this run. */
   static read(project: Pick<Project, 'root' | 'environmentName'>): NoChangeMemo {
-    const file = memoFile(project.root, 'no-change', project.environmentName);
+    const file = path.join(project.root, CACHE_DIR, `no-change-${project.environmentName.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
     let stored: NoChangeRecord | undefined;
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as NoChangeRecord;
@@ -126,7 +124,7 @@ export class NoChangeMemo {
     this.#revision = revision;
     this.#accountTimezone = project.environment.accountTimezone;
     this.#key = keyOf(this.#configHash, revision);
-    this.candidate = this.#stored?.key === this.#key ? this.#stored : undefined;
+    this.candidate = this.#key !== undefined && this.#stored?.key === this.#key ? this.#stored : undefined;
   }
 
   /**
@@ -175,10 +173,9 @@ export class NoChangeMemo {
   }
 }
 
-function keyOf(hash: string, revision: string): string {
-  return createHash('sha256')
-    .update(`${FORMAT}\0${hash}\0${revision}\0${cacheKey(packageSchemasDir())}\0${codeDigest(PLANNING_CODE)}`)
-    .digest('hex');
+function keyOf(hash: string, revision: string): string | undefined {
+  const build = buildId();
+  return build === null ? undefined : createHash('sha256').update(`${FORMAT}\0${hash}\0${revision}\0${build}`).digest('hex');
 }
 
 /** The options (and the printed commands' target) as part of the key; undefined for a scoped plan, which is never recorded. */

@@ -11,20 +11,19 @@ import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { finalizePlan, needsEstimate } from '../plan/finalize.js';
 import { plan as runPlanner } from '../plan/plan.js';
-import type { Plan, PlanMeta, PlanOptions, RaisedOccurrence, RenderedDiff } from '../plan/types.js';
+import type { Plan, PlanInput, PlanMeta, PlanOptions, RaisedOccurrence, RenderedDiff } from '../plan/types.js';
 import { renderedDiffs } from '../plan/rendered-diff.js';
 import type { CampaignCreateBody } from '../render/campaign.js';
-import type { StateStore } from '../state/store.js';
+import type { AppliedWithoutSpec, StateStore } from '../state/store.js';
+import type { AppliedResource } from '../model/applied.js';
 import { configHash } from './config-hash.js';
-import { prepareDesired, renderCampaign, type DesiredState } from './desired.js';
-import type { DesiredMemo } from './desired-memo.js';
+import { prepareDesired, renderCampaign, type DesiredMemo, type DesiredState } from './desired.js';
 import { estimateChanges } from './estimate.js';
 import { applyMessages, type HeldLock } from './messages.js';
 import type { Provenance } from '../state/record.js';
 import type { NoChangeMemo } from './no-change.js';
 import { assembleRefresh, managedCampaigns, refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleReport } from './settle.js';
-import { specsOnDemand } from './specs-on-demand.js';
 import { now as clockNow } from '../time/clock.js';
 
 export type PlanStep = 'settle' | 'state' | 'desired' | 'refresh' | 'plan' | 'render' | 'estimate';
@@ -50,7 +49,7 @@ export interface PlanRequest {
   /** See SettleDeps.notCreatedGraceMs. */
   notCreatedGraceMs?: number;
   onStep?: (step: PlanStep) => void;
-  /** Spec hashes of earlier runs (./desired-memo.ts); the caller saves it. */
+  /** Spec hashes of earlier runs (the project index's, ../project-index/open.ts); the caller saves it. */
   memo?: DesiredMemo;
   /** A refresh started before this call (./refresh.ts), used when state has not moved since. */
   early?: EarlyRefresh;
@@ -138,14 +137,9 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     options,
     locate: (address: string, p: (string | number)[]) => project.locate(address, p),
   };
-  // Plan on the rows without their specs first (./specs-on-demand.ts); again on the full rows
-  // only when the planner read a spec (a change to show).
-  const lean = specsOnDemand(rows);
-  let planned = runPlanner({ ...plannerInput, applied: lean.applied });
-  const full = lean.specRead() ? await store.resources.list() : undefined;
-  if (full) planned = runPlanner({ ...plannerInput, applied: full });
+  const { planned, full } = await planInTwoPhases(plannerInput, rows, (wanted) => readRows(store, wanted));
   // A replace read its spec, so its full row (with the text as applied) is in `full`.
-  const fullRow = new Map(full?.map((r) => [r.address, r]));
+  const fullRow = full;
   diagnostics.push(...planned.diagnostics);
 
   step('render');
@@ -210,3 +204,35 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   };
 }
 
+
+/**
+ * The planner in two explicit phases. It decides on spec hashes, and reads an applied spec only to
+ * show a change (its `before` and diff), except a Bulletin's, whose occurrences it compares. So it
+ * runs first on the rows without specs (Bulletins' read in full), then again with the full rows its
+ * changes name, only when there are any: reading 10,000 specs out of state is most of the cost of
+ * reading it. `read` gives full rows for rows (nothing else is read).
+ */
+export async function planInTwoPhases(
+  input: Omit<PlanInput, 'applied'>,
+  rows: readonly AppliedWithoutSpec[],
+  read: (rows: readonly AppliedWithoutSpec[]) => Promise<Map<string, AppliedResource>>,
+): Promise<{ planned: ReturnType<typeof runPlanner>; full: Map<string, AppliedResource> }> {
+  const full = await read(rows.filter((r) => r.kind === 'Bulletin'));
+  const applied = () => rows.map((r) => full.get(r.address) ?? ({ ...r, spec: undefined } as unknown as AppliedResource));
+  let planned = runPlanner({ ...input, applied: applied() });
+  const named = new Set(planned.plan.changes.map((c) => c.address));
+  const wanted = rows.filter((r) => named.has(r.address) && !full.has(r.address));
+  if (wanted.length > 0) {
+    for (const [address, row] of await read(wanted)) full.set(address, row);
+    planned = runPlanner({ ...input, applied: applied() });
+  }
+  return { planned, full };
+}
+
+/** Full rows of these addresses: one by one when few, else the whole list. */
+async function readRows(store: StateStore, rows: readonly AppliedWithoutSpec[]): Promise<Map<string, AppliedResource>> {
+  if (rows.length === 0) return new Map();
+  const wanted = new Set(rows.map((r) => r.address));
+  const found = rows.length <= 50 ? await Promise.all(rows.map((r) => store.resources.get(r.address))) : await store.resources.list();
+  return new Map(found.filter((r): r is AppliedResource => r !== null && wanted.has(r.address)).map((r) => [r.address, r]));
+}

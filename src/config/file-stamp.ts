@@ -1,5 +1,5 @@
 /**
- * What the file system says about a file, for the load cache's stat fast path: a file whose stamp
+ * What the file system says about a file, for the project index's stat fast path: a file whose stamp
  * is unchanged since its content was hashed is taken to have that content without reading it.
  *
  * That is only safe when a later write is sure to change the stamp. Every write moves ctime (which

@@ -1,12 +1,11 @@
 /**
  * One campaign file through the per-file pipeline, as the main thread and the worker threads both
- * run it: read, hash, and (unless the content is the one the cache already holds) parse and
+ * run it: read, hash, and (unless the content is the one the project index already holds) parse and
  * schema-check, in the quick lane when it can (./quick-parse.ts). The schemas are compiled only when a file actually needs checking.
  * This module pulls in yaml and ajv: the loader imports it only when some file missed the cache.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { toBlob as blobOf } from './cache-blob.js';
-import { toCheckBlob } from './check-blob.js';
 import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
 import type { FileStamp } from './file-stamp.js';
@@ -46,8 +45,7 @@ export function checkConfigText(text: string): StoredConfig {
   return storeConfig(checkConfigFile(text, unitSchemas, quickValidators(packageSchemasDir())));
 }
 
-/** The cache's form of a result (./cache-blob.ts). */
+/** A result as worker threads send it back (./cache-blob.ts). */
 export function toBlob(value: StoredCheck | StoredConfig): Uint8Array {
-  if ('resources' in value) return toCheckBlob(value);
   return blobOf(value);
 }

@@ -1,6 +1,6 @@
 /**
  * The folder of the campaignctl package this module belongs to (works from src/ and dist/src/),
- * found without loading ajv, so the load cache can name its schemas on a run that compiles none.
+ * found without loading ajv, so a run that compiles no schema can still name them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

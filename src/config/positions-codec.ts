@@ -1,5 +1,5 @@
 /**
- * A PositionIndex as one short string, for the load cache and for results coming back from worker
+ * A PositionIndex as one short string, for the project index and for results coming back from worker
  * threads. A 10,000-file project has ~400,000 nodes: as a Map of tuples that is 20+ MB to clone or
  * deserialize on every run, while `locate` only ever needs the few files a diagnostic points into.
  * So positions travel encoded (~1 KB a file) and are decoded on first use.

@@ -45,8 +45,8 @@ export interface LoadOptions {
   /** Environment variables (CLEVERTAP_API_URL, CLEVERTAP_REGION, CAMPAIGNCTL_STATE, CAMPAIGNCTL_CACHE); default process.env. */
   environ?: Record<string, string | undefined>;
   /**
-   * Keep checked files in `.campaignctl/cache/load.bin` and reuse them (./load-cache.ts); default
-   * false, so a library call never writes into the project. CAMPAIGNCTL_CACHE=off overrides it.
+   * Keep the project index in `.campaignctl/cache/` and reuse it (../project-index/persist.ts);
+   * default false, so a library call never writes into the project. CAMPAIGNCTL_CACHE=off overrides it.
    */
   cache?: boolean;
   /** Threads for parsing and schema checks; 1 never starts workers. Default: every core. */
@@ -55,9 +55,10 @@ export interface LoadOptions {
   onLoaded?: (report: LoadReport) => void;
   /**
    * Called, and awaited, once the environment is certain but before the project's files are
-   * checked against the snapshot: work that needs only the environment (opening state, asking
-   * CleverTap) can start and overlap the check. Called at most once, and only on the snapshot path;
-   * the project returned afterwards may still differ from the snapshot (a file changed).
+   * looked at: work that needs only the environment (opening state, asking CleverTap) can start
+   * and overlap the check. Called at most once, and only when the persisted index was made on this
+   * very configuration and knows no error; the project returned afterwards may still differ (a
+   * file changed).
    */
   whileChecking?: (head: ProjectHead) => Promise<void>;
 }
@@ -74,10 +75,9 @@ export interface LoadReport {
   checked: number;
   /** Worker threads started (0: all on the main thread). */
   workers: number;
-  /** `used`, `off`, or why the cache file was not used (`absent`, `truncated`, ...). */
+  /** `used`, `off`, or why the persisted index was not used (`absent`, `truncated`, ...). */
   cache: string;
-  /** Taken whole from the project snapshot (./project-snapshot.ts): no file changed since the last run. */
+  /** Taken whole from the persisted index: nothing it was made from changed since the last run. */
   snapshot: boolean;
 }
 
-export { loadProject } from './load.js';

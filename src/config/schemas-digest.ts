@@ -1,5 +1,5 @@
 /**
- * The content of the JSON Schemas as one digest: part of the load cache's key, and the stamp the
+ * The content of the JSON Schemas as one digest: the stamp the
  * build writes into the standalone validators (./quick-validators.ts) so that validators generated
  * from other schemas are never used.
  */

@@ -1,5 +1,5 @@
 /**
- * The per-file result as the load cache keeps it and worker threads send it: checkFile's output with
+ * The per-file result as the project index keeps it and worker threads send it: checkFile's output with
  * the positions encoded (./positions-codec.ts). Plain structured-clone data, stored exactly
  * (./cache-blob.ts: JSON, or v8 serialization for values JSON would change such as Infinity or -0).
  */

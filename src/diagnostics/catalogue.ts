@@ -312,8 +312,8 @@ export const catalogue = {
   'rule.when-in-past': entry<{ when: string }>({
     severity: 'warning',
     summary: 'A campaign whose `when` is already in the past.',
-    // No current time in the text: a past `when` stays past, so the finding is remembered (rules
-    // memo, project snapshot) instead of being worked out again on every run.
+    // No current time in the text: a past `when` stays past, so the finding is remembered (the project
+    // index) instead of being worked out again on every run.
     message: (a) => `${q('when')} ${show(a.when)} is in the past`,
     hint: () => 'plan decides what to do with it; use `now` or a future time to send it',
   }),

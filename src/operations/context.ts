@@ -11,7 +11,7 @@
  * CleverTap and the refresh they start, ./plan-inputs.ts) open as soon as the environment is
  * certain, while the project's files are still checked.
  */
-import { cacheEnabled } from '../config/load-cache.js';
+import { cacheEnabled } from '../project-index/persist.js';
 import type { LoadOptions, Project, ProjectHead } from '../config/project.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';

@@ -1,15 +1,26 @@
 /**
- * The desired-state memo: a resource whose file content and context are unchanged takes the hash
- * and start of an earlier run; anything that moves the hash (content, vars, partials, zone) is
- * computed again; a body_file campaign is never remembered.
+ * Spec hashes kept in the project index: a resource whose file content and inputs are unchanged
+ * takes the hash and start of an earlier run; anything that moves the hash (content, vars,
+ * partials, zone) is computed again; a body_file campaign is never remembered.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { prepareDesired } from '../../src/apply/desired.js';
-import { openDesiredMemo, type DesiredMemo } from '../../src/apply/desired-memo.js';
-import type { Project } from '../../src/config/project.js';
-import { load, TempProject } from './helpers.js';
+import { prepareDesired, type DesiredMemo } from '../../src/apply/desired.js';
+import { type Project } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
+import { openDesiredMemo as indexMemo } from '../../src/project-index/open.js';
+import { indexFile } from '../../src/project-index/persist.js';
+import { TempProject } from './helpers.js';
+
+/** The project with its index persisted (as the CLI loads it). */
+const load = (tp: TempProject) => loadProject({ dir: tp.root, environ: {}, cache: true });
+
+function openDesiredMemo(p: Project): DesiredMemo {
+  const memo = indexMemo(p);
+  if (!memo) throw new Error('no index memo for a project loaded with persistence on');
+  return memo;
+}
 
 const temps: TempProject[] = [];
 afterEach(() => {
@@ -49,7 +60,7 @@ function summary(p: Project, memo?: DesiredMemo) {
   return prepareDesired(p, { memo }).desired.map((d) => ({ address: d.resource.address, hash: d.specHash, startsAt: d.startsAt, spec: d.canonicalSpec }));
 }
 
-describe('desired-state memo', () => {
+describe('spec hashes in the index', () => {
   it('a second run takes every hash and start from the memo, with the same result as no memo', async () => {
     const tp = project();
     const p = await load(tp);
@@ -57,7 +68,7 @@ describe('desired-state memo', () => {
     const computed = summary(p, first.memo);
     expect(first.seen).toEqual({ hits: 0, misses: 2, sets: 2 });
     expect(first.memo.save()).toBe(true);
-    expect(existsSync(path.join(tp.root, '.campaignctl/cache/desired-test.json'))).toBe(true);
+    expect(existsSync(indexFile(tp.root, undefined))).toBe(true);
 
     const second = counting(openDesiredMemo(await load(tp)));
     const remembered = summary(await load(tp), second.memo);
@@ -79,7 +90,7 @@ describe('desired-state memo', () => {
     expect(result).toEqual(summary(p));
   });
 
-  it('other vars, zone or partials: the memo starts empty', async () => {
+  it('other vars or zone: every hash is computed again; a partial: those of the resources that call it', async () => {
     const tp = project();
     const m = openDesiredMemo(await load(tp));
     const before = summary(await load(tp), m);
@@ -92,15 +103,25 @@ describe('desired-state memo', () => {
     expect(result).toEqual(summary(p));
     expect(result[0]!.hash).not.toBe(before[0]!.hash);
 
+    again.memo.save();
+    tp.campaign({ name: 'beta', body: 'Bye {{> footer}}' });
     tp.write('campaigns/_partials/footer.hbs', 'a partial');
-    const withPartial = counting(openDesiredMemo(await load(tp)));
-    summary(await load(tp), withPartial.memo);
-    expect(withPartial.seen.hits).toBe(0);
+    const called = await load(tp);
+    const first = counting(openDesiredMemo(called));
+    summary(called, first.memo);
+    first.memo.save();
+    tp.write('campaigns/_partials/footer.hbs', 'another partial');
+    const moved = await load(tp);
+    const withPartial = counting(openDesiredMemo(moved));
+    const hashes = summary(moved, withPartial.memo);
+    expect(withPartial.seen).toEqual({ hits: 1, misses: 1, sets: 1 });
+    expect(hashes).toEqual(summary(moved));
   });
 
-  it('a damaged memo file is an empty memo, and is rewritten', async () => {
+  it('a damaged index file is an empty memo, and is rewritten', async () => {
     const tp = project();
-    tp.write('.campaignctl/cache/desired-test.json', '{"context": 12, "entr');
+    await load(tp);
+    writeFileSync(indexFile(tp.root, undefined), '{"context": 12, "entr');
     const p = await load(tp);
     const m = counting(openDesiredMemo(p));
     expect(summary(p, m.memo)).toEqual(summary(p));

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 import { connect, openState, sandboxDataFile } from '../../src/operations/connect.js';
 import { redactSecrets } from '../../src/diagnostics/redact.js';
 import { parseDuration } from '../../src/time/duration.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect, parseSelector } from '../../src/cli/shared/option-values.js';
 import { planOptionsFrom } from '../../src/cli/shared/planning-flags.js';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 
 const BASIC = path.resolve(import.meta.dirname, '../fixtures/projects/basic');
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/config/discover.js';
 import { checkProjectFiles } from '../../src/config/project-files.js';
-import { loadProject, type LoadReport } from '../../src/config/project.js';
+import { type LoadReport } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 import { fixtureProject, NOW, observable } from './cache-fixture.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-pool-'));

@@ -5,7 +5,7 @@ import { configHash, environmentPart, partialsPart } from '../../src/apply/confi
 import { hashCanonical } from '../../src/plan/canonical.js';
 import { readFileSync } from 'node:fs';
 import { chooseEnvironment, KNOWN_REGIONS, resolveEnvironment } from '../../src/config/environment.js';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 
 const ctx = { root: '/proj', cwd: '/proj/campaigns', environ: {} };
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 import { FIXTURES, header, invalidFixtureNames, NOW, writeFixtureProject } from './invalid-fixtures.js';
 
 const names = invalidFixtureNames();

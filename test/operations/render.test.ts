@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 import { render, renderSubject } from '../../src/operations/render.js';
 import { EVENT, NOW, removeTemps, writeProject } from '../runtime/fixture.js';
 

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, vi } from 'vitest';
-import { loadProject, type Project } from '../../src/config/project.js';
+import { type Project } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 import { openContext, type OperationContext } from '../../src/operations/context.js';
 import type { OperationEvent } from '../../src/operations/events.js';
 import type { SandboxHandle, SandboxOptions } from '../../src/sandbox/server.js';

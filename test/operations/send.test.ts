@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 import { openContext } from '../../src/operations/context.js';
 import { checkSend, send } from '../../src/operations/send.js';
 import { trigger } from '../../src/operations/trigger.js';

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 const DIST = pathToFileURL(resolve(import.meta.dirname, '../../dist/src')).href;
 
 const CHILD = `
-import { loadProject } from '${DIST}/config/project.js';
+import { loadProject } from '${DIST}/project-index/load.js';
 import { createTemplateEngine } from '${DIST}/templates/engine.js';
 import { createClient } from '${DIST}/clevertap/client.js';
 import { openStateStore } from '${DIST}/state/open.js';

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 import type { Project } from '../../src/config/project.js';
 import { createTemplateEngine } from '../../src/templates/engine.js';
 import type { ClientOptions } from '../../src/clevertap/client.js';

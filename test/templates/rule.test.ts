@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadProject } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'campaignctl-template-rule-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

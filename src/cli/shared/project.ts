@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Output } from '../context.js';
 import { formatDiagnostics } from '../views/diagnostics.js';
-import { loadProject } from '../../config/project.js';
+import { loadProject } from '../../project-index/load.js';
 import type { LoadOptions, Project, ProjectHead } from '../../config/project.js';
 import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -22,7 +22,7 @@ export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now'
     env: out.opts.env,
     now: extra.now,
     whileChecking: extra.whileChecking,
-    // The load cache (.campaignctl/cache/); CAMPAIGNCTL_CACHE=off turns it off.
+    // The project index persisted in .campaignctl/cache/; CAMPAIGNCTL_CACHE=off turns it off.
     cache: true,
     onLoaded: (r) => {
       resources = r.resources;

@@ -2,9 +2,8 @@
  * An email's `body_file`, checked here as plan and render read it, so validate refuses what they
  * would: a path inside the project (symbolic links included), a file that can be read, and a
  * template whose variables and partials exist where it is used (problems placed in the file
- * itself). It reads files besides the YAML, so its findings are never remembered per resource
- * (a 'project' rule), and the project snapshot checks those files again on every run
- * (bodyFilesRead, ../project-snapshot.ts).
+ * itself). It reads files besides the YAML: the project index records which, and runs it again
+ * for a resource when its file changes.
  */
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -24,17 +23,6 @@ export function bodyFileOf(resource: Resource): { value: string; path: string[] 
   const owner = resource.kind === 'Schedule' ? spec.campaign : resource.kind === 'Campaign' || resource.kind === 'Message' ? spec : undefined;
   const content = isRecord(owner) ? owner.content : undefined;
   return isRecord(content) && typeof content.body_file === 'string' ? { value: content.body_file, path: [...base, 'content', 'body_file'] } : undefined;
-}
-
-/** The project paths of the body files the resources read (those inside the project), each once. */
-export function bodyFilesRead(resources: readonly Resource[]): string[] {
-  const files = new Set<string>();
-  for (const r of resources) {
-    const bodyFile = bodyFileOf(r);
-    const file = bodyFile && bodyFilePath(r.source.file, bodyFile.value);
-    if (file) files.add(file);
-  }
-  return [...files].sort();
 }
 
 export function bodyFiles(ctx: RuleContext): Diagnostic[] {

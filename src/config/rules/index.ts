@@ -45,10 +45,11 @@ export interface RuleContext {
 export type Rule = (ctx: RuleContext) => Diagnostic[];
 
 /**
- * What one resource's findings depend on, for the rules memo (runRules' `memo`):
- *   'project': other resources too; the rule runs on every load;
- *   'resource': only the resource itself (and the environment and partials, which the memo's
- *   context covers): a finding stands as long as the resource's content does;
+ * What one resource's findings depend on, for the project index (../../project-index/), which
+ * re-runs a rule only when its inputs changed:
+ *   'project': other resources too; the rule runs whenever any resource changed;
+ *   'resource': the resource itself, the environment, and the partials and files it reads (which
+ *   the index tracks per resource): a finding stands as long as those do;
  *   a function: like 'resource' but with the clock: the time (ms since the epoch) until which a
  *   finding about this resource stands.
  */
@@ -70,44 +71,31 @@ const scoped: [Rule, RuleScope][] = [
   [scheduleDst, untilClockChange],
   [wireFields, 'resource'],
   [quietHours, untilNextFire],
-  // Reads files besides the YAML: never remembered per resource.
-  [bodyFiles, 'project'],
+  // Reads the email's body_file: the index re-runs it when that file changes.
+  [bodyFiles, 'resource'],
 ];
 
 export const rules: Rule[] = scoped.map(([rule]) => rule);
 
-/** Findings about one resource kept across runs, and until when they stand (null: for as long as its content). */
-export interface RulesMemo {
-  get(r: Resource): { diagnostics: Diagnostic[]; until: number | null } | undefined;
-  set(r: Resource, found: { diagnostics: Diagnostic[]; until: number | null }): void;
+/** Every rule over every resource; a rule never stops the others. */
+export function runRules(ctx: RuleContext): Diagnostic[] {
+  return rules.flatMap((rule) => rule(ctx));
 }
 
-/**
- * Runs every rule; a rule never stops the others. With a memo, the per-resource rules run only on
- * resources the memo has nothing current for, one resource at a time, and what they find is
- * remembered; project rules always run.
- */
-export function runRules(ctx: RuleContext, memo?: RulesMemo): Diagnostic[] {
-  if (!memo) return rules.flatMap((rule) => rule(ctx));
-  const out: Diagnostic[] = [];
-  for (const [rule, scope] of scoped) if (scope === 'project') out.push(...rule(ctx));
-  const now = ctx.now.getTime();
-  for (const r of ctx.resources) {
-    const known = memo.get(r);
-    if (known && (known.until === null || now < known.until)) {
-      out.push(...known.diagnostics);
-      continue;
-    }
-    const one: RuleContext = { ...ctx, resources: [r] };
-    const diagnostics: Diagnostic[] = [];
-    let until = Infinity;
-    for (const [rule, scope] of scoped) {
-      if (scope === 'project') continue;
-      diagnostics.push(...rule(one));
-      if (typeof scope === 'function') until = Math.min(until, scope(r, ctx));
-    }
-    memo.set(r, { diagnostics, until: until === Infinity ? null : until });
-    out.push(...diagnostics);
+/** The rules that look across resources, over all of them. */
+export function projectRules(ctx: RuleContext): Diagnostic[] {
+  return scoped.flatMap(([rule, scope]) => (scope === 'project' ? rule(ctx) : []));
+}
+
+/** The per-resource rules on one resource, and until when what they found stands (null: as long as its inputs). */
+export function resourceRules(r: Resource, ctx: RuleContext): { diagnostics: Diagnostic[]; until: number | null } {
+  const one: RuleContext = { ...ctx, resources: [r] };
+  const diagnostics: Diagnostic[] = [];
+  let until = Infinity;
+  for (const [rule, scope] of scoped) {
+    if (scope === 'project') continue;
+    diagnostics.push(...rule(one));
+    if (typeof scope === 'function') until = Math.min(until, scope(r, ctx));
   }
-  return out;
+  return { diagnostics, until: until === Infinity ? null : until };
 }

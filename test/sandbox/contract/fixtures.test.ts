@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REQUEST_RULES } from '../../../src/clevertap/request-rules.js';
 import type { RequestRule, RequestRuleId } from '../../../src/clevertap/request-rules.js';
-import { loadProject } from '../../../src/config/project.js';
+import { loadProject } from '../../../src/project-index/load.js';
 import { createTemplateEngine } from '../../../src/templates/engine.js';
 import type { Resource } from '../../../src/model/resource.js';
 import type { BulletinResource, CampaignResource, MessageResource } from '../../../src/model/specs.js';

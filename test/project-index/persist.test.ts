@@ -1,18 +1,26 @@
 /**
- * The load cache (.campaignctl/cache/load.bin): a hit gives exactly what a cold load gives, a
- * changed file is checked again, a damaged cache or one made under another key is ignored and
- * rewritten. Real temp projects, real files; the clock is moved (Date only) where the stat fast
+ * The persisted project index (.campaignctl/cache/index-<env>.bin): a hit gives exactly what a cold
+ * load gives, a changed file is checked again, a damaged index or one made under another build id
+ * is ignored and rewritten. Real temp projects, real files; the clock is moved (Date only) where the stat fast
  * path's two-second racy window would otherwise make a test wait.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { cacheKey } from '../../src/config/cache-key.js';
-import { CACHE_FILE, LoadCache } from '../../src/config/load-cache.js';
-import { packageSchemasDir } from '../../src/config/package-dir.js';
-import { loadProject, type LoadReport } from '../../src/config/project.js';
-import { fixtureProject, later, NOW, observable } from './cache-fixture.js';
+import { type LoadReport } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
+import { buildId } from '../../src/config/build-id.js';
+import { indexFile, readIndex, writeIndex } from '../../src/project-index/persist.js';
+import type { IndexState } from '../../src/project-index/project-index.js';
+import { fixtureProject, later, NOW, observable } from '../config/cache-fixture.js';
+
+/** The state in a project's index file (the test fails when it does not read). */
+function stored(root: string): IndexState {
+  const s = readIndex(indexFile(root, undefined), buildId()!);
+  if (typeof s === 'string') throw new Error(s);
+  return s;
+}
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-cache-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -25,7 +33,7 @@ async function load(root: string, cache: boolean) {
 }
 
 
-describe('load cache hits', () => {
+describe('index hits', () => {
   it('give the same config, resources, diagnostics (located), files and positions as a cold load', async () => {
     const root = fixtureProject(scratch);
     const cold = await load(root, false);
@@ -92,14 +100,15 @@ describe('load cache hits', () => {
     rmSync(path.join(root, 'campaigns', 'invalid'), { recursive: true });
     const after = await load(root, true);
     expect(after.seen).toEqual((await load(root, false)).seen);
-    // Every readable file, plus campaignctl.yaml.
-    expect(LoadCache.open(root, cacheKey(packageSchemasDir())).size).toBe(after.report.files + 1);
+    // Every file left (all readable: the one over the size limit went with the folder), none removed.
+    expect([...stored(root).files.keys()]).toEqual(after.project.files.map((f) => f.path));
+    expect(stored(root).files.size).toBe(after.report.files);
   });
 });
 
-describe('a damaged cache', () => {
+describe('a damaged index', () => {
   const damages: [string, (file: string) => void, string][] = [
-    ['garbage', (f) => writeFileSync(f, 'not a cache at all'), 'not a campaignctl cache'],
+    ['garbage', (f) => writeFileSync(f, 'not a cache at all'), 'not a campaignctl index'],
     ['truncated', (f) => truncateSync(f, statSync(f).size - 100), 'truncated'],
     ['with trailing bytes', (f) => writeFileSync(f, Buffer.concat([readFileSync(f), Buffer.from('xx')])), 'trailing bytes'],
     ['with a broken header', (f) => {
@@ -109,11 +118,11 @@ describe('a damaged cache', () => {
     }, 'corrupt header'],
   ];
 
-  it.each(damages)('%s is ignored, the project checked in full, and the cache rewritten', async (_name, damage, reason) => {
+  it.each(damages)('%s is ignored, the project checked in full, and the index rewritten', async (_name, damage, reason) => {
     const root = fixtureProject(scratch);
     const cold = await load(root, false);
     await load(root, true);
-    damage(path.join(root, CACHE_FILE));
+    damage(indexFile(root, undefined));
     const damaged = await load(root, true);
     expect(damaged.report).toMatchObject({ cache: reason, fromCache: 0, checked: damaged.report.files - 1 });
     expect(damaged.seen).toEqual(cold.seen);
@@ -122,7 +131,7 @@ describe('a damaged cache', () => {
     expect(next.seen).toEqual(cold.seen);
   });
 
-  it('an unwritable cache folder is no error: loading works, uncached', async () => {
+  it('an unwritable cache folder is no error: loading works, unpersisted', async () => {
     const root = fixtureProject(scratch);
     writeFileSync(path.join(root, '.campaignctl'), 'a file where the folder should be');
     const cold = await load(root, false);
@@ -133,37 +142,26 @@ describe('a damaged cache', () => {
   });
 });
 
-describe('a cache made under another key', () => {
+describe('an index made under another build id', () => {
   it('is never used, even when its entries match the files (a poisoned entry shows it)', async () => {
     const root = fixtureProject(scratch);
     const cold = await load(root, false);
     await later(60_000, () => load(root, true));
     await later(60_000, () => load(root, true));
-    // Re-key the same entries, and make one of them lie about its file.
-    const real = LoadCache.open(root, cacheKey(packageSchemasDir()));
-    const forged = LoadCache.open(path.join(scratch, 'nowhere'), 'another-campaignctl');
-    const album = real.get('campaigns/album.yaml')!;
-    for (const f of readdirSync(path.join(root, 'campaigns')).filter((n) => n.endsWith('.yaml'))) {
-      const e = real.get(`campaigns/${f}`);
-      if (e) forged.set(`campaigns/${f}`, e);
-    }
-    const lie = real.get('campaigns/push/winter-sale.yaml')!;
-    forged.set('campaigns/album.yaml', { ...album, blob: lie.blob });
-    forged.save();
-    cpSync(path.join(scratch, 'nowhere', CACHE_FILE), path.join(root, CACHE_FILE));
+    // The same entries under another id, one of them lying about its file.
+    const real = stored(root);
+    const album = real.files.get('campaigns/album.yaml')!;
+    const lie = real.files.get('campaigns/push/winter-sale.yaml')!;
+    if ('problem' in album || 'problem' in lie) throw new Error('fixture files unreadable');
+    real.files.set('campaigns/album.yaml', { ...album, check: lie.check, blob: lie.blob, findings: lie.findings, reads: lie.reads });
+    expect(writeIndex(indexFile(root, undefined), 'another-campaignctl', real)).toBe(true);
 
     const loaded = await later(60_000, () => load(root, true));
-    expect(loaded.report).toMatchObject({ cache: 'made by another campaignctl or for other schemas', fromCache: 0 });
+    expect(loaded.report).toMatchObject({ cache: 'made by another build of campaignctl', fromCache: 0 });
     expect(loaded.seen).toEqual(cold.seen);
-  });
-
-  it('the key changes with the schemas', () => {
-    const dir = path.join(mkdtempSync(path.join(scratch, 'schemas-')), 'schemas');
-    cpSync(packageSchemasDir(), dir, { recursive: true });
-    const before = cacheKey(dir);
-    expect(cacheKey(dir)).toBe(before);
-    const file = path.join(dir, 'campaign.schema.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"description": "', '"description": "Changed. '));
-    expect(cacheKey(dir)).not.toBe(before);
+    // Under this build's id, the same poisoned file would have been taken: the id is what refused it.
+    expect(writeIndex(indexFile(root, undefined), buildId()!, real)).toBe(true);
+    const poisoned = await later(60_000, () => load(root, true));
+    expect(poisoned.seen).not.toEqual(cold.seen);
   });
 });

@@ -1,20 +1,18 @@
 /**
- * The rules memo: with the load cache on, per-resource findings are remembered per file content and
+ * Rule findings in the persisted index: per-resource findings are kept with the file content and
  * reused while they stand; a finding that depends on the clock is re-derived once its time passes.
- * Every assertion compares against a load without any cache, which runs every rule.
+ * Every assertion compares against a load without persistence, which runs every rule.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadProject } from '../../src/config/project.js';
-import type { Resource } from '../../src/model/resource.js';
-import { runRules, type RulesMemo } from '../../src/config/rules/index.js';
-import { RULES_CODE } from '../../src/config/rules/code.js';
+import { loadProject } from '../../src/project-index/load.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { scheduleYaml } from './schedule-yaml.js';
+import { indexFile } from '../../src/project-index/persist.js';
+import { scheduleYaml } from '../config/schedule-yaml.js';
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-rules-memo-'));
+const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-rule-findings-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const campaign = (name: string, where: string, when: string, extra = '') => `apiVersion: campaignctl/v1
@@ -47,7 +45,7 @@ async function both(root: string, now: string) {
   return { cached: codes(cached.diagnostics), plain: codes(plain.diagnostics) };
 }
 
-describe('rules memo', () => {
+describe('rule findings kept in the index', () => {
   const files = {
     'a.yaml': campaign('a', '{ event_name: X, from: 20261201, to: { daysAgo: 0 } }', '2026-12-10 09:00'),
     'b.yaml': campaign('b', '{ event_name: X, from: { daysAgo: 7 }, to: { daysAgo: 0 } }', '2027-01-05 09:00'),
@@ -58,7 +56,7 @@ describe('rules memo', () => {
     const first = await both(root, '2026-12-02T12:00:00Z');
     expect(first.cached).toEqual(first.plain);
     expect(first.plain.some((l) => l.includes('template.unknown-variable'))).toBe(true);
-    expect(existsSync(path.join(root, '.campaignctl/cache/rules-sandbox.json'))).toBe(true);
+    expect(existsSync(indexFile(root, undefined))).toBe(true);
     const second = await both(root, '2026-12-02T12:05:00Z');
     expect(second.cached).toEqual(second.plain);
   });
@@ -124,51 +122,5 @@ describe('rules memo', () => {
     const edited = await both(root, '2026-12-02T12:01:00Z');
     expect(edited.cached).toEqual(edited.plain);
     expect(edited.cached.filter((l) => l.includes('b.yaml') && l.includes('template.'))).toEqual([]);
-  });
-});
-
-describe('runRules with a memo', () => {
-  it('runs the per-resource rules only for resources the memo has nothing current for', async () => {
-    const root = project({
-      'a.yaml': campaign('a', '{ event_name: X, from: 20261201, to: 20261202 }', '2026-12-10 09:00'),
-      'b.yaml': campaign('b', '{ event_name: X, from: 20261201, to: 20261202 }', '2026-12-11 09:00'),
-    });
-    const p = await loadProject({ dir: root, now: new Date('2026-12-02T12:00:00Z'), environ: {} });
-    const kept = new Map<string, { diagnostics: Diagnostic[]; until: number | null }>();
-    const asked: string[] = [];
-    const memo: RulesMemo = {
-      get: (r: Resource) => (asked.push(r.address), kept.get(r.address)),
-      set: (r: Resource, found) => void kept.set(r.address, found),
-    };
-    const ctx = { root: p.root, resources: p.resources, environment: p.environment, partials: p.partials, locate: p.locate, locateIn: () => undefined, now: new Date('2026-12-02T12:00:00Z') };
-    const first = runRules(ctx, memo);
-    expect([...kept.keys()]).toEqual(['campaign.a', 'campaign.b']);
-    // `when` is ahead: the finding stands until it comes
-    expect(kept.get('campaign.a')!.until).toBe(Date.parse('2026-12-10T08:00:00Z'));
-    // a planted finding is what a current entry gives back: the rules did not run again
-    kept.set('campaign.b', { diagnostics: [{ severity: 'warning', code: 'planted', message: 'from the memo' }], until: null });
-    const second = runRules(ctx, memo);
-    expect(second.filter((d) => d.code === 'planted')).toHaveLength(1);
-    expect(second.filter((d) => d.code !== 'planted')).toEqual(first.filter((d) => d.address !== 'campaign.b'));
-  });
-});
-
-describe('the code the rules memo is keyed on', () => {
-  it('names every source folder a rule imports, so a change there drops remembered findings', () => {
-    const src = path.join(import.meta.dirname, '../../src');
-    const rulesDir = path.join(src, 'config/rules');
-    const imported = new Set<string>();
-    for (const file of readdirSync(rulesDir).filter((n) => n.endsWith('.ts'))) {
-      const text = readFileSync(path.join(rulesDir, file), 'utf8');
-      for (const m of text.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
-        const target = path.relative(src, path.resolve(rulesDir, m[1]!));
-        const parts = target.split(path.sep);
-        // A folder under config/ is named as config/<folder>; a top-level folder by its name.
-        imported.add(parts[0] === 'config' ? parts.slice(0, 2).join('/') : parts[0]!);
-      }
-    }
-    // config/ itself (its top-level files) is in the load cache key already.
-    const needed = [...imported].filter((d) => !/\.(js|ts)$/.test(d) && d !== 'config').sort();
-    expect(needed.filter((d) => !RULES_CODE.includes(d))).toEqual([]);
   });
 });

@@ -1,17 +1,17 @@
 /**
- * The project snapshot (.campaignctl/cache/project-<env>.json): taken only when nothing it was made
- * from moved, and then the project is exactly what a cold load gives (specs and positions included,
- * read from the load cache on demand). Real temp projects and files; the clock is moved (Date only)
+ * A run where nothing moved: the persisted index (.campaignctl/cache/index-<env>.bin) is taken
+ * whole (no file read, no rule run) only when nothing it was made from moved, and then the project
+ * is exactly what a cold load gives (specs and positions included). Real temp projects and files; the clock is moved (Date only)
  * where the stat stamps' two-second racy window would otherwise make a test wait.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { CACHE_FILE } from '../../src/config/load-cache.js';
-import { loadProject, type LoadReport, type ProjectHead } from '../../src/config/project.js';
-import { snapshotFile } from '../../src/config/project-snapshot.js';
-import { fixtureProject, later, NOW, observable } from './cache-fixture.js';
+import { type LoadReport, type ProjectHead } from '../../src/config/project.js';
+import { loadProject } from '../../src/project-index/load.js';
+import { indexFile } from '../../src/project-index/persist.js';
+import { fixtureProject, later, NOW, observable } from '../config/cache-fixture.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-snapshot-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -30,12 +30,12 @@ async function load(root: string, at: LoadAt = {}) {
   return { project, report: report!, seen: observable(project) };
 }
 
-/** Loads with Date.now() a minute ahead, so that the stamps the load cache records are trusted. */
+/** Loads with Date.now() a minute ahead, so that the stamps the index records are trusted. */
 const settled = (root: string, at: LoadAt = {}) => later(60_000, () => load(root, at));
 
 /**
  * The fixture project (valid files, every kind of located problem, generated campaigns) without
- * the file over the size limit: a file that is never cached is read on every run, so no snapshot.
+ * the file over the size limit: a file that is never kept is read on every run.
  */
 function project(): string {
   const root = fixtureProject(scratch, 12);
@@ -43,7 +43,7 @@ function project(): string {
   return root;
 }
 
-/** Loads until the snapshot is written and trusted; returns the cold load to compare with. */
+/** Loads until the index is written with trusted stamps; returns the cold load to compare with. */
 async function warmed(root: string, at: LoadAt = {}) {
   const cold = await load(root, { ...at, cache: false });
   await settled(root, at);
@@ -51,7 +51,7 @@ async function warmed(root: string, at: LoadAt = {}) {
   return cold;
 }
 
-describe('the project snapshot', () => {
+describe('the persisted index on a run where nothing moved', () => {
   it('is taken when nothing changed, and gives exactly the project a cold load gives', async () => {
     const root = project();
     const cold = await warmed(root);
@@ -59,7 +59,7 @@ describe('the project snapshot', () => {
     const hit = await settled(root);
     expect(hit.report).toMatchObject({ snapshot: true, checked: 0, read: 0, fromCache: hit.report.files });
     expect(hit.seen).toEqual(cold.seen);
-    // Every resource's spec and a diagnostic's position came through the load cache, read on demand.
+    // Every resource's spec and a diagnostic's position came from the index.
     expect(hit.project.resources.find((r) => r.address === 'campaign.generated-3')!.spec).toMatchObject({ target_mode: 'sms' });
   });
 
@@ -145,7 +145,7 @@ describe('the project snapshot', () => {
     const production = await settled(root, { env: 'production' });
     expect([sandbox.report.snapshot, production.report.snapshot]).toEqual([true, true]);
     expect([sandbox.project.environmentName, production.project.environmentName]).toEqual(['sandbox', 'production']);
-    expect(snapshotFile(root, undefined)).not.toBe(snapshotFile(root, 'production'));
+    expect(indexFile(root, undefined)).not.toBe(indexFile(root, 'production'));
   });
 
   it('is not taken once a rule finding it holds may no longer stand (the clock moved past a day or a `when`)', async () => {
@@ -177,34 +177,19 @@ spec:
     expect(cold.seen.diagnostics.filter((d) => d.file === 'campaigns/soon.yaml').map((d) => d.code)).toEqual(['rule.when-in-past']);
   });
 
-  it('is not written when the load cache it would read specs from could not be written', async () => {
-    const root = project();
-    mkdirSync(path.join(root, CACHE_FILE), { recursive: true }); // a folder where load.bin goes: never written
-    const cold = await load(root, { cache: false });
-    await settled(root);
-    const second = await settled(root);
-    expect(second.report.snapshot).toBe(false);
-    expect(existsSync(snapshotFile(root, undefined))).toBe(false);
-    expect(second.seen).toEqual(cold.seen);
-  });
-
-  it('is not taken when the load cache it reads specs from was replaced, nor when it is damaged', async () => {
+  it('is not taken when its file is damaged, and is rewritten', async () => {
     const root = project();
     const cold = await warmed(root);
-    rmSync(path.join(root, CACHE_FILE));
-    const rebuilt = await settled(root);
-    expect(rebuilt.report).toMatchObject({ snapshot: false, cache: 'absent' });
-    expect(rebuilt.seen).toEqual(cold.seen);
-
-    await settled(root);
     expect((await settled(root)).report.snapshot).toBe(true);
-    const file = snapshotFile(root, undefined);
-    const intact = readFileSync(file, 'utf8');
-    for (const damage of ['{"format": 1, "context": "x", "files": "not a list"}', intact.slice(0, -10), intact + '[]']) {
+    const file = indexFile(root, undefined);
+    const intact = readFileSync(file);
+    for (const damage of [Buffer.from('{"format": 1}'), intact.subarray(0, -10), Buffer.concat([intact, Buffer.from('[]')])]) {
       writeFileSync(file, damage);
       const damaged = await settled(root);
-      expect(damaged.report).toMatchObject({ snapshot: false, cache: 'used' });
+      expect(damaged.report.snapshot).toBe(false);
+      expect(damaged.report.cache).not.toBe('used');
       expect(damaged.seen).toEqual(cold.seen);
+      await settled(root);
       expect((await settled(root)).report.snapshot).toBe(true);
     }
   });

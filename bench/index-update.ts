@@ -1,0 +1,97 @@
+/**
+ * `npm run bench -- index-update [--count N] [--runs N]`: the daemon's path, in one process. A
+ * ProjectIndex over N campaign files (default 10,000; bench/plan-corpus.ts), its desired state
+ * derived once, and the state an apply of all of it leaves (rows and CleverTap's statuses, held in
+ * memory as a daemon holds them). Then, per run: one campaign file's text changed on disk (its
+ * body, so the plan has a replace to show), `index.update([that file])`, desired state through the
+ * index's hashes and the pure planner over the whole project. Timed from the update to the plan;
+ * the median is printed next to its goal (<= 50 ms on 10,000 files).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { prepareDesired, type DesiredMemo } from '../src/apply/desired.js';
+import type { AppliedResource, RemoteCampaign } from '../src/model/applied.js';
+import { plan as runPlanner } from '../src/plan/plan.js';
+import { ProjectIndex } from '../src/project-index/project-index.js';
+import { writeCorpus } from './plan-corpus.js';
+
+const GOAL_MS = 50;
+
+export async function run(args: string[]): Promise<number> {
+  const count = flag(args, '--count', 10_000);
+  const runs = flag(args, '--runs', 9);
+  const dir = mkdtempSync(path.join(tmpdir(), 'campaignctl-bench-index-'));
+  const say = (line: string) => process.stdout.write(line + '\n');
+  try {
+    const now = new Date();
+    writeCorpus('varied', dir, { count, now }, '    provider: clevertap\n    accountTimezone: Europe/Berlin\n');
+    const index = new ProjectIndex({ root: dir, requested: 'bench', resolve: { root: dir, cwd: dir, environ: {} } });
+    const coldStart = performance.now();
+    await index.refresh(now);
+    const coldMs = performance.now() - coldStart;
+    const memo: DesiredMemo = { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true };
+    const first = index.project();
+    if (first.diagnostics.some((d) => d.severity === 'error')) throw new Error(`the generated project has errors: ${first.diagnostics[0]!.message}`);
+    const desired = prepareDesired(first, { memo }).desired;
+    const applied: AppliedResource[] = desired.map((d, i) => ({
+      address: d.resource.address,
+      kind: d.resource.kind,
+      specHash: d.specHash,
+      spec: d.canonicalSpec,
+      labels: d.resource.labels,
+      protect: d.resource.protect,
+      remoteId: i + 1,
+      remoteName: d.resource.name,
+      status: 'scheduled',
+      scheduledFor: null,
+      appliedAt: now.toISOString(),
+      file: d.resource.source.file,
+      commit: null,
+      author: null,
+    }));
+    const remote: RemoteCampaign[] = applied.map((a) => ({ id: a.remoteId!, name: a.remoteName!, status: 'pending', scheduledOn: null }));
+
+    // Push campaigns (every third of the corpus) have a one-line body to edit.
+    const pushFiles = first.files.map((f) => f.path).filter((f) => Number(/campaign-(\d+)/.exec(f)?.[1]) % 3 === 0);
+    const times: number[] = [];
+    let changes = 0;
+    for (let i = 0; i < runs; i++) {
+      const file = pushFiles[(i * 997) % pushFiles.length]!;
+      const text = readFileSync(path.join(dir, file), 'utf8');
+      writeFileSync(path.join(dir, file), text.replace(/(\n {4}body: .)/, `$1Edited ${i}: `));
+      const start = performance.now();
+      await index.update([file], now);
+      const project = index.project();
+      const planned = runPlanner({
+        desired: prepareDesired(project, { memo }).desired,
+        applied,
+        remote,
+        now,
+        accountTimezone: project.environment.accountTimezone,
+        commandTarget: { env: project.environmentName },
+        locate: (a, p) => project.locate(a, p),
+      });
+      times.push(performance.now() - start);
+      changes += planned.plan.changes.length;
+      writeFileSync(path.join(dir, file), text);
+      await index.update([file], now);
+    }
+    if (changes !== runs) throw new Error(`expected one replace per edit, the plans had ${changes} changes in ${runs} runs`);
+    const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+    const rss = Math.round(process.resourceUsage().maxRSS / 1024);
+    say(`index-update benchmark: ${count.toLocaleString('en-US')} campaign files, in-process (the daemon's path)`);
+    say(`  index built from nothing   ${(coldMs / 1000).toFixed(2)} s  (not a goal)`);
+    say(`  update + plan, one edit    ${median.toFixed(1)} ms  median of ${runs} (goal <= ${GOAL_MS} ms): ${median <= GOAL_MS ? 'PASS' : 'MISSED'}  [runs ${times.map((t) => t.toFixed(1)).join(', ')} ms; each plan shows the one replace]`);
+    say(`  peak RSS                   ${rss} MB`);
+    return median <= GOAL_MS ? 0 : 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? Number(args[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}

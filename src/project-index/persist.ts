@@ -1,0 +1,149 @@
+/**
+ * The project index on disk, for the CLI: ONE file per environment asked for,
+ * `.campaignctl/cache/index-default.bin` (or `index-env-<name>.bin` for `--env name`).
+ *
+ * Keyed by the build id (../config/build-id.ts: all of the built code, the schemas, the lockfile, Node.js):
+ * a file made under another id, or that does not decode, is not used at all (and is rewritten).
+ * Within one build, what else a part depends on is checked on every run, so every key is right by
+ * construction:
+ *   - a file's checked result holds for its content: a file is taken unread only when its stat
+ *     stamp is the one recorded and was trustworthy when recorded (../config/file-stamp.ts), else it
+ *     is read and hashed, and checked again when the hash moved;
+ *   - rule findings and spec hashes hold for campaignctl.yaml and the resolved environment (whole)
+ *     as one digest, read and resolved every run; for the partials and data files each resource
+ *     reads (both read again every run); and for a clock before the finding's `until`.
+ * CAMPAIGNCTL_CACHE=off turns persistence off.
+ *
+ * Layout: MAGIC, uint32 LE header length, the header (JSON: key, context, config, partials, data
+ * files, the rules across resources, the derived hashes, and per file [path, size, mtimeMs,
+ * ctimeMs, ino, trusted, sha256, blobLength, findings, reads]), then each file's checked result as
+ * a blob (../config/cache-blob.ts: JSON, or v8 serialization for values JSON would change).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Derived } from '../apply/desired.js';
+import { writeAtomically } from '../config/atomic-write.js';
+import { fromBlob, toBlob } from '../config/cache-blob.js';
+import type { StoredConfig } from '../config/stored-check.js';
+import { isStoredCheck, type StoredCheck } from '../config/stored-check.js';
+import { desiredKey } from '../apply/desired-key.js';
+import type { FileState, Finding, IndexState } from './project-index.js';
+
+const MAGIC = Buffer.from('CTLINDX1');
+
+import { CACHE_DIR } from '../config/cache-dir.js';
+
+export { CACHE_DIR };
+
+/** False when CAMPAIGNCTL_CACHE turns persistence off (off, 0, false, no). */
+export function cacheEnabled(environ: Record<string, string | undefined>): boolean {
+  return !/^(off|0|false|no)$/i.test(environ.CAMPAIGNCTL_CACHE ?? '');
+}
+
+/** The index file of a project for the environment asked for. */
+export function indexFile(root: string, requested: string | undefined): string {
+  const name = requested === undefined ? 'default' : `env-${requested.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  return path.join(root, CACHE_DIR, `index-${name}.bin`);
+}
+
+type FileRow = [string, number, number, number, number, boolean, string, number, ([Diagnostic[], number | null] | null)[], (string[] | null)[]];
+
+interface Header {
+  key: string;
+  context: string;
+  configSha: string | null;
+  config: StoredConfig;
+  partials: Record<string, string>;
+  data: [string, string][];
+  projectFindings: Diagnostic[] | null;
+  derived: [string, string, Derived['startsAt'] | null][];
+  files: FileRow[];
+}
+
+/** The state in `file` when it was made under `key`, else why it can not be used. Never throws. */
+export function readIndex(file: string, key: string): IndexState | string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return 'absent';
+  }
+  if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return 'not a campaignctl index';
+  const headerEnd = MAGIC.length + 4 + bytes.readUInt32LE(MAGIC.length);
+  if (headerEnd > bytes.length) return 'truncated';
+  let h: Header;
+  try {
+    h = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, headerEnd)) as Header;
+  } catch {
+    return 'corrupt header';
+  }
+  if (typeof h !== 'object' || h === null || typeof h.key !== 'string') return 'corrupt header';
+  if (h.key !== key) return 'made by another build of campaignctl';
+  try {
+    const files = new Map<string, FileState>();
+    let offset = headerEnd;
+    for (const [p, size, mtimeMs, ctimeMs, ino, trusted, sha256, length, findings, reads] of h.files) {
+      if (offset + length > bytes.length) return 'truncated';
+      const check = fromBlob<StoredCheck>(bytes.subarray(offset, offset + length));
+      offset += length;
+      if (!isStoredCheck(check) || findings.length !== check.resources.length || reads.length !== check.resources.length) return 'corrupt entry';
+      files.set(p, {
+        sha256,
+        stamp: { size, mtimeMs, ctimeMs, ino },
+        trusted,
+        check,
+        blob: bytes.subarray(offset - length, offset),
+        findings: findings.map((f): Finding | undefined => (f ? { diagnostics: f[0], until: f[1] } : undefined)),
+        reads: reads.map((r) => r ?? undefined),
+      });
+    }
+    if (offset !== bytes.length) return 'trailing bytes';
+    return {
+      context: h.context,
+      configSha: h.configSha,
+      config: h.config,
+      partials: h.partials,
+      data: new Map(h.data),
+      projectFindings: h.projectFindings ?? undefined,
+      derived: new Map(h.derived.map(([k, specHash, startsAt]) => [k, startsAt ? { specHash, startsAt } : { specHash }])),
+      files,
+    };
+  } catch {
+    return 'corrupt header';
+  }
+}
+
+/**
+ * Writes the state (a temporary file renamed over the old one: a reader never sees half an
+ * index). Files that could not be read are left out (read again next time), and so are derived
+ * values of contents no longer indexed. False when the folder can not be written (not an error:
+ * the next run is simply cold).
+ */
+export function writeIndex(file: string, key: string, s: IndexState): boolean {
+  const rows: FileRow[] = [];
+  const blobs: Uint8Array[] = [];
+  const keys = new Set<string>();
+  for (const [p, e] of s.files) {
+    if ('problem' in e) continue;
+    const blob = e.blob ?? toBlob(e.check);
+    rows.push([p, e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted, e.sha256, blob.byteLength, e.findings.map((f) => (f ? [f.diagnostics, f.until] : null)), e.reads.map((r) => r ?? null)]);
+    blobs.push(blob);
+    for (const r of e.check.resources) keys.add(desiredKey(e.sha256, r.source.documentIndex));
+  }
+  const header: Header = {
+    key,
+    context: s.context,
+    configSha: s.configSha,
+    config: s.config,
+    partials: s.partials,
+    data: [...s.data],
+    projectFindings: s.projectFindings ?? null,
+    derived: [...s.derived].filter(([k]) => keys.has(k)).map(([k, d]) => [k, d.specHash, d.startsAt ?? null]),
+    files: rows,
+  };
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(head.length);
+  return writeAtomically(file, Buffer.concat([MAGIC, length, head, ...blobs]));
+}

@@ -1,0 +1,397 @@
+/**
+ * The project index: one environment's loaded project, kept up to date file by file. It holds
+ * every campaign file's checked result (resources with address, position and spec; parse and
+ * schema diagnostics; node positions), every rule finding with how long it stands, and each
+ * resource's spec hash and start time once the planner's desired state derived them. The CLI
+ * persists it (./persist.ts); the daemon keeps it in memory and feeds it file events.
+ *
+ * update(changedPaths) re-reads only those paths and re-runs only the rules whose inputs changed:
+ *   - a campaign file: re-checked (or dropped when gone, added when new); its resources' findings
+ *     and hashes go with its old content;
+ *   - campaignctl.yaml: re-checked and the environment resolved again; when the resolved
+ *     environment (whole) moved, every finding and hash goes (every rule and hash may read it);
+ *   - a partial (campaigns/_partials/*.hbs) or any other file, such as a `_` data file read as an
+ *     email body: the findings and hashes of the resources that read it go (./reads.ts);
+ *   - the rules across resources (duplicate addresses, schedule references) run again whenever a
+ *     resource changed; a finding that depends on the clock runs again once its time has come.
+ * Rebuilt from scratch, an index gives the same resources and diagnostics: the tests hold the two
+ * together. Specs are plain data on the resources; nothing here reads a file after the update.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Resource } from '../model/resource.js';
+import type { Derived } from '../apply/desired.js';
+import { desiredKey } from '../apply/desired-key.js';
+import { byCodePoint, discover, PARTIALS_DIR } from '../config/discover.js';
+import type { ResolveContext, ResolvedEnvironment } from '../config/environment.js';
+import type { FileStamp } from '../config/file-stamp.js';
+import { locator } from '../config/locator.js';
+import { pickEnvironment } from '../config/pick-environment.js';
+import { decodePositions } from '../config/positions-codec.js';
+import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../config/project-files.js';
+import { projectFileDigest } from '../config/project-file.js';
+import type { Project } from '../config/project.js';
+import { readSource } from '../config/read-source.js';
+import { CONFIG_FILE } from '../config/root.js';
+import type { RuleContext } from '../config/rules/index.js';
+import { sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
+
+export interface Finding {
+  diagnostics: Diagnostic[];
+  /** ms since the epoch from which the finding may no longer stand; null: while its inputs do. */
+  until: number | null;
+}
+
+/** One campaign file as indexed; findings and reads are per resource, in the order of check.resources. */
+export interface IndexedFile {
+  sha256: string;
+  stamp: FileStamp;
+  trusted: boolean;
+  check: StoredCheck;
+  /** `check` serialized (../config/cache-blob.ts), when it came that way: written as is. */
+  blob?: Uint8Array;
+  findings: (Finding | undefined)[];
+  reads: (string[] | undefined)[];
+}
+
+export type FileState = IndexedFile | { problem: Diagnostic };
+
+/** What an index is for: a project root, the environment asked for, and what resolves it. */
+export interface IndexHead {
+  root: string;
+  /** --env; undefined: campaignctl.yaml's choice. */
+  requested?: string;
+  resolve: ResolveContext;
+  threads?: number;
+}
+
+/** The state an index is made of (what ./persist.ts writes and reads back). */
+export interface IndexState {
+  /** The resolved environment and campaignctl.yaml, as one digest: findings and hashes hold for one. */
+  context: string;
+  configSha: string | null;
+  config: StoredConfig;
+  partials: Record<string, string>;
+  files: Map<string, FileState>;
+  /** The data files resources read (body files), by digest of what reading them gives. */
+  data: Map<string, string>;
+  /** Findings of the rules across resources; undefined: to run. */
+  projectFindings: Diagnostic[] | undefined;
+  /** Spec hash and start per resource, by desiredKey (file content and document). */
+  derived: Map<string, Derived>;
+}
+
+export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamps' | 'blobs'> {
+  /** Resources whose per-resource rules ran. */
+  ruled: number;
+  /** Nothing changed: the index is as it was. */
+  unchanged: boolean;
+}
+
+interface Listing {
+  resources: Resource[];
+  files: Project['files'];
+  located: ReturnType<typeof locator>;
+}
+
+const EMPTY_CONFIG: StoredConfig = { config: {}, valid: true, positions: '', diagnostics: [] };
+
+export class ProjectIndex {
+  readonly head: IndexHead;
+  #s: IndexState;
+  #env!: { environmentName: string; environment: ResolvedEnvironment; chosen: boolean; diagnostics: Diagnostic[] };
+  #configProblem: Diagnostic | undefined;
+  #partialProblems: Diagnostic[] = [];
+  #project: Project | undefined;
+  /** The resources and files as indexed, and where their nodes are: rebuilt when a file moves. */
+  #listing: Listing | undefined;
+  /** Something changed since the state was last persisted. */
+  dirty = false;
+
+  constructor(head: IndexHead, state?: IndexState) {
+    this.head = head;
+    this.#s = state ?? { context: '', configSha: null, config: EMPTY_CONFIG, partials: {}, files: new Map(), data: new Map(), projectFindings: undefined, derived: new Map() };
+    if (!state) this.dirty = true;
+  }
+
+  get state(): IndexState {
+    return this.#s;
+  }
+
+  /**
+   * Brings the index up to the project on disk at `now`, for a run without file events (the CLI):
+   * campaignctl.yaml, the partials and the data files read are read again; campaign files are
+   * taken unread on a trusted stat stamp (../config/file-stamp.ts), else read and hashed.
+   * `whileChecking` runs once the environment is known (before the files are looked at).
+   */
+  async refresh(now: Date, whileChecking?: (env: Pick<Project, 'root' | 'environmentName' | 'environment'>, clean: boolean) => Promise<void>): Promise<UpdateReport> {
+    const found = await discover(this.head.root);
+    let changed = await this.#readConfig();
+    changed = this.#readPartials(found.partials) || changed;
+    if (whileChecking) await whileChecking({ root: this.head.root, ...this.#env }, !changed && !this.#errorsKnown());
+    const files = this.#s.files;
+    const checked = await checkProjectFiles(this.head.root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)) });
+    const present = new Set(found.files);
+    const removed = [...files.keys()].filter((f) => !present.has(f));
+    const dataChanged = [...this.#s.data].filter(([file, digest]) => projectFileDigest(this.head.root, file) !== digest).map(([file]) => file);
+    return this.#settle(now, found.files, checked, removed, dataChanged, changed);
+  }
+
+  /**
+   * Takes file events: `changedPaths` (relative to the root, forward slashes) were written,
+   * created or deleted. Only they are read again; see the file comment for what each marks.
+   */
+  async update(changedPaths: readonly string[], now: Date): Promise<UpdateReport> {
+    let changed = false;
+    const campaignFiles: string[] = [];
+    const removed: string[] = [];
+    const others: string[] = [];
+    let partialsMoved = false;
+    for (const p of new Set(changedPaths)) {
+      if (p === CONFIG_FILE) changed = (await this.#readConfig()) || changed;
+      else if (isCampaignFile(p) && !existsSync(path.join(this.head.root, p))) removed.push(p);
+      else if (isPartial(p)) partialsMoved = true;
+      else if (isCampaignFile(p)) campaignFiles.push(p);
+      else others.push(p);
+    }
+    if (partialsMoved) changed = this.#readPartials((await discover(this.head.root)).partials) || changed;
+    const files = this.#s.files;
+    campaignFiles.sort(byCodePoint);
+    const checked = await checkProjectFiles(this.head.root, campaignFiles, { threads: this.head.threads, known: (f) => trustless(known(files.get(f))) });
+    return this.#settle(now, campaignFiles, checked, removed, others, changed);
+  }
+
+  /** The project as indexed now (the same object until the next change). */
+  project(): Project {
+    return (this.#project ??= this.#view());
+  }
+
+  /** The spec hash and start the planner derived for a resource of this content (see ../apply/desired.ts). */
+  get(key: string): Derived | undefined {
+    return this.#s.derived.get(key);
+  }
+
+  set(key: string, value: Derived): void {
+    this.#s.derived.set(key, value);
+    this.dirty = true;
+  }
+
+  /** Campaign files, config, environment and partials: what the findings' context digest covers besides the files. */
+  async #readConfig(): Promise<boolean> {
+    const read = readSource(this.head.root, CONFIG_FILE);
+    this.#configProblem = 'problem' in read && !read.missing ? read.problem : undefined;
+    const sha = 'text' in read ? sha256(read.text) : null;
+    if (sha !== this.#s.configSha || this.#env === undefined) {
+      if (sha !== this.#s.configSha) {
+        // The checking code (yaml, ajv) is loaded only when campaignctl.yaml is new to the index.
+        this.#s.config = 'text' in read ? (await import('../config/file-unit.js')).checkConfigText(read.text) : EMPTY_CONFIG;
+        this.#s.configSha = sha;
+      }
+      const diagnostics: Diagnostic[] = [];
+      const picked = pickEnvironment(this.#s.config.config, decodePositions(this.#s.config.positions), this.head.requested, this.head.resolve, diagnostics);
+      this.#env = { ...picked, diagnostics };
+    }
+    const context = createHash('sha256').update(`${sha}\0${JSON.stringify(this.#env.environment)}`).digest('hex');
+    if (context === this.#s.context) return false;
+    this.#s.context = context;
+    this.#forgetDerivations(() => true);
+    this.#s.projectFindings = undefined;
+    return true;
+  }
+
+  /** The partials as on disk; marks the dependents of those that changed, came or went. */
+  #readPartials(found: ReadonlyMap<string, string>): boolean {
+    const partials: Record<string, string> = {};
+    this.#partialProblems = [];
+    for (const [name, file] of found) {
+      const read = readSource(this.head.root, file);
+      if ('problem' in read) this.#partialProblems.push(read.problem);
+      else partials[name] = read.text;
+    }
+    const old = this.#s.partials;
+    const moved = new Set([...Object.keys(old), ...Object.keys(partials)].filter((n) => old[n] !== partials[n]).map((n) => `p:${n}`));
+    this.#s.partials = partials;
+    if (moved.size === 0) return false;
+    moved.add('p:*');
+    this.#forgetDerivations((reads) => reads.some((t) => moved.has(t)));
+    return true;
+  }
+
+  /** Drops the findings and hashes of resources whose reads match (all, for a new context). */
+  #forgetDerivations(matches: (reads: string[]) => boolean): void {
+    for (const entry of this.#s.files.values()) {
+      if ('problem' in entry) continue;
+      entry.check.resources.forEach((r, i) => {
+        if (!matches(entry.reads[i] ?? [])) return;
+        entry.findings[i] = undefined;
+        entry.reads[i] = undefined;
+        this.#s.derived.delete(desiredKey(entry.sha256, r.source.documentIndex));
+      });
+    }
+    this.#project = undefined;
+    this.dirty = true;
+  }
+
+  async #settle(now: Date, read: readonly string[], checked: CheckFilesReport, removed: readonly string[], dataChanged: readonly string[], changed: boolean): Promise<UpdateReport> {
+    const files = this.#s.files;
+    let filesMoved = removed.length > 0;
+    for (const f of removed) files.delete(f);
+    read.forEach((file, i) => (filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved));
+    if (filesMoved) {
+      this.#listing = undefined;
+      // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
+      this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
+      this.#s.projectFindings = undefined;
+    }
+    if (dataChanged.length > 0) {
+      const tokens = new Set(dataChanged.map((f) => `f:${f}`));
+      this.#forgetDerivations((reads) => reads.some((t) => tokens.has(t)));
+    }
+    const ruled = await this.#runRules(now);
+    const unchanged = !changed && !filesMoved && dataChanged.length === 0 && ruled === 0;
+    if (!unchanged) {
+      this.#project = undefined;
+      this.dirty = true;
+    }
+    const { outcomes: _outcomes, stamps: _stamps, blobs: _blobs, ...counts } = checked;
+    return { ...counts, ruled, unchanged };
+  }
+
+  /** One file's outcome into the index; true when the project changed with it. */
+  #take(file: string, o: FileOutcome | undefined, read: CheckFilesReport['stamps'][number], blob: Uint8Array | undefined): boolean {
+    const files = this.#s.files;
+    const entry = files.get(file);
+    if (o === undefined) {
+      // The content is the one indexed: only its stamp may have moved.
+      if (entry && !('problem' in entry) && read && (entry.stamp !== read.stamp || entry.trusted !== read.trusted)) {
+        files.set(file, { ...entry, stamp: read.stamp, trusted: read.trusted });
+        this.dirty = true;
+      }
+      return false;
+    }
+    if ('problem' in o) {
+      const same = entry !== undefined && 'problem' in entry && entry.problem.message === o.problem.message;
+      files.set(o.file, o);
+      return !same;
+    }
+    if (entry && !('problem' in entry)) for (const r of entry.check.resources) this.#s.derived.delete(desiredKey(entry.sha256, r.source.documentIndex));
+    const n = o.check.resources.length;
+    files.set(o.file, { sha256: o.sha256, stamp: read!.stamp, trusted: read!.trusted, check: o.check, blob, findings: new Array(n).fill(undefined), reads: new Array(n).fill(undefined) });
+    return true;
+  }
+
+  /** Runs the rules whose findings are missing or expired; returns how many resources it ran them on. */
+  async #runRules(now: Date): Promise<number> {
+    if (!this.#env.chosen) return 0;
+    const t = now.getTime();
+    const stale: [IndexedFile, number][] = [];
+    for (const entry of this.#s.files.values()) {
+      if ('problem' in entry) continue;
+      entry.findings.forEach((f, i) => {
+        if (f === undefined || (f.until !== null && t >= f.until)) stale.push([entry, i]);
+      });
+    }
+    if (stale.length === 0 && this.#s.projectFindings !== undefined) return 0;
+    // The rules (and the template engine and libraries they use) are loaded only now: a run where
+    // every finding stands never needs them.
+    const [{ projectRules, resourceRules }, { readsOf }] = await Promise.all([import('../config/rules/index.js'), import('./reads.js')]);
+    const { resources, located } = this.#listed();
+    const root = this.head.root;
+    const partials = this.#s.partials;
+    const ctx: RuleContext = { root, resources, environment: this.#env.environment, partials, ...located, now };
+    this.#s.projectFindings ??= projectRules(ctx);
+    for (const [entry, i] of stale) {
+      const r = entry.check.resources[i]!;
+      entry.findings[i] = resourceRules(r, ctx);
+      entry.reads[i] = readsOf(root, r, partials);
+      for (const token of entry.reads[i]!) if (token.startsWith('f:')) this.#s.data.set(token.slice(2), projectFileDigest(root, token.slice(2)));
+    }
+    // Data files no resource reads any more are not watched.
+    const read = new Set<string>();
+    for (const e of this.#s.files.values()) if (!('problem' in e)) for (const rs of e.reads) for (const tk of rs ?? []) if (tk.startsWith('f:')) read.add(tk.slice(2));
+    for (const f of [...this.#s.data.keys()]) if (!read.has(f)) this.#s.data.delete(f);
+    this.#project = undefined;
+    return stale.length;
+  }
+
+  #stored(file: string): StoredCheck | undefined {
+    const e = this.#s.files.get(file);
+    return e && !('problem' in e) ? e.check : undefined;
+  }
+
+  #listed(): Listing {
+    if (!this.#listing) {
+      const resources: Resource[] = [];
+      const files: Project['files'] = [];
+      for (const [file, e] of this.#s.files) {
+        if ('problem' in e) continue;
+        files.push({ path: file, sha256: e.sha256 });
+        for (const r of e.check.resources) resources.push(r);
+      }
+      this.#listing = { resources, files, located: locator(this.head.root, resources, files, (file) => this.#stored(file)) };
+    }
+    return this.#listing;
+  }
+
+  /** The Project of the index as it is. With no environment chosen, no files: its error is the one to read. */
+  #view(): Project {
+    const s = this.#s;
+    const diagnostics: Diagnostic[] = [...this.#partialProblems];
+    if (this.#configProblem) diagnostics.push(this.#configProblem);
+    diagnostics.push(...s.config.diagnostics, ...this.#env.diagnostics);
+    const { environmentName, environment, chosen } = this.#env;
+    const base = { root: this.head.root, config: s.config.config, environmentName, environment, partials: s.partials };
+    if (!chosen) return { ...base, resources: [], files: [], diagnostics: sortDiagnostics(diagnostics), locate: () => undefined };
+    const findings: Diagnostic[] = [];
+    for (const e of s.files.values()) {
+      if ('problem' in e) {
+        diagnostics.push(e.problem);
+        continue;
+      }
+      diagnostics.push(...e.check.diagnostics);
+      for (const f of e.findings) if (f) findings.push(...f.diagnostics);
+    }
+    diagnostics.push(...(s.projectFindings ?? []), ...findings);
+    const { resources, files, located } = this.#listed();
+    return { ...base, resources, files, diagnostics: sortDiagnostics(diagnostics), locate: located.locate };
+  }
+
+  /** Some error is known from the last run (nothing is opened early for a project that can not be planned). */
+  #errorsKnown(): boolean {
+    const s = this.#s;
+    const error = (ds: readonly Diagnostic[] | undefined) => ds?.some((d) => d.severity === 'error') === true;
+    if (this.#configProblem || this.#partialProblems.length > 0 || error(s.config.diagnostics) || error(this.#env.diagnostics) || error(s.projectFindings)) return true;
+    for (const e of s.files.values()) if ('problem' in e || error(e.check.diagnostics) || e.findings.some((f) => error(f?.diagnostics))) return true;
+    return false;
+  }
+}
+
+function known(e: FileState | undefined) {
+  return e && !('problem' in e) ? { sha256: e.sha256, stamp: e.stamp, trusted: e.trusted } : undefined;
+}
+
+/** A file named by an event is read whatever its stamp says. */
+function trustless<T extends { trusted: boolean }>(k: T | undefined): T | undefined {
+  return k && { ...k, trusted: false };
+}
+
+function isPartial(p: string): boolean {
+  return p.startsWith(`${PARTIALS_DIR}/`) && p.endsWith('.hbs') && !p.slice(PARTIALS_DIR.length + 1).includes('/');
+}
+
+/** As discover() finds them: campaigns/**\/*.yaml|yml, no `_` or `.` name on the way. */
+function isCampaignFile(p: string): boolean {
+  const parts = p.split('/');
+  return parts[0] === 'campaigns' && parts.length > 1 && parts.slice(1).every((x) => !x.startsWith('_') && !x.startsWith('.')) && /\.ya?ml$/.test(p);
+}
+
+/** By file (project-level problems first), then position, then the order found: stable output. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => byCodePoint(a.d.file ?? '', b.d.file ?? '') || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.i - b.i)
+    .map((x) => x.d);
+}
+
