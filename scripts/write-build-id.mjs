@@ -11,6 +11,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
-const { computeBuildId } = await import(path.join(root, 'dist', 'src', 'project-index', 'build-id.js'));
+const { computeBuildId } = await import(path.join(root, 'dist', 'src', 'config', 'build-id.js'));
 const buildId = computeBuildId({ code: path.join(dist, 'src'), schemas: path.join(root, 'schemas'), lockfile: path.join(root, 'package-lock.json') });
 writeFileSync(path.join(dist, 'build-id.json'), JSON.stringify({ buildId }) + '\n');
