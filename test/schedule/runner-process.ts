@@ -21,7 +21,7 @@ const dist = (rel: string) => pathToFileURL(resolve(import.meta.dirname, '../../
  */
 const CHILD = `
 import { createInterface } from 'node:readline';
-import { loadProject } from '${dist('config/project.js')}';
+import { loadProject } from '${dist('project-index/load.js')}';
 import { connect, openState } from '${dist('operations/connect.js')}';
 import { useClock } from '${dist('time/clock.js')}';
 import { NO_GIT } from '${dist('state/record.js')}';
