@@ -5,6 +5,7 @@
  * plan is applied exactly, refused when stale. SIGINT/SIGTERM stop starting new changes. Exit 0
  * when everything was applied, 1 otherwise, 130 when interrupted.
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
@@ -203,5 +204,5 @@ function reasonOf(diagnostics: readonly Diagnostic[]): string {
 }
 
 function usage(message: string): Diagnostic {
-  return { severity: 'error', code: 'cli.invalid-flag', message, hint: 'see campaignctl apply --help' };
+  return diagnostic('cli.invalid-flag', { message, command: 'apply' });
 }

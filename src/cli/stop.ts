@@ -5,6 +5,7 @@
  * `metadata.protect` does not block an explicit stop; the output says when a campaign was protected.
  * Exit 0 when every named campaign is stopped (or already was), 1 otherwise.
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { withContext } from './shared/with-state.js';
@@ -33,7 +34,7 @@ export function register(program: Command): void {
 
 /** A --selector pair that is not key=value. */
 export function badSelector(pair: string): Diagnostic {
-  return { severity: 'error', code: 'stop.bad-selector', message: `--selector takes key=value, got "${pair}"` };
+  return diagnostic('stop.bad-selector', { pair });
 }
 
 async function stop(out: Output, addresses: string[], flags: StopFlags): Promise<number> {

@@ -769,6 +769,62 @@ export const catalogue = {
   }),
 
   // ---- plan files ----
+  'planfile.unreadable': entry<{ file: string; detail: string }>({
+    severity: 'error',
+    summary: 'A saved plan file given to apply can not be read.',
+    message: (a) => `can not read plan file ${a.file}: ${a.detail}`,
+  }),
+  'planfile.stale': entry<{ moved: string[]; target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A saved plan no longer matches the state, the configuration, the commit or the environment; it is not applied.',
+    message: (a) => `the saved plan is stale and was not applied: ${a.moved.join('; ')}`,
+    hint: (a) => `make a new plan with \`${commandLine(a.target, ['plan', '--out', 'FILE'])}\`, review it, and apply that`,
+  }),
+  'planfile.write-failed': entry<{ file: string; detail: string }>({
+    severity: 'error',
+    summary: 'plan --out could not write the plan file.',
+    message: (a) => `could not write the plan to ${a.file}: ${a.detail}`,
+  }),
+  'cli.invalid-flag': entry<{ message: string; command: string }>({
+    severity: 'error',
+    summary: 'A command-line flag has a value the command can not use, or flags that can not go together.',
+    message: (a) => a.message,
+    hint: (a) => `see campaignctl ${a.command} --help`,
+  }),
+  'stop.bad-selector': entry<{ pair: string }>({
+    severity: 'error',
+    summary: 'A stop --selector pair is not key=value.',
+    message: (a) => `--selector takes key=value, got "${a.pair}"`,
+  }),
+  'state.locked': entry<{ what: string; holder: string; id: string; staleNote: string | null; forceUnlock: string }>({
+    severity: 'error',
+    summary: 'Another campaignctl run holds the apply lock on this state; the command was refused.',
+    message: (a) => `${a.what} refused: the state is locked by ${a.holder}, lock id ${a.id}${a.staleNote ? `; ${a.staleNote}` : ''}`,
+    hint: (a) => `${a.staleNote ? 'the holder is gone' : 'if no other campaignctl run is using this state'}, remove the lock with: ${a.forceUnlock}`,
+  }),
+  'state.not-found': entry<{ address: string; suggestion?: string; target: CommandTarget }>({
+    severity: 'error',
+    summary: 'The address is not recorded in state.',
+    message: (a) => `${a.address} is not in state`,
+    hint: (a) => (a.suggestion ? `did you mean \`${a.suggestion}\`?` : `\`${commandLine(a.target, ['state', 'list'])}\` shows every recorded resource`),
+  }),
+  'state.journal-open': entry<{ address: string; markers: string[]; target: CommandTarget }>({
+    severity: 'error',
+    summary: 'A resource still has remote writes of an interrupted run open; removing it could lose a created campaign.',
+    message: (a) => `${a.address} has ${a.markers.length} remote write${a.markers.length === 1 ? '' : 's'} of an interrupted run still open (marker ${a.markers.join(', ')}); removing it now could lose a campaign that was created`,
+    hint: (a) => `run \`${commandLine(a.target, ['plan'])}\` (or apply) first: it settles open writes by reading them back from CleverTap`,
+  }),
+  'lock.not-held': entry<{ id: string }>({
+    severity: 'error',
+    summary: 'force-unlock was asked to remove a lock, and none is held.',
+    message: (a) => `no lock is held: nothing to remove (asked for ${a.id})`,
+  }),
+  'lock.id-mismatch': entry<{ id: string; current: string; holder: string; probablyStale: boolean; forceUnlock: string }>({
+    severity: 'error',
+    summary: 'force-unlock names a lock id other than the one held; nothing is removed.',
+    message: (a) => `the lock is not ${a.id}: it is ${a.current}, held by ${a.holder}${a.probablyStale ? ' (probably stale: that process no longer exists on this host)' : ''}; nothing was removed`,
+    hint: (a) => `force-unlock needs the exact id; if that run is really gone: ${a.forceUnlock}`,
+  }),
   'planfile.not-finalized': entry<Record<string, never>>({
     severity: 'error',
     summary: 'A plan that was not finalized (estimates and guards not applied) can not be saved.',

@@ -8,6 +8,7 @@
  * Every change is an event as it starts and ends (`change-start`, `change-done` with done/total);
  * `signal` stops starting new changes (those in flight finish and are recorded).
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import { readFileSync } from 'node:fs';
 import { configHash } from '../apply/config-hash.js';
 import { prepareDesired, type DesiredState } from '../apply/desired.js';
@@ -17,7 +18,6 @@ import { syncMetadata } from '../apply/metadata.js';
 import { computePlan } from '../apply/planning.js';
 import { settleOpenJournal } from '../apply/settle.js';
 import type { ApplyHooks, ApplyResult, ExecuteInput } from '../apply/types.js';
-import { commandLine } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkStale, parsePlanFile, type StaleReason } from '../plan/plan-file.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
@@ -150,7 +150,7 @@ async function applySaved(run: Run, file: string): Promise<ApplyOutcome> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return refused('plan-file', [{ severity: 'error', code: 'planfile.unreadable', message: `can not read plan file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    return refused('plan-file', [diagnostic('planfile.unreadable', { file, detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message })]);
   }
   const parsed = parsePlanFile(text, file, ctx.target);
   if (!parsed.planFile) return refused('plan-file', parsed.diagnostics);
@@ -163,14 +163,8 @@ async function applySaved(run: Run, file: string): Promise<ApplyOutcome> {
     commit: facts.provenance.git.commit,
   });
   if (moved.length > 0) {
-    const diagnostic: Diagnostic = {
-      severity: 'error',
-      code: 'planfile.stale',
-      file,
-      message: `the saved plan is stale and was not applied: ${moved.map((m) => m.message).join('; ')}`,
-      hint: `make a new plan with \`${commandLine(ctx.target, ['plan', '--out', 'FILE'])}\`, review it, and apply that`,
-    };
-    return refused('stale-plan', [diagnostic], { stale: moved });
+    const stale = diagnostic('planfile.stale', { moved: moved.map((m) => m.message), target: ctx.target }, { file });
+    return refused('stale-plan', [stale], { stale: moved });
   }
 
   // Resources unchanged since the last plan take their hashes from the memo.

@@ -3,6 +3,7 @@
  * the lock held now (every lock refusal shows it), so a lock taken since by another run is never
  * removed by mistake. Takes no lock itself and never talks to CleverTap.
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LockHolder } from '../state/store.js';
 import type { OperationContext } from './context.js';
@@ -29,13 +30,7 @@ export async function forceUnlock(ctx: OperationContext, options: { id: string }
 
 function notHeld(id: string, current: LockHolder | null, ctx: OperationContext): Diagnostic {
   if (current === null) {
-    return { severity: 'error', code: 'lock.not-held', message: `no lock is held: nothing to remove (asked for ${id})` };
+    return diagnostic('lock.not-held', { id });
   }
-  const stale = refusalFor(current).probablyStale ? ' (probably stale: that process no longer exists on this host)' : '';
-  return {
-    severity: 'error',
-    code: 'lock.id-mismatch',
-    message: `the lock is not ${id}: it is ${current.id}, held by ${describeHolder(current)}${stale}; nothing was removed`,
-    hint: `force-unlock needs the exact id; if that run is really gone: ${forceUnlockCommand(current.id, ctx.target)}`,
-  };
+  return diagnostic('lock.id-mismatch', { id, current: current.id, holder: describeHolder(current), probablyStale: refusalFor(current).probablyStale, forceUnlock: forceUnlockCommand(current.id, ctx.target) });
 }

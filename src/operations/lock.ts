@@ -6,7 +6,7 @@
  * reused and a holder on another host can not be checked.
  */
 import { hostname } from 'node:os';
-import { lockWords } from '../diagnostics/catalogue.js';
+import { diagnostic, lockWords } from '../diagnostics/catalogue.js';
 import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isProbablyStale } from '../state/stale.js';
@@ -90,13 +90,7 @@ export function age(since: string, now: Date = clockNow()): string {
 /** The refusal as a Diagnostic (for --json documents and for diagnostics lists). */
 export function lockRefusalDiagnostic(refusal: LockRefusal, what: string, target: CommandTarget): Diagnostic {
   const h = refusal.holder;
-  const stale = refusal.probablyStale ? `; ${lockWords.probablyStale(h.pid)}` : '';
-  return {
-    severity: 'error',
-    code: 'state.locked',
-    message: `${what} refused: the state is locked by ${describeHolder(h)}, lock id ${h.id}${stale}`,
-    hint: `${refusal.probablyStale ? 'the holder is gone' : 'if no other campaignctl run is using this state'}, remove the lock with: ${forceUnlockCommand(h.id, target)}`,
-  };
+  return diagnostic('state.locked', { what, holder: describeHolder(h), id: h.id, staleNote: refusal.probablyStale ? lockWords.probablyStale(h.pid) : null, forceUnlock: forceUnlockCommand(h.id, target) });
 }
 
 /** The refusal as text for stderr: every field of the holder on its own line, then what to run. */

@@ -8,6 +8,7 @@
  * planner: plan() decides that itself, the caller only lets the context cache. A plan with errors
  * is still a plan (shown, never saved); a plan made with refused credentials is none.
  */
+import { diagnostic } from '../diagnostics/catalogue.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { reusePlan } from '../apply/no-change.js';
@@ -138,7 +139,7 @@ function savePlanFile(project: Project, outcome: ShownPlan, file: string, now: D
   try {
     writeFileSync(path.resolve(file), text, { mode: 0o600 });
   } catch (err) {
-    return [{ severity: 'error', code: 'planfile.write-failed', message: `could not write the plan to ${file}: ${(err as Error).message}` }];
+    return [diagnostic('planfile.write-failed', { file, detail: (err as Error).message })];
   }
   return [];
 }

@@ -6,7 +6,7 @@
  */
 import { closest } from '../diagnostics/suggest.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource } from '../model/applied.js';
 import type { BulletinResource } from '../model/specs.js';
@@ -149,21 +149,9 @@ export async function stateResolve(ctx: OperationContext, options: ResolveOption
 async function notInState(ctx: OperationContext, address: string): Promise<Diagnostic> {
   const known = (await ctx.store.resources.list()).map((r) => r.address);
   const suggestion = closest(address, known);
-  return {
-    severity: 'error',
-    code: 'state.not-found',
-    address,
-    message: `${address} is not in state`,
-    hint: suggestion ? `did you mean \`${suggestion}\`?` : `\`${commandLine(ctx.target, ['state', 'list'])}\` shows every recorded resource`,
-  };
+  return diagnostic('state.not-found', { address, suggestion, target: ctx.target }, { address });
 }
 
 function journalOpen(address: string, open: readonly JournalEntry[], target: CommandTarget): Diagnostic {
-  return {
-    severity: 'error',
-    code: 'state.journal-open',
-    address,
-    message: `${address} has ${open.length} remote write${open.length === 1 ? '' : 's'} of an interrupted run still open (marker ${open.map((j) => j.id).join(', ')}); removing it now could lose a campaign that was created`,
-    hint: `run \`${commandLine(target, ['plan'])}\` (or apply) first: it settles open writes by reading them back from CleverTap`,
-  };
+  return diagnostic('state.journal-open', { address, markers: open.map((j) => j.id), target }, { address });
 }

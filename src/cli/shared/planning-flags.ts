@@ -3,6 +3,7 @@
  * estimates (--no-estimate) and the guard overrides (--allow-large-audience, --allow-mass-stop),
  * plus --heal. Parsed into the planner's PlanOptions; problems come back as diagnostics.
  */
+import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Command } from 'commander';
 import type { Project } from '../../config/project.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -82,5 +83,5 @@ export async function planOptionsFrom(f: PlanningFlags, project: Project): Promi
 }
 
 function flagError(flag: string, message: string): Diagnostic {
-  return { severity: 'error', code: 'cli.invalid-flag', message: `${flag}: ${message}`, hint: 'see campaignctl plan --help' };
+  return diagnostic('cli.invalid-flag', { message: `${flag}: ${message}`, command: 'plan' });
 }
