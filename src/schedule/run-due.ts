@@ -18,7 +18,7 @@ import { hashCanonical } from '../plan/canonical.js';
 import { msUntil, resolveStart } from '../plan/instant.js';
 import { bulletinOccurrences } from '../plan/spec-access.js';
 import { raiseOccurrence } from '../runtime/occurrence.js';
-import type { Provenance, RuntimeHooks } from '../runtime/context.js';
+import { DEFAULT_PARALLEL, type Provenance, type RuntimeHooks } from '../runtime/context.js';
 import { renderContext } from '../apply/desired.js';
 import { createTemplateEngine } from '../templates/engine.js';
 import type { StateStore } from '../state/store.js';
@@ -78,9 +78,12 @@ export interface RunDueResult {
 
 export async function runDue(ctx: RunDueContext, options: RunDueOptions = {}): Promise<RunDueResult> {
   const result: RunDueResult = { now: ctx.now.toISOString(), fired: [], skipped: [], diagnostics: [], ok: true };
-  const fired = (e: FiredEntry) => {
+  const keepFired = (e: FiredEntry) => {
     result.fired.push(e);
     if (e.status === 'failed' || e.status === 'unknown') result.ok = false;
+  };
+  const fired = (e: FiredEntry) => {
+    keepFired(e);
     ctx.onEvent?.({ type: 'fired', entry: e });
   };
   const skipped = (e: SkippedEntry) => {
@@ -90,13 +93,43 @@ export async function runDue(ctx: RunDueContext, options: RunDueOptions = {}): P
 
   await settleDeadClaims(ctx, options, fired);
   const applied = await ctx.store.resources.list();
-  for (const row of applied.filter((r) => r.kind === 'Schedule')) {
-    await passSchedule(ctx, options, scheduleOf(ctx.project, row), { fired, skipped, diagnostics: result.diagnostics });
+  // Schedules pass side by side, as many at once as CleverTap takes calls (3): 100 due schedules
+  // must not wait on each other's round trips. Each tick's claim is still one transaction, and the
+  // result lists them in the applied order whatever order they finished in.
+  const schedules = applied.filter((r) => r.kind === 'Schedule');
+  const passes = schedules.map(() => ({ fired: [] as FiredEntry[], skipped: [] as SkippedEntry[], diagnostics: [] as Diagnostic[] }));
+  await inLanes(schedules.length, ctx.parallel ?? DEFAULT_PARALLEL, (i) => {
+    const pass = passes[i]!;
+    return passSchedule(ctx, options, scheduleOf(ctx.project, schedules[i]!), {
+      fired: (e) => {
+        pass.fired.push(e);
+        ctx.onEvent?.({ type: 'fired', entry: e });
+      },
+      skipped: (e) => {
+        pass.skipped.push(e);
+        ctx.onEvent?.({ type: 'skipped', entry: e });
+      },
+      diagnostics: pass.diagnostics,
+    });
+  });
+  for (const pass of passes) {
+    pass.fired.forEach(keepFired);
+    result.skipped.push(...pass.skipped);
+    result.diagnostics.push(...pass.diagnostics);
   }
   for (const row of applied.filter((r) => r.kind === 'Bulletin')) {
     await raiseDueOccurrences(ctx, options, row, { fired, skipped, diagnostics: result.diagnostics });
   }
   return result;
+}
+
+/** Runs task(0..count-1), at most `lanes` at a time. */
+async function inLanes(count: number, lanes: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, count)) }, lane));
 }
 
 interface Sinks {

@@ -6,7 +6,7 @@
  * is killed with SIGKILL while CleverTap (the emulator) holds a send it has taken.
  *
  * Then, for every tick: one row in the ledger, fired (exactly one send) or recorded missed with
- * its reason, or unknown (exactly one per kill in flight, never resent). Never two sends, never a
+ * its reason, or unknown (one per send in flight at a kill, never resent). Never two sends, never a
  * tick without a row.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -190,7 +190,10 @@ describe('run-due over 1,000 simulated ticks with restarts and kill -9', () => {
     }
     expect(ticks).toBeGreaterThanOrEqual(1000);
     expect(killsInFlight).toBe(KILLS_IN_FLIGHT);
-    expect(statuses.unknown).toBe(KILLS_IN_FLIGHT);
+    // Schedules pass three at a time: a kill finds the held send in flight, and with it at most the
+    // other two lanes' sends, each taken by CleverTap and each left unknown (asserted above: one send each).
+    expect(statuses.unknown).toBeGreaterThanOrEqual(KILLS_IN_FLIGHT);
+    expect(statuses.unknown).toBeLessThanOrEqual(KILLS_IN_FLIGHT * 3);
     // The day had both: most ticks fired, the outages' ticks missed, and several processes.
     expect(statuses.done).toBeGreaterThan(ticks * 0.8);
     expect(statuses.missed).toBeGreaterThan(0);

@@ -20,7 +20,7 @@ export function scheduleDst(ctx: RuleContext): Diagnostic[] {
   for (const s of ofKind(ctx, 'Schedule')) {
     const timing = timingOf(s);
     if (!timing) continue;
-    const met = dstEncounters(timing, ctx.now, yearAfter(ctx.now));
+    const met = encountersOf(timing, ctx.now);
     const at = placeOf(ctx, s, ['spec', 'cron']);
     for (const kind of ['gap', 'repeat'] as const) {
       const e = met.find((m) => m.kind === kind);
@@ -31,19 +31,47 @@ export function scheduleDst(ctx: RuleContext): Diagnostic[] {
 }
 
 /**
+ * The clock changes a cron and zone meet in the year after `now`. A project holds thousands of
+ * Schedules but few distinct cron/zone pairs, and a year of a zone's transitions is the costly part:
+ * each pair is worked out once per `now`.
+ */
+const encounters = new Map<string, DstEncounter[]>();
+let encountersNow = NaN;
+function encountersOf(timing: { cron: string; timezone: string }, now: Date): DstEncounter[] {
+  if (now.getTime() !== encountersNow) {
+    encounters.clear();
+    encountersNow = now.getTime();
+  }
+  const key = `${timing.cron}\u0000${timing.timezone}`;
+  let met = encounters.get(key);
+  if (!met) encounters.set(key, (met = dstEncounters(timing, now, yearAfter(now))));
+  return met;
+}
+
+/**
  * Until when scheduleDst's finding about `r` stands: until the next clock change passes (it may be
  * the one warned about) or until the 12 months reach one more.
  */
 export function untilClockChange(r: Resource, ctx: RuleContext): number {
   const timing = timingOf(r);
   if (!timing) return Infinity;
-  const now = ctx.now.getTime();
-  const windowEnd = yearAfter(ctx.now).getTime();
-  const changes = zoneTransitions(timing.timezone, now, yearAfter(new Date(windowEnd)).getTime());
-  const next = changes[0]?.at ?? Infinity;
-  const beyond = changes.find((c) => c.at > windowEnd);
-  return Math.min(next, beyond ? beyond.at - (windowEnd - now) : Infinity);
+  const key = `${timing.timezone}\u0000${ctx.now.getTime()}`;
+  let until = untilByZone.get(key);
+  if (until === undefined) {
+    if (untilByZone.size > 1000) untilByZone.clear();
+    const now = ctx.now.getTime();
+    const windowEnd = yearAfter(ctx.now).getTime();
+    const changes = zoneTransitions(timing.timezone, now, yearAfter(new Date(windowEnd)).getTime());
+    const next = changes[0]?.at ?? Infinity;
+    const beyond = changes.find((c) => c.at > windowEnd);
+    until = Math.min(next, beyond ? beyond.at - (windowEnd - now) : Infinity);
+    untilByZone.set(key, until);
+  }
+  return until;
 }
+
+/** untilClockChange depends only on the zone and `now`: two years of a zone's transitions, once. */
+const untilByZone = new Map<string, number>();
 
 /** cron and zone of an enabled Schedule the evaluator reads (others are reported elsewhere or fire nothing). */
 export function timingOf(r: Resource): { cron: string; timezone: string } | undefined {
