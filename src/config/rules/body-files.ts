@@ -31,15 +31,16 @@ export function bodyFiles(ctx: RuleContext): Diagnostic[] {
   for (const r of ctx.resources) {
     const bodyFile = bodyFileOf(r);
     if (!bodyFile) continue;
-    const at = placeOf(ctx, r, bodyFile.path);
+    // Placing a finding may read the file again for positions: only when there is one.
+    const at = () => placeOf(ctx, r, bodyFile.path);
     const file = bodyFilePath(r.source.file, bodyFile.value);
     if (!file) {
-      out.push(diagnostic('file.unreadable', { detail: `body_file ${bodyFile.value} points outside the project` }, at));
+      out.push(diagnostic('file.unreadable', { detail: `body_file ${bodyFile.value} points outside the project` }, at()));
       continue;
     }
     const read = readProjectFile(ctx.root, file);
     if (!read.ok) {
-      out.push(diagnostic('file.unreadable', { detail: `${file}: ${read.detail}` }, at));
+      out.push(diagnostic('file.unreadable', { detail: `${file}: ${read.detail}` }, at()));
       continue;
     }
     if (!read.text.includes('{{') && !read.text.includes('{%')) continue;

@@ -21,6 +21,8 @@ export function scheduleDst(ctx: RuleContext): Diagnostic[] {
     const timing = timingOf(s);
     if (!timing) continue;
     const met = encountersOf(timing, ctx.now);
+    // Placing a finding may read the file again for positions: only for a Schedule that has one.
+    if (met.length === 0) continue;
     const at = placeOf(ctx, s, ['spec', 'cron']);
     for (const kind of ['gap', 'repeat'] as const) {
       const e = met.find((m) => m.kind === kind);
