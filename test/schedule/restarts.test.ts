@@ -19,6 +19,7 @@ import { ACCOUNT, PASSCODE, closeEmulators, emulator } from '../sandbox/helpers.
 import { removeTemps, writeProject } from '../runtime/fixture.js';
 import { CliRunner, cleanEnvironment } from '../cli/cli-run.js';
 import { RunnerProcess, removeRunnerScript, type PassEntry } from './runner-process.js';
+import { seededRandom } from '../../src/sandbox/random.js';
 
 afterEach(async () => {
   await closeEmulators();
@@ -60,18 +61,6 @@ spec:
 `;
 }
 
-/** A small seeded generator (mulberry32): the same seed, the same day. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const APPLIED = '2026-06-01T05:59:50Z';
 const START = Date.parse('2026-06-01T06:00:05Z');
 /** 460 minutes: 2 x 460 + 92 + 8 ticks. */
@@ -80,7 +69,7 @@ const KILLS_IN_FLIGHT = 3;
 
 describe('run-due over 1,000 simulated ticks with restarts and kill -9', () => {
   it('fires every tick at most once, records every other tick with its reason, and leaves only the kills in flight unknown', async () => {
-    const random = seeded(20261);
+    const random = seededRandom(20261);
     const files = Object.fromEntries(SCHEDULES.map((s) => [`campaigns/schedules/${s.name}.yaml`, scheduleYaml(s)]));
     const dir = writeProject(files);
     const h = await emulator();
