@@ -83,6 +83,25 @@ export default tseslint.config(
     },
   },
   {
+    // The daemon runs operations like the CLI does, but it is not the CLI: src/cli/watch.ts parses
+    // the flags and starts it.
+    files: ['src/daemon/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            CLI_PACKAGES,
+            {
+              regex: '^(\\.\\./)+cli(/|$)',
+              message: 'The daemon never imports src/cli: share through src/operations, or move what both need below them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // A command is flags -> operation -> view. What two commands share lives in src/cli/shared,
     // src/cli/views or src/operations; commands.ts (the registry) loads them all.
     files: ['src/cli/*.ts'],

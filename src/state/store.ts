@@ -337,6 +337,59 @@ export interface LockStore {
   current(): Promise<LockHolder | null>;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Leases: a named row a long-running process holds while it lives (the daemon's lease on a state,
+// later the replicas' leader lease). It expires unless renewed; taking it from a new holder bumps
+// the epoch (a fencing token: work done under an older epoch is stale).
+
+export interface LeaseHolder {
+  /** The lease name, e.g. `daemon`. */
+  name: string;
+  /** Exact holder id (what takeOver and release need). */
+  id: string;
+  host: string;
+  pid: number;
+  /** e.g. `watch --auto-apply`. */
+  command: string;
+  /** When this holder took it. */
+  since: string;
+  /** Last acquire or renew. */
+  heartbeat: string;
+  /** heartbeat + ttl: after this, anyone may take it. */
+  expiresAt: string;
+  /** Grows by 1 each time a different holder takes the lease. */
+  epoch: number;
+}
+
+export interface LeaseRequest {
+  id: string;
+  host: string;
+  pid: number;
+  command: string;
+  ttlMs: number;
+}
+
+export type LeaseResult = { ok: true; lease: LeaseHolder } | { ok: false; holder: LeaseHolder };
+
+/**
+ * Times are the store's clock (SQLite: the process clock or the store's `now` option; PostgreSQL:
+ * the database's now()). A coordination table: never bumps the serial.
+ */
+export interface LeaseStore {
+  /** Takes `name` when free, expired or already held by req.id (then it is a renew); else says who holds it. */
+  acquire(name: string, req: LeaseRequest): Promise<LeaseResult>;
+  /** Extends the holder's lease; null when `id` no longer holds it (expired and taken, or released). */
+  renew(name: string, id: string, ttlMs: number): Promise<LeaseHolder | null>;
+  /**
+   * Takes a lease that has not expired from a holder known to be dead (same host, pid gone), only
+   * when `fromId` still holds it exactly; else the current holder (or null when free).
+   */
+  takeOver(name: string, fromId: string, req: LeaseRequest): Promise<LeaseResult | null>;
+  /** True when `id` held it and it is now free. */
+  release(name: string, id: string): Promise<boolean>;
+  current(name: string): Promise<LeaseHolder | null>;
+}
+
 /** What a transaction callback can use: every table but the lock, reads and writes. */
 export interface StateTx {
   resources: ResourceStore;
@@ -359,6 +412,7 @@ export interface StateStoreInfo {
 export interface StateStore extends StateTx {
   readonly info: StateStoreInfo;
   lock: LockStore;
+  leases: LeaseStore;
   serial(): Promise<number>;
   /**
    * Names the recorded state as committed: changes with every serial bump, and two stores (or two

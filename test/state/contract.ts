@@ -20,6 +20,11 @@ export interface StateStoreFixture {
   open(opts?: OpenStateOptions): Promise<StateStore>;
   /** Removes the location; stores opened on it are closed first by the contract. */
   dispose(): Promise<void>;
+  /**
+   * The backend times leases by the database's clock, not the `now` option (PostgreSQL): the
+   * lease tests then let real time pass instead of moving the test clock.
+   */
+  databaseClock?: boolean;
 }
 
 export type StateStoreFactory = () => Promise<StateStoreFixture>;
@@ -410,6 +415,90 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         if (!next.ok) throw new Error('refused after unlock');
         expect(await s.lock.release(next.lock.id)).toBe(true);
         expect(await s.lock.release(next.lock.id)).toBe(false);
+      });
+    });
+
+    describe('leases', () => {
+      const req = (id: string, ttlMs = 30_000) => ({ id, host: 'box', pid: 10, command: 'watch', ttlMs });
+      /** Lets a lease of ttlMs run out: the test clock moves, or real time passes on a database clock. */
+      async function expire(ttlMs: number): Promise<void> {
+        if (fixture.databaseClock) await new Promise((r) => setTimeout(r, ttlMs + 50));
+        else clock += ttlMs + 1;
+      }
+
+      it('one holder at a time; a refused caller sees who holds it', async () => {
+        const s = await fresh();
+        const first = await s.leases.acquire('daemon', req('replica-a'));
+        if (!first.ok) throw new Error('first acquire refused');
+        expect(first.lease).toMatchObject({ name: 'daemon', id: 'replica-a', host: 'box', pid: 10, command: 'watch', epoch: 1 });
+        expect(Date.parse(first.lease.expiresAt) - Date.parse(first.lease.heartbeat)).toBe(30_000);
+        const second = await s.leases.acquire('daemon', req('replica-b'));
+        expect(second).toEqual({ ok: false, holder: first.lease });
+        expect(await s.leases.current('daemon')).toEqual(first.lease);
+        expect(await s.leases.current('leader')).toBeNull();
+        const other = await s.leases.acquire('leader', req('replica-b'));
+        expect(other.ok).toBe(true);
+      });
+
+      it('renews only for its holder and keeps the epoch', async () => {
+        const s = await fresh();
+        await s.leases.acquire('daemon', req('replica-a'));
+        expect(await s.leases.renew('daemon', 'replica-b', 30_000)).toBeNull();
+        const renewed = await s.leases.renew('daemon', 'replica-a', 60_000);
+        expect(renewed).toMatchObject({ id: 'replica-a', epoch: 1 });
+        expect(Date.parse(renewed!.expiresAt) - Date.parse(renewed!.heartbeat)).toBe(60_000);
+        const again = await s.leases.acquire('daemon', req('replica-a'));
+        expect(again).toMatchObject({ ok: true, lease: { id: 'replica-a', epoch: 1 } });
+      });
+
+      it('an expired lease goes to the next caller with a new epoch; the old holder can not renew it', async () => {
+        const s = await fresh();
+        const ttl = fixture.databaseClock ? 300 : 30_000;
+        await s.leases.acquire('daemon', req('replica-a', ttl));
+        await expire(ttl);
+        expect(await s.leases.current('daemon')).toBeNull();
+        const next = await s.leases.acquire('daemon', req('replica-b'));
+        expect(next).toMatchObject({ ok: true, lease: { id: 'replica-b', epoch: 2 } });
+        expect(await s.leases.renew('daemon', 'replica-a', 30_000)).toBeNull();
+      });
+
+      it('release frees it for its holder only; the epoch survives the release', async () => {
+        const s = await fresh();
+        await s.leases.acquire('daemon', req('replica-a'));
+        expect(await s.leases.release('daemon', 'replica-b')).toBe(false);
+        expect(await s.leases.release('daemon', '')).toBe(false);
+        expect(await s.leases.release('daemon', 'replica-a')).toBe(true);
+        expect(await s.leases.current('daemon')).toBeNull();
+        expect(await s.leases.release('daemon', 'replica-a')).toBe(false);
+        const next = await s.leases.acquire('daemon', req('replica-b'));
+        expect(next).toMatchObject({ ok: true, lease: { id: 'replica-b', epoch: 2 } });
+      });
+
+      it('takeOver replaces only the exact live holder', async () => {
+        const s = await fresh();
+        expect(await s.leases.takeOver('daemon', 'replica-a', req('replica-b'))).toBeNull();
+        const first = await s.leases.acquire('daemon', req('replica-a'));
+        if (!first.ok) throw new Error('refused');
+        expect(await s.leases.takeOver('daemon', 'replica-x', req('replica-b'))).toEqual({ ok: false, holder: first.lease });
+        const taken = await s.leases.takeOver('daemon', 'replica-a', req('replica-b'));
+        expect(taken).toMatchObject({ ok: true, lease: { id: 'replica-b', epoch: 2 } });
+        expect(await s.leases.renew('daemon', 'replica-a', 30_000)).toBeNull();
+      });
+
+      it('lease writes never bump the serial', async () => {
+        const s = await fresh();
+        const before = await s.serial();
+        await s.leases.acquire('daemon', req('replica-a'));
+        await s.leases.renew('daemon', 'replica-a', 30_000);
+        await s.leases.release('daemon', 'replica-a');
+        expect(await s.serial()).toBe(before);
+      });
+
+      it('two stores on one location: only one takes the lease', async () => {
+        await fresh();
+        const [a, b] = [await open(), await open()];
+        const results = await Promise.all([a.leases.acquire('daemon', req('replica-a')), b.leases.acquire('daemon', req('replica-b'))]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
       });
     });
 

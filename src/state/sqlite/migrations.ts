@@ -144,6 +144,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN report TEXT;
   `,
+  // 7: leases, held by a long-running process (the daemon) and renewed while it lives.
+  `
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    id         TEXT NOT NULL,
+    host       TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    command    TEXT NOT NULL,
+    since      TEXT NOT NULL,
+    heartbeat  TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    epoch      INTEGER NOT NULL
+  );
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };

@@ -11,6 +11,7 @@ import { auditStore } from './audit.js';
 import { cursorStore } from './cursors.js';
 import { SqliteDb, type Executor } from './db.js';
 import { journalStore } from './journal.js';
+import { leaseStore } from './leases.js';
 import { lockStore } from './lock.js';
 import { migrate, MIGRATIONS } from './migrations.js';
 import { outboxStore } from './outbox.js';
@@ -61,6 +62,7 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteO
       info: { backend: 'sqlite', location: file, schemaVersion: MIGRATIONS.length },
       ...tables(sqlite.store),
       lock: lockStore(sqlite.store),
+      leases: leaseStore(sqlite.store),
       revision: () => sqlite.store.read((c) => (c.stmt('SELECT value, revision FROM state_serial WHERE id = 1').get() as { value: number; revision: string })).then((r) => `${r.value}:${r.revision}`),
       transaction: (fn) => sqlite.transaction((x) => fn(tables(x))),
       close: () => (closing ??= sqlite.store.read(() => undefined).then(() => sqlite.close())),
