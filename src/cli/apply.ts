@@ -11,14 +11,13 @@ import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { applyProgress } from './shared/apply-progress.js';
 import { addPlanningOptions, hasPlanningFlags, planningFlagWords, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
-import { openCommandContext } from './shared/operation-context.js';
+import { openCommandContext } from './shared/command-context.js';
 import { printPlan } from './shared/plan-output.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
 import { jsonLine } from './views/json-keys.js';
 import { apply, type ApplyOutcome } from '../operations/apply.js';
 import type { OperationContext } from '../operations/context.js';
-import type { Project } from '../config/project.js';
 import type { OperationEvent } from '../operations/events.js';
 import { lockRefusalJson } from '../operations/lock.js';
 import { commandLine } from '../diagnostics/command-line.js';
@@ -45,12 +44,9 @@ async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Ou
   if (planfile && hasPlanningFlags(flags)) {
     return refuse(out, undefined, 'invalid-flags', [usage('planning flags (--target, --selector, --no-estimate, --allow-*, ...) can not be combined with a plan file: the file decides')]);
   }
-  // The operation's events come while apply() runs, once the context is open.
-  let project: Project | undefined = undefined;
-  const opened = await openCommandContext(out, { more: applyEvents(out, () => project!) });
+  const opened = await openCommandContext(out, { more: applyEvents(out) });
   if (!opened.ok) return refuse(out, opened.project.root, 'project', opened.diagnostics);
   const ctx = opened.ctx;
-  project = ctx.project;
   const root = ctx.project.root;
   try {
     let planning = {};
@@ -82,7 +78,7 @@ async function runApply(planfile: string | undefined, flags: ApplyFlags, out: Ou
 }
 
 /** What apply tells as it goes: where it applies, what was settled, the plan, each change. */
-function applyEvents(out: Output, project: () => Project): (e: OperationEvent) => boolean {
+function applyEvents(out: Output): (e: OperationEvent) => boolean {
   const progress = applyProgress(out);
   return (e) => {
     switch (e.kind) {
@@ -100,7 +96,7 @@ function applyEvents(out: Output, project: () => Project): (e: OperationEvent) =
         return true;
       case 'planned':
         if (out.opts.json) out.print(jsonLine({ event: 'plan', summary: e.plan.plan.summary, changes: e.plan.plan.changes.length, errors: e.plan.diagnostics }));
-        else printPlan(out, project(), e.plan, 'text');
+        else printPlan(out, e.project, e.plan, 'text');
         return true;
       default:
         return progress(e);

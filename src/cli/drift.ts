@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { openCommandContext } from './shared/operation-context.js';
+import { openCommandContext } from './shared/command-context.js';
 import { printDiagnostics } from './shared/project.js';
 import { failWith } from './views/state-common.js';
 import { driftJson, driftText } from './views/drift.js';

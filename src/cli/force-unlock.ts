@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { action } from './context.js';
-import { withState } from './shared/with-state.js';
+import { withState } from './shared/command-context.js';
 import { refuse } from './views/state-common.js';
 import { forceUnlockText } from './views/state.js';
 import { forceUnlock } from '../operations/force-unlock.js';

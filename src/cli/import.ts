@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { withContext } from './shared/with-state.js';
+import { withContext } from './shared/command-context.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
 import { environmentErrors, failWith, refuse } from './views/state-common.js';
 import { importMessages, parseYmd } from '../apply/import.js';

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from './shared/planning-flags.js';
-import { openCommandContext } from './shared/operation-context.js';
+import { openCommandContext } from './shared/command-context.js';
 import { PLAN_FORMATS, printPlan, type PlanFormat } from './shared/plan-output.js';
 import { failWith } from './views/state-common.js';
 import { plan } from '../operations/plan.js';

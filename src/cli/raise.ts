@@ -10,7 +10,7 @@ import { action, createOutput, globalOptions, type Output } from './context.js';
 import { readDataInput } from './shared/data-input.js';
 import { collect } from './shared/option-values.js';
 import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
-import { openRuntimeCommand } from './shared/runtime-session.js';
+import { openRuntimeCommand } from './shared/command-context.js';
 import { failWith } from './views/state-common.js';
 import { raiseDryRunText, raiseJson, raiseText } from './views/runtime-send.js';
 import type { Project } from '../config/project.js';

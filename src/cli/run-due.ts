@@ -9,8 +9,8 @@ import { isRefusal } from '../operations/under-lock.js';
 import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { loadProjectFor, printDiagnostics } from './shared/project.js';
-import { interruptOnSignal } from './shared/runtime-session.js';
-import { withContext } from './shared/with-state.js';
+import { interruptOnSignal } from './shared/interrupt.js';
+import { withContext } from './shared/command-context.js';
 import { environmentErrors, failWith, refuse } from './views/state-common.js';
 import { runDueJson, runDueText } from './views/run-due.js';
 

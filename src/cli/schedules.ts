@@ -9,7 +9,7 @@ import { clockNote, now as clockNow } from '../time/clock.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { schedules } from '../operations/schedules.js';
 import { loadProjectFor } from './shared/project.js';
-import { withContext } from './shared/with-state.js';
+import { withContext } from './shared/command-context.js';
 import { environmentErrors, failWith } from './views/state-common.js';
 import { schedulesJson, schedulesText } from './views/schedules.js';
 

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { withContext } from './shared/with-state.js';
+import { withContext } from './shared/command-context.js';
 import { loadProjectFor } from './shared/project.js';
 import { environmentErrors, failWith, refuse } from './views/state-common.js';
 import { diagnostic } from '../diagnostics/catalogue.js';

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { action, type Output } from './context.js';
-import { withState } from './shared/with-state.js';
+import { withState } from './shared/command-context.js';
 import { refuse } from './views/state-common.js';
 import { stateListJson, stateListText, stateRmText, stateShowJson, stateShowText } from './views/state.js';
 import type { OperationContext } from '../operations/context.js';

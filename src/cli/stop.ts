@@ -8,7 +8,7 @@
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Command } from 'commander';
 import { action, createOutput, globalOptions, type Output } from './context.js';
-import { withContext } from './shared/with-state.js';
+import { withContext } from './shared/command-context.js';
 import { collect, parseSelector } from './shared/option-values.js';
 import { commandTarget, loadProjectFor, printDiagnostics } from './shared/project.js';
 import { environmentErrors, failWith, refuse } from './views/state-common.js';

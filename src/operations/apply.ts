@@ -129,7 +129,7 @@ async function applyFresh(run: Run, options: PlanOptions, confirm: ApplyControls
   for (const row of outcome.settlement?.settled ?? []) ctx.events({ kind: 'settled', row });
   const credentials = credentialsRefused(connection);
   if (credentials) return credentials;
-  ctx.events({ kind: 'planned', plan: outcome });
+  ctx.events({ kind: 'planned', plan: outcome, project: ctx.project });
   const errors = outcome.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return refused('plan-refused', errors);
   if (outcome.plan.changes.length === 0) {

@@ -3,6 +3,7 @@
  * progress line on a terminal, nothing under --quiet, --verbose for `debug`), the daemon logs and
  * counts them, a test collects them. Each operation adds its own members to OperationEvent.
  */
+import type { Project } from '../config/project.js';
 import type { StopOutcome } from '../apply/stop-now.js';
 import type { FiredEntry, SkippedEntry } from '../schedule/run-due.js';
 import type { JournalWindow } from '../state/store.js';
@@ -31,7 +32,8 @@ export type OperationEvent =
    */
   | { kind: 'apply-target'; environment: string; sandbox: boolean; describe: string; saved?: SavedPlanFacts }
   /** apply (fresh): the plan it computed, before it asks to confirm it or refuses it. */
-  | { kind: 'planned'; plan: ShownPlan }
+  /** The plan an apply is about to apply (or ask about), with the project it was made for. */
+  | { kind: 'planned'; plan: ShownPlan; project: Project }
   /** apply: the executor starts on `total` changes. */
   | { kind: 'apply-start'; total: number }
   /** apply: one change is sent (index counts from 0). */

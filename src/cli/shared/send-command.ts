@@ -24,7 +24,8 @@ import { readDataInput } from './data-input.js';
 import { readRecipients } from './identities.js';
 import { collect } from './option-values.js';
 import { loadProjectFor, printDiagnostics } from './project.js';
-import { interruptOnSignal, openRuntimeCommand, runtimeEvents } from './runtime-session.js';
+import { commandEvents, openRuntimeCommand } from './command-context.js';
+import { interruptOnSignal } from './interrupt.js';
 
 export interface SendFlags {
   to: string[];
@@ -77,7 +78,7 @@ export async function runSendCommand(kind: SendKind, name: string, flags: SendFl
     dataWords: flags.data === '-' ? undefined : [...(flags.data !== undefined ? ['--data', flags.data] : []), ...flags.set.flatMap((s) => ['--set', s])],
   };
   const { check, run } = OPERATIONS[kind];
-  const checked = check({ project, events: runtimeEvents(out), clock: clockNow }, options);
+  const checked = check({ project, events: commandEvents(out), clock: clockNow }, options);
   if (checked.status === 'refused') return failWith(out, project.root, checked.diagnostics);
   if (flags.dryRun) {
     if (out.opts.json) out.json(sendDryRunJson(checked.prepared, checked.prepared.diagnostics));
