@@ -74,7 +74,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   const desired: DesiredResource[] = [];
   const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
   let readsFiles = false;
-  for (const resource of project.resources) {
+  for (const resource of project.resources()) {
     const canonicalOf = (): Canonical => {
       const spec = resource.spec as Record<string, unknown>;
       const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile });
