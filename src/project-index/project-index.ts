@@ -121,6 +121,8 @@ export class ProjectIndex {
   #listing: Listing | undefined;
   /** Something changed since the state was last persisted. */
   dirty = false;
+  /** Files found unchanged under a new stamp since the index was made. */
+  #stampsMoved = 0;
 
   constructor(head: IndexHead, state?: IndexState) {
     this.head = head;
@@ -256,12 +258,16 @@ export class ProjectIndex {
   async #settle(now: Date, read: readonly string[], checked: CheckFilesReport, removed: readonly string[], dataChanged: readonly string[], changed: boolean): Promise<UpdateReport> {
     const files = this.#s.files;
     let filesMoved = removed.length > 0;
+    let added = false;
     for (const f of removed) files.delete(f);
-    read.forEach((file, i) => (filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved));
+    read.forEach((file, i) => {
+      added ||= !files.has(file);
+      filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved;
+    });
+    // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
+    if (added) this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
     if (filesMoved) {
       this.#listing = undefined;
-      // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
-      this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
       this.#s.projectFindings = undefined;
     }
     if (dataChanged.length > 0) {
@@ -286,7 +292,10 @@ export class ProjectIndex {
       // The content is the one indexed: only its stamp may have moved.
       if (entry && !('problem' in entry) && read && (entry.stamp !== read.stamp || entry.trusted !== read.trusted)) {
         files.set(file, { ...entry, stamp: read.stamp, trusted: read.trusted });
-        this.dirty = true;
+        // Rewriting the whole index for a few stamps of a big project costs more than reading and
+        // hashing those files again next run (what an unrecorded stamp means): only more than one
+        // in a hundred of the files is worth a write.
+        if (++this.#stampsMoved * 100 > files.size) this.dirty = true;
       }
       return false;
     }
