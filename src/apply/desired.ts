@@ -88,15 +88,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
     if (known) {
       // Same content, same context: the hash and start of an earlier run; the canonical spec is
       // built only if the planner shows it (a change).
-      let canonical: Canonical | undefined;
-      d = {
-        resource,
-        specHash: known.specHash,
-        get canonicalSpec() {
-          return (canonical ??= canonicalOf());
-        },
-      };
-      if (known.startsAt) d.startsAt = known.startsAt;
+      d = new Remembered(resource, known, canonicalOf);
     } else {
       const canonicalSpec = canonicalOf();
       d = { resource, specHash: hashOfCanonical(canonicalSpec), canonicalSpec };
@@ -111,6 +103,30 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
     if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });
   }
   return { desired, byAddress, engine, readsFiles };
+}
+
+/**
+ * A desired resource whose hash and start an earlier run derived: the canonical spec (pure work:
+ * a remembered resource reads no file) is built on first read. A class, so 10,000 of them share
+ * one accessor instead of each carrying its own.
+ */
+class Remembered implements DesiredResource {
+  readonly resource: Resource;
+  readonly specHash: string;
+  readonly startsAt?: StartsAt;
+  #canonical: Canonical | undefined;
+  readonly #build: () => Canonical;
+
+  constructor(resource: Resource, known: Derived, build: () => Canonical) {
+    this.resource = resource;
+    this.specHash = known.specHash;
+    if (known.startsAt) this.startsAt = known.startsAt;
+    this.#build = build;
+  }
+
+  get canonicalSpec(): Canonical {
+    return (this.#canonical ??= this.#build());
+  }
 }
 
 interface InputContext {
