@@ -137,7 +137,8 @@ interface InputContext {
   readFile: (projectPath: string) => FileRead;
 }
 
-const PARTIAL_CALL = /\{\{~?#?>\s*([A-Za-z0-9_./-]+)/g;
+/** A partial call, as the project index (../project-index/reads.ts) also finds them. */
+export const PARTIAL_CALL = /\{\{~?#?>\s*([A-Za-z0-9_./-]+)/g;
 /** A `date` helper call (a Liquid `date` filter matches too: one input too many only costs a re-plan). */
 const DATE_HELPER = /\{\{[^}]*\bdate\b/;
 /** An ISO instant with an offset: CleverTap is sent it as a local time of the account's zone. */
@@ -244,7 +245,7 @@ function safeVariables(engine: TemplateEngine, text: string): string[] {
   }
 }
 
-function walkStrings(value: unknown, visit: (text: string) => void): void {
+export function walkStrings(value: unknown, visit: (text: string) => void): void {
   if (typeof value === 'string') visit(value);
   else if (Array.isArray(value)) for (const v of value) walkStrings(v, visit);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) walkStrings(v, visit);
