@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
   writeFileSync(path.join(dir, 'campaignctl.yaml'), 'defaultEnvironment: bench\nenvironments:\n  bench:\n    provider: clevertap\n');
   writeFileSync(path.join(dir, 'campaigns', 'order-shipped.yaml'), MESSAGE);
   const project = await loadProject({ dir, environ: {} });
-  const message = project.resources.find((r) => r.address === 'message.order-shipped') as unknown as MessageResource;
+  const message = project.resources().find((r) => r.address === 'message.order-shipped') as unknown as MessageResource;
   const opened = await openStateStore(path.join(dir, 'state.db'));
   if (!opened.ok) throw new Error(opened.diagnostic.message);
   const store = opened.store;

@@ -74,7 +74,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   const desired: DesiredResource[] = [];
   const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
   let readsFiles = false;
-  for (const resource of project.resources) {
+  for (const resource of project.resources()) {
     const canonicalOf = (): Canonical => {
       const spec = resource.spec as Record<string, unknown>;
       const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile });
@@ -88,15 +88,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
     if (known) {
       // Same content, same context: the hash and start of an earlier run; the canonical spec is
       // built only if the planner shows it (a change).
-      let canonical: Canonical | undefined;
-      d = {
-        resource,
-        specHash: known.specHash,
-        get canonicalSpec() {
-          return (canonical ??= canonicalOf());
-        },
-      };
-      if (known.startsAt) d.startsAt = known.startsAt;
+      d = new Remembered(resource, known, canonicalOf);
     } else {
       const canonicalSpec = canonicalOf();
       d = { resource, specHash: hashOfCanonical(canonicalSpec), canonicalSpec };
@@ -113,6 +105,30 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   return { desired, byAddress, engine, readsFiles };
 }
 
+/**
+ * A desired resource whose hash and start an earlier run derived: the canonical spec (pure work:
+ * a remembered resource reads no file) is built on first read. A class, so 10,000 of them share
+ * one accessor instead of each carrying its own.
+ */
+class Remembered implements DesiredResource {
+  readonly resource: Resource;
+  readonly specHash: string;
+  readonly startsAt?: StartsAt;
+  #canonical: Canonical | undefined;
+  readonly #build: () => Canonical;
+
+  constructor(resource: Resource, known: Derived, build: () => Canonical) {
+    this.resource = resource;
+    this.specHash = known.specHash;
+    if (known.startsAt) this.startsAt = known.startsAt;
+    this.#build = build;
+  }
+
+  get canonicalSpec(): Canonical {
+    return (this.#canonical ??= this.#build());
+  }
+}
+
 interface InputContext {
   engine: TemplateEngine;
   partials: Record<string, string>;
@@ -121,7 +137,8 @@ interface InputContext {
   readFile: (projectPath: string) => FileRead;
 }
 
-const PARTIAL_CALL = /\{\{~?#?>\s*([A-Za-z0-9_./-]+)/g;
+/** A partial call, as the project index (../project-index/reads.ts) also finds them. */
+export const PARTIAL_CALL = /\{\{~?#?>\s*([A-Za-z0-9_./-]+)/g;
 /** A `date` helper call (a Liquid `date` filter matches too: one input too many only costs a re-plan). */
 const DATE_HELPER = /\{\{[^}]*\bdate\b/;
 /** An ISO instant with an offset: CleverTap is sent it as a local time of the account's zone. */
@@ -228,7 +245,7 @@ function safeVariables(engine: TemplateEngine, text: string): string[] {
   }
 }
 
-function walkStrings(value: unknown, visit: (text: string) => void): void {
+export function walkStrings(value: unknown, visit: (text: string) => void): void {
   if (typeof value === 'string') visit(value);
   else if (Array.isArray(value)) for (const v of value) walkStrings(v, visit);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) walkStrings(v, visit);

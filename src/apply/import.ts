@@ -53,9 +53,9 @@ export async function importCampaign(req: ImportRequest): Promise<ImportResult> 
   const fail = (...diagnostics: Diagnostic[]): ImportResult => ({ ok: false, diagnostics, searched });
   const searched: JournalWindow[] = [];
 
-  const resource = project.resources.find((r) => r.address === address);
+  const resource = project.resources().find((r) => r.address === address);
   if (!resource) {
-    const candidates = project.resources.filter((r) => r.kind === 'Campaign').map((r) => r.address);
+    const candidates = project.resources().filter((r) => r.kind === 'Campaign').map((r) => r.address);
     return fail(importMessages.notInYaml(address, closest(address, candidates)));
   }
   if (resource.kind !== 'Campaign') return fail(importMessages.notCampaign(address, resource.kind));

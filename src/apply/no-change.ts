@@ -80,10 +80,8 @@ export class NoChangeMemo {
   readonly #file: string;
   /** The record on disk, not yet checked against this run's inputs. */
   readonly #stored: NoChangeRecord | undefined;
-  #key: string | undefined;
-  #configHash: string | undefined;
-  #revision: string | undefined;
-  #accountTimezone: string | undefined;
+  /** This run's inputs, once check() keyed them (no key without a build id). */
+  #run: Pick<NoChangeRecord, 'key' | 'configHash' | 'revision' | 'accountTimezone'> | undefined;
   /** The record, once check() found it made on this configuration, state and code. */
   candidate: NoChangeRecord | undefined;
 
@@ -120,11 +118,10 @@ export class NoChangeMemo {
    * becomes the candidate when it was made under the same key.
    */
   check(project: Project, revision: string): void {
-    this.#configHash = configHash(project);
-    this.#revision = revision;
-    this.#accountTimezone = project.environment.accountTimezone;
-    this.#key = keyOf(this.#configHash, revision);
-    this.candidate = this.#key !== undefined && this.#stored?.key === this.#key ? this.#stored : undefined;
+    const hash = configHash(project);
+    const key = keyOf(hash, revision);
+    this.#run = key === undefined ? undefined : { key, configHash: hash, revision, accountTimezone: project.environment.accountTimezone };
+    this.candidate = key !== undefined && this.#stored?.key === key ? this.#stored : undefined;
   }
 
   /**
@@ -149,23 +146,19 @@ export class NoChangeMemo {
   /** Records a plan that found nothing to do (see the file comment for which); false when not recorded. */
   record(p: Recordable): boolean {
     const options = optionsOf(p.options, p.commandTarget);
-    if (this.#key === undefined || this.#configHash === undefined || this.#revision === undefined || this.#accountTimezone === undefined) return false;
-    if (p.excluded || options === undefined || !p.refresh || p.plan.partial || p.plan.changes.length > 0 || p.diagnostics.some((d) => d.severity === 'error')) return false;
+    if (!this.#run || p.excluded || options === undefined || !p.refresh || p.plan.partial || p.plan.changes.length > 0 || p.diagnostics.some((d) => d.severity === 'error')) return false;
     const managed = managedCampaigns(p.rows).map((a): [string, number] => [a.address, a.remoteId]);
     const byId = new Map(p.refresh.remote.map((r) => [r.id, r]));
     const { now: _now, ...plan } = p.plan;
     const record: NoChangeRecord = {
       format: FORMAT,
-      key: this.#key,
+      ...this.#run,
       options,
-      revision: this.#revision,
-      accountTimezone: this.#accountTimezone,
       validFrom: p.now.getTime(),
       validUntil: until(p.now.getTime(), p.rows, p.plan),
       windows: p.refresh.windows,
       managed,
       remote: remoteDigest(managed, byId),
-      configHash: this.#configHash,
       plan,
       diagnostics: p.diagnostics,
     };

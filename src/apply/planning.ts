@@ -49,7 +49,7 @@ export interface PlanRequest {
   /** See SettleDeps.notCreatedGraceMs. */
   notCreatedGraceMs?: number;
   onStep?: (step: PlanStep) => void;
-  /** Spec hashes of earlier runs (the project index's, ../project-index/open.ts); the caller saves it. */
+  /** Spec hashes of earlier runs (the project index's, ../project-index/load.ts); the caller saves it. */
   memo?: DesiredMemo;
   /** A refresh started before this call (./refresh.ts), used when state has not moved since. */
   early?: EarlyRefresh;

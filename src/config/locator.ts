@@ -20,7 +20,9 @@ export function locator(
   files: Project['files'],
   storedCheck: (file: string) => StoredCheck | undefined,
 ): { locate: Project['locate']; locateIn: RuleContext['locateIn'] } {
-  const shaOf = new Map(files.map((f) => [f.path, f.sha256]));
+  // The maps by file and by address are made on first need: the project index makes a locator
+  // per change, and rules (locateIn) need neither.
+  let shaOf: Map<string, string> | undefined;
   const positions = new Map<string, PositionIndex | undefined>();
   const fromDisk = new Set<string>();
   const positionsOf = (file: string, index: number): PositionIndex | undefined => {
@@ -30,7 +32,7 @@ export function locator(
     if (encoded !== undefined) {
       positions.set(key, decodePositions(encoded));
     } else {
-      const sha = shaOf.get(file);
+      const sha = (shaOf ??= new Map(files.map((f) => [f.path, f.sha256]))).get(file);
       if (sha !== undefined && !fromDisk.has(file)) {
         fromDisk.add(file);
         for (const [i, p] of positionsFromDisk(root, file, sha)) if (!positions.has(documentKey(file, i))) positions.set(documentKey(file, i), p);
@@ -39,8 +41,7 @@ export function locator(
     }
     return positions.get(key);
   };
-  const byAddress = new Map<string, Resource>();
-  for (const r of resources) if (!byAddress.has(r.address)) byAddress.set(r.address, r);
+  let byAddress: Map<string, Resource> | undefined;
   const locateIn: RuleContext['locateIn'] = (r, nodePath, part = 'value') => {
     const index = positionsOf(r.source.file, r.source.documentIndex);
     const found = index && lookup(index, pointerOf(nodePath));
@@ -49,6 +50,10 @@ export function locator(
     return { file: r.source.file, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } satisfies Range;
   };
   const locate: Project['locate'] = (address, nodePath) => {
+    if (!byAddress) {
+      byAddress = new Map();
+      for (const r of resources) if (!byAddress.has(r.address)) byAddress.set(r.address, r);
+    }
     const r = byAddress.get(address);
     return r ? locateIn(r, nodePath) : undefined;
   };

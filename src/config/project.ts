@@ -18,8 +18,12 @@ export interface Project {
   config: ProjectConfig;
   environmentName: string;
   environment: ResolvedEnvironment;
-  /** Every document that passed its schema, in file order then document order. */
-  resources: Resource[];
+  /**
+   * Every document that passed its schema, in file order then document order. A method, not a
+   * field: the project index decodes the resources (specs included) only when first asked, so
+   * work that needs none (a no-change plan, validate's summary) never pays for them.
+   */
+  resources(): Resource[];
   /** Every campaign file read (relative paths, forward slashes), sorted. */
   files: { path: string; sha256: string }[];
   /** campaigns/_partials/<name>.hbs -> source. */

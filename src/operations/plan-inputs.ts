@@ -5,12 +5,12 @@
  *   while the project is hashed. loadContext (./context.ts) starts it while the project's files are
  *   still checked; an operation given a context without one starts it itself. Each is used once.
  * - the records kept between runs when the context caches: the no-change record (`plan` only) and
- *   the spec hashes (kept by the project index, ../project-index/open.ts);
+ *   the spec hashes (kept by the project index, ../project-index/load.ts);
  * - what every plan carries: the provenance, the read-back grace, the step events and stopping at
  *   the next step once the caller's signal is aborted.
  */
 import type { DesiredMemo } from '../apply/desired.js';
-import { openDesiredMemo } from '../project-index/open.js';
+import { openDesiredMemo } from '../project-index/load.js';
 import { NoChangeMemo } from '../apply/no-change.js';
 import type { PlanOutcome, PlanStep } from '../apply/planning.js';
 import { startEarlyRefresh, type EarlyRefresh } from '../apply/refresh.js';

@@ -63,9 +63,9 @@ export function renderSubject(project: Project, address: string): Found<RenderSu
     (d) => d.severity === 'error' && (d.address === address || d.file === undefined || d.file === 'campaignctl.yaml'),
   );
   if (blocking.length) return { ok: false, diagnostics: blocking };
-  const found = project.resources.find((r) => r.address === address);
+  const found = project.resources().find((r) => r.address === address);
   if (!found) {
-    const known = project.resources.map((r) => r.address);
+    const known = project.resources().map((r) => r.address);
     return { ok: false, diagnostics: [diagnostic('render.unknown-address', { address, known, suggestion: closest(address, known) })] };
   }
   const resource = found as unknown as AnyResource;
@@ -126,7 +126,7 @@ export async function render(ctx: Pick<OperationContext, 'project' | 'clock'>, o
     case 'Schedule': {
       // A preview of a tick happening now, in the schedule's zone.
       const scheduled: RenderContext = { ...rc, schedule: { fireTime: rc.now, timezone: r.spec.timezone } };
-      return rendered(renderScheduleSend(r, project.resources as Resource<unknown>[], scheduled, previewCampaignName(r)));
+      return rendered(renderScheduleSend(r, project.resources() as Resource<unknown>[], scheduled, previewCampaignName(r)));
     }
   }
 }

@@ -29,9 +29,9 @@ export function findContract<S>(project: Project, kind: Kind, name: string): Fou
   );
   // Without an environment no resource was loaded: "no such contract" would only mislead.
   if (blocking.some((d) => NO_ENVIRONMENT_CODES.has(d.code))) return { ok: false, diagnostics: blocking };
-  const resource = project.resources.find((r) => r.address === address);
+  const resource = project.resources().find((r) => r.address === address);
   if (!resource) {
-    const known = project.resources.filter((r) => r.kind === kind).map((r) => r.name);
+    const known = project.resources().filter((r) => r.kind === kind).map((r) => r.name);
     const bare = address.slice(prefix.length + 1);
     const missing = diagnostic('runtime.unknown-contract', { kind, name: bare, known, suggestion: closest(bare, known) });
     // A contract whose file does not pass its schema is not loaded: its errors explain why.

@@ -86,7 +86,7 @@ export async function stateRm(ctx: OperationContext, options: { address: string 
       await tx.resources.delete(address);
       await tx.audit.append(audit(provenance, address, 'forget', { remoteId: resource.remoteId, remoteName: resource.remoteName, status: resource.status, by }));
     });
-    return { ok: true, removed: resource, stillInYaml: project.resources.some((r) => r.address === address), by };
+    return { ok: true, removed: resource, stillInYaml: project.resources().some((r) => r.address === address), by };
   });
 }
 
@@ -136,7 +136,7 @@ export async function stateResolve(ctx: OperationContext, options: ResolveOption
   }
   const address = `${occ.bulletin}#${occ.key}`;
   // The bulletin may be gone from the YAML: a run in state can still be settled.
-  const known = ctx.project.resources.find((r) => r.address === occ.bulletin) as unknown as BulletinResource | undefined;
+  const known = ctx.project.resources().find((r) => r.address === occ.bulletin) as unknown as BulletinResource | undefined;
   return underLock(ctx, `state resolve ${address}`, 'state resolve', async () => {
     const { provenance } = await ctx.operator('state resolve');
     const result = await resolveOccurrence(ctx.store, provenance, { bulletin: occ.bulletin, key: occ.key, outcome, known });

@@ -16,5 +16,5 @@ export interface Validation {
 
 /** A promise like every operation's, though nothing here waits: a caller's code does not change if it ever does. */
 export function validate(project: Project): Promise<Validation> {
-  return Promise.resolve({ valid: !hasErrors(project.diagnostics), diagnostics: project.diagnostics, resources: project.resources });
+  return Promise.resolve({ valid: !hasErrors(project.diagnostics), diagnostics: project.diagnostics, resources: project.resources() });
 }

@@ -1,17 +1,24 @@
 /**
- * loadProject: find the root and hand the rest to the project index (../project-index/), which
- * reads campaignctl.yaml and every campaign file, runs the per-file checks and the rules, and, with
- * `cache` on, keeps what it found under .campaignctl/cache/ for the next run.
+ * loadProject: find the root, then open the project index (./project-index.ts) for it: read from
+ * its file when persistence is on and the build has an id (./persist.ts), brought up to the
+ * project on disk, written back when it moved. A run without persistence builds the same index in
+ * memory, from nothing.
  */
 import path from 'node:path';
-import { diagnostic } from '../diagnostics/catalogue.js';
-import { openIndex } from './open.js';
+import type { DesiredMemo } from '../apply/desired.js';
+import { buildId } from '../config/build-id.js';
 import { resolveEnvironment } from '../config/environment.js';
 import type { LoadOptions, Project } from '../config/project.js';
 import { findProjectRoot } from '../config/root.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
 import { now as clockNow } from '../time/clock.js';
+import { cacheEnabled, indexFile, readIndex, writeIndex } from './persist.js';
+import { ProjectIndex } from './project-index.js';
 
 export { sortDiagnostics } from './project-index.js';
+
+/** The persisted indexes behind loaded projects: what a plan's desired state remembers its hashes in. */
+const persisted = new WeakMap<Project, DesiredMemo>();
 
 export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
@@ -19,7 +26,42 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const environ = opts.environ ?? process.env;
   const root = findProjectRoot({ dir: opts.dir, cwd });
   if (root === undefined) return notFound(opts, cwd, environ);
-  return openIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads }, opts, now);
+
+  const wanted = opts.cache === true && cacheEnabled(environ);
+  const key = wanted ? buildId() : null;
+  const file = indexFile(root, opts.env);
+  const stored = key ? readIndex(file, key) : wanted ? 'no build id' : 'off';
+  const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads }, typeof stored === 'string' ? undefined : stored);
+  // Work that needs only the environment starts before the files are looked at, when the index
+  // was made on this very configuration and knows no error (nothing is opened for a project that
+  // can not be planned).
+  const whileChecking = opts.whileChecking;
+  const report = await index.refresh(now, whileChecking && (async (env, clean) => void (clean && (await whileChecking(env)))));
+  const project = index.project();
+  const save = () => {
+    if (!key || !index.dirty) return true;
+    const ok = writeIndex(file, key, index.state);
+    if (ok) index.dirty = false;
+    return ok;
+  };
+  save();
+  if (key) persisted.set(project, { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save });
+  opts.onLoaded?.({
+    files: index.state.files.size,
+    resources: index.resourceCount(),
+    fromCache: report.fromCache,
+    read: report.read,
+    checked: report.checked,
+    workers: report.workers,
+    cache: typeof stored === 'string' ? stored : 'used',
+    snapshot: report.unchanged && typeof stored !== 'string',
+  });
+  return project;
+}
+
+/** The derived-hash memo of a project loaded with persistence on (saved by the caller when done); else undefined. */
+export function openDesiredMemo(project: Project): DesiredMemo | undefined {
+  return persisted.get(project);
 }
 
 function notFound(opts: LoadOptions, cwd: string, environ: Record<string, string | undefined>): Project {
@@ -30,7 +72,7 @@ function notFound(opts: LoadOptions, cwd: string, environ: Record<string, string
     config: {},
     environmentName: name,
     environment: resolveEnvironment(name, {}, { root, cwd, environ }),
-    resources: [],
+    resources: () => [],
     files: [],
     partials: {},
     diagnostics: [diagnostic('project.not-found', { dir: root, explicit: opts.dir !== undefined })],

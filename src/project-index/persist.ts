@@ -15,24 +15,25 @@
  * CAMPAIGNCTL_CACHE=off turns persistence off.
  *
  * Layout: MAGIC, uint32 LE header length, the header (JSON: key, context, config, partials, data
- * files, the rules across resources, the derived hashes, and per file [path, size, mtimeMs,
- * ctimeMs, ino, trusted, sha256, blobLength, findings, reads]), then each file's checked result as
- * a blob (../config/cache-blob.ts: JSON, or v8 serialization for values JSON would change).
+ * files, the rules across resources, the derived hashes, the CRC-32 of the blobs, and per file
+ * [path, size, mtimeMs, ctimeMs, ino, trusted, sha256, blobLength, diagnostics, documents,
+ * findings, reads]), then each file's checked result as a blob (../config/cache-blob.ts: JSON, or
+ * v8 serialization for values JSON would change). The blobs are checked (CRC) when the file is
+ * read but decoded only when the index is asked for resources: most runs need only the header.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Derived } from '../apply/desired.js';
 import { writeAtomically } from '../config/atomic-write.js';
-import { fromBlob, toBlob } from '../config/cache-blob.js';
+import { toBlob } from '../config/cache-blob.js';
+import { CACHE_DIR } from '../config/cache-dir.js';
 import type { StoredConfig } from '../config/stored-check.js';
-import { isStoredCheck, type StoredCheck } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
 import type { FileState, Finding, IndexState } from './project-index.js';
 
-const MAGIC = Buffer.from('CTLINDX1');
-
-import { CACHE_DIR } from '../config/cache-dir.js';
+const MAGIC = Buffer.from('CTLINDX2');
 
 export { CACHE_DIR };
 
@@ -47,7 +48,7 @@ export function indexFile(root: string, requested: string | undefined): string {
   return path.join(root, CACHE_DIR, `index-${name}.bin`);
 }
 
-type FileRow = [string, number, number, number, number, boolean, string, number, ([Diagnostic[], number | null] | null)[], (string[] | null)[]];
+type FileRow = [string, number, number, number, number, boolean, string, number, Diagnostic[], number[], ([Diagnostic[], number | null] | null)[], (string[] | null)[]];
 
 interface Header {
   key: string;
@@ -58,6 +59,7 @@ interface Header {
   data: [string, string][];
   projectFindings: Diagnostic[] | null;
   derived: [string, string, Derived['startsAt'] | null][];
+  crc: number;
   files: FileRow[];
 }
 
@@ -83,22 +85,23 @@ export function readIndex(file: string, key: string): IndexState | string {
   try {
     const files = new Map<string, FileState>();
     let offset = headerEnd;
-    for (const [p, size, mtimeMs, ctimeMs, ino, trusted, sha256, length, findings, reads] of h.files) {
+    for (const [p, size, mtimeMs, ctimeMs, ino, trusted, sha256, length, diagnostics, docs, findings, reads] of h.files) {
       if (offset + length > bytes.length) return 'truncated';
-      const check = fromBlob<StoredCheck>(bytes.subarray(offset, offset + length));
-      offset += length;
-      if (!isStoredCheck(check) || findings.length !== check.resources.length || reads.length !== check.resources.length) return 'corrupt entry';
+      if (findings.length !== docs.length || reads.length !== docs.length) return 'corrupt entry';
       files.set(p, {
         sha256,
         stamp: { size, mtimeMs, ctimeMs, ino },
         trusted,
-        check,
-        blob: bytes.subarray(offset - length, offset),
+        blob: bytes.subarray(offset, offset + length),
+        diagnostics,
+        docs,
         findings: findings.map((f): Finding | undefined => (f ? { diagnostics: f[0], until: f[1] } : undefined)),
         reads: reads.map((r) => r ?? undefined),
       });
+      offset += length;
     }
     if (offset !== bytes.length) return 'trailing bytes';
+    if (crc32(bytes.subarray(headerEnd)) !== h.crc) return 'corrupt entry';
     return {
       context: h.context,
       configSha: h.configSha,
@@ -126,11 +129,12 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const keys = new Set<string>();
   for (const [p, e] of s.files) {
     if ('problem' in e) continue;
-    const blob = e.blob ?? toBlob(e.check);
-    rows.push([p, e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted, e.sha256, blob.byteLength, e.findings.map((f) => (f ? [f.diagnostics, f.until] : null)), e.reads.map((r) => r ?? null)]);
+    const blob = e.blob ?? toBlob(e.check!);
+    rows.push([p, e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted, e.sha256, blob.byteLength, e.diagnostics, e.docs, e.findings.map((f) => (f ? [f.diagnostics, f.until] : null)), e.reads.map((r) => r ?? null)]);
     blobs.push(blob);
-    for (const r of e.check.resources) keys.add(desiredKey(e.sha256, r.source.documentIndex));
+    for (const doc of e.docs) keys.add(desiredKey(e.sha256, doc));
   }
+  const body = Buffer.concat(blobs);
   const header: Header = {
     key,
     context: s.context,
@@ -140,10 +144,11 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     data: [...s.data],
     projectFindings: s.projectFindings ?? null,
     derived: [...s.derived].filter(([k]) => keys.has(k)).map(([k, d]) => [k, d.specHash, d.startsAt ?? null]),
+    crc: crc32(body),
     files: rows,
   };
   const head = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
-  return writeAtomically(file, Buffer.concat([MAGIC, length, head, ...blobs]));
+  return writeAtomically(file, Buffer.concat([MAGIC, length, head, body]));
 }

@@ -3,7 +3,7 @@
  * every campaign file's checked result (resources with address, position and spec; parse and
  * schema diagnostics; node positions), every rule finding with how long it stands, and each
  * resource's spec hash and start time once the planner's desired state derived them. The CLI
- * persists it (./persist.ts); the daemon keeps it in memory and feeds it file events.
+ * persists it (./persist.ts, opened by ./load.ts); the daemon keeps it in memory and feeds it file events.
  *
  * update(changedPaths) re-reads only those paths and re-runs only the rules whose inputs changed:
  *   - a campaign file: re-checked (or dropped when gone, added when new); its resources' findings
@@ -15,7 +15,9 @@
  *   - the rules across resources (duplicate addresses, schedule references) run again whenever a
  *     resource changed; a finding that depends on the clock runs again once its time has come.
  * Rebuilt from scratch, an index gives the same resources and diagnostics: the tests hold the two
- * together. Specs are plain data on the resources; nothing here reads a file after the update.
+ * together. A persisted file's resources stay serialized (in memory, checked when read) until
+ * something asks for them with the project's explicit `resources()`: a run whose findings all stand
+ * and that plans nothing (the no-change plan) decodes no spec. Nothing here reads a file after the update.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -36,7 +38,8 @@ import type { Project } from '../config/project.js';
 import { readSource } from '../config/read-source.js';
 import { CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
-import { sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
+import { fromBlob } from '../config/cache-blob.js';
+import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
 
 export interface Finding {
   diagnostics: Diagnostic[];
@@ -44,14 +47,22 @@ export interface Finding {
   until: number | null;
 }
 
-/** One campaign file as indexed; findings and reads are per resource, in the order of check.resources. */
+/**
+ * One campaign file as indexed; docs, findings and reads are per resource, in the order of
+ * check.resources. At least one of check and blob is there: a file read from the persisted index
+ * has only its blob until checkOf() decodes it.
+ */
 export interface IndexedFile {
   sha256: string;
   stamp: FileStamp;
   trusted: boolean;
-  check: StoredCheck;
+  check?: StoredCheck;
   /** `check` serialized (../config/cache-blob.ts), when it came that way: written as is. */
   blob?: Uint8Array;
+  /** check.diagnostics, kept beside the blob: the project's diagnostics need no decoding. */
+  diagnostics: Diagnostic[];
+  /** Each resource's document index (what its derived hash is keyed by, with the file's content). */
+  docs: number[];
   findings: (Finding | undefined)[];
   reads: (string[] | undefined)[];
 }
@@ -90,10 +101,11 @@ export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamp
   unchanged: boolean;
 }
 
+/** The files of one generation of the index; their resources and locator are made when first asked. */
 interface Listing {
-  resources: Resource[];
   files: Project['files'];
-  located: ReturnType<typeof locator>;
+  resources(): Resource[];
+  located(): ReturnType<typeof locator>;
 }
 
 const EMPTY_CONFIG: StoredConfig = { config: {}, valid: true, positions: '', diagnostics: [] };
@@ -109,6 +121,8 @@ export class ProjectIndex {
   #listing: Listing | undefined;
   /** Something changed since the state was last persisted. */
   dirty = false;
+  /** Files found unchanged under a new stamp since the index was made. */
+  #stampsMoved = 0;
 
   constructor(head: IndexHead, state?: IndexState) {
     this.head = head;
@@ -168,6 +182,13 @@ export class ProjectIndex {
     return (this.#project ??= this.#view());
   }
 
+  /** How many resources the project has (counted without decoding any). */
+  resourceCount(): number {
+    let n = 0;
+    if (this.#env.chosen) for (const e of this.#s.files.values()) if (!('problem' in e)) n += e.docs.length;
+    return n;
+  }
+
   /** The spec hash and start the planner derived for a resource of this content (see ../apply/desired.ts). */
   get(key: string): Derived | undefined {
     return this.#s.derived.get(key);
@@ -223,11 +244,11 @@ export class ProjectIndex {
   #forgetDerivations(matches: (reads: string[]) => boolean): void {
     for (const entry of this.#s.files.values()) {
       if ('problem' in entry) continue;
-      entry.check.resources.forEach((r, i) => {
+      entry.docs.forEach((doc, i) => {
         if (!matches(entry.reads[i] ?? [])) return;
         entry.findings[i] = undefined;
         entry.reads[i] = undefined;
-        this.#s.derived.delete(desiredKey(entry.sha256, r.source.documentIndex));
+        this.#s.derived.delete(desiredKey(entry.sha256, doc));
       });
     }
     this.#project = undefined;
@@ -237,12 +258,16 @@ export class ProjectIndex {
   async #settle(now: Date, read: readonly string[], checked: CheckFilesReport, removed: readonly string[], dataChanged: readonly string[], changed: boolean): Promise<UpdateReport> {
     const files = this.#s.files;
     let filesMoved = removed.length > 0;
+    let added = false;
     for (const f of removed) files.delete(f);
-    read.forEach((file, i) => (filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved));
+    read.forEach((file, i) => {
+      added ||= !files.has(file);
+      filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved;
+    });
+    // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
+    if (added) this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
     if (filesMoved) {
       this.#listing = undefined;
-      // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
-      this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
       this.#s.projectFindings = undefined;
     }
     if (dataChanged.length > 0) {
@@ -267,7 +292,10 @@ export class ProjectIndex {
       // The content is the one indexed: only its stamp may have moved.
       if (entry && !('problem' in entry) && read && (entry.stamp !== read.stamp || entry.trusted !== read.trusted)) {
         files.set(file, { ...entry, stamp: read.stamp, trusted: read.trusted });
-        this.dirty = true;
+        // Rewriting the whole index for a few stamps of a big project costs more than reading and
+        // hashing those files again next run (what an unrecorded stamp means): only more than one
+        // in a hundred of the files is worth a write.
+        if (++this.#stampsMoved * 100 > files.size) this.dirty = true;
       }
       return false;
     }
@@ -276,9 +304,10 @@ export class ProjectIndex {
       files.set(o.file, o);
       return !same;
     }
-    if (entry && !('problem' in entry)) for (const r of entry.check.resources) this.#s.derived.delete(desiredKey(entry.sha256, r.source.documentIndex));
+    if (entry && !('problem' in entry)) for (const doc of entry.docs) this.#s.derived.delete(desiredKey(entry.sha256, doc));
     const n = o.check.resources.length;
-    files.set(o.file, { sha256: o.sha256, stamp: read!.stamp, trusted: read!.trusted, check: o.check, blob, findings: new Array(n).fill(undefined), reads: new Array(n).fill(undefined) });
+    const docs = o.check.resources.map((r) => r.source.documentIndex);
+    files.set(o.file, { sha256: o.sha256, stamp: read!.stamp, trusted: read!.trusted, check: o.check, blob, diagnostics: o.check.diagnostics, docs, findings: new Array(n).fill(undefined), reads: new Array(n).fill(undefined) });
     return true;
   }
 
@@ -297,13 +326,13 @@ export class ProjectIndex {
     // The rules (and the template engine and libraries they use) are loaded only now: a run where
     // every finding stands never needs them.
     const [{ projectRules, resourceRules }, { readsOf }] = await Promise.all([import('../config/rules/index.js'), import('./reads.js')]);
-    const { resources, located } = this.#listed();
+    const listing = this.#listed();
     const root = this.head.root;
     const partials = this.#s.partials;
-    const ctx: RuleContext = { root, resources, environment: this.#env.environment, partials, ...located, now };
+    const ctx: RuleContext = { root, resources: listing.resources(), environment: this.#env.environment, partials, ...listing.located(), now };
     this.#s.projectFindings ??= projectRules(ctx);
     for (const [entry, i] of stale) {
-      const r = entry.check.resources[i]!;
+      const r = checkOf(entry).resources[i]!;
       entry.findings[i] = resourceRules(r, ctx);
       entry.reads[i] = readsOf(root, r, partials);
       for (const token of entry.reads[i]!) if (token.startsWith('f:')) this.#s.data.set(token.slice(2), projectFileDigest(root, token.slice(2)));
@@ -316,26 +345,15 @@ export class ProjectIndex {
     return stale.length;
   }
 
-  #stored(file: string): StoredCheck | undefined {
-    const e = this.#s.files.get(file);
-    return e && !('problem' in e) ? e.check : undefined;
-  }
-
   #listed(): Listing {
-    if (!this.#listing) {
-      const resources: Resource[] = [];
-      const files: Project['files'] = [];
-      for (const [file, e] of this.#s.files) {
-        if ('problem' in e) continue;
-        files.push({ path: file, sha256: e.sha256 });
-        for (const r of e.check.resources) resources.push(r);
-      }
-      this.#listing = { resources, files, located: locator(this.head.root, resources, files, (file) => this.#stored(file)) };
-    }
-    return this.#listing;
+    return (this.#listing ??= listing(this.head.root, this.#s.files));
   }
 
-  /** The Project of the index as it is. With no environment chosen, no files: its error is the one to read. */
+  /**
+   * The Project of the index as it is. With no environment chosen, no files: its error is the one
+   * to read. Its resources are decoded when resources() (or locate) is first called, from this
+   * generation of the index whatever happens to the index after.
+   */
   #view(): Project {
     const s = this.#s;
     const diagnostics: Diagnostic[] = [...this.#partialProblems];
@@ -343,19 +361,19 @@ export class ProjectIndex {
     diagnostics.push(...s.config.diagnostics, ...this.#env.diagnostics);
     const { environmentName, environment, chosen } = this.#env;
     const base = { root: this.head.root, config: s.config.config, environmentName, environment, partials: s.partials };
-    if (!chosen) return { ...base, resources: [], files: [], diagnostics: sortDiagnostics(diagnostics), locate: () => undefined };
+    if (!chosen) return { ...base, resources: () => [], files: [], diagnostics: sortDiagnostics(diagnostics), locate: () => undefined };
     const findings: Diagnostic[] = [];
     for (const e of s.files.values()) {
       if ('problem' in e) {
         diagnostics.push(e.problem);
         continue;
       }
-      diagnostics.push(...e.check.diagnostics);
+      diagnostics.push(...e.diagnostics);
       for (const f of e.findings) if (f) findings.push(...f.diagnostics);
     }
     diagnostics.push(...(s.projectFindings ?? []), ...findings);
-    const { resources, files, located } = this.#listed();
-    return { ...base, resources, files, diagnostics: sortDiagnostics(diagnostics), locate: located.locate };
+    const listed = this.#listed();
+    return { ...base, resources: listed.resources, files: listed.files, diagnostics: sortDiagnostics(diagnostics), locate: (a, p) => listed.located().locate(a, p) };
   }
 
   /** Some error is known from the last run (nothing is opened early for a project that can not be planned). */
@@ -363,9 +381,35 @@ export class ProjectIndex {
     const s = this.#s;
     const error = (ds: readonly Diagnostic[] | undefined) => ds?.some((d) => d.severity === 'error') === true;
     if (this.#configProblem || this.#partialProblems.length > 0 || error(s.config.diagnostics) || error(this.#env.diagnostics) || error(s.projectFindings)) return true;
-    for (const e of s.files.values()) if ('problem' in e || error(e.check.diagnostics) || e.findings.some((f) => error(f?.diagnostics))) return true;
+    for (const e of s.files.values()) if ('problem' in e || error(e.diagnostics) || e.findings.some((f) => error(f?.diagnostics))) return true;
     return false;
   }
+}
+
+/** A file's checked result, decoded from its blob on first need (the blob was checked when read: see ./persist.ts). */
+export function checkOf(e: IndexedFile): StoredCheck {
+  if (e.check) return e.check;
+  const check = fromBlob<StoredCheck>(e.blob!);
+  if (!isStoredCheck(check)) throw new Error('a checked entry of the project index does not decode though its checksum matched');
+  return (e.check = check);
+}
+
+/** The listing of these files (taken as they are now: a later change of the index makes a new one). */
+function listing(root: string, current: ReadonlyMap<string, FileState>): Listing {
+  const entries = [...current].filter((x): x is [string, IndexedFile] => !('problem' in x[1]));
+  let resources: Resource[] | undefined;
+  let located: ReturnType<typeof locator> | undefined;
+  const files = entries.map(([path, e]) => ({ path, sha256: e.sha256 }));
+  const byFile = new Map(entries);
+  const list = () => (resources ??= entries.flatMap(([, e]) => checkOf(e).resources));
+  return {
+    files,
+    resources: list,
+    located: () => (located ??= locator(root, list(), files, (file) => {
+      const e = byFile.get(file);
+      return e && checkOf(e);
+    })),
+  };
 }
 
 function known(e: FileState | undefined) {

@@ -5,12 +5,12 @@
  * `f:<path>` for an email's `body_file` (a data file, usually under a `_` folder). The partial calls
  * are found as ../apply/desired.ts finds them for the hash, so both always agree.
  */
+import { PARTIAL_CALL, walkStrings } from '../apply/desired.js';
 import { readProjectFile } from '../config/project-file.js';
 import { bodyFileOf } from '../config/rules/body-files.js';
 import type { Resource } from '../model/resource.js';
 import { bodyFilePath } from '../render/content.js';
 
-const PARTIAL_CALL = /\{\{~?#?>\s*([A-Za-z0-9_./-]+)/g;
 const DYNAMIC_PARTIAL = /\{\{~?#?>\s*\(/;
 
 export function readsOf(root: string, resource: Resource, partials: Readonly<Record<string, string>>): string[] {
@@ -35,10 +35,4 @@ export function readsOf(root: string, resource: Resource, partials: Readonly<Rec
     if (read.ok) scan(read.text);
   }
   return [...reads];
-}
-
-function walkStrings(value: unknown, visit: (text: string) => void): void {
-  if (typeof value === 'string') visit(value);
-  else if (Array.isArray(value)) for (const v of value) walkStrings(v, visit);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) walkStrings(v, visit);
 }

@@ -108,7 +108,7 @@ export function prepareFire(input: Pick<FireInput, 'schedule' | 'fireTime' | 'pr
   if (spec.campaign) return prepareCampaign(schedule, fireTime, render, project.environment.accountTimezone);
   const send = spec.message ?? spec.trigger;
   const kind = spec.message ? 'Message' : 'ExternalTrigger';
-  const contract = project.resources.find((r) => r.kind === kind && r.name === send?.name);
+  const contract = project.resources().find((r) => r.kind === kind && r.name === send?.name);
   if (!send || !contract) return { ok: false, detail: `${kind} ${send?.name ?? '?'} is not in the project; nothing was sent`, diagnostics: [] };
   const data = renderScheduleData(schedule, render);
   const to = recipientsFromTo(send.to as Record<string, string[]>);

@@ -192,7 +192,7 @@ async function settleDeadClaims(ctx: RunDueContext, options: RunDueOptions, fire
 
 /** The schedule as applied (its spec from state: what apply made live), located in the project when it is still there. */
 function scheduleOf(project: Project, row: AppliedResource): ScheduleResource {
-  const inProject = project.resources.find((r) => r.address === row.address);
+  const inProject = project.resources().find((r) => r.address === row.address);
   const name = row.address.slice('schedule.'.length);
   const base = inProject ?? { kind: 'Schedule' as const, address: row.address, name, labels: row.labels, protect: row.protect, source: { file: row.file ?? '' } };
   return { ...base, spec: row.spec as ScheduleSpec } as ScheduleResource;
@@ -265,7 +265,7 @@ async function passSchedule(ctx: RunDueContext, options: RunDueOptions, schedule
  * an edited or new one waits for apply.
  */
 async function raiseDueOccurrences(ctx: RunDueContext, options: RunDueOptions, row: AppliedResource, { fired, skipped }: Omit<Sinks, 'advance'>): Promise<void> {
-  const resource = ctx.project.resources.find((r) => r.address === row.address) as unknown as BulletinResource | undefined;
+  const resource = ctx.project.resources().find((r) => r.address === row.address) as unknown as BulletinResource | undefined;
   if (!resource) return;
   const inProject = new Map(bulletinOccurrences(resource.spec).map((o) => [o.key, o]));
   for (const occ of bulletinOccurrences(row.spec)) {

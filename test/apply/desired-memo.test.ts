@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { prepareDesired, type DesiredMemo } from '../../src/apply/desired.js';
 import { type Project } from '../../src/config/project.js';
 import { loadProject } from '../../src/project-index/load.js';
-import { openDesiredMemo as indexMemo } from '../../src/project-index/open.js';
+import { openDesiredMemo as indexMemo } from '../../src/project-index/load.js';
 import { indexFile } from '../../src/project-index/persist.js';
 import { TempProject } from './helpers.js';
 

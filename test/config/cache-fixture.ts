@@ -56,11 +56,11 @@ export function observable(p: Project) {
   return {
     config: p.config,
     environment: p.environmentName,
-    resources: p.resources,
+    resources: p.resources(),
     diagnostics: p.diagnostics,
     files: p.files,
     partials: p.partials,
-    located: p.resources.map((r) => paths.map((x) => p.locate(r.address, x))),
+    located: p.resources().map((r) => paths.map((x) => p.locate(r.address, x))),
   };
 }
 

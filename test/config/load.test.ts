@@ -29,7 +29,7 @@ describe('loadProject on a valid project', () => {
     const p = await loadProject({ dir: BASIC, now: NOW, environ: {} });
     expect(p.diagnostics).toEqual([]);
     expect(p.root).toBe(BASIC);
-    expect(p.resources.map((r) => r.address)).toEqual([
+    expect(p.resources().map((r) => r.address)).toEqual([
       'bulletin.album-released',
       'message.order-shipped',
       'trigger.plan-upgraded',
@@ -48,7 +48,7 @@ describe('loadProject on a valid project', () => {
     const p = await loadProject({ dir: BASIC, now: NOW, environ: {} });
     const text = readFileSync(path.join(BASIC, 'campaigns/ops/contracts.yml'));
     expect(p.files[1].sha256).toBe(createHash('sha256').update(text).digest('hex'));
-    const trigger = p.resources.find((r) => r.address === 'trigger.plan-upgraded')!;
+    const trigger = p.resources().find((r) => r.address === 'trigger.plan-upgraded')!;
     expect(trigger).toMatchObject({
       kind: 'ExternalTrigger',
       name: 'plan-upgraded',
@@ -57,7 +57,7 @@ describe('loadProject on a valid project', () => {
       spec: { campaign_id: 1695721550 },
       source: { file: 'campaigns/ops/contracts.yml', documentIndex: 1, line: 10, column: 1 },
     });
-    const campaign = p.resources.find((r) => r.address === 'campaign.winter-sale')!;
+    const campaign = p.resources().find((r) => r.address === 'campaign.winter-sale')!;
     expect(campaign.labels).toEqual({ team: 'growth' });
     expect(campaign.protect).toBe(false);
   });
@@ -79,7 +79,7 @@ describe('loadProject on a valid project', () => {
   it('finds the root from any folder inside the project', async () => {
     const p = await loadProject({ cwd: path.join(BASIC, 'campaigns/push/_drafts'), now: NOW, environ: {} });
     expect(p.root).toBe(BASIC);
-    expect(p.resources).toHaveLength(5);
+    expect(p.resources()).toHaveLength(5);
   });
 
   it('takes --dir relative to cwd', async () => {
@@ -95,7 +95,7 @@ describe('loadProject on a valid project', () => {
     expect(p.environmentName).toBe('sandbox');
     expect(p.environment).toMatchObject({ provider: 'sandbox', region: 'eu1', accountTimezone: 'UTC' });
     expect(p.environment.state).toBe(path.join(root, '.campaignctl/sandbox.db'));
-    expect(p.resources.map((r) => r.address)).toEqual(['message.hello']);
+    expect(p.resources().map((r) => r.address)).toEqual(['message.hello']);
   });
 
   it('reports a missing project as a diagnostic, not an exception', async () => {
@@ -103,7 +103,7 @@ describe('loadProject on a valid project', () => {
     const p = await loadProject({ dir: empty, environ: {} });
     expect(p.diagnostics.map((d) => d.code)).toEqual(['project.not-found']);
     expect(p.diagnostics[0].message).toBe(`${empty} is not a campaignctl project (it holds neither campaignctl.yaml nor campaigns/)`);
-    expect(p.resources).toEqual([]);
+    expect(p.resources()).toEqual([]);
   });
 });
 
@@ -163,7 +163,7 @@ describe('environments', () => {
   it('stops at an unknown --env: its error alone, no unknown-variable error per `vars.*` it would have held', async () => {
     const p = await loadProject({ dir: BASIC, env: 'staging', environ: {} });
     expect(p.diagnostics.map((x) => x.code)).toEqual(['config.unknown-environment']);
-    expect(p.resources).toEqual([]);
+    expect(p.resources()).toEqual([]);
   });
 });
 
@@ -181,7 +181,7 @@ describe('one pass over everything', () => {
       'campaigns/b.yaml:6 schema.enum',
     ]);
     // Documents that passed still become resources.
-    expect(p.resources.map((r) => r.address)).toEqual(['message.ok', 'message.fine']);
+    expect(p.resources().map((r) => r.address)).toEqual(['message.ok', 'message.fine']);
   });
 
   it('refuses a file over 1 MiB without parsing it, and keeps loading the others', async () => {
@@ -191,7 +191,7 @@ describe('one pass over everything', () => {
     });
     const p = await loadProject({ dir: root, environ: {} });
     expect(p.diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(['campaigns/big.yaml file.too-large']);
-    expect(p.resources.map((r) => r.address)).toEqual(['message.small']);
+    expect(p.resources().map((r) => r.address)).toEqual(['message.small']);
     expect(p.files.map((f) => f.path)).toEqual(['campaigns/small.yaml']);
   });
 
@@ -214,7 +214,7 @@ describe('one pass over everything', () => {
     cpSync(BASIC, copy, { recursive: true });
     const a = await loadProject({ dir: BASIC, now: NOW, environ: {} });
     const b = await loadProject({ dir: copy, now: NOW, environ: {} });
-    expect(b.resources).toEqual(a.resources);
+    expect(b.resources()).toEqual(a.resources());
     expect(b.files).toEqual(a.files);
   });
 });

@@ -84,13 +84,13 @@ describe('index hits', () => {
     const source = readFileSync(path.join(root, 'campaigns', 'push', 'winter-sale.yaml'), 'utf8').replace('name: winter-sale', 'name: exotic-numbers');
     writeFileSync(path.join(root, 'campaigns', 'exotic.yaml'), source + '  wire:\n    big: .inf\n    odd: .nan\n    zero: -0.0\n    list: [1, -.inf]\n');
     const cold = await load(root, false);
-    const spec = cold.project.resources.find((r) => r.address === 'campaign.exotic-numbers')!.spec as { wire: Record<string, unknown> };
+    const spec = cold.project.resources().find((r) => r.address === 'campaign.exotic-numbers')!.spec as { wire: Record<string, unknown> };
     expect(spec.wire).toEqual({ big: Infinity, odd: NaN, zero: -0, list: [1, -Infinity] });
     await load(root, true);
     const warm = await load(root, true);
     expect(warm.report).toMatchObject({ cache: 'used', checked: 0 });
     expect(warm.seen).toEqual(cold.seen);
-    const again = warm.project.resources.find((r) => r.address === 'campaign.exotic-numbers')!.spec as { wire: Record<string, unknown> };
+    const again = warm.project.resources().find((r) => r.address === 'campaign.exotic-numbers')!.spec as { wire: Record<string, unknown> };
     expect(Object.is(again.wire.zero, -0)).toBe(true);
   });
 

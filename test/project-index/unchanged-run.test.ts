@@ -60,7 +60,7 @@ describe('the persisted index on a run where nothing moved', () => {
     expect(hit.report).toMatchObject({ snapshot: true, checked: 0, read: 0, fromCache: hit.report.files });
     expect(hit.seen).toEqual(cold.seen);
     // Every resource's spec and a diagnostic's position came from the index.
-    expect(hit.project.resources.find((r) => r.address === 'campaign.generated-3')!.spec).toMatchObject({ target_mode: 'sms' });
+    expect(hit.project.resources().find((r) => r.address === 'campaign.generated-3')!.spec).toMatchObject({ target_mode: 'sms' });
   });
 
   it('is not taken after a file changed, nor after one was added or removed', async () => {
@@ -71,7 +71,7 @@ describe('the persisted index on a run where nothing moved', () => {
     const edited = await settled(root);
     expect(edited.report).toMatchObject({ snapshot: false, checked: 1 });
     expect(edited.seen).toEqual((await load(root, { cache: false })).seen);
-    expect(edited.project.resources.some((r) => r.address === 'campaign.generated-four')).toBe(true);
+    expect(edited.project.resources().some((r) => r.address === 'campaign.generated-four')).toBe(true);
 
     await settled(root);
     rmSync(file);
@@ -83,7 +83,7 @@ describe('the persisted index on a run where nothing moved', () => {
     writeFileSync(path.join(root, 'campaigns', 'generated', 'new.yaml'), readFileSync(path.join(root, 'campaigns', 'generated', 'c0005.yaml'), 'utf8').replace('generated-5', 'generated-new'));
     const added = await settled(root);
     expect(added.report.snapshot).toBe(false);
-    expect(added.project.resources.some((r) => r.address === 'campaign.generated-new')).toBe(true);
+    expect(added.project.resources().some((r) => r.address === 'campaign.generated-new')).toBe(true);
   });
 
   it('is not taken when campaignctl.yaml, a partial or what a variable makes of the environment changed', async () => {
@@ -126,7 +126,7 @@ describe('the persisted index on a run where nothing moved', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('name: generated-1', 'name: generated-one'));
     const changed = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
     expect(heads).toHaveLength(2);
-    expect(changed.resources.some((r) => r.address === 'campaign.generated-one')).toBe(true);
+    expect(changed.resources().some((r) => r.address === 'campaign.generated-one')).toBe(true);
 
     // A snapshot that holds errors: nothing is started for it.
     writeFileSync(file, 'kind: Nonsense\n');

@@ -76,23 +76,23 @@ describe('ProjectIndex.update', () => {
   it('a one-file edit: that file is checked again and its resource re-ruled, nothing else', async () => {
     const root = project();
     const index = await fresh(root);
-    const total = index.project().resources.length;
+    const total = index.project().resources().length;
     edit(root, 'campaigns/generated/c0004.yaml', 'name: generated-4', 'name: generated-four');
     const report = await updated(index, root, ['campaigns/generated/c0004.yaml']);
     expect(report).toMatchObject({ read: 1, checked: 1, ruled: 1, unchanged: false });
     expect(total).toBeGreaterThan(20);
-    expect(index.project().resources.some((r) => r.address === 'campaign.generated-four')).toBe(true);
+    expect(index.project().resources().some((r) => r.address === 'campaign.generated-four')).toBe(true);
   });
 
   it('a partial edit re-rules the resources that call it, and only them', async () => {
     const root = project();
     const index = await fresh(root);
-    const callers = index.project().resources.filter((r) => /\{\{~?#?>\s*footer/.test(JSON.stringify(r.spec)));
+    const callers = index.project().resources().filter((r) => /\{\{~?#?>\s*footer/.test(JSON.stringify(r.spec)));
     expect(callers.map((r) => r.address)).toContain('campaign.footed');
     write(root, 'campaigns/_partials/footer.hbs', 'Bye from {{vars.nope}}\n');
     const report = await updated(index, root, ['campaigns/_partials/footer.hbs']);
     expect(report).toMatchObject({ read: 0, ruled: callers.length, unchanged: false });
-    expect(callers.length).toBeLessThan(index.project().resources.length / 4);
+    expect(callers.length).toBeLessThan(index.project().resources().length / 4);
     expect(index.project().diagnostics.filter((d) => d.file === 'campaigns/footed.yaml').map((d) => d.code)).toContain('template.unknown-variable');
   });
 
@@ -112,12 +112,12 @@ describe('ProjectIndex.update', () => {
     rmSync(path.join(root, 'campaigns/generated/c0005.yaml'));
     const removed = await updated(index, root, ['campaigns/generated/c0005.yaml']);
     expect(removed).toMatchObject({ read: 0, ruled: 0, unchanged: false });
-    expect(index.project().resources.some((r) => r.address === 'campaign.generated-5')).toBe(false);
+    expect(index.project().resources().some((r) => r.address === 'campaign.generated-5')).toBe(false);
 
     write(root, 'campaigns/generated/new.yaml', push('brand-new', 'Hello {{vars.shopName}}'));
     const added = await updated(index, root, ['campaigns/generated/new.yaml']);
     expect(added).toMatchObject({ read: 1, checked: 1, ruled: 1 });
-    expect(index.project().resources.some((r) => r.address === 'campaign.brand-new')).toBe(true);
+    expect(index.project().resources().some((r) => r.address === 'campaign.brand-new')).toBe(true);
 
     // A duplicate address is a finding across resources: it comes and goes with the file.
     const twinned = () => index.project().diagnostics.some((d) => d.code === 'rule.duplicate-address' && d.message.includes('brand-new'));
@@ -134,7 +134,7 @@ describe('ProjectIndex.update', () => {
     const index = await fresh(root);
     edit(root, 'campaignctl.yaml', 'shopName: ShopNest', 'shopName: ShopNext');
     const report = await updated(index, root, ['campaignctl.yaml']);
-    expect(report.ruled).toBe(index.project().resources.length);
+    expect(report.ruled).toBe(index.project().resources().length);
     expect(index.project().environment.vars).toEqual({ shopName: 'ShopNext' });
   });
 
@@ -146,7 +146,7 @@ describe('ProjectIndex.update', () => {
     const evening = new Date('2026-06-15T17:00:00Z'); // 19:00 in Berlin: `when` has passed
     const report = await updated(index, root, [], evening);
     expect(report.ruled).toBeGreaterThanOrEqual(1);
-    expect(report.ruled).toBeLessThan(index.project().resources.length);
+    expect(report.ruled).toBeLessThan(index.project().resources().length);
     expect(index.project().diagnostics.filter((d) => d.file === 'campaigns/soon.yaml').map((d) => d.code)).toEqual(['rule.when-in-past']);
   });
 });

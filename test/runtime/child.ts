@@ -23,7 +23,7 @@ const project = await loadProject({ dir, environ: {} });
 const opened = await openStateStore(stateFile);
 if (!opened.ok) { console.log(JSON.stringify({ error: opened.diagnostic.message })); process.exit(3); }
 const client = createClient({ baseUrl: url, accountId, passcode });
-const resource = project.resources.find((r) => r.address === bulletin);
+const resource = project.resources().find((r) => r.address === bulletin);
 const ctx = {
   client,
   store: opened.store,

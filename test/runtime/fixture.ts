@@ -197,7 +197,7 @@ export async function fixture(opts: { sandbox?: SandboxOptions; client?: Partial
     store,
     ctx,
     resource<T>(address: string) {
-      const r = project.resources.find((x) => x.address === address);
+      const r = project.resources().find((x) => x.address === address);
       if (!r) throw new Error(`no ${address} in the fixture`);
       return r as Resource<T>;
     },

@@ -209,7 +209,7 @@ describe('occurrences on apply', () => {
       expect(second.planned.plan.warnings.map((w) => w.code)).toContain('plan.occurrence-unknown');
       expect(h.state.requests({ path: RAISE })).toHaveLength(1);
 
-      const known = (await load(tp)).resources.find((r) => r.address === BULLETIN) as unknown as BulletinResource;
+      const known = (await load(tp)).resources().find((r) => r.address === BULLETIN) as unknown as BulletinResource;
       const resolved = await resolveOccurrence(store, { command: 'state resolve', git: { isRepo: false, commit: null, author: null, dirty: false } }, { bulletin: BULLETIN, key: 'nova-midnight', outcome: 'not-raised', known });
       expect(resolved).toMatchObject({ status: 'resolved', before: { status: 'unknown' }, run: { status: 'failed' } });
       await applyOnce(tp, store, client, { now: NOW });
@@ -230,7 +230,7 @@ describe('occurrences on apply', () => {
     const client = applyClient(h, { fast: true });
     const store = await openState(tp.statePath);
     try {
-      const known = (await load(tp)).resources.find((r) => r.address === BULLETIN) as unknown as BulletinResource;
+      const known = (await load(tp)).resources().find((r) => r.address === BULLETIN) as unknown as BulletinResource;
       const who = { command: 'state resolve', git: { isRepo: false, commit: null, author: null, dirty: false } };
       const typo = await resolveOccurrence(store, who, { bulletin: BULLETIN, key: 'nova', outcome: 'raised', known });
       expect(typo.status).toBe('invalid');
