@@ -307,6 +307,14 @@ export interface RunStore {
  */
 export interface CursorStore {
   get(address: string): Promise<string | null>;
+  /**
+   * Inside a transaction: takes the schedule's cursor row until the transaction ends, so two
+   * passes (replicas) never decide one schedule at once. False when another pass holds it right
+   * now (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED): that pass owns the schedule's due tick, this
+   * one moves on without waiting. True when there is no row yet (the claim's unique key decides).
+   * SQLite: always true (its write transactions already run one at a time). Never bumps the serial.
+   */
+  take(address: string): Promise<boolean>;
   /** Moves the cursor to `at`, or sets it when absent; never moves it back unless `reset` is set. */
   advance(address: string, at: string, opts?: { reset?: boolean }): Promise<string>;
   delete(address: string): Promise<boolean>;

@@ -588,6 +588,20 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.runs.record(other, 'missed')).toMatchObject({ recorded: false, run: { status: 'claimed' } });
       });
 
+      it('a pass takes its schedule in its transaction, also before the schedule has a cursor', async () => {
+        const s = await fresh();
+        expect(await s.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(true);
+        await s.cursors.advance('schedule.digest', '2030-01-05T10:00:00.000Z');
+        const serial = await s.serial();
+        const taken = await s.transaction(async (tx) => {
+          const mine = await tx.cursors.take('schedule.digest');
+          // Taking twice in one transaction is still this pass's.
+          return mine && (await tx.cursors.take('schedule.digest'));
+        });
+        expect(taken).toBe(true);
+        expect(await s.serial()).toBe(serial);
+      });
+
       it('cursors only move forward (unless reset) and never bump the serial', async () => {
         const s = await fresh();
         const serial = await s.serial();

@@ -113,23 +113,50 @@ pgSuite('PostgreSQL state', () => {
     expect(second).toMatchObject({ ok: true, lock: { epoch: 2, host: 'ci-2' } });
   });
 
+  it('a second pass skips a schedule another pass holds (SKIP LOCKED), without waiting, and takes it once free', async () => {
+    const at = location();
+    const [a, b] = [await open(at), await open(at)];
+    await a.cursors.advance('schedule.digest', '2030-01-05T10:00:00.000Z');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const first = a.transaction(async (tx) => {
+      expect(await tx.cursors.take('schedule.digest')).toBe(true);
+      held();
+      await gate;
+    });
+    await holding;
+    const started = Date.now();
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.other'))).toBe(true);
+    release();
+    await first;
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(true);
+  });
+
   it('8 claimers on 8 pools race 20 ticks: exactly one winner per tick, and one apply lock holder', async () => {
     const at = location();
     const claimers = await Promise.all(Array.from({ length: 8 }, () => open(at)));
     const ticks = Array.from({ length: 20 }, (_, i): RunKey => ({ kind: 'schedule', subject: 'schedule.digest', key: `2030-01-05T${String(i).padStart(2, '0')}:00:00.000Z` }));
     const wins = new Map<string, number>();
-    await Promise.all(
-      claimers.map(async (s, who) => {
-        for (const tick of ticks) {
-          // As a runner pass claims: the cursor row first (a row lock), then the run.
+    // Replicas' passes meet on the same due tick: all 8 go for each tick at once.
+    for (const tick of ticks) {
+      await Promise.all(
+        claimers.map(async (s, who) => {
+          // As a runner pass claims (src/schedule/fire.ts): the cursor row first (skipped when
+          // another pass holds it: that pass is deciding this tick), then the run.
           const claimed = await s.transaction(async (tx) => {
+            if (!(await tx.cursors.take(tick.subject))) return false;
             await tx.cursors.advance(tick.subject, tick.key);
             return (await tx.runs.claim(tick, { who })).claimed;
           });
           if (claimed) wins.set(tick.key, (wins.get(tick.key) ?? 0) + 1);
-        }
-      }),
-    );
+        }),
+      );
+    }
+    // A claimer that found the schedule taken skipped the tick: the holder claimed it.
     expect([...wins.values()]).toEqual(ticks.map(() => 1));
     const runs = await claimers[0]!.runs.list({ subject: 'schedule.digest' });
     expect(runs).toHaveLength(20);
