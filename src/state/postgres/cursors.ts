@@ -34,7 +34,8 @@ async function take(c: Ctx, address: string): Promise<boolean> {
 export function cursorStore(x: Executor): CursorStore {
   return {
     get: (address) => x.read((c) => get(c, address)),
-    take: (address) => x.write((c) => take(c, address)),
+    // A read, not a write: it changes no row, so it needs no savepoint (one round trip less per tick).
+    take: (address) => x.read((c) => take(c, address)),
     advance: (address, at, opts = {}) => x.write((c) => advance(c, address, new Date(at).toISOString(), opts.reset === true)),
     delete: (address) => x.write(async (c) => (await c.run('DELETE FROM schedule_cursors WHERE address = $1', [address])) > 0),
   };

@@ -54,8 +54,8 @@ export class PgDb {
           await client.query('BEGIN');
           try {
             const out = await f(this.ctx(client, () => (changed = true)));
-            if (changed) await client.query(BUMP_SERIAL);
-            await client.query('COMMIT');
+            // One round trip for the end: the serial bump (no parameters) travels with the COMMIT.
+            await client.query(changed ? `${BUMP_SERIAL}; COMMIT` : 'COMMIT');
             return out;
           } catch (err) {
             await rollback(client);
@@ -65,41 +65,60 @@ export class PgDb {
       ),
   };
 
-  /** Runs fn inside one transaction on one client, handing it an executor bound to it. */
+  /**
+   * Runs fn inside one transaction on one client, handing it an executor bound to it. Round trips
+   * are what a transaction costs (a remote database is a network hop away): statements without
+   * parameters are held back and sent together with the next one that has none either. BEGIN
+   * waits for the first statement, a savepoint's RELEASE for the next savepoint or the COMMIT.
+   */
   transaction<T>(fn: (x: Executor) => Promise<T>): Promise<T> {
     return this.exclusive(() =>
       this.withClient(async (client) => {
         let changed = false;
         let active = true;
         let savepoints = 0;
+        let held: string[] = ['BEGIN'];
+        let begun = false;
+        const simple = async (...statements: string[]) => {
+          const all = [...held, ...statements];
+          held = [];
+          if (all.length > 0) await client.query(all.join('; '));
+          begun = true;
+        };
         const guard = <R>(f: () => Promise<R>): Promise<R> =>
           active ? f() : Promise.reject(new StateError('conflict', 'transaction handle used after the transaction ended'));
         const tx: Executor = {
-          read: (f) => guard(() => f(this.ctx(client, () => {}))),
+          read: (f) =>
+            guard(async () => {
+              if (!begun) await simple();
+              return f(this.ctx(client, () => {}));
+            }),
           write: (f) =>
             guard(async () => {
               const name = `w${++savepoints}`;
               let wrote = false;
-              await client.query(`SAVEPOINT ${name}`);
+              await simple(`SAVEPOINT ${name}`);
               try {
                 const out = await f(this.ctx(client, () => (wrote = true)));
-                await client.query(`RELEASE SAVEPOINT ${name}`);
+                held.push(`RELEASE SAVEPOINT ${name}`);
                 if (wrote) changed = true;
                 return out;
               } catch (err) {
-                await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+                await simple(`ROLLBACK TO SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`);
                 throw err;
               }
             }),
         };
-        await client.query('BEGIN');
         try {
           const out = await this.inTransaction.run(true, () => fn(tx));
-          if (changed) await client.query(BUMP_SERIAL);
-          await client.query('COMMIT');
+          if (begun) {
+            // COMMIT releases every savepoint: the held RELEASEs are not needed.
+            held = [];
+            await simple(...(changed ? [BUMP_SERIAL] : []), 'COMMIT');
+          }
           return out;
         } catch (err) {
-          await rollback(client);
+          if (begun) await rollback(client);
           throw err;
         } finally {
           active = false;
