@@ -23,7 +23,7 @@ const commands: [name: string, load: Loader[]][] = [
   ['drift', [() => import('./drift.js')]],
   ['stop', [() => import('./stop.js')]],
   ['import', [() => import('./import.js')]],
-  ['state', [() => import('./state.js'), () => import('./state-resolve.js')]],
+  ['state', [() => import('./state.js'), () => import('./state-resolve.js'), () => import('./state-migrate.js')]],
   ['force-unlock', [() => import('./force-unlock.js')]],
   ['send', [() => import('./send.js')]],
   ['trigger', [() => import('./trigger.js')]],

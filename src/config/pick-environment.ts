@@ -7,7 +7,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ProjectConfig } from './config-types.js';
 import { CONNECTION_ENV } from '../clevertap/connection.js';
-import { chooseEnvironment, KNOWN_REGIONS, resolveEnvironment, type ResolveContext, type ResolvedEnvironment } from './environment.js';
+import { chooseEnvironment, KNOWN_REGIONS, maskUrlCredentials, resolveEnvironment, type ResolveContext, type ResolvedEnvironment } from './environment.js';
 import { lookup, type PositionIndex } from './positions.js';
 import { CONFIG_FILE } from './root.js';
 import { closest } from '../diagnostics/suggest.js';
@@ -27,7 +27,11 @@ export function pickEnvironment(
     diagnostics.push(diagnostic('config.unknown-region', { variable: CONNECTION_ENV.region, value: region, known: [...KNOWN_REGIONS], suggestion: closest(region, KNOWN_REGIONS) }));
   }
   const choice = chooseEnvironment(config, requested);
-  if (choice.ok) return { environmentName: choice.name, environment: resolveEnvironment(choice.name, choice.config, ctx), chosen: true };
+  if (choice.ok) {
+    const password = statePassword(choice.name, choice.config, positions);
+    if (password) diagnostics.push(password);
+    return { environmentName: choice.name, environment: resolveEnvironment(choice.name, choice.config, ctx), chosen: true };
+  }
   if (choice.problem === 'unknown') {
     // Named by --env: no place in a file. Named by defaultEnvironment: point at it.
     const s = requested === undefined ? lookup(positions, '/defaultEnvironment')?.spans.value : undefined;
@@ -52,4 +56,22 @@ function unknownRegion(environ: Record<string, string | undefined>): string | un
   const value = environ[CONNECTION_ENV.region]?.trim();
   if (!value) return undefined;
   return KNOWN_REGIONS.includes(value.toLowerCase() as (typeof KNOWN_REGIONS)[number]) ? undefined : value;
+}
+
+/**
+ * A `state` URL in campaignctl.yaml that carries a password: refused (a secret committed with the
+ * project). The password belongs in the environment: PGPASSWORD, ~/.pgpass or CAMPAIGNCTL_STATE.
+ */
+function statePassword(name: string, config: { state?: unknown }, positions: PositionIndex): Diagnostic | undefined {
+  if (typeof config.state !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(config.state)) return undefined;
+  let password: string;
+  try {
+    password = new URL(config.state).password;
+  } catch {
+    return undefined;
+  }
+  if (!password) return undefined;
+  const s = lookup(positions, `/environments/${name}/state`)?.spans.value;
+  const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : { file: CONFIG_FILE };
+  return diagnostic('config.state-password', { environment: name, location: maskUrlCredentials(config.state) }, where);
 }

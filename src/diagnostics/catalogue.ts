@@ -59,7 +59,7 @@ function regeneratePlan(target: CommandTarget): string {
   return `make a new one with \`${commandLine(target, ['plan', '--out', 'FILE'])}\``;
 }
 
-const STATE_HINT = 'Set `state` in campaignctl.yaml (or CAMPAIGNCTL_STATE) to a file path, e.g. .campaignctl/production.db.';
+const STATE_HINT = 'Set `state` in campaignctl.yaml (or CAMPAIGNCTL_STATE) to a file path, e.g. .campaignctl/production.db, or a postgres:// URL.';
 
 /** `spec.content` for messages; the document root is "the document". */
 function at(path: string): string {
@@ -870,11 +870,50 @@ export const catalogue = {
   }),
 
   // ---- state store ----
-  'state.postgres-unavailable': entry<{ location: string }>({
+  'state.postgres-bad-location': entry<{ location: string; problem: string }>({
     severity: 'error',
-    summary: 'The state location is a PostgreSQL URL, which this version does not support.',
-    message: (a) => `PostgreSQL state is not available in this version (state: ${a.location})`,
-    hint: () => STATE_HINT,
+    summary: 'The PostgreSQL state URL can not be used as written.',
+    message: (a) => `can not use the PostgreSQL state ${a.location}: ${a.problem}`,
+    hint: () => 'write it as postgres://USER@HOST:5432/DATABASE?schema=NAME (schema optional, default campaignctl); see docs/team-state.md',
+  }),
+  'state.postgres-unreachable': entry<{ location: string; detail: string }>({
+    severity: 'error',
+    summary: 'The PostgreSQL state could not be reached, or refused the login; nothing was read or written.',
+    message: (a) => `can not open the PostgreSQL state ${a.location}: ${a.detail}`,
+    hint: () =>
+      'check the host and database, that the server accepts connections from here, and the password: campaignctl takes it only from the environment (the URL in CAMPAIGNCTL_STATE, PGPASSWORD, or ~/.pgpass)',
+  }),
+  'state.clock-skew': entry<{ location: string; skewSeconds: number }>({
+    severity: 'warning',
+    summary: "This machine's clock differs from the PostgreSQL server's by more than a minute.",
+    message: (a) =>
+      `this machine's clock is ${Math.abs(a.skewSeconds)} s ${a.skewSeconds > 0 ? 'behind' : 'ahead of'} the PostgreSQL server of ${a.location}; leases and lock heartbeats use the server's clock, schedule ticks and recorded times this machine's`,
+    hint: () => 'synchronise the clock (NTP, e.g. `timedatectl set-ntp true`) before running the daemon or run-due here',
+  }),
+  'state-migrate.same-location': entry<{ location: string }>({
+    severity: 'error',
+    summary: 'state migrate was given the same location as source and target.',
+    message: (a) => `--from and --to are the same location (${a.location}): nothing to move`,
+    hint: () => 'give --to the new location: a file path, or a postgres:// URL (with ?schema=NAME to choose the schema)',
+  }),
+  'state-migrate.target-not-empty': entry<{ to: string; rows: number; serial: number }>({
+    severity: 'error',
+    summary: 'state migrate refuses a target that already holds state; nothing was copied.',
+    message: (a) => `the target ${a.to} is not empty (${a.rows} row${a.rows === 1 ? '' : 's'}, serial ${a.serial}): nothing was copied, to not mix two states`,
+    hint: () => 'migrate into a new file, or a new schema (?schema=NAME in the URL); remove the old target only if you are sure it is not in use',
+  }),
+  'state-migrate.count-mismatch': entry<{ to: string; detail: string }>({
+    severity: 'error',
+    summary: 'The rows written to the target did not match the source; the copy was rolled back.',
+    message: (a) => `copying into ${a.to} was rolled back: ${a.detail}`,
+    hint: () => 'nothing was written; run state migrate again, and report it if it happens again',
+  }),
+  'config.state-password': entry<{ environment: string; location: string }>({
+    severity: 'error',
+    summary: "campaignctl.yaml's `state` URL carries a password; campaignctl refuses secrets in the project file.",
+    message: (a) => `the state URL of environment ${q(a.environment)} contains a password (${a.location}); a password must never be committed with the project`,
+    hint: () =>
+      'remove the password from `state`, and give it through the environment instead: PGPASSWORD, ~/.pgpass, or the whole URL in CAMPAIGNCTL_STATE (then rotate the password: it is in the git history)',
   }),
   'state.unsupported-location': entry<{ scheme?: string }>({
     severity: 'error',
@@ -915,6 +954,7 @@ export const catalogue = {
 export const lockWords = {
   holder: (h: { command: string; pid: number; host: string; since: string }): string => `${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`,
   probablyStale: (pid: number): string => `probably stale: process ${pid} no longer exists on this host`,
+  heartbeatStale: (heartbeat: string, seconds: number): string => `probably stale: no heartbeat for ${seconds} s (last ${heartbeat})`,
   mayBeRunning: 'it may still be running',
 };
 

@@ -147,13 +147,15 @@ function sandboxSettings(project: ProjectHead): { options: SandboxOptions } | { 
   return { options };
 }
 
-export type OpenStateResult = { ok: true; store: StateStore; location: string } | { ok: false; diagnostics: Diagnostic[] };
+/** warnings: what the store found while opening that does not stop it (a server clock a minute off). */
+export type OpenStateResult = { ok: true; store: StateStore; location: string; warnings?: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The environment's state (`state` setting, default `.campaignctl/<env>.db`; CAMPAIGNCTL_STATE overrides). */
 export async function openState(project: Pick<Project, 'environment'>): Promise<OpenStateResult> {
   const opened = await openStateStore(project.environment.state);
   if (!opened.ok) return { ok: false, diagnostics: [opened.diagnostic] };
-  return { ok: true, store: opened.store, location: displayLocation(project.environment.state) };
+  const warnings = opened.warnings ?? [];
+  return { ok: true, store: opened.store, location: displayLocation(project.environment.state), ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 export type OpenedBoth =

@@ -86,6 +86,7 @@ function contextOf(project: Project, state: OpenedState, opts: ContextOptions, s
   let git = started.git;
   const operators = new Map<string, Promise<OperatorProvenance>>();
   const events = opts.events ?? IGNORE_EVENTS;
+  for (const w of state.warnings ?? []) events({ kind: 'notice', text: `warning  ${w.code}  ${w.message}${w.hint ? `; ${w.hint}` : ''}` });
   return {
     project,
     store: state.store,

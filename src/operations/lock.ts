@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { diagnostic, lockWords } from '../diagnostics/catalogue.js';
 import { commandLine, type CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { isProbablyStale } from '../state/stale.js';
+import { heartbeatAgeSeconds, isHeartbeatStale, isProbablyStale } from '../state/stale.js';
 import type { LockHolder, StateStore } from '../state/store.js';
 import { now as clockNow } from '../time/clock.js';
 
@@ -26,7 +26,11 @@ export type LockOutcome =
 export interface TakeLockOptions {
   host?: string;
   pid?: number;
+  /** How often the holder renews its heartbeat (PostgreSQL state); default 15 s, a quarter of the staleness limit. */
+  heartbeatMs?: number;
 }
+
+export const LOCK_HEARTBEAT_MS = 15_000;
 
 /** `campaignctl --env E force-unlock ID`: the one command a refused user is told to run, for the state it was refused on. */
 export function forceUnlockCommand(id: string, target: CommandTarget): string {
@@ -39,12 +43,16 @@ export async function takeLock(store: StateStore, command: string, opts: TakeLoc
   if (!result.ok) return { ok: false, refusal: refusalFor(result.holder, host) };
   const lock = result.lock;
   let released = false;
+  // Tells other runs this one is alive; a beat that fails (a network blip) is simply tried again next time.
+  const beat = setInterval(() => void store.lock.heartbeat(lock.id).catch(() => undefined), opts.heartbeatMs ?? LOCK_HEARTBEAT_MS);
+  beat.unref();
   return {
     ok: true,
     lock,
     release: async () => {
       if (released) return;
       released = true;
+      clearInterval(beat);
       await store.lock.release(lock.id);
     },
   };
@@ -90,7 +98,12 @@ export function age(since: string, now: Date = clockNow()): string {
 /** The refusal as a Diagnostic (for --json documents and for diagnostics lists). */
 export function lockRefusalDiagnostic(refusal: LockRefusal, what: string, target: CommandTarget): Diagnostic {
   const h = refusal.holder;
-  return diagnostic('state.locked', { what, holder: describeHolder(h), id: h.id, staleNote: refusal.probablyStale ? lockWords.probablyStale(h.pid) : null, forceUnlock: forceUnlockCommand(h.id, target) });
+  return diagnostic('state.locked', { what, holder: describeHolder(h), id: h.id, staleNote: refusal.probablyStale ? staleNote(h) : null, forceUnlock: forceUnlockCommand(h.id, target) });
+}
+
+/** Why the holder is probably gone: a heartbeat that stopped (PostgreSQL), else a pid that no longer exists. */
+export function staleNote(h: LockHolder): string {
+  return isHeartbeatStale(h) && h.heartbeat ? lockWords.heartbeatStale(h.heartbeat, heartbeatAgeSeconds(h) ?? 0) : lockWords.probablyStale(h.pid);
 }
 
 /** The refusal as text for stderr: every field of the holder on its own line, then what to run. */
@@ -106,8 +119,9 @@ export function lockRefusalText(refusal: LockRefusal, what: string, target: Comm
     `  pid:      ${h.pid}`,
     `  since:    ${h.since} (${age(h.since, now)})`,
   ];
+  if (h.heartbeat) lines.push(`  heartbeat: ${h.heartbeat} (${age(h.heartbeat, new Date())})`);
   if (refusal.probablyStale) {
-    lines.push(`  ${lockWords.probablyStale(h.pid)}`);
+    lines.push(`  ${staleNote(h)}`);
     lines.push(`  remove the lock with: ${bold(forceUnlockCommand(h.id, target))}`);
   } else {
     lines.push(`  if no other run is using this state (it crashed or was killed), remove the lock with: ${bold(forceUnlockCommand(h.id, target))}`);

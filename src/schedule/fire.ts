@@ -137,6 +137,8 @@ export async function fireTick(input: FireInput): Promise<FireOutcome> {
   const claimDetail: JsonObject = { host: hostname(), pid: process.pid, fireTime: key.key };
 
   const claim = await store.transaction(async (tx: StateTx) => {
+    // Another pass (a replica on the same PostgreSQL state) is deciding this schedule right now: its tick is theirs.
+    if (!(await tx.cursors.take(schedule.address))) return { kind: 'busy' as const };
     await tx.cursors.advance(schedule.address, now.toISOString());
     const existing = await tx.runs.get(key);
     if (existing) return { kind: 'already-claimed' as const, run: existing };
@@ -155,6 +157,7 @@ export async function fireTick(input: FireInput): Promise<FireOutcome> {
     const c = await tx.runs.claim(key, { ...claimDetail, ...what });
     return { kind: 'claimed' as const, run: c.run };
   });
+  if (claim.kind === 'busy') return { status: 'already-claimed', diagnostics: [] };
   if (claim.kind === 'already-claimed') return { status: 'already-claimed', run: claim.run, diagnostics: [] };
   if (claim.kind === 'invalid') return { status: 'failed', run: claim.run, detail: prepared.ok ? undefined : prepared.detail, diagnostics: prepared.ok ? [] : prepared.diagnostics };
   if (claim.kind === 'overlap') return { status: 'skipped-overlap', run: claim.run, detail: `the fire of ${claim.busy.key} is still in flight`, diagnostics: [] };

@@ -1,7 +1,7 @@
 /**
  * The state store: campaignctl's own record of what it applied (CleverTap can not give content back),
  * plus the coordination tables the reconciler, runtime sends, cron runner and daemon share.
- * DESIGN.md section 3. Backends: SQLite now (./sqlite/), PostgreSQL later; both pass
+ * DESIGN.md section 3. Backends: SQLite (./sqlite/) and PostgreSQL (./postgres/); both pass
  * test/state/contract.ts. Nothing here is backend specific: every method is async, no SQL crosses
  * this interface, JSON values are plain objects, times are ISO-8601 UTC strings.
  *
@@ -16,6 +16,7 @@
  * `headers`, ...) and credentialed URLs are refused with a StateError before anything is written.
  */
 import type { AppliedResource } from '../model/applied.js';
+import type { SnapshotStore } from './snapshot.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -104,6 +105,13 @@ export interface LockHolder {
   /** e.g. `apply`, `stop campaign.x`. */
   command: string;
   since: string;
+  /**
+   * PostgreSQL only: the holder's last sign of life (the database's now(), renewed while the command
+   * runs). Older than a minute: shown as probably stale. SQLite judges by the pid instead (one host).
+   */
+  heartbeat?: string;
+  /** PostgreSQL only: grows by one with every new holder (a fencing token). */
+  epoch?: number;
 }
 
 export interface LockRequest {
@@ -299,6 +307,14 @@ export interface RunStore {
  */
 export interface CursorStore {
   get(address: string): Promise<string | null>;
+  /**
+   * Inside a transaction: takes the schedule's cursor row until the transaction ends, so two
+   * passes (replicas) never decide one schedule at once. False when another pass holds it right
+   * now (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED): that pass owns the schedule's due tick, this
+   * one moves on without waiting. True when there is no row yet (the claim's unique key decides).
+   * SQLite: always true (its write transactions already run one at a time). Never bumps the serial.
+   */
+  take(address: string): Promise<boolean>;
   /** Moves the cursor to `at`, or sets it when absent; never moves it back unless `reset` is set. */
   advance(address: string, at: string, opts?: { reset?: boolean }): Promise<string>;
   delete(address: string): Promise<boolean>;
@@ -330,6 +346,11 @@ export interface AuditStore {
 
 export interface LockStore {
   acquire(req: LockRequest): Promise<LockResult>;
+  /**
+   * The holder says it is alive (PostgreSQL: the heartbeat moves to the database's now()). False
+   * when `id` no longer holds the lock. SQLite keeps no heartbeat: it only answers whether `id` holds it.
+   */
+  heartbeat(id: string): Promise<boolean>;
   /** Releases the lock if `id` holds it; false otherwise (never releases someone else's lock). */
   release(id: string): Promise<boolean>;
   /** `force-unlock ID`: removes the lock only when `id` matches exactly; returns what was removed. */
@@ -413,6 +434,8 @@ export interface StateStore extends StateTx {
   readonly info: StateStoreInfo;
   lock: LockStore;
   leases: LeaseStore;
+  /** The whole state as rows, out and into an empty state (`state migrate`). */
+  snapshot: SnapshotStore;
   serial(): Promise<number>;
   /**
    * Names the recorded state as committed: changes with every serial bump, and two stores (or two

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { redactSecrets } from '../../diagnostics/redact.js';
 import type { Output } from '../context.js';
 import { formatDiagnostics } from '../views/diagnostics.js';
 import { loadProject } from '../../project-index/load.js';
@@ -56,7 +57,8 @@ export function sourceReader(root: string): (file: string) => string | undefined
 export function printDiagnostics(out: Output, root: string, diagnostics: readonly Diagnostic[]): void {
   const shown = out.opts.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
   if (shown.length === 0) return;
-  out.error(formatDiagnostics(shown, { c: out.c, source: sourceReader(root) }) + '\n');
+  // An excerpt quotes the file as written: a password in a URL there (refused by config.state-password) is masked.
+  out.error(redactSecrets(formatDiagnostics(shown, { c: out.c, source: sourceReader(root) })) + '\n');
 }
 
 /** What a command printed by this run must keep pointing at: its environment, and --dir when it was given. */

@@ -21,6 +21,7 @@ export function lockStore(x: Executor): LockStore {
         c.stmt(`INSERT INTO lock (name, id, host, pid, command, since) VALUES ('apply', @id, @host, @pid, @command, @since)`).run(lock);
         return { ok: true, lock };
       }),
+    heartbeat: (id) => x.read((c) => current(c)?.id === id),
     release: (id) => x.write((c) => c.stmt(`DELETE FROM lock WHERE name = 'apply' AND id = ?`).run(id).changes > 0),
     forceUnlock: (id) =>
       x.write((c) => {

@@ -17,6 +17,7 @@ import { migrate, MIGRATIONS } from './migrations.js';
 import { outboxStore } from './outbox.js';
 import { resourceStore } from './resources.js';
 import { runStore } from './runs.js';
+import { snapshotStore } from './snapshot.js';
 import { now as clockNow } from '../../time/clock.js';
 
 export interface SqliteOptions {
@@ -63,6 +64,7 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteO
       ...tables(sqlite.store),
       lock: lockStore(sqlite.store),
       leases: leaseStore(sqlite.store),
+      snapshot: snapshotStore(sqlite),
       revision: () => sqlite.store.read((c) => (c.stmt('SELECT value, revision FROM state_serial WHERE id = 1').get() as { value: number; revision: string })).then((r) => `${r.value}:${r.revision}`),
       transaction: (fn) => sqlite.transaction((x) => fn(tables(x))),
       close: () => (closing ??= sqlite.store.read(() => undefined).then(() => sqlite.close())),

@@ -1,0 +1,138 @@
+/**
+ * The `runs` table: (kind, subject, key) is the primary key, so a claim is one
+ * `INSERT … ON CONFLICT DO NOTHING RETURNING`: only the writer that got a row back owns the send,
+ * across processes and replicas (a second inserter waits for the first's commit, then gets none).
+ */
+import { StateError } from '../errors.js';
+import { toStorableJson } from '../json-guard.js';
+import type { ClaimResult, JsonObject, RunKey, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
+import type { Ctx, Executor } from './db.js';
+
+interface RunRow {
+  kind: RunRecord['kind'];
+  subject: string;
+  key: string;
+  status: RunStatus;
+  attempts: number;
+  claimed_at: string;
+  updated_at: string;
+  detail: string | null;
+  report: string | null;
+}
+
+/** $1, $2, $3 are always kind, subject, key. */
+const WHERE_KEY = 'kind = $1 AND subject = $2 AND key = $3';
+const INSERT = 'INSERT INTO runs (kind, subject, key, status, attempts, claimed_at, updated_at, detail)';
+
+function toRecord(r: RunRow): RunRecord {
+  return {
+    kind: r.kind,
+    subject: r.subject,
+    key: r.key,
+    status: r.status,
+    attempts: r.attempts,
+    claimedAt: r.claimed_at,
+    updatedAt: r.updated_at,
+    detail: r.detail === null ? null : (JSON.parse(r.detail) as JsonObject),
+    report: r.report === null ? null : (JSON.parse(r.report) as RunReport),
+  };
+}
+
+function keyParams(k: RunKey): unknown[] {
+  return [k.kind, k.subject, k.key];
+}
+
+async function getRun(c: Ctx, k: RunKey): Promise<RunRecord | null> {
+  const [row] = await c.rows<RunRow>(`SELECT * FROM runs WHERE ${WHERE_KEY}`, keyParams(k));
+  return row ? toRecord(row) : null;
+}
+
+function detailJson(detail: JsonObject | undefined, k: RunKey): string | null {
+  return detail === undefined ? null : toStorableJson(detail, `run detail for ${k.subject}#${k.key}`);
+}
+
+async function claim(c: Ctx, k: RunKey, detail?: JsonObject): Promise<ClaimResult> {
+  const params = [...keyParams(k), c.now(), detailJson(detail, k)];
+  const [inserted] = await c.rows<RunRow>(`${INSERT} VALUES ($1, $2, $3, 'claimed', 1, $4, $4, $5) ON CONFLICT DO NOTHING RETURNING *`, params);
+  // A run that definitely failed may be tried again; every other status is final for automation.
+  const [reclaimed] = inserted
+    ? [undefined]
+    : await c.rows<RunRow>(
+        `UPDATE runs SET status = 'claimed', attempts = attempts + 1, claimed_at = $4, updated_at = $4, detail = $5
+         WHERE ${WHERE_KEY} AND status = 'failed' RETURNING *`,
+        params,
+      );
+  const won = inserted ?? reclaimed;
+  if (won) {
+    c.recorded();
+    return { claimed: true, run: toRecord(won) };
+  }
+  return { claimed: false, run: (await getRun(c, k))! };
+}
+
+async function mark(c: Ctx, k: RunKey, status: RunStatus, detail?: JsonObject): Promise<RunRecord> {
+  const [row] = await c.rows<RunRow>(`UPDATE runs SET status = $4, updated_at = $5, detail = COALESCE($6, detail) WHERE ${WHERE_KEY} RETURNING *`, [
+    ...keyParams(k),
+    status,
+    c.now(),
+    detailJson(detail, k),
+  ]);
+  if (!row) throw new StateError('not-found', `run ${k.subject}#${k.key} was never claimed`);
+  c.recorded();
+  return toRecord(row);
+}
+
+async function resolve(c: Ctx, k: RunKey, outcome: 'raised' | 'not-raised', detail?: JsonObject): Promise<RunRecord | null> {
+  const resolution: JsonObject = { ...(detail ?? {}), resolved: outcome };
+  if (await getRun(c, k)) return mark(c, k, outcome === 'raised' ? 'done' : 'failed', resolution);
+  if (outcome === 'not-raised') return null;
+  const [row] = await c.rows<RunRow>(`${INSERT} VALUES ($1, $2, $3, 'done', 0, $4, $4, $5) RETURNING *`, [...keyParams(k), c.now(), detailJson(resolution, k)]);
+  c.recorded();
+  return toRecord(row!);
+}
+
+async function record(c: Ctx, k: RunKey, status: RunStatus, detail?: JsonObject): Promise<{ recorded: boolean; run: RunRecord }> {
+  const [row] = await c.rows<RunRow>(`${INSERT} VALUES ($1, $2, $3, $4, 0, $5, $5, $6) ON CONFLICT DO NOTHING RETURNING *`, [
+    ...keyParams(k),
+    status,
+    c.now(),
+    detailJson(detail, k),
+  ]);
+  if (row) {
+    c.recorded();
+    return { recorded: true, run: toRecord(row) };
+  }
+  return { recorded: false, run: (await getRun(c, k))! };
+}
+
+async function keepReport(c: Ctx, k: RunKey, figures: { sent: number; clicked: number }): Promise<RunRecord> {
+  const report: RunReport = { sent: figures.sent, clicked: figures.clicked, fetchedAt: c.now() };
+  // No recorded(): figures CleverTap will always answer the same way change nothing a plan reads.
+  const [row] = await c.rows<RunRow>(`UPDATE runs SET report = $4 WHERE ${WHERE_KEY} RETURNING *`, [
+    ...keyParams(k),
+    toStorableJson(report, `run report for ${k.subject}#${k.key}`),
+  ]);
+  if (!row) throw new StateError('not-found', `run ${k.subject}#${k.key} does not exist`);
+  return toRecord(row);
+}
+
+export function runStore(x: Executor): RunStore {
+  return {
+    claim: (k, detail) => x.write((c) => claim(c, k, detail)),
+    mark: (k, status, detail) => x.write((c) => mark(c, k, status, detail)),
+    get: (k) => x.read((c) => getRun(c, k)),
+    list: (f = {}) =>
+      x.read(async (c) =>
+        (
+          await c.rows<RunRow>(
+            `SELECT * FROM runs WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR kind = $2)
+             AND ($3::text IS NULL OR status = $3) ORDER BY subject COLLATE "C", key COLLATE "C"`,
+            [f.subject ?? null, f.kind ?? null, f.status ?? null],
+          )
+        ).map(toRecord),
+      ),
+    resolve: (k, outcome, detail) => x.write((c) => resolve(c, k, outcome, detail)),
+    record: (k, status, detail) => x.write((c) => record(c, k, status, detail)),
+    keepReport: (k, figures) => x.write((c) => keepReport(c, k, figures)),
+  };
+}

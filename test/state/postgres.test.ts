@@ -1,0 +1,188 @@
+/**
+ * The PostgreSQL backend: the shared contract, each test in a schema of its own (dropped after),
+ * plus what only PostgreSQL has: the schema setting, the migration lock, the pool settings, the
+ * lock row's heartbeat and epoch, and claims raced by separate pools.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { openStateStore } from '../../src/state/open.js';
+import { MIGRATIONS } from '../../src/state/postgres/migrations.js';
+import type { RunKey, StateStore } from '../../src/state/store.js';
+import { isProbablyStale } from '../../src/state/stale.js';
+import { appliedCampaign, stateStoreContract } from './contract.js';
+import { dropSchema, freshSchemaName, pgLocation, pgQuery, pgSuite } from './pg-fixture.js';
+
+async function mustOpen(location: string): Promise<StateStore> {
+  const r = await openStateStore(location);
+  if (!r.ok) throw new Error(r.diagnostic.message);
+  return r.store;
+}
+
+pgSuite('PostgreSQL state', () => {
+  stateStoreContract('postgres', async () => {
+    const schema = freshSchemaName();
+    const location = pgLocation(schema);
+    return {
+      location,
+      databaseClock: true,
+      async open(opts) {
+        const r = await openStateStore(location, opts);
+        if (!r.ok) throw new Error(r.diagnostic.message);
+        return r.store;
+      },
+      dispose: () => dropSchema(schema),
+    };
+  });
+
+  const schemas: string[] = [];
+  const stores: StateStore[] = [];
+  function location(): string {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    return pgLocation(schema);
+  }
+  async function open(at: string): Promise<StateStore> {
+    const s = await mustOpen(at);
+    stores.push(s);
+    return s;
+  }
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+
+  it('keeps its tables in the schema the URL names, migrated once, and says so in info', async () => {
+    const at = location();
+    const schema = schemas[0]!;
+    const s = await open(at);
+    expect(s.info).toMatchObject({ backend: 'postgres', schemaVersion: MIGRATIONS.length });
+    expect(s.info.location).not.toContain('postgres@');
+    await s.resources.put(appliedCampaign('a'));
+    await (await open(at)).serial();
+    const tables = await pgQuery<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema]);
+    expect(tables.map((t) => t.table_name)).toEqual(['audit', 'journal', 'leases', 'lock', 'outbox', 'resources', 'runs', 'schedule_cursors', 'schema_migrations', 'state_serial']);
+    expect(await pgQuery(`SELECT version FROM "${schema}".schema_migrations`)).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
+    // Another schema in the same database is another state.
+    const other = await open(location());
+    expect(await other.resources.list()).toEqual([]);
+  });
+
+  it('lets several stores open a fresh schema at once (the migration runs once)', async () => {
+    const at = location();
+    const opened = await Promise.all([mustOpen(at), mustOpen(at), mustOpen(at), mustOpen(at)]);
+    stores.push(...opened);
+    for (const s of opened) expect(await s.serial()).toBe(0);
+    expect(await pgQuery(`SELECT count(*)::int AS n FROM "${schemas[0]}".schema_migrations`)).toEqual([{ n: MIGRATIONS.length }]);
+  });
+
+  it('connects as application campaignctl with the statement and idle-transaction timeouts', async () => {
+    const at = location();
+    await open(at);
+    const viaStore = await pgSessionSettings(at);
+    expect(viaStore).toEqual({ statement_timeout: '30s', idle_in_transaction_session_timeout: '1min', application_name: 'campaignctl', search_path: schemas[0] });
+  });
+
+  it('refuses a schema name that is not a plain identifier, as a diagnostic', async () => {
+    const r = await openStateStore(pgLocation('Robert"; DROP'));
+    expect(r).toMatchObject({ ok: false, diagnostic: { code: 'state.postgres-bad-location' } });
+  });
+
+  it('reports an unreachable server as a diagnostic that never repeats the password', async () => {
+    const r = await openStateStore('postgres://ada:s3cr3t-pw@127.0.0.1:1/nowhere');
+    expect(r).toMatchObject({ ok: false, diagnostic: { code: 'state.postgres-unreachable' } });
+    expect(JSON.stringify(r)).not.toContain('s3cr3t-pw');
+    expect(JSON.stringify(r)).toContain('postgres://***@127.0.0.1:1/nowhere');
+  });
+
+  it('keeps a heartbeat and an epoch on the lock row; a heartbeat a minute old is probably stale', async () => {
+    const at = location();
+    const s = await open(at);
+    const first = await s.lock.acquire({ command: 'apply', host: 'ci-1', pid: 4242 });
+    if (!first.ok) throw new Error('refused');
+    expect(first.lock.epoch).toBe(1);
+    expect(Math.abs(Date.parse(first.lock.heartbeat!) - Date.now())).toBeLessThan(60_000);
+    expect(isProbablyStale(first.lock, 'another-host')).toBe(false);
+    await pgQuery(`UPDATE "${schemas[0]}".lock SET heartbeat = $1`, [new Date(Date.now() - 120_000).toISOString()]);
+    const held = (await s.lock.current())!;
+    expect(isProbablyStale(held, 'another-host')).toBe(true);
+    expect(await s.lock.heartbeat(first.lock.id)).toBe(true);
+    expect(isProbablyStale((await s.lock.current())!, 'another-host')).toBe(false);
+    expect(await s.lock.heartbeat('someone-else')).toBe(false);
+    await s.lock.release(first.lock.id);
+    expect(await s.lock.heartbeat(first.lock.id)).toBe(false);
+    const second = await s.lock.acquire({ command: 'apply', host: 'ci-2', pid: 7 });
+    expect(second).toMatchObject({ ok: true, lock: { epoch: 2, host: 'ci-2' } });
+  });
+
+  it('a second pass skips a schedule another pass holds (SKIP LOCKED), without waiting, and takes it once free', async () => {
+    const at = location();
+    const [a, b] = [await open(at), await open(at)];
+    await a.cursors.advance('schedule.digest', '2030-01-05T10:00:00.000Z');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const first = a.transaction(async (tx) => {
+      expect(await tx.cursors.take('schedule.digest')).toBe(true);
+      held();
+      await gate;
+    });
+    await holding;
+    const started = Date.now();
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.other'))).toBe(true);
+    release();
+    await first;
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(true);
+  });
+
+  it('8 claimers on 8 pools race 20 ticks: exactly one winner per tick, and one apply lock holder', async () => {
+    const at = location();
+    const claimers = await Promise.all(Array.from({ length: 8 }, () => open(at)));
+    const ticks = Array.from({ length: 20 }, (_, i): RunKey => ({ kind: 'schedule', subject: 'schedule.digest', key: `2030-01-05T${String(i).padStart(2, '0')}:00:00.000Z` }));
+    const wins = new Map<string, number>();
+    // Replicas' passes meet on the same due tick: all 8 go for each tick at once.
+    for (const tick of ticks) {
+      await Promise.all(
+        claimers.map(async (s, who) => {
+          // As a runner pass claims (src/schedule/fire.ts): the cursor row first (skipped when
+          // another pass holds it: that pass is deciding this tick), then the run.
+          const claimed = await s.transaction(async (tx) => {
+            if (!(await tx.cursors.take(tick.subject))) return false;
+            await tx.cursors.advance(tick.subject, tick.key);
+            return (await tx.runs.claim(tick, { who })).claimed;
+          });
+          if (claimed) wins.set(tick.key, (wins.get(tick.key) ?? 0) + 1);
+        }),
+      );
+    }
+    // A claimer that found the schedule taken skipped the tick: the holder claimed it.
+    expect([...wins.values()]).toEqual(ticks.map(() => 1));
+    const runs = await claimers[0]!.runs.list({ subject: 'schedule.digest' });
+    expect(runs).toHaveLength(20);
+    expect(await claimers[0]!.serial()).toBe(20);
+
+    const locks = await Promise.all(claimers.map((s, i) => s.lock.acquire({ command: 'apply', host: `ci-${i}`, pid: i + 1 })));
+    const held = locks.filter((l) => l.ok);
+    expect(held).toHaveLength(1);
+    for (const l of locks) if (!l.ok) expect(l.holder).toEqual(held[0]!.ok ? held[0]!.lock : null);
+  });
+});
+
+/** The settings a store's connections run with: a pool made as the store makes its own. */
+async function pgSessionSettings(at: string): Promise<Record<string, string>> {
+  const { poolFor } = await import('../../src/state/postgres/store.js');
+  const { parsePgLocation } = await import('../../src/state/postgres/location.js');
+  const parsed = parsePgLocation(at);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  const pool = poolFor(parsed.connectionString, parsed.schema);
+  try {
+    const { rows } = await pool.query(
+      `SELECT current_setting('statement_timeout') AS statement_timeout, current_setting('idle_in_transaction_session_timeout') AS idle_in_transaction_session_timeout,
+              current_setting('application_name') AS application_name, current_setting('search_path') AS search_path`,
+    );
+    return rows[0] as Record<string, string>;
+  } finally {
+    await pool.end();
+  }
+}
