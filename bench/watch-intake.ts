@@ -18,7 +18,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import pino from 'pino';
-import { clevertapMetricHooks } from '../src/daemon/clevertap-metrics.js';
 import { registerIntakeRoutes } from '../src/daemon/http/intake-routes.js';
 import { createMetrics } from '../src/daemon/metrics.js';
 import { startOutboxDrain } from '../src/daemon/outbox-drain.js';
@@ -67,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
   const metrics = createMetrics();
   const project = await loadProject({ dir, environ: { CLEVERTAP_API_URL: sandbox.url } });
   const opened = await openContext(project, {
-    connect: { environ: { CLEVERTAP_ACCOUNT_ID: SANDBOX_DEFAULT_ACCOUNT_ID, CLEVERTAP_PASSCODE: SANDBOX_DEFAULT_PASSCODE }, hooks: clevertapMetricHooks(metrics) },
+    connect: { environ: { CLEVERTAP_ACCOUNT_ID: SANDBOX_DEFAULT_ACCOUNT_ID, CLEVERTAP_PASSCODE: SANDBOX_DEFAULT_PASSCODE } },
   });
   if (!opened.ok) throw new Error(opened.diagnostics.map((d) => d.message).join('; '));
   const ctx = opened.value;

@@ -9,13 +9,10 @@ import { checkBearer } from './auth.js';
 
 export function requireToken(services: DaemonServices, opts: { refuseWhileDraining: boolean }) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const auth = checkBearer(req.headers.authorization, services.secrets.apiToken);
-    if (auth === 'missing-config') {
-      await reply.code(403).send({ error: 'forbidden', message: 'the send API is off: start the daemon with CAMPAIGNCTL_API_TOKEN set' });
-      return;
-    }
-    if (auth === 'unauthorized') {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required (Authorization: Bearer <CAMPAIGNCTL_API_TOKEN>)' });
+    const auth = checkBearer(services.secrets.apiToken, req.headers.authorization);
+    if (!auth.ok) {
+      if (auth.status === 401) void reply.header('www-authenticate', 'Bearer');
+      await reply.code(auth.status).send({ error: auth.status === 403 ? 'forbidden' : 'unauthorized', message: auth.message });
       return;
     }
     if (opts.refuseWhileDraining && services.draining()) {
