@@ -73,15 +73,20 @@ export async function run(args: string[]): Promise<number> {
   const store = daemon.services.store;
   const port = Number(daemon.address.split(':').pop());
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  /** Waits until `n` items are done and none waits; fails when any ends otherwise. */
+  /**
+   * Waits until nothing is queued or being sent, then checks that `n` items are done; fails when
+   * any ended otherwise. Polls with LIMIT 1 queries every 20 ms: the benchmark must not load the
+   * state it measures.
+   */
   const done = async (n: number) => {
+    const count = async (status: 'pending' | 'sending' | 'failed' | 'unknown') => (await store.outbox.list({ status, limit: 1 })).length;
     for (;;) {
-      const open = (await store.outbox.list({ status: 'pending', limit: 1 })).length + (await store.outbox.list({ status: 'sending', limit: 1 })).length;
-      const bad = (await store.outbox.list({ status: 'failed', limit: 1 })).length + (await store.outbox.list({ status: 'unknown', limit: 1 })).length;
-      if (bad > 0) throw new Error(`a send failed or is unknown; the daemon's log ends:\n${logged}`);
-      if (open === 0 && (await store.outbox.list({ status: 'done', limit: n + 1 })).length >= n) return;
-      await new Promise((r) => setTimeout(r, 5));
+      if ((await count('failed')) + (await count('unknown')) > 0) throw new Error(`a send failed or is unknown; the daemon's log ends:\n${logged}`);
+      if ((await count('pending')) + (await count('sending')) === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
     }
+    const finished = (await store.outbox.list({ status: 'done', limit: n + 1 })).length;
+    if (finished !== n) throw new Error(`expected ${n} sends done, found ${finished}`);
   };
   try {
     const warm = await sendAll(port, agent, 20, clients, 'warm');
