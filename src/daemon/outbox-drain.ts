@@ -11,9 +11,9 @@
  */
 import type { OutboxItem, OutboxStatus } from '../state/store.js';
 import { commitBatcherFor } from './intake/commit-batcher.js';
-import { drainContext } from './intake/drain-context.js';
+import { drainContext, type AuditJoin } from './intake/drain-context.js';
 import { countOutbox, moveOutbox } from './intake/outbox-gauge.js';
-import { countsJson, sendItem, type ItemOutcome } from './intake/send-item.js';
+import { countsJson, sendItem, successCounts, type ItemOutcome } from './intake/send-item.js';
 import type { DaemonServices } from './services.js';
 
 export interface OutboxDrain {
@@ -42,6 +42,8 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
   const backoffMs = opts.backoffMs ?? 2000;
   /** Items whose CleverTap call is in flight (the concurrency counts these). */
   const inFlight = new Map<number, Promise<void>>();
+  /** Every item being sent or settled (stop() waits for these). */
+  const runs = new Set<Promise<void>>();
   /** Outcomes being committed. */
   const settling = new Set<Promise<void>>();
   let stopping = false;
@@ -70,11 +72,12 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
       throw err;
     }));
 
-  const settle = async (item: OutboxItem, outcome: ItemOutcome, ms: number): Promise<void> => {
+  /** `markedDone`: the item was already marked done with its audit record. */
+  const settle = async (item: OutboxItem, outcome: ItemOutcome, ms: number, markedDone: boolean): Promise<void> => {
     const attempt = item.attempts + 1;
     let to: OutboxStatus;
     if (outcome.status === 'done') {
-      await batcher.run((tx) => tx.outbox.markDone(item.id, countsJson(outcome.counts)));
+      if (!markedDone) await batcher.run((tx) => tx.outbox.markDone(item.id, countsJson(outcome.counts)));
       to = 'done';
     } else if (outcome.status === 'unknown') {
       await batcher.run((tx) => tx.outbox.markUnknown(item.id, { error: outcome.error }));
@@ -94,17 +97,36 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
 
   const run = async (item: OutboxItem): Promise<void> => {
     const started = performance.now();
+    // A successful send is marked done in the commit of its audit record, and its slot is freed
+    // as that commit is queued, so the next claim joins it: one commit per send.
+    let doneWith: Promise<boolean> | null = null;
+    const join: AuditJoin = (entry) => {
+      const counts = entry.outcome === 'succeeded' ? successCounts(item, entry.detail) : null;
+      if (!counts) return null;
+      return {
+        write: (tx) => tx.outbox.markDone(item.id, countsJson(counts)),
+        queued: (committed) => {
+          doneWith = committed.then(
+            () => true,
+            () => false,
+          );
+          inFlight.delete(item.id);
+          pump();
+        },
+      };
+    };
     let outcome: ItemOutcome;
     try {
-      outcome = await sendItem(drainContext(services.context(), batcher), item);
+      outcome = await sendItem(drainContext(services.context(), batcher, join), item);
     } catch (err) {
       // A bug or a state failure after the claim: the call may have been made. Never resent.
       outcome = { status: 'unknown', counts: null, error: `the send stopped on an error and may have been made: ${err instanceof Error ? err.message : String(err)}` };
     }
+    const markedDone = doneWith !== null && (await doneWith) && outcome.status === 'done';
     // The call is over: its slot is free. The next claim is asked for now, so it commits together
     // with this item's outcome (one fsync for both) instead of one after the other.
     inFlight.delete(item.id);
-    const settled = settle(item, outcome, performance.now() - started).catch((err: unknown) => {
+    const settled = settle(item, outcome, performance.now() - started, markedDone).catch((err: unknown) => {
       // The item stays `sending`; the next start reports it unknown. Nothing is sent twice.
       fail(`recording the outcome of send ${item.id}`, err);
     });
@@ -131,7 +153,10 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
       });
       for (const item of claimed) {
         moveOutbox(metrics, 'pending', 'sending');
-        inFlight.set(item.id, run(item));
+        const running = run(item);
+        inFlight.set(item.id, running);
+        runs.add(running);
+        void running.finally(() => runs.delete(running));
       }
       if (claimed.length === 0) return;
     }
@@ -172,7 +197,7 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
       stopping = true;
       clearTimeout(timer);
       await pumping;
-      await Promise.all(inFlight.values());
+      await Promise.all(runs);
       await Promise.all(settling);
     },
   };

@@ -68,6 +68,21 @@ function describeFailure(f: BatchFailure): string {
   return `${parts.join(', ')}: ${f.error}`;
 }
 
+/**
+ * The counts of a send that succeeded, from its audit record's detail (what the operation wrote:
+ * identities, calls, sent); null when the detail does not have them (then the item is settled
+ * after the operation returns, as any other outcome).
+ */
+export function successCounts(item: Pick<OutboxItem, 'kind'>, detail: JsonObject | undefined): SendCounts | null {
+  if (item.kind === 'raise') return { identities: 0, calls: 1, sent: 1, failed: 0, unknown: 0 };
+  const n = (k: string) => (typeof detail?.[k] === 'number' ? (detail[k] as number) : null);
+  const identities = n('identities');
+  const calls = n('calls');
+  const sent = n('sent');
+  if (identities === null || calls === null || sent === null || sent !== identities) return null;
+  return { identities, calls, sent, failed: 0, unknown: 0 };
+}
+
 export function countsJson(c: SendCounts): JsonObject {
   return { ...c };
 }
