@@ -161,7 +161,9 @@ describe('POST /hooks/github on a spawned watch in git mode', () => {
     const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', ...args], { cwd, encoding: 'utf8' }).trim();
     git(base, 'init', '-q', '--bare', '-b', 'main', remote);
     const clone = path.join(base, 'clone');
-    git(base, 'clone', '-q', remote, clone);
+    mkdirSync(clone);
+    git(clone, 'init', '-q', '-b', 'main');
+    git(clone, 'remote', 'add', 'origin', remote);
     writeFileSync(path.join(clone, 'campaignctl.yaml'), CONFIG);
     mkdirSync(path.join(clone, 'campaigns'));
     writeFileSync(path.join(clone, 'campaigns', 'receipt.yaml'), CONTRACTS['campaigns/messages/receipt.yaml']!);
@@ -192,7 +194,10 @@ describe('POST /hooks/github on a spawned watch in git mode', () => {
     const otherBranch = JSON.stringify({ ref: 'refs/heads/feature' });
     expect(await hook(otherBranch, { 'x-hub-signature-256': githubSignature(otherBranch, SECRET) })).toBe(202);
     const big = JSON.stringify({ ref: 'refs/heads/main', pad: 'x'.repeat(3 * 1024 * 1024 + 1) });
-    expect(await hook(big, { 'x-hub-signature-256': githubSignature(big, SECRET) })).toBe(413);
+    // The 413 goes out as soon as Content-Length is read; a client still writing the body may see
+    // the connection close instead. The server's count below says it refused it as too large.
+    const tooLarge = await hook(big, { 'x-hub-signature-256': githubSignature(big, SECRET) }).catch(() => 'connection closed');
+    expect([413, 'connection closed']).toContain(tooLarge);
     await new Promise((r) => setTimeout(r, 1000));
     expect((await w.get('/v1/status')).body.lastReconcile.commit).toBe(first);
 
