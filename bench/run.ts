@@ -12,6 +12,8 @@ const benches: Record<string, () => Promise<Bench>> = {
   schedules: () => import('./schedules.js'),
   'index-update': () => import('./index-update.js'),
   state: () => import('./state.js'),
+  watch: () => import('./watch.js'),
+  'watch-intake': () => import('./watch-intake.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
