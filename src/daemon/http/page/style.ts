@@ -35,4 +35,5 @@ ul.plain { margin: 0; padding-left: 1.1rem; }
 .note { margin: .4rem 0; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 a { color: inherit; }
+time { white-space: nowrap; }
 `;

@@ -1,0 +1,121 @@
+/**
+ * The status page in a real browser (./browser.ts: Debian's chromium through playwright-core).
+ *
+ * First the renderer's output served by a bare node:http server: it renders with JavaScript off,
+ * reloads itself by its meta refresh, exposes its tables to assistive technology by their captions
+ * and headers, and a resource name holding a script runs nothing. Screenshots go to test-artifacts/.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderStatusPage } from '../../src/daemon/http/status-page.js';
+import type { DaemonStatus } from '../../src/daemon/services.js';
+import { artifactPath, chromiumMissing, launch, UNDER_CI, type Browser } from './browser.js';
+import { NOW, status } from './status-fixture.js';
+
+const missing = chromiumMissing();
+if (missing !== null && !UNDER_CI) console.warn(`status page browser tests SKIPPED: ${missing}`);
+
+describe.runIf(missing !== null && UNDER_CI)('chromium under CI=true', () => {
+  it('is installed: CI must run the browser tests, not skip them', () => {
+    expect.fail(`${missing}`);
+  });
+});
+
+/** Serves one status (changeable between requests) and counts the requests for GET /. */
+async function serve(initial: DaemonStatus, refreshSeconds: number): Promise<{ url: string; hits: () => number; set: (s: DaemonStatus) => void; close: () => Promise<void> }> {
+  let current = initial;
+  let hits = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/') {
+      res.writeHead(404).end();
+      return;
+    }
+    hits++;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(renderStatusPage(current, { now: NOW, refreshSeconds }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    hits: () => hits,
+    set: (s) => (current = s),
+    // The browser keeps its connection alive; close it too, or close() waits for it.
+    close: () => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+  };
+}
+
+describe.skipIf(missing !== null)('the rendered status page in chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launch({ javaScriptEnabled: false });
+  });
+  afterAll(async () => browser?.close());
+
+  it('renders every section with JavaScript off, tables named by their captions', async () => {
+    const server = await serve(status(), 60);
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(server.url);
+      expect(await page.title()).toBe('campaignctl watch: production (ready)');
+      for (const heading of ['Health', 'Last reconcile', 'Pending plan', 'Schedules', 'Outbox', 'Recent errors']) {
+        await expect.poll(() => page.getByRole('heading', { level: 2, name: heading }).isVisible()).toBe(true);
+      }
+      const pending = page.getByRole('table', { name: '3 pending changes' });
+      expect(await pending.getByRole('columnheader').allInnerTexts()).toEqual(['Resource', 'Action', 'Why', 'Audience estimate', 'Starts / next fires']);
+      expect(await pending.getByRole('rowheader').allInnerTexts()).toEqual(['schedule.weekly-digest', 'campaign.new-season-night-shift', 'campaign.flash-sale-now']);
+      const schedules = page.getByRole('table', { name: /2 applied Schedules/ });
+      expect(await schedules.getByRole('row', { name: /schedule\.weekly-digest/ }).innerText()).toContain('0 9 * * MON (Europe/Berlin)');
+      const outbox = page.getByRole('table', { name: /Runtime sends accepted/ });
+      expect(await outbox.getByRole('row', { name: /^done/ }).getByRole('cell').first().innerText()).toBe('4810');
+      const shot = artifactPath('status-page-rendered.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`status page screenshot (rendered): ${shot}`);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a resource name or error holding a script shows as text and runs nothing', async () => {
+    const evil = '<script>document.title="owned"</script><img src=x onerror="document.title=\'owned\'">';
+    const scripted = await launch({ javaScriptEnabled: true });
+    const server = await serve(
+      status({
+        pending: [{ address: `campaign.${evil}`, kind: 'Campaign', action: 'create', reason: 'new', irreversible: false, estimate: null }],
+        errors: [{ at: '2026-12-05T07:58:10.000Z', where: 'reconcile', message: `campaigns/x.yaml:3: ${evil}` }],
+      }),
+      60,
+    );
+    try {
+      const page = await scripted.context.newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => void dialogs.push(d.message()));
+      await page.goto(server.url);
+      expect(await page.title()).toBe('campaignctl watch: production (ready)');
+      expect(await page.locator('script, img').count()).toBe(0);
+      expect(await page.getByRole('table', { name: '1 pending change' }).getByRole('rowheader').innerText()).toBe(`campaign.${evil}`);
+      expect(await page.getByRole('table', { name: /Newest first/ }).innerText()).toContain(`campaigns/x.yaml:3: ${evil}`);
+      expect(dialogs).toEqual([]);
+    } finally {
+      await server.close();
+      await scripted.close();
+    }
+  });
+
+  it('reloads itself by its meta refresh and shows the new status', async () => {
+    const server = await serve(status({ ready: false, readiness: ['state store unreachable'] }), 1);
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(server.url);
+      expect(await page.locator('#readiness').innerText()).toBe('Not ready');
+      server.set(status());
+      await expect.poll(() => page.locator('#readiness').innerText(), { timeout: 10_000 }).toBe('Ready');
+      expect(server.hits()).toBeGreaterThanOrEqual(2);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
