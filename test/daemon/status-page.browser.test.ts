@@ -68,7 +68,7 @@ describe.skipIf(missing !== null)('the rendered status page in chromium', () => 
       const schedules = page.getByRole('table', { name: /2 applied Schedules/ });
       expect(await schedules.getByRole('row', { name: /schedule\.weekly-digest/ }).innerText()).toContain('0 9 * * MON (Europe/Berlin)');
       const outbox = page.getByRole('table', { name: /Runtime sends accepted/ });
-      expect(await outbox.getByRole('row', { name: /^done/ }).getByRole('cell').first().innerText()).toBe('4810');
+      expect(await outbox.getByRole('row', { name: /^sent/ }).getByRole('cell').first().innerText()).toBe('4810');
       const shot = artifactPath('status-page-rendered.png');
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`status page screenshot (rendered): ${shot}`);

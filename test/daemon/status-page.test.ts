@@ -165,11 +165,11 @@ describe('what the status page shows', () => {
     expect(byId(renderStatusPage(status({ schedules: { format_version: '1', schedules: [] } })), 'no-schedules')).toBe('No Schedule is applied.');
   });
 
-  it('the outbox counts, one row per status in the order an item moves', () => {
+  it('the outbox counts, one row per status in the order an item moves, named as GET /v1/sends names them', () => {
     expect(rows(page, 'outbox').map((r) => r.slice(0, 2))).toEqual([
-      ['pending', '12'],
+      ['queued (pending)', '12'],
       ['sending', '3'],
-      ['done', '4810'],
+      ['sent (done)', '4810'],
       ['failed', '2'],
       ['unknown', '1'],
     ]);

@@ -47,13 +47,16 @@ export function schedulesSection(schedules: unknown, now?: Date): Markup {
   )}</tbody></table></section>`;
 }
 
-/** In the order an item moves through them; the words are what GET /v1/sends/{id} and the docs say. */
-const OUTBOX: [OutboxStatus, string][] = [
-  ['pending', 'accepted and committed, waiting to be sent (or retried)'],
-  ['sending', 'claimed: its CleverTap call is in flight'],
-  ['done', 'sent: CleverTap accepted it'],
-  ['failed', 'CleverTap refused it, or retries ran out'],
-  ['unknown', 'in flight at a crash or its answer was lost: may have been sent, never resent'],
+/**
+ * In the order an item moves through them, named as GET /v1/sends/{id} names them (the outbox's
+ * own words, which /metrics uses as its `status` label, beside them).
+ */
+const OUTBOX: [OutboxStatus, string, string][] = [
+  ['pending', 'queued', 'accepted and committed, waiting to be sent (or retried)'],
+  ['sending', 'sending', 'claimed: its CleverTap call is in flight'],
+  ['done', 'sent', 'CleverTap accepted it'],
+  ['failed', 'failed', 'CleverTap refused it, or retries ran out'],
+  ['unknown', 'unknown', 'in flight at a crash or its answer was lost: may have been sent, never resent'],
 ];
 
 export function outboxSection(outbox: Record<OutboxStatus, number>): Markup {
@@ -61,7 +64,7 @@ export function outboxSection(outbox: Record<OutboxStatus, number>): Markup {
 <table id="outbox"><caption>Runtime sends accepted over the HTTP API, by status</caption>
 <thead><tr><th scope="col">Status</th><th scope="col">Items</th><th scope="col">Meaning</th></tr></thead>
 <tbody>${OUTBOX.map(
-    ([status, meaning]) => html`<tr data-status="${status}"><th scope="row">${status}</th><td class="num${(status === 'failed' || status === 'unknown') && (outbox[status] ?? 0) > 0 ? ' bad' : ''}">${outbox[status] ?? 0}</td><td>${meaning}</td></tr>`,
+    ([status, shown, meaning]) => html`<tr data-status="${status}"><th scope="row">${shown}${shown === status ? '' : html` <span class="muted">(${status})</span>`}</th><td class="num${(status === 'failed' || status === 'unknown') && (outbox[status] ?? 0) > 0 ? ' bad' : ''}">${outbox[status] ?? 0}</td><td>${meaning}</td></tr>`,
   )}</tbody></table></section>`;
 }
 
