@@ -15,7 +15,7 @@ import { openCommandContext } from './shared/operation-context.js';
 import { printPlan } from './shared/plan-output.js';
 import { failWith, refuseLocked } from './views/state-common.js';
 import { refusalEvent, resultEvent, resultText, type ApplyRefusal } from './views/apply-result.js';
-import { jsonLine } from './views/json-keys.js';
+import { jsonLine } from '../model/json-keys.js';
 import { apply, type ApplyOutcome } from '../operations/apply.js';
 import type { OperationContext } from '../operations/context.js';
 import type { Project } from '../config/project.js';

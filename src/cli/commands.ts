@@ -30,6 +30,7 @@ const commands: [name: string, load: Loader[]][] = [
   ['raise', [() => import('./raise.js')]],
   ['run-due', [() => import('./run-due.js')]],
   ['schedules', [() => import('./schedules.js')]],
+  ['watch', [() => import('./watch.js')]],
 ];
 
 /** Registers the command argv runs, none for --version, or every command when argv names none of them. */

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { snakeKeys } from './views/json-keys.js';
+import { snakeKeys } from '../model/json-keys.js';
 import { takeUnreportedRefusals } from '../operations/auth-watch.js';
 import { printDiagnostics } from './shared/project.js';
 

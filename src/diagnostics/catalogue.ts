@@ -802,6 +802,24 @@ export const catalogue = {
     message: (a) => `${a.what} refused: the state is locked by ${a.holder}, lock id ${a.id}${a.staleNote ? `; ${a.staleNote}` : ''}`,
     hint: (a) => `${a.staleNote ? 'the holder is gone' : 'if no other campaignctl run is using this state'}, remove the lock with: ${a.forceUnlock}`,
   }),
+  'watch.lease-held': entry<{ holder: string; id: string; expiresAt: string; stateLocation: string }>({
+    severity: 'error',
+    summary: 'Another `campaignctl watch` holds the daemon lease on this state; with SQLite one daemon runs per state.',
+    message: (a) => `watch refused: ${a.stateLocation} is watched by ${a.holder} (lease ${a.id}, held until ${a.expiresAt} unless renewed)`,
+    hint: () => 'stop that daemon first, or point this one at another environment or state; a holder that was killed lets go when its lease expires (35 s)',
+  }),
+  'watch.open-without-token': entry<{ host: string }>({
+    severity: 'error',
+    summary: '`watch` was asked to listen on an address other hosts can reach without an API token.',
+    message: (a) => `watch refused to listen on ${a.host} without CAMPAIGNCTL_API_TOKEN: anyone who can reach it could trigger reconciles`,
+    hint: () => 'set CAMPAIGNCTL_API_TOKEN (a long random value), or listen on 127.0.0.1 / ::1',
+  }),
+  'watch.git-source': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'git mode could not make its mirror of the remote or check out the branch at start.',
+    message: (a) => `watch could not read the git remote: ${a.detail}`,
+    hint: () => 'check --git-remote (credentials come from git\'s own helpers, never the URL in logs) and --branch',
+  }),
   'state.not-found': entry<{ address: string; suggestion?: string; target: CommandTarget }>({
     severity: 'error',
     summary: 'The address is not recorded in state.',

@@ -11,6 +11,7 @@
  * CleverTap and the refresh they start, ./plan-inputs.ts) open as soon as the environment is
  * certain, while the project's files are still checked.
  */
+import type { DesiredMemo } from '../apply/desired.js';
 import { cacheEnabled } from '../project-index/persist.js';
 import type { LoadOptions, Project, ProjectHead } from '../config/project.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
@@ -47,6 +48,11 @@ export interface OperationContext {
   readonly caching?: boolean;
   /** What the commands an operation prints (retries, `state resolve`, `force-unlock`) point at. */
   readonly target: CommandTarget;
+  /**
+   * The spec hashes of a project kept in memory across operations (the daemon's project index);
+   * when set, planning uses it instead of the persisted index's.
+   */
+  readonly desiredMemo?: DesiredMemo;
   /** Closes the connection (if opened) and the state store. */
   close(): Promise<void>;
 }
@@ -116,6 +122,45 @@ function connectFor(head: ProjectHead, state: OpenedState, opts: Pick<ContextOpt
     (opts.events ?? IGNORE_EVENTS)({ kind: 'debug', text: `state: ${state.location}; CleverTap: ${r.connection.describe}` });
     return { ok: true, value: r.connection };
   });
+}
+
+/** What a long-running caller (the daemon) opened once and keeps across operations. */
+export interface KeptOpen {
+  store: StateStore;
+  /** Where the state lives, for messages. */
+  location: string;
+  /** CleverTap, opened on first need and kept (the caller closes it). */
+  connect(): Promise<Opened<Connection>>;
+  /** The project's git facts for this project as loaded (a commit checked out, or the folder now). */
+  git(): Promise<GitInfo>;
+  desiredMemo?: DesiredMemo;
+}
+
+/**
+ * A context over a project and what the caller keeps open: the daemon builds one per reconcile
+ * on the project as last loaded. Its close() closes nothing: the store and the connection outlive
+ * it and are the caller's to close.
+ */
+export function keptOpenContext(project: Project, kept: KeptOpen, opts: Omit<ContextOptions, 'connect'> = {}): OperationContext {
+  const operators = new Map<string, Promise<OperatorProvenance>>();
+  return {
+    project,
+    store: kept.store,
+    stateLocation: kept.location,
+    connect: kept.connect,
+    clock: opts.clock ?? processClock,
+    git: kept.git,
+    operator: (command) => {
+      let found = operators.get(command);
+      if (!found) operators.set(command, (found = operatorProvenance(project.root, command)));
+      return found;
+    },
+    events: opts.events ?? IGNORE_EVENTS,
+    caching: false,
+    target: opts.target ?? { env: project.environmentName },
+    desiredMemo: kept.desiredMemo,
+    close: async () => undefined,
+  };
 }
 
 export interface LoadContextOptions extends Omit<ContextOptions, 'target'> {

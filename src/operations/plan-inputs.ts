@@ -88,7 +88,7 @@ export async function planningFacts(ctx: OperationContext, command: string, conn
   return {
     provenance: { command, git },
     notCreatedGraceMs: notCreatedGrace(connection),
-    memo: ctx.caching ? openDesiredMemo(ctx.project) : undefined,
+    memo: ctx.desiredMemo ?? (ctx.caching ? openDesiredMemo(ctx.project) : undefined),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import pc from 'picocolors';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { renderPlanJson } from '../../src/cli/views/plan-json.js';
+import { renderPlanJson } from '../../src/plan/plan-json.js';
 import { renderPlanMarkdown } from '../../src/cli/views/plan-markdown.js';
 import { renderPlanText } from '../../src/cli/views/plan-text.js';
 import { applyOnce, EMAIL_CAMPAIGN_YAML, planOnly, useApplyFixture, type ApplyFixture } from './helpers.js';

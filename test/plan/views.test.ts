@@ -4,7 +4,7 @@
  */
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { renderPlanJson, planToJson } from '../../src/cli/views/plan-json.js';
+import { renderPlanJson, planToJson } from '../../src/plan/plan-json.js';
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/cli/views/plan-markdown.js';
 import { renderPlanText } from '../../src/cli/views/plan-text.js';
 import { finalizePlan } from '../../src/plan/finalize.js';

@@ -7,7 +7,7 @@ import type { Output } from '../context.js';
 import type { OperationEvent } from '../../operations/events.js';
 import type { PlanChange } from '../../plan/types.js';
 import { outcomeEvent, outcomeLine, progressText } from '../views/apply-result.js';
-import { jsonLine } from '../views/json-keys.js';
+import { jsonLine } from '../../model/json-keys.js';
 
 /** Renders the executor's events; false for any other event. */
 export function applyProgress(out: Output, stderr: NodeJS.WriteStream = process.stderr): (event: OperationEvent) => boolean {

@@ -5,7 +5,7 @@
 import type { Output } from '../context.js';
 import type { Project } from '../../config/project.js';
 import type { ShownPlan } from '../../operations/plan.js';
-import { renderPlanJson } from '../views/plan-json.js';
+import { renderPlanJson } from '../../plan/plan-json.js';
 import { renderPlanMarkdown } from '../views/plan-markdown.js';
 import { renderPlanText } from '../views/plan-text.js';
 import { commandTarget, printDiagnostics } from './project.js';

@@ -4,10 +4,10 @@
  * renamed the camelCase leftovers of version 1 (`estimate.byPlatform`, the diagnostics' `endLine` and
  * `endColumn`) to snake_case, as every other key already was.
  */
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { Canonical } from '../../plan/canonical.js';
-import type { FieldDiff, Plan, PlanAction, PlanMeta, PlanSummary, RenderedDiff } from '../../plan/types.js';
-import { snakeKeys } from './json-keys.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Canonical } from './canonical.js';
+import type { FieldDiff, Plan, PlanAction, PlanMeta, PlanSummary, RenderedDiff } from './types.js';
+import { snakeKeys } from '../model/json-keys.js';
 
 /** A Diagnostic as --json documents spell it (`end_line`, `end_column`). */
 export type DiagnosticJson = Record<string, unknown>;

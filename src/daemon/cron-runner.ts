@@ -1,0 +1,89 @@
+/**
+ * The cron runner inside the daemon: a run-due pass (../operations/run-due.ts) at the next fire
+ * time of any applied Schedule (a timer set from state after every pass), and a safety pass at
+ * least every 30 s (a Schedule applied meanwhile, a bulletin occurrence come due, a clock jump).
+ * Passes never overlap; two passes at once would still fire each tick once (the claim in `runs`).
+ */
+import type { Logger } from 'pino';
+import { isRefusal } from '../operations/under-lock.js';
+import { runDue } from '../operations/run-due.js';
+import type { OperationContext } from '../operations/context.js';
+import { listSchedules } from '../schedule/listing.js';
+import type { StateStore } from '../state/store.js';
+import type { DaemonMetrics } from './metrics.js';
+import { RUN_DUE_SAFETY_MS } from './options.js';
+
+export interface CronRunnerDeps {
+  store: StateStore;
+  /** The context on the project as last loaded; null while none is loaded. */
+  context(): OperationContext | null;
+  clock: () => Date;
+  log: Logger;
+  metrics: DaemonMetrics;
+  signal: AbortSignal;
+  recordError(where: string, message: string): void;
+}
+
+export interface CronRunner {
+  /** Resolves when the pass running (if any) finished; no pass starts after. */
+  stop(): Promise<void>;
+}
+
+export function startCronRunner(d: CronRunnerDeps): CronRunner {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  const arm = async () => {
+    if (stopped) return;
+    let wait = RUN_DUE_SAFETY_MS;
+    try {
+      const now = d.clock();
+      const next = (await listSchedules(d.store, now))
+        .filter((s) => s.enabled)
+        .flatMap((s) => s.nextFireTimes.slice(0, 1))
+        .map((t) => Date.parse(t) - now.getTime())
+        .reduce((a, b) => Math.min(a, b), Infinity);
+      // A few ms after the fire time, so the pass sees the tick as due.
+      if (next < wait) wait = Math.max(0, next) + 5;
+    } catch (err) {
+      d.recordError('run-due', `could not read the schedules: ${(err as Error).message}`);
+    }
+    if (stopped) return;
+    timer = setTimeout(() => void (running = pass().finally(() => (running = null))), wait);
+  };
+
+  const pass = async () => {
+    const ctx = d.context();
+    if (ctx && !stopped) {
+      try {
+        const result = await runDue(ctx, { signal: d.signal });
+        if (isRefusal(result)) d.recordError('run-due', result.diagnostics.map((x) => x.message).join('; '));
+        else {
+          for (const fired of result.fired) {
+            d.metrics.scheduleFiresTotal.inc({ result: fired.status });
+            d.metrics.scheduleFireLag.observe(Math.max(0, Date.parse(result.now) - Date.parse(fired.fireTime)) / 1000);
+            d.log[fired.status === 'done' ? 'info' : 'warn']({ fire: fired }, `fired ${fired.address} at ${fired.fireTime}: ${fired.status}`);
+            if (fired.status === 'failed' || fired.status === 'unknown') d.recordError('run-due', `${fired.address} ${fired.fireTime}: ${fired.status}${fired.detail ? `: ${fired.detail}` : ''}`);
+          }
+          for (const skipped of result.skipped) {
+            d.metrics.scheduleFiresTotal.inc({ result: skipped.reason });
+            d.log.info({ skipped }, `passed over ${skipped.address} at ${skipped.fireTime}: ${skipped.reason}`);
+          }
+        }
+      } catch (err) {
+        d.recordError('run-due', (err as Error).message);
+      }
+    }
+    await arm();
+  };
+
+  void arm();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

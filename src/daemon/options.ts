@@ -1,0 +1,44 @@
+/**
+ * What `campaignctl watch` is started with: src/cli/watch.ts parses the flags into these, the
+ * daemon reads nothing from the command line itself. Durations are milliseconds.
+ */
+export interface WatchOptions {
+  /** The project folder (local mode) or where the mirror and work folder live by default (git mode). */
+  dir?: string;
+  /** --env; undefined: campaignctl.yaml's choice. */
+  env?: string;
+  /** HOST:PORT to listen on (port 0: any free port; the bound address is logged). */
+  listen: { host: string; port: number };
+  autoApply: boolean;
+  logFormat: 'json' | 'pretty';
+  /** How long in-flight CleverTap calls get after SIGTERM before the daemon exits anyway. */
+  shutdownTimeoutMs: number;
+  /** Git mode; absent: local mode on the project folder. */
+  git?: GitSourceOptions;
+  /** Where the environment variables (tokens, credentials, CAMPAIGNCTL_NOW) come from (default process.env). */
+  environ?: Record<string, string | undefined>;
+  /** Handle SIGTERM/SIGINT (the CLI: yes; a test in-process: no). */
+  handleSignals?: boolean;
+  /** Where log lines go (default stdout). */
+  logDestination?: NodeJS.WritableStream;
+}
+
+export interface GitSourceOptions {
+  remote: string;
+  branch: string;
+  /** From the end of the last reconcile to the next fetch, plus up to 5% jitter. */
+  intervalMs: number;
+  /** Mirror and work folder; default `<dir>/.campaignctl/watch`. */
+  workDir?: string;
+}
+
+export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 };
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+export const DEFAULT_GIT_INTERVAL_MS = 60_000;
+/** The full resync: a reconcile at least this often, whatever the sources say. */
+export const RESYNC_INTERVAL_MS = 10 * 60_000;
+/** The lease on the state: held this long past each renewal, renewed this often. */
+export const LEASE_TTL_MS = 35_000;
+export const LEASE_RENEW_MS = 10_000;
+/** The run-due safety pass, besides the timer at each schedule's next fire. */
+export const RUN_DUE_SAFETY_MS = 30_000;

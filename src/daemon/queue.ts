@@ -1,0 +1,57 @@
+/**
+ * The one reconcile worker: every trigger (file events, polls, webhooks, POST /v1/reconcile, the
+ * resync) asks here, and asks made while a reconcile runs coalesce into one more. Never two at once.
+ */
+import type { ReconcileReason } from './services.js';
+
+export interface ReconcileRequest {
+  /** The first reason asked since the last run started (what the status and log name). */
+  reason: ReconcileReason;
+  /** Some ask was forced (POST /v1/reconcile): retry a commit whose apply failed. */
+  force: boolean;
+}
+
+export class ReconcileQueue {
+  #pending: ReconcileRequest | null = null;
+  #running: Promise<void> | null = null;
+  #stopped = false;
+  readonly #run: (req: ReconcileRequest) => Promise<void>;
+
+  constructor(run: (req: ReconcileRequest) => Promise<void>) {
+    this.#run = run;
+  }
+
+  request(reason: ReconcileReason, force = false): void {
+    if (this.#stopped) return;
+    this.#pending = this.#pending ? { reason: this.#pending.reason, force: this.#pending.force || force } : { reason, force };
+    this.#running ??= this.#loop();
+  }
+
+  busy(): boolean {
+    return this.#running !== null;
+  }
+
+  /** No new reconcile starts; resolves when the one running (if any) finished. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#pending = null;
+    await this.#running;
+  }
+
+  /** Resolves when nothing runs or waits (tests and the bench). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      while (this.#pending && !this.#stopped) {
+        const req = this.#pending;
+        this.#pending = null;
+        await this.#run(req);
+      }
+    } finally {
+      this.#running = null;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * One reconcile: bring the project up (the dirty paths; in git mode the remote's commit), refresh
+ * CleverTap's statuses and plan; with --auto-apply apply what `apply --yes` would, under the same
+ * guards and the lock. What it found is kept for /v1/status.
+ *
+ * What is applied again, and when:
+ * - a plan a guard refused (maxAudience, mass-stop, the lock) is not applied; the next reconcile
+ *   plans again (nothing was sent);
+ * - a revision (the commit; outside git, the configuration's hash) whose apply failed is not
+ *   applied again until the revision moves or POST /v1/reconcile forces it;
+ * - a resource whose change failed waits its backoff (./backoff.ts): the others are applied
+ *   without it, and a reconcile is asked for when its wait is over.
+ */
+import type { Logger } from 'pino';
+import { configHash } from '../apply/config-hash.js';
+import type { ChangeOutcome } from '../apply/types.js';
+import type { Project } from '../config/project.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { apply, type ApplyOutcome } from '../operations/apply.js';
+import type { OperationContext } from '../operations/context.js';
+import { plan } from '../operations/plan.js';
+import { planToJson, type PlanJsonChange } from '../plan/plan-json.js';
+import type { PlanScope } from '../plan/types.js';
+import { Backoff } from './backoff.js';
+import type { DaemonMetrics } from './metrics.js';
+import type { ProjectSource } from './project-source.js';
+import type { ReconcileRequest } from './queue.js';
+import type { ReconcileSummary } from './services.js';
+import type { GitMirror } from './sources/git.js';
+
+export interface ReconcilerDeps {
+  source: ProjectSource;
+  mirror: GitMirror | null;
+  autoApply: boolean;
+  log: Logger;
+  metrics: DaemonMetrics;
+  clock: () => Date;
+  /** Local mode: HEAD of the project folder when it is a repository (shown, not what is applied). */
+  headOf(project: Project): Promise<string | null>;
+  /** An operation context on a project (what the daemon keeps open, events to the log). */
+  contextFor(project: Project): OperationContext;
+  /** Aborted at shutdown: planning stops at its next step, apply starts no new change. */
+  signal: AbortSignal;
+  /** The lease is still ours: nothing is applied otherwise (fail closed). */
+  leaseHealthy(): boolean;
+  recordError(where: string, message: string): void;
+  /** Ask for a reconcile at this instant (a backoff ends). */
+  reconcileAt(at: number): void;
+}
+
+/** What the last reconciles found, for /v1/status and readiness. */
+export interface ReconcileFacts {
+  project: Project | null;
+  lastReconcile: ReconcileSummary | null;
+  pending: PlanJsonChange[];
+  appliedCommit: string | null;
+  lastAttemptedCommit: string | null;
+  /** When CleverTap was last refreshed (a plan that got its statuses). */
+  lastRefreshAt: number | null;
+  lastFetchAt: number | null;
+  lastFetchError: string | null;
+}
+
+type Result = Pick<ReconcileSummary, 'result' | 'error'>;
+
+export class Reconciler {
+  readonly facts: ReconcileFacts = {
+    project: null,
+    lastReconcile: null,
+    pending: [],
+    appliedCommit: null,
+    lastAttemptedCommit: null,
+    lastRefreshAt: null,
+    lastFetchAt: null,
+    lastFetchError: null,
+  };
+  readonly #d: ReconcilerDeps;
+  readonly #backoff = new Backoff();
+  /** The revision whose apply failed: not applied again until it moves or a forced reconcile. */
+  #failedRevision: string | null = null;
+
+  constructor(deps: ReconcilerDeps) {
+    this.#d = deps;
+  }
+
+  /** Loads the project without planning (at start, so the HTTP layer has contracts at once). */
+  async load(): Promise<Project> {
+    await this.#fetch();
+    return (this.facts.project = await this.#d.source.load(this.#d.clock()));
+  }
+
+  async run(req: ReconcileRequest): Promise<void> {
+    const d = this.#d;
+    const started = performance.now();
+    const at = d.clock();
+    let commit: string | null = null;
+    let outcome: Result;
+    try {
+      await this.#fetch();
+      const project = (this.facts.project = await d.source.load(at));
+      commit = d.mirror ? d.mirror.current() : await d.headOf(project);
+      outcome = await this.#reconcile(project, commit, req.force);
+    } catch (err) {
+      outcome = { result: 'failed', error: (err as Error).message };
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const summary: ReconcileSummary = { at: at.toISOString(), reason: req.reason, durationMs, commit, ...outcome };
+    this.facts.lastReconcile = summary;
+    if (summary.error) d.recordError('reconcile', summary.error);
+    d.metrics.reconcileTotal.inc({ result: summary.result });
+    d.metrics.reconcileDuration.observe(durationMs / 1000);
+    d.metrics.planPendingChanges.set(this.facts.pending.length);
+    d.log[summary.result === 'failed' ? 'error' : summary.result === 'refused' ? 'warn' : 'info'](
+      { reconcile: { ...summary, pending: this.facts.pending.length } },
+      `reconcile (${summary.reason}): ${summary.result}${summary.error ? `: ${summary.error}` : ''}`,
+    );
+  }
+
+  /** Git mode: ls-remote, and fetch and check out when the branch moved. A failure keeps the last checkout. */
+  async #fetch(): Promise<void> {
+    const { mirror, metrics, source } = this.#d;
+    if (!mirror) return;
+    try {
+      const polled = await mirror.poll();
+      metrics.gitFetchTotal.inc({ result: polled.changed ? 'changed' : 'unchanged' });
+      this.facts.lastFetchAt = Date.now();
+      this.facts.lastFetchError = null;
+      if (polled.changed) source.markAllDirty();
+    } catch (err) {
+      metrics.gitFetchTotal.inc({ result: 'error' });
+      this.facts.lastFetchError = (err as Error).message;
+      this.#d.recordError('fetch', (err as Error).message);
+      if (!mirror.current()) throw err;
+    }
+  }
+
+  async #reconcile(project: Project, commit: string | null, force: boolean): Promise<Result> {
+    const d = this.#d;
+    if (hasErrors(project.diagnostics)) {
+      return { result: 'failed', error: `the project has errors, nothing planned: ${describe(project.diagnostics)}` };
+    }
+    const ctx = d.contextFor(project);
+    const planned = await plan(ctx, { signal: d.signal });
+    if (planned.kind === 'refused') return { result: 'failed', error: planned.refused === 'interrupted' ? 'interrupted by shutdown' : describe(planned.diagnostics) };
+    this.facts.lastRefreshAt = Date.now();
+    const { outcome } = planned;
+    this.facts.pending = planToJson(outcome.plan, outcome.meta).changes;
+    const errors = outcome.diagnostics.filter((x) => x.severity === 'error');
+    if (errors.length > 0) return { result: 'refused', error: `the plan is refused, nothing applied: ${describe(errors)}` };
+    if (outcome.plan.changes.length === 0) {
+      if (commit) this.facts.appliedCommit = commit;
+      return { result: 'no-change', error: null };
+    }
+    if (!d.autoApply) return { result: 'planned', error: null };
+    return this.#apply(ctx, project, commit, force);
+  }
+
+  async #apply(ctx: OperationContext, project: Project, commit: string | null, force: boolean): Promise<Result> {
+    const d = this.#d;
+    // Git mode: the commit. Local mode: what is in the folder (HEAD does not see uncommitted edits).
+    const revision = d.mirror ? (commit ?? configHash(project)) : configHash(project);
+    if (force) this.#failedRevision = null;
+    if (this.#failedRevision === revision) {
+      return { result: 'planned', error: `the apply of ${commit ? `commit ${commit.slice(0, 12)}` : 'this configuration'} failed; it is applied again on a new commit or POST /v1/reconcile` };
+    }
+    if (!d.leaseHealthy()) return { result: 'refused', error: 'the daemon lease is not held: nothing is applied until it is' };
+    const now = Date.now();
+    const waiting = this.facts.pending.filter((c) => this.#backoff.waiting(c.address, now) !== null).map((c) => c.address);
+    const ready = this.facts.pending.map((c) => c.address).filter((a) => !waiting.includes(a));
+    const next = this.#backoff.nextExpiry(now);
+    if (next !== null) d.reconcileAt(next);
+    if (ready.length === 0) return { result: 'planned', error: `every pending change waits its failure backoff: ${waiting.join(', ')}` };
+    const scope: PlanScope | undefined = waiting.length > 0 ? { addresses: ready } : undefined;
+    this.facts.lastAttemptedCommit = commit;
+    const applied = await apply(ctx, { confirm: async () => true, signal: d.signal, ...(scope ? { scope } : {}) });
+    return this.#settle(applied, commit, revision, waiting);
+  }
+
+  #settle(applied: ApplyOutcome, commit: string | null, revision: string, waiting: string[]): Result {
+    const d = this.#d;
+    if (applied.kind === 'refused') {
+      const why = applied.refused === 'interrupted' ? 'interrupted by shutdown' : describe(applied.diagnostics) || applied.refused;
+      const guard = applied.refused === 'plan-refused' || applied.refused === 'locked';
+      return { result: guard ? 'refused' : 'failed', error: `not applied (${applied.refused}): ${why}` };
+    }
+    if (applied.kind === 'unchanged') {
+      this.facts.pending = [];
+      if (commit) this.facts.appliedCommit = commit;
+      return { result: 'no-change', error: null };
+    }
+    const { result } = applied;
+    const now = Date.now();
+    const failed: ChangeOutcome[] = [];
+    for (const o of result.outcomes) {
+      d.metrics.applyChangesTotal.inc({ action: o.action, result: o.status });
+      if (o.status === 'applied') this.#backoff.succeeded(o.address);
+      if (o.status === 'failed') {
+        failed.push(o);
+        this.#backoff.failed(o.address, now);
+      }
+    }
+    const done = new Set(result.outcomes.filter((o) => o.status === 'applied').map((o) => o.address));
+    this.facts.pending = this.facts.pending.filter((c) => !done.has(c.address));
+    const next = this.#backoff.nextExpiry(now);
+    if (next !== null) d.reconcileAt(next);
+    if (result.ok && waiting.length === 0) {
+      this.#failedRevision = null;
+      if (commit) this.facts.appliedCommit = commit;
+      return { result: 'applied', error: null };
+    }
+    if (result.ok) return { result: 'applied', error: `applied; waiting their failure backoff: ${waiting.join(', ')}` };
+    this.#failedRevision = revision;
+    const interrupted = result.interrupted ? ' (interrupted by shutdown)' : '';
+    return {
+      result: 'failed',
+      error: `${result.failed} of ${result.outcomes.length} changes failed${interrupted}: ${failed.map((o) => `${o.address}: ${o.message ?? 'failed'}`).join('; ')}`,
+    };
+  }
+}
+
+/** Diagnostics in one line for the status and the log: `file:line message`, at most 5. */
+function describe(diagnostics: readonly Diagnostic[]): string {
+  const shown = diagnostics.slice(0, 5).map((x) => `${x.file ? `${x.file}${x.line ? `:${x.line}` : ''}: ` : ''}${x.message}`);
+  return shown.join('; ') + (diagnostics.length > 5 ? `; and ${diagnostics.length - 5} more` : '');
+}
