@@ -3,15 +3,22 @@
  *
  * First the renderer's output served by a bare node:http server: it renders with JavaScript off,
  * reloads itself by its meta refresh, exposes its tables to assistive technology by their captions
- * and headers, and a resource name holding a script runs nothing. Screenshots go to test-artifacts/.
+ * and headers, and a resource name holding a script runs nothing. Then the page a spawned
+ * `campaignctl watch` serves for the sample project. Screenshots go to test-artifacts/.
  */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderStatusPage } from '../../src/daemon/http/status-page.js';
 import type { DaemonStatus } from '../../src/daemon/services.js';
 import { artifactPath, chromiumMissing, launch, UNDER_CI, type Browser } from './browser.js';
+import { CliRunner, REPO } from '../cli/cli-run.js';
 import { NOW, status } from './status-fixture.js';
+import { SpawnedWatch } from './spawned-watch.js';
 
 const missing = chromiumMissing();
 if (missing !== null && !UNDER_CI) console.warn(`status page browser tests SKIPPED: ${missing}`);
@@ -117,5 +124,74 @@ describe.skipIf(missing !== null)('the rendered status page in chromium', () => 
     } finally {
       await server.close();
     }
+  });
+});
+
+/**
+ * Then the page as a running daemon serves it: `campaignctl watch` (the built CLI) on a copy of the
+ * repository's sample project in a git repository, against the embedded sandbox, after an apply.
+ */
+describe.skipIf(missing !== null)('the status page of a running campaignctl watch', () => {
+  const TOKEN = 'status-page-test-token-0123456789';
+  let dir: string;
+  let watch: SpawnedWatch;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'campaignctl-status-page-'));
+    cpSync(path.join(REPO, 'campaignctl.yaml'), path.join(dir, 'campaignctl.yaml'));
+    cpSync(path.join(REPO, 'campaigns'), path.join(dir, 'campaigns'), { recursive: true });
+    writeFileSync(path.join(dir, '.gitignore'), '.campaignctl/\n');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'campaigns');
+    const applied = await new CliRunner(dir, {}).run(['apply', '--yes']);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    watch = new SpawnedWatch(dir, [], { CAMPAIGNCTL_API_TOKEN: TOKEN });
+    await watch.statusWhere((s) => s.ready === true && s.lastReconcile !== null, 60_000);
+    browser = await launch({ javaScriptEnabled: false });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (watch) expect(await watch.stop()).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the environment, the schedules, the outbox, and an edit as a pending change; a screenshot is kept', async () => {
+    const base = await watch.url();
+    const page = await browser.context.newPage();
+    await page.goto(base + '/');
+    expect(await page.title()).toBe('campaignctl watch: sandbox (ready)');
+    expect(await page.locator('#environment').innerText()).toBe('sandbox');
+    expect(await page.locator('#readiness').innerText()).toBe('Ready');
+    expect(await page.locator('#plan-in-step').innerText()).toBe('In step: the last plan found no changes.');
+
+    // The schedules table holds what `schedules --json` gives, as /v1/status carries it.
+    const status = await watch.status();
+    const digest = (status.schedules.schedules ?? status.schedules).find((s: any) => s.address === 'schedule.weekly-digest');
+    const nextFire = new Date(digest.next_fire_times?.[0] ?? digest.nextFireTimes[0]).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+    const row = page.getByRole('table', { name: /applied Schedule/ }).getByRole('row', { name: /schedule\.weekly-digest/ });
+    expect(await row.innerText()).toContain('0 9 * * MON (Europe/Berlin)');
+    expect(await row.innerText()).toContain(nextFire);
+    expect(await row.innerText()).toContain('never ran');
+
+    const outbox = page.getByRole('table', { name: /Runtime sends accepted/ });
+    expect(await outbox.getByRole('rowheader').allInnerTexts()).toEqual(['queued (pending)', 'sending', 'sent (done)', 'failed', 'unknown']);
+
+    // An edit of a campaign's title: the daemon re-plans it, and the page (reloaded by its refresh) shows the change.
+    const file = path.join(dir, 'campaigns', 'marketing', 'new-season-push.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('title: New season - Night Shift S3', 'title: New season - Night Shift S3 (re-cut)'));
+    await watch.statusWhere((s) => s.pending.some((c: any) => c.address === 'campaign.new-season-night-shift'), 30_000);
+    await page.reload();
+    const pending = page.getByRole('table', { name: /pending change/ });
+    const change = pending.getByRole('row', { name: /campaign\.new-season-night-shift/ });
+    expect(await change.innerText()).toMatch(/replace\s+spec-changed/);
+
+    const shot = artifactPath('status-page-daemon.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`status page screenshot (running daemon): ${shot}`);
+    await page.close();
   });
 });
