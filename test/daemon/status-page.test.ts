@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderStatusPage } from '../../src/daemon/http/status-page.js';
+import { MAX_TABLE_ROWS } from '../../src/daemon/http/page/tables.js';
 import { escapeHtml, html, raw } from '../../src/daemon/http/page/html.js';
 import { NOW, status } from './status-fixture.js';
 
@@ -187,6 +188,19 @@ describe('what the status page shows', () => {
     const p = renderStatusPage(status());
     expect(p).not.toMatch(/ ago\)| \(in /);
     expect(decode(p)).toContain('Started 2026-12-05 07:12:03 UTC');
+  });
+
+  it('a plan or schedule list past the row cap shows the first rows, the full count and where the rest are', () => {
+    const pending = Array.from({ length: 3000 }, (_, i) => ({ address: `campaign.c-${i}`, kind: 'Campaign', action: 'create', reason: 'new', irreversible: i === 2999, estimate: null }));
+    const listing = Array.from({ length: 2955 }, (_, i) => ({ address: `schedule.s-${i}`, cron: '0 9 * * *', timezone: 'UTC', enabled: true, next_fire_times: [], last_run: null, counts: {}, unknown_fire_times: [] }));
+    const p = renderStatusPage(status({ pending, schedules: { schedules: listing } }), { now: NOW });
+    expect(rows(p, 'pending-changes')).toHaveLength(MAX_TABLE_ROWS);
+    expect(p).toContain('<caption>3000 pending changes</caption>');
+    expect(decode(p)).toContain('1 irreversible');
+    expect(byId(p, 'pending-more')).toBe(`Showing the first ${MAX_TABLE_ROWS} of 3000 changes; all of them are in /v1/status.`);
+    expect(rows(p, 'schedules')).toHaveLength(MAX_TABLE_ROWS);
+    expect(byId(p, 'schedules-more')).toBe(`Showing the first ${MAX_TABLE_ROWS} of 2955 Schedules; all of them are in /v1/status.`);
+    expect(page).not.toContain('id="pending-more"');
   });
 
   it('odd shapes in pending or schedules draw dashes, never throw', () => {

@@ -5,6 +5,18 @@ import { html, type Markup } from './html.js';
 import { message, time } from './format.js';
 import { pendingRows, scheduleRows } from './read.js';
 
+/**
+ * A table shows at most this many rows: the page reloads every few seconds, and a plan of
+ * thousands of changes (a first apply of a big project) would make every reload megabytes. The
+ * counts always cover everything; /v1/status has every row.
+ */
+export const MAX_TABLE_ROWS = 200;
+
+function more(id: string, shown: number, total: number, what: string): Markup {
+  if (total <= shown) return html``;
+  return html`<p class="note" id="${id}">Showing the first ${shown} of ${total} ${what}; all of them are in <a href="/v1/status">/v1/status</a>.</p>`;
+}
+
 export function pendingSection(pending: readonly unknown[], autoApply: boolean, now?: Date): Markup {
   const rows = pendingRows(pending);
   const head = html`<section aria-labelledby="h-plan"><h2 id="h-plan">Pending plan</h2>`;
@@ -15,13 +27,13 @@ export function pendingSection(pending: readonly unknown[], autoApply: boolean, 
 ${irreversible ? html` <span class="badge bad">${irreversible} irreversible</span> (makes CleverTap send).` : ''}</p>
 <table id="pending-changes"><caption>${rows.length} pending ${rows.length === 1 ? 'change' : 'changes'}</caption>
 <thead><tr><th scope="col">Resource</th><th scope="col">Action</th><th scope="col">Why</th><th scope="col">Audience estimate</th><th scope="col">Starts / next fires</th></tr></thead>
-<tbody>${rows.map(
+<tbody>${rows.slice(0, MAX_TABLE_ROWS).map(
     (r) => html`<tr><th scope="row"><code>${r.address}</code></th>
 <td>${r.action}${r.irreversible ? html` <span class="badge bad">irreversible</span>` : ''}</td>
 <td>${r.reason}${r.changedFields.length ? html`: ${changed(r.changedFields)}` : ''}</td>
 <td class="num">${r.estimate !== null ? r.estimate.toLocaleString('en') : html`<span class="muted">${r.estimateStatus ?? '-'}</span>`}</td>
 <td>${r.startsAt ? (r.startsAt === 'now' ? 'now' : time(r.startsAt, now)) : ''}${r.nextFireTimes.map((t, i) => html`${i || r.startsAt ? html`<br>` : ''}${time(t, now)}`)}${!r.startsAt && r.nextFireTimes.length === 0 ? html`<span class="muted">-</span>` : ''}</td></tr>`,
-  )}</tbody></table></section>`;
+  )}</tbody></table>${more('pending-more', MAX_TABLE_ROWS, rows.length, 'changes')}</section>`;
 }
 
 const SHOWN_FIELDS = 3;
@@ -38,13 +50,13 @@ export function schedulesSection(schedules: unknown, now?: Date): Markup {
   return html`${head}
 <table id="schedules"><caption>${rows.length} applied ${rows.length === 1 ? 'Schedule' : 'Schedules'}; times in UTC</caption>
 <thead><tr><th scope="col">Schedule</th><th scope="col">Cron (zone)</th><th scope="col">Next fires</th><th scope="col">Last run</th><th scope="col">Runs</th></tr></thead>
-<tbody>${rows.map(
+<tbody>${rows.slice(0, MAX_TABLE_ROWS).map(
     (s) => html`<tr><th scope="row"><code>${s.address}</code>${s.enabled ? '' : html` <span class="badge warn">disabled</span>`}</th>
 <td><code>${s.cron}</code> (${s.timezone})</td>
 <td>${s.nextFireTimes.length ? s.nextFireTimes.map((t, i) => html`${i ? html`<br>` : ''}${time(t, now)}`) : html`<span class="muted">none</span>`}</td>
 <td>${s.lastRun ? html`${time(s.lastRun.fireTime, now)} <span class="badge ${s.lastRun.status === 'done' ? 'ok' : s.lastRun.status === 'skipped' || s.lastRun.status === 'missed' ? 'warn' : 'bad'}">${s.lastRun.status}</span>${s.lastRun.campaignId !== null ? html`<br>campaign <code>${s.lastRun.campaignId}</code>` : ''}${s.lastRun.sent !== null ? html`, sent ${s.lastRun.sent}, clicked ${s.lastRun.clicked ?? '-'}` : ''}` : html`<span class="muted">never ran</span>`}</td>
 <td>${s.counts.filter(([, n]) => n > 0).map(([k, n], i) => html`${i ? ', ' : ''}${k} ${n}`)}${s.counts.every(([, n]) => n === 0) ? html`<span class="muted">none</span>` : ''}${s.unknownFireTimes.length ? html`<br><span class="bad">unknown: ${s.unknownFireTimes.join(', ')}: may have been sent, never resent; settle with <code>campaignctl state resolve</code></span>` : ''}</td></tr>`,
-  )}</tbody></table></section>`;
+  )}</tbody></table>${more('schedules-more', MAX_TABLE_ROWS, rows.length, 'Schedules')}</section>`;
 }
 
 /**
