@@ -77,7 +77,10 @@ async function run(flags: WatchFlags, out: Output): Promise<number> {
   if ('problems' in parsed) return fail(out, undefined, parsed.problems);
   try {
     const daemon = await startDaemon({ ...parsed.options, handleSignals: true });
-    return await daemon.exited;
+    const code = await daemon.exited;
+    // Work the shutdown timeout cut short may still hold the event loop: the exit does not wait for it.
+    setTimeout(() => process.exit(code), 1_000).unref();
+    return code;
   } catch (err) {
     if (err instanceof DaemonStartError) return fail(out, err.root, err.diagnostics);
     throw err;

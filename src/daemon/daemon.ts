@@ -77,6 +77,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   if (refused.length > 0) throw new DaemonStartError(refused);
   const log = await createLogger(options.logFormat, options.logDestination);
   const shutdown = new AbortController();
+  const metrics = createMetrics();
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -92,6 +93,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       try {
         mirror = await openMirror({ remote: options.git.remote, branch: options.git.branch, workDir, signal: shutdown.signal });
         await mirror.poll();
+        metrics.gitFetchTotal.inc({ result: 'changed' });
       } catch (err) {
         throw new DaemonStartError([diagnostic('watch.git-source', { detail: redactSecrets((err as Error).message) })]);
       }
@@ -129,7 +131,6 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     closers.push(() => lease.release());
 
     // --- CleverTap, opened on first need and kept
-    const metrics = createMetrics();
     const inFlight = { count: 0 };
     let connecting: Promise<Opened<Connection>> | undefined;
     const connect = () =>
@@ -189,6 +190,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       reconcileAt: (at) => later(Math.max(0, at - Date.now()), () => queue.request('resync')),
     });
     reconciler.facts.project = first;
+    if (mirror) reconciler.facts.lastFetchAt = Date.now();
     const gitInterval = options.git?.intervalMs ?? DEFAULT_GIT_INTERVAL_MS;
     let pollTimer: NodeJS.Timeout | undefined;
     const queue = new ReconcileQueue(async (req) => {
