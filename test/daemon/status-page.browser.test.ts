@@ -18,7 +18,7 @@ import type { DaemonStatus } from '../../src/daemon/services.js';
 import { artifactPath, chromiumMissing, launch, UNDER_CI, type Browser } from './browser.js';
 import { CliRunner, REPO } from '../cli/cli-run.js';
 import { NOW, status } from './status-fixture.js';
-import { SpawnedWatch } from './spawned-watch.js';
+import { WatchProcess } from './watch-process.js';
 
 const missing = chromiumMissing();
 if (missing !== null && !UNDER_CI) console.warn(`status page browser tests SKIPPED: ${missing}`);
@@ -134,7 +134,7 @@ describe.skipIf(missing !== null)('the rendered status page in chromium', () => 
 describe.skipIf(missing !== null)('the status page of a running campaignctl watch', () => {
   const TOKEN = 'status-page-test-token-0123456789';
   let dir: string;
-  let watch: SpawnedWatch;
+  let watch: WatchProcess;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -148,14 +148,18 @@ describe.skipIf(missing !== null)('the status page of a running campaignctl watc
     git('commit', '-qm', 'campaigns');
     const applied = await new CliRunner(dir, {}).run(['apply', '--yes']);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    watch = new SpawnedWatch(dir, [], { CAMPAIGNCTL_API_TOKEN: TOKEN });
+    watch = new WatchProcess(dir, [], { CAMPAIGNCTL_API_TOKEN: TOKEN });
     await watch.statusWhere((s) => s.ready === true && s.lastReconcile !== null, 60_000);
     browser = await launch({ javaScriptEnabled: false });
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (watch) expect(await watch.stop()).toBe(0);
+    if (watch) {
+      // Stopped as a supervisor stops it: SIGTERM, then a clean exit.
+      watch.child.kill('SIGTERM');
+      expect(await watch.exited).toBe(0);
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -169,7 +173,7 @@ describe.skipIf(missing !== null)('the status page of a running campaignctl watc
     expect(await page.locator('#plan-in-step').innerText()).toBe('In step: the last plan found no changes.');
 
     // The schedules table holds what `schedules --json` gives, as /v1/status carries it.
-    const status = await watch.status();
+    const status = (await watch.get('/v1/status')).body;
     const digest = (status.schedules.schedules ?? status.schedules).find((s: any) => s.address === 'schedule.weekly-digest');
     const nextFire = new Date(digest.next_fire_times?.[0] ?? digest.nextFireTimes[0]).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
     const row = page.getByRole('table', { name: /applied Schedule/ }).getByRole('row', { name: /schedule\.weekly-digest/ });
