@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderStatusPage } from '../../src/daemon/http/status-page.js';
 import type { DaemonStatus } from '../../src/daemon/services.js';
 import { artifactPath, chromiumMissing, launch, UNDER_CI, type Browser } from './browser.js';
+import { openStateStore } from '../../src/state/open.js';
 import { CliRunner, REPO } from '../cli/cli-run.js';
 import { NOW, status } from './status-fixture.js';
 import { WatchProcess } from './watch-process.js';
@@ -183,12 +184,26 @@ describe.skipIf(missing !== null)('the status page of a running campaignctl watc
 
     const outbox = page.getByRole('table', { name: /Runtime sends accepted/ });
     expect(await outbox.getByRole('rowheader').allInnerTexts()).toEqual(['queued (pending)', 'sending', 'sent (done)', 'failed', 'unknown']);
+    const queued = () => outbox.getByRole('row', { name: /^queued/ }).getByRole('cell').first().innerText();
+    expect(await queued()).toBe('0');
+    // A send accepted for tomorrow (as the intake commits one, straight into the daemon's state):
+    // it waits in the outbox, and the page counts it.
+    const opened = await openStateStore(path.join(dir, '.campaignctl', 'sandbox.db'));
+    if (!opened.ok) throw new Error(opened.diagnostic.message);
+    await opened.store.outbox.enqueue({
+      kind: 'message',
+      address: 'message.order-shipped',
+      payload: { to: { Identity: ['user-1842'] }, data: { orderId: 'SN-104233', carrier: 'DHL', eta: '2027-01-12' } },
+      notBefore: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await opened.store.close();
 
     // An edit of a campaign's title: the daemon re-plans it, and the page (reloaded by its refresh) shows the change.
     const file = path.join(dir, 'campaigns', 'marketing', 'new-season-push.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('title: New season - Night Shift S3', 'title: New season - Night Shift S3 (re-cut)'));
     await watch.statusWhere((s) => s.pending.some((c: any) => c.address === 'campaign.new-season-night-shift'), 30_000);
     await page.reload();
+    expect(await queued()).toBe('1');
     const pending = page.getByRole('table', { name: /pending change/ });
     const change = pending.getByRole('row', { name: /campaign\.new-season-night-shift/ });
     expect(await change.innerText()).toMatch(/replace\s+spec-changed/);
