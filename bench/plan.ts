@@ -196,12 +196,13 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
 }
 
 /** Changes the title of the k-th edited Campaign (a real change: apply replaces the campaign). */
-function editCampaign(dir: string, written: WrittenCorpus, k: number): void {
+export function editCampaign(dir: string, written: WrittenCorpus, k: number): () => void {
   const file = path.join(dir, written.campaignFiles[(k * 97) % written.campaignFiles.length]!);
   const text = readFileSync(file, 'utf8');
   const edited = text.replace(/^ {2}title: (.*)$/m, (_, title: string) => `  title: ${title} (edit ${k + 1})`);
   if (edited === text) throw new Error(`no spec title to edit in ${file}`);
   writeFileSync(file, edited);
+  return () => writeFileSync(file, text);
 }
 
 /** Applies the whole project into its state file, as `campaignctl apply --yes` would; returns the changes applied. */

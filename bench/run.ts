@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   plan: () => import('./plan.js'),
   schedules: () => import('./schedules.js'),
   'index-update': () => import('./index-update.js'),
+  watch: () => import('./watch.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

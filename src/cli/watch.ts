@@ -16,6 +16,7 @@ interface WatchFlags {
   listen: string;
   autoApply?: boolean;
   logFormat: string;
+  logLevel: string;
   shutdownTimeout: string;
   gitRemote?: string;
   branch?: string;
@@ -63,6 +64,7 @@ export function register(program: Command): void {
     .option('--listen <host:port>', 'address to serve HTTP on', `${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}`)
     .option('--auto-apply', 'apply each plan as `apply --yes` would (default: plan only)')
     .option('--log-format <format>', 'json (JSON lines) or pretty', 'json')
+    .option('--log-level <level>', 'debug, info, warn or error (debug: a line per file event and request)', 'info')
     .option('--shutdown-timeout <duration>', 'how long work in flight gets after SIGTERM', `${DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000}s`)
     .option('--git-remote <url>', 'git mode: follow this remote instead of the local folder')
     .option('--branch <name>', 'git mode: the branch to follow (required with --git-remote)')
@@ -93,6 +95,7 @@ function parseFlags(flags: WatchFlags, out: Output): { options: WatchOptions } |
   const listen = parseListen(flags.listen);
   if (!listen) bad(`--listen "${flags.listen}" is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:0)`);
   if (flags.logFormat !== 'json' && flags.logFormat !== 'pretty') bad(`--log-format "${flags.logFormat}" is not json or pretty`);
+  if (!['debug', 'info', 'warn', 'error'].includes(flags.logLevel)) bad(`--log-level "${flags.logLevel}" is not debug, info, warn or error`);
   const shutdownTimeoutMs = parseDuration(flags.shutdownTimeout);
   if (shutdownTimeoutMs === undefined) bad(`--shutdown-timeout "${flags.shutdownTimeout}" is not a duration such as 25s`);
   const intervalMs = parseDuration(flags.interval ?? '60s');
@@ -107,6 +110,7 @@ function parseFlags(flags: WatchFlags, out: Output): { options: WatchOptions } |
       listen: listen!,
       autoApply: flags.autoApply === true,
       logFormat: flags.logFormat as 'json' | 'pretty',
+      logLevel: flags.logLevel as NonNullable<WatchOptions['logLevel']>,
       shutdownTimeoutMs: shutdownTimeoutMs!,
       ...(flags.gitRemote ? { git: { remote: flags.gitRemote, branch: flags.branch!, intervalMs: intervalMs!, workDir: flags.workDir } } : {}),
     },

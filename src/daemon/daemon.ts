@@ -75,7 +75,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
   registerSecret(secrets.webhookSecret ?? undefined);
   const refused = listenProblems(options.listen.host, secrets.apiToken);
   if (refused.length > 0) throw new DaemonStartError(refused);
-  const log = await createLogger(options.logFormat, options.logDestination);
+  const log = await createLogger(options.logFormat, options.logDestination, options.logLevel);
   const shutdown = new AbortController();
   const metrics = createMetrics();
   const closers: (() => Promise<unknown>)[] = [];
@@ -281,6 +281,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     if (!mirror) {
       local = watchFolder(root, {
         onChange: (p) => {
+          log.debug({ file: p }, 'file event');
           source.markDirty([p]);
           requestReconcile('file');
         },

@@ -22,8 +22,9 @@ const REDACTED_PATHS = [
   'headers.authorization',
 ];
 
-export async function createLogger(format: 'json' | 'pretty', destination: NodeJS.WritableStream = process.stdout): Promise<Logger> {
+export async function createLogger(format: 'json' | 'pretty', destination: NodeJS.WritableStream = process.stdout, level = 'info'): Promise<Logger> {
   const options = {
+    level,
     base: { pid: process.pid },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     hooks: {

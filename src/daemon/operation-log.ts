@@ -27,6 +27,9 @@ export function logEvents(log: Logger): EventSink {
       case 'send.batch':
         log.info({ batch: { address: e.address, batch: e.batch, status: e.status, identities: e.identities, done: e.done, total: e.total } }, `send ${e.address} batch ${e.batch}: ${e.status}`);
         return;
+      case 'plan-step':
+        log.debug({ step: e.step }, `plan step ${e.step}`);
+        return;
       case 'notice':
         log.info(e.text);
         return;

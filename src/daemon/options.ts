@@ -11,6 +11,8 @@ export interface WatchOptions {
   listen: { host: string; port: number };
   autoApply: boolean;
   logFormat: 'json' | 'pretty';
+  /** pino level (default info); debug adds a line per file event and per HTTP request. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** How long in-flight CleverTap calls get after SIGTERM before the daemon exits anyway. */
   shutdownTimeoutMs: number;
   /** Git mode; absent: local mode on the project folder. */
