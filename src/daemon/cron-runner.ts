@@ -25,6 +25,8 @@ export interface CronRunnerDeps {
 }
 
 export interface CronRunner {
+  /** Reads the next fire times again (an apply created or changed Schedules). */
+  rearm(): void;
   /** Resolves when the pass running (if any) finished; no pass starts after. */
   stop(): Promise<void>;
 }
@@ -80,6 +82,11 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
 
   void arm();
   return {
+    rearm() {
+      if (stopped || running) return; // a pass running arms the timer when it ends
+      clearTimeout(timer);
+      void arm();
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

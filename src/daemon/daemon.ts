@@ -175,6 +175,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       }, ms);
       timers.add(t);
     };
+    // The cron runner starts after the server; the reconciler reaches it through this.
+    const runner: { cron?: CronRunner } = {};
     const reconciler = new Reconciler({
       source,
       mirror,
@@ -187,6 +189,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       signal: shutdown.signal,
       leaseHealthy: () => lease.healthy(),
       recordError,
+      onApplied: () => runner.cron?.rearm(),
       reconcileAt: (at) => later(Math.max(0, at - Date.now()), () => queue.request('resync')),
     });
     reconciler.facts.project = first;
@@ -276,7 +279,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     log.info({ address: server.address, environment, mode: mirror ? 'git' : 'local', autoApply: options.autoApply }, `listening on http://${server.address}`);
     if (!secrets.apiToken) log.warn('CAMPAIGNCTL_API_TOKEN is not set: the write endpoints (sends, POST /v1/reconcile) answer 403');
     drain = startOutboxDrain(services);
-    const cron: CronRunner = startCronRunner({ store, context: () => services.context(), clock, log, metrics, signal: shutdown.signal, recordError });
+    const cron = (runner.cron = startCronRunner({ store, context: () => services.context(), clock, log, metrics, signal: shutdown.signal, recordError }));
     let local: LocalSource | null = null;
     if (!mirror) {
       local = watchFolder(root, {

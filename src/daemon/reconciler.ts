@@ -44,6 +44,8 @@ export interface ReconcilerDeps {
   /** The lease is still ours: nothing is applied otherwise (fail closed). */
   leaseHealthy(): boolean;
   recordError(where: string, message: string): void;
+  /** Some change was applied (Schedules may have come or moved). */
+  onApplied(): void;
   /** Ask for a reconcile at this instant (a backoff ends). */
   reconcileAt(at: number): void;
 }
@@ -189,6 +191,7 @@ export class Reconciler {
       return { result: 'no-change', error: null };
     }
     const { result } = applied;
+    if (result.applied > 0) d.onApplied();
     const now = Date.now();
     const failed: ChangeOutcome[] = [];
     for (const o of result.outcomes) {

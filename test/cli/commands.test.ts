@@ -41,7 +41,7 @@ describe('registerCommands', () => {
     for (const argv of [[], ['--help'], ['help', 'plan'], ['plna']]) {
       const p = program();
       await registerCommands(p, argv);
-      expect(names(p)).toEqual(['init', 'validate', 'render', 'sandbox', 'plan', 'apply', 'drift', 'stop', 'import', 'state', 'force-unlock', 'send', 'trigger', 'raise', 'run-due', 'schedules']);
+      expect(names(p)).toEqual(['init', 'validate', 'render', 'sandbox', 'plan', 'apply', 'drift', 'stop', 'import', 'state', 'force-unlock', 'send', 'trigger', 'raise', 'run-due', 'schedules', 'watch']);
     }
   });
 });

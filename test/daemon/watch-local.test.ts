@@ -87,6 +87,22 @@ describe('watch, local mode', () => {
     expect((await w.get('/healthz')).status).toBe(200);
   });
 
+  it('after kill -9 the next watch takes the dead holder\'s lease over at once', async () => {
+    const killed = watch();
+    await killed.statusWhere((s) => s.lastReconcile !== null);
+    const dead = killed.child.pid;
+    await killed.kill();
+    const started = Date.now();
+    const next = watch();
+    const s = await next.statusWhere((x) => x.lastReconcile !== null);
+    // Well inside the 35 s the dead holder's lease would still run.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(s.replica).not.toBe('');
+    const second = await new CliRunner(tp.root, {}).run(['watch', '--listen', '127.0.0.1:0']);
+    expect(second.stderr).toContain(`pid ${next.child.pid}`);
+    expect(second.stderr).not.toContain(`pid ${dead}`);
+  });
+
   it('with --auto-apply applies what apply --yes would, and records it in state', async () => {
     const w = watch(['--auto-apply']);
     const applied = await w.statusWhere((s) => s.lastReconcile?.result === 'applied');
