@@ -82,6 +82,8 @@ describe('run-due over 1,000 simulated ticks with restarts and kill -9', () => {
     const reportedDone = new Map<string, number>();
     let processes = 1;
     let killsInFlight = 0;
+    /** The simulated instants of the passes killed with a send held: the only passes that may leave claims behind. */
+    const killedPasses = new Set<string>();
     let armed = false;
     let t = START;
     let runner = await RunnerProcess.start(dir, new Date(t).toISOString(), childEnv);
@@ -114,6 +116,7 @@ describe('run-due over 1,000 simulated ticks with restarts and kill -9', () => {
         const r = await runner.passKilledWhen(now, () => heldSends() > before);
         if (r === 'killed') {
           killsInFlight++;
+          killedPasses.add(now);
           armed = false;
           await restart();
         } else note(r.fired);
@@ -168,8 +171,11 @@ describe('run-due over 1,000 simulated ticks with restarts and kill -9', () => {
           expect(typeof run.detail?.detail).toBe('string');
         } else {
           expect(run.status, `${key}`).toBe('unknown');
-          // The send CleverTap took before the kill; never a second one.
-          expect(sent, `${key} unknown`).toBe(1);
+          // The send CleverTap took before the kill, never a second one; or, for a tick claimed in
+          // a parallel lane of that same pass, none at all: the kill came between its claim and
+          // its call (on a loaded machine), which is what unknown is for.
+          expect(sent, `${key} unknown`).toBeLessThanOrEqual(1);
+          if (sent === 0) expect(killedPasses.has(run.claimedAt), `${key} unknown without a send, claimed at ${run.claimedAt}, not in a killed pass`).toBe(true);
         }
       }
     }
@@ -180,7 +186,7 @@ describe('run-due over 1,000 simulated ticks with restarts and kill -9', () => {
     expect(ticks).toBeGreaterThanOrEqual(1000);
     expect(killsInFlight).toBe(KILLS_IN_FLIGHT);
     // Schedules pass three at a time: a kill finds the held send in flight, and with it at most the
-    // other two lanes' sends, each taken by CleverTap and each left unknown (asserted above: one send each).
+    // other two lanes' ticks, each left unknown (asserted above: at most one send each, none only in a killed pass).
     expect(statuses.unknown).toBeGreaterThanOrEqual(KILLS_IN_FLIGHT);
     expect(statuses.unknown).toBeLessThanOrEqual(KILLS_IN_FLIGHT * 3);
     // The day had both: most ticks fired, the outages' ticks missed, and several processes.
