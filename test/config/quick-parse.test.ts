@@ -148,6 +148,7 @@ describe('quickParse gives what yaml gives', () => {
     'a tag right after a flow bracket': 'a: [!!str 2]\n',
     'a tag after a JSON-like key in flow': 'a: {"b":!!str 1}\n',
     'an alias after a document marker': '--- *x\n',
+    'a tag on an explicit key inside a flow mapping': 'b: {? !!str x : y}\n',
     'a directive': '%YAML 1.2\n---\na: 1\n',
     'two documents': 'a: 1\n---\nb: 2\n',
     'a document end marker': 'a: 1\n...\n',
