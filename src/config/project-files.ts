@@ -2,16 +2,16 @@
  * Campaign files through the per-file pipeline, as cheaply as the run allows:
  *   1. a file whose stat stamp is the one `known` trusts is taken as unchanged, unread;
  *   2. the others are read and hashed; content with the sha256 `known` holds is unchanged too;
- *   3. the rest is parsed and schema-checked: on this thread and worker threads (every core) when
- *      there are more than POOL_THRESHOLD of them, else on this thread alone. Only then are the
- *      parsers and validators loaded at all.
+ *   3. the rest is parsed and schema-checked: on worker threads (every core) when there are more
+ *      than POOL_THRESHOLD of them, else on this thread. Only then are yaml, ajv and the schemas
+ *      loaded at all.
  * The outcome list is in the order of `files`, whatever ran where, so loading gives the same
  * resources and diagnostics in the same order as a plain one-thread check.
  */
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fromBlob } from './cache-blob.js';
-import { checkInPool, POOL_THRESHOLD, poolSize, type HereResult, type PoolItem, type PoolResult } from './check-pool.js';
+import { checkInPool, POOL_THRESHOLD, poolSize, type PoolItem, type PoolResult } from './check-pool.js';
 import { sameStamp, statStamp, type FileStamp } from './file-stamp.js';
 import { isStoredCheck, type StoredCheck } from './stored-check.js';
 
@@ -69,12 +69,8 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
 
   const threads = opts.threads ?? poolSize();
   const pooled = threads > 1 && pending.length > (opts.poolThreshold ?? POOL_THRESHOLD);
-  // The checking code (yaml, ajv) is imported only now.
-  const unit = await import('./file-unit.js');
-  const checkHere = ([i, file, expectedSha]: PoolItem): HereResult => [i, unit.readAndCheck(root, file, expectedSha)];
-  let results: (PoolResult | HereResult)[];
-  if (pooled) ({ results, workers: report.workers } = await checkInPool(root, pending, threads, checkHere));
-  else results = pending.map(checkHere);
+  const results = pooled ? await checkInPool(root, pending, threads) : await checkHere(root, pending);
+  if (pooled) report.workers = Math.min(threads, Math.ceil(pending.length / 64));
   for (const [i, r] of results) {
     const file = files[i]!;
     if (r.kind === 'problem') {
@@ -93,6 +89,14 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
     }
   }
   return report;
+}
+
+type HereResult = [number, PoolResult[1] | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; check: StoredCheck }];
+
+/** The pool's work on this thread; the checking code (yaml, ajv) is imported only now. */
+async function checkHere(root: string, items: readonly PoolItem[]): Promise<HereResult[]> {
+  const unit = await import('./file-unit.js');
+  return items.map(([i, file, expectedSha]): HereResult => [i, unit.readAndCheck(root, file, expectedSha)]);
 }
 
 function unchangedOnDisk(root: string, file: string, recorded: FileStamp): boolean {
