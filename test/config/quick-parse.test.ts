@@ -114,6 +114,8 @@ describe('quickParse gives what yaml gives', () => {
     'leading marker, comments, indented start': '---\n# head\n\n  a: 1\n  b: 2\n',
     'numeric and odd keys': '1: a\n1.5: b\ntrue: c\n.inf: d\n"x y": e\n',
     'unicode': 'a: "é ü 😀"\nb: naïve\n',
+    // A `*` or `!` inside a scalar, where no node starts: cron expressions must not decline.
+    'stars and bangs inside scalars': 'a: "30 18 * * *"\nb: "*/30 9-17 * * 1-5"\nc: \'0 9 * * MON\'\nd: Hi !\ne: 5 * 3\n',
   };
   for (const [name, text] of Object.entries(same)) {
     it(name, () => {
@@ -139,6 +141,14 @@ describe('quickParse gives what yaml gives', () => {
     'an anchor and alias': 'a: &x [1]\nb: *x\n',
     'a tag': 'a: !!str 12\n',
     'a custom tag': 'a: !secret x\n',
+    'a non-specific tag': 'a: ! 12\n',
+    'a tag after a sequence dash': 'a:\n  - !!str 1\n',
+    'a tag on its own line': 'a:\n  !!str 1\n',
+    'a tag in a flow sequence': 'a: [1, !!str 2]\n',
+    'a tag right after a flow bracket': 'a: [!!str 2]\n',
+    'a tag after a JSON-like key in flow': 'a: {"b":!!str 1}\n',
+    'an alias after a document marker': '--- *x\n',
+    'a tag on an explicit key inside a flow mapping': 'b: {? !!str x : y}\n',
     'a directive': '%YAML 1.2\n---\na: 1\n',
     'two documents': 'a: 1\n---\nb: 2\n',
     'a document end marker': 'a: 1\n...\n',

@@ -13,7 +13,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Resource } from '../../model/resource.js';
 import type { Rule, RuleContext } from './index.js';
 import { propertiesPaths, schedulePaths, schemaPaths, varsPaths } from '../../templates/available.js';
-import { createTemplateEngine } from '../../templates/engine.js';
+import { createTemplateEngine, type TemplateEngine } from '../../templates/engine.js';
 import { templateDiagnostic } from '../../templates/place.js';
 import { isRecord } from '../../model/record.js';
 
@@ -73,8 +73,21 @@ export function templateSites(resources: readonly Resource[], vars: Record<strin
   return sites;
 }
 
+/**
+ * One engine per partials object: the project index runs this rule once per resource with the same
+ * partials, and an engine made per resource would prepare every shared template string (and each
+ * partial) again instead of finding it in the engine's cache. The check is data-free, so sharing
+ * it changes no result.
+ */
+const engines = new WeakMap<Record<string, string>, TemplateEngine>();
+function engineFor(partials: Record<string, string>): TemplateEngine {
+  let engine = engines.get(partials);
+  if (!engine) engines.set(partials, (engine = createTemplateEngine({ partials })));
+  return engine;
+}
+
 export const templateRule: Rule = function templates(ctx: RuleContext): Diagnostic[] {
-  const engine = createTemplateEngine({ partials: ctx.partials });
+  const engine = engineFor(ctx.partials);
   const out: Diagnostic[] = [];
   for (const site of templateSites(ctx.resources, ctx.environment.vars)) {
     if (!site.text.includes('{{') && !site.text.includes('{%')) continue;

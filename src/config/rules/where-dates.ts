@@ -15,13 +15,26 @@ import type { RuleContext } from './index.js';
 
 export function whereDates(ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  // `daysAgo` counts back from today in the account's zone: one day for every query.
-  const today = dateInZone(ctx.now, ctx.environment.accountTimezone);
   for (const { resource, path, spec } of campaignSpecs(ctx)) {
     if (!isRecord(spec.where)) continue;
+    // `daysAgo` counts back from today in the account's zone: one day for every query.
+    const today = todayIn(ctx);
     for (const q of dateQueries(spec.where, [...path, 'where'])) checkRange(ctx, today, resource, q.query, q.path, out);
   }
   return out;
+}
+
+/**
+ * The account's day at ctx.now. The project index runs this rule once per resource, so the day
+ * (an Intl lookup) is worked out once per clock and zone, and only for a resource with a `where`:
+ * per resource it cost ~25 µs, a quarter of a second over 10,000 resources of which most have none.
+ */
+let lastDay: { now: number; zone: string; day: YMD } | undefined;
+function todayIn(ctx: RuleContext): YMD {
+  const now = ctx.now.getTime();
+  const zone = ctx.environment.accountTimezone;
+  if (lastDay?.now !== now || lastDay.zone !== zone) lastDay = { now, zone, day: dateInZone(ctx.now, zone) };
+  return lastDay.day;
 }
 
 /**
@@ -34,7 +47,7 @@ export function untilTomorrow(r: Resource, ctx: RuleContext): number {
     ({ spec, path }) => isRecord(spec.where) && dateQueries(spec.where, path).some(({ query }) => isRelative(query.from) || isRelative(query.to)),
   );
   if (!relative) return Infinity;
-  const tomorrow = addDays(dateInZone(ctx.now, ctx.environment.accountTimezone), 1);
+  const tomorrow = addDays(todayIn(ctx), 1);
   return zonedTimeToInstant(tomorrow, 0, 0, ctx.environment.accountTimezone).getTime() - 3_600_000;
 }
 
