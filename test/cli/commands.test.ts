@@ -24,11 +24,11 @@ describe('registerCommands', () => {
     expect(names(p)).toEqual(['plan']);
   });
 
-  it('loads both halves of the state group', async () => {
+  it('loads every part of the state group', async () => {
     const p = program();
     await registerCommands(p, ['state', 'resolve']);
     expect(names(p)).toEqual(['state']);
-    expect(p.commands[0]!.commands.map((c) => c.name())).toEqual(['list', 'show', 'rm', 'resolve']);
+    expect(p.commands[0]!.commands.map((c) => c.name())).toEqual(['list', 'show', 'rm', 'resolve', 'migrate']);
   });
 
   it('loads no command for --version', async () => {

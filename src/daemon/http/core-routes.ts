@@ -22,7 +22,7 @@ export function registerCoreRoutes(app: FastifyInstance, services: DaemonService
 
   app.get('/v1/status', async () => services.status());
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderStatusPage(await services.status())));
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderStatusPage(await services.status(), { now: services.clock() })));
 
   app.post('/v1/reconcile', async (req, reply) => {
     if (!(await requireToken(services.secrets.apiToken, req, reply))) return reply;
