@@ -41,7 +41,7 @@ import { openMirror, type GitMirror } from './sources/git.js';
 import { watchFolder, type LocalSource } from './sources/local.js';
 import { listenProblems } from './start-checks.js';
 import { DaemonStartError } from './start-error.js';
-import { outboxCounts, buildStatus } from './status.js';
+import { buildStatus } from './status.js';
 
 export { DaemonStartError } from './start-error.js';
 
@@ -213,7 +213,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
 
     // Readiness needs the store answering: asked every few seconds, with the outbox gauge.
     const probe = setInterval(() => {
-      outboxCounts(store).then(
+      store.outbox.counts().then(
         (counts) => {
           storeError = null;
           for (const [status, n] of Object.entries(counts)) metrics.outboxItems.set({ status }, n);

@@ -5,13 +5,9 @@
  */
 import { snakeKeys } from '../model/json-keys.js';
 import { listSchedules } from '../schedule/listing.js';
-import type { OutboxStatus, StateStore } from '../state/store.js';
+import type { StateStore } from '../state/store.js';
 import type { ReconcileFacts } from './reconciler.js';
 import type { DaemonError, DaemonStatus, Readiness } from './services.js';
-
-const OUTBOX_STATUSES: OutboxStatus[] = ['pending', 'sending', 'done', 'failed', 'unknown'];
-/** Counted by listing; a status with more items than this shows this many. */
-const OUTBOX_COUNT_CAP = 100_000;
 
 export interface StatusInputs {
   environment: string;
@@ -27,7 +23,7 @@ export interface StatusInputs {
 }
 
 export async function buildStatus(i: StatusInputs): Promise<DaemonStatus> {
-  const [schedules, outbox] = await Promise.all([listSchedules(i.store, i.now), outboxCounts(i.store)]);
+  const [schedules, outbox] = await Promise.all([listSchedules(i.store, i.now), i.store.outbox.counts()]);
   return {
     environment: i.environment,
     replica: i.replica,
@@ -45,9 +41,4 @@ export async function buildStatus(i: StatusInputs): Promise<DaemonStatus> {
     outbox,
     errors: i.errors,
   };
-}
-
-export async function outboxCounts(store: StateStore): Promise<Record<OutboxStatus, number>> {
-  const counts = await Promise.all(OUTBOX_STATUSES.map(async (status) => [status, (await store.outbox.list({ status, limit: OUTBOX_COUNT_CAP })).length] as const));
-  return Object.fromEntries(counts) as Record<OutboxStatus, number>;
 }

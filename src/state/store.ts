@@ -181,6 +181,14 @@ export interface RunFilter {
 export type OutboxKind = 'message' | 'trigger' | 'raise';
 /** pending -> sending (markAttempt) -> done | pending again (markFailed with retryAt) | failed | unknown. */
 export type OutboxStatus = 'pending' | 'sending' | 'done' | 'failed' | 'unknown';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'done', 'failed', 'unknown'];
+
+/** Counts by status, every status present. */
+export function outboxCountsFrom(rows: readonly { status: string; n: number | string }[]): Record<OutboxStatus, number> {
+  const counts = Object.fromEntries(OUTBOX_STATUSES.map((st) => [st, 0])) as Record<OutboxStatus, number>;
+  for (const r of rows) if (r.status in counts) counts[r.status as OutboxStatus] = Number(r.n);
+  return counts;
+}
 
 export interface OutboxInput {
   kind: OutboxKind;
@@ -328,6 +336,8 @@ export interface OutboxStore {
   due(now: string, limit: number): Promise<OutboxItem[]>;
   /** Oldest first; e.g. `sending` items after a restart are ambiguous. */
   list(filter?: { status?: OutboxStatus; limit?: number }): Promise<OutboxItem[]>;
+  /** How many items are in each status (every status present, 0 when none), without reading payloads. */
+  counts(): Promise<Record<OutboxStatus, number>>;
   /** pending -> sending, attempts + 1. False when the item was not pending (another worker took it). */
   markAttempt(id: number): Promise<boolean>;
   /** sending -> done. */

@@ -629,6 +629,18 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.outbox.list()).toHaveLength(1);
       });
 
+      it('counts items by status, every status present', async () => {
+        const s = await fresh();
+        expect(await s.outbox.counts()).toEqual({ pending: 0, sending: 0, done: 0, failed: 0, unknown: 0 });
+        const ids: number[] = [];
+        for (let n = 0; n < 5; n++) ids.push((await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n } })).item.id);
+        for (const id of ids.slice(0, 4)) await s.outbox.markAttempt(id);
+        await s.outbox.markDone(ids[0]!);
+        await s.outbox.markDone(ids[1]!);
+        await s.outbox.markUnknown(ids[2]!, { error: 'timeout after send' });
+        expect(await s.outbox.counts()).toEqual({ pending: 1, sending: 1, done: 2, failed: 0, unknown: 1 });
+      });
+
       it('due: pending items whose time came, earliest first, then in enqueue order, up to limit', async () => {
         const s = await fresh();
         const later = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 }, notBefore: '2030-01-01T00:10:00Z' });

@@ -1,18 +1,13 @@
 /**
  * campaignctl_outbox_items{status}: counted from the state once when the drain starts, then moved
- * by every transition the intake and the drain make (the store has no count query, and listing
- * every item on each scrape would read every payload).
+ * by every transition the intake and the drain make, so a scrape never queries the state.
  */
-import type { OutboxStatus, StateStore } from '../../state/store.js';
+import { OUTBOX_STATUSES, type OutboxStatus, type StateStore } from '../../state/store.js';
 import type { DaemonMetrics } from '../metrics.js';
 
-export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'done', 'failed', 'unknown'];
-
 export async function countOutbox(store: StateStore, metrics: DaemonMetrics): Promise<void> {
-  for (const status of OUTBOX_STATUSES) {
-    const items = await store.outbox.list({ status, limit: Number.MAX_SAFE_INTEGER });
-    metrics.outboxItems.set({ status }, items.length);
-  }
+  const counts = await store.outbox.counts();
+  for (const status of OUTBOX_STATUSES) metrics.outboxItems.set({ status }, counts[status]);
 }
 
 export function moveOutbox(metrics: DaemonMetrics, from: OutboxStatus, to: OutboxStatus): void {

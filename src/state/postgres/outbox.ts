@@ -6,6 +6,7 @@
 import { StateError } from '../errors.js';
 import { checkStorableText, toStorableJson } from '../json-guard.js';
 import type { JsonObject, OutboxItem, OutboxStatus, OutboxStore } from '../store.js';
+import { outboxCountsFrom } from '../store.js';
 import type { Ctx, Executor } from './db.js';
 
 interface OutboxRow {
@@ -101,6 +102,7 @@ export function outboxStore(x: Executor): OutboxStore {
       x.read(async (c) =>
         (await c.rows<OutboxRow>('SELECT * FROM outbox WHERE ($1::text IS NULL OR status = $1) ORDER BY id LIMIT $2', [f.status ?? null, f.limit ?? 1000])).map(toItem),
       ),
+    counts: () => x.read(async (c) => outboxCountsFrom(await c.rows<{ status: string; n: string }>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status'))),
     markAttempt: (id) =>
       x.write(
         async (c) =>

@@ -6,6 +6,7 @@
 import { StateError } from '../errors.js';
 import { checkStorableText, toStorableJson } from '../json-guard.js';
 import type { JsonObject, OutboxItem, OutboxStatus, OutboxStore } from '../store.js';
+import { outboxCountsFrom } from '../store.js';
 import type { Ctx, Executor } from './db.js';
 
 interface OutboxRow {
@@ -98,6 +99,7 @@ export function outboxStore(x: Executor): OutboxStore {
             .all({ status: f.status ?? null, limit: f.limit ?? 1000 }) as OutboxRow[]
         ).map(toItem),
       ),
+    counts: () => x.read((c) => outboxCountsFrom(c.stmt('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[])),
     markAttempt: (id) =>
       x.write(
         (c) =>
