@@ -154,15 +154,22 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       if (!found) gits.set(project, (found = gitInfo(project.root)));
       return found;
     };
+    // One context per project as loaded: it keeps the operator's provenance it asked git for, so
+    // a send through the outbox or a fire does not start git processes each time.
+    const contexts = new WeakMap<Project, OperationContext>();
     const contextFor = (project: Project): OperationContext => {
-      const kept: KeptOpen = {
-        store,
-        location: state.location,
-        connect,
-        git: () => gitOf(project),
-        desiredMemo: source.memo(),
-      };
-      return keptOpenContext(project, kept, { clock, events, target: { env: project.environmentName } });
+      let ctx = contexts.get(project);
+      if (!ctx) {
+        const kept: KeptOpen = {
+          store,
+          location: state.location,
+          connect,
+          git: () => gitOf(project),
+          desiredMemo: source.memo(),
+        };
+        contexts.set(project, (ctx = keptOpenContext(project, kept, { clock, events, target: { env: project.environmentName } })));
+      }
+      return ctx;
     };
 
     // --- the reconcile worker and its triggers
