@@ -13,14 +13,10 @@ import { CONNECTION_ENV } from '../../src/clevertap/connection.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../../src/daemon/options.js';
 import { parseDuration } from '../../src/time/duration.js';
 import { REPO } from '../cli/cli-run.js';
+import { code, flagsOf, optionsOf } from './cli-flags.js';
 
 const EXAMPLES = path.join(REPO, 'examples');
 const read = (...p: string[]) => readFileSync(path.join(REPO, ...p), 'utf8');
-
-/** Source text without comments, so a name only mentioned in a comment does not count as used. */
-function code(file: string): string {
-  return readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-}
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -34,12 +30,6 @@ const DAEMON_HTTP = tsFiles(path.join(REPO, 'src', 'daemon', 'http')).map(code).
 /** The GET paths the daemon's HTTP layer registers. */
 const servedPaths = new Set([...DAEMON_HTTP.matchAll(/\.get\(\s*'([^']+)'/g)].map((m) => m[1]!));
 
-/** The options a command takes: its own (src/cli/<command>.ts) and the global ones (src/main.ts). */
-function optionsOf(command: string): Set<string> {
-  const text = code(path.join(REPO, 'src', 'cli', `${command}.ts`)) + code(path.join(REPO, 'src', 'main.ts'));
-  return new Set([...text.matchAll(/\.option\(\s*'(?:-\w, )?(--[a-z-]+)/g)].map((m) => m[1]!));
-}
-
 /** A variable the code reads: outside comments, a string literal of its own (`'NAME'`) or a property read (`environ.NAME`). */
 function readByCode(name: string): boolean {
   return new RegExp(`['"\`]${name}['"\`]|\\.${name}\\b`).test(SRC);
@@ -47,15 +37,6 @@ function readByCode(name: string): boolean {
 
 const SECRET_VARS = [CONNECTION_ENV.accountId, CONNECTION_ENV.passcode, 'CAMPAIGNCTL_API_TOKEN', 'CAMPAIGNCTL_WEBHOOK_SECRET'];
 const SHUTDOWN_S = DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000;
-
-/** `--flag value` pairs of an argument list (a flag followed by another flag, or last, is a switch). */
-function flagsOf(args: string[]): Map<string, string | true> {
-  const out = new Map<string, string | true>();
-  args.forEach((a, i) => {
-    if (a.startsWith('--')) out.set(a, args[i + 1] !== undefined && !args[i + 1]!.startsWith('--') ? args[i + 1]! : true);
-  });
-  return out;
-}
 
 function checkCommandLine(args: string[]): void {
   const [command, ...rest] = args;
