@@ -143,7 +143,9 @@ export class Leadership {
   async #takeAndBegin(): Promise<boolean> {
     try {
       const r = await this.#take();
-      if (r.ok && !this.#closed) this.#begin(r.lease, r.sentAt);
+      // Taken while shutting down: given back at once rather than left to expire.
+      if (r.ok && this.#closed) await this.#store.leases.release(this.leaseName, this.id);
+      else if (r.ok) this.#begin(r.lease, r.sentAt);
     } catch (err) {
       this.#events.onProblem(`the ${this.leaseName} lease could not be asked for: ${(err as Error).message}`);
     }
