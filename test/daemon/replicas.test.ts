@@ -8,10 +8,17 @@
  *   one poll, and reconciles; SIGTERM of that leader exits 0 and frees the lease;
  * - a leader whose lease is taken from it (as when it stalled past its lease and another took
  *   it) stops leading at its next renewal; a holder on another host that is never renewed is
- *   succeeded only once its lease ran out.
+ *   succeeded only once its lease ran out;
+ * - git mode: a push webhook on the follower makes the leader, woken by the NOTIFY, fetch and
+ *   reconcile the new commit; the follower does not fetch.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { githubSignature } from '../../src/daemon/http/webhook-signature.js';
+import { TempProject } from '../apply/helpers.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { EVENT, TRIGGER_ID, removeTemps, writeProject } from '../runtime/fixture.js';
 import { dropSchema, freshSchemaName, pgLocation, pgQuery, pgSuite } from '../state/pg-fixture.js';
@@ -145,5 +152,65 @@ pgSuite('watch replicas on PostgreSQL state', () => {
     expect(Date.now() - thiefSince).toBeGreaterThan(1500);
     const back = await a.statusWhere((s) => s.leader?.id === s.replica);
     expect(back.leader.epoch).toBe(3);
+  });
+
+  it('git mode: a push webhook on the follower makes the leader fetch and reconcile the pushed commit', { timeout: 90_000 }, async () => {
+    const schema = freshState();
+    const secret = 'replicas-webhook-secret-0042';
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', ...args], { cwd, encoding: 'utf8' }).trim();
+    const base = mkdtempSync(path.join(tmpdir(), 'campaignctl-replicas-git-'));
+    const tp = new TempProject({ provider: 'sandbox' });
+    try {
+      const remote = path.join(base, 'remote.git');
+      git(base, 'init', '-q', '--bare', '-b', 'main', remote);
+      tp.write('.gitignore', '.campaignctl/\n');
+      tp.campaign({ name: 'alpha', title: 'Title alpha' });
+      git(tp.root, 'init', '-q', '-b', 'main');
+      git(tp.root, 'add', '.');
+      git(tp.root, 'commit', '-qm', 'alpha');
+      git(tp.root, 'remote', 'add', 'origin', remote);
+      git(tp.root, 'push', '-q', 'origin', 'main');
+      // A long interval: only the webhook brings the next commit within the test.
+      const start = (name: string) => {
+        const w = new WatchProcess(base, ['--git-remote', `file://${remote}`, '--branch', 'main', '--interval', '10m', '--work-dir', path.join(base, name)], {
+          CAMPAIGNCTL_STATE: pgLocation(schema),
+          CAMPAIGNCTL_WEBHOOK_SECRET: secret,
+          // Polls a minute apart: the leader takes the request within the test only when the
+          // NOTIFY of the follower's refresh request wakes it.
+          ...timing,
+          CAMPAIGNCTL_WATCH_POLL_MS: '60000',
+        });
+        running.push(w);
+        return w;
+      };
+      const a = start('a');
+      await a.waitFor(reconciled('start'));
+      const b = start('b');
+      await b.waitFor(follows);
+
+      tp.campaign({ name: 'beta', title: 'Title beta' });
+      git(tp.root, 'add', 'campaigns/beta.yaml');
+      git(tp.root, 'commit', '-qm', 'beta');
+      git(tp.root, 'push', '-q', 'origin', 'main');
+      const head = git(tp.root, 'rev-parse', 'HEAD');
+      const push = JSON.stringify({ ref: 'refs/heads/main', after: head });
+      const res = await fetch((await b.url()) + '/hooks/github', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': githubSignature(push, secret) },
+        body: push,
+      });
+      expect(res.status).toBe(202);
+      const reconcile = (await a.waitFor((l) => reconciled('webhook')(l) && (l.reconcile as { commit?: string }).commit === head, 10_000)).reconcile as { result: string };
+      expect(reconcile.result).toBe('planned');
+      const status = await a.statusWhere((s) => s.lastReconcile?.commit === head);
+      expect(status.pending.map((c: { address: string }) => c.address).sort()).toEqual(['campaign.alpha', 'campaign.beta']);
+      // The follower fetched once, at start; the leader twice (start, the webhook).
+      expect((await b.get('/metrics')).body).toMatch(/^campaignctl_git_fetch_total\{result="changed"\} 1$/m);
+      expect((await b.get('/metrics')).body).not.toMatch(/campaignctl_git_fetch_total\{result="unchanged"\}/);
+      expect((await a.get('/metrics')).body).toMatch(/^campaignctl_git_fetch_total\{result="changed"\} 2$/m);
+    } finally {
+      tp.dispose();
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
