@@ -216,10 +216,10 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     const queue = new ReconcileQueue(async (req) => {
       if (!leadership.leads()) {
         // A follower keeps its project current for intake (contracts) without planning: its own
-        // folder on file events; in git mode, the remote's commit once the leader changed the state.
+        // folder on file events. In git mode it stays on the commit it fetched at start (only the
+        // leader fetches).
         try {
           if (req.reason === 'file') reconciler.facts.project = await source.load(clock());
-          if (req.reason === 'poll') await reconciler.load();
         } catch (err) {
           recordError('watch', `the project could not be loaded: ${(err as Error).message}`);
         }
@@ -340,8 +340,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       await local.ready;
     }
     // --- coordination: every poll (and when hinted) a follower tries to lead and the leader takes
-    // the refresh requests followers left; a follower in git mode reloads once the state moved.
-    let seenRevision: string | null = null;
+    // the refresh requests followers left.
     let coordinating: Promise<void> | null = null;
     let coordinateAgain = false;
     const coordinateOnce = async () => {
@@ -351,11 +350,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
           log.info({ reason: r.reason, by: r.by, at: r.at }, `refresh request (${r.reason}) from replica ${r.by}`);
           queue.request(r.reason, r.reason === 'api');
         }
-        return;
       }
-      const revision = await store.revision();
-      if (mirror && seenRevision !== null && revision !== seenRevision) queue.request('poll');
-      seenRevision = revision;
     };
     const coordinate = () => {
       if (draining) return;
