@@ -23,6 +23,12 @@ export interface WatchOptions {
   handleSignals?: boolean;
   /** Where log lines go (default stdout). */
   logDestination?: NodeJS.WritableStream;
+  /**
+   * --outbox-lease: how long this replica's claim on a send it is making holds without renewal
+   * (renewed every third of it). After a crash, its sends in flight become unknown once it ran out;
+   * default OUTBOX_LEASE_MS. Tests shorten it.
+   */
+  outboxLeaseMs?: number;
 }
 
 export interface GitSourceOptions {
@@ -42,5 +48,7 @@ export const RESYNC_INTERVAL_MS = 10 * 60_000;
 /** The lease on the state: held this long past each renewal, renewed this often. */
 export const LEASE_TTL_MS = 35_000;
 export const LEASE_RENEW_MS = 10_000;
+/** The outbox claims' lease (see WatchOptions.outboxLeaseMs). */
+export const OUTBOX_LEASE_MS = 60_000;
 /** The run-due safety pass, besides the timer at each schedule's next fire. */
 export const RUN_DUE_SAFETY_MS = 30_000;

@@ -122,6 +122,13 @@ export const MIGRATIONS: readonly string[] = [
     epoch      BIGINT NOT NULL
   );
   `,
+  // 2 (SQLite's 8): outbox claims with a holder and a lease (the database's now() + the lease), so
+  // replicas draining one state never send one item twice, and settle a dead replica's items as
+  // unknown once its lease ran out. Items left \`sending\` before have neither: they count as expired.
+  `
+  ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+  ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };

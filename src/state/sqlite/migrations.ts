@@ -158,6 +158,13 @@ export const MIGRATIONS: readonly string[] = [
     epoch      INTEGER NOT NULL
   );
   `,
+  // 8: outbox claims with a holder and a lease, so several replicas can drain one state (PostgreSQL)
+  // and an item left \`sending\` is settled as unknown only once its claimer's lease ran out. Items
+  // left \`sending\` before have neither: they count as expired.
+  `
+  ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+  ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };
