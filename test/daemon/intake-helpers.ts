@@ -46,8 +46,8 @@ afterEach(async () => {
   for (const a of apps.splice(0)) await a.close();
 });
 
-export async function openIntake(opts: { apiToken?: string | null; webhookSecret?: string | null; branch?: string | null; sandbox?: SandboxOptions } = {}): Promise<Intake> {
-  const o = await openOperations({ sandbox: opts.sandbox });
+export async function openIntake(opts: { apiToken?: string | null; webhookSecret?: string | null; branch?: string | null; sandbox?: SandboxOptions; state?: string } = {}): Promise<Intake> {
+  const o = await openOperations({ sandbox: opts.sandbox, state: opts.state });
   const openedAt = Date.now();
   const lines: string[] = [];
   const sink = new Writable({
