@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DaemonStartError, startDaemon } from '../daemon/daemon.js';
-import { DEFAULT_GIT_INTERVAL_MS, DEFAULT_LISTEN, DEFAULT_SHUTDOWN_TIMEOUT_MS, type WatchOptions } from '../daemon/options.js';
+import { DEFAULT_GIT_INTERVAL_MS, DEFAULT_LISTEN, DEFAULT_SHUTDOWN_TIMEOUT_MS, OUTBOX_LEASE_MS, type WatchOptions } from '../daemon/options.js';
 import { parseDuration } from '../time/duration.js';
 import { action, createOutput, globalOptions, type Output } from './context.js';
 import { printDiagnostics } from './shared/project.js';
@@ -22,6 +22,7 @@ interface WatchFlags {
   branch?: string;
   interval?: string;
   workDir?: string;
+  outboxLease: string;
 }
 
 const HELP = `
@@ -56,6 +57,8 @@ PostgreSQL state: any number of replicas; one leads (reconciles, applies, fetche
 serve the API and intake, drain the outbox, run schedules and take over within a lease (35 s).
 SIGTERM/SIGINT: readiness 503, intake stops, work in flight gets --shutdown-timeout, exit 0;
 a second signal exits at once. Logs are JSON lines on stdout (never tokens or send data).
+Each send is claimed before its call, under --outbox-lease (renewed while it runs): after kill -9,
+a send that was in flight becomes unknown (never resent) once its lease ran out.
 
 Exit codes: 0 stopped cleanly; 1 refused at start, or the shutdown timeout cut work short.`;
 
@@ -72,6 +75,7 @@ export function register(program: Command): void {
     .option('--branch <name>', 'git mode: the branch to follow (required with --git-remote)')
     .option('--interval <duration>', 'git mode: time between polls', `${DEFAULT_GIT_INTERVAL_MS / 1000}s`)
     .option('--work-dir <path>', 'git mode: where the mirror and the checkout live (default .campaignctl/watch)')
+    .option('--outbox-lease <duration>', 'how long a claim on a send in flight holds unless renewed; after a crash, the send is unknown once it ran out', `${OUTBOX_LEASE_MS / 1000}s`)
     .addHelpText('after', HELP)
     .action(action(async (flags: WatchFlags, c: Command) => run(flags, createOutput(globalOptions(c)))));
 }
@@ -102,6 +106,8 @@ function parseFlags(flags: WatchFlags, out: Output): { options: WatchOptions } |
   if (shutdownTimeoutMs === undefined) bad(`--shutdown-timeout "${flags.shutdownTimeout}" is not a duration such as 25s`);
   const intervalMs = parseDuration(flags.interval ?? '60s');
   if (intervalMs === undefined || intervalMs < 1000) bad(`--interval "${flags.interval}" is not a duration of at least 1s`);
+  const outboxLeaseMs = parseDuration(flags.outboxLease);
+  if (outboxLeaseMs === undefined || outboxLeaseMs < 1000) bad(`--outbox-lease "${flags.outboxLease}" is not a duration of at least 1s`);
   if (flags.gitRemote && !flags.branch) bad('--git-remote needs --branch (the branch to follow)');
   if (!flags.gitRemote && (flags.branch || flags.workDir)) bad('--branch and --work-dir go with --git-remote');
   if (problems.length > 0) return { problems };
@@ -114,6 +120,7 @@ function parseFlags(flags: WatchFlags, out: Output): { options: WatchOptions } |
       logFormat: flags.logFormat as 'json' | 'pretty',
       logLevel: flags.logLevel as NonNullable<WatchOptions['logLevel']>,
       shutdownTimeoutMs: shutdownTimeoutMs!,
+      outboxLeaseMs: outboxLeaseMs!,
       ...(flags.gitRemote ? { git: { remote: flags.gitRemote, branch: flags.branch!, intervalMs: intervalMs!, workDir: flags.workDir } } : {}),
     },
   };

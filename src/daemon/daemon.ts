@@ -319,7 +319,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     closers.push(() => server.app.close());
     log.info({ address: server.address, environment, mode: mirror ? 'git' : 'local', autoApply: options.autoApply }, `listening on http://${server.address}`);
     if (!secrets.apiToken) log.warn('CAMPAIGNCTL_API_TOKEN is not set: the write endpoints (sends, POST /v1/reconcile) answer 403');
-    drain = startOutboxDrain(services);
+    drain = startOutboxDrain(services, { claimer: leadership.id, leaseMs: options.outboxLeaseMs });
     const cron = (runner.cron = startCronRunner({ store, context: () => services.context(), clock, log, metrics, signal: shutdown.signal, recordError }));
     let local: LocalSource | null = null;
     if (!mirror) {

@@ -29,6 +29,12 @@ export interface WatchOptions {
    * CAMPAIGNCTL_WATCH_POLL_MS in the environment (spawned tests), these options first.
    */
   timing?: Partial<WatchTiming>;
+  /**
+   * --outbox-lease: how long this replica's claim on a send it is making holds without renewal
+   * (renewed every third of it). After a crash, its sends in flight become unknown once it ran out;
+   * default OUTBOX_LEASE_MS. Tests shorten it.
+   */
+  outboxLeaseMs?: number;
 }
 
 export interface WatchTiming {
@@ -69,5 +75,7 @@ export function watchTiming(given: Partial<WatchTiming> | undefined, environ: Re
   const pollMs = given?.pollMs ?? fromEnv('CAMPAIGNCTL_WATCH_POLL_MS') ?? POLL_MS;
   return { leaseTtlMs, leaseRenewMs, pollMs };
 }
+/** The outbox claims' lease (see WatchOptions.outboxLeaseMs). */
+export const OUTBOX_LEASE_MS = 60_000;
 /** The run-due safety pass, besides the timer at each schedule's next fire. */
 export const RUN_DUE_SAFETY_MS = 30_000;

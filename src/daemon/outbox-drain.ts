@@ -1,9 +1,14 @@
 /**
  * Sends what the intake committed to the outbox, at the environment's concurrency (CleverTap allows
  * 3 calls in flight per API), each item claimed in the state (pending -> sending, committed) BEFORE
- * its call. At start, every item a crash left `sending` becomes `unknown`: its call may have landed,
- * so it is never sent again automatically. That is safe only because one daemon holds the state's
- * lease: no other process can be sending it right now.
+ * its call, under this replica's id and a lease (60 s, renewed every 20 s while the item is being
+ * sent and settled). Several replicas may drain one state (PostgreSQL): a claim is taken by one of
+ * them only, and an outcome is recorded only under the claim that sent it.
+ *
+ * A replica that dies (kill -9, a lost machine) stops renewing: once its lease ran out, any
+ * replica's next poll (this one's after a restart) makes its `sending` items `unknown`: their calls
+ * may have landed, so they are never sent again automatically. A live replica's items are never
+ * touched, however long their calls take.
  *
  * Outcomes (./intake/send-item.ts): done, failed, unknown, or back to pending with a back-off when
  * nothing went out and the failure may pass. One log line per item sent (one call of at most 1,000
@@ -14,6 +19,7 @@ import { commitBatcherFor } from './intake/commit-batcher.js';
 import { drainContext, type AuditJoin } from './intake/drain-context.js';
 import { countOutbox, moveOutbox } from './intake/outbox-gauge.js';
 import { countsJson, sendItem, successCounts, type ItemOutcome } from './intake/send-item.js';
+import { OUTBOX_LEASE_MS } from './options.js';
 import type { DaemonServices } from './services.js';
 
 export interface OutboxDrain {
@@ -24,6 +30,10 @@ export interface OutboxDrain {
 }
 
 export interface DrainOptions {
+  /** Who claims: this replica's holder id (the daemon lease's id), unique per process. */
+  claimer: string;
+  /** How long a claim holds without renewal; renewed every third of it. Default OUTBOX_LEASE_MS (60 s). */
+  leaseMs?: number;
   /** How often due items (retries coming due) are looked for without a wake; default 1 s. */
   pollMs?: number;
   /** Attempts before a retryable failure is final; default 6. */
@@ -34,9 +44,11 @@ export interface DrainOptions {
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = {}): OutboxDrain {
+export function startOutboxDrain(services: DaemonServices, opts: DrainOptions): OutboxDrain {
   const { log, metrics, store } = services;
   const batcher = commitBatcherFor(store);
+  const by = opts.claimer;
+  const leaseMs = opts.leaseMs ?? OUTBOX_LEASE_MS;
   const pollMs = opts.pollMs ?? 1000;
   const maxAttempts = opts.maxAttempts ?? 6;
   const backoffMs = opts.backoffMs ?? 2000;
@@ -56,36 +68,45 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
     services.recordError('outbox', message);
   };
 
-  // Recovery runs before the first claim, and again on the next pass if the state failed it:
-  // nothing is sent until every stranded item is settled as unknown.
-  let recovering: Promise<void> | null = null;
-  const recover = (): Promise<void> =>
-    (recovering ??= (async () => {
-      const stranded = await store.outbox.list({ status: 'sending', limit: Number.MAX_SAFE_INTEGER });
-      for (const item of stranded) {
-        await store.outbox.markUnknown(item.id, { error: 'in flight when the daemon stopped: it may have been sent, so it is not sent again; check the recipients before sending it again' });
-      }
-      if (stranded.length > 0) log.warn({ outbox: stranded.map((i) => i.id) }, `${stranded.length} send(s) in flight at the last stop are now unknown`);
-      await countOutbox(store, metrics);
-    })().catch((err: unknown) => {
-      recovering = null;
-      throw err;
-    }));
+  // Claims whose lease ran out (a dead replica's, or this process's before a restart) become
+  // unknown: at the first pass, then at most once per poll interval (a wake per accepted send must
+  // not cost a query each).
+  let expiredAt = -Infinity;
+  let counted = false;
+  const expire = async (): Promise<void> => {
+    if (performance.now() - expiredAt < pollMs) return;
+    expiredAt = performance.now();
+    const expired = await store.outbox.expireClaims();
+    if (expired.length > 0) {
+      log.warn({ outbox: expired.map((i) => i.id), claimedBy: [...new Set(expired.map((i) => i.claimedBy))] }, `${expired.length} send(s) whose claim ran out while being sent are now unknown`);
+    }
+    // The gauge is counted from the state at the first pass, then moved by each transition.
+    if (!counted || expired.length > 0) await countOutbox(store, metrics);
+    counted = true;
+  };
+
+  // The leases of what this replica sends are renewed while anything is being sent or settled.
+  const renewer = setInterval(() => {
+    if (runs.size === 0) return;
+    store.outbox.renewClaims(by, leaseMs).catch((err: unknown) => fail('renewing the claims of the sends in flight', err));
+  }, Math.max(1, Math.floor(leaseMs / 3)));
+  renewer.unref();
 
   /** `markedDone`: the item was already marked done with its audit record. */
   const settle = async (item: OutboxItem, outcome: ItemOutcome, ms: number, markedDone: boolean): Promise<void> => {
-    const attempt = item.attempts + 1;
+    // As claimed: attempts already counts this one.
+    const attempt = item.attempts;
     let to: OutboxStatus;
     if (outcome.status === 'done') {
-      if (!markedDone) await batcher.run((tx) => tx.outbox.markDone(item.id, countsJson(outcome.counts)));
+      if (!markedDone) await batcher.run((tx) => tx.outbox.markDone(item.id, by, countsJson(outcome.counts)));
       to = 'done';
     } else if (outcome.status === 'unknown') {
-      await batcher.run((tx) => tx.outbox.markUnknown(item.id, { error: outcome.error }));
+      await batcher.run((tx) => tx.outbox.markUnknown(item.id, by, { error: outcome.error }));
       to = 'unknown';
     } else {
       const retryAt = outcome.status === 'retry' && attempt < maxAttempts ? retryInstant(services.clock(), attempt, backoffMs) : null;
       const error = outcome.status === 'retry' && retryAt === null ? `${outcome.error} (gave up after ${attempt} attempts)` : outcome.error;
-      await batcher.run((tx) => tx.outbox.markFailed(item.id, { error, retryAt }));
+      await batcher.run((tx) => tx.outbox.markFailed(item.id, by, { error, retryAt }));
       to = retryAt === null ? 'failed' : 'pending';
     }
     moveOutbox(metrics, 'sending', to);
@@ -104,7 +125,7 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
       const counts = entry.outcome === 'succeeded' ? successCounts(item, entry.detail) : null;
       if (!counts) return null;
       return {
-        write: (tx) => tx.outbox.markDone(item.id, countsJson(counts)),
+        write: (tx) => tx.outbox.markDone(item.id, by, countsJson(counts)),
         queued: (committed) => {
           doneWith = committed.then(
             () => true,
@@ -127,7 +148,8 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
     // with this item's outcome (one fsync for both) instead of one after the other.
     inFlight.delete(item.id);
     const settled = settle(item, outcome, performance.now() - started, markedDone).catch((err: unknown) => {
-      // The item stays `sending`; the next start reports it unknown. Nothing is sent twice.
+      // The item stays `sending` until its lease runs out, then it is unknown; or the claim had
+      // already run out (conflict) and it is unknown. Nothing is sent twice.
       fail(`recording the outcome of send ${item.id}`, err);
     });
     settling.add(settled);
@@ -139,18 +161,13 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
   const concurrency = (): number => Math.max(1, services.context().project.environment.limits.concurrency);
 
   const fill = async (): Promise<void> => {
-    await recover();
+    await expire();
     while (!stopping) {
       const free = concurrency() - inFlight.size;
       if (free <= 0) return;
-      const due = await store.outbox.due(services.clock().toISOString(), free);
-      if (due.length === 0) return;
-      // Claimed and committed before any call is made (one commit for the lot).
-      const claimed = await batcher.run(async (tx) => {
-        const mine: OutboxItem[] = [];
-        for (const item of due) if (await tx.outbox.markAttempt(item.id)) mine.push(item);
-        return mine;
-      });
+      // Claimed and committed before any call is made (one commit for the lot, joined with
+      // whatever else the intake and the settling items commit in this turn).
+      const claimed = await batcher.run((tx) => tx.outbox.claimDue(services.clock().toISOString(), free, { by, leaseMs }));
       for (const item of claimed) {
         moveOutbox(metrics, 'pending', 'sending');
         const running = run(item);
@@ -158,7 +175,7 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
         runs.add(running);
         void running.finally(() => runs.delete(running));
       }
-      if (claimed.length === 0) return;
+      if (claimed.length < free) return;
     }
   };
 
@@ -199,6 +216,7 @@ export function startOutboxDrain(services: DaemonServices, opts: DrainOptions = 
       await pumping;
       await Promise.all(runs);
       await Promise.all(settling);
+      clearInterval(renewer);
     },
   };
 }

@@ -9,7 +9,7 @@ export const SNAPSHOT_TABLES = {
   journal: ['seq', 'id', 'address', 'operation', 'request', 'window_from', 'window_to', 'status', 'opened_at', 'closed_at', 'remote_id', 'message'],
   runs: ['kind', 'subject', 'key', 'status', 'attempts', 'claimed_at', 'updated_at', 'detail', 'report'],
   schedule_cursors: ['address', 'cursor', 'updated_at'],
-  outbox: ['id', 'kind', 'address', 'payload', 'dedupe_key', 'status', 'attempts', 'enqueued_at', 'next_attempt_at', 'last_attempt_at', 'last_error', 'result'],
+  outbox: ['id', 'kind', 'address', 'payload', 'dedupe_key', 'status', 'attempts', 'enqueued_at', 'next_attempt_at', 'last_attempt_at', 'last_error', 'result', 'claimed_by', 'lease_until'],
   // After journal: an audit row may point at a journal row.
   audit: ['id', 'at', 'command', 'address', 'action', 'outcome', 'detail', 'commit_sha', 'author', 'dirty', 'journal_id'],
   leases: ['name', 'id', 'host', 'pid', 'command', 'since', 'heartbeat', 'expires_at', 'epoch'],

@@ -179,7 +179,10 @@ export interface RunFilter {
 // Outbox: accepted runtime sends, committed before the sender is told "accepted".
 
 export type OutboxKind = 'message' | 'trigger' | 'raise';
-/** pending -> sending (markAttempt) -> done | pending again (markFailed with retryAt) | failed | unknown. */
+/**
+ * pending -> sending (claimDue) -> done | pending again (markFailed with retryAt) | failed | unknown.
+ * A `sending` item whose claim's lease ran out becomes unknown (expireClaims), never pending again.
+ */
 export type OutboxStatus = 'pending' | 'sending' | 'done' | 'failed' | 'unknown';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'done', 'failed', 'unknown'];
 
@@ -188,6 +191,17 @@ export function outboxCountsFrom(rows: readonly { status: string; n: number | st
   const counts = Object.fromEntries(OUTBOX_STATUSES.map((st) => [st, 0])) as Record<OutboxStatus, number>;
   for (const r of rows) if (r.status in counts) counts[r.status as OutboxStatus] = Number(r.n);
   return counts;
+}
+
+/**
+ * Who takes due items, and for how long. `by` is the claimer's holder id (a `watch` replica's
+ * lease id); the claim holds until `leaseMs` after the store's clock at the claim (PostgreSQL: the
+ * database's now(), so replicas whose clocks disagree agree on when it ran out), and the claimer
+ * renews it while its calls are in flight.
+ */
+export interface OutboxClaim {
+  by: string;
+  leaseMs: number;
 }
 
 export interface OutboxInput {
@@ -216,6 +230,10 @@ export interface OutboxItem {
   lastAttemptAt: string | null;
   lastError: string | null;
   result: JsonObject | null;
+  /** The replica whose claim sent (or sends) it: set while `sending` and kept after; null while pending. */
+  claimedBy: string | null;
+  /** While `sending`: until when the claim holds unless renewed (after it, expireClaims makes it unknown); else null. */
+  leaseUntil: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,20 +350,42 @@ export interface OutboxStore {
   /** Committed before it returns. With a known dedupeKey: the existing item, created false. */
   enqueue(item: OutboxInput): Promise<{ item: OutboxItem; created: boolean }>;
   get(id: number): Promise<OutboxItem | null>;
-  /** Pending items with nextAttemptAt <= now, earliest first (then enqueue order). */
-  due(now: string, limit: number): Promise<OutboxItem[]>;
   /** Oldest first; e.g. `sending` items after a restart are ambiguous. */
   list(filter?: { status?: OutboxStatus; limit?: number }): Promise<OutboxItem[]>;
   /** How many items are in each status (every status present, 0 when none), without reading payloads. */
   counts(): Promise<Record<OutboxStatus, number>>;
-  /** pending -> sending, attempts + 1. False when the item was not pending (another worker took it). */
-  markAttempt(id: number): Promise<boolean>;
-  /** sending -> done. */
-  markDone(id: number, result?: JsonObject): Promise<OutboxItem>;
-  /** sending -> pending at retryAt, or -> failed when retryAt is null/absent. */
-  markFailed(id: number, failure: { error: string; retryAt?: string | null }): Promise<OutboxItem>;
+  /**
+   * Takes up to `limit` pending items with nextAttemptAt <= now (the caller's clock), earliest first
+   * (then enqueue order), in one atomic step: each -> sending, attempts + 1, claimedBy = claim.by,
+   * leaseUntil = the store's clock + claim.leaseMs. Returns them as claimed. Two claimers never get
+   * one item (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so a claimer skips the rows another is
+   * taking instead of waiting for it; SQLite: one writer at a time). Commit before calling out.
+   */
+  claimDue(now: string, limit: number, claim: OutboxClaim): Promise<OutboxItem[]>;
+  /**
+   * Extends to the store's clock + leaseMs the claims `by` holds on items still `sending` whose lease
+   * has not run out; returns how many. A lease that ran out is never renewed: another replica may
+   * already have acted on it, so expireClaims settles it as unknown.
+   */
+  renewClaims(by: string, leaseMs: number): Promise<number>;
+  /**
+   * `sending` items whose lease ran out (or that have none: claimed before leases existed) -> unknown,
+   * with expiredClaimError as lastError; returns them. Never back to pending: the claimer may have
+   * made the call before it stopped or stalled. Any replica may run it: a live claimer renews its
+   * leases, so only a dead (or stalled past its lease) claimer's items are touched.
+   */
+  expireClaims(): Promise<OutboxItem[]>;
+  // The transitions out of `sending` name the claimer: each writes only while the item is `sending`
+  // under `by`'s claim. Else StateError('conflict') (the claim ran out and the item is unknown, or
+  // another claimer holds it: this caller's outcome is not recorded, and nothing moved), or
+  // StateError('not-found'). Thrown rather than returned as false: a caller that lost its claim must
+  // not go on as if it had recorded the outcome (inside a group commit, only its own write fails).
+  /** sending -> done; claimedBy is kept, the lease ends. */
+  markDone(id: number, by: string, result?: JsonObject): Promise<OutboxItem>;
+  /** sending -> pending at retryAt (the claim ends: claimedBy null), or -> failed when retryAt is null/absent. */
+  markFailed(id: number, by: string, failure: { error: string; retryAt?: string | null }): Promise<OutboxItem>;
   /** sending -> unknown (ambiguous outcome: never resent automatically). */
-  markUnknown(id: number, failure: { error: string }): Promise<OutboxItem>;
+  markUnknown(id: number, by: string, failure: { error: string }): Promise<OutboxItem>;
 }
 
 export interface AuditStore {

@@ -19,6 +19,8 @@ import { openOperations, type Opened } from '../operations/runtime-helpers.js';
 export const TOKEN = 'test-api-token-0123456789';
 export const SECRET = 'test-webhook-secret-abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
+/** The replica id the test drain claims under. */
+export const CLAIMER = 'replica-under-test';
 
 export interface Intake {
   o: Opened;
@@ -32,8 +34,8 @@ export interface Intake {
   wakes: number;
   errors: { where: string; message: string }[];
   setDraining(on: boolean): void;
-  /** Starts the drain (stopped after the test). */
-  drain(opts?: DrainOptions): OutboxDrain;
+  /** Starts the drain (stopped after the test), claiming as replica CLAIMER unless told otherwise. */
+  drain(opts?: Partial<DrainOptions>): OutboxDrain;
 }
 
 const apps: FastifyInstance[] = [];
@@ -44,8 +46,8 @@ afterEach(async () => {
   for (const a of apps.splice(0)) await a.close();
 });
 
-export async function openIntake(opts: { apiToken?: string | null; webhookSecret?: string | null; branch?: string | null; sandbox?: SandboxOptions } = {}): Promise<Intake> {
-  const o = await openOperations({ sandbox: opts.sandbox });
+export async function openIntake(opts: { apiToken?: string | null; webhookSecret?: string | null; branch?: string | null; sandbox?: SandboxOptions; state?: string } = {}): Promise<Intake> {
+  const o = await openOperations({ sandbox: opts.sandbox, state: opts.state });
   const openedAt = Date.now();
   const lines: string[] = [];
   const sink = new Writable({
@@ -92,8 +94,8 @@ export async function openIntake(opts: { apiToken?: string | null; webhookSecret
     wakes: 0,
     errors,
     setDraining: (on: boolean) => void (draining = on),
-    drain: (dopts?: DrainOptions) => {
-      drain = startOutboxDrain(services, dopts);
+    drain: (dopts?: Partial<DrainOptions>) => {
+      drain = startOutboxDrain(services, { claimer: CLAIMER, ...dopts });
       drains.push(drain);
       return drain;
     },

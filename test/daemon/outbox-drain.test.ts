@@ -4,7 +4,7 @@
  * again; what definitely did not go out is retried only when it may pass later.
  */
 import { describe, expect, it } from 'vitest';
-import { AUTH, openIntake, until, type Intake } from './intake-helpers.js';
+import { AUTH, CLAIMER, openIntake, until, type Intake } from './intake-helpers.js';
 
 const DATA = { orderId: 'SN-104233', carrier: 'DHL' };
 
@@ -40,16 +40,41 @@ describe('the outbox drain', () => {
     expect(t.logText()).not.toMatch(/user-\d|SN-104233|DHL/);
   });
 
-  it('an item a crash left `sending` becomes unknown at start and is never sent', async () => {
+  it('an item a dead replica left `sending` becomes unknown once its lease ran out, and is never sent; a live replica\'s claim is left alone', async () => {
     const t = await openIntake();
+    const claim = async (id: number, by: string, leaseMs: number) =>
+      expect((await t.o.ctx.store.outbox.claimDue(new Date(Date.now() + 60_000).toISOString(), 1, { by, leaseMs })).map((i) => i.id)).toEqual([id]);
     const stranded = await accept(t, 'u-stranded');
-    expect(await t.o.ctx.store.outbox.markAttempt(stranded)).toBe(true);
+    await claim(stranded, 'dead-replica', 300);
+    const elsewhere = await accept(t, 'u-elsewhere');
+    await claim(elsewhere, 'live-replica', 60_000);
     const fresh = await accept(t, 'u-fresh');
-    t.drain();
+    t.drain({ pollMs: 50 });
     await until(async () => (await t.o.ctx.store.outbox.get(fresh))?.status === 'done');
-    expect(await statusOf(t, stranded)).toMatchObject({ status: 'unknown', error: expect.stringMatching(/may have been sent/) });
+    await until(async () => (await t.o.ctx.store.outbox.get(stranded))?.status === 'unknown');
+    expect(await statusOf(t, stranded)).toMatchObject({ status: 'unknown', error: expect.stringMatching(/claim of replica dead-replica ran out .*may have been sent/) });
+    expect(await t.o.ctx.store.outbox.get(elsewhere)).toMatchObject({ status: 'sending', claimedBy: 'live-replica' });
+    expect(await t.o.ctx.store.outbox.get(fresh)).toMatchObject({ status: 'done', claimedBy: CLAIMER });
     expect(t.o.emulator.state.sends().map((s) => (s.body as { to: { Identity: string[] } }).to.Identity)).toEqual([['u-fresh']]);
-    expect(await gauge(t)).toMatchObject({ unknown: 1, done: 1, sending: 0 });
+    expect(await gauge(t)).toMatchObject({ unknown: 1, done: 1, sending: 1 });
+    expect(t.logs().filter((l) => /claim ran out while being sent are now unknown/.test(String(l.msg)))).toMatchObject([{ outbox: [stranded], claimedBy: ['dead-replica'] }]);
+  });
+
+  it('a call that outlasts the lease keeps its claim (renewed while in flight) and is recorded done', async () => {
+    const t = await openIntake({ sandbox: { latencyMs: 1200 } });
+    const id = await accept(t, 'u-slow');
+    // Its own drain looks for expired claims every 20 ms: a lease that was not renewed would be caught.
+    t.drain({ pollMs: 20, leaseMs: 300 });
+    await until(() => (t.o.emulator.state.concurrency().inFlight.send ?? 0) === 1);
+    const first = (await t.o.ctx.store.outbox.get(id))!.leaseUntil!;
+    await new Promise((r) => setTimeout(r, 500));
+    const during = (await t.o.ctx.store.outbox.get(id))!;
+    expect(during.status).toBe('sending');
+    expect(Date.parse(during.leaseUntil!)).toBeGreaterThan(Date.parse(first));
+    await until(async () => (await t.o.ctx.store.outbox.get(id))?.status !== 'sending');
+    expect(await t.o.ctx.store.outbox.get(id)).toMatchObject({ status: 'done', attempts: 1, claimedBy: CLAIMER, leaseUntil: null });
+    expect(t.o.emulator.state.sends()).toHaveLength(1);
+    expect(t.errors).toEqual([]);
   });
 
   it('an answer lost after CleverTap committed: unknown, never sent again', async () => {

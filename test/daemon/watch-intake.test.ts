@@ -3,7 +3,8 @@
  * git repository whose environment talks to an emulator in this test process (so it outlives the
  * daemon when the daemon is killed), sends counted on the emulator's inspection API
  * (`GET /__sandbox/sends`). Auth, validation, idempotency; kill -9 with 50 sends queued, then a
- * restart: nothing lost, nothing sent twice, what was in flight reported `unknown`.
+ * restart: nothing lost, nothing sent twice, what was in flight reported `unknown` once the killed
+ * daemon's claims ran out (a short --outbox-lease).
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -44,8 +45,8 @@ async function setup(latencyMs = 0): Promise<{ dir: string; emu: SandboxHandle; 
   return { dir, emu, env: { CLEVERTAP_API_URL: emu.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE } };
 }
 
-function watch(dir: string, env: Record<string, string>): WatchProcess {
-  const w = new WatchProcess(dir, [], env);
+function watch(dir: string, env: Record<string, string>, args: string[] = []): WatchProcess {
+  const w = new WatchProcess(dir, args, env);
   running.push(w);
   return w;
 }
@@ -111,7 +112,9 @@ describe('watch intake, end to end', () => {
   it('kill -9 with 50 sends queued, then a restart: 0 lost, 0 sent twice, the ones in flight reported unknown', async () => {
     const { dir, emu, env } = await setup(300);
     const daemonEnv = { ...env, CAMPAIGNCTL_API_TOKEN: TOKEN };
-    const first = watch(dir, daemonEnv);
+    // What the killed daemon was sending becomes unknown once its claims' lease ran out.
+    const lease = ['--outbox-lease', '2s'];
+    const first = watch(dir, daemonEnv, lease);
     const ids: number[] = [];
     for (let i = 0; i < 50; i++) {
       const res = await call(first, 'POST', '/v1/messages/order-shipped/send', { to: [`user-${i}`], data: DATA }, auth);
@@ -127,7 +130,7 @@ describe('watch intake, end to end', () => {
     await new Promise((r) => setTimeout(r, 600));
     const beforeRestart = await sentIds(emu);
 
-    const second = watch(dir, daemonEnv);
+    const second = watch(dir, daemonEnv, lease);
     const states = new Map<number, any>();
     for (let round = 0; round < 400; round++) {
       for (const id of ids) if (!['sent', 'unknown', 'failed'].includes(states.get(id)?.status)) states.set(id, (await call(second, 'GET', `/v1/sends/${id}`, undefined, auth)).body);
@@ -148,7 +151,8 @@ describe('watch intake, end to end', () => {
     // An unknown one may have landed before the kill, never after: the restart did not send it again.
     const sentAfterRestart = sent.filter((s) => !beforeRestart.includes(s));
     for (const id of byStatus('unknown')) expect(sentAfterRestart).not.toContain(idOf(id));
-    expect(second.lines.some((l) => /in flight at the last stop are now unknown/.test(l.msg))).toBe(true);
+    const expiredLine = second.lines.find((l) => /claim ran out while being sent are now unknown/.test(l.msg));
+    expect(expiredLine).toMatchObject({ outbox: byStatus('unknown') });
   }, 120_000);
 });
 

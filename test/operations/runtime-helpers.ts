@@ -39,10 +39,11 @@ afterEach(async () => {
   removeTemps();
 });
 
-export async function openOperations(opts: { files?: Record<string, string>; sandbox?: SandboxOptions; passcode?: string } = {}): Promise<Opened> {
+/** `state`: where the state lives instead of the project's SQLite file (CAMPAIGNCTL_STATE), e.g. a PostgreSQL schema. */
+export async function openOperations(opts: { files?: Record<string, string>; sandbox?: SandboxOptions; passcode?: string; state?: string } = {}): Promise<Opened> {
   const dir = writeProject(opts.files);
   const h = await emulator({ externalTriggers: [TRIGGER_ID], businessEvents: [EVENT], ...opts.sandbox });
-  const project = await loadProject({ dir, environ: { CLEVERTAP_API_URL: h.url } });
+  const project = await loadProject({ dir, environ: { CLEVERTAP_API_URL: h.url, ...(opts.state ? { CAMPAIGNCTL_STATE: opts.state } : {}) } });
   const errors = project.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`test project has errors: ${errors.map((d) => d.message).join('; ')}`);
   const events: OperationEvent[] = [];

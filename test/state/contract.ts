@@ -160,8 +160,10 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         const lock = await s.lock.acquire({ command: 'apply', host: 'h', pid: 1 });
         expect(lock.ok).toBe(true);
         const { item } = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { to: ['u1'] } });
-        await s.outbox.markAttempt(item.id);
-        await s.outbox.markDone(item.id);
+        await s.outbox.claimDue('2030-01-01T00:00:00Z', 1, { by: 'replica-a', leaseMs: 60_000 });
+        await s.outbox.renewClaims('replica-a', 60_000);
+        await s.outbox.markDone(item.id, 'replica-a');
+        await s.outbox.expireClaims();
         if (lock.ok) await s.lock.release(lock.lock.id);
         expect(await s.serial()).toBe(0);
       });
@@ -654,11 +656,28 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
     });
 
     describe('outbox', () => {
+      const A = { by: 'replica-a', leaseMs: 60_000 };
+      const B = { by: 'replica-b', leaseMs: 60_000 };
+      /** Claims the item with this id (it must be the only one due). */
+      async function claimOne(s: StateStore, id: number, claim = A): Promise<void> {
+        expect((await s.outbox.claimDue('2031-01-01T00:00:00Z', 1, claim)).map((i) => i.id)).toEqual([id]);
+      }
+      /** Where a lease taken now should end: the test clock, or the database's (real time). */
+      function expectLease(leaseUntil: string | null, leaseMs: number): void {
+        const base = fixture.databaseClock ? Date.now() : clock;
+        expect(Math.abs(Date.parse(leaseUntil!) - (base + leaseMs))).toBeLessThanOrEqual(fixture.databaseClock ? 5_000 : 0);
+      }
+      /** Lets a lease of leaseMs run out: the test clock moves, or real time passes on a database clock. */
+      async function expire(leaseMs: number): Promise<void> {
+        if (fixture.databaseClock) await new Promise((r) => setTimeout(r, leaseMs + 50));
+        else clock += leaseMs + 1;
+      }
+
       it('enqueues (committed: another connection sees it at once) and dedupes by key', async () => {
         const s = await fresh();
         const a = await s.outbox.enqueue({ kind: 'trigger', address: 'trigger.up', payload: { to: { Identity: ['u1'] }, data: { plan: 'pro' } }, dedupeKey: 'req-1' });
         expect(a.created).toBe(true);
-        expect(a.item).toMatchObject({ status: 'pending', attempts: 0, enqueuedAt: '2030-01-01T00:00:00.000Z', nextAttemptAt: '2030-01-01T00:00:00.000Z' });
+        expect(a.item).toMatchObject({ status: 'pending', attempts: 0, enqueuedAt: '2030-01-01T00:00:00.000Z', nextAttemptAt: '2030-01-01T00:00:00.000Z', claimedBy: null, leaseUntil: null });
         const other = await open();
         expect(await other.outbox.get(a.item.id)).toEqual(a.item);
         const again = await s.outbox.enqueue({ kind: 'trigger', address: 'trigger.up', payload: { different: true }, dedupeKey: 'req-1' });
@@ -671,50 +690,118 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.outbox.counts()).toEqual({ pending: 0, sending: 0, done: 0, failed: 0, unknown: 0 });
         const ids: number[] = [];
         for (let n = 0; n < 5; n++) ids.push((await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n } })).item.id);
-        for (const id of ids.slice(0, 4)) await s.outbox.markAttempt(id);
-        await s.outbox.markDone(ids[0]!);
-        await s.outbox.markDone(ids[1]!);
-        await s.outbox.markUnknown(ids[2]!, { error: 'timeout after send' });
+        expect(await s.outbox.claimDue('2030-01-01T00:00:00Z', 4, A)).toHaveLength(4);
+        await s.outbox.markDone(ids[0]!, A.by);
+        await s.outbox.markDone(ids[1]!, A.by);
+        await s.outbox.markUnknown(ids[2]!, A.by, { error: 'timeout after send' });
         expect(await s.outbox.counts()).toEqual({ pending: 1, sending: 1, done: 2, failed: 0, unknown: 1 });
       });
 
-      it('due: pending items whose time came, earliest first, then in enqueue order, up to limit', async () => {
+      it('claimDue takes pending items whose time came, earliest first, then in enqueue order, up to limit, each once', async () => {
         const s = await fresh();
         const later = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 }, notBefore: '2030-01-01T00:10:00Z' });
         const first = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 2 } });
         const second = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 3 } });
         const third = await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: { n: 4 } });
-        const ids = async (at: string, limit = 10) => (await s.outbox.due(at, limit)).map((i) => i.id);
-        expect(await ids('2030-01-01T00:05:00Z')).toEqual([first.item.id, second.item.id, third.item.id]);
+        const ids = async (at: string, limit: number, claim = A) => (await s.outbox.claimDue(at, limit, claim)).map((i) => i.id);
+        expect(await ids('2029-12-31T23:59:59Z', 10)).toEqual([]);
         expect(await ids('2030-01-01T00:05:00Z', 2)).toEqual([first.item.id, second.item.id]);
-        expect(await ids('2030-01-01T00:10:00.000Z')).toEqual([first.item.id, second.item.id, third.item.id, later.item.id]);
-        expect(await ids('2029-12-31T23:59:59Z')).toEqual([]);
+        expect(await ids('2030-01-01T00:05:00Z', 10, B)).toEqual([third.item.id]);
+        expect(await ids('2030-01-01T00:05:00Z', 10)).toEqual([]);
+        expect(await ids('2030-01-01T00:10:00.000Z', 10, B)).toEqual([later.item.id]);
+        expect(await ids('2031-01-01T00:00:00Z', 10)).toEqual([]);
+        expect((await s.outbox.list()).map((i) => [i.id, i.status, i.attempts, i.claimedBy])).toEqual([
+          [later.item.id, 'sending', 1, 'replica-b'],
+          [first.item.id, 'sending', 1, 'replica-a'],
+          [second.item.id, 'sending', 1, 'replica-a'],
+          [third.item.id, 'sending', 1, 'replica-b'],
+        ]);
       });
 
-      it('attempts are compare-and-set; failures retry later or end; unknown and done leave the queue', async () => {
+      it('a claim names its claimer and its lease; only that claimer settles it, another gets a conflict and changes nothing', async () => {
         const s = await fresh();
         const { item } = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 } });
-        expect(await s.outbox.markAttempt(item.id)).toBe(true);
-        expect(await s.outbox.markAttempt(item.id)).toBe(false);
-        expect(await s.outbox.due('2030-01-02T00:00:00Z', 10)).toEqual([]);
-        const retry = await s.outbox.markFailed(item.id, { error: 'HTTP 429', retryAt: '2030-01-01T00:01:00Z' });
-        expect(retry).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 429', nextAttemptAt: '2030-01-01T00:01:00.000Z' });
-        expect(await s.outbox.due('2030-01-01T00:00:30Z', 10)).toEqual([]);
-        expect((await s.outbox.due('2030-01-01T00:01:00Z', 10)).map((i) => i.id)).toEqual([item.id]);
-        await s.outbox.markAttempt(item.id);
-        const dead = await s.outbox.markFailed(item.id, { error: 'HTTP 400' });
-        expect(dead).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: null });
+        const [claimed] = await s.outbox.claimDue('2030-01-01T00:00:00Z', 10, A);
+        expect(claimed).toMatchObject({ id: item.id, status: 'sending', attempts: 1, claimedBy: 'replica-a', lastAttemptAt: '2030-01-01T00:00:00.000Z' });
+        expectLease(claimed!.leaseUntil, 60_000);
+        expect(await s.outbox.get(item.id)).toEqual(claimed);
+        // Another replica (another store on the same state) neither takes it nor settles it.
+        const other = await open();
+        expect(await other.outbox.claimDue('2031-01-01T00:00:00Z', 10, B)).toEqual([]);
+        const refused = await rejection(other.outbox.markDone(item.id, B.by, { calls: 1 }));
+        expect(refused.code).toBe('conflict');
+        expect(refused.message).toMatch(/claimed by replica-a/);
+        expect((await rejection(other.outbox.markFailed(item.id, B.by, { error: 'x', retryAt: '2030-01-01T00:01:00Z' }))).code).toBe('conflict');
+        expect((await rejection(other.outbox.markUnknown(item.id, B.by, { error: 'x' }))).code).toBe('conflict');
+        expect(await other.outbox.renewClaims(B.by, 60_000)).toBe(0);
+        expect(await s.outbox.get(item.id)).toEqual(claimed);
+        const done = await s.outbox.markDone(item.id, A.by, { calls: 1 });
+        expect(done).toMatchObject({ status: 'done', claimedBy: 'replica-a', leaseUntil: null, result: { calls: 1 } });
+        // Settled once: the same claimer can not settle it again either.
+        expect((await rejection(s.outbox.markUnknown(item.id, A.by, { error: 'x' }))).code).toBe('conflict');
+        expect((await rejection(s.outbox.markDone(999, A.by))).code).toBe('not-found');
+      });
+
+      it('failures retry later (the claim ends) or end; unknown and done leave the queue', async () => {
+        const s = await fresh();
+        const { item } = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 } });
+        await claimOne(s, item.id);
+        const retry = await s.outbox.markFailed(item.id, A.by, { error: 'HTTP 429', retryAt: '2030-01-01T00:01:00Z' });
+        expect(retry).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 429', nextAttemptAt: '2030-01-01T00:01:00.000Z', claimedBy: null, leaseUntil: null });
+        expect(await s.outbox.claimDue('2030-01-01T00:00:30Z', 10, B)).toEqual([]);
+        expect((await s.outbox.claimDue('2030-01-01T00:01:00Z', 10, B)).map((i) => [i.id, i.attempts, i.claimedBy])).toEqual([[item.id, 2, 'replica-b']]);
+        // The first claimer's claim ended with its retry: only the second one settles the second attempt.
+        expect((await rejection(s.outbox.markDone(item.id, A.by))).code).toBe('conflict');
+        const dead = await s.outbox.markFailed(item.id, B.by, { error: 'HTTP 400' });
+        expect(dead).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: null, claimedBy: 'replica-b', leaseUntil: null });
 
         const u = (await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: {} })).item;
-        await s.outbox.markAttempt(u.id);
-        expect(await s.outbox.markUnknown(u.id, { error: 'socket hang up after send' })).toMatchObject({ status: 'unknown' });
+        await claimOne(s, u.id);
+        expect(await s.outbox.markUnknown(u.id, A.by, { error: 'socket hang up after send' })).toMatchObject({ status: 'unknown', lastError: 'socket hang up after send' });
         const d = (await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: {} })).item;
-        await s.outbox.markAttempt(d.id);
-        expect(await s.outbox.markDone(d.id, { calls: 1 })).toMatchObject({ status: 'done', result: { calls: 1 } });
-        expect(await s.outbox.due('2031-01-01T00:00:00Z', 10)).toEqual([]);
+        await claimOne(s, d.id);
+        expect(await s.outbox.markDone(d.id, A.by, { calls: 1 })).toMatchObject({ status: 'done', result: { calls: 1 } });
+        expect(await s.outbox.claimDue('2031-01-01T00:00:00Z', 10, A)).toEqual([]);
         expect((await s.outbox.list({ status: 'unknown' })).map((i) => i.id)).toEqual([u.id]);
-        expect((await rejection(s.outbox.markDone(d.id))).code).toBe('conflict');
-        expect((await rejection(s.outbox.markFailed(999, { error: 'x' }))).code).toBe('not-found');
+      });
+
+      it('a claim whose lease ran out becomes unknown, never pending; a renewed one stays; a lease that ran out is not renewed', async () => {
+        const s = await fresh();
+        const lease = fixture.databaseClock ? 400 : 30_000;
+        const a = (await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 } })).item;
+        const b = (await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 2 } })).item;
+        await claimOne(s, a.id, { by: 'replica-a', leaseMs: lease });
+        await claimOne(s, b.id, { by: 'replica-b', leaseMs: lease });
+        expect(await s.outbox.expireClaims()).toEqual([]);
+        expect(await s.outbox.renewClaims('replica-a', 60_000)).toBe(1);
+        expectLease((await s.outbox.get(a.id))!.leaseUntil, 60_000);
+        await expire(lease);
+        expect(await s.outbox.renewClaims('replica-b', 60_000)).toBe(0);
+        const expired = await s.outbox.expireClaims();
+        expect(expired.map((i) => [i.id, i.status, i.claimedBy, i.leaseUntil, i.nextAttemptAt])).toEqual([[b.id, 'unknown', 'replica-b', null, null]]);
+        expect(expired[0]!.lastError).toMatch(/^the claim of replica replica-b ran out at .+ while it was being sent: it may have been sent, so it is not sent again/);
+        expect(await s.outbox.get(b.id)).toEqual(expired[0]);
+        // The claimer that stalled past its lease can not record an outcome any more.
+        expect((await rejection(s.outbox.markDone(b.id, 'replica-b'))).code).toBe('conflict');
+        expect(await s.outbox.claimDue('2031-01-01T00:00:00Z', 10, A)).toEqual([]);
+        expect(await s.outbox.expireClaims()).toEqual([]);
+        expect(await s.outbox.get(a.id)).toMatchObject({ status: 'sending', claimedBy: 'replica-a' });
+        expect(await s.outbox.markDone(a.id, 'replica-a')).toMatchObject({ status: 'done' });
+        expect(await s.outbox.counts()).toEqual({ pending: 0, sending: 0, done: 1, failed: 0, unknown: 1 });
+      });
+
+      it('claims in a transaction commit with it, or not at all', async () => {
+        const s = await fresh();
+        const { item } = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n: 1 } });
+        await expect(
+          s.transaction(async (tx) => {
+            expect(await tx.outbox.claimDue('2031-01-01T00:00:00Z', 10, A)).toHaveLength(1);
+            throw new Error('the batch failed');
+          }),
+        ).rejects.toThrow('the batch failed');
+        expect(await s.outbox.get(item.id)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null });
+        const claimed = await s.transaction((tx) => tx.outbox.claimDue('2031-01-01T00:00:00Z', 10, A));
+        expect(await s.outbox.get(item.id)).toEqual(claimed[0]);
       });
     });
 

@@ -50,8 +50,11 @@ async function populate(s: StateStore): Promise<void> {
   await s.runs.record({ kind: 'schedule', subject: 'schedule.s', key: '2030-01-01T09:00:00.000Z' }, 'missed', { reason: 'late' });
   await s.cursors.advance('schedule.s', '2030-01-01T10:00:00.000Z');
   const a = await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { to: ['u1'] }, dedupeKey: 'req-1' });
-  await s.outbox.markAttempt(a.item.id);
-  await s.outbox.markUnknown(a.item.id, { error: 'timeout after send' });
+  await s.outbox.claimDue('2100-01-01T00:00:00Z', 1, { by: 'replica-a', leaseMs: 60_000 });
+  await s.outbox.markUnknown(a.item.id, 'replica-a', { error: 'timeout after send' });
+  // In flight: its claimer and lease come across (the lease long enough to outlive the test).
+  await s.outbox.enqueue({ kind: 'raise', address: 'bulletin.b', payload: { n: 3 } });
+  await s.outbox.claimDue('2100-01-01T00:00:00Z', 1, { by: 'replica-b', leaseMs: 3_600_000 });
   await s.outbox.enqueue({ kind: 'trigger', address: 'trigger.t', payload: { n: 2 } });
   await s.audit.append({ command: 'send', address: 'message.m', action: 'send', outcome: 'unknown', detail: { identities: 1 }, commit: null, author: null, dirty: null });
   await s.leases.acquire('daemon', { id: 'replica-a', host: 'box', pid: 10, command: 'watch', ttlMs: 3_600_000 });
@@ -88,9 +91,10 @@ pgSuite('state migrate (SQLite <-> PostgreSQL)', () => {
       return view(s);
     });
     expect(original.serial).toBeGreaterThan(30);
+    expect(original.outbox.find((i) => i.status === 'sending')).toMatchObject({ claimedBy: 'replica-b', leaseUntil: expect.stringMatching(/^\d{4}-/) });
 
     const there = await migrateState({ from: file, to: pg });
-    expect(there).toMatchObject({ ok: true, serial: original.serial, revision: original.revision, counts: { resources: 30, journal: 2, runs: 2, schedule_cursors: 1, outbox: 2, audit: 2, leases: 1 } });
+    expect(there).toMatchObject({ ok: true, serial: original.serial, revision: original.revision, counts: { resources: 30, journal: 2, runs: 2, schedule_cursors: 1, outbox: 3, audit: 2, leases: 1 } });
     if (there.ok) expect(there.to).not.toContain('postgres@');
     expect(await withStore(pg, view)).toEqual(original);
 

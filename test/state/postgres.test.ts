@@ -254,6 +254,88 @@ pgSuite('PostgreSQL hints (LISTEN/NOTIFY)', () => {
   });
 });
 
+pgSuite('PostgreSQL outbox claims', () => {
+  const schemas: string[] = [];
+  const stores: StateStore[] = [];
+  async function open(at: string): Promise<StateStore> {
+    const s = await mustOpen(at);
+    stores.push(s);
+    return s;
+  }
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+
+  it('8 claimers on 8 pools race for 200 outbox items: each item claimed exactly once, and settled only by its claimer', async () => {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    const at = pgLocation(schema);
+    const claimers = await Promise.all(Array.from({ length: 8 }, () => open(at)));
+    const ids: number[] = [];
+    for (let n = 0; n < 200; n++) ids.push((await claimers[0]!.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n } })).item.id);
+    const won = new Map<number, string[]>();
+    // Each replica's drain claims a few at a time until nothing is due: all 8 at once, every round.
+    await Promise.all(
+      claimers.map(async (s, who) => {
+        const by = `replica-${who}`;
+        for (;;) {
+          const claimed = await s.outbox.claimDue('2100-01-01T00:00:00Z', 3, { by, leaseMs: 60_000 });
+          if (claimed.length === 0) return;
+          for (const item of claimed) {
+            expect(item.claimedBy).toBe(by);
+            won.set(item.id, [...(won.get(item.id) ?? []), by]);
+          }
+        }
+      }),
+    );
+    expect([...won.keys()].sort((a, b) => a - b)).toEqual(ids);
+    expect([...won.values()].every((w) => w.length === 1)).toBe(true);
+    // Several replicas took part (the race was a race), and each settles only what it won.
+    expect(new Set([...won.values()].map((w) => w[0])).size).toBeGreaterThan(1);
+    await Promise.all(
+      ids.map(async (id, i) => {
+        const winner = won.get(id)![0]!;
+        const loser = winner === 'replica-0' ? 'replica-1' : 'replica-0';
+        const s = claimers[i % 8]!;
+        await expect(s.outbox.markDone(id, loser)).rejects.toMatchObject({ code: 'conflict' });
+        await s.outbox.markDone(id, winner);
+      }),
+    );
+    expect(await claimers[0]!.outbox.counts()).toEqual({ pending: 0, sending: 0, done: 200, failed: 0, unknown: 0 });
+    expect(await claimers[0]!.serial()).toBe(0);
+  });
+
+  it('replicas expiring claims at once settle each expired item once; a live claim is left alone', async () => {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    const at = pgLocation(schema);
+    const replicas = await Promise.all(Array.from({ length: 8 }, () => open(at)));
+    for (let n = 0; n < 20; n++) await replicas[0]!.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n } });
+    expect(await replicas[0]!.outbox.claimDue('2100-01-01T00:00:00Z', 10, { by: 'dead-replica', leaseMs: 200 })).toHaveLength(10);
+    expect(await replicas[1]!.outbox.claimDue('2100-01-01T00:00:00Z', 10, { by: 'live-replica', leaseMs: 60_000 })).toHaveLength(10);
+    await new Promise((r) => setTimeout(r, 300));
+    const expired = (await Promise.all(replicas.map((s) => s.outbox.expireClaims()))).flat();
+    expect(expired).toHaveLength(10);
+    expect(new Set(expired.map((i) => i.id)).size).toBe(10);
+    expect(expired.every((i) => i.status === 'unknown' && i.claimedBy === 'dead-replica')).toBe(true);
+    expect(await replicas[2]!.outbox.counts()).toEqual({ pending: 0, sending: 10, done: 0, failed: 0, unknown: 10 });
+    expect((await replicas[2]!.outbox.list({ status: 'sending' })).every((i) => i.claimedBy === 'live-replica')).toBe(true);
+  });
+
+  it('migration 2: a send a version-1 state left `sending` (no claimer, no lease) is unknown at the first expiry', async () => {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    await pgQuery(`CREATE SCHEMA "${schema}"`);
+    await pgQuery(`SET search_path TO "${schema}"; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL); ${MIGRATIONS[0]}; INSERT INTO schema_migrations VALUES (1, 'then');
+      INSERT INTO outbox (kind, address, payload, status, attempts, enqueued_at, next_attempt_at, last_attempt_at) VALUES ('message', 'message.m', '{}', 'sending', 1, 'then', 'then', 'then')`);
+    const s = await open(pgLocation(schema));
+    expect(await s.outbox.list()).toMatchObject([{ status: 'sending', claimedBy: null, leaseUntil: null }]);
+    const expired = await s.outbox.expireClaims();
+    expect(expired).toMatchObject([{ status: 'unknown', lastError: expect.stringMatching(/^it was in flight when the daemon stopped: it may have been sent/) }]);
+  });
+});
+
 /** The settings a store's connections run with: a pool made as the store makes its own. */
 async function pgSessionSettings(at: string): Promise<Record<string, string>> {
   const { poolFor } = await import('../../src/state/postgres/store.js');

@@ -86,6 +86,29 @@ describe('SQLite state file', () => {
     db.close();
   });
 
+  it('migration 8: a send a version-7 daemon left `sending` (no claimer, no lease) is unknown at the first expiry, never pending', async () => {
+    const file = join(tempDir(), 'v7.db');
+    const db = databaseAt(file, 7);
+    const insert = db.prepare(`INSERT INTO outbox (kind, address, payload, status, attempts, enqueued_at, next_attempt_at, last_attempt_at) VALUES ('message', 'message.m', '{}', ?, ?, 'then', 'then', ?)`);
+    insert.run('sending', 1, 'then');
+    insert.run('pending', 0, null);
+    db.close();
+    const s = await mustOpen(file);
+    try {
+      expect((await s.outbox.list()).map((i) => [i.status, i.claimedBy, i.leaseUntil])).toEqual([
+        ['sending', null, null],
+        ['pending', null, null],
+      ]);
+      expect(await s.outbox.renewClaims('replica-a', 60_000)).toBe(0);
+      const expired = await s.outbox.expireClaims();
+      expect(expired.map((i) => [i.id, i.status])).toEqual([[1, 'unknown']]);
+      expect(expired[0]!.lastError).toMatch(/^it was in flight when the daemon stopped: it may have been sent, so it is not sent again/);
+      expect((await s.outbox.list({ status: 'pending' })).map((i) => i.id)).toEqual([2]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('moves the specs of a version 1 file into their own column, keeping every row whole', async () => {
     const file = join(tempDir(), 'v1.db');
     const v1 = databaseAt(file, 1);

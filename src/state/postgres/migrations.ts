@@ -122,9 +122,12 @@ export const MIGRATIONS: readonly string[] = [
     epoch      BIGINT NOT NULL
   );
   `,
-  // 2: outbox claims (claimed_by, lease_until), so several replicas drain one outbox.
+  // 2 (SQLite's 8): outbox claims with a holder and a lease (the database's now() + the lease), so
+  // replicas draining one state never send one item twice, and settle a dead replica's items as
+  // unknown once its lease ran out. Items left \`sending\` before have neither: they count as expired.
   `
-  ALTER TABLE outbox ADD COLUMN claimed_by TEXT; ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+  ALTER TABLE outbox ADD COLUMN lease_until TEXT;
   `,
   // 3: refresh requests: a webhook or POST /v1/reconcile taken by a replica that does not lead,
   // left here for the leader (a coordination table: never bumps the serial).

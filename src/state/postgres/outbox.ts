@@ -1,11 +1,14 @@
 /**
  * The `outbox` table: accepted runtime sends. A coordination queue, not recorded state: its writes
- * never bump the serial. markAttempt is a compare-and-set (pending -> sending) so that two workers
- * (or daemon replicas) never send the same item.
+ * never bump the serial. Several replicas drain one table: claimDue takes due rows with
+ * SELECT … FOR UPDATE SKIP LOCKED and moves them to `sending` in the same statement, so a claimer
+ * skips the rows another is taking (never waits for it, never takes them too). Leases are timed by
+ * the database's now() (replicas' clocks may disagree); due times by the caller's clock, as written.
  */
 import { StateError } from '../errors.js';
 import { checkStorableText, toStorableJson } from '../json-guard.js';
-import type { JsonObject, OutboxItem, OutboxStatus, OutboxStore } from '../store.js';
+import { expiredClaimError, notClaimedMessage } from '../outbox-claims.js';
+import type { JsonObject, OutboxClaim, OutboxItem, OutboxStatus, OutboxStore } from '../store.js';
 import { outboxCountsFrom } from '../store.js';
 import type { Ctx, Executor } from './db.js';
 import { NOTIFY_SQL } from './hints.js';
@@ -23,6 +26,8 @@ interface OutboxRow {
   last_attempt_at: string | null;
   last_error: string | null;
   result: string | null;
+  claimed_by: string | null;
+  lease_until: string | null;
 }
 
 function toItem(r: OutboxRow): OutboxItem {
@@ -39,6 +44,8 @@ function toItem(r: OutboxRow): OutboxItem {
     lastAttemptAt: r.last_attempt_at,
     lastError: r.last_error,
     result: r.result === null ? null : (JSON.parse(r.result) as JsonObject),
+    claimedBy: r.claimed_by,
+    leaseUntil: r.lease_until,
   };
 }
 
@@ -54,13 +61,46 @@ async function getItem(c: Ctx, id: number): Promise<OutboxItem | null> {
   return row ? toItem(row) : null;
 }
 
-/** Applies a transition from `sending` ($1 is the id); throws when the item is elsewhere (a caller bug). */
-async function fromSending(c: Ctx, id: number, set: string, params: unknown[]): Promise<OutboxItem> {
-  const [row] = await c.rows<OutboxRow>(`UPDATE outbox SET ${set} WHERE id = $1 AND status = 'sending' RETURNING *`, [id, ...params]);
+/** The database's now() (+ `ms` milliseconds, a parameter) as fixed-width ISO text, as every time here is written. */
+const DB_NOW = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const dbNowPlus = (param: string) => `to_char((now() + ${param}::int * interval '1 millisecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Applies a transition from `sending` under `by`'s claim ($1 is the id, $2 the claimer); throws when the item is elsewhere or another's. */
+async function fromSending(c: Ctx, id: number, by: string, set: string, params: unknown[]): Promise<OutboxItem> {
+  const [row] = await c.rows<OutboxRow>(`UPDATE outbox SET ${set} WHERE id = $1 AND status = 'sending' AND claimed_by = $2 RETURNING *`, [id, by, ...params]);
   if (row) return toItem(row);
   const item = await getItem(c, id);
   if (!item) throw new StateError('not-found', `no outbox item ${id}`);
-  throw new StateError('conflict', `outbox item ${id} is ${item.status}, not sending`);
+  throw new StateError('conflict', notClaimedMessage(item, by));
+}
+
+async function claimDue(c: Ctx, now: string, limit: number, claim: OutboxClaim): Promise<OutboxItem[]> {
+  checkStorableText(claim.by, 'outbox claimer');
+  const rows = await c.rows<OutboxRow>(
+    `WITH due AS (
+       SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 COLLATE "C"
+       ORDER BY next_attempt_at COLLATE "C", id LIMIT $2 FOR UPDATE SKIP LOCKED
+     )
+     UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, last_attempt_at = $3, claimed_by = $4, lease_until = ${dbNowPlus('$5')}
+     FROM due WHERE o.id = due.id AND o.status = 'pending' RETURNING o.*`,
+    [instant(now), limit, c.now(), claim.by, Math.round(claim.leaseMs)],
+  );
+  // RETURNING keeps no order: due order, as the claim took them.
+  return rows.map(toItem).sort((a, b) => (a.nextAttemptAt! < b.nextAttemptAt! ? -1 : a.nextAttemptAt! > b.nextAttemptAt! ? 1 : a.id - b.id));
+}
+
+const EXPIRED = `SELECT id, claimed_by, lease_until FROM outbox WHERE status = 'sending' AND (lease_until IS NULL OR lease_until <= ${DB_NOW} COLLATE "C") ORDER BY id`;
+
+/** Rows another transaction is settling right now are skipped: the next call looks at them again. */
+async function expireClaims(c: Ctx): Promise<OutboxItem[]> {
+  const expired = await c.rows<Pick<OutboxRow, 'id' | 'claimed_by' | 'lease_until'>>(`${EXPIRED} FOR UPDATE SKIP LOCKED`);
+  if (expired.length === 0) return [];
+  const rows = await c.rows<OutboxRow>(
+    `UPDATE outbox o SET status = 'unknown', next_attempt_at = NULL, lease_until = NULL, last_error = e.error
+     FROM unnest($1::bigint[], $2::text[]) AS e(id, error) WHERE o.id = e.id AND o.status = 'sending' RETURNING o.*`,
+    [expired.map((r) => r.id), expired.map((r) => expiredClaimError(r.claimed_by, r.lease_until))],
+  );
+  return rows.map(toItem).sort((a, b) => a.id - b.id);
 }
 
 async function byDedupeKey(c: Ctx, key: string): Promise<OutboxItem | null> {
@@ -94,38 +134,33 @@ export function outboxStore(x: Executor): OutboxStore {
   return {
     enqueue: (input) => x.write((c) => enqueue(c, input)),
     get: (id) => x.read((c) => getItem(c, id)),
-    due: (now, limit) =>
-      x.read(async (c) =>
-        (
-          await c.rows<OutboxRow>(
-            `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 COLLATE "C" ORDER BY next_attempt_at COLLATE "C", id LIMIT $2`,
-            [instant(now), limit],
-          )
-        ).map(toItem),
-      ),
     list: (f = {}) =>
       x.read(async (c) =>
         (await c.rows<OutboxRow>('SELECT * FROM outbox WHERE ($1::text IS NULL OR status = $1) ORDER BY id LIMIT $2', [f.status ?? null, f.limit ?? 1000])).map(toItem),
       ),
     counts: () => x.read(async (c) => outboxCountsFrom(await c.rows<{ status: string; n: string }>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status'))),
-    markAttempt: (id) =>
-      x.write(
-        async (c) =>
-          (await c.run(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, last_attempt_at = $2 WHERE id = $1 AND status = 'pending'`, [id, c.now()])) > 0,
+    claimDue: (now, limit, claim) => x.write((c) => claimDue(c, now, limit, claim)),
+    renewClaims: (by, leaseMs) =>
+      x.write((c) =>
+        c.run(`UPDATE outbox SET lease_until = ${dbNowPlus('$2')} WHERE status = 'sending' AND claimed_by = $1 AND lease_until > ${DB_NOW} COLLATE "C"`, [by, Math.round(leaseMs)]),
       ),
-    markDone: (id, result) =>
-      x.write((c) => fromSending(c, id, `status = 'done', next_attempt_at = NULL, result = $2`, [result === undefined ? null : toStorableJson(result, `outbox result for ${id}`)])),
-    markFailed: (id, failure) =>
+    // Asked every poll of every replica's drain: a read first, so that nothing expired costs no write transaction.
+    expireClaims: async () => ((await x.read(async (c) => (await c.rows(`${EXPIRED} LIMIT 1`)).length > 0)) ? x.write(expireClaims) : []),
+    markDone: (id, by, result) =>
+      x.write((c) =>
+        fromSending(c, id, by, `status = 'done', next_attempt_at = NULL, lease_until = NULL, result = $3`, [result === undefined ? null : toStorableJson(result, `outbox result for ${id}`)]),
+      ),
+    markFailed: (id, by, failure) =>
       x.write((c) => {
         checkStorableText(failure.error, 'outbox error');
         return failure.retryAt
-          ? fromSending(c, id, `status = 'pending', next_attempt_at = $2, last_error = $3`, [instant(failure.retryAt), failure.error])
-          : fromSending(c, id, `status = 'failed', next_attempt_at = NULL, last_error = $2`, [failure.error]);
+          ? fromSending(c, id, by, `status = 'pending', next_attempt_at = $3, claimed_by = NULL, lease_until = NULL, last_error = $4`, [instant(failure.retryAt), failure.error])
+          : fromSending(c, id, by, `status = 'failed', next_attempt_at = NULL, lease_until = NULL, last_error = $3`, [failure.error]);
       }),
-    markUnknown: (id, failure) =>
+    markUnknown: (id, by, failure) =>
       x.write((c) => {
         checkStorableText(failure.error, 'outbox error');
-        return fromSending(c, id, `status = 'unknown', next_attempt_at = NULL, last_error = $2`, [failure.error]);
+        return fromSending(c, id, by, `status = 'unknown', next_attempt_at = NULL, lease_until = NULL, last_error = $3`, [failure.error]);
       }),
   };
 }

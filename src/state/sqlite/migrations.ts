@@ -158,9 +158,12 @@ export const MIGRATIONS: readonly string[] = [
     epoch      INTEGER NOT NULL
   );
   `,
-  // 8: outbox claims (claimed_by, lease_until), so several replicas drain one outbox.
+  // 8: outbox claims with a holder and a lease, so several replicas can drain one state (PostgreSQL)
+  // and an item left \`sending\` is settled as unknown only once its claimer's lease ran out. Items
+  // left \`sending\` before have neither: they count as expired.
   `
-  ALTER TABLE outbox ADD COLUMN claimed_by TEXT; ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+  ALTER TABLE outbox ADD COLUMN lease_until TEXT;
   `,
   // 9: refresh requests: a webhook or POST /v1/reconcile taken by a replica that does not lead,
   // left here for the leader (a coordination table: never bumps the serial).
