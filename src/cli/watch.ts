@@ -51,7 +51,9 @@ With --auto-apply each reconcile applies what \`apply --yes\` would, under the s
 POST /v1/reconcile, and a failing resource backs off from 1 s to 15 min. Without it, the daemon
 only plans and shows the pending changes. Schedules fire at their time (run-due inside).
 
-One daemon per state: a second \`watch\` on the same state is refused and told who holds it.
+SQLite state: one daemon per state; a second \`watch\` on it is refused and told who holds it.
+PostgreSQL state: any number of replicas; one leads (reconciles, applies, fetches), the others
+serve the API and intake, drain the outbox, run schedules and take over within a lease (35 s).
 SIGTERM/SIGINT: readiness 503, intake stops, work in flight gets --shutdown-timeout, exit 0;
 a second signal exits at once. Logs are JSON lines on stdout (never tokens or send data).
 

@@ -26,11 +26,11 @@ import type { StateStore } from '../state/store.js';
 import { now as processNow } from '../time/clock.js';
 import { startCronRunner, type CronRunner } from './cron-runner.js';
 import { startServer } from './http/server.js';
-import { takeDaemonLease, type HeldLease } from './lease.js';
+import { describeHolder, Leadership } from './leadership.js';
 import { logEvents } from './operation-log.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type DaemonMetrics } from './metrics.js';
-import { DEFAULT_GIT_INTERVAL_MS, RESYNC_INTERVAL_MS, type WatchOptions } from './options.js';
+import { DEFAULT_GIT_INTERVAL_MS, RESYNC_INTERVAL_MS, watchTiming, type WatchOptions } from './options.js';
 import { startOutboxDrain, type OutboxDrain } from './outbox-drain.js';
 import { ProjectSource } from './project-source.js';
 import { ReconcileQueue } from './queue.js';
@@ -122,13 +122,22 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       log.warn({ where }, clean);
     };
     let storeError: string | null = null;
-    const taken = await takeDaemonLease(store, replicaCommand, { onProblem: (m) => recordError('lease', m) });
-    if (!taken.ok) {
-      const h = taken.holder;
-      throw new DaemonStartError([diagnostic('watch.lease-held', { holder: `${h.command} (pid ${h.pid} on ${h.host}, since ${h.since})`, id: h.id, expiresAt: h.expiresAt, stateLocation: state.location })], root);
+    // A database many processes reach (PostgreSQL) takes replicas: one leads, the others follow.
+    // A file (SQLite) takes one daemon, and a second is refused.
+    const timing = watchTiming(options.timing, environ);
+    const mode = store.info.backend === 'postgres' ? 'replicas' : 'single';
+    const roles = { onChange: (_leads: boolean) => {} };
+    const started = await Leadership.start(store, mode, replicaCommand, { ttlMs: timing.leaseTtlMs, renewMs: timing.leaseRenewMs }, {
+      onProblem: (m) => recordError('lease', m),
+      onChange: (leads) => roles.onChange(leads),
+    });
+    if (!started.ok) {
+      const h = started.holder;
+      throw new DaemonStartError([diagnostic('watch.lease-held', { holder: `${describeHolder(h)}, since ${h.since}`, id: h.id, expiresAt: h.expiresAt, stateLocation: state.location })], root);
     }
-    const lease: HeldLease = taken.lease;
-    closers.push(() => lease.release());
+    const leadership = started.leadership;
+    closers.push(() => leadership.release());
+    metrics.leader.set(leadership.leads() ? 1 : 0);
 
     // --- CleverTap, opened on first need and kept
     const inFlight = { count: 0 };
@@ -194,7 +203,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       contextFor,
       headOf: async (project) => (await gitOf(project)).commit,
       signal: shutdown.signal,
-      leaseHealthy: () => lease.healthy(),
+      term: () => leadership.term(),
+      confirm: (epoch) => leadership.confirm(epoch),
       recordError,
       onApplied: () => runner.cron?.rearm(),
       reconcileAt: (at) => later(Math.max(0, at - Date.now()), () => queue.request('resync')),
@@ -204,6 +214,17 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     const gitInterval = options.git?.intervalMs ?? DEFAULT_GIT_INTERVAL_MS;
     let pollTimer: NodeJS.Timeout | undefined;
     const queue = new ReconcileQueue(async (req) => {
+      if (!leadership.leads()) {
+        // A follower keeps its project current for intake (contracts) without planning: its own
+        // folder on file events. In git mode it stays on the commit it fetched at start (only the
+        // leader fetches).
+        try {
+          if (req.reason === 'file') reconciler.facts.project = await source.load(clock());
+        } catch (err) {
+          recordError('watch', `the project could not be loaded: ${(err as Error).message}`);
+        }
+        return;
+      }
       await reconciler.run(req);
       // Git mode: the next poll counts from the end of this reconcile, plus up to 5% jitter.
       if (mirror && !draining) {
@@ -211,8 +232,20 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
         pollTimer = setTimeout(() => queue.request('poll'), gitInterval * (1 + 0.05 * Math.random()));
       }
     });
+    // The leader reconciles; a follower leaves webhooks and POST /v1/reconcile to it as refresh
+    // requests in state, reloads its own project on file events (contracts for intake), and drops
+    // the rest (polls and resyncs are the leader's).
     const requestReconcile = (reason: ReconcileReason, opts: { force?: boolean } = {}) => {
-      if (!draining) queue.request(reason, opts.force === true);
+      if (draining) return;
+      if (leadership.leads()) return queue.request(reason, opts.force === true);
+      if (reason === 'webhook' || reason === 'api') {
+        store.requests.add(reason, leadership.id).then(
+          () => log.info({ reason }, `refresh request (${reason}) left for the leader`),
+          (err: Error) => recordError('state', `the ${reason} refresh request could not be recorded: ${err.message}`),
+        );
+      } else if (reason === 'file') {
+        queue.request('file');
+      }
     };
     const resync = setInterval(() => requestReconcile('resync'), RESYNC_INTERVAL_MS);
     const startedAt = clock().toISOString();
@@ -239,7 +272,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
         now: Date.now(),
         draining,
         storeError,
-        leaseHealthy: lease.healthy(),
+        role: leadership.leads() ? 'leader' : mode === 'single' ? 'lost' : 'follower',
         intervalMs: mirror ? gitInterval : RESYNC_INTERVAL_MS,
         lastRefreshAt: reconciler.facts.lastRefreshAt,
         lastFetchAt: reconciler.facts.lastFetchAt,
@@ -253,10 +286,11 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       branch: options.git?.branch ?? null,
       clock,
       context: () => contextFor(reconciler.facts.project ?? first),
-      status: () =>
+      status: async () =>
         buildStatus({
           environment,
-          replica: lease.id,
+          replica: leadership.id,
+          leader: await leadership.leader(),
           startedAt,
           autoApply: options.autoApply,
           source: {
@@ -305,7 +339,53 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       closers.push(() => watcher.close());
       await local.ready;
     }
-    requestReconcile('start');
+    // --- coordination: every poll (and when hinted) a follower tries to lead and the leader takes
+    // the refresh requests followers left.
+    let coordinating: Promise<void> | null = null;
+    let coordinateAgain = false;
+    const coordinateOnce = async () => {
+      const leads = await leadership.poll();
+      if (leads) {
+        for (const r of await store.requests.take()) {
+          log.info({ reason: r.reason, by: r.by, at: r.at }, `refresh request (${r.reason}) from replica ${r.by}`);
+          queue.request(r.reason, r.reason === 'api');
+        }
+      }
+    };
+    const coordinate = () => {
+      if (draining) return;
+      if (coordinating) return void (coordinateAgain = true);
+      coordinating = (async () => {
+        do {
+          coordinateAgain = false;
+          await coordinateOnce().catch((err: Error) => recordError('lease', `coordination with the other replicas failed: ${err.message}`));
+        } while (coordinateAgain && !draining);
+      })().finally(() => (coordinating = null));
+    };
+    const coordination = setInterval(coordinate, timing.pollMs);
+    coordination.unref();
+    const hints = store.hints.listen(
+      (kind) => (kind === 'outbox' ? drain?.wake() : coordinate()),
+      (m) => recordError('hints', m),
+    );
+    closers.push(() => hints.close());
+    roles.onChange = (leads) => {
+      metrics.leader.set(leads ? 1 : 0);
+      if (leads) {
+        log.info({ replica: leadership.id, epoch: leadership.term()?.epoch }, 'this replica leads: it reconciles and applies');
+        requestReconcile('leader');
+        coordinate();
+      } else {
+        log.warn({ replica: leadership.id }, 'this replica follows: another one reconciles and applies');
+      }
+    };
+    if (leadership.leads()) {
+      log.info({ replica: leadership.id, epoch: leadership.term()?.epoch }, 'this replica leads: it reconciles and applies');
+      requestReconcile('start');
+    } else {
+      const holder = await leadership.leader().catch(() => null);
+      log.info({ replica: leadership.id, leader: holder?.id ?? null }, `this replica follows${holder ? `: ${describeHolder(holder)} leads` : ''}`);
+    }
 
     // --- shutdown
     let resolveExit!: (code: number) => void;
@@ -318,6 +398,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
         shutdown.abort();
         clearInterval(resync);
         clearInterval(probe);
+        clearInterval(coordination);
         clearTimeout(pollTimer);
         for (const t of timers) clearTimeout(t);
         await local?.close();

@@ -16,6 +16,7 @@ export interface DaemonMetrics {
   clevertapRequestsTotal: Counter<'endpoint' | 'status'>;
   gitFetchTotal: Counter<'result'>;
   webhookRequestsTotal: Counter<'result'>;
+  leader: Gauge;
 }
 
 export function createMetrics(): DaemonMetrics {
@@ -49,5 +50,6 @@ export function createMetrics(): DaemonMetrics {
     }),
     gitFetchTotal: new Counter({ name: 'campaignctl_git_fetch_total', help: 'Git fetches, by result.', labelNames: ['result'], registers }),
     webhookRequestsTotal: new Counter({ name: 'campaignctl_webhook_requests_total', help: 'Webhook requests, by result.', labelNames: ['result'], registers }),
+    leader: new Gauge({ name: 'campaignctl_leader', help: '1 while this replica holds the lease (reconciles and applies), else 0.', registers }),
   };
 }

@@ -23,6 +23,19 @@ export interface WatchOptions {
   handleSignals?: boolean;
   /** Where log lines go (default stdout). */
   logDestination?: NodeJS.WritableStream;
+  /**
+   * The lease and the replicas' poll (defaults LEASE_TTL_MS, LEASE_RENEW_MS, POLL_MS). Tests
+   * shorten them; so do CAMPAIGNCTL_WATCH_LEASE_MS, CAMPAIGNCTL_WATCH_RENEW_MS and
+   * CAMPAIGNCTL_WATCH_POLL_MS in the environment (spawned tests), these options first.
+   */
+  timing?: Partial<WatchTiming>;
+}
+
+export interface WatchTiming {
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+  /** How often a replica looks at the state for its coordination: a follower tries to lead, the leader takes refresh requests. */
+  pollMs: number;
 }
 
 export interface GitSourceOptions {
@@ -42,5 +55,19 @@ export const RESYNC_INTERVAL_MS = 10 * 60_000;
 /** The lease on the state: held this long past each renewal, renewed this often. */
 export const LEASE_TTL_MS = 35_000;
 export const LEASE_RENEW_MS = 10_000;
+/** Replicas: a follower tries to take the leader lease, the leader takes refresh requests, this often (and when hinted). */
+export const POLL_MS = 5_000;
+
+/** The timing in effect: the options, else the environment's CAMPAIGNCTL_WATCH_*_MS, else the defaults. */
+export function watchTiming(given: Partial<WatchTiming> | undefined, environ: Record<string, string | undefined>): WatchTiming {
+  const fromEnv = (name: string): number | undefined => {
+    const n = Number(environ[name]);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const leaseTtlMs = given?.leaseTtlMs ?? fromEnv('CAMPAIGNCTL_WATCH_LEASE_MS') ?? LEASE_TTL_MS;
+  const leaseRenewMs = given?.leaseRenewMs ?? fromEnv('CAMPAIGNCTL_WATCH_RENEW_MS') ?? Math.min(LEASE_RENEW_MS, Math.floor(leaseTtlMs / 3));
+  const pollMs = given?.pollMs ?? fromEnv('CAMPAIGNCTL_WATCH_POLL_MS') ?? POLL_MS;
+  return { leaseTtlMs, leaseRenewMs, pollMs };
+}
 /** The run-due safety pass, besides the timer at each schedule's next fire. */
 export const RUN_DUE_SAFETY_MS = 30_000;

@@ -1,7 +1,9 @@
 /**
  * GET /readyz: ready only while the state store answers, CleverTap was refreshed (git mode: the
  * remote fetched) within 3 intervals, the lease is held and the daemon is not draining. Before the
- * first refresh the daemon is not ready: it has not looked at the account yet.
+ * first refresh the daemon is not ready: it has not looked at the account yet. A follower replica
+ * (PostgreSQL state) is ready while the store answers and it is not draining: it serves the API,
+ * intake and the outbox, and leaves refreshes to the leader.
  */
 import type { Readiness } from './services.js';
 
@@ -9,7 +11,11 @@ export interface ReadinessInputs {
   now: number;
   draining: boolean;
   storeError: string | null;
-  leaseHealthy: boolean;
+  /**
+   * leader: holds the lease; follower (replicas): another replica leads, and this one serves the
+   * API, intake, the outbox and run-due; lost (one daemon per state): its lease is not held.
+   */
+  role: 'leader' | 'follower' | 'lost';
   /** The interval refreshes or fetches come at (git: --interval; local: the resync). */
   intervalMs: number;
   lastRefreshAt: number | null;
@@ -22,7 +28,9 @@ export function readinessOf(i: ReadinessInputs): Readiness {
   const reasons: string[] = [];
   if (i.draining) reasons.push('shutting down');
   if (i.storeError) reasons.push(`the state store is unreachable: ${i.storeError}`);
-  if (!i.leaseHealthy) reasons.push('the daemon lease is not held');
+  if (i.role === 'lost') reasons.push('the daemon lease is not held');
+  // A follower does not refresh CleverTap nor fetch: the leader does.
+  if (i.role === 'follower') return { ready: reasons.length === 0, reasons };
   const stale = 3 * i.intervalMs;
   if (i.lastRefreshAt === null) reasons.push('CleverTap not refreshed yet');
   else if (i.now - i.lastRefreshAt > stale) reasons.push(`the last refresh of CleverTap is older than ${Math.round(stale / 1000)} s`);

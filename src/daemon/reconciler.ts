@@ -26,6 +26,7 @@ import type { DaemonMetrics } from './metrics.js';
 import type { ProjectSource } from './project-source.js';
 import type { ReconcileRequest } from './queue.js';
 import type { ReconcileSummary } from './services.js';
+import type { Term } from './leadership.js';
 import type { GitMirror } from './sources/git.js';
 
 export interface ReconcilerDeps {
@@ -41,8 +42,13 @@ export interface ReconcilerDeps {
   contextFor(project: Project): OperationContext;
   /** Aborted at shutdown: planning stops at its next step, apply starts no new change. */
   signal: AbortSignal;
-  /** The lease is still ours: nothing is applied otherwise (fail closed). */
-  leaseHealthy(): boolean;
+  /**
+   * The lease term this replica leads under, null when it does not lead. Its signal aborts when
+   * the term ends: the reconcile then stops as at shutdown (fencing).
+   */
+  term(): Term | null;
+  /** Right before an apply: the store confirms the term is still the current one. */
+  confirm(epoch: number): Promise<boolean>;
   recordError(where: string, message: string): void;
   /** Some change was applied (Schedules may have come or moved). */
   onApplied(): void;
@@ -93,15 +99,20 @@ export class Reconciler {
 
   async run(req: ReconcileRequest): Promise<void> {
     const d = this.#d;
+    const term = d.term();
+    // A replica that does not lead never reconciles (the daemon only asks the leader; a term may
+    // have ended between the ask and now).
+    if (!term) return;
     const started = performance.now();
     const at = d.clock();
     let commit: string | null = null;
     let outcome: Result;
+    const signal = AbortSignal.any([d.signal, term.signal]);
     try {
       await this.#fetch();
       const project = (this.facts.project = await d.source.load(at));
       commit = d.mirror ? d.mirror.current() : await d.headOf(project);
-      outcome = await this.#reconcile(project, commit, req.force);
+      outcome = await this.#reconcile(project, commit, req.force, { epoch: term.epoch, signal });
     } catch (err) {
       outcome = { result: 'failed', error: (err as Error).message };
     }
@@ -136,14 +147,14 @@ export class Reconciler {
     }
   }
 
-  async #reconcile(project: Project, commit: string | null, force: boolean): Promise<Result> {
+  async #reconcile(project: Project, commit: string | null, force: boolean, term: Term): Promise<Result> {
     const d = this.#d;
     if (hasErrors(project.diagnostics)) {
       return { result: 'failed', error: `the project has errors, nothing planned: ${describe(project.diagnostics)}` };
     }
     const ctx = d.contextFor(project);
-    const planned = await plan(ctx, { signal: d.signal });
-    if (planned.kind === 'refused') return { result: 'failed', error: planned.refused === 'interrupted' ? 'interrupted by shutdown' : describe(planned.diagnostics) };
+    const planned = await plan(ctx, { signal: term.signal });
+    if (planned.kind === 'refused') return { result: 'failed', error: planned.refused === 'interrupted' ? this.#interruption(term) : describe(planned.diagnostics) };
     this.facts.lastRefreshAt = Date.now();
     const { outcome } = planned;
     this.facts.pending = planToJson(outcome.plan, outcome.meta).changes;
@@ -154,10 +165,15 @@ export class Reconciler {
       return { result: 'no-change', error: null };
     }
     if (!d.autoApply) return { result: 'planned', error: null };
-    return this.#apply(ctx, project, commit, force);
+    return this.#apply(ctx, project, commit, force, term);
   }
 
-  async #apply(ctx: OperationContext, project: Project, commit: string | null, force: boolean): Promise<Result> {
+  /** Why a signal stopped the work: the shutdown, or the end of this replica's term. */
+  #interruption(term: Term): string {
+    return this.#d.signal.aborted ? 'interrupted by shutdown' : `interrupted: this replica no longer leads (epoch ${term.epoch} ended)`;
+  }
+
+  async #apply(ctx: OperationContext, project: Project, commit: string | null, force: boolean, term: Term): Promise<Result> {
     const d = this.#d;
     // Git mode: the commit. Local mode: what is in the folder (HEAD does not see uncommitted edits).
     const revision = d.mirror ? (commit ?? configHash(project)) : configHash(project);
@@ -165,7 +181,7 @@ export class Reconciler {
     if (this.#failedRevision === revision) {
       return { result: 'planned', error: `the apply of ${commit ? `commit ${commit.slice(0, 12)}` : 'this configuration'} failed; it is applied again on a new commit or POST /v1/reconcile` };
     }
-    if (!d.leaseHealthy()) return { result: 'refused', error: 'the daemon lease is not held: nothing is applied until it is' };
+    if (!(await d.confirm(term.epoch))) return { result: 'refused', error: `the lease of epoch ${term.epoch} is no longer this replica's: nothing is applied (the leader applies)` };
     const now = Date.now();
     const waiting = this.facts.pending.filter((c) => this.#backoff.waiting(c.address, now) !== null).map((c) => c.address);
     const ready = this.facts.pending.map((c) => c.address).filter((a) => !waiting.includes(a));
@@ -174,14 +190,14 @@ export class Reconciler {
     if (ready.length === 0) return { result: 'planned', error: `every pending change waits its failure backoff: ${waiting.join(', ')}` };
     const scope: PlanScope | undefined = waiting.length > 0 ? { addresses: ready } : undefined;
     this.facts.lastAttemptedCommit = commit;
-    const applied = await apply(ctx, { confirm: async () => true, signal: d.signal, ...(scope ? { scope } : {}) });
-    return this.#settle(applied, commit, revision, waiting);
+    const applied = await apply(ctx, { confirm: async () => true, signal: term.signal, ...(scope ? { scope } : {}) });
+    return this.#settle(applied, commit, revision, waiting, term);
   }
 
-  #settle(applied: ApplyOutcome, commit: string | null, revision: string, waiting: string[]): Result {
+  #settle(applied: ApplyOutcome, commit: string | null, revision: string, waiting: string[], term: Term): Result {
     const d = this.#d;
     if (applied.kind === 'refused') {
-      const why = applied.refused === 'interrupted' ? 'interrupted by shutdown' : describe(applied.diagnostics) || applied.refused;
+      const why = applied.refused === 'interrupted' ? this.#interruption(term) : describe(applied.diagnostics) || applied.refused;
       const guard = applied.refused === 'plan-refused' || applied.refused === 'locked';
       return { result: guard ? 'refused' : 'failed', error: `not applied (${applied.refused}): ${why}` };
     }
@@ -213,7 +229,7 @@ export class Reconciler {
     }
     if (result.ok) return { result: 'applied', error: `applied; waiting their failure backoff: ${waiting.join(', ')}` };
     this.#failedRevision = revision;
-    const interrupted = result.interrupted ? ' (interrupted by shutdown)' : '';
+    const interrupted = result.interrupted ? ` (${this.#interruption(term)})` : '';
     return {
       result: 'failed',
       error: `${result.failed} of ${result.outcomes.length} changes failed${interrupted}: ${failed.map((o) => `${o.address}: ${o.message ?? 'failed'}`).join('; ')}`,

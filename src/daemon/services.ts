@@ -12,8 +12,8 @@ import type { OperationContext } from '../operations/context.js';
 import type { OutboxStatus, StateStore } from '../state/store.js';
 import type { DaemonMetrics } from './metrics.js';
 
-/** Why a reconcile ran; every trigger goes through one coalescing queue. */
-export type ReconcileReason = 'start' | 'file' | 'poll' | 'webhook' | 'api' | 'resync';
+/** Why a reconcile ran; every trigger goes through one coalescing queue. `leader`: this replica just took the lead. */
+export type ReconcileReason = 'start' | 'file' | 'poll' | 'webhook' | 'api' | 'resync' | 'leader';
 
 export interface ReconcileSummary {
   /** ISO instant the reconcile started. */
@@ -42,10 +42,13 @@ export interface DaemonError {
 /** GET /v1/status, and what the status page draws. Plain JSON. */
 export interface DaemonStatus {
   environment: string;
-  /** This process's holder id (the lease's). */
+  /** This process's replica id (the lease holder id whenever it leads). */
   replica: string;
-  /** The replica that reconciles and applies (with SQLite: always this one). */
-  leader: string | null;
+  /**
+   * The replica that reconciles and applies, from the lease row (with SQLite: this one); null
+   * while none holds the lease (the leader was lost and no replica took it yet).
+   */
+  leader: LeaderInfo | null;
   startedAt: string;
   ready: boolean;
   /** Why not ready (empty when ready). */
@@ -69,6 +72,19 @@ export interface DaemonStatus {
   outbox: Record<OutboxStatus, number>;
   /** The most recent errors, newest first (at most 20). */
   errors: DaemonError[];
+}
+
+export interface LeaderInfo {
+  id: string;
+  host: string;
+  pid: number;
+  command: string;
+  /** When it took the lease. */
+  since: string;
+  /** The lease's expiry unless renewed. */
+  expiresAt: string;
+  /** Grows by one with each new leader. */
+  epoch: number;
 }
 
 export interface Readiness {

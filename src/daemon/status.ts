@@ -5,13 +5,14 @@
  */
 import { snakeKeys } from '../model/json-keys.js';
 import { listSchedules } from '../schedule/listing.js';
-import type { StateStore } from '../state/store.js';
+import type { LeaseHolder, StateStore } from '../state/store.js';
 import type { ReconcileFacts } from './reconciler.js';
 import type { DaemonError, DaemonStatus, Readiness } from './services.js';
 
 export interface StatusInputs {
   environment: string;
   replica: string;
+  leader: LeaseHolder | null;
   startedAt: string;
   autoApply: boolean;
   source: DaemonStatus['source'];
@@ -27,7 +28,7 @@ export async function buildStatus(i: StatusInputs): Promise<DaemonStatus> {
   return {
     environment: i.environment,
     replica: i.replica,
-    leader: i.replica,
+    leader: i.leader && { id: i.leader.id, host: i.leader.host, pid: i.leader.pid, command: i.leader.command, since: i.leader.since, expiresAt: i.leader.expiresAt, epoch: i.leader.epoch },
     startedAt: i.startedAt,
     ready: i.readiness.ready,
     readiness: i.readiness.reasons,

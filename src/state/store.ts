@@ -421,6 +421,55 @@ export interface LeaseStore {
   current(name: string): Promise<LeaseHolder | null>;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Refresh requests: a webhook or POST /v1/reconcile that reached a `watch` replica which does not
+// lead is written here; the leader takes them on its next poll (or when woken) and reconciles.
+// A coordination table: never bumps the serial; `state migrate` does not copy it (a request is
+// only worth something to the replicas running now).
+
+/** webhook: a push to the followed branch (git mode: fetch); api: POST /v1/reconcile (forced). */
+export type RefreshReason = 'webhook' | 'api';
+export const REFRESH_REASONS: readonly RefreshReason[] = ['webhook', 'api'];
+
+export interface RefreshRequest {
+  id: number;
+  reason: RefreshReason;
+  /** The replica (its holder id) that took the request in. */
+  by: string;
+  /** When it was written (the store's clock). */
+  at: string;
+}
+
+export interface RefreshRequestStore {
+  add(reason: RefreshReason, by: string): Promise<RefreshRequest>;
+  /** Removes and returns every request, oldest first: two takers at once never get the same one. */
+  take(): Promise<RefreshRequest[]>;
+  /** How many wait to be taken. */
+  count(): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hints: "something changed, look now" from other processes on the same state. Only a wake-up:
+// a hint may be lost (a dropped connection) or arrive for nothing, so whoever listens polls anyway.
+// PostgreSQL: LISTEN/NOTIFY on one dedicated connection (a refresh request added, an outbox item
+// enqueued; sent in the writing transaction, so delivered on commit). SQLite: no hints.
+
+export type HintKind = 'refresh' | 'outbox';
+
+export interface HintListener {
+  close(): Promise<void>;
+}
+
+export interface StateHints {
+  /** True when this backend sends hints at all (SQLite: false). */
+  readonly available: boolean;
+  /**
+   * Starts listening (reconnecting with backoff after a lost connection; onProblem says so).
+   * SQLite: a listener that never calls onHint.
+   */
+  listen(onHint: (kind: HintKind) => void, onProblem?: (message: string) => void): HintListener;
+}
+
 /** What a transaction callback can use: every table but the lock, reads and writes. */
 export interface StateTx {
   resources: ResourceStore;
@@ -444,6 +493,8 @@ export interface StateStore extends StateTx {
   readonly info: StateStoreInfo;
   lock: LockStore;
   leases: LeaseStore;
+  requests: RefreshRequestStore;
+  hints: StateHints;
   /** The whole state as rows, out and into an empty state (`state migrate`). */
   snapshot: SnapshotStore;
   serial(): Promise<number>;

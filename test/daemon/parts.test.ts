@@ -74,17 +74,24 @@ describe('reconcile queue', () => {
 });
 
 describe('readiness', () => {
-  const base = { now: 1_000_000, draining: false, storeError: null, leaseHealthy: true, intervalMs: 60_000, lastRefreshAt: 990_000, lastFetchAt: 990_000, gitMode: true };
+  const base = { now: 1_000_000, draining: false, storeError: null, role: 'leader' as const, intervalMs: 60_000, lastRefreshAt: 990_000, lastFetchAt: 990_000, gitMode: true };
   it('ready when everything is fresh; each reason alone makes it unready', () => {
     expect(readinessOf(base)).toEqual({ ready: true, reasons: [] });
     expect(readinessOf({ ...base, draining: true }).reasons).toEqual(['shutting down']);
     expect(readinessOf({ ...base, storeError: 'SQLITE_BUSY' }).ready).toBe(false);
-    expect(readinessOf({ ...base, leaseHealthy: false }).ready).toBe(false);
+    expect(readinessOf({ ...base, role: 'lost' }).reasons).toEqual(['the daemon lease is not held']);
     expect(readinessOf({ ...base, lastRefreshAt: null }).reasons).toEqual(['CleverTap not refreshed yet']);
     expect(readinessOf({ ...base, lastRefreshAt: 1_000_000 - 180_001 }).ready).toBe(false);
     expect(readinessOf({ ...base, lastRefreshAt: 1_000_000 - 180_000 }).ready).toBe(true);
     expect(readinessOf({ ...base, lastFetchAt: 1_000_000 - 180_001 }).ready).toBe(false);
     expect(readinessOf({ ...base, gitMode: false, lastFetchAt: null }).ready).toBe(true);
+  });
+
+  it('a follower replica is ready without refreshing CleverTap or fetching (the leader does), not while draining or cut off from the store', () => {
+    const follower = { ...base, role: 'follower' as const, lastRefreshAt: null, lastFetchAt: null };
+    expect(readinessOf(follower)).toEqual({ ready: true, reasons: [] });
+    expect(readinessOf({ ...follower, draining: true }).reasons).toEqual(['shutting down']);
+    expect(readinessOf({ ...follower, storeError: 'connection refused' }).ready).toBe(false);
   });
 });
 

@@ -79,7 +79,15 @@ export function status(overrides: Partial<DaemonStatus> = {}): DaemonStatus {
   return {
     environment: 'production',
     replica: 'campaignctl-watch-7d9f8c6b5-x2lkq:41',
-    leader: 'campaignctl-watch-7d9f8c6b5-x2lkq:41',
+    leader: {
+      id: 'campaignctl-watch-7d9f8c6b5-x2lkq:41',
+      host: 'campaignctl-watch-7d9f8c6b5-x2lkq',
+      pid: 1,
+      command: 'watch --auto-apply',
+      since: '2026-12-05T07:12:03.602Z',
+      expiresAt: '2026-12-05T08:00:20.000Z',
+      epoch: 3,
+    },
     startedAt: '2026-12-05T07:12:03.411Z',
     ready: true,
     readiness: [],

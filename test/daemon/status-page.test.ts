@@ -81,8 +81,16 @@ describe('what the status page shows', () => {
   it('health: ready, environment, replica and that this replica leads, auto-apply off', () => {
     expect(byId(page, 'readiness')).toBe('Ready');
     expect(byId(page, 'environment')).toBe('production');
-    expect(decode(page)).toContain('Replica campaignctl-watch-7d9f8c6b5-x2lkq:41 Leader this replica');
+    expect(decode(page)).toContain('Replica campaignctl-watch-7d9f8c6b5-x2lkq:41 Leader this replica (watch --auto-apply, pid 1 on campaignctl-watch-7d9f8c6b5-x2lkq, epoch 3, since');
     expect(decode(page)).toContain('Auto-apply off: the daemon plans only');
+  });
+
+  it('health: another replica leads (its id, command, host and pid); none leads between two leaders', () => {
+    const follower = renderStatusPage(status({ replica: 'replica-b' }), { now: NOW });
+    expect(byId(follower, 'leader')).toBe('campaignctl-watch-7d9f8c6b5-x2lkq:41');
+    expect(decode(follower)).toContain('(watch --auto-apply, pid 1 on campaignctl-watch-7d9f8c6b5-x2lkq, epoch 3');
+    const none = renderStatusPage(status({ leader: null }), { now: NOW });
+    expect(decode(none)).toContain('Leader none holds the lease: a replica takes it within one lease and one poll');
   });
 
   it('not ready: the badge, the title and every reason', () => {

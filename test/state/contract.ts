@@ -503,6 +503,43 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
       });
     });
 
+    describe('refresh requests', () => {
+      it('adds with who and when, takes them all oldest first, and a second take gets none', async () => {
+        const s = await fresh();
+        expect(await s.requests.take()).toEqual([]);
+        const a = await s.requests.add('webhook', 'replica-a');
+        clock += 1000;
+        const b = await s.requests.add('api', 'replica-b');
+        expect(a).toMatchObject({ reason: 'webhook', by: 'replica-a', at: '2030-01-01T00:00:00.000Z' });
+        expect(b).toMatchObject({ reason: 'api', by: 'replica-b', at: '2030-01-01T00:00:01.000Z' });
+        expect(b.id).toBeGreaterThan(a.id);
+        expect(await s.requests.count()).toBe(2);
+        expect(await s.requests.take()).toEqual([a, b]);
+        expect(await s.requests.count()).toBe(0);
+        expect(await s.requests.take()).toEqual([]);
+      });
+
+      it('never bumps the serial', async () => {
+        const s = await fresh();
+        const before = await s.serial();
+        const revision = await s.revision();
+        await s.requests.add('api', 'replica-a');
+        await s.requests.take();
+        expect(await s.serial()).toBe(before);
+        expect(await s.revision()).toBe(revision);
+      });
+
+      it('two stores taking at once: each request goes to one of them', async () => {
+        await fresh();
+        const [a, b] = [await open(), await open()];
+        const added = [];
+        for (let i = 0; i < 20; i++) added.push(await (i % 2 ? a : b).requests.add('webhook', `replica-${i % 2}`));
+        const takes = await Promise.all([a.requests.take(), b.requests.take(), a.requests.take(), b.requests.take()]);
+        const ids = takes.flat().map((r) => r.id);
+        expect(ids.sort((x, y) => x - y)).toEqual(added.map((r) => r.id));
+      });
+    });
+
     describe('runs', () => {
       it('hands a claim out once; claimed, done and unknown are final, failed is claimable again', async () => {
         const s = await fresh();

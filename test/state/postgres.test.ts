@@ -59,7 +59,7 @@ pgSuite('PostgreSQL state', () => {
     await s.resources.put(appliedCampaign('a'));
     await (await open(at)).serial();
     const tables = await pgQuery<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema]);
-    expect(tables.map((t) => t.table_name)).toEqual(['audit', 'journal', 'leases', 'lock', 'outbox', 'resources', 'runs', 'schedule_cursors', 'schema_migrations', 'state_serial']);
+    expect(tables.map((t) => t.table_name)).toEqual(['audit', 'journal', 'leases', 'lock', 'outbox', 'refresh_requests', 'resources', 'runs', 'schedule_cursors', 'schema_migrations', 'state_serial']);
     expect(await pgQuery(`SELECT version FROM "${schema}".schema_migrations`)).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
     // Another schema in the same database is another state.
     const other = await open(location());
@@ -166,6 +166,91 @@ pgSuite('PostgreSQL state', () => {
     const held = locks.filter((l) => l.ok);
     expect(held).toHaveLength(1);
     for (const l of locks) if (!l.ok) expect(l.holder).toEqual(held[0]!.ok ? held[0]!.lock : null);
+  });
+});
+
+pgSuite('PostgreSQL hints (LISTEN/NOTIFY)', () => {
+  const schemas: string[] = [];
+  const stores: StateStore[] = [];
+  const listeners: { close(): Promise<void> }[] = [];
+  async function openFresh(): Promise<{ store: StateStore; schema: string }> {
+    const schema = freshSchemaName();
+    schemas.push(schema);
+    const store = await mustOpen(pgLocation(schema));
+    stores.push(store);
+    return { store, schema };
+  }
+  afterEach(async () => {
+    for (const l of listeners.splice(0)) await l.close();
+    for (const s of stores.splice(0)) await s.close();
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+  async function until(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!test()) {
+      if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  /** The listening backend of `schema`'s channel, as pg_stat_activity shows it. */
+  async function listenerPids(schema: string): Promise<number[]> {
+    const { hintChannel } = await import('../../src/state/postgres/hints.js');
+    const rows = await pgQuery<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'campaignctl-listen' AND query = $1`, [`LISTEN ${hintChannel(schema)}`]);
+    return rows.map((r) => r.pid);
+  }
+  /** Waits (up to 10 s) until the LISTEN is in place: its backend shows the statement. */
+  async function listening(schema: string): Promise<number[]> {
+    const end = Date.now() + 10_000;
+    let pids = await listenerPids(schema);
+    while (pids.length === 0 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      pids = await listenerPids(schema);
+    }
+    return pids;
+  }
+
+  it('wakes a listener on a committed request or outbox item, not on a rollback nor on another schema', async () => {
+    const { store: a, schema } = await openFresh();
+    const { store: other } = await openFresh();
+    const writer = await mustOpen(pgLocation(schema));
+    stores.push(writer);
+    expect(a.hints.available).toBe(true);
+    const hints: string[] = [];
+    listeners.push(a.hints.listen((k) => hints.push(k)));
+    expect(await listening(schema)).toHaveLength(1);
+
+    await writer.requests.add('webhook', 'replica-b');
+    await until(() => hints.includes('refresh'), 'the refresh hint');
+    await writer.transaction(async (tx) => {
+      await tx.outbox.enqueue({ kind: 'message', address: 'message.x', payload: { to: 'a' } });
+      throw new Error('rolled back');
+    }).catch(() => undefined);
+    await other.requests.add('api', 'replica-c');
+    await other.outbox.enqueue({ kind: 'message', address: 'message.x', payload: { to: 'b' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hints).toEqual(['refresh']);
+    await writer.outbox.enqueue({ kind: 'message', address: 'message.x', payload: { to: 'c' } });
+    await until(() => hints.includes('outbox'), 'the outbox hint');
+    expect(hints).toEqual(['refresh', 'outbox']);
+  });
+
+  it('reconnects after its connection is killed, says so, wakes once, and hears hints again', async () => {
+    const { store: a, schema } = await openFresh();
+    const hints: string[] = [];
+    const problems: string[] = [];
+    listeners.push(a.hints.listen((k) => hints.push(k), (m) => problems.push(m)));
+    const pids = await listening(schema);
+    expect(pids).toHaveLength(1);
+    await pgQuery('SELECT pg_terminate_backend($1)', [pids[0]]);
+    await until(() => problems.length > 0, 'the lost connection reported');
+    expect(problems[0]).toMatch(/hint connection to PostgreSQL was lost.*trying again in 500 ms/);
+    await until(() => hints.includes('refresh') && hints.includes('outbox'), 'the wake after reconnecting');
+    hints.length = 0;
+    await a.requests.add('api', 'replica-a');
+    await until(() => hints.includes('refresh'), 'a hint after reconnecting');
+    const after = await listening(schema);
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(pids[0]);
   });
 });
 

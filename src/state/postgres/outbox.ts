@@ -8,6 +8,7 @@ import { checkStorableText, toStorableJson } from '../json-guard.js';
 import type { JsonObject, OutboxItem, OutboxStatus, OutboxStore } from '../store.js';
 import { outboxCountsFrom } from '../store.js';
 import type { Ctx, Executor } from './db.js';
+import { NOTIFY_SQL } from './hints.js';
 
 interface OutboxRow {
   id: number;
@@ -80,7 +81,11 @@ async function enqueue(c: Ctx, input: Parameters<OutboxStore['enqueue']>[0]): Pr
      VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
     [input.kind, input.address, payload, input.dedupeKey ?? null, now, input.notBefore ? instant(input.notBefore) : now],
   );
-  if (row) return { item: toItem(row), created: true };
+  if (row) {
+    // Wakes the replicas' drains (delivered on commit); they poll anyway.
+    await c.run(NOTIFY_SQL, ['outbox']);
+    return { item: toItem(row), created: true };
+  }
   // Another process enqueued the same key between the look-up and the insert.
   return { item: (await byDedupeKey(c, input.dedupeKey!))!, created: false };
 }

@@ -10,11 +10,13 @@ import { auditStore } from './audit.js';
 import { cursorStore } from './cursors.js';
 import { PgDb, type Executor } from './db.js';
 import { journalStore } from './journal.js';
+import { pgHints } from './hints.js';
 import { leaseStore } from './leases.js';
 import { lockStore } from './lock.js';
 import { parsePgLocation } from './location.js';
 import { migrate, MIGRATIONS } from './migrations.js';
 import { outboxStore } from './outbox.js';
+import { requestStore } from './requests.js';
 import { resourceStore } from './resources.js';
 import { runStore } from './runs.js';
 import { snapshotStore } from './snapshot.js';
@@ -95,6 +97,8 @@ export async function openPostgresStore(location: string, opts: PostgresOptions 
       ...tables(db.store),
       lock: lockStore(db.store),
       leases: leaseStore(db.store),
+      requests: requestStore(db.store),
+      hints: pgHints(parsed.connectionString, parsed.schema),
       snapshot: snapshotStore(db),
       revision: () => db.store.read(async (c) => (await c.rows<{ value: number; revision: string }>('SELECT value, revision FROM state_serial WHERE id = 1')).map((r) => `${r.value}:${r.revision}`)[0]!),
       transaction: (fn) => db.transaction((x) => fn(tables(x))),

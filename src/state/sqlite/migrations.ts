@@ -158,6 +158,20 @@ export const MIGRATIONS: readonly string[] = [
     epoch      INTEGER NOT NULL
   );
   `,
+  // 8: outbox claims (claimed_by, lease_until), so several replicas drain one outbox.
+  `
+  ALTER TABLE outbox ADD COLUMN claimed_by TEXT; ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  `,
+  // 9: refresh requests: a webhook or POST /v1/reconcile taken by a replica that does not lead,
+  // left here for the leader (a coordination table: never bumps the serial).
+  `
+  CREATE TABLE refresh_requests (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    reason       TEXT NOT NULL CHECK (reason IN ('webhook', 'api')),
+    requested_by TEXT NOT NULL,
+    requested_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };

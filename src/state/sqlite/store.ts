@@ -11,10 +11,12 @@ import { auditStore } from './audit.js';
 import { cursorStore } from './cursors.js';
 import { SqliteDb, type Executor } from './db.js';
 import { journalStore } from './journal.js';
+import { noHints } from './hints.js';
 import { leaseStore } from './leases.js';
 import { lockStore } from './lock.js';
 import { migrate, MIGRATIONS } from './migrations.js';
 import { outboxStore } from './outbox.js';
+import { requestStore } from './requests.js';
 import { resourceStore } from './resources.js';
 import { runStore } from './runs.js';
 import { snapshotStore } from './snapshot.js';
@@ -66,6 +68,8 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteO
       ...tables(sqlite.store),
       lock: lockStore(sqlite.store),
       leases: leaseStore(sqlite.store),
+      requests: requestStore(sqlite.store),
+      hints: noHints,
       snapshot: snapshotStore(sqlite),
       revision: () => sqlite.store.read((c) => (c.stmt('SELECT value, revision FROM state_serial WHERE id = 1').get() as { value: number; revision: string })).then((r) => `${r.value}:${r.revision}`),
       transaction: (fn) => sqlite.transaction((x) => fn(tables(x))),

@@ -9,8 +9,12 @@ export function readinessBadge(status: DaemonStatus): Markup {
 
 export function healthSection(status: DaemonStatus, now?: Date): Markup {
   const reasons = status.readiness.length ? status.readiness : ['no reason was given'];
+  const l = status.leader;
+  // Who holds the lease, as the row says; "none" between a lost leader and the next one.
   const leader =
-    status.leader === null ? html`<span class="muted">none holds the lease</span>` : status.leader === status.replica ? html`this replica` : html`<code>${status.leader}</code>`;
+    l === null
+      ? html`<span class="muted">none holds the lease: a replica takes it within one lease and one poll</span>`
+      : html`<span id="leader">${l.id === status.replica ? 'this replica' : html`<code>${l.id}</code>`}</span> <span class="muted">(${l.command}, pid ${String(l.pid)} on ${l.host}, epoch ${String(l.epoch)}, since ${time(l.since, now)})</span>`;
   return html`<section aria-labelledby="h-health"><h2 id="h-health">Health</h2>
 <div class="grid"><dl>
 <dt>Readiness</dt><dd>${status.ready ? html`ready: <code>GET /readyz</code> answers 200` : html`<strong>not ready</strong> (<code>GET /readyz</code> answers 503):<ul class="plain" id="not-ready-reasons">${reasons.map((r) => html`<li>${message(r)}</li>`)}</ul>`}</dd>
