@@ -8,8 +8,11 @@
  *                  CAMPAIGNCTL_STATE naming each state in turn (median of --warm-runs, default 5,
  *                  interleaved so machine load moves both alike). Goal: PostgreSQL <= 1.5 x SQLite.
  *   tick claims    4 claimers (PostgreSQL: 4 stores, 4 pools; SQLite: one store) claim the same ticks
- *                  of 10 schedules as replicas do (one transaction: the cursor row, skipped when
- *                  another claimer holds it, then the claim);
+ *                  of 10 schedules as replicas do, through the pass's own claimTick
+ *                  (src/schedule/fire.ts: the ledger read, then one transaction: the cursor row,
+ *                  skipped when another claimer holds it, the cursor move, the ledger read under
+ *                  the lock, the overlap check, the claim; the winner marks it done, as a pass
+ *                  does after the send, which is not timed);
  *                  every tick is won exactly once (checked). Figure: ticks decided per second.
  *                  Goal: PostgreSQL >= 500/s.
  * PostgreSQL is CAMPAIGNCTL_TEST_PG_URL (or --pg), in a fresh schema dropped at the end.
@@ -19,6 +22,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startSandbox } from '../src/sandbox/server.js';
+import { claimTick } from '../src/schedule/fire.js';
 import { openStateStore } from '../src/state/open.js';
 import type { RunKey, StateStore } from '../src/state/store.js';
 import { loadAfter, loadLine, measureCli, median, numberFlag, s2, tail, textFlag, verdict, type Measured } from './measure.js';
@@ -156,11 +160,13 @@ async function claimRate(location: string, seconds: number, connections = CLAIME
         stores.map(async (s, who) => {
           for (let j = 0; j < SCHEDULES; j++) {
             const key: RunKey = { kind: 'schedule', subject: `schedule.s${(j + who * 3) % SCHEDULES}`, key: at };
-            const won = await s.transaction(async (tx) => {
-              if (!(await tx.cursors.take(key.subject))) return false;
-              await tx.cursors.advance(key.subject, key.key);
-              return (await tx.runs.claim(key, { who })).claimed;
-            });
+            // What a pass does for a due tick (src/schedule/fire.ts): the ledger read, the claim
+            // transaction (with the overlap check of the default `overlap`), and, for the winner,
+            // the run marked done once sent (the send itself is not timed).
+            const claim = await claimTick(s, { address: key.subject, key, now: new Date(key.key), overlap: 'check', invalid: null, detail: { host: 'bench', pid: who, fireTime: key.key } });
+            if (claim.kind === 'overlap') throw new Error(`${key.subject}#${key.key}: skipped as overlapping ${claim.busy.key}, which was marked done`);
+            const won = claim.kind === 'claimed';
+            if (won) await s.runs.mark(key, 'done', { host: 'bench', pid: who, sent: 1 });
             attempts++;
             if (won) wins.set(`${key.subject}#${key.key}`, (wins.get(`${key.subject}#${key.key}`) ?? 0) + 1);
           }

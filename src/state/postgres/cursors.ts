@@ -24,11 +24,16 @@ async function advance(c: Ctx, address: string, at: string, reset: boolean): Pro
   return moved?.cursor ?? (await get(c, address))!;
 }
 
+/**
+ * One round trip: the row locked if free (SKIP LOCKED), and whether it exists at all. A row that
+ * exists but was not locked is held by another transaction; no row means nothing to hold yet.
+ */
+const TAKE = `WITH mine AS (SELECT 1 FROM schedule_cursors WHERE address = $1 FOR UPDATE SKIP LOCKED)
+  SELECT EXISTS (SELECT 1 FROM mine) AS mine, EXISTS (SELECT 1 FROM schedule_cursors WHERE address = $1) AS present`;
+
 async function take(c: Ctx, address: string): Promise<boolean> {
-  const [mine] = await c.rows('SELECT 1 FROM schedule_cursors WHERE address = $1 FOR UPDATE SKIP LOCKED', [address]);
-  if (mine) return true;
-  // No row returned: either there is none (nothing to hold yet) or another transaction holds it.
-  return (await c.rows('SELECT 1 FROM schedule_cursors WHERE address = $1', [address])).length === 0;
+  const [r] = await c.rows<{ mine: boolean; present: boolean }>(TAKE, [address]);
+  return r!.mine || !r!.present;
 }
 
 export function cursorStore(x: Executor): CursorStore {
