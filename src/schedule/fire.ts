@@ -158,8 +158,8 @@ export async function claimTick(store: StateStore, t: TickClaimInput): Promise<T
   if (decided) return { kind: 'already-claimed', run: decided };
   return store.transaction(async (tx: StateTx) => {
     // Another pass (a replica on the same PostgreSQL state) is deciding this schedule right now: its tick is theirs.
-    if (!(await tx.cursors.take(t.address))) return { kind: 'busy' as const };
-    await tx.cursors.advance(t.address, t.now.toISOString());
+    // Taken, the cursor moves to the pass's now in the same step.
+    if (!(await tx.cursors.take(t.address, { advanceTo: t.now.toISOString() }))) return { kind: 'busy' as const };
     const existing = await tx.runs.get(t.key);
     if (existing) return { kind: 'already-claimed' as const, run: existing };
     if (t.invalid !== null) {

@@ -3,6 +3,7 @@
  * plus what only PostgreSQL has: the schema setting, the migration lock, the pool settings, the
  * lock row's heartbeat and epoch, and claims raced by separate pools.
  */
+import { claimTick } from '../../src/schedule/fire.js';
 import { afterEach, expect, it } from 'vitest';
 import { openStateStore } from '../../src/state/open.js';
 import { MIGRATIONS } from '../../src/state/postgres/migrations.js';
@@ -129,6 +130,9 @@ pgSuite('PostgreSQL state', () => {
     await holding;
     const started = Date.now();
     expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(false);
+    // Held by another, the cursor does not move either (nor wait for the holder).
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.digest', { advanceTo: '2030-01-05T11:00:00.000Z' }))).toBe(false);
+    expect(await b.cursors.get('schedule.digest')).toBe('2030-01-05T10:00:00.000Z');
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await b.transaction((tx) => tx.cursors.take('schedule.other'))).toBe(true);
     release();
@@ -145,13 +149,11 @@ pgSuite('PostgreSQL state', () => {
     for (const tick of ticks) {
       await Promise.all(
         claimers.map(async (s, who) => {
-          // As a runner pass claims (src/schedule/fire.ts): the cursor row first (skipped when
-          // another pass holds it: that pass is deciding this tick), then the run.
-          const claimed = await s.transaction(async (tx) => {
-            if (!(await tx.cursors.take(tick.subject))) return false;
-            await tx.cursors.advance(tick.subject, tick.key);
-            return (await tx.runs.claim(tick, { who })).claimed;
-          });
+          // As a runner pass claims (claimTick, src/schedule/fire.ts): the ledger read, then the
+          // cursor row (skipped when another pass holds it: that pass is deciding this tick), the
+          // run. overlap allow: the winners' runs stay claimed (nothing is sent here).
+          const claim = await claimTick(s, { address: tick.subject, key: tick, now: new Date(tick.key), overlap: 'allow', invalid: null, detail: { who } });
+          const claimed = claim.kind === 'claimed';
           if (claimed) wins.set(tick.key, (wins.get(tick.key) ?? 0) + 1);
         }),
       );
