@@ -140,6 +140,19 @@ pgSuite('PostgreSQL state', () => {
     expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(true);
   });
 
+  it('values written as literals inside a transaction (savepoints travel with them) come back as they were', async () => {
+    const s = await open(location());
+    const tricky = { quote: "it's", backslash: 'C:\\temp\\n', dollar: '$1 $$ $2', unicode: 'Grüße 🎉', sql: "'); DROP TABLE runs; --" };
+    const key: RunKey = { kind: 'schedule', subject: "schedule.o'neil", key: '2030-01-05T10:00:00.000Z' };
+    await s.transaction(async (tx) => {
+      expect(await tx.cursors.take(key.subject, { advanceTo: key.key })).toBe(true);
+      expect((await tx.runs.claim(key, tricky)).claimed).toBe(true);
+    });
+    expect((await s.runs.get(key))?.detail).toEqual(tricky);
+    expect(await s.cursors.get(key.subject)).toBe(key.key);
+    expect(await s.serial()).toBe(1);
+  });
+
   it('8 claimers on 8 pools race 20 ticks: exactly one winner per tick, and one apply lock holder', async () => {
     const at = location();
     const claimers = await Promise.all(Array.from({ length: 8 }, () => open(at)));

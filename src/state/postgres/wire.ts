@@ -81,8 +81,9 @@ function literal(v: unknown): string | null {
 }
 
 /**
- * `sql` with each `$n` outside quotes replaced by the literal of params[n-1]; null when a
- * parameter can not be written as a literal. Quoted text and identifiers are copied as they are.
+ * `sql` with each `$n` outside quotes and comments replaced by the literal of params[n-1]; null
+ * when a parameter can not be written as a literal. Quoted text, identifiers and comments are
+ * copied as they are.
  */
 export function inline(sql: string, params: readonly unknown[]): string | null {
   const literals = params.map(literal);
@@ -100,6 +101,14 @@ export function inline(sql: string, params: readonly unknown[]): string | null {
     if (ch === "'" || ch === '"') {
       quote = ch;
       out += ch;
+      continue;
+    }
+    // Comments are copied whole: a quote or a `$1` in one is not SQL.
+    const comment = ch === '-' && sql[i + 1] === '-' ? sql.indexOf('\n', i) : ch === '/' && sql[i + 1] === '*' ? sql.indexOf('*/', i) + 1 : -2;
+    if (comment !== -2) {
+      const end = comment < 0 ? sql.length - 1 : comment;
+      out += sql.slice(i, end + 1);
+      i = end;
       continue;
     }
     const number = ch === '$' ? /^\d+/.exec(sql.slice(i + 1))?.[0] : undefined;
