@@ -197,6 +197,7 @@ pgSuite('watch replicas over 1,000 simulated ticks on PostgreSQL state', () => {
     expect(statuses.unknown ?? 0, summary).toBeLessThanOrEqual(3);
     expect(runs.filter((r) => r.status === 'unknown' && (sendsByTick.get(`${r.subject}#${r.key}`) ?? 0) === 1).length, summary).toBeGreaterThanOrEqual(1);
     expect(countedDone, summary).toBeGreaterThanOrEqual(Math.ceil(counted * 0.95));
-    expect(counted, summary).toBeGreaterThanOrEqual(SCHEDULES * (MINUTES - 5));
+    // The replicas start within a few simulated minutes (seconds of real start-up at RATE x).
+    expect(counted, summary).toBeGreaterThanOrEqual(SCHEDULES * (MINUTES - 10));
   });
 });
