@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands.js';
 import { redactSecrets } from './diagnostics/redact.js';
 import { packageVersion } from './config/package-dir.js';
+import { diagnostic } from './diagnostics/catalogue.js';
 import { clockFrom, clockNote, NOW_VARIABLE, useClock } from './time/clock.js';
 
 // A reader that goes away (`campaignctl plan | head`, a closed terminal) is not an error: the
@@ -31,10 +32,15 @@ program
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-// Every command reads one clock (src/time/clock.ts); a CAMPAIGNCTL_NOW it can not read stops here.
+// Every command reads one clock (src/time/clock.ts); a CAMPAIGNCTL_NOW or CAMPAIGNCTL_NOW_RATE it
+// can not use stops here, before any command could run on the wrong clock.
 const clockSetting = clockFrom();
 if (!clockSetting.ok) {
-  process.stderr.write(`error: ${NOW_VARIABLE}=${clockSetting.value} is not an ISO instant; set it like 2026-03-29T08:00:00Z (or +02:00), or unset it to use the real time\n`);
+  const d =
+    clockSetting.variable === NOW_VARIABLE
+      ? diagnostic('clock.invalid-now', { value: clockSetting.value })
+      : diagnostic('clock.invalid-rate', { value: clockSetting.value, withoutNow: clockSetting.withoutNow });
+  process.stderr.write(`error  ${d.code}  ${d.message}\n  = hint: ${d.hint ?? ''}\n`);
   process.exit(1);
 }
 useClock(clockSetting.clock);

@@ -3,12 +3,15 @@
  * time of any applied Schedule (a timer set from state after every pass), and a safety pass at
  * least every 30 s (a Schedule applied meanwhile, a bulletin occurrence come due, a clock jump).
  * Passes never overlap; two passes at once would still fire each tick once (the claim in `runs`).
+ * The timer waits in real time: a clock running at CAMPAIGNCTL_NOW_RATE reaches the next fire time
+ * after (simulated wait / rate); the safety pass stays every 30 real seconds.
  */
 import type { Logger } from 'pino';
 import { isRefusal } from '../operations/under-lock.js';
 import { runDue } from '../operations/run-due.js';
 import type { OperationContext } from '../operations/context.js';
 import { listSchedules } from '../schedule/listing.js';
+import { clock as processClock } from '../time/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { DaemonMetrics } from './metrics.js';
 import { RUN_DUE_SAFETY_MS } from './options.js';
@@ -18,6 +21,8 @@ export interface CronRunnerDeps {
   /** The context on the project as last loaded; null while none is loaded. */
   context(): OperationContext | null;
   clock: () => Date;
+  /** Real ms until `simulatedMs` have passed on `clock` (default: the process clock's, CAMPAIGNCTL_NOW_RATE). */
+  realMs?: (simulatedMs: number) => number;
   log: Logger;
   metrics: DaemonMetrics;
   signal: AbortSignal;
@@ -35,6 +40,7 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let stopped = false;
+  const realMs = d.realMs ?? ((ms: number) => processClock().realMs(ms));
 
   const arm = async () => {
     if (stopped) return;
@@ -44,9 +50,10 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
       const next = (await listSchedules(d.store, now))
         .filter((s) => s.enabled)
         .flatMap((s) => s.nextFireTimes.slice(0, 1))
-        .map((t) => Date.parse(t) - now.getTime())
+        .map((t) => realMs(Date.parse(t) - now.getTime()))
         .reduce((a, b) => Math.min(a, b), Infinity);
-      // A few ms after the fire time, so the pass sees the tick as due.
+      // A few ms after the fire time, so the pass sees the tick as due (5 real ms are 5 x rate
+      // simulated ones: still far inside any catch-up window).
       if (next < wait) wait = Math.max(0, next) + 5;
     } catch (err) {
       d.recordError('run-due', `could not read the schedules: ${(err as Error).message}`);

@@ -785,6 +785,24 @@ export const catalogue = {
     summary: 'plan --out could not write the plan file.',
     message: (a) => `could not write the plan to ${a.file}: ${a.detail}`,
   }),
+  'clock.invalid-now': entry<{ value: string }>({
+    severity: 'error',
+    summary: 'CAMPAIGNCTL_NOW is not an ISO instant; nothing ran.',
+    message: (a) => `CAMPAIGNCTL_NOW=${a.value} is not an ISO instant`,
+    hint: () => 'set it like 2026-03-29T08:00:00Z (or +02:00), or unset it to use the real time',
+  }),
+  'clock.invalid-rate': entry<{ value: string; withoutNow: boolean }>({
+    severity: 'error',
+    summary: 'CAMPAIGNCTL_NOW_RATE is not a positive number, or is set without CAMPAIGNCTL_NOW; nothing ran.',
+    message: (a) =>
+      a.withoutNow
+        ? `CAMPAIGNCTL_NOW_RATE=${a.value} is set without CAMPAIGNCTL_NOW: only a simulated clock can run faster than real time`
+        : `CAMPAIGNCTL_NOW_RATE=${a.value} is not a positive number (simulated seconds per real second)`,
+    hint: (a) =>
+      a.withoutNow
+        ? 'set CAMPAIGNCTL_NOW to the instant the simulated clock starts at (e.g. 2026-03-29T08:00:00Z), or unset CAMPAIGNCTL_NOW_RATE'
+        : 'set it like 60 (an hour passes in a minute) or 0.5, or unset it to run the clock at real speed',
+  }),
   'cli.invalid-flag': entry<{ message: string; command: string }>({
     severity: 'error',
     summary: 'A command-line flag has a value the command can not use, or flags that can not go together.',

@@ -26,7 +26,7 @@ import { recordRuntime } from '../runtime/audit.js';
 import type { RuntimeContext } from '../runtime/context.js';
 import { recipientsFromTo } from '../runtime/recipients.js';
 import { executeSend, prepareMessage, prepareTrigger, type PreparedSend } from '../runtime/send.js';
-import type { JsonObject, RunKey, RunRecord, StateTx } from '../state/store.js';
+import type { JsonObject, RunKey, RunRecord, StateStore, StateTx } from '../state/store.js';
 import { utcText } from '../time/local-time.js';
 import { findTickCampaign } from './read-back.js';
 
@@ -125,6 +125,59 @@ function tickRenderContext(project: Project, schedule: ScheduleResource, fireTim
   return { ...renderContext(project, createTemplateEngine({ partials: project.partials }), fireTime), schedule: { fireTime, timezone: schedule.spec.timezone } };
 }
 
+export type TickClaim =
+  | { kind: 'busy' }
+  | { kind: 'already-claimed'; run: RunRecord }
+  | { kind: 'invalid'; run: RunRecord }
+  | { kind: 'overlap'; run: RunRecord; busy: RunRecord }
+  | { kind: 'claimed'; run: RunRecord };
+
+export interface TickClaimInput {
+  address: string;
+  key: RunKey;
+  /** The pass's `now`: the cursor moves to it with the claim. */
+  now: Date;
+  /** `check`: a tick of this schedule still in flight makes this one `skipped` (overlap). */
+  overlap: 'allow' | 'check';
+  /** Why the tick can not be sent (recorded `failed`, nothing claimed); null when it can. */
+  invalid: string | null;
+  /** The claim's detail (host, pid, what it sends). */
+  detail: JsonObject;
+}
+
+/**
+ * How a pass decides a tick (also what `npm run bench -- state` times): a tick already in the
+ * ledger is left alone after one plain read, with no lock and no write, so a replica that comes
+ * second pays one round trip and no commit flush. Otherwise one transaction: the cursor row taken
+ * with FOR UPDATE SKIP LOCKED (held by another pass: `busy`, that one decides), the cursor moved,
+ * the ledger read again under the row lock, the overlap check, and the claim, an
+ * INSERT ... ON CONFLICT DO NOTHING: only the pass that got the row sends.
+ */
+export async function claimTick(store: StateStore, t: TickClaimInput): Promise<TickClaim> {
+  const decided = await store.runs.get(t.key);
+  if (decided) return { kind: 'already-claimed', run: decided };
+  return store.transaction(async (tx: StateTx) => {
+    // Another pass (a replica on the same PostgreSQL state) is deciding this schedule right now: its tick is theirs.
+    // Taken, the cursor moves to the pass's now in the same step.
+    if (!(await tx.cursors.take(t.address, { advanceTo: t.now.toISOString() }))) return { kind: 'busy' as const };
+    const existing = await tx.runs.get(t.key);
+    if (existing) return { kind: 'already-claimed' as const, run: existing };
+    if (t.invalid !== null) {
+      const r = await tx.runs.record(t.key, 'failed', { ...t.detail, error: t.invalid });
+      return { kind: 'invalid' as const, run: r.run };
+    }
+    if (t.overlap === 'check') {
+      const busy = (await tx.runs.list({ subject: t.address, kind: 'schedule', status: 'claimed' })).find((r) => stillInFlight(r, t.now));
+      if (busy) {
+        const r = await tx.runs.record(t.key, 'skipped', { reason: 'overlap', busy: busy.key });
+        return { kind: 'overlap' as const, run: r.run, busy };
+      }
+    }
+    const c = await tx.runs.claim(t.key, t.detail);
+    return { kind: 'claimed' as const, run: c.run };
+  });
+}
+
 /**
  * Claims the tick (one transaction: overlap check, claim, cursor move) and sends. A tick that can
  * not be prepared is recorded `failed` without a claim or a call.
@@ -136,26 +189,13 @@ export async function fireTick(input: FireInput): Promise<FireOutcome> {
   const store = runtime.store;
   const claimDetail: JsonObject = { host: hostname(), pid: process.pid, fireTime: key.key };
 
-  const claim = await store.transaction(async (tx: StateTx) => {
-    // Another pass (a replica on the same PostgreSQL state) is deciding this schedule right now: its tick is theirs.
-    if (!(await tx.cursors.take(schedule.address))) return { kind: 'busy' as const };
-    await tx.cursors.advance(schedule.address, now.toISOString());
-    const existing = await tx.runs.get(key);
-    if (existing) return { kind: 'already-claimed' as const, run: existing };
-    if (!prepared.ok) {
-      const r = await tx.runs.record(key, 'failed', { ...claimDetail, error: prepared.detail });
-      return { kind: 'invalid' as const, run: r.run };
-    }
-    if (schedule.spec.overlap !== 'allow') {
-      const busy = (await tx.runs.list({ subject: schedule.address, kind: 'schedule', status: 'claimed' })).find((r) => stillInFlight(r, now));
-      if (busy) {
-        const r = await tx.runs.record(key, 'skipped', { reason: 'overlap', busy: busy.key });
-        return { kind: 'overlap' as const, run: r.run, busy };
-      }
-    }
-    const what: JsonObject = prepared.send ? { contract: prepared.send.address } : { marker: prepared.campaign.marker, name: prepared.campaign.body.name };
-    const c = await tx.runs.claim(key, { ...claimDetail, ...what });
-    return { kind: 'claimed' as const, run: c.run };
+  const claim = await claimTick(store, {
+    address: schedule.address,
+    key,
+    now,
+    overlap: schedule.spec.overlap === 'allow' ? 'allow' : 'check',
+    invalid: prepared.ok ? null : prepared.detail,
+    detail: { ...claimDetail, ...(prepared.ok ? (prepared.send ? { contract: prepared.send.address } : { marker: prepared.campaign.marker, name: prepared.campaign.body.name }) : {}) },
   });
   if (claim.kind === 'busy') return { status: 'already-claimed', diagnostics: [] };
   if (claim.kind === 'already-claimed') return { status: 'already-claimed', run: claim.run, diagnostics: [] };

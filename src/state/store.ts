@@ -339,8 +339,10 @@ export interface CursorStore {
    * now (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED): that pass owns the schedule's due tick, this
    * one moves on without waiting. True when there is no row yet (the claim's unique key decides).
    * SQLite: always true (its write transactions already run one at a time). Never bumps the serial.
+   * With `advanceTo`, a cursor taken also moves there as advance() moves it, in the same step (a
+   * pass's claim: one round trip for both on PostgreSQL); a cursor held by another stays as it is.
    */
-  take(address: string): Promise<boolean>;
+  take(address: string, opts?: { advanceTo?: string }): Promise<boolean>;
   /** Moves the cursor to `at`, or sets it when absent; never moves it back unless `reset` is set. */
   advance(address: string, at: string, opts?: { reset?: boolean }): Promise<string>;
   delete(address: string): Promise<boolean>;

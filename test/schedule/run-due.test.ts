@@ -363,6 +363,18 @@ describe('campaignctl run-due', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('CAMPAIGNCTL_NOW=next tuesday is not an ISO instant');
   });
+
+  it('CAMPAIGNCTL_NOW_RATE without CAMPAIGNCTL_NOW, or not a positive number, is refused before anything runs', async () => {
+    const s = await setup();
+    const alone = await s.runner.run(['--dir', s.dir, 'run-due'], { env: { CAMPAIGNCTL_NOW_RATE: '60' } });
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('clock.invalid-rate');
+    expect(alone.stderr).toContain('CAMPAIGNCTL_NOW_RATE=60 is set without CAMPAIGNCTL_NOW');
+    const zero = await s.runner.run(['--dir', s.dir, 'run-due'], { env: { CAMPAIGNCTL_NOW: '2026-06-01T07:00:10Z', CAMPAIGNCTL_NOW_RATE: '0' } });
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toContain('CAMPAIGNCTL_NOW_RATE=0 is not a positive number');
+    expect(s.h.state.sends()).toHaveLength(0);
+  });
 });
 
 describe('run-due in quiet hours', () => {

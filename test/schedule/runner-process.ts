@@ -29,7 +29,7 @@ import { runDue } from '${dist('schedule/run-due.js')}';
 
 const [dir, start] = process.argv.slice(2);
 let current = new Date(start);
-useClock({ now: () => current, startedAt: current });
+useClock({ now: () => current, startedAt: current, rate: 1, realMs: (ms) => ms });
 const project = await loadProject({ dir, now: current, cache: false, threads: 1 });
 const state = await openState(project);
 const connected = await connect(project);

@@ -641,6 +641,18 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.serial()).toBe(serial);
       });
 
+      it('take with advanceTo moves the cursor it takes, forward only, also when there is none yet', async () => {
+        const s = await fresh();
+        const serial = await s.serial();
+        expect(await s.transaction((tx) => tx.cursors.take('schedule.digest', { advanceTo: '2030-01-05T10:00:00.000Z' }))).toBe(true);
+        expect(await s.cursors.get('schedule.digest')).toBe('2030-01-05T10:00:00.000Z');
+        expect(await s.transaction((tx) => tx.cursors.take('schedule.digest', { advanceTo: '2030-01-05T10:01:00.000Z' }))).toBe(true);
+        expect(await s.cursors.get('schedule.digest')).toBe('2030-01-05T10:01:00.000Z');
+        expect(await s.transaction((tx) => tx.cursors.take('schedule.digest', { advanceTo: '2030-01-05T09:00:00.000Z' }))).toBe(true);
+        expect(await s.cursors.get('schedule.digest')).toBe('2030-01-05T10:01:00.000Z');
+        expect(await s.serial()).toBe(serial);
+      });
+
       it('cursors only move forward (unless reset) and never bump the serial', async () => {
         const s = await fresh();
         const serial = await s.serial();

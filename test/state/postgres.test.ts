@@ -3,6 +3,7 @@
  * plus what only PostgreSQL has: the schema setting, the migration lock, the pool settings, the
  * lock row's heartbeat and epoch, and claims raced by separate pools.
  */
+import { claimTick } from '../../src/schedule/fire.js';
 import { afterEach, expect, it } from 'vitest';
 import { openStateStore } from '../../src/state/open.js';
 import { MIGRATIONS } from '../../src/state/postgres/migrations.js';
@@ -129,11 +130,27 @@ pgSuite('PostgreSQL state', () => {
     await holding;
     const started = Date.now();
     expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(false);
+    // Held by another, the cursor does not move either (nor wait for the holder).
+    expect(await b.transaction((tx) => tx.cursors.take('schedule.digest', { advanceTo: '2030-01-05T11:00:00.000Z' }))).toBe(false);
+    expect(await b.cursors.get('schedule.digest')).toBe('2030-01-05T10:00:00.000Z');
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await b.transaction((tx) => tx.cursors.take('schedule.other'))).toBe(true);
     release();
     await first;
     expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(true);
+  });
+
+  it('values written as literals inside a transaction (savepoints travel with them) come back as they were', async () => {
+    const s = await open(location());
+    const tricky = { quote: "it's", backslash: 'C:\\temp\\n', dollar: '$1 $$ $2', unicode: 'Grüße 🎉', sql: "'); DROP TABLE runs; --" };
+    const key: RunKey = { kind: 'schedule', subject: "schedule.o'neil", key: '2030-01-05T10:00:00.000Z' };
+    await s.transaction(async (tx) => {
+      expect(await tx.cursors.take(key.subject, { advanceTo: key.key })).toBe(true);
+      expect((await tx.runs.claim(key, tricky)).claimed).toBe(true);
+    });
+    expect((await s.runs.get(key))?.detail).toEqual(tricky);
+    expect(await s.cursors.get(key.subject)).toBe(key.key);
+    expect(await s.serial()).toBe(1);
   });
 
   it('8 claimers on 8 pools race 20 ticks: exactly one winner per tick, and one apply lock holder', async () => {
@@ -145,13 +162,11 @@ pgSuite('PostgreSQL state', () => {
     for (const tick of ticks) {
       await Promise.all(
         claimers.map(async (s, who) => {
-          // As a runner pass claims (src/schedule/fire.ts): the cursor row first (skipped when
-          // another pass holds it: that pass is deciding this tick), then the run.
-          const claimed = await s.transaction(async (tx) => {
-            if (!(await tx.cursors.take(tick.subject))) return false;
-            await tx.cursors.advance(tick.subject, tick.key);
-            return (await tx.runs.claim(tick, { who })).claimed;
-          });
+          // As a runner pass claims (claimTick, src/schedule/fire.ts): the ledger read, then the
+          // cursor row (skipped when another pass holds it: that pass is deciding this tick), the
+          // run. overlap allow: the winners' runs stay claimed (nothing is sent here).
+          const claim = await claimTick(s, { address: tick.subject, key: tick, now: new Date(tick.key), overlap: 'allow', invalid: null, detail: { who } });
+          const claimed = claim.kind === 'claimed';
           if (claimed) wins.set(tick.key, (wins.get(tick.key) ?? 0) + 1);
         }),
       );

@@ -24,18 +24,34 @@ async function advance(c: Ctx, address: string, at: string, reset: boolean): Pro
   return moved?.cursor ?? (await get(c, address))!;
 }
 
-async function take(c: Ctx, address: string): Promise<boolean> {
-  const [mine] = await c.rows('SELECT 1 FROM schedule_cursors WHERE address = $1 FOR UPDATE SKIP LOCKED', [address]);
-  if (mine) return true;
-  // No row returned: either there is none (nothing to hold yet) or another transaction holds it.
-  return (await c.rows('SELECT 1 FROM schedule_cursors WHERE address = $1', [address])).length === 0;
+/**
+ * One round trip: the row locked if free (SKIP LOCKED), moved forward to $2 when one is given and
+ * it was locked here, and whether the row exists at all. A row that exists but was not locked is
+ * held by another transaction; no row means nothing to hold yet.
+ */
+const TAKE = `WITH mine AS (SELECT address FROM schedule_cursors WHERE address = $1 FOR UPDATE SKIP LOCKED),
+  moved AS (
+    UPDATE schedule_cursors c SET cursor = $2, updated_at = $3 FROM mine
+    WHERE $2::text IS NOT NULL AND c.address = mine.address AND c.cursor < $2 COLLATE "C" RETURNING 1)
+  SELECT EXISTS (SELECT 1 FROM mine) AS mine, EXISTS (SELECT 1 FROM schedule_cursors WHERE address = $1) AS present,
+    (SELECT count(*) FROM moved) AS moved`;
+
+async function take(c: Ctx, address: string, advanceTo: string | null): Promise<boolean> {
+  const [r] = await c.rows<{ mine: boolean; present: boolean }>(TAKE, [address, advanceTo, c.now()]);
+  if (r!.mine) return true;
+  if (r!.present) return false;
+  // No row yet: the upsert creates it (and locks it until the transaction ends).
+  if (advanceTo !== null) await advance(c, address, advanceTo, false);
+  return true;
 }
 
 export function cursorStore(x: Executor): CursorStore {
   return {
     get: (address) => x.read((c) => get(c, address)),
-    // A read, not a write: it changes no row, so it needs no savepoint (one round trip less per tick).
-    take: (address) => x.read((c) => take(c, address)),
+    // Without advanceTo a read (it changes no row, so no savepoint); with it a write, whose
+    // savepoint travels with the statement (./wire.ts).
+    take: (address, opts = {}) =>
+      opts.advanceTo === undefined ? x.read((c) => take(c, address, null)) : x.write((c) => take(c, address, new Date(opts.advanceTo!).toISOString())),
     advance: (address, at, opts = {}) => x.write((c) => advance(c, address, new Date(at).toISOString(), opts.reset === true)),
     delete: (address) => x.write(async (c) => (await c.run('DELETE FROM schedule_cursors WHERE address = $1', [address])) > 0),
   };

@@ -12,6 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { StateError } from '../errors.js';
+import { Wire } from './wire.js';
 
 /** What a table operation sees: queries on the current client, the clocks, "recorded state changed". */
 export interface Ctx {
@@ -46,19 +47,20 @@ export class PgDb {
 
   /** The executor for calls made on the store itself. */
   readonly store: Executor = {
-    read: (f) => this.exclusive(() => this.withClient((client) => f(this.ctx(client, () => {})))),
+    read: (f) => this.exclusive(() => this.withClient((client) => f(this.ctx(new Wire(client), () => {})))),
     write: (f) =>
       this.exclusive(() =>
         this.withClient(async (client) => {
           let changed = false;
-          await client.query('BEGIN');
+          // BEGIN travels with the first statement (./wire.ts).
+          const wire = new Wire(client, ['BEGIN']);
           try {
-            const out = await f(this.ctx(client, () => (changed = true)));
+            const out = await f(this.ctx(wire, () => (changed = true)));
             // One round trip for the end: the serial bump (no parameters) travels with the COMMIT.
-            await client.query(changed ? `${BUMP_SERIAL}; COMMIT` : 'COMMIT');
+            if (wire.sent) await wire.flush(...(changed ? [BUMP_SERIAL] : []), 'COMMIT');
             return out;
           } catch (err) {
-            await rollback(client);
+            if (wire.sent) await rollback(client);
             throw err;
           }
         }),
@@ -67,9 +69,9 @@ export class PgDb {
 
   /**
    * Runs fn inside one transaction on one client, handing it an executor bound to it. Round trips
-   * are what a transaction costs (a remote database is a network hop away): statements without
-   * parameters are held back and sent together with the next one that has none either. BEGIN
-   * waits for the first statement, a savepoint's RELEASE for the next savepoint or the COMMIT.
+   * are what a transaction costs (a remote database is a network hop away): BEGIN, each
+   * SAVEPOINT and RELEASE are held and travel with the next statement (./wire.ts), the serial
+   * bump with the COMMIT. A transaction that sent nothing sends no COMMIT either.
    */
   transaction<T>(fn: (x: Executor) => Promise<T>): Promise<T> {
     return this.exclusive(() =>
@@ -77,48 +79,38 @@ export class PgDb {
         let changed = false;
         let active = true;
         let savepoints = 0;
-        let held: string[] = ['BEGIN'];
-        let begun = false;
-        const simple = async (...statements: string[]) => {
-          const all = [...held, ...statements];
-          held = [];
-          if (all.length > 0) await client.query(all.join('; '));
-          begun = true;
-        };
+        const wire = new Wire(client, ['BEGIN']);
         const guard = <R>(f: () => Promise<R>): Promise<R> =>
           active ? f() : Promise.reject(new StateError('conflict', 'transaction handle used after the transaction ended'));
         const tx: Executor = {
-          read: (f) =>
-            guard(async () => {
-              if (!begun) await simple();
-              return f(this.ctx(client, () => {}));
-            }),
+          read: (f) => guard(() => f(this.ctx(wire, () => {}))),
           write: (f) =>
             guard(async () => {
               const name = `w${++savepoints}`;
               let wrote = false;
-              await simple(`SAVEPOINT ${name}`);
+              wire.hold(`SAVEPOINT ${name}`);
               try {
-                const out = await f(this.ctx(client, () => (wrote = true)));
-                held.push(`RELEASE SAVEPOINT ${name}`);
+                const out = await f(this.ctx(wire, () => (wrote = true)));
+                wire.hold(`RELEASE SAVEPOINT ${name}`);
                 if (wrote) changed = true;
                 return out;
               } catch (err) {
-                await simple(`ROLLBACK TO SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`);
+                // A savepoint never sent: nothing of this write reached the server.
+                if (!wire.unhold(`SAVEPOINT ${name}`)) await wire.flush(`ROLLBACK TO SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`);
                 throw err;
               }
             }),
         };
         try {
           const out = await this.inTransaction.run(true, () => fn(tx));
-          if (begun) {
+          if (wire.sent) {
             // COMMIT releases every savepoint: the held RELEASEs are not needed.
-            held = [];
-            await simple(...(changed ? [BUMP_SERIAL] : []), 'COMMIT');
+            wire.dropHeld();
+            await wire.flush(...(changed ? [BUMP_SERIAL] : []), 'COMMIT');
           }
           return out;
         } catch (err) {
-          if (begun) await rollback(client);
+          if (wire.sent) await rollback(client);
           throw err;
         } finally {
           active = false;
@@ -139,12 +131,12 @@ export class PgDb {
     return this.closed;
   }
 
-  private ctx(client: PoolClient, recorded: () => void): Ctx {
+  private ctx(wire: Wire, recorded: () => void): Ctx {
     return {
-      rows: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
-      run: async (sql, params = []) => (await client.query(sql, params)).rowCount ?? 0,
+      rows: async <R>(sql: string, params: unknown[] = []) => (await wire.query(sql, params)).rows as R[],
+      run: async (sql, params = []) => (await wire.query(sql, params)).rowCount ?? 0,
       now: () => this.clock().toISOString(),
-      dbNow: async () => ((await client.query('SELECT now() AS now')).rows[0] as { now: Date }).now.toISOString(),
+      dbNow: async () => ((await wire.query('SELECT now() AS now')).rows[0] as { now: Date }).now.toISOString(),
       recorded,
     };
   }

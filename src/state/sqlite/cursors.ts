@@ -23,7 +23,10 @@ function advance(c: Ctx, address: string, at: string, reset: boolean): string {
 export function cursorStore(x: Executor): CursorStore {
   return {
     get: (address) => x.read((c) => get(c, address)),
-    take: () => x.read(() => true),
+    take: async (address, opts = {}) => {
+      if (opts.advanceTo !== undefined) await x.write((c) => advance(c, address, new Date(opts.advanceTo!).toISOString(), false));
+      return true;
+    },
     advance: (address, at, opts = {}) => x.write((c) => advance(c, address, new Date(at).toISOString(), opts.reset === true)),
     delete: (address) => x.write((c) => c.stmt('DELETE FROM schedule_cursors WHERE address = ?').run(address).changes > 0),
   };

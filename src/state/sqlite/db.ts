@@ -14,6 +14,8 @@ import { StateError } from '../errors.js';
 export interface Ctx {
   stmt(sql: string): Database.Statement;
   now(): string;
+  /** Real time (or the `now` option in tests), never a CAMPAIGNCTL_NOW clock: what leases are timed by. */
+  leaseNow(): string;
   /** Call when a row of resources, journal, runs or audit changed: the serial is bumped once at commit. */
   recorded(): void;
 }
@@ -32,6 +34,7 @@ export class SqliteDb {
   constructor(
     readonly db: Database.Database,
     private readonly clock: () => Date,
+    private readonly leaseClock: () => Date = clock,
   ) {}
 
   stmt(sql: string): Database.Statement {
@@ -108,7 +111,7 @@ export class SqliteDb {
   }
 
   private ctx(recorded: () => void): Ctx {
-    return { stmt: (sql) => this.stmt(sql), now: () => this.now(), recorded };
+    return { stmt: (sql) => this.stmt(sql), now: () => this.now(), leaseNow: () => this.leaseClock().toISOString(), recorded };
   }
 
   private bumpSerial(): void {

@@ -2,7 +2,8 @@
  * The `leases` table: one row per lease name. Every change is a check-then-write inside one
  * BEGIN IMMEDIATE, so two processes can not both take a lease. The row stays when a lease is
  * released or expires (only its holder fields change), so the epoch keeps growing across holders.
- * A coordination table: never bumps the serial.
+ * A coordination table: never bumps the serial. Timed by real time (Ctx.leaseNow), never by a
+ * CAMPAIGNCTL_NOW clock, which may run faster than the renewals.
  */
 import type { LeaseHolder, LeaseRequest, LeaseResult, LeaseStore } from '../store.js';
 import type { Ctx, Executor } from './db.js';
@@ -36,7 +37,7 @@ function later(iso: string, ms: number): string {
 
 /** Writes `req` as the holder; a new holder (not a renew) bumps the epoch. */
 function take(c: Ctx, name: string, req: LeaseRequest, before: Row | undefined): LeaseResult {
-  const now = c.now();
+  const now = c.leaseNow();
   const same = before !== undefined && before.id === req.id;
   const lease: LeaseHolder = {
     name,
@@ -59,7 +60,7 @@ function take(c: Ctx, name: string, req: LeaseRequest, before: Row | undefined):
 }
 
 function live(c: Ctx, r: Row | undefined): r is Row {
-  return r !== undefined && r.id !== FREE && r.expires_at > c.now();
+  return r !== undefined && r.id !== FREE && r.expires_at > c.leaseNow();
 }
 
 export function leaseStore(x: Executor): LeaseStore {
@@ -74,7 +75,7 @@ export function leaseStore(x: Executor): LeaseStore {
       x.write((c) => {
         const before = row(c, name);
         if (!live(c, before) || before.id !== id) return null;
-        const now = c.now();
+        const now = c.leaseNow();
         c.stmt(`UPDATE leases SET heartbeat = ?, expires_at = ? WHERE name = ? AND id = ?`).run(now, later(now, ttlMs), name, id);
         return { ...holderOf(before), heartbeat: now, expiresAt: later(now, ttlMs) };
       }),

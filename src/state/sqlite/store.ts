@@ -59,7 +59,9 @@ export function openSqliteStore(path: string, opts: SqliteOptions = {}): SqliteO
       db.close();
       return { ok: false, reason: 'newer-schema', found: migrated.found, known: migrated.known };
     }
-    const sqlite = new SqliteDb(db, clock);
+    // Leases keep real time: a simulated clock (CAMPAIGNCTL_NOW, its rate) must not expire a live
+    // daemon's lease between two renewals. A test's `now` option times both alike.
+    const sqlite = new SqliteDb(db, clock, opts.now ?? (() => new Date()));
     let closing: Promise<void> | undefined;
     const store: StateStore = {
       info: { backend: 'sqlite', location: file, schemaVersion: MIGRATIONS.length },
