@@ -22,7 +22,7 @@ import { estimateChanges } from './estimate.js';
 import { applyMessages, type HeldLock } from './messages.js';
 import type { Provenance } from '../state/record.js';
 import type { NoChangeMemo } from './no-change.js';
-import { assembleRefresh, managedCampaigns, refreshCampaigns, type EarlyRefresh, type RefreshResult } from './refresh.js';
+import { assembleRefresh, managedCampaigns, refreshCampaigns, rowsWithoutSpecs, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleReport } from './settle.js';
 import { now as clockNow } from '../time/clock.js';
 
@@ -104,7 +104,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   }
 
   // (With settling there is no early refresh: settling may have moved the rows it would cover.)
-  const rows = early?.rows ?? (await store.resources.listWithoutSpecs());
+  const rows = early?.rows ?? (await rowsWithoutSpecs(store));
   const runs = await store.runs.list({ kind: 'occurrence' });
   const raisedOccurrences: RaisedOccurrence[] = runs.map((r) => ({
     address: r.subject,
