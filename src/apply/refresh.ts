@@ -45,10 +45,19 @@ export function managedCampaigns<A extends AppliedWithoutSpec>(applied: readonly
 }
 
 export function refreshWindows(applied: readonly AppliedWithoutSpec[], accountTimezone: string): JournalWindow[] {
-  return coveringWindows(
+  // Rows kept across plans (rowsWithoutSpecs: frozen, the same until state's revision moves) keep their windows too.
+  const kept = Object.isFrozen(applied) ? keptWindows.get(applied) : undefined;
+  if (kept?.zone === accountTimezone) return kept.windows;
+  const windows = coveringWindows(
     managedCampaigns(applied).map((a) => windowAround(new Date(a.scheduledFor ?? a.appliedAt), accountTimezone)),
   );
+  if (!Object.isFrozen(applied)) return windows;
+  for (const w of windows) Object.freeze(w);
+  keptWindows.set(applied, { zone: accountTimezone, windows: Object.freeze(windows) as JournalWindow[] });
+  return windows;
 }
+
+const keptWindows = new WeakMap<readonly AppliedWithoutSpec[], { zone: string; windows: JournalWindow[] }>();
 
 /** Throws CleverTapError when a list call fails after the client's retries (the caller reports it). */
 export async function refreshCampaigns(
@@ -103,24 +112,45 @@ export function remoteById(pages: readonly RemoteCampaign[][]): Map<number, Remo
 export interface EarlyRefresh {
   serial: number;
   /** The state rows the windows cover; absent when the windows came from a no-change record (./no-change.ts), rows unread. */
-  rows?: AppliedWithoutSpec[];
+  rows?: readonly AppliedWithoutSpec[];
   windows: JournalWindow[];
   pages: Promise<RemoteCampaign[][]>;
 }
 
 /** Starts the list calls for the rows of state, or for `windows` known to cover them; undefined while journal rows are open. */
 export async function startEarlyRefresh(
-  store: Pick<StateStore, 'serial' | 'journal' | 'resources'>,
+  store: Pick<StateStore, 'serial' | 'journal' | 'resources' | 'revision'>,
   client: CleverTapClient,
   opts: RefreshOptions & { windows?: JournalWindow[] },
 ): Promise<EarlyRefresh | undefined> {
   if ((await store.journal.listOpen()).length > 0) return undefined;
   const serial = await store.serial();
-  const rows = opts.windows ? undefined : await store.resources.listWithoutSpecs();
+  const rows = opts.windows ? undefined : await rowsWithoutSpecs(store);
   const windows = opts.windows ?? refreshWindows(rows!, opts.accountTimezone);
   const pages = listWindows(client, windows, opts.onWindow);
   pages.catch(() => undefined); // a failure is reported where the result is awaited (computePlan)
   // One turn of the event loop puts the list requests on the wire before the caller goes on.
   await new Promise((resolve) => setImmediate(resolve));
   return rows ? { serial, rows, windows, pages } : { serial, windows, pages };
+}
+
+/** The rows a store last gave, by the revision they were read at (see rowsWithoutSpecs). */
+const keptRows = new WeakMap<object, { revision: string; rows: readonly AppliedWithoutSpec[] }>();
+
+/**
+ * State's rows without specs. A store kept open (the daemon's) is asked for them again only when its
+ * revision moved: the revision changes with every write that changes the recorded state, in this
+ * process or any other (../state/store.ts), so equal revisions mean equal rows. Read between two
+ * equal revisions, or not kept. The rows are frozen: every plan that reuses them reads the same.
+ */
+export async function rowsWithoutSpecs(store: Pick<StateStore, 'resources' | 'revision'>): Promise<readonly AppliedWithoutSpec[]> {
+  const before = await store.revision();
+  const kept = keptRows.get(store);
+  if (kept && kept.revision === before) return kept.rows;
+  const rows = await store.resources.listWithoutSpecs();
+  if ((await store.revision()) === before) {
+    for (const r of rows) Object.freeze(Object.freeze(r).labels);
+    keptRows.set(store, { revision: before, rows: Object.freeze(rows) });
+  }
+  return rows;
 }

@@ -16,9 +16,9 @@ export interface CampaignAssessment {
   /** CleverTap's status verbatim, or null when not refreshed / no id. */
   remoteStatus: string | null;
   /** Set when state does not explain what CleverTap reports. */
-  drift?: { actual: string };
+  drift: { actual: string } | undefined;
   /** CleverTap used a status the planner does not know. */
-  unknownStatus?: string;
+  unknownStatus: string | undefined;
 }
 
 export function isLive(e: Effective): boolean {
@@ -30,44 +30,52 @@ export function assessCampaign(
   remoteById: ReadonlyMap<number, RemoteCampaign> | null,
   now: Date,
 ): CampaignAssessment {
-  const started = a.scheduledFor !== null && Date.parse(a.scheduledFor) <= now.getTime();
-  const fromState = (): Effective => stateEffective(a, started);
-  if (remoteById === null || a.remoteId === null) return { effective: fromState(), remoteStatus: null };
-
+  // Every assessment has the same four fields (undefined when absent): the planner reads them for
+  // each of 10,000 campaigns, and one object shape keeps those reads fast. The start is parsed only
+  // where the answer depends on it.
+  if (remoteById === null || a.remoteId === null) return assessment(stateEffective(a, now), null);
   const remote = remoteById.get(a.remoteId);
   if (!remote) {
     // A campaign campaignctl stopped may well have left the list; that is explained.
-    if (a.status === 'stopped') return { effective: 'stopped', remoteStatus: null };
-    return { effective: 'missing', remoteStatus: null, drift: { actual: 'missing' } };
+    if (a.status === 'stopped') return assessment('stopped', null);
+    return assessment('missing', null, 'missing');
   }
   const mapped = mapRemoteStatus(remote.status);
-  const base = { remoteStatus: remote.status };
+  const shown = remote.status;
   if (a.status === 'stopped') {
     // Stopped by campaignctl, yet CleverTap says it is live: someone restarted it.
-    if (mapped === 'scheduled' || mapped === 'running') return { ...base, effective: mapped, drift: { actual: remote.status } };
-    return { ...base, effective: 'stopped' };
+    if (mapped === 'scheduled' || mapped === 'running') return assessment(mapped, shown, shown);
+    return assessment('stopped', shown);
   }
   switch (mapped) {
     case 'stopped':
-      return { ...base, effective: 'stopped', drift: { actual: remote.status } };
+      return assessment('stopped', shown, shown);
     case 'completed':
       // Completing before its start is not something campaignctl or time explains.
-      if (a.status === 'scheduled' && !started) return { ...base, effective: 'finished', drift: { actual: remote.status } };
-      return { ...base, effective: 'finished' };
+      if (a.status === 'scheduled' && !hasStarted(a, now)) return assessment('finished', shown, shown);
+      return assessment('finished', shown);
     case 'scheduled':
       // Never less advanced than state: a campaign recorded as sent is not replaceable again.
-      return { ...base, effective: fromState() };
+      return assessment(stateEffective(a, now), shown);
     case 'running':
-      return { ...base, effective: 'running' };
+      return assessment('running', shown);
     default:
-      return { ...base, effective: 'running', unknownStatus: remote.status };
+      return { effective: 'running', remoteStatus: shown, drift: undefined, unknownStatus: shown };
   }
 }
 
-function stateEffective(a: AppliedResource, started: boolean): Effective {
+function assessment(effective: Effective, remoteStatus: string | null, drift?: string): CampaignAssessment {
+  return { effective, remoteStatus, drift: drift === undefined ? undefined : { actual: drift }, unknownStatus: undefined };
+}
+
+function hasStarted(a: AppliedResource, now: Date): boolean {
+  return a.scheduledFor !== null && Date.parse(a.scheduledFor) <= now.getTime();
+}
+
+function stateEffective(a: AppliedResource, now: Date): Effective {
   switch (a.status) {
     case 'scheduled':
-      return started ? 'running' : 'scheduled';
+      return hasStarted(a, now) ? 'running' : 'scheduled';
     case 'running':
       return 'running';
     case 'stopped':

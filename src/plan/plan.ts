@@ -35,20 +35,10 @@ export function plan(input: PlanInput): PlanResult {
 
   const desiredBy = indexDesired(input.desired);
   const appliedBy = indexApplied(input.applied);
-  const remoteById = input.remote === null ? null : new Map(input.remote.map((r) => [r.id, r] as [number, RemoteCampaign]));
-
-  // Campaign statuses across the whole state: the mass-stop guard counts against all of them.
-  const assessments = new Map<string, CampaignAssessment>();
-  let liveManagedCampaigns = 0;
-  for (const a of appliedBy.values()) {
-    if (a.kind !== 'Campaign') continue;
-    const s = assessCampaign(a, remoteById, input.now);
-    assessments.set(a.address, s);
-    if (isLive(s.effective) && !isSuperseded(a.address)) liveManagedCampaigns++;
-  }
+  const remoteById = input.remote === null ? null : remoteIndex(input.remote);
 
   const filter = scopeFilter(options.scope);
-  const scoped = addressesInScope([...desiredBy.values()], [...appliedBy.values()], filter);
+  const scoped = filter.active ? addressesInScope([...desiredBy.values()], [...appliedBy.values()], filter) : null;
   const inScope = (address: string) => scoped === null || scoped.has(address) || scoped.has(baseAddress(address));
 
   const runsByBulletin = new Map<string, RaisedOccurrence[]>();
@@ -63,13 +53,21 @@ export function plan(input: PlanInput): PlanResult {
   // default sort order is UTF-16 code units, the same as compareCodeUnits, and much faster
   const addresses = [...all].sort();
   let considered = 0;
+  // Campaign statuses across the whole state, scoped or not: the mass-stop guard counts against all
+  // of them. Every applied address is in `addresses`, so they are assessed in the one pass.
+  let liveManagedCampaigns = 0;
   for (const address of addresses) {
+    const a = appliedBy.get(address);
+    let status: CampaignAssessment | undefined;
+    if (a !== undefined && a.kind === 'Campaign') {
+      status = assessCampaign(a, remoteById, input.now);
+      if (isLive(status.effective) && !isSuperseded(a.address)) liveManagedCampaigns++;
+    }
     if (!inScope(address)) continue;
     considered++;
     const d = desiredBy.get(address);
-    const a = appliedBy.get(address);
     const kind = d?.resource.kind ?? a!.kind;
-    if (kind === 'Campaign') planCampaign(ctx, d, a, assessments.get(address));
+    if (kind === 'Campaign') planCampaign(ctx, d, a, status);
     else planContract(ctx, d, a);
     if (kind === 'Bulletin' && d) planOccurrences(ctx, d, a, runsByBulletin.get(address) ?? []);
   }
@@ -108,6 +106,12 @@ function indexDesired(desired: readonly DesiredResource[]): Map<string, DesiredR
 function definedEarlier(a: DesiredResource, b: DesiredResource): boolean {
   const byFile = compareCodeUnits(a.resource.source.file, b.resource.source.file);
   return byFile < 0 || (byFile === 0 && a.resource.source.documentIndex < b.resource.source.documentIndex);
+}
+
+function remoteIndex(remote: readonly RemoteCampaign[]): Map<number, RemoteCampaign> {
+  const out = new Map<number, RemoteCampaign>();
+  for (const r of remote) out.set(r.id, r);
+  return out;
 }
 
 function indexApplied(applied: readonly AppliedResource[]): Map<string, AppliedResource> {

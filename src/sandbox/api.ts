@@ -5,8 +5,8 @@
  */
 import { audienceSize, estimateKeys, queryHash, splitEstimate } from './estimates.js';
 import { CODE, MSG } from './messages.js';
-import { campaignResult, campaignStatus } from './store.js';
-import type { SandboxStore } from './store.js';
+import { campaignResult, campaignStatus, campaignStatusAt } from './store.js';
+import type { SandboxStore, StoredCampaign } from './store.js';
 import { ymd, ymdhm } from './time.js';
 import { listRangeRefusal } from '../clevertap/request-rules.js';
 import { validateCreate } from './validate-create.js';
@@ -93,27 +93,38 @@ function list(ctx: ApiContext, body: Record<string, unknown>): Reply {
   if (range) return fromRefusal({ ...range, code: range.code ?? CODE.badRequest });
   const from = body.from as number;
   const to = body.to as number;
-  const now = ctx.now();
+  const now = ctx.now().getTime();
   const tz = ctx.settings.timeZone;
+  const completeAfterMs = ctx.settings.completeAfterMs;
   const targets = [];
   for (const c of ctx.store.campaigns()) {
-    const local = localStart(c.startsAt, tz);
+    const local = localStart(c, tz);
     if (local.day < from || local.day > to) continue;
-    targets.push({ id: c.id, name: c.name, status: campaignStatus(c, now, ctx.settings.completeAfterMs), scheduled_on: local.minute });
+    targets.push({ id: c.id, name: c.name, status: campaignStatusAt(c, local.startMs, now, completeAfterMs), scheduled_on: local.minute });
   }
   return success({ targets });
 }
 
-/** A start's day and minute in the account zone, worked out once per start (a list reads every campaign). */
-const localStarts = new Map<string, { day: number; minute: number }>();
-function localStart(startsAt: string, tz: string): { day: number; minute: number } {
-  const key = `${tz} ${startsAt}`;
-  let local = localStarts.get(key);
-  if (!local) {
-    const instant = new Date(startsAt);
-    local = { day: ymd(instant, tz), minute: ymdhm(instant, tz) };
-    if (localStarts.size >= 100_000) localStarts.clear();
-    localStarts.set(key, local);
+interface LocalStart {
+  startsAt: string;
+  tz: string;
+  startMs: number;
+  day: number;
+  minute: number;
+}
+
+/**
+ * A campaign's start as a list reads it (the instant, and its day and minute in the account zone),
+ * worked out once per campaign and zone: a list reads every campaign of the account. Kept beside
+ * the campaign object and checked against its start, so a campaign whose start moved is read anew.
+ */
+const localStarts = new WeakMap<StoredCampaign, LocalStart>();
+function localStart(c: StoredCampaign, tz: string): LocalStart {
+  let local = localStarts.get(c);
+  if (local === undefined || local.startsAt !== c.startsAt || local.tz !== tz) {
+    const instant = new Date(c.startsAt);
+    local = { startsAt: c.startsAt, tz, startMs: instant.getTime(), day: ymd(instant, tz), minute: ymdhm(instant, tz) };
+    localStarts.set(c, local);
   }
   return local;
 }

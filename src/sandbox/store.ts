@@ -190,11 +190,15 @@ export class SandboxStore {
 
 /** Derived on every read from the (movable) clock; stop and "mark completed" freeze it. */
 export function campaignStatus(c: StoredCampaign, now: Date, completeAfterMs: number): CampaignStatus {
+  return campaignStatusAt(c, Date.parse(c.startsAt), now.getTime(), completeAfterMs);
+}
+
+/** campaignStatus with the start already parsed (a list reads every campaign: ./api.ts keeps each start parsed). */
+export function campaignStatusAt(c: StoredCampaign, startMs: number, nowMs: number, completeAfterMs: number): CampaignStatus {
   if (c.completedAt) return 'completed';
   if (c.stoppedAt) return 'stopped';
-  const start = Date.parse(c.startsAt);
-  if (now.getTime() >= start + completeAfterMs) return 'completed';
-  if (now.getTime() >= start) return 'running';
+  if (nowMs >= startMs + completeAfterMs) return 'completed';
+  if (nowMs >= startMs) return 'running';
   return 'pending';
 }
 

@@ -40,6 +40,18 @@ describe('planning in two phases', () => {
     ['a changed message contract', () => input({ desired: [...desired.slice(0, 2), message('m', { content: { title: 'Other' } })], applied: rows }), ['message.m']],
     ['a removed campaign (stop shows what it was)', () => input({ desired: desired.slice(1), applied: rows }), ['campaign.a']],
     ['a campaign stopped outside campaignctl, with --heal', () => input({ desired, applied: rows, remote: drifted(), options: { heal: true } }), ['campaign.a']],
+    // The second run plans only the re-read addresses: a scope, a leftover of a replace and
+    // changes beside unchanged resources must come out as the plan on the full rows does.
+    [
+      'a scoped plan with a changed campaign',
+      () => input({ desired: [campaign('a', { content: { title: 'New', body: 'x' } }), ...desired.slice(1)], applied: rows, options: { scope: { addresses: ['campaign.a'] } } }),
+      ['campaign.a'],
+    ],
+    [
+      'a leftover of a replace, a changed campaign and a removed message',
+      () => input({ desired: [desired[0]!, campaign('b', { content: { title: 'B2', body: 'b' } })], applied: [...rows, applied(desired[0]!, { address: 'campaign.a@1700000999', remoteId: 1_700_000_999 })] }),
+      ['campaign.b', 'message.m', 'campaign.a@1700000999'],
+    ],
   ];
 
   it.each(changed)('%s: only the changed row is read, and the plan is the full-row plan', async (_name, make, expected) => {

@@ -123,4 +123,13 @@ describe('configHash', () => {
     const whole = { environment: environmentPart(project), files: project.files.map((f) => [f.path, f.sha256]), partials: partialsPart(project) };
     expect(configHash(project)).toBe(hashCanonical(whole));
   });
+
+  it('is that same canonical hash for a project of many files (hashed in pieces of a few hundred)', async () => {
+    const loaded = await loadProject({ dir: path.resolve(import.meta.dirname, '../fixtures/projects/basic'), environ: {} });
+    // 601 files: two whole pieces and a part, with a name that JSON escapes among them.
+    const files = Array.from({ length: 601 }, (_, i) => ({ path: `campaigns/t${i % 7}/c-${i}${i === 300 ? '"q\\' : ''}.yaml`, sha256: `${i}`.padStart(64, 'a') }));
+    const project = { ...loaded, files };
+    const whole = { environment: environmentPart(project), files: files.map((f) => [f.path, f.sha256]), partials: partialsPart(project) };
+    expect(configHash(project)).toBe(hashCanonical(whole));
+  });
 });
