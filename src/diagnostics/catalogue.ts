@@ -970,6 +970,106 @@ export const catalogue = {
     hint: () => STATE_HINT,
   }),
 
+  // ---- the daemon's HTTP API: each refusal answers { error: code, message, hint? } ----
+  'http.forbidden': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 403: a write endpoint was called on a daemon started without CAMPAIGNCTL_API_TOKEN.',
+    message: () => 'write endpoints are off: CAMPAIGNCTL_API_TOKEN is not set on the daemon',
+    hint: () => 'start the daemon with CAMPAIGNCTL_API_TOKEN set (e.g. `openssl rand -hex 32`) and send it as `Authorization: Bearer <token>`',
+  }),
+  'http.unauthorized': entry<{ missing: boolean }>({
+    severity: 'error',
+    summary: 'HTTP 401: a write endpoint was called without the bearer token, or with a wrong one.',
+    message: (a) => (a.missing ? 'missing bearer token (Authorization: Bearer <CAMPAIGNCTL_API_TOKEN>)' : 'wrong bearer token'),
+    hint: () => 'send `Authorization: Bearer <token>` with the value of CAMPAIGNCTL_API_TOKEN the daemon was started with',
+  }),
+  'http.draining': entry<{ what: 'sends' | 'reconcile' | 'webhook' }>({
+    severity: 'error',
+    summary: 'HTTP 503: the daemon is shutting down and takes nothing new.',
+    message: (a) =>
+      a.what === 'sends'
+        ? 'the daemon is shutting down and takes no new sends; try again shortly'
+        : a.what === 'webhook'
+          ? 'the daemon is shutting down; the next start fetches anyway'
+          : 'the daemon is shutting down',
+    hint: (a) => (a.what === 'sends' ? 'another replica, or this one once restarted, takes the send: retry with the same Idempotency-Key' : undefined),
+  }),
+  'http.too-large': entry<{ limit: string }>({
+    severity: 'error',
+    summary: 'HTTP 413: the request body is over the endpoint\'s limit.',
+    message: (a) => `the body is over ${a.limit}`,
+  }),
+  'http.bad-request': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'HTTP 4xx before any route looked at the request: a body that is not JSON, a content type the endpoint does not read.',
+    message: (a) => `the request could not be read: ${a.detail}`,
+  }),
+  'http.no-route': entry<{ method: string; url: string }>({
+    severity: 'error',
+    summary: 'HTTP 404: no endpoint at that method and path.',
+    message: (a) => `no endpoint ${a.method} ${a.url}`,
+    hint: () => 'the endpoints are listed in docs/watch.md (HTTP API)',
+  }),
+  'http.internal': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 500: the daemon failed while answering; the daemon\'s log has the detail.',
+    message: () => 'the daemon failed while answering this request; its log has the detail',
+  }),
+  'http.not-found': entry<{ id: string }>({
+    severity: 'error',
+    summary: 'HTTP 404: GET /v1/sends/{id} of an id no send was given.',
+    message: (a) => `no send ${a.id}`,
+    hint: () => 'the id is the one the 202 of the send endpoint answered',
+  }),
+  'http.invalid-body': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 400: a send body that does not fit the endpoint\'s shape; `problems` lists why, nothing was queued.',
+    message: () => 'the request body does not fit this endpoint; nothing was queued',
+  }),
+  'http.contract-refused': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 400: a send the contract\'s checks (the CLI\'s send, trigger and raise checks) refuse; `problems` lists why, nothing was queued.',
+    message: () => 'the request does not fit the contract; nothing was queued',
+  }),
+  'http.not-storable': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'HTTP 400: the send holds a value the state refuses to keep (a secret-looking key, a URL with credentials).',
+    message: (a) => a.detail,
+    hint: () => 'send the value without the credential: the outbox keeps payloads in the state',
+  }),
+  'http.invalid-idempotency-key': entry<{ several: boolean }>({
+    severity: 'error',
+    summary: 'HTTP 400: an Idempotency-Key header that is not 1 to 200 visible ASCII characters, or more than one.',
+    message: (a) => (a.several ? 'give one Idempotency-Key header' : 'Idempotency-Key must be 1 to 200 visible ASCII characters'),
+  }),
+  'http.idempotency-conflict': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 422: an Idempotency-Key already used for a different request.',
+    message: () => 'this Idempotency-Key was used for a different request',
+    hint: () => 'use a new key for a new send; the same key is only for retrying the same request',
+  }),
+  'http.contract-unusable': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 503: the contract\'s file has errors right now; `problems` lists them, nothing was queued.',
+    message: () => 'the contract can not be used until the project is fixed; try again later',
+  }),
+  'http.webhook-off': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 403: POST /hooks/github on a daemon started without CAMPAIGNCTL_WEBHOOK_SECRET.',
+    message: () => 'the webhook is off: start the daemon with CAMPAIGNCTL_WEBHOOK_SECRET set',
+  }),
+  'http.webhook-signature': entry<{ sha1Only: boolean }>({
+    severity: 'error',
+    summary: 'HTTP 401: a webhook delivery without a valid X-Hub-Signature-256; nothing happened.',
+    message: (a) => (a.sha1Only ? 'X-Hub-Signature (SHA-1) is not accepted, only X-Hub-Signature-256' : 'missing or wrong X-Hub-Signature-256'),
+    hint: (a) => (a.sha1Only ? 'configure the webhook to send X-Hub-Signature-256' : 'the webhook\'s secret on GitHub must be the value of CAMPAIGNCTL_WEBHOOK_SECRET'),
+  }),
+  'http.webhook-no-ref': entry<Record<string, never>>({
+    severity: 'error',
+    summary: 'HTTP 400: a push delivery whose body holds no `ref`.',
+    message: () => 'a push without a `ref`',
+  }),
+
   // ---- CleverTap connection ----
   'clevertap.auth-failed': entry<{ environment: string; sandbox: boolean; endpoint: string; httpStatus: number | null; detail: string; accountIdEnv: string; passcodeEnv: string }>({
     severity: 'error',

@@ -1,18 +1,18 @@
 /**
  * The bearer token of the write endpoints (CAMPAIGNCTL_API_TOKEN): compared in constant time
  * after a length check. No token configured: 403 (the endpoints are off); a wrong or missing one:
- * 401. Shared by every route that writes (POST /v1/reconcile, the send endpoints).
+ * 401. The gate every route that writes or reads sends goes through is ./guard.ts's.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { refusal, type RefusalBody } from './refusal.js';
 
-export type TokenCheck = { ok: true } | { ok: false; status: 401 | 403; message: string };
+export type TokenCheck = { ok: true } | { ok: false; status: 401 | 403; body: RefusalBody };
 
 export function checkBearer(configured: string | null, authorization: string | undefined): TokenCheck {
-  if (!configured) return { ok: false, status: 403, message: 'write endpoints are off: CAMPAIGNCTL_API_TOKEN is not set on the daemon' };
+  if (!configured) return { ok: false, status: 403, body: refusal('http.forbidden', {}) };
   const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '');
-  if (!match) return { ok: false, status: 401, message: 'missing bearer token (Authorization: Bearer <CAMPAIGNCTL_API_TOKEN>)' };
-  return tokensEqual(match[1]!, configured) ? { ok: true } : { ok: false, status: 401, message: 'wrong bearer token' };
+  if (!match) return { ok: false, status: 401, body: refusal('http.unauthorized', { missing: true }) };
+  return tokensEqual(match[1]!, configured) ? { ok: true } : { ok: false, status: 401, body: refusal('http.unauthorized', { missing: false }) };
 }
 
 /** Constant time for equal lengths; different lengths are unequal without comparing bytes. */
@@ -22,13 +22,3 @@ export function tokensEqual(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * Answers 401/403 and returns false when the request may not write; true lets the handler go on.
- * Use: `if (!(await requireToken(services.secrets.apiToken, req, reply))) return reply;`
- */
-export async function requireToken(configured: string | null, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-  const check = checkBearer(configured, req.headers.authorization);
-  if (check.ok) return true;
-  await reply.code(check.status).send({ error: check.message });
-  return false;
-}

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { DaemonServices } from '../services.js';
-import { requireToken } from './auth.js';
+import { requireToken } from './guard.js';
 import { renderStatusPage } from './status-page.js';
 
 export function registerCoreRoutes(app: FastifyInstance, services: DaemonServices): void {
@@ -24,9 +24,7 @@ export function registerCoreRoutes(app: FastifyInstance, services: DaemonService
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderStatusPage(await services.status(), { now: services.clock() })));
 
-  app.post('/v1/reconcile', async (req, reply) => {
-    if (!(await requireToken(services.secrets.apiToken, req, reply))) return reply;
-    if (services.draining()) return reply.code(503).send({ error: 'the daemon is shutting down' });
+  app.post('/v1/reconcile', { onRequest: requireToken(services, { refuseWhileDraining: 'reconcile' }) }, async (_req, reply) => {
     services.requestReconcile('api', { force: true });
     return reply.code(202).send({ accepted: true });
   });

@@ -1,22 +1,29 @@
 /**
- * The gate in front of the write endpoints, run before the body is read (an unauthenticated
- * caller never gets 3 MiB parsed): no token configured is 403 (the daemon said so at start), a
- * wrong or missing token 401, and once shutdown began 503 (intake stops; readiness says why).
+ * The one gate in front of the write endpoints (the sends, POST /v1/reconcile) and GET
+ * /v1/sends/{id}, run before the body is read (an unauthenticated caller never gets 3 MiB
+ * parsed): no token configured is 403 (the daemon said so at start), a wrong or missing token 401
+ * with WWW-Authenticate, and, where asked, 503 once shutdown began (intake stops; readiness says
+ * why). Answers are catalogue refusals (./refusal.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DaemonServices } from '../services.js';
 import { checkBearer } from './auth.js';
+import { refusal, sendRefusal } from './refusal.js';
 
-export function requireToken(services: DaemonServices, opts: { refuseWhileDraining: boolean }) {
+export interface GateOptions {
+  /** What is refused while the daemon drains (its words differ); null: answered while draining too. */
+  refuseWhileDraining: 'sends' | 'reconcile' | null;
+}
+
+export function requireToken(services: DaemonServices, opts: GateOptions) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const auth = checkBearer(services.secrets.apiToken, req.headers.authorization);
     if (!auth.ok) {
-      if (auth.status === 401) void reply.header('www-authenticate', 'Bearer');
-      await reply.code(auth.status).send({ error: auth.status === 403 ? 'forbidden' : 'unauthorized', message: auth.message });
+      await sendRefusal(reply, auth.status, auth.body);
       return;
     }
-    if (opts.refuseWhileDraining && services.draining()) {
-      await reply.code(503).header('retry-after', '5').send({ error: 'draining', message: 'the daemon is shutting down and takes no new sends; try again shortly' });
+    if (opts.refuseWhileDraining !== null && services.draining()) {
+      await sendRefusal(reply.header('retry-after', '5'), 503, refusal('http.draining', { what: opts.refuseWhileDraining }));
     }
   };
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { acceptSend } from '../intake/accept.js';
 import type { IntakeKind } from '../intake/request-shape.js';
 import type { DaemonServices } from '../services.js';
+import { refusal, sendRefusal } from './refusal.js';
 
 export const INTAKE_BODY_LIMIT = 3 * 1024 * 1024;
 
@@ -19,7 +20,7 @@ export function registerSendRoutes(app: FastifyInstance, services: DaemonService
   for (const { kind, url } of ROUTES) {
     app.post<{ Params: { name: string } }>(url, { bodyLimit: INTAKE_BODY_LIMIT }, async (req, reply) => {
       const key = req.headers['idempotency-key'];
-      if (Array.isArray(key)) return reply.code(400).send({ error: 'invalid', message: 'give one Idempotency-Key header' });
+      if (Array.isArray(key)) return sendRefusal(reply, 400, refusal('http.invalid-idempotency-key', { several: true }));
       const answer = await acceptSend(services, kind, req.params.name, req.body, key);
       if (answer.status === 202 && answer.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(answer.status).send(answer.body);

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OutboxItem, OutboxStatus } from '../../state/store.js';
 import type { DaemonServices } from '../services.js';
+import { refusal, sendRefusal } from './refusal.js';
 
 export type SendState = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown';
 
@@ -31,7 +32,7 @@ export function registerSendStatusRoute(app: FastifyInstance, services: DaemonSe
   app.get<{ Params: { id: string } }>('/v1/sends/:id', async (req, reply) => {
     const id = /^[1-9][0-9]{0,15}$/.test(req.params.id) ? Number(req.params.id) : NaN;
     const item = Number.isSafeInteger(id) ? await services.store.outbox.get(id) : null;
-    if (!item) return reply.code(404).send({ error: 'not-found', message: `no send ${req.params.id}` });
+    if (!item) return sendRefusal(reply, 404, refusal('http.not-found', { id: req.params.id }));
     return reply.send(sendStatusJson(item));
   });
 }

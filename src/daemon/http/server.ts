@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { DaemonServices } from '../services.js';
 import { registerCoreRoutes } from './core-routes.js';
 import { registerIntakeRoutes } from './intake-routes.js';
+import { registerRefusalHandlers } from './refusal.js';
 
 export async function startServer(services: DaemonServices, listen: { host: string; port: number }): Promise<{ app: FastifyInstance; address: string }> {
   const app = Fastify({
@@ -20,6 +21,7 @@ export async function startServer(services: DaemonServices, listen: { host: stri
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug({ method: req.method, url: req.routeOptions.url ?? req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+  registerRefusalHandlers(app, '3 MiB');
   registerCoreRoutes(app, services);
   registerIntakeRoutes(app, services);
   await app.listen({ host: listen.host, port: listen.port });

@@ -15,6 +15,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DaemonServices } from '../services.js';
+import { fastifyErrorBody, refusal, sendRefusal, type RefusalBody } from './refusal.js';
 import { checkGithubSignature } from './webhook-signature.js';
 
 export const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
@@ -27,29 +28,26 @@ export function registerWebhookRoute(app: FastifyInstance, services: DaemonServi
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
     // Answers fastify gives before the handler runs (413, a broken body) are counted here.
     scope.setErrorHandler(async (err: { statusCode?: number; message: string }, _req, reply) => {
-      const status = err.statusCode ?? 500;
-      services.metrics.webhookRequestsTotal.inc({ result: status === 413 ? 'too-large' : 'bad-request' });
-      return reply.code(status).send({ error: status === 413 ? 'too-large' : 'bad-request', message: status === 413 ? 'the body is over 3 MiB' : err.message });
+      const answer = fastifyErrorBody({ statusCode: err.statusCode, message: err.message }, '3 MiB');
+      services.metrics.webhookRequestsTotal.inc({ result: answer.status === 413 ? 'too-large' : 'bad-request' });
+      return sendRefusal(reply, answer.status, answer.body, 'webhook');
     });
     scope.post('/hooks/github', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (req, reply) => {
-      const answer = (status: number, result: WebhookResult, body: Record<string, unknown>): FastifyReply => {
+      const answer = (status: number, result: WebhookResult, body: RefusalBody | Record<string, unknown>): FastifyReply => {
         services.metrics.webhookRequestsTotal.inc({ result });
-        return reply.code(status).send(body);
+        return status >= 400 ? sendRefusal(reply, status, body as RefusalBody, 'webhook') : reply.code(status).send(body);
       };
       const secret = services.secrets.webhookSecret;
-      if (!secret) return answer(403, 'not-configured', { error: 'forbidden', message: 'the webhook is off: start the daemon with CAMPAIGNCTL_WEBHOOK_SECRET set' });
+      if (!secret) return answer(403, 'not-configured', refusal('http.webhook-off', {}));
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const signature = checkGithubSignature(raw, { sha256: header(req.headers['x-hub-signature-256']), sha1: header(req.headers['x-hub-signature']) }, secret);
-      if (signature !== 'ok') {
-        const why = signature === 'sha1-only' ? 'X-Hub-Signature (SHA-1) is not accepted: configure the webhook to send X-Hub-Signature-256' : 'missing or wrong X-Hub-Signature-256';
-        return answer(401, 'unauthorized', { error: 'unauthorized', message: why });
-      }
-      if (services.draining()) return answer(503, 'draining', { error: 'draining', message: 'the daemon is shutting down; the next start fetches anyway' });
+      if (signature !== 'ok') return answer(401, 'unauthorized', refusal('http.webhook-signature', { sha1Only: signature === 'sha1-only' }));
+      if (services.draining()) return answer(503, 'draining', refusal('http.draining', { what: 'webhook' }));
       const event = header(req.headers['x-github-event']) ?? '';
       if (event === 'ping') return answer(202, 'accepted', { accepted: true, event });
       if (event !== 'push') return answer(202, 'ignored', { accepted: false, ignored: `event \`${event || '(none)'}\`: only push and ping are acted on` });
       const ref = pushRef(raw, header(req.headers['content-type']));
-      if (ref === null) return answer(400, 'bad-request', { error: 'bad-request', message: 'a push without a `ref`' });
+      if (ref === null) return answer(400, 'bad-request', refusal('http.webhook-no-ref', {}));
       if (services.branch === null) return answer(202, 'ignored', { accepted: false, ignored: 'the daemon follows a local folder, not a branch (start it with --git-remote and --branch)' });
       if (ref !== `refs/heads/${services.branch}`) return answer(202, 'ignored', { accepted: false, ignored: `push to ${ref}: the daemon follows refs/heads/${services.branch}` });
       services.requestFetch();

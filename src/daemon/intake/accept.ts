@@ -16,22 +16,17 @@ import { checkRaise } from '../../operations/raise.js';
 import { checkSend } from '../../operations/send.js';
 import { checkTrigger } from '../../operations/trigger.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { bodyOf, refusal, type RefusalBody } from '../http/refusal.js';
 import { StateError } from '../../state/errors.js';
 import type { JsonObject } from '../../state/store.js';
 import type { DaemonServices } from '../services.js';
 import { commitBatcherFor } from './commit-batcher.js';
-import { problemsOf, type Problem } from './problems.js';
 import { raisePayload, recipientLists, sendPayload, shapeRaiseBody, shapeSendBody, type IntakeKind } from './request-shape.js';
 import { sameRequest } from './same-request.js';
 
-export type IntakeAnswer =
-  | { status: 202; body: { id: number }; replayed: boolean }
-  | { status: 400 | 404 | 422 | 503; body: { error: string; message: string; problems?: Problem[] } };
+export type IntakeAnswer = { status: 202; body: { id: number }; replayed: boolean } | { status: 400 | 404 | 422 | 503; body: RefusalBody };
 
-const refused = (status: 400 | 404 | 422 | 503, error: string, message: string, problems?: Diagnostic[]): IntakeAnswer => ({
-  status,
-  body: problems ? { error, message, problems: problemsOf(problems) } : { error, message },
-});
+const refused = (status: 400 | 404 | 422 | 503, body: RefusalBody): IntakeAnswer => ({ status, body });
 
 /** A key a caller chose: visible ASCII, at most 200 characters. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -41,7 +36,7 @@ type Checked = { ok: true; address: string; payload: JsonObject } | { ok: false;
 
 export async function acceptSend(services: DaemonServices, kind: IntakeKind, name: string, body: unknown, idempotencyKey?: string): Promise<IntakeAnswer> {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    return refused(400, 'invalid', 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+    return refused(400, refusal('http.invalid-idempotency-key', { several: false }));
   }
   const checked = kind === 'raise' ? checkRaiseRequest(services, name, body) : checkSendRequest(services, kind, name, body);
   if (!checked.ok) return checked.answer;
@@ -55,13 +50,13 @@ export async function acceptSend(services: DaemonServices, kind: IntakeKind, nam
     );
   } catch (err) {
     // A payload the state refuses to keep (a secret-looking key, a credentialed URL): the caller's to fix.
-    if (err instanceof StateError && err.code === 'not-storable') return refused(400, 'invalid', err.message);
+    if (err instanceof StateError && err.code === 'not-storable') return refused(400, refusal('http.not-storable', { detail: err.message }));
     throw err;
   }
   const { item, created } = enqueued;
   if (!created) {
     if (!sameRequest(item, kind, address, payload)) {
-      return refused(422, 'idempotency-key-reused', 'this Idempotency-Key was used for a different request; use a new key for a new send');
+      return refused(422, refusal('http.idempotency-conflict', {}));
     }
     return { status: 202, body: { id: item.id }, replayed: true };
   }
@@ -71,30 +66,32 @@ export async function acceptSend(services: DaemonServices, kind: IntakeKind, nam
 }
 
 function lookupRefusal(diagnostics: Diagnostic[]): IntakeAnswer {
-  if (diagnostics.some((d) => d.code === 'runtime.unknown-contract')) return refused(404, 'not-found', diagnostics.find((d) => d.code === 'runtime.unknown-contract')!.message, diagnostics);
-  return refused(503, 'contract-unusable', 'the contract can not be used until the project is fixed; try again later', diagnostics);
+  // An unknown name answers that diagnostic itself (its hint names the closest contract).
+  const unknown = diagnostics.find((d) => d.code === 'runtime.unknown-contract');
+  if (unknown) return refused(404, bodyOf(unknown, diagnostics));
+  return refused(503, refusal('http.contract-unusable', {}, diagnostics));
 }
 
 function checkSendRequest(services: DaemonServices, kind: 'message' | 'trigger', name: string, body: unknown): Checked {
   const shaped = shapeSendBody(kind, body);
-  if (!shaped.ok) return { ok: false, answer: refused(400, 'invalid', 'the request body does not fit this endpoint', shaped.problems) };
+  if (!shaped.ok) return { ok: false, answer: refused(400, refusal('http.invalid-body', {}, shaped.problems)) };
   const ctx = services.context();
   const found = sendContract(ctx.project, kind, name);
   if (!found.ok) return { ok: false, answer: lookupRefusal(found.diagnostics) };
   const to = recipientLists(shaped.value.to, found.value.defaultKey);
   const options = { contract: found.value.resource.address, to: to as Record<string, string[]>, data: shaped.value.data };
   const result = kind === 'message' ? checkSend(ctx, options) : checkTrigger(ctx, options);
-  if (result.status === 'refused') return { ok: false, answer: refused(400, 'invalid', 'the request does not fit the contract; nothing was queued', result.diagnostics) };
+  if (result.status === 'refused') return { ok: false, answer: refused(400, refusal('http.contract-refused', {}, result.diagnostics)) };
   return { ok: true, address: found.value.resource.address, payload: sendPayload(to, shaped.value.data) };
 }
 
 function checkRaiseRequest(services: DaemonServices, name: string, body: unknown): Checked {
   const shaped = shapeRaiseBody(body);
-  if (!shaped.ok) return { ok: false, answer: refused(400, 'invalid', 'the request body does not fit this endpoint', shaped.problems) };
+  if (!shaped.ok) return { ok: false, answer: refused(400, refusal('http.invalid-body', {}, shaped.problems)) };
   const ctx = services.context();
   const found = findContract(ctx.project, 'Bulletin', name);
   if (!found.ok) return { ok: false, answer: lookupRefusal(found.diagnostics) };
   const result = checkRaise(ctx, { bulletin: found.value.address, name: shaped.value.name, properties: shaped.value.properties });
-  if (result.status === 'refused') return { ok: false, answer: refused(400, 'invalid', 'the request does not fit the contract; nothing was queued', result.diagnostics) };
+  if (result.status === 'refused') return { ok: false, answer: refused(400, refusal('http.contract-refused', {}, result.diagnostics)) };
   return { ok: true, address: found.value.address, payload: raisePayload(shaped.value) };
 }
