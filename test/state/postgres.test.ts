@@ -34,22 +34,7 @@ pgSuite('PostgreSQL state', () => {
     };
   });
 
-  const schemas: string[] = [];
-  const stores: StateStore[] = [];
-  function location(): string {
-    const schema = freshSchemaName();
-    schemas.push(schema);
-    return pgLocation(schema);
-  }
-  async function open(at: string): Promise<StateStore> {
-    const s = await mustOpen(at);
-    stores.push(s);
-    return s;
-  }
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    for (const schema of schemas.splice(0)) await dropSchema(schema);
-  });
+  const { schemas, location, open } = scratchStores();
 
   it('keeps its tables in the schema the URL names, migrated once, and says so in info', async () => {
     const at = location();
@@ -69,8 +54,7 @@ pgSuite('PostgreSQL state', () => {
 
   it('lets several stores open a fresh schema at once (the migration runs once)', async () => {
     const at = location();
-    const opened = await Promise.all([mustOpen(at), mustOpen(at), mustOpen(at), mustOpen(at)]);
-    stores.push(...opened);
+    const opened = await Promise.all([open(at), open(at), open(at), open(at)]);
     for (const s of opened) expect(await s.serial()).toBe(0);
     expect(await pgQuery(`SELECT count(*)::int AS n FROM "${schemas[0]}".schema_migrations`)).toEqual([{ n: MIGRATIONS.length }]);
   });
@@ -185,21 +169,17 @@ pgSuite('PostgreSQL state', () => {
 });
 
 pgSuite('PostgreSQL hints (LISTEN/NOTIFY)', () => {
-  const schemas: string[] = [];
-  const stores: StateStore[] = [];
+  const { schemas, location, open } = scratchStores();
   const listeners: { close(): Promise<void> }[] = [];
-  async function openFresh(): Promise<{ store: StateStore; schema: string }> {
-    const schema = freshSchemaName();
-    schemas.push(schema);
-    const store = await mustOpen(pgLocation(schema));
-    stores.push(store);
-    return { store, schema };
-  }
+  // Registered after scratchStores(): vitest runs afterEach hooks last-registered first, so the
+  // listeners close before their stores and schemas go.
   afterEach(async () => {
     for (const l of listeners.splice(0)) await l.close();
-    for (const s of stores.splice(0)) await s.close();
-    for (const schema of schemas.splice(0)) await dropSchema(schema);
   });
+  async function openFresh(): Promise<{ store: StateStore; schema: string }> {
+    const store = await open(location());
+    return { store, schema: schemas.at(-1)! };
+  }
   async function until(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (!test()) {
@@ -227,8 +207,7 @@ pgSuite('PostgreSQL hints (LISTEN/NOTIFY)', () => {
   it('wakes a listener on a committed request or outbox item, not on a rollback nor on another schema', async () => {
     const { store: a, schema } = await openFresh();
     const { store: other } = await openFresh();
-    const writer = await mustOpen(pgLocation(schema));
-    stores.push(writer);
+    const writer = await open(pgLocation(schema));
     expect(a.hints.available).toBe(true);
     const hints: string[] = [];
     listeners.push(a.hints.listen((k) => hints.push(k)));
@@ -270,17 +249,7 @@ pgSuite('PostgreSQL hints (LISTEN/NOTIFY)', () => {
 });
 
 pgSuite('PostgreSQL outbox claims', () => {
-  const schemas: string[] = [];
-  const stores: StateStore[] = [];
-  async function open(at: string): Promise<StateStore> {
-    const s = await mustOpen(at);
-    stores.push(s);
-    return s;
-  }
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    for (const schema of schemas.splice(0)) await dropSchema(schema);
-  });
+  const { schemas, open } = scratchStores();
 
   it('8 claimers on 8 pools race for 200 outbox items: each item claimed exactly once, and settled only by its claimer', async () => {
     const schema = freshSchemaName();
@@ -367,4 +336,30 @@ async function pgSessionSettings(at: string): Promise<Record<string, string>> {
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * Fresh schemas and the stores opened on them, for one describe block: `location()` names a new
+ * schema, `open(at)` opens a store there; after each test the stores close and the schemas drop.
+ */
+function scratchStores(): { schemas: string[]; location(): string; open(at: string): Promise<StateStore> } {
+  const schemas: string[] = [];
+  const stores: StateStore[] = [];
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+  return {
+    schemas,
+    location() {
+      const schema = freshSchemaName();
+      schemas.push(schema);
+      return pgLocation(schema);
+    },
+    async open(at) {
+      const s = await mustOpen(at);
+      stores.push(s);
+      return s;
+    },
+  };
 }
