@@ -149,4 +149,19 @@ describe('ProjectIndex.update', () => {
     expect(report.ruled).toBeLessThan(index.project().resources().length);
     expect(index.project().diagnostics.filter((d) => d.file === 'campaigns/soon.yaml').map((d) => d.code)).toEqual(['rule.when-in-past']);
   });
+
+  it('a daysAgo finding made in the account\'s last hour of the day stands until the next day begins, then is re-ruled', async () => {
+    const root = project();
+    const daysAgo = (name: string) => push(name, 'Hello').replace('to: 20270102', 'to: { daysAgo: 0 }');
+    write(root, 'campaigns/relative.yaml', daysAgo('relative'));
+    const lastHour = new Date('2026-06-15T21:30:00Z'); // 23:30 in Berlin
+    const index = await fresh(root, lastHour);
+    // Later in that hour: nothing re-ruled, though the finding's early re-check time (23:00) has passed.
+    expect(await index.update([], new Date('2026-06-15T21:45:00Z'))).toMatchObject({ ruled: 0, unchanged: true });
+    expect(await index.update([], new Date('2026-06-15T21:59:59Z'))).toMatchObject({ ruled: 0, unchanged: true });
+    // 00:00 in Berlin: a new day, so `daysAgo: 0` means another date and the finding is made again.
+    const report = await updated(index, root, [], new Date('2026-06-15T22:00:00Z'));
+    expect(report.ruled).toBeGreaterThanOrEqual(1);
+    expect(report.ruled).toBeLessThan(index.project().resources().length);
+  });
 });
