@@ -66,10 +66,10 @@ export class ProjectSource {
     return this.#index.project();
   }
 
-  /** The spec hashes the index keeps, for planning (kept in memory; nothing is written). */
+  /** The spec hashes and desired resources the index keeps, for planning (kept in memory; nothing is written). */
   memo(): DesiredMemo {
     const index = this.#index;
-    return { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true };
+    return { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true, kept: (r) => index.keptDesired(r), keep: (r, d) => index.keepDesired(r, d) };
   }
 }
 
