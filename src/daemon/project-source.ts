@@ -30,6 +30,11 @@ export class ProjectSource {
     return this.#index.head.root;
   }
 
+  /** Whether a file event at this path (relative, forward slashes) may change the project (ProjectIndex.concerns). */
+  concerns(relativePath: string): boolean {
+    return this.#index.concerns(relativePath);
+  }
+
   /** File events: paths relative to the root, forward slashes. Read at the next load(). */
   markDirty(paths: Iterable<string>): void {
     for (const p of paths) this.#dirty.add(p);

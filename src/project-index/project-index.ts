@@ -37,7 +37,7 @@ import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../c
 import { projectFileDigest } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
 import { readSource } from '../config/read-source.js';
-import { CONFIG_FILE } from '../config/root.js';
+import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlob } from '../config/cache-blob.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
@@ -184,6 +184,19 @@ export class ProjectIndex {
     campaignFiles.sort(byCodePoint);
     const checked = await checkProjectFiles(this.head.root, campaignFiles, { threads: this.head.threads, known: (f) => trustless(known(files.get(f))) });
     return this.#settle(now, campaignFiles, checked, removed, others, changed);
+  }
+
+  /**
+   * Whether a change at `relativePath` (forward slashes) may change the project: campaignctl.yaml,
+   * a campaign file, a partial, a file some resource reads (an email's body_file) or any file in a
+   * `_` folder under campaigns/ (data a resource may come to read). Anything else (README.md,
+   * docs/, an editor's swap or backup file) is never read by a load, so the daemon drops its events.
+   */
+  concerns(relativePath: string): boolean {
+    const p = relativePath;
+    if (p === CONFIG_FILE || isCampaignFile(p) || isPartial(p) || this.#s.data.has(p)) return true;
+    const parts = p.split('/');
+    return parts[0] === CAMPAIGNS_DIR && parts.every((x) => !x.startsWith('.')) && parts.slice(1, -1).some((x) => x.startsWith('_'));
   }
 
   /** The project as indexed now (the same object until the next change). */

@@ -129,6 +129,16 @@ describe('ProjectIndex.update', () => {
     expect(twinned()).toBe(false);
   });
 
+  it('concerns() names what a load reads: config, campaign files, partials, `_` data and body files; not docs or swap files', async () => {
+    const index = await fresh(project());
+    for (const p of ['campaignctl.yaml', 'campaigns/generated/c0004.yaml', 'campaigns/new/x.yml', 'campaigns/_partials/footer.hbs', 'campaigns/_bodies/news.html', 'campaigns/_data/any.json']) {
+      expect(index.concerns(p), p).toBe(true);
+    }
+    for (const p of ['README.md', 'docs/guide.md', 'campaigns/notes.txt', 'campaigns/.c0004.yaml.swp', 'campaigns/generated/c0004.yaml~', 'campaigns/_bodies/.news.html.swp', 'campaigns/.hidden/x.yaml']) {
+      expect(index.concerns(p), p).toBe(false);
+    }
+  });
+
   it('campaignctl.yaml: a var that moved re-rules every resource (each may read the environment)', async () => {
     const root = project();
     const index = await fresh(root);
