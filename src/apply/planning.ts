@@ -146,7 +146,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     diagnostics.push(applyMessages.refreshFailed(err.message));
   }
   if (keeper && revision !== undefined && !reuse) {
-    if (refresh && !req.settle && openRows === 0) keeper.keep(revision, zone, req.now, refresh);
+    if (refresh && !req.settle && openRows === 0) keeper.keep(revision, zone, req.now, refresh, rows);
     else keeper.forget();
   }
 

@@ -23,6 +23,8 @@
  */
 import type { CleverTapClient } from '../clevertap/client.js';
 import type { DesiredResource } from '../plan/types.js';
+import type { RemoteCampaign } from '../model/applied.js';
+import { mapRemoteStatus } from '../plan/remote-status.js';
 import type { AppliedWithoutSpec, JournalWindow } from '../state/store.js';
 import { coveringWindows, windowAround } from './dates.js';
 import { assembleRefresh, listWindows, managedCampaigns, type RefreshResult } from './refresh.js';
@@ -36,6 +38,13 @@ interface Kept {
   /** ms since the epoch: the `now` of the plan that made the refresh. */
   at: number;
   refresh: RefreshResult;
+  /** The state rows it was made for (the same array while the revision stands: ./refresh.ts keeps them). */
+  rows: readonly AppliedWithoutSpec[];
+  /** The first start state recorded after `at` (ms; `at` itself when one can not be read): reused only before it. */
+  nextStart: number;
+  /** Where each address's status and each id's row are in `refresh`, to put the re-asked ones in place. */
+  statusAt: Map<string, number>;
+  remoteAt: Map<number, number>;
 }
 
 export interface ReuseRequest {
@@ -51,8 +60,11 @@ export class RefreshKeeper {
   #kept: Kept | undefined;
 
   /** A full refresh made on state at `revision` (rows read after it), for later reconciles. */
-  keep(revision: string, zone: string, now: Date, refresh: RefreshResult): void {
-    this.#kept = { revision, zone, at: now.getTime(), refresh };
+  keep(revision: string, zone: string, now: Date, refresh: RefreshResult, rows: readonly AppliedWithoutSpec[]): void {
+    const at = now.getTime();
+    const statusAt = new Map(refresh.statuses.map((x, i) => [x.address, i]));
+    const remoteAt = new Map(refresh.remote.map((r, i) => [r.id, i]));
+    this.#kept = { revision, zone, at, refresh, rows, nextStart: nextStartAfter(rows, at), statusAt, remoteAt };
   }
 
   /** Forgets the kept refresh (a plan failed, or state moved under it). */
@@ -75,26 +87,53 @@ export class RefreshKeeper {
   reuse(q: ReuseRequest): ((client: CleverTapClient) => Promise<RefreshResult>) | undefined {
     const k = this.#kept;
     if (!k || !this.mayReuse(q.revision, q.zone, q.now)) return undefined;
+    const sameRows = q.rows === k.rows;
+    // Equal revisions mean equal rows; rows read again (not kept) are looked at again all the same.
+    const nextStart = sameRows ? k.nextStart : nextStartAfter(q.rows, k.at);
+    if (q.now.getTime() >= nextStart) return undefined;
     const managed = managedCampaigns(q.rows);
-    const since = k.at;
-    const until = q.now.getTime();
-    const startedBetween = (iso: string | null) => {
-      if (iso === null) return false;
-      const t = Date.parse(iso);
-      // A start that can not be read is not known to be outside the span: refresh.
-      return Number.isNaN(t) || (t > since && t <= until);
-    };
-    if (managed.some((a) => startedBetween(a.scheduledFor))) return undefined;
     const touched = managed.filter((a) => q.desired.get(a.address)?.desired.specHash !== a.specHash);
     return async (client) => {
+      if (touched.length === 0 && sameRows) return k.refresh;
       const ids = new Set(touched.map((a) => a.remoteId));
-      const kept = k.refresh.remote.filter((r) => !ids.has(r.id));
-      if (touched.length === 0) return assembleRefresh(managed, k.refresh.windows, [kept]);
       const windows: JournalWindow[] = coveringWindows(touched.map((a) => windowAround(new Date(a.scheduledFor ?? a.appliedAt), q.zone)));
-      const pages = await listWindows(client, windows);
-      const asked = pages.flat().filter((r) => ids.has(r.id));
-      // The kept pages' rows, with the touched campaigns' rows as CleverTap gives them now.
-      return assembleRefresh(managed, k.refresh.windows, [asked, kept]);
+      const asked = touched.length === 0 ? [] : (await listWindows(client, windows)).flat().filter((r) => ids.has(r.id));
+      return (sameRows && patched(k, touched, asked)) || assembleRefresh(managed, k.refresh.windows, [asked, k.refresh.remote.filter((r) => !ids.has(r.id))]);
     };
   }
+}
+
+/**
+ * The kept refresh with the re-asked campaigns' statuses and rows put in place (the same rows, so
+ * the same statuses in the same order); undefined when a re-asked row is new to it (then the
+ * caller assembles the whole refresh again).
+ */
+function patched(k: Kept, touched: readonly { address: string; remoteId: number }[], asked: readonly RemoteCampaign[]): RefreshResult | undefined {
+  if (asked.some((r) => !k.remoteAt.has(r.id))) return undefined;
+  const byId = new Map(asked.map((r) => [r.id, r]));
+  const remote = k.refresh.remote.slice();
+  const statuses = k.refresh.statuses.slice();
+  const gone = new Set<number>();
+  for (const a of touched) {
+    const found = byId.get(a.remoteId) ?? null;
+    const at = k.statusAt.get(a.address);
+    if (at === undefined) return undefined;
+    statuses[at] = { address: a.address, remoteId: a.remoteId, remote: found, state: found ? mapRemoteStatus(found.status) : 'missing' };
+    if (found) remote[k.remoteAt.get(found.id)!] = found;
+    else gone.add(a.remoteId);
+  }
+  const kept = gone.size === 0 ? remote : remote.filter((r) => !gone.has(r.id));
+  return { remote: kept, windows: k.refresh.windows, statuses, missing: statuses.filter((x) => x.remote === null).map((x) => x.address) };
+}
+
+/** The first campaign start state recorded after `at` (ms); `at` when one can not be read (so nothing is reused). */
+function nextStartAfter(rows: readonly AppliedWithoutSpec[], at: number): number {
+  let next = Infinity;
+  for (const a of rows) {
+    if (a.kind !== 'Campaign' || a.remoteId === null || a.scheduledFor === null) continue;
+    const t = Date.parse(a.scheduledFor);
+    if (Number.isNaN(t)) return at;
+    if (t > at && t < next) next = t;
+  }
+  return next;
 }
