@@ -11,6 +11,7 @@ import { isRefusal } from '../operations/under-lock.js';
 import { runDue } from '../operations/run-due.js';
 import type { OperationContext } from '../operations/context.js';
 import { listSchedules } from '../schedule/listing.js';
+import { scheduleRowsOf } from './schedule-rows.js';
 import { clock as processClock } from '../time/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -47,7 +48,7 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
     let wait = RUN_DUE_SAFETY_MS;
     try {
       const now = d.clock();
-      const next = (await listSchedules(d.store, now))
+      const next = (await listSchedules(scheduleRowsOf(d.store), now))
         .filter((s) => s.enabled)
         .flatMap((s) => s.nextFireTimes.slice(0, 1))
         .map((t) => realMs(Date.parse(t) - now.getTime()))
