@@ -169,6 +169,15 @@ export interface RunReport {
  */
 export type ClaimResult = { claimed: true; run: RunRecord } | { claimed: false; run: RunRecord };
 
+/**
+ * What a pass that took a schedule's cursor sees of its ledger (RunStore.takeTick): the tick's own
+ * row if any pass decided it already, and the schedule's ticks still \`claimed\` (the overlap check's input).
+ */
+export interface RunLedger {
+  run: RunRecord | null;
+  claimed: RunRecord[];
+}
+
 export interface RunFilter {
   subject?: string;
   kind?: RunKind;
@@ -323,6 +332,14 @@ export interface RunStore {
    * Throws StateError('not-found') for a run that does not exist.
    */
   keepReport(key: RunKey, figures: { sent: number; clicked: number }): Promise<RunRecord>;
+  /**
+   * Inside a transaction, a pass deciding a schedule tick: takes the schedule's cursor as
+   * CursorStore.take does (moving it to \`advanceTo\`), then reads the tick's ledger under that lock.
+   * Null when another pass holds the cursor right now (it decides the tick). PostgreSQL sends the
+   * take and the read as two statements in one message (one round trip, each statement with its own
+   * snapshot, so the read sees what the previous holder committed before it let go of the row).
+   */
+  takeTick(address: string, key: RunKey, advanceTo: string): Promise<RunLedger | null>;
 }
 
 /**

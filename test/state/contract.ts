@@ -653,6 +653,33 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.serial()).toBe(serial);
       });
 
+      it('takeTick moves the cursor and reads the tick and its schedule\'s claimed ticks, also with no cursor yet', async () => {
+        const s = await fresh();
+        const serial = await s.serial();
+        const at = (h: string): RunKey => ({ kind: 'schedule', subject: 'schedule.digest', key: `2030-01-05T${h}:00:00.000Z` });
+        // No cursor and no ledger yet: the cursor is created at advanceTo, nothing decided.
+        expect(await s.transaction((tx) => tx.runs.takeTick('schedule.digest', at('10'), at('10').key))).toEqual({ run: null, claimed: [] });
+        expect(await s.cursors.get('schedule.digest')).toBe(at('10').key);
+        await s.runs.claim(at('08'));
+        await s.runs.claim(at('09'));
+        await s.runs.mark(at('09'), 'done');
+        await s.runs.claim(at('10'));
+        // Another schedule's claimed tick and an occurrence of the same subject are not this ledger's.
+        await s.runs.claim({ kind: 'schedule', subject: 'schedule.other', key: at('08').key });
+        await s.runs.claim({ kind: 'occurrence', subject: 'schedule.digest', key: 'o-1' });
+        const eleven = await s.transaction((tx) => tx.runs.takeTick('schedule.digest', at('11'), at('11').key));
+        expect(eleven?.run).toBeNull();
+        expect(eleven?.claimed.map((r) => r.key)).toEqual([at('08').key, at('10').key]);
+        expect(await s.cursors.get('schedule.digest')).toBe(at('11').key);
+        // A tick decided already comes back as `run`; the cursor never moves back.
+        const ten = await s.transaction((tx) => tx.runs.takeTick('schedule.digest', at('10'), at('10').key));
+        expect(ten?.run).toMatchObject({ key: at('10').key, status: 'claimed' });
+        expect(ten?.claimed.map((r) => r.key)).toEqual([at('08').key]);
+        expect(await s.cursors.get('schedule.digest')).toBe(at('11').key);
+        // The claims bumped the serial; the takes did not.
+        expect(await s.serial()).toBe(serial + 6);
+      });
+
       it('cursors only move forward (unless reset) and never bump the serial', async () => {
         const s = await fresh();
         const serial = await s.serial();
