@@ -135,7 +135,12 @@ describe('watch intake, end to end', () => {
     // does: its first answers already say `unknown` (what says `sending` is its own drain's).
     const restartedAt = Date.now();
     const firstLook = new Map<number, string>();
-    for (const id of ids) firstLook.set(id, (await call(second, 'GET', `/v1/sends/${id}`, undefined, auth)).body.status as string);
+    const claimers = new Set<string>();
+    for (const id of ids) {
+      const look = (await call(second, 'GET', `/v1/sends/${id}`, undefined, auth)).body;
+      firstLook.set(id, look.status as string);
+      if (look.status === 'sending') claimers.add(look.claimedBy as string);
+    }
     const firstLookMs = Date.now() - restartedAt;
     const states = new Map<number, any>();
     for (let round = 0; round < 400; round++) {
@@ -161,6 +166,10 @@ describe('watch intake, end to end', () => {
     expect(firstLookMs).toBeLessThan(30_000);
     const settledLine = second.lines.find((l) => /was sending when it stopped are now unknown/.test(l.msg));
     expect(settledLine).toMatchObject({ outbox: byStatus('unknown'), claimedBy: expect.any(String) });
+    // What was `sending` at the first look was the restart's own claims, none of the killed daemon's.
+    expect(claimers.has(settledLine!.claimedBy as string)).toBe(false);
+    const restartId = second.lines.find((l) => typeof l.replica === 'string')?.replica;
+    expect([...claimers].every((c) => c === restartId)).toBe(true);
     expect(second.lines.filter((l) => /claim ran out while being sent/.test(l.msg))).toEqual([]);
   }, 120_000);
 });
