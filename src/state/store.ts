@@ -394,6 +394,13 @@ export interface OutboxStore {
    * leases, so only a dead (or stalled past its lease) claimer's items are touched.
    */
   expireClaims(): Promise<OutboxItem[]>;
+  /**
+   * `sending` items claimed by `holderId` -> unknown at once, whatever their lease says, with
+   * deadClaimerError as lastError; returns them. For a holder known to be dead (its daemon or leader
+   * lease expired, or was taken over from a process that is gone): its claims will never be renewed
+   * or settled, so nobody waits for their leases. Never back to pending, as expireClaims.
+   */
+  expireClaimsOf(holderId: string): Promise<OutboxItem[]>;
   // The transitions out of `sending` name the claimer: each writes only while the item is `sending`
   // under `by`'s claim. Else StateError('conflict') (the claim ran out and the item is unknown, or
   // another claimer holds it: this caller's outcome is not recorded, and nothing moved), or
@@ -459,7 +466,12 @@ export interface LeaseRequest {
   ttlMs: number;
 }
 
-export type LeaseResult = { ok: true; lease: LeaseHolder } | { ok: false; holder: LeaseHolder };
+/**
+ * `replaced`: present when this call ended another holder's term (acquire of a lease that expired
+ * while someone else held it, or takeOver): the holder it replaced, who is gone or was cut off.
+ * Absent for a free, released or renewed lease.
+ */
+export type LeaseResult = { ok: true; lease: LeaseHolder; replaced?: LeaseHolder } | { ok: false; holder: LeaseHolder };
 
 /**
  * Times are the store's clock (SQLite: the process clock or the store's `now` option; PostgreSQL:
