@@ -10,10 +10,11 @@
  *   tick claims    4 claimers (PostgreSQL: 4 stores, 4 pools; SQLite: one store) claim the same ticks
  *                  of 10 schedules as replicas do, through the pass's own claimTick
  *                  (src/schedule/fire.ts: the ledger read, then one transaction: the cursor row,
- *                  skipped when another claimer holds it, the cursor move, the ledger read under
- *                  the lock, the overlap check, the claim). Between minutes the winners mark
- *                  their runs done, as a pass does after the send: not timed, printed apart.
- *                  every tick is won exactly once (checked). Figure: ticks decided per second.
+ *                  skipped when another claimer holds it, moved, and the ledger read under the
+ *                  lock, in one round trip on PostgreSQL (RunStore.takeTick); the overlap check;
+ *                  the claim). Between minutes the winners mark their runs done, as a pass does
+ *                  after the send: not timed, printed apart. Every tick is won exactly once
+ *                  (checked). Figure: ticks decided per second.
  *                  Goal: PostgreSQL >= 500/s.
  * PostgreSQL is CAMPAIGNCTL_TEST_PG_URL (or --pg), in a fresh schema dropped at the end.
  */

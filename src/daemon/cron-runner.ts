@@ -1,7 +1,8 @@
 /**
  * The cron runner inside the daemon: a run-due pass (../operations/run-due.ts) at the next fire
- * time of any applied Schedule (a timer set from state after every pass), and a safety pass at
- * least every 30 s (a Schedule applied meanwhile, a bulletin occurrence come due, a clock jump).
+ * time of any applied Schedule or the next `at` of an applied Bulletin occurrence (a timer set
+ * from state after every pass and every apply), and a safety pass at least every 30 s (something
+ * applied by another process meanwhile, an occurrence held through quiet hours, a clock jump).
  * Passes never overlap; two passes at once would still fire each tick once (the claim in `runs`).
  * The timer waits in real time: a clock running at CAMPAIGNCTL_NOW_RATE reaches the next fire time
  * after (simulated wait / rate); the safety pass stays every 30 real seconds.
@@ -12,6 +13,7 @@ import { runDue } from '../operations/run-due.js';
 import type { OperationContext } from '../operations/context.js';
 import { listSchedules } from '../schedule/listing.js';
 import { scheduleRowsOf } from './schedule-rows.js';
+import { nextOccurrenceDue } from '../schedule/next-due.js';
 import { clock as processClock } from '../time/clock.js';
 import type { StateStore } from '../state/store.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -48,9 +50,9 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
     let wait = RUN_DUE_SAFETY_MS;
     try {
       const now = d.clock();
-      const next = (await listSchedules(scheduleRowsOf(d.store), now))
-        .filter((s) => s.enabled)
-        .flatMap((s) => s.nextFireTimes.slice(0, 1))
+      const fires = (await listSchedules(scheduleRowsOf(d.store), now)).filter((s) => s.enabled).flatMap((s) => s.nextFireTimes.slice(0, 1));
+      const occurrence = await nextBulletinOccurrence(now);
+      const next = [...fires, ...(occurrence ? [occurrence] : [])]
         .map((t) => realMs(Date.parse(t) - now.getTime()))
         .reduce((a, b) => Math.min(a, b), Infinity);
       // A few ms after the fire time, so the pass sees the tick as due (5 real ms are 5 x rate
@@ -61,6 +63,15 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
     }
     if (stopped) return;
     timer = setTimeout(() => void (running = pass().finally(() => (running = null))), wait);
+  };
+
+  /** Bulletins are few: their rows are read one by one after a scan without specs (a state may hold 10,000 rows). */
+  const nextBulletinOccurrence = async (now: Date): Promise<string | null> => {
+    const ctx = d.context();
+    if (!ctx) return null; // no pass runs without a loaded project either
+    const addresses = (await d.store.resources.listWithoutSpecs()).filter((r) => r.kind === 'Bulletin').map((r) => r.address);
+    const specs = (await Promise.all(addresses.map((a) => d.store.resources.get(a)))).map((r) => r?.spec);
+    return nextOccurrenceDue(specs, ctx.project.environment.accountTimezone, now);
   };
 
   const pass = async () => {

@@ -32,6 +32,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, type DaemonMetrics } from './metrics.js';
 import { DEFAULT_GIT_INTERVAL_MS, RESYNC_INTERVAL_MS, watchTiming, type WatchOptions } from './options.js';
 import { startOutboxDrain, type OutboxDrain } from './outbox-drain.js';
+import { settleClaimsOfReplaced } from './outbox-takeover.js';
 import { ProjectSource } from './project-source.js';
 import { ReconcileQueue } from './queue.js';
 import { readinessOf } from './readiness.js';
@@ -130,6 +131,7 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     const started = await Leadership.start(store, mode, replicaCommand, { ttlMs: timing.leaseTtlMs, renewMs: timing.leaseRenewMs }, {
       onProblem: (m) => recordError('lease', m),
       onChange: (leads) => roles.onChange(leads),
+      onReplaced: (previous) => settleClaimsOfReplaced(store, log, metrics, previous),
     });
     if (!started.ok) {
       const h = started.holder;

@@ -11,7 +11,8 @@
  *
  * Either way the lease is renewed every renewMs for ttlMs. A holder on this host whose pid is gone
  * (kill -9) is taken over at once rather than after its lease expires; a holder elsewhere can not
- * be checked and must expire.
+ * be checked and must expire. Either way the holder replaced is gone, and onReplaced hears of it
+ * (the daemon settles the outbox items it was sending as unknown rather than wait for their leases).
  *
  * Fencing: leads() is true only while the last successful renewal (measured on this process's
  * monotonic clock from when it was SENT) is younger than the lease, so a process that stalls or is
@@ -40,6 +41,12 @@ export interface LeadershipEvents {
   onProblem(message: string): void;
   /** This replica started (true) or stopped (false) leading. */
   onChange(leads: boolean): void;
+  /**
+   * This replica took the lease from a holder that is gone (its lease expired, or it ran on this
+   * host and its pid no longer exists): whatever that holder had in flight will never be settled
+   * by it. Awaited before start() answers, so the daemon settles it before it drains anything.
+   */
+  onReplaced?(previous: LeaseHolder): Promise<void>;
 }
 
 export interface Term {
@@ -83,7 +90,10 @@ export class Leadership {
     const l = new Leadership(store, mode, command, times, events);
     const first = await l.#take();
     if (!first.ok && mode === 'single') return first;
-    if (first.ok) l.#begin(first.lease, first.sentAt);
+    if (first.ok) {
+      l.#begin(first.lease, first.sentAt);
+      await l.#replaced(first.replaced);
+    }
     return { ok: true, leadership: l };
   }
 
@@ -145,7 +155,10 @@ export class Leadership {
       const r = await this.#take();
       // Taken while shutting down: given back at once rather than left to expire.
       if (r.ok && this.#closed) await this.#store.leases.release(this.leaseName, this.id);
-      else if (r.ok) this.#begin(r.lease, r.sentAt);
+      else if (r.ok) {
+        this.#begin(r.lease, r.sentAt);
+        await this.#replaced(r.replaced);
+      }
     } catch (err) {
       this.#events.onProblem(`the ${this.leaseName} lease could not be asked for: ${(err as Error).message}`);
     }
@@ -153,7 +166,7 @@ export class Leadership {
   }
 
   /** Acquire; a holder on this host whose process is gone is taken over at once. */
-  async #take(): Promise<(LeaseResult & { ok: false }) | { ok: true; lease: LeaseHolder; sentAt: number }> {
+  async #take(): Promise<(LeaseResult & { ok: false }) | { ok: true; lease: LeaseHolder; replaced?: LeaseHolder; sentAt: number }> {
     const name = this.leaseName;
     const sentAt = performance.now();
     let result = await this.#store.leases.acquire(name, this.#req);
@@ -162,7 +175,17 @@ export class Leadership {
       // null: freed or expired in between; a plain acquire takes it.
       result = taken ?? (await this.#store.leases.acquire(name, this.#req));
     }
-    return result.ok ? { ok: true, lease: result.lease, sentAt } : result;
+    return result.ok ? { ok: true, lease: result.lease, replaced: result.replaced, sentAt } : result;
+  }
+
+  async #replaced(previous: LeaseHolder | undefined): Promise<void> {
+    if (!previous || !this.#events.onReplaced) return;
+    try {
+      await this.#events.onReplaced(previous);
+    } catch (err) {
+      // What it left in flight still becomes unknown once its claims' leases run out.
+      this.#events.onProblem(`what ${describeHolder(previous)} left in flight could not be settled at once: ${(err as Error).message}`);
+    }
   }
 
   #begin(lease: LeaseHolder, sentAt: number): void {

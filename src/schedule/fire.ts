@@ -149,25 +149,25 @@ export interface TickClaimInput {
  * How a pass decides a tick (also what `npm run bench -- state` times): a tick already in the
  * ledger is left alone after one plain read, with no lock and no write, so a replica that comes
  * second pays one round trip and no commit flush. Otherwise one transaction: the cursor row taken
- * with FOR UPDATE SKIP LOCKED (held by another pass: `busy`, that one decides), the cursor moved,
- * the ledger read again under the row lock, the overlap check, and the claim, an
- * INSERT ... ON CONFLICT DO NOTHING: only the pass that got the row sends.
+ * with FOR UPDATE SKIP LOCKED and moved (held by another pass: `busy`, that one decides), the
+ * tick's ledger read under that lock (both in one round trip on PostgreSQL: RunStore.takeTick), the
+ * overlap check, and the claim, an INSERT ... ON CONFLICT DO NOTHING: only the pass that got the
+ * row sends.
  */
 export async function claimTick(store: StateStore, t: TickClaimInput): Promise<TickClaim> {
   const decided = await store.runs.get(t.key);
   if (decided) return { kind: 'already-claimed', run: decided };
   return store.transaction(async (tx: StateTx) => {
+    const ledger = await tx.runs.takeTick(t.address, t.key, t.now.toISOString());
     // Another pass (a replica on the same PostgreSQL state) is deciding this schedule right now: its tick is theirs.
-    // Taken, the cursor moves to the pass's now in the same step.
-    if (!(await tx.cursors.take(t.address, { advanceTo: t.now.toISOString() }))) return { kind: 'busy' as const };
-    const existing = await tx.runs.get(t.key);
-    if (existing) return { kind: 'already-claimed' as const, run: existing };
+    if (!ledger) return { kind: 'busy' as const };
+    if (ledger.run) return { kind: 'already-claimed' as const, run: ledger.run };
     if (t.invalid !== null) {
       const r = await tx.runs.record(t.key, 'failed', { ...t.detail, error: t.invalid });
       return { kind: 'invalid' as const, run: r.run };
     }
     if (t.overlap === 'check') {
-      const busy = (await tx.runs.list({ subject: t.address, kind: 'schedule', status: 'claimed' })).find((r) => stillInFlight(r, t.now));
+      const busy = ledger.claimed.find((r) => stillInFlight(r, t.now));
       if (busy) {
         const r = await tx.runs.record(t.key, 'skipped', { reason: 'overlap', busy: busy.key });
         return { kind: 'overlap' as const, run: r.run, busy };

@@ -11,7 +11,7 @@
  */
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { openPostgresStore, type PostgresOptions } from './postgres/store.js';
+import type { PostgresOptions } from './postgres/store.js';
 import { openSqliteStore, type SqliteOptions } from './sqlite/store.js';
 import type { StateStore } from './store.js';
 
@@ -55,6 +55,8 @@ export async function openStateStore(location: string, opts: OpenStateOptions = 
 async function openPostgres(location: string, opts: OpenStateOptions): Promise<OpenStateResult> {
   const shown = displayLocation(location);
   try {
+    // Loaded only for a PostgreSQL location: node-postgres costs a SQLite user's every command ~30-100 ms of start-up.
+    const { openPostgresStore } = await import('./postgres/store.js');
     const opened = await openPostgresStore(location, opts);
     if (!opened.ok) {
       return opened.reason === 'bad-location'

@@ -15,6 +15,14 @@ export function expiredClaimError(claimedBy: string | null, leaseUntil: string |
   return `${whose}: it may have been sent, so it is not sent again; check the recipients before sending it again`;
 }
 
+/**
+ * The lastError of an item that was `sending` under the claim of a holder whose lease was taken
+ * from it as dead (OutboxStore.expireClaimsOf): its call may have reached CleverTap.
+ */
+export function deadClaimerError(claimedBy: string): string {
+  return `replica ${claimedBy} stopped while it was being sent (its lease was taken over): it may have been sent, so it is not sent again; check the recipients before sending it again`;
+}
+
 /** Why a transition out of `sending` under `by`'s claim was refused (StateError 'conflict'). */
 export function notClaimedMessage(item: Pick<OutboxItem, 'id' | 'status' | 'claimedBy'>, by: string): string {
   const other = item.claimedBy !== null && item.claimedBy !== by ? ` (claimed by ${item.claimedBy})` : '';

@@ -169,6 +169,15 @@ export interface RunReport {
  */
 export type ClaimResult = { claimed: true; run: RunRecord } | { claimed: false; run: RunRecord };
 
+/**
+ * What a pass that took a schedule's cursor sees of its ledger (RunStore.takeTick): the tick's own
+ * row if any pass decided it already, and the schedule's ticks still \`claimed\` (the overlap check's input).
+ */
+export interface RunLedger {
+  run: RunRecord | null;
+  claimed: RunRecord[];
+}
+
 export interface RunFilter {
   subject?: string;
   kind?: RunKind;
@@ -323,6 +332,14 @@ export interface RunStore {
    * Throws StateError('not-found') for a run that does not exist.
    */
   keepReport(key: RunKey, figures: { sent: number; clicked: number }): Promise<RunRecord>;
+  /**
+   * Inside a transaction, a pass deciding a schedule tick: takes the schedule's cursor as
+   * CursorStore.take does (moving it to \`advanceTo\`), then reads the tick's ledger under that lock.
+   * Null when another pass holds the cursor right now (it decides the tick). PostgreSQL sends the
+   * take and the read as two statements in one message (one round trip, each statement with its own
+   * snapshot, so the read sees what the previous holder committed before it let go of the row).
+   */
+  takeTick(address: string, key: RunKey, advanceTo: string): Promise<RunLedger | null>;
 }
 
 /**
@@ -377,6 +394,13 @@ export interface OutboxStore {
    * leases, so only a dead (or stalled past its lease) claimer's items are touched.
    */
   expireClaims(): Promise<OutboxItem[]>;
+  /**
+   * `sending` items claimed by `holderId` -> unknown at once, whatever their lease says, with
+   * deadClaimerError as lastError; returns them. For a holder known to be dead (its daemon or leader
+   * lease expired, or was taken over from a process that is gone): its claims will never be renewed
+   * or settled, so nobody waits for their leases. Never back to pending, as expireClaims.
+   */
+  expireClaimsOf(holderId: string): Promise<OutboxItem[]>;
   // The transitions out of `sending` name the claimer: each writes only while the item is `sending`
   // under `by`'s claim. Else StateError('conflict') (the claim ran out and the item is unknown, or
   // another claimer holds it: this caller's outcome is not recorded, and nothing moved), or
@@ -442,7 +466,12 @@ export interface LeaseRequest {
   ttlMs: number;
 }
 
-export type LeaseResult = { ok: true; lease: LeaseHolder } | { ok: false; holder: LeaseHolder };
+/**
+ * `replaced`: present when this call ended another holder's term (acquire of a lease that expired
+ * while someone else held it, or takeOver): the holder it replaced, who is gone or was cut off.
+ * Absent for a free, released or renewed lease.
+ */
+export type LeaseResult = { ok: true; lease: LeaseHolder; replaced?: LeaseHolder } | { ok: false; holder: LeaseHolder };
 
 /**
  * Times are the store's clock (SQLite: the process clock or the store's `now` option; PostgreSQL:

@@ -77,6 +77,23 @@ describe('the outbox drain', () => {
     expect(t.errors).toEqual([]);
   });
 
+  it('GET /v1/sends/{id} says who claimed an item and until when while it is being sent, and nothing of a claim before or after', async () => {
+    const t = await openIntake({ sandbox: { latencyMs: 800 } });
+    const id = await accept(t, 'u-claimed');
+    expect(await statusOf(t, id)).toMatchObject({ status: 'queued', claimedBy: null, leaseUntil: null });
+    t.drain({ leaseMs: 30_000 });
+    await until(() => (t.o.emulator.state.concurrency().inFlight.send ?? 0) === 1);
+    const during = await statusOf(t, id);
+    const item = (await t.o.ctx.store.outbox.get(id))!;
+    expect(during).toMatchObject({ status: 'sending', claimedBy: CLAIMER, leaseUntil: item.leaseUntil });
+    // The lease runs from the claim: about 30 s ahead, not already over.
+    const ahead = Date.parse(String(during.leaseUntil)) - Date.now();
+    expect(ahead).toBeGreaterThan(20_000);
+    expect(ahead).toBeLessThanOrEqual(30_000);
+    await until(async () => (await t.o.ctx.store.outbox.get(id))?.status === 'done');
+    expect(await statusOf(t, id)).toMatchObject({ status: 'sent', claimedBy: null, leaseUntil: null });
+  });
+
   it('an answer lost after CleverTap committed: unknown, never sent again', async () => {
     const t = await openIntake();
     t.o.emulator.state.injectFaults([{ fault: 'drop-after-commit', family: 'send' }]);

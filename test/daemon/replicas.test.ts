@@ -8,7 +8,7 @@
  *   one poll, and reconciles; SIGTERM of that leader exits 0 and frees the lease;
  * - a leader whose lease is taken from it (as when it stalled past its lease and another took
  *   it) stops leading at its next renewal; a holder on another host that is never renewed is
- *   succeeded only once its lease ran out;
+ *   succeeded only once its lease ran out, and the send it had in flight is unknown at once;
  * - git mode: a push webhook on the follower makes the leader, woken by the NOTIFY, fetch and
  *   reconcile the new commit; the follower does not fetch.
  */
@@ -134,7 +134,7 @@ pgSuite('watch replicas on PostgreSQL state', () => {
     expect(await pgQuery(`SELECT id FROM "${schema}".leases WHERE name = 'leader'`)).toEqual([{ id: '' }]);
   });
 
-  it('a leader whose lease was taken stops leading at its next renewal; a holder elsewhere that never renews is succeeded once its lease ran out', { timeout: 90_000 }, async () => {
+  it('a leader whose lease was taken stops leading at its next renewal; a holder elsewhere that never renews is succeeded once its lease ran out, and what it was sending is unknown at once', { timeout: 90_000 }, async () => {
     const schema = freshState();
     const a = replica(schema);
     await a.waitFor(leads);
@@ -149,6 +149,12 @@ pgSuite('watch replicas on PostgreSQL state', () => {
     expect(await gauge(a)).toBe('0');
     expect((await a.get('/v1/status')).body.leader).toMatchObject({ id: 'thief', host: 'other-box', epoch: 2 });
     const thiefSince = Date.now();
+    // The thief was sending a message when it stopped renewing, under a claim good for 60 s more.
+    const [{ id: inFlight }] = await pgQuery<{ id: string }>(
+      `INSERT INTO "${schema}".outbox (kind, address, payload, status, attempts, enqueued_at, next_attempt_at, last_attempt_at, claimed_by, lease_until)
+       VALUES ('message', 'message.order-shipped', '{}', 'sending', 1, '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z', 'thief',
+         to_char((now() + interval '60 seconds') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) RETURNING id`,
+    );
     // The thief never renews: `a` takes the lease back once it expired, under a new epoch.
     await a.waitFor((l) => leads(l) && a.lines.indexOf(l) > a.lines.indexOf(stepped), 3000 + POLL_MS + 5000);
     const retaken = Date.now() - thiefSince;
@@ -156,6 +162,13 @@ pgSuite('watch replicas on PostgreSQL state', () => {
     console.info(`[replicas] a holder on another host that stopped renewing -> succeeded ${retaken} ms after the step-down (its lease: 3000 ms from the theft)`);
     const back = await a.statusWhere((s) => s.leader?.id === s.replica);
     expect(back.leader.epoch).toBe(3);
+    // What the thief was sending is unknown as soon as its lease was taken, long before its claim's
+    // lease ran out; never back to pending, never sent.
+    const settled = await a.waitFor((l) => /was sending when it stopped are now unknown/.test(l.msg), 5000);
+    expect(settled).toMatchObject({ outbox: [Number(inFlight)], claimedBy: 'thief' });
+    const [row] = await pgQuery<{ status: string; attempts: number; last_error: string; lease_until: string | null }>(`SELECT status, attempts, last_error, lease_until FROM "${schema}".outbox WHERE id = $1`, [inFlight]);
+    expect(row).toMatchObject({ status: 'unknown', attempts: 1, lease_until: null, last_error: expect.stringMatching(/^replica thief stopped while it was being sent/) });
+    expect(Date.now() - thiefSince).toBeLessThan(30_000);
   });
 
   it('git mode: a push webhook on the follower makes the leader fetch and reconcile the pushed commit', { timeout: 90_000 }, async () => {

@@ -3,8 +3,9 @@
  * git repository whose environment talks to an emulator in this test process (so it outlives the
  * daemon when the daemon is killed), sends counted on the emulator's inspection API
  * (`GET /__sandbox/sends`). Auth, validation, idempotency; kill -9 with 50 sends queued, then a
- * restart: nothing lost, nothing sent twice, what was in flight reported `unknown` once the killed
- * daemon's claims ran out (a short --outbox-lease).
+ * restart: nothing lost, nothing sent twice, what was in flight reported `unknown` as soon as the
+ * restart takes the lease from the killed daemon (its pid is gone), without waiting for its claims'
+ * 60 s lease.
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -109,12 +110,11 @@ describe('watch intake, end to end', () => {
     expect(w.stdout).not.toMatch(/SN-104233|"u-1"/);
   });
 
-  it('kill -9 with 50 sends queued, then a restart: 0 lost, 0 sent twice, the ones in flight reported unknown', async () => {
+  it('kill -9 with 50 sends queued, then a restart: 0 lost, 0 sent twice, the ones in flight reported unknown from the start', async () => {
     const { dir, emu, env } = await setup(300);
     const daemonEnv = { ...env, CAMPAIGNCTL_API_TOKEN: TOKEN };
-    // What the killed daemon was sending becomes unknown once its claims' lease ran out.
-    const lease = ['--outbox-lease', '2s'];
-    const first = watch(dir, daemonEnv, lease);
+    // The claims' default lease (60 s): what the killed daemon was sending must not wait for it.
+    const first = watch(dir, daemonEnv);
     const ids: number[] = [];
     for (let i = 0; i < 50; i++) {
       const res = await call(first, 'POST', '/v1/messages/order-shipped/send', { to: [`user-${i}`], data: DATA }, auth);
@@ -130,7 +130,18 @@ describe('watch intake, end to end', () => {
     await new Promise((r) => setTimeout(r, 600));
     const beforeRestart = await sentIds(emu);
 
-    const second = watch(dir, daemonEnv, lease);
+    const second = watch(dir, daemonEnv);
+    // The restart takes the lease before it listens, and settles the killed daemon's claims as it
+    // does: its first answers already say `unknown` (what says `sending` is its own drain's).
+    const restartedAt = Date.now();
+    const firstLook = new Map<number, string>();
+    const claimers = new Set<string>();
+    for (const id of ids) {
+      const look = (await call(second, 'GET', `/v1/sends/${id}`, undefined, auth)).body;
+      firstLook.set(id, look.status as string);
+      if (look.status === 'sending') claimers.add(look.claimedBy as string);
+    }
+    const firstLookMs = Date.now() - restartedAt;
     const states = new Map<number, any>();
     for (let round = 0; round < 400; round++) {
       for (const id of ids) if (!['sent', 'unknown', 'failed'].includes(states.get(id)?.status)) states.set(id, (await call(second, 'GET', `/v1/sends/${id}`, undefined, auth)).body);
@@ -151,8 +162,15 @@ describe('watch intake, end to end', () => {
     // An unknown one may have landed before the kill, never after: the restart did not send it again.
     const sentAfterRestart = sent.filter((s) => !beforeRestart.includes(s));
     for (const id of byStatus('unknown')) expect(sentAfterRestart).not.toContain(idOf(id));
-    const expiredLine = second.lines.find((l) => /claim ran out while being sent are now unknown/.test(l.msg));
-    expect(expiredLine).toMatchObject({ outbox: byStatus('unknown') });
+    expect(ids.filter((id) => firstLook.get(id) === 'unknown')).toEqual(byStatus('unknown'));
+    expect(firstLookMs).toBeLessThan(30_000);
+    const settledLine = second.lines.find((l) => /was sending when it stopped are now unknown/.test(l.msg));
+    expect(settledLine).toMatchObject({ outbox: byStatus('unknown'), claimedBy: expect.any(String) });
+    // What was `sending` at the first look was the restart's own claims, none of the killed daemon's.
+    expect(claimers.has(settledLine!.claimedBy as string)).toBe(false);
+    const restartId = second.lines.find((l) => typeof l.replica === 'string')?.replica;
+    expect([...claimers].every((c) => c === restartId)).toBe(true);
+    expect(second.lines.filter((l) => /claim ran out while being sent/.test(l.msg))).toEqual([]);
   }, 120_000);
 });
 

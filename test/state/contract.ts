@@ -488,6 +488,25 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.leases.renew('daemon', 'replica-a', 30_000)).toBeNull();
       });
 
+      it('a take that ends another holder\'s term names the holder it replaced; a free, released or renewed lease names none', async () => {
+        const s = await fresh();
+        const ttl = fixture.databaseClock ? 300 : 30_000;
+        const first = await s.leases.acquire('daemon', req('replica-a', ttl));
+        expect(first.ok && first.replaced).toBeUndefined();
+        const renewed = await s.leases.acquire('daemon', req('replica-a', ttl));
+        expect(renewed.ok && renewed.replaced).toBeUndefined();
+        await expire(ttl);
+        const next = await s.leases.acquire('daemon', req('replica-b'));
+        if (!next.ok || !first.ok) throw new Error('refused');
+        expect(next.replaced).toMatchObject({ id: 'replica-a', epoch: 1, host: 'box', pid: 10 });
+        const taken = await s.leases.takeOver('daemon', 'replica-b', req('replica-c'));
+        expect(taken).toMatchObject({ ok: true, lease: { id: 'replica-c', epoch: 3 }, replaced: { id: 'replica-b', epoch: 2 } });
+        await s.leases.release('daemon', 'replica-c');
+        const afterRelease = await s.leases.acquire('daemon', req('replica-d'));
+        expect(afterRelease).toMatchObject({ ok: true, lease: { id: 'replica-d', epoch: 4 } });
+        expect(afterRelease.ok && afterRelease.replaced).toBeUndefined();
+      });
+
       it('lease writes never bump the serial', async () => {
         const s = await fresh();
         const before = await s.serial();
@@ -653,6 +672,33 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.serial()).toBe(serial);
       });
 
+      it('takeTick moves the cursor and reads the tick and its schedule\'s claimed ticks, also with no cursor yet', async () => {
+        const s = await fresh();
+        const serial = await s.serial();
+        const at = (h: string): RunKey => ({ kind: 'schedule', subject: 'schedule.digest', key: `2030-01-05T${h}:00:00.000Z` });
+        // No cursor and no ledger yet: the cursor is created at advanceTo, nothing decided.
+        expect(await s.transaction((tx) => tx.runs.takeTick('schedule.digest', at('10'), at('10').key))).toEqual({ run: null, claimed: [] });
+        expect(await s.cursors.get('schedule.digest')).toBe(at('10').key);
+        await s.runs.claim(at('08'));
+        await s.runs.claim(at('09'));
+        await s.runs.mark(at('09'), 'done');
+        await s.runs.claim(at('10'));
+        // Another schedule's claimed tick and an occurrence of the same subject are not this ledger's.
+        await s.runs.claim({ kind: 'schedule', subject: 'schedule.other', key: at('08').key });
+        await s.runs.claim({ kind: 'occurrence', subject: 'schedule.digest', key: 'o-1' });
+        const eleven = await s.transaction((tx) => tx.runs.takeTick('schedule.digest', at('11'), at('11').key));
+        expect(eleven?.run).toBeNull();
+        expect(eleven?.claimed.map((r) => r.key)).toEqual([at('08').key, at('10').key]);
+        expect(await s.cursors.get('schedule.digest')).toBe(at('11').key);
+        // A tick decided already comes back as `run`; the cursor never moves back.
+        const ten = await s.transaction((tx) => tx.runs.takeTick('schedule.digest', at('10'), at('10').key));
+        expect(ten?.run).toMatchObject({ key: at('10').key, status: 'claimed' });
+        expect(ten?.claimed.map((r) => r.key)).toEqual([at('08').key]);
+        expect(await s.cursors.get('schedule.digest')).toBe(at('11').key);
+        // The claims bumped the serial; the takes did not.
+        expect(await s.serial()).toBe(serial + 6);
+      });
+
       it('cursors only move forward (unless reset) and never bump the serial', async () => {
         const s = await fresh();
         const serial = await s.serial();
@@ -800,6 +846,32 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.outbox.get(a.id)).toMatchObject({ status: 'sending', claimedBy: 'replica-a' });
         expect(await s.outbox.markDone(a.id, 'replica-a')).toMatchObject({ status: 'done' });
         expect(await s.outbox.counts()).toEqual({ pending: 0, sending: 0, done: 1, failed: 0, unknown: 1 });
+      });
+
+      it('expireClaimsOf settles only that holder\'s `sending` items as unknown, at once, never pending', async () => {
+        const s = await fresh();
+        const enqueue = async (n: number) => (await s.outbox.enqueue({ kind: 'message', address: 'message.m', payload: { n } })).item;
+        const [a1, a2, b1, queued] = [await enqueue(1), await enqueue(2), await enqueue(3), await enqueue(4)];
+        expect((await s.outbox.claimDue('2031-01-01T00:00:00Z', 2, A)).map((i) => i.id)).toEqual([a1.id, a2.id]);
+        await claimOne(s, b1.id, B);
+        // a2 was settled by its claimer before it stopped: a settled item is left as it is.
+        await s.outbox.markDone(a2.id, A.by, { calls: 1 });
+        const before = await s.serial();
+        expect(await s.outbox.expireClaimsOf('')).toEqual([]);
+        expect(await s.outbox.expireClaimsOf('replica-x')).toEqual([]);
+        // The lease (60 s) has not run out: expireClaims leaves it, expireClaimsOf does not wait for it.
+        expect(await s.outbox.expireClaims()).toEqual([]);
+        const settled = await s.outbox.expireClaimsOf(A.by);
+        expect(settled.map((i) => [i.id, i.status, i.claimedBy, i.leaseUntil, i.nextAttemptAt, i.attempts])).toEqual([[a1.id, 'unknown', 'replica-a', null, null, 1]]);
+        expect(settled[0]!.lastError).toMatch(/^replica replica-a stopped while it was being sent .*: it may have been sent, so it is not sent again/);
+        expect(await s.outbox.get(a1.id)).toEqual(settled[0]);
+        expect(await s.outbox.expireClaimsOf(A.by)).toEqual([]);
+        // Never resendable: no claimer takes it again, and the dead claimer can not record an outcome.
+        expect((await s.outbox.claimDue('2031-01-01T00:00:00Z', 10, B)).map((i) => i.id)).toEqual([queued.id]);
+        expect((await rejection(s.outbox.markDone(a1.id, A.by))).code).toBe('conflict');
+        expect(await s.outbox.get(b1.id)).toMatchObject({ status: 'sending', claimedBy: 'replica-b' });
+        expect(await s.outbox.get(a2.id)).toMatchObject({ status: 'done' });
+        expect(await s.serial()).toBe(before);
       });
 
       it('claims in a transaction commit with it, or not at all', async () => {

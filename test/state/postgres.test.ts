@@ -4,13 +4,15 @@
  * lock row's heartbeat and epoch, and claims raced by separate pools.
  */
 import { claimTick } from '../../src/schedule/fire.js';
+import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { openStateStore } from '../../src/state/open.js';
 import { MIGRATIONS } from '../../src/state/postgres/migrations.js';
+import { Wire } from '../../src/state/postgres/wire.js';
 import type { RunKey, StateStore } from '../../src/state/store.js';
 import { isProbablyStale } from '../../src/state/stale.js';
 import { appliedCampaign, stateStoreContract } from './contract.js';
-import { dropSchema, freshSchemaName, pgLocation, pgQuery, pgSuite } from './pg-fixture.js';
+import { dropSchema, freshSchemaName, PG_URL, pgLocation, pgQuery, pgSuite } from './pg-fixture.js';
 
 async function mustOpen(location: string): Promise<StateStore> {
   const r = await openStateStore(location);
@@ -122,6 +124,63 @@ pgSuite('PostgreSQL state', () => {
     release();
     await first;
     expect(await b.transaction((tx) => tx.cursors.take('schedule.digest'))).toBe(true);
+  });
+
+  it('takeTick: held by another pass it answers null at once; once the holder commits, it reads the holder\'s claim', async () => {
+    const at = location();
+    const [a, b] = [await open(at), await open(at)];
+    const tick: RunKey = { kind: 'schedule', subject: 'schedule.digest', key: '2030-01-05T10:00:00.000Z' };
+    await a.cursors.advance(tick.subject, '2030-01-05T09:00:00.000Z');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const first = a.transaction(async (tx) => {
+      expect(await tx.runs.takeTick(tick.subject, tick, tick.key)).toEqual({ run: null, claimed: [] });
+      await tx.runs.claim(tick, { by: 'a' });
+      held();
+      await gate;
+    });
+    await holding;
+    const started = Date.now();
+    expect(await b.transaction((tx) => tx.runs.takeTick(tick.subject, tick, '2030-01-05T11:00:00.000Z'))).toBeNull();
+    expect(Date.now() - started).toBeLessThan(5000);
+    release();
+    await first;
+    // The read travels in the take's message but runs after the lock, with its own snapshot: it sees a's commit.
+    const after = await b.transaction((tx) => tx.runs.takeTick(tick.subject, tick, '2030-01-05T11:00:00.000Z'));
+    expect(after?.run).toMatchObject({ key: tick.key, status: 'claimed', detail: { by: 'a' } });
+    expect(await b.cursors.get(tick.subject)).toBe('2030-01-05T11:00:00.000Z');
+  });
+
+  it('the wire: queryEach sends the held statements and several parameterised ones in one message, each answered', async () => {
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    const client = await pool.connect();
+    try {
+      let messages = 0;
+      const query = client.query.bind(client);
+      // Counting at the driver's edge: how many messages reach the server.
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        messages++;
+        return (query as (...x: unknown[]) => unknown)(...a);
+      };
+      const wire = new Wire(client, ['BEGIN']);
+      const [one, two] = await wire.queryEach([
+        { sql: 'SELECT $1::int AS n', params: [7] },
+        { sql: "SELECT $1::text AS t, current_setting('transaction_isolation') AS iso", params: ["it's $1"] },
+      ]);
+      expect(one!.rows).toEqual([{ n: 7 }]);
+      expect(two!.rows).toEqual([{ t: "it's $1", iso: 'read committed' }]);
+      expect(messages).toBe(1);
+      // A parameter that can not be a literal: one message per statement, same answers.
+      const [bytes] = await wire.queryEach([{ sql: 'SELECT length($1::bytea) AS n', params: [Buffer.from('abc')] }]);
+      expect(bytes!.rows).toEqual([{ n: 3 }]);
+      expect(messages).toBe(2);
+      await wire.flush('ROLLBACK');
+    } finally {
+      client.release();
+      await pool.end();
+    }
   });
 
   it('values written as literals inside a transaction (savepoints travel with them) come back as they were', async () => {

@@ -1,7 +1,8 @@
 /**
  * `GET /v1/sends/{id}`: where an accepted send is. The outbox's states under the API's names:
  * pending is `queued`, done is `sent`; `sending`, `failed` and `unknown` as they are. `unknown`
- * means it may have reached CleverTap: it is never sent again by the daemon.
+ * means it may have reached CleverTap: it is never sent again by the daemon. A `sending` one also
+ * says who claimed it and until when (claimedBy, leaseUntil; null in every other state).
  */
 import type { FastifyInstance } from 'fastify';
 import type { OutboxItem, OutboxStatus } from '../../state/store.js';
@@ -22,6 +23,10 @@ export function sendStatusJson(item: OutboxItem): Record<string, unknown> {
     enqueuedAt: item.enqueuedAt,
     lastAttemptAt: item.lastAttemptAt,
     nextAttemptAt: item.status === 'pending' ? item.nextAttemptAt : null,
+    // While it is being sent: which replica holds the claim, and until when unless renewed (a
+    // replica that stops renewing leaves it `unknown` after that, never sent again).
+    claimedBy: item.status === 'sending' ? item.claimedBy : null,
+    leaseUntil: item.status === 'sending' ? item.leaseUntil : null,
     // What the drain recorded when it finished (identities, calls, sent, failed, unknown).
     counts: item.result,
     error: item.lastError,

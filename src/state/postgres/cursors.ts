@@ -29,20 +29,37 @@ async function advance(c: Ctx, address: string, at: string, reset: boolean): Pro
  * it was locked here, and whether the row exists at all. A row that exists but was not locked is
  * held by another transaction; no row means nothing to hold yet.
  */
-const TAKE = `WITH mine AS (SELECT address FROM schedule_cursors WHERE address = $1 FOR UPDATE SKIP LOCKED),
+export const TAKE = `WITH mine AS (SELECT address FROM schedule_cursors WHERE address = $1 FOR UPDATE SKIP LOCKED),
   moved AS (
     UPDATE schedule_cursors c SET cursor = $2, updated_at = $3 FROM mine
     WHERE $2::text IS NOT NULL AND c.address = mine.address AND c.cursor < $2 COLLATE "C" RETURNING 1)
   SELECT EXISTS (SELECT 1 FROM mine) AS mine, EXISTS (SELECT 1 FROM schedule_cursors WHERE address = $1) AS present,
     (SELECT count(*) FROM moved) AS moved`;
 
-async function take(c: Ctx, address: string, advanceTo: string | null): Promise<boolean> {
-  const [r] = await c.rows<{ mine: boolean; present: boolean }>(TAKE, [address, advanceTo, c.now()]);
-  if (r!.mine) return true;
-  if (r!.present) return false;
-  // No row yet: the upsert creates it (and locks it until the transaction ends).
+export interface TakeRow {
+  mine: boolean;
+  present: boolean;
+}
+
+export function takeParams(c: Ctx, address: string, advanceTo: string | null): unknown[] {
+  return [address, advanceTo, c.now()];
+}
+
+/**
+ * What TAKE's row means: true when the cursor is this transaction's. No row yet: the upsert
+ * creates it (and locks it until the transaction ends); `created` says so, since whatever was
+ * read in the same message as TAKE was read before that lock.
+ */
+export async function afterTake(c: Ctx, address: string, advanceTo: string | null, r: TakeRow): Promise<'mine' | 'created' | 'held'> {
+  if (r.mine) return 'mine';
+  if (r.present) return 'held';
   if (advanceTo !== null) await advance(c, address, advanceTo, false);
-  return true;
+  return 'created';
+}
+
+async function take(c: Ctx, address: string, advanceTo: string | null): Promise<boolean> {
+  const [r] = await c.rows<TakeRow>(TAKE, takeParams(c, address, advanceTo));
+  return (await afterTake(c, address, advanceTo, r!)) !== 'held';
 }
 
 export function cursorStore(x: Executor): CursorStore {

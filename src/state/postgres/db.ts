@@ -12,12 +12,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { StateError } from '../errors.js';
-import { Wire } from './wire.js';
+import { Wire, type Statement } from './wire.js';
 
 /** What a table operation sees: queries on the current client, the clocks, "recorded state changed". */
 export interface Ctx {
   /** Rows of a query; `$1`-style parameters. */
   rows<R>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** The rows of each statement, sent together in one message (./wire.ts queryEach). */
+  rowsOfEach(statements: readonly Statement[]): Promise<unknown[][]>;
   /** Rows changed (or returned) by a statement. */
   run(sql: string, params?: unknown[]): Promise<number>;
   /** The store's clock (the `now` option, else the process clock): ISO, as SQLite writes it. */
@@ -134,6 +136,7 @@ export class PgDb {
   private ctx(wire: Wire, recorded: () => void): Ctx {
     return {
       rows: async <R>(sql: string, params: unknown[] = []) => (await wire.query(sql, params)).rows as R[],
+      rowsOfEach: async (statements) => (await wire.queryEach(statements)).map((r) => r.rows as unknown[]),
       run: async (sql, params = []) => (await wire.query(sql, params)).rowCount ?? 0,
       now: () => this.clock().toISOString(),
       dbNow: async () => ((await wire.query('SELECT now() AS now')).rows[0] as { now: Date }).now.toISOString(),

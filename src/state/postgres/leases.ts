@@ -43,7 +43,7 @@ function live(r: Row | undefined, now: string): r is Row {
 }
 
 /** Writes `req` as the holder; a new holder (not a renew) bumps the epoch. */
-async function take(c: Ctx, name: string, req: LeaseRequest, before: Row, now: string): Promise<LeaseResult> {
+async function take(c: Ctx, name: string, req: LeaseRequest, before: Row, now: string): Promise<LeaseResult & { ok: true }> {
   const same = before.id === req.id;
   const lease: LeaseHolder = {
     name,
@@ -77,7 +77,9 @@ export function leaseStore(x: Executor): LeaseStore {
         const before = await lockedRow(c, name);
         const now = await c.dbNow();
         if (live(before, now) && before.id !== req.id) return { ok: false, holder: holderOf(before) };
-        return take(c, name, req, before, now);
+        const taken = await take(c, name, req, before, now);
+        // Expired while someone else held it: that holder's term ends here.
+        return before.id !== FREE && before.id !== req.id ? { ...taken, replaced: holderOf(before) } : taken;
       }),
     renew: (name, id, ttlMs) =>
       x.write(async (c) => {
@@ -93,7 +95,8 @@ export function leaseStore(x: Executor): LeaseStore {
         const now = await c.dbNow();
         if (!live(before, now)) return null; // free or expired: acquire takes it
         if (before.id !== fromId) return { ok: false, holder: holderOf(before) };
-        return take(c, name, req, before, now);
+        const taken = await take(c, name, req, before, now);
+        return before.id === req.id ? taken : { ...taken, replaced: holderOf(before) };
       }),
     release: (name, id) =>
       x.write(async (c) => id !== FREE && (await c.run(`UPDATE leases SET id = '', expires_at = heartbeat WHERE name = $1 AND id = $2`, [name, id])) > 0),

@@ -139,6 +139,12 @@ export const MIGRATIONS: readonly string[] = [
     requested_at TEXT NOT NULL
   );
   `,
+  // 4 (SQLite's 10): the ticks of a schedule still \`claimed\`, found without walking its whole ledger:
+  // a pass's overlap check reads them under the cursor's lock (src/schedule/fire.ts), and a
+  // schedule's ledger grows by one row per tick forever.
+  `
+  CREATE INDEX runs_claimed ON runs (kind, subject) WHERE status = 'claimed';
+  `,
 ];
 
 export type MigrationResult = { ok: true; version: number; applied: number } | { ok: false; found: number; known: number };

@@ -7,7 +7,7 @@
  */
 import { StateError } from '../errors.js';
 import { checkStorableText, toStorableJson } from '../json-guard.js';
-import { expiredClaimError, notClaimedMessage } from '../outbox-claims.js';
+import { deadClaimerError, expiredClaimError, notClaimedMessage } from '../outbox-claims.js';
 import type { JsonObject, OutboxClaim, OutboxItem, OutboxStatus, OutboxStore } from '../store.js';
 import { outboxCountsFrom } from '../store.js';
 import type { Ctx, Executor } from './db.js';
@@ -103,6 +103,15 @@ async function expireClaims(c: Ctx): Promise<OutboxItem[]> {
   return rows.map(toItem).sort((a, b) => a.id - b.id);
 }
 
+/** Waits for a row another transaction holds (its claimer settling it): the status is read again after. */
+async function expireClaimsOf(c: Ctx, holderId: string): Promise<OutboxItem[]> {
+  const rows = await c.rows<OutboxRow>(
+    `UPDATE outbox SET status = 'unknown', next_attempt_at = NULL, lease_until = NULL, last_error = $2 WHERE status = 'sending' AND claimed_by = $1 RETURNING *`,
+    [holderId, deadClaimerError(holderId)],
+  );
+  return rows.map(toItem).sort((a, b) => a.id - b.id);
+}
+
 async function byDedupeKey(c: Ctx, key: string): Promise<OutboxItem | null> {
   const [row] = await c.rows<OutboxRow>('SELECT * FROM outbox WHERE dedupe_key = $1', [key]);
   return row ? toItem(row) : null;
@@ -146,6 +155,8 @@ export function outboxStore(x: Executor): OutboxStore {
       ),
     // Asked every poll of every replica's drain: a read first, so that nothing expired costs no write transaction.
     expireClaims: async () => ((await x.read(async (c) => (await c.rows(`${EXPIRED} LIMIT 1`)).length > 0)) ? x.write(expireClaims) : []),
+    // An empty id is no holder (a released lease's row): it must match nothing.
+    expireClaimsOf: async (holderId) => (holderId === '' ? [] : x.write((c) => expireClaimsOf(c, holderId))),
     markDone: (id, by, result) =>
       x.write((c) =>
         fromSending(c, id, by, `status = 'done', next_attempt_at = NULL, lease_until = NULL, result = $3`, [result === undefined ? null : toStorableJson(result, `outbox result for ${id}`)]),

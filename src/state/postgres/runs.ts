@@ -5,7 +5,9 @@
  */
 import { StateError } from '../errors.js';
 import { toStorableJson } from '../json-guard.js';
-import type { ClaimResult, JsonObject, RunKey, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
+import { splitLedger } from '../run-ledger.js';
+import type { ClaimResult, JsonObject, RunKey, RunLedger, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
+import { afterTake, TAKE, takeParams, type TakeRow } from './cursors.js';
 import type { Ctx, Executor } from './db.js';
 
 interface RunRow {
@@ -116,6 +118,24 @@ async function keepReport(c: Ctx, k: RunKey, figures: { sent: number; clicked: n
   return toRecord(row);
 }
 
+/** A tick's row and its schedule's other ticks still `claimed` (two index lookups: the key, then runs_claimed). */
+const LEDGER = `SELECT * FROM (SELECT * FROM runs WHERE ${WHERE_KEY}
+  UNION ALL SELECT * FROM runs WHERE kind = $1 AND subject = $2 AND status = 'claimed' AND key <> $3) ledger
+  ORDER BY key COLLATE "C"`;
+
+async function takeTick(c: Ctx, address: string, k: RunKey, advanceTo: string): Promise<RunLedger | null> {
+  // One round trip: the ledger read goes in the same message as the take, as its own statement.
+  const [took, ledger] = (await c.rowsOfEach([
+    { sql: TAKE, params: takeParams(c, address, advanceTo) },
+    { sql: LEDGER, params: keyParams(k) },
+  ])) as [TakeRow[], RunRow[]];
+  const cursor = await afterTake(c, address, advanceTo, took[0]!);
+  if (cursor === 'held') return null;
+  // A cursor created here was locked after that read: read again under the lock.
+  const rows = cursor === 'mine' ? ledger : await c.rows<RunRow>(LEDGER, keyParams(k));
+  return splitLedger(rows.map(toRecord), k);
+}
+
 export function runStore(x: Executor): RunStore {
   return {
     claim: (k, detail) => x.write((c) => claim(c, k, detail)),
@@ -134,5 +154,6 @@ export function runStore(x: Executor): RunStore {
     resolve: (k, outcome, detail) => x.write((c) => resolve(c, k, outcome, detail)),
     record: (k, status, detail) => x.write((c) => record(c, k, status, detail)),
     keepReport: (k, figures) => x.write((c) => keepReport(c, k, figures)),
+    takeTick: (address, k, advanceTo) => x.write((c) => takeTick(c, address, k, new Date(advanceTo).toISOString())),
   };
 }

@@ -10,7 +10,7 @@ function get(c: Ctx, address: string): string | null {
   return row?.cursor ?? null;
 }
 
-function advance(c: Ctx, address: string, at: string, reset: boolean): string {
+export function advance(c: Ctx, address: string, at: string, reset: boolean): string {
   const before = get(c, address);
   if (before !== null && !reset && before >= at) return before;
   c.stmt(

@@ -36,7 +36,7 @@ function later(iso: string, ms: number): string {
 }
 
 /** Writes `req` as the holder; a new holder (not a renew) bumps the epoch. */
-function take(c: Ctx, name: string, req: LeaseRequest, before: Row | undefined): LeaseResult {
+function take(c: Ctx, name: string, req: LeaseRequest, before: Row | undefined): LeaseResult & { ok: true } {
   const now = c.leaseNow();
   const same = before !== undefined && before.id === req.id;
   const lease: LeaseHolder = {
@@ -69,7 +69,9 @@ export function leaseStore(x: Executor): LeaseStore {
       x.write((c) => {
         const before = row(c, name);
         if (live(c, before) && before.id !== req.id) return { ok: false, holder: holderOf(before) };
-        return take(c, name, req, before);
+        const taken = take(c, name, req, before);
+        // Expired while someone else held it: that holder's term ends here.
+        return before !== undefined && before.id !== FREE && before.id !== req.id ? { ...taken, replaced: holderOf(before) } : taken;
       }),
     renew: (name, id, ttlMs) =>
       x.write((c) => {
@@ -84,7 +86,7 @@ export function leaseStore(x: Executor): LeaseStore {
         const before = row(c, name);
         if (!live(c, before)) return null; // free or expired: acquire takes it
         if (before.id !== fromId) return { ok: false, holder: holderOf(before) };
-        return take(c, name, req, before);
+        return before.id === req.id ? take(c, name, req, before) : { ...take(c, name, req, before), replaced: holderOf(before) };
       }),
     release: (name, id) =>
       x.write((c) => {

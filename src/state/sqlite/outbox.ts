@@ -8,7 +8,7 @@ import { StateError } from '../errors.js';
 import { checkStorableText, toStorableJson } from '../json-guard.js';
 import type { JsonObject, OutboxItem, OutboxStatus, OutboxStore } from '../store.js';
 import { outboxCountsFrom } from '../store.js';
-import { expiredClaimError, notClaimedMessage } from '../outbox-claims.js';
+import { deadClaimerError, expiredClaimError, notClaimedMessage } from '../outbox-claims.js';
 import type { Ctx, Executor } from './db.js';
 
 interface OutboxRow {
@@ -96,6 +96,13 @@ function expireClaims(c: Ctx): OutboxItem[] {
   return expired.map((r) => toItem(settle.get({ id: r.id, error: expiredClaimError(r.claimed_by, r.lease_until) }) as OutboxRow));
 }
 
+function expireClaimsOf(c: Ctx, holderId: string): OutboxItem[] {
+  const rows = c
+    .stmt(`UPDATE outbox SET status = 'unknown', next_attempt_at = NULL, lease_until = NULL, last_error = @error WHERE status = 'sending' AND claimed_by = @by RETURNING *`)
+    .all({ by: holderId, error: deadClaimerError(holderId) }) as OutboxRow[];
+  return rows.map(toItem).sort((a, b) => a.id - b.id);
+}
+
 function enqueue(c: Ctx, input: Parameters<OutboxStore['enqueue']>[0]): { item: OutboxItem; created: boolean } {
   if (input.dedupeKey !== undefined) {
     const existing = c.stmt('SELECT * FROM outbox WHERE dedupe_key = ?').get(input.dedupeKey) as OutboxRow | undefined;
@@ -134,6 +141,8 @@ export function outboxStore(x: Executor): OutboxStore {
       }),
     // Asked every poll of every drain: a read first, so that nothing expired costs no write transaction.
     expireClaims: async () => ((await x.read((c) => c.stmt(EXPIRED).get(c.now()) !== undefined)) ? x.write(expireClaims) : []),
+    // An empty id is no holder (a released lease's row): it must match nothing.
+    expireClaimsOf: async (holderId) => (holderId === '' ? [] : x.write((c) => expireClaimsOf(c, holderId))),
     markDone: (id, by, result) =>
       x.write((c) =>
         fromSending(c, id, by, `status = 'done', next_attempt_at = NULL, lease_until = NULL, result = @result`, {

@@ -4,7 +4,9 @@
  */
 import { StateError } from '../errors.js';
 import { toStorableJson } from '../json-guard.js';
-import type { ClaimResult, JsonObject, RunKey, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
+import { splitLedger } from '../run-ledger.js';
+import type { ClaimResult, JsonObject, RunKey, RunLedger, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
+import { advance } from './cursors.js';
 import type { Ctx, Executor } from './db.js';
 
 interface RunRow {
@@ -117,6 +119,17 @@ function keepReport(c: Ctx, k: RunKey, figures: { sent: number; clicked: number 
   return getRun(c, k)!;
 }
 
+/** A tick's row and its schedule's other ticks still `claimed` (two index lookups: the key, then runs_claimed). */
+const LEDGER = `SELECT * FROM runs WHERE ${WHERE_KEY}
+  UNION ALL SELECT * FROM runs WHERE kind = @kind AND subject = @subject AND status = 'claimed' AND key <> @key
+  ORDER BY key`;
+
+/** SQLite's write transactions run one at a time: the cursor is always this pass's; it moves, then the ledger is read. */
+function takeTick(c: Ctx, address: string, k: RunKey, advanceTo: string): RunLedger {
+  advance(c, address, advanceTo, false);
+  return splitLedger((c.stmt(LEDGER).all(keyParams(k)) as RunRow[]).map(toRecord), k);
+}
+
 export function runStore(x: Executor): RunStore {
   return {
     claim: (k, detail) => x.write((c) => claim(c, k, detail)),
@@ -136,5 +149,6 @@ export function runStore(x: Executor): RunStore {
     resolve: (k, outcome, detail) => x.write((c) => resolve(c, k, outcome, detail)),
     record: (k, status, detail) => x.write((c) => record(c, k, status, detail)),
     keepReport: (k, figures) => x.write((c) => keepReport(c, k, figures)),
+    takeTick: (address, k, advanceTo) => x.write((c) => takeTick(c, address, k, new Date(advanceTo).toISOString())),
   };
 }
