@@ -46,7 +46,7 @@ async function runCorpus(corpus: CorpusName, count: number, runs: number): Promi
     const coldStart = performance.now();
     await index.refresh(now);
     const coldMs = performance.now() - coldStart;
-    const memo: DesiredMemo = { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true };
+    const memo: DesiredMemo = { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true, kept: (r) => index.keptDesired(r), keep: (r, d) => index.keepDesired(r, d) };
     const first = index.project();
     if (first.diagnostics.some((d) => d.severity === 'error')) throw new Error(`the generated project has errors: ${first.diagnostics[0]!.message}`);
     const desired = prepareDesired(first, { memo }).desired;

@@ -7,13 +7,14 @@
  * 200 ms stability, polled every 50 ms: that wait is not counted) to the daemon's `reconcile` line
  * that shows the one pending change (/v1/status holds it from just before that line; a GET then
  * checks it). Each edit is put back before the next, so every measured plan holds one replace.
+ * `--cpu-prof DIR` writes the daemon's V8 CPU profile there (start included) to see where the time goes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSandbox } from '../src/sandbox/server.js';
-import { loadLine, MAIN, numberFlag } from './measure.js';
+import { loadLine, MAIN, numberFlag, textFlag } from './measure.js';
 import { writeCorpus } from './plan-corpus.js';
 import { editCampaign, seedState } from './plan.js';
 
@@ -43,7 +44,7 @@ export async function runPlanLatency(args: string[], say: (line: string) => void
     say(`  seeding: ${seeded} changes applied in this process in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (not a figure)`);
     say(`  load average before: ${loadLine()}`);
     const startAt = performance.now();
-    daemon = new Daemon(dir, env);
+    daemon = new Daemon(dir, env, textFlag(args, '--cpu-prof'));
     const url = await daemon.url();
     await daemon.waitFor((l) => l.msg.startsWith('reconcile (start)'));
     const first = await status(url);
@@ -105,8 +106,10 @@ class Daemon {
   #waiters: { from: number; test: (l: Line) => boolean; resolve: (l: Line) => void; reject: (e: Error) => void }[] = [];
   #stderr = '';
 
-  constructor(dir: string, env: Record<string, string>) {
-    this.child = spawn(process.execPath, [MAIN, '--env', 'bench', 'watch', '--listen', '127.0.0.1:0', '--log-level', 'debug'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** cpuProfileDir: the daemon writes a V8 CPU profile there when it exits (--cpu-prof DIR). */
+  constructor(dir: string, env: Record<string, string>, cpuProfileDir?: string) {
+    const prof = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfileDir)] : [];
+    this.child = spawn(process.execPath, [...prof, MAIN, '--env', 'bench', 'watch', '--listen', '127.0.0.1:0', '--log-level', 'debug'], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       partial += chunk.toString();

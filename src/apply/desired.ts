@@ -56,6 +56,13 @@ export interface DesiredMemo {
   set(key: string, value: Derived): void;
   /** Persists what was set, when the index is persisted; false when it could not be written (not an error). */
   save(): boolean;
+  /**
+   * The daemon's in-memory index also keeps the desired resources themselves, by resource (one
+   * file content), for as long as nothing they derive from moved: a one-file edit then derives
+   * only the changed file's resources. Absent: every resource is looked up by key (above).
+   */
+  kept?(resource: Resource): DesiredResource | undefined;
+  keep?(resource: Resource, desired: DesiredResource): void;
 }
 
 export interface DesiredState {
@@ -70,16 +77,23 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   const engine = opts.engine ?? createTemplateEngine({ partials: project.partials });
   const readFile = projectReader(project.root);
   const memo = opts.memo;
-  const shaOf = new Map(project.files.map((f) => [f.path, f.sha256]));
+  let shaOf: Map<string, string> | undefined;
   const desired: DesiredResource[] = [];
   const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
   let readsFiles = false;
   for (const resource of project.resources()) {
+    const kept = memo?.kept?.(resource);
+    if (kept) {
+      desired.push(kept);
+      if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: kept, resource });
+      continue;
+    }
     const canonicalOf = (): Canonical => {
       const spec = resource.spec as Record<string, unknown>;
       const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile });
       return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
     };
+    shaOf ??= new Map(project.files.map((f) => [f.path, f.sha256]));
     const fileSha = shaOf.get(resource.source.file);
     // (A resource with a body_file is never remembered, so a hit needs no look at its spec.)
     const key = memo && fileSha ? desiredKey(fileSha, resource.source.documentIndex) : undefined;
@@ -99,6 +113,8 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
       if (emailBodyFile(resource)) readsFiles = true;
       else if (key) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
     }
+    // (A resource with a body_file reads a file each time, so it is never kept.)
+    if (!emailBodyFile(resource)) memo?.keep?.(resource, d);
     desired.push(d);
     if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });
   }

@@ -22,6 +22,7 @@ import { estimateChanges } from './estimate.js';
 import { applyMessages, type HeldLock } from './messages.js';
 import type { Provenance } from '../state/record.js';
 import type { NoChangeMemo } from './no-change.js';
+import type { RefreshKeeper } from './refresh-reuse.js';
 import { assembleRefresh, managedCampaigns, refreshCampaigns, rowsWithoutSpecs, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleReport } from './settle.js';
 import { now as clockNow } from '../time/clock.js';
@@ -55,6 +56,14 @@ export interface PlanRequest {
   early?: EarlyRefresh;
   /** The no-change record (./no-change.ts), written when this plan finds nothing to do (reusePlan there gives it again). */
   noChange?: NoChangeMemo;
+  /**
+   * The daemon's refresh keeper (./refresh-reuse.ts): a full refresh made here is kept in it, on
+   * `revision` (state's, read before any row this plan reads). With `reuseRefresh` (a reconcile
+   * only file events asked for) its kept refresh is reused when it may stand.
+   */
+  refreshKeeper?: RefreshKeeper;
+  reuseRefresh?: boolean;
+  revision?: string;
 }
 
 export interface PlanOutcome {
@@ -67,6 +76,8 @@ export interface PlanOutcome {
   desired: DesiredState;
   settlement: SettleReport | null;
   refresh: RefreshResult | null;
+  /** The statuses of the campaigns this plan did not touch came from the refresh keeper's last full refresh. */
+  refreshReused?: boolean;
 }
 
 export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
@@ -77,6 +88,9 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const warnings: Diagnostic[] = [];
 
   step('state');
+  // Read before any row: a refresh kept on it stands only for rows read after it (./refresh-reuse.ts).
+  const keeper = req.refreshKeeper;
+  const revision = keeper ? (req.revision ?? (await store.revision())) : undefined;
   const serial = await store.serial();
   // The early refresh covers this plan's rows: it read them, or its windows are a no-change
   // record's made on this very state (same revision and zone). Same serial, and no settling (which
@@ -117,13 +131,23 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
 
   step('refresh');
   let refresh: RefreshResult | null = null;
+  const zone = project.environment.accountTimezone;
+  // Never with settling or open rows: the rows may move under the kept statuses.
+  const reusable = keeper && revision !== undefined && req.reuseRefresh && !req.settle && openRows === 0;
+  const reuse = reusable ? keeper.reuse({ revision, zone, now: req.now, rows, desired: desired.byAddress }) : undefined;
   try {
-    refresh = early
-      ? assembleRefresh(managedCampaigns(rows), early.windows, await early.pages)
-      : await refreshCampaigns(client, rows, { accountTimezone: project.environment.accountTimezone });
+    refresh = reuse
+      ? await reuse(client)
+      : early
+        ? assembleRefresh(managedCampaigns(rows), early.windows, await early.pages)
+        : await refreshCampaigns(client, rows, { accountTimezone: zone });
   } catch (err) {
     if (!(err instanceof CleverTapError)) throw err;
     diagnostics.push(applyMessages.refreshFailed(err.message));
+  }
+  if (keeper && revision !== undefined && !reuse) {
+    if (refresh && !req.settle && openRows === 0) keeper.keep(revision, zone, req.now, refresh, rows);
+    else keeper.forget();
   }
 
   step('plan');
@@ -201,6 +225,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     desired,
     settlement,
     refresh,
+    ...(reuse ? { refreshReused: true } : {}),
   };
 }
 
@@ -225,7 +250,9 @@ export async function planInTwoPhases(
   read: (rows: readonly AppliedWithoutSpec[]) => Promise<Map<string, AppliedResource>>,
 ): Promise<{ planned: ReturnType<typeof runPlanner>; full: Map<string, AppliedResource> }> {
   const full = await read(rows.filter((r) => r.kind === 'Bulletin'));
-  const applied = () => rows.map((r) => full.get(r.address) ?? ({ ...r, spec: undefined } as unknown as AppliedResource));
+  // The rows as they are (frozen when kept across plans, ./refresh.ts): a row without its spec
+  // reads as one whose spec is undefined, and copying 10,000 of them cost more than the planner's pass.
+  const applied = () => (full.size === 0 ? (rows as readonly AppliedResource[]) : rows.map((r) => full.get(r.address) ?? (r as AppliedResource)));
   const planned = runPlanner({ ...input, applied: applied() });
   const named = new Set(planned.plan.changes.map((c) => c.address));
   const wanted = rows.filter((r) => named.has(r.address) && !full.has(r.address));

@@ -12,6 +12,8 @@ import { isRefusal } from '../operations/under-lock.js';
 import { runDue } from '../operations/run-due.js';
 import type { OperationContext } from '../operations/context.js';
 import { listSchedules } from '../schedule/listing.js';
+import { scheduleRowsOf } from './schedule-rows.js';
+import { rowsWithoutSpecs } from '../apply/refresh.js';
 import { nextOccurrenceDue } from '../schedule/next-due.js';
 import { clock as processClock } from '../time/clock.js';
 import type { StateStore } from '../state/store.js';
@@ -49,7 +51,7 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
     let wait = RUN_DUE_SAFETY_MS;
     try {
       const now = d.clock();
-      const fires = (await listSchedules(d.store, now)).filter((s) => s.enabled).flatMap((s) => s.nextFireTimes.slice(0, 1));
+      const fires = (await listSchedules(scheduleRowsOf(d.store), now)).filter((s) => s.enabled).flatMap((s) => s.nextFireTimes.slice(0, 1));
       const occurrence = await nextBulletinOccurrence(now);
       const next = [...fires, ...(occurrence ? [occurrence] : [])]
         .map((t) => realMs(Date.parse(t) - now.getTime()))
@@ -64,11 +66,14 @@ export function startCronRunner(d: CronRunnerDeps): CronRunner {
     timer = setTimeout(() => void (running = pass().finally(() => (running = null))), wait);
   };
 
-  /** Bulletins are few: their rows are read one by one after a scan without specs (a state may hold 10,000 rows). */
+  /**
+   * Bulletins are few: their rows are read one by one after a scan without specs (a state may hold
+   * 10,000 rows), the one state keeps until its revision moves (../apply/refresh.ts).
+   */
   const nextBulletinOccurrence = async (now: Date): Promise<string | null> => {
     const ctx = d.context();
     if (!ctx) return null; // no pass runs without a loaded project either
-    const addresses = (await d.store.resources.listWithoutSpecs()).filter((r) => r.kind === 'Bulletin').map((r) => r.address);
+    const addresses = (await rowsWithoutSpecs(d.store)).filter((r) => r.kind === 'Bulletin').map((r) => r.address);
     const specs = (await Promise.all(addresses.map((a) => d.store.resources.get(a)))).map((r) => r?.spec);
     return nextOccurrenceDue(specs, ctx.project.environment.accountTimezone, now);
   };

@@ -327,6 +327,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
     if (!mirror) {
       local = watchFolder(root, {
         onChange: (p) => {
+          // A file no load reads (README.md, docs/, an editor's swap file) asks for no reconcile.
+          if (!source.concerns(p)) return void log.debug({ file: p }, 'file event ignored: not part of the project');
           log.debug({ file: p }, 'file event');
           source.markDirty([p]);
           requestReconcile('file');

@@ -30,6 +30,11 @@ export class ProjectSource {
     return this.#index.head.root;
   }
 
+  /** Whether a file event at this path (relative, forward slashes) may change the project (ProjectIndex.concerns). */
+  concerns(relativePath: string): boolean {
+    return this.#index.concerns(relativePath);
+  }
+
   /** File events: paths relative to the root, forward slashes. Read at the next load(). */
   markDirty(paths: Iterable<string>): void {
     for (const p of paths) this.#dirty.add(p);
@@ -66,10 +71,10 @@ export class ProjectSource {
     return this.#index.project();
   }
 
-  /** The spec hashes the index keeps, for planning (kept in memory; nothing is written). */
+  /** The spec hashes and desired resources the index keeps, for planning (kept in memory; nothing is written). */
   memo(): DesiredMemo {
     const index = this.#index;
-    return { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true };
+    return { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true, kept: (r) => index.keptDesired(r), keep: (r, d) => index.keepDesired(r, d) };
   }
 }
 

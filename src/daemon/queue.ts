@@ -9,6 +9,8 @@ export interface ReconcileRequest {
   reason: ReconcileReason;
   /** Some ask was forced (POST /v1/reconcile): retry a commit whose apply failed. */
   force: boolean;
+  /** Every ask coalesced into this run was a file event (CleverTap's statuses may then be reused). */
+  filesOnly: boolean;
 }
 
 export class ReconcileQueue {
@@ -23,7 +25,8 @@ export class ReconcileQueue {
 
   request(reason: ReconcileReason, force = false): void {
     if (this.#stopped) return;
-    this.#pending = this.#pending ? { reason: this.#pending.reason, force: this.#pending.force || force } : { reason, force };
+    const p = this.#pending;
+    this.#pending = p ? { reason: p.reason, force: p.force || force, filesOnly: p.filesOnly && reason === 'file' } : { reason, force, filesOnly: reason === 'file' };
     this.#running ??= this.#loop();
   }
 

@@ -21,6 +21,7 @@ import type { OperationContext } from '../operations/context.js';
 import { plan } from '../operations/plan.js';
 import { planToJson, type PlanJsonChange } from '../plan/plan-json.js';
 import type { PlanScope } from '../plan/types.js';
+import { RefreshKeeper } from '../apply/refresh-reuse.js';
 import { Backoff } from './backoff.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { ProjectSource } from './project-source.js';
@@ -86,6 +87,8 @@ export class Reconciler {
   readonly #backoff = new Backoff();
   /** The revision whose apply failed: not applied again until it moves or a forced reconcile. */
   #failedRevision: string | null = null;
+  /** The last full refresh, reused by reconciles only file events asked for (../apply/refresh-reuse.ts). */
+  readonly #refreshes = new RefreshKeeper();
 
   constructor(deps: ReconcilerDeps) {
     this.#d = deps;
@@ -112,7 +115,7 @@ export class Reconciler {
       await this.#fetch();
       const project = (this.facts.project = await d.source.load(at));
       commit = d.mirror ? d.mirror.current() : await d.headOf(project);
-      outcome = await this.#reconcile(project, commit, req.force, { epoch: term.epoch, signal });
+      outcome = await this.#reconcile(project, commit, req, { epoch: term.epoch, signal });
     } catch (err) {
       outcome = { result: 'failed', error: (err as Error).message };
     }
@@ -147,15 +150,21 @@ export class Reconciler {
     }
   }
 
-  async #reconcile(project: Project, commit: string | null, force: boolean, term: Term): Promise<Result> {
+  async #reconcile(project: Project, commit: string | null, req: ReconcileRequest, term: Term): Promise<Result> {
     const d = this.#d;
+    const force = req.force;
     if (hasErrors(project.diagnostics)) {
       return { result: 'failed', error: `the project has errors, nothing planned: ${describe(project.diagnostics)}` };
     }
     const ctx = d.contextFor(project);
-    const planned = await plan(ctx, { signal: term.signal });
-    if (planned.kind === 'refused') return { result: 'failed', error: planned.refused === 'interrupted' ? this.#interruption(term) : describe(planned.diagnostics) };
-    this.facts.lastRefreshAt = Date.now();
+    // Only file events may plan on the last full refresh's statuses; every other trigger asks CleverTap anew.
+    const planned = await plan(ctx, { signal: term.signal, refreshKeeper: this.#refreshes, reuseRefresh: req.filesOnly });
+    if (planned.kind === 'refused') {
+      this.#refreshes.forget();
+      return { result: 'failed', error: planned.refused === 'interrupted' ? this.#interruption(term) : describe(planned.diagnostics) };
+    }
+    // (Readiness counts a full refresh only: a reused one is no newer than the one it reuses.)
+    if (!('refreshReused' in planned.outcome && planned.outcome.refreshReused)) this.facts.lastRefreshAt = Date.now();
     const { outcome } = planned;
     this.facts.pending = planToJson(outcome.plan, outcome.meta).changes;
     const errors = outcome.diagnostics.filter((x) => x.severity === 'error');

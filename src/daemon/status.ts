@@ -5,6 +5,7 @@
  */
 import { snakeKeys } from '../model/json-keys.js';
 import { listSchedules } from '../schedule/listing.js';
+import { scheduleRowsOf } from './schedule-rows.js';
 import type { LeaseHolder, StateStore } from '../state/store.js';
 import type { ReconcileFacts } from './reconciler.js';
 import type { DaemonError, DaemonStatus, Readiness } from './services.js';
@@ -24,7 +25,7 @@ export interface StatusInputs {
 }
 
 export async function buildStatus(i: StatusInputs): Promise<DaemonStatus> {
-  const [schedules, outbox] = await Promise.all([listSchedules(i.store, i.now), i.store.outbox.counts()]);
+  const [schedules, outbox] = await Promise.all([listSchedules(scheduleRowsOf(i.store), i.now), i.store.outbox.counts()]);
   return {
     environment: i.environment,
     replica: i.replica,

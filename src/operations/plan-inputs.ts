@@ -54,14 +54,16 @@ export async function beginHeadStart(q: HeadStartRequest): Promise<void> {
 }
 
 /** The head start begun while the context loaded (taken: the next plan on it starts afresh), else one begun now. */
-export function takeHeadStart(ctx: OperationContext, client: CleverTapClient, command: 'plan' | 'drift'): Promise<HeadStart> {
+export function takeHeadStart(ctx: OperationContext, client: CleverTapClient, command: 'plan' | 'drift', askAhead = true): Promise<HeadStart> {
   const found = begun.get(ctx.store);
   begun.delete(ctx.store);
-  return found ?? headStart({ head: ctx.project, store: ctx.store, client, command, caching: ctx.caching === true, events: ctx.events });
+  return found ?? headStart({ head: ctx.project, store: ctx.store, client, command, caching: ctx.caching === true, events: ctx.events }, askAhead);
 }
 
-async function headStart(q: HeadStartRequest): Promise<HeadStart> {
+/** `askAhead` false: CleverTap is not asked ahead (the daemon's refresh keeper may answer instead). */
+async function headStart(q: HeadStartRequest, askAhead = true): Promise<HeadStart> {
   const revision = await q.store.revision();
+  if (!askAhead) return { revision };
   // `plan` may find that an earlier plan on this configuration and state found nothing to do
   // (../apply/no-change.ts): CleverTap is then asked over its windows, state's rows unread.
   const noChange = q.command === 'plan' && q.caching ? NoChangeMemo.read(q.head) : undefined;

@@ -16,6 +16,7 @@ import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createPlanFile, serializePlanFile } from '../plan/plan-file.js';
 import type { PlanOptions } from '../plan/types.js';
+import type { RefreshKeeper } from '../apply/refresh-reuse.js';
 import { takeRefusal } from './auth-watch.js';
 import type { OperationContext } from './context.js';
 import { lockRefusalJson, takeLock } from './lock.js';
@@ -28,6 +29,12 @@ export interface PlanOperationOptions extends PlanOptions {
   out?: string;
   /** Stops planning at its next step; the result is then the refusal `interrupted`. */
   signal?: AbortSignal;
+  /**
+   * The daemon's refresh keeper (../apply/refresh-reuse.ts): keeps this plan's full refresh, and
+   * with `reuseRefresh` (a reconcile only file events asked for) reuses the kept one when it may stand.
+   */
+  refreshKeeper?: RefreshKeeper;
+  reuseRefresh?: boolean;
 }
 
 /**
@@ -52,12 +59,14 @@ export type PlanFileSave =
   | { file: string; written: false; reason: 'refused' | 'failed'; diagnostics: Diagnostic[] };
 
 export async function plan(ctx: OperationContext, options: PlanOperationOptions = {}): Promise<PlanResult> {
-  const { out, signal, ...planning } = options;
+  const { out, signal, refreshKeeper, reuseRefresh, ...planning } = options;
   const connected = await ctx.connect();
   if (!connected.ok) return { kind: 'refused', refused: 'project', diagnostics: connected.diagnostics };
   const connection = connected.value;
   const { project, store } = ctx;
-  const head = await takeHeadStart(ctx, connection.client, 'plan');
+  // A refresh the keeper may give needs no early one (CleverTap is asked only about what the edit touched).
+  const mayReuse = reuseRefresh === true && refreshKeeper !== undefined && refreshKeeper.mayReuse(await store.revision(), project.environment.accountTimezone, ctx.clock());
+  const head = await takeHeadStart(ctx, connection.client, 'plan', !mayReuse);
   const { noChange, early } = head;
   if (noChange) {
     noChange.check(project, head.revision);
@@ -88,9 +97,18 @@ export async function plan(ctx: OperationContext, options: PlanOperationOptions 
         early,
         noChange,
         onStep: planSteps(ctx.events, signal),
+        refreshKeeper,
+        reuseRefresh: mayReuse,
+        revision: head.revision,
       };
       // The no-change record first; the planning code is loaded only when it does not answer.
-      outcome = (await reusePlan(request)) ?? (await (await import('../apply/planning.js')).computePlan(request));
+      const { computePlan } = await import('../apply/planning.js');
+      outcome = (await reusePlan(request)) ?? (await computePlan(request));
+      // A stop is never shown on reused statuses: planned again on a full refresh (kept in turn).
+      if ('refreshReused' in outcome && outcome.refreshReused && outcome.plan.changes.some((c) => c.action === 'stop')) {
+        ctx.events({ kind: 'debug', text: 'refresh: the plan on reused statuses holds a stop; planned again on a full refresh' });
+        outcome = await computePlan({ ...request, early: undefined, reuseRefresh: false, revision: await store.revision() });
+      }
     } catch (err) {
       if (err instanceof PlanInterrupted) return { kind: 'refused', refused: 'interrupted', diagnostics: [] };
       throw err;

@@ -75,7 +75,7 @@ export type Locate = (
 
 export interface PlanInput {
   desired: DesiredResource[];
-  applied: AppliedResource[];
+  applied: readonly AppliedResource[];
   /** Statuses from `targets/list.json`; null when not refreshed (`--refresh=false`). */
   remote: RemoteCampaign[] | null;
   raisedOccurrences?: RaisedOccurrence[];

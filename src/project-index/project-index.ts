@@ -25,6 +25,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
 import type { Derived } from '../apply/desired.js';
+import type { DesiredResource } from '../plan/types.js';
 import { desiredKey } from '../apply/desired-key.js';
 import { byCodePoint, discover, PARTIALS_DIR } from '../config/discover.js';
 import type { ResolveContext, ResolvedEnvironment } from '../config/environment.js';
@@ -36,7 +37,7 @@ import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../c
 import { projectFileDigest } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
 import { readSource } from '../config/read-source.js';
-import { CONFIG_FILE } from '../config/root.js';
+import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlob } from '../config/cache-blob.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
@@ -123,6 +124,14 @@ export class ProjectIndex {
   dirty = false;
   /** Files found unchanged under a new stamp since the index was made. */
   #stampsMoved = 0;
+  /**
+   * Desired resources built by earlier plans, by resource object (so by one content of one file:
+   * an edited file's resources are new objects), kept in memory only. A file that changes or goes
+   * takes its resources' with it; all go whenever derived values are dropped for a reason outside
+   * the files (the environment, a partial, a data file). A Map, not a WeakMap: looked up 10,000
+   * times per plan, it is twice as fast, and what it holds is dropped as said.
+   */
+  #desired = new Map<Resource, DesiredResource>();
 
   constructor(head: IndexHead, state?: IndexState) {
     this.head = head;
@@ -177,6 +186,19 @@ export class ProjectIndex {
     return this.#settle(now, campaignFiles, checked, removed, others, changed);
   }
 
+  /**
+   * Whether a change at `relativePath` (forward slashes) may change the project: campaignctl.yaml,
+   * a campaign file, a partial, a file some resource reads (an email's body_file) or any file in a
+   * `_` folder under campaigns/ (data a resource may come to read). Anything else (README.md,
+   * docs/, an editor's swap or backup file) is never read by a load, so the daemon drops its events.
+   */
+  concerns(relativePath: string): boolean {
+    const p = relativePath;
+    if (p === CONFIG_FILE || isCampaignFile(p) || isPartial(p) || this.#s.data.has(p)) return true;
+    const parts = p.split('/');
+    return parts[0] === CAMPAIGNS_DIR && parts.every((x) => !x.startsWith('.')) && parts.slice(1, -1).some((x) => x.startsWith('_'));
+  }
+
   /** The project as indexed now (the same object until the next change). */
   project(): Project {
     return (this.#project ??= this.#view());
@@ -197,6 +219,20 @@ export class ProjectIndex {
   set(key: string, value: Derived): void {
     this.#s.derived.set(key, value);
     this.dirty = true;
+  }
+
+  /** The desired resource an earlier plan built for this very resource, while nothing it derives from moved. */
+  keptDesired(resource: Resource): DesiredResource | undefined {
+    return this.#desired.get(resource);
+  }
+
+  keepDesired(resource: Resource, desired: DesiredResource): void {
+    this.#desired.set(resource, desired);
+  }
+
+  /** A file's content leaves the index: so do the desired resources kept for it (decoded ones only were ever kept). */
+  #dropKept(entry: FileState | undefined): void {
+    if (entry && !('problem' in entry) && entry.check && this.#desired.size > 0) for (const r of entry.check.resources) this.#desired.delete(r);
   }
 
   /** Campaign files, config, environment and partials: what the findings' context digest covers besides the files. */
@@ -242,6 +278,8 @@ export class ProjectIndex {
 
   /** Drops the findings and hashes of resources whose reads match (all, for a new context). */
   #forgetDerivations(matches: (reads: string[]) => boolean): void {
+    // Every kept desired resource is built again once (through the hashes still standing).
+    this.#desired.clear();
     for (const entry of this.#s.files.values()) {
       if ('problem' in entry) continue;
       entry.docs.forEach((doc, i) => {
@@ -259,7 +297,10 @@ export class ProjectIndex {
     const files = this.#s.files;
     let filesMoved = removed.length > 0;
     let added = false;
-    for (const f of removed) files.delete(f);
+    for (const f of removed) {
+      this.#dropKept(files.get(f));
+      files.delete(f);
+    }
     read.forEach((file, i) => {
       added ||= !files.has(file);
       filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved;
@@ -299,6 +340,7 @@ export class ProjectIndex {
       }
       return false;
     }
+    this.#dropKept(entry);
     if ('problem' in o) {
       const same = entry !== undefined && 'problem' in entry && entry.problem.message === o.problem.message;
       files.set(o.file, o);

@@ -59,17 +59,21 @@ describe('reconcile queue', () => {
     q.request('api', true);
     q.request('file');
     await new Promise((r) => setTimeout(r, 10));
-    expect(runs).toEqual([{ reason: 'start', force: false }]);
+    expect(runs).toEqual([{ reason: 'start', force: false, filesOnly: false }]);
     release();
     await q.idle();
+    // A file event coalesced with an API ask is no longer files only: CleverTap is asked in full.
     expect(runs).toEqual([
-      { reason: 'start', force: false },
-      { reason: 'file', force: true },
+      { reason: 'start', force: false, filesOnly: false },
+      { reason: 'file', force: true, filesOnly: false },
     ]);
+    q.request('file');
+    await q.idle();
+    expect(runs[2]).toEqual({ reason: 'file', force: false, filesOnly: true });
     await q.stop();
     q.request('file');
     await q.idle();
-    expect(runs).toHaveLength(2);
+    expect(runs).toHaveLength(3);
   });
 });
 

@@ -3,7 +3,8 @@
  * git repository, against the embedded sandbox, with its real SQLite state. An edit shows in
  * /v1/status as a pending change; with --auto-apply it is applied and recorded in state; a second
  * watch on the same state is refused and told who holds it; SIGTERM exits 0 and lets go of the
- * lease; the write endpoints answer 403 without a token and 401 with a wrong one.
+ * lease; the write endpoints answer 403 without a token and 401 with a wrong one; a file no load
+ * reads (README.md, docs/) asks for no reconcile.
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,21 @@ describe('watch, local mode', () => {
     expect((await w.post('/v1/reconcile', { authorization: `Bearer ${token}` })).status).toBe(202);
     await w.statusWhere((s) => s.lastReconcile?.reason === 'api');
     expect(w.stdout).not.toContain(token);
+  });
+
+  it('a file no load reads (README.md, docs/, notes beside the campaigns) asks for no reconcile; a resource file does', async () => {
+    const w = watch(['--log-level', 'debug']);
+    await w.statusWhere((s) => s.lastReconcile !== null);
+    // (Editor swap files never reach the daemon: chokidar's atomic mode drops them.)
+    const ignored = ['README.md', 'docs/guide.md', 'campaigns/notes.txt'];
+    for (const f of ignored) tp.write(f, 'not part of the project\n');
+    // chokidar reports each once its write finished; the daemon drops them.
+    for (const f of ignored) await w.waitFor((l) => l.msg === 'file event ignored: not part of the project' && l.file === f);
+    tp.campaign({ name: 'delta', title: 'Title delta' });
+    await w.statusWhere((s) => addresses(s).includes('campaign.delta'));
+    expect(w.lines.filter((l) => l.msg === 'file event').map((l) => l.file)).toEqual(['campaigns/delta.yaml']);
+    // Had an ignored file asked for one, there would be two (one for it, one for delta.yaml, which came later).
+    expect(w.lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('reconcile (file)'))).toHaveLength(1);
   });
 
   it('refuses to listen on a non-loopback address without a token', async () => {

@@ -129,6 +129,16 @@ describe('ProjectIndex.update', () => {
     expect(twinned()).toBe(false);
   });
 
+  it('concerns() names what a load reads: config, campaign files, partials, `_` data and body files; not docs or swap files', async () => {
+    const index = await fresh(project());
+    for (const p of ['campaignctl.yaml', 'campaigns/generated/c0004.yaml', 'campaigns/new/x.yml', 'campaigns/_partials/footer.hbs', 'campaigns/_bodies/news.html', 'campaigns/_data/any.json']) {
+      expect(index.concerns(p), p).toBe(true);
+    }
+    for (const p of ['README.md', 'docs/guide.md', 'campaigns/notes.txt', 'campaigns/.c0004.yaml.swp', 'campaigns/generated/c0004.yaml~', 'campaigns/_bodies/.news.html.swp', 'campaigns/.hidden/x.yaml']) {
+      expect(index.concerns(p), p).toBe(false);
+    }
+  });
+
   it('campaignctl.yaml: a var that moved re-rules every resource (each may read the environment)', async () => {
     const root = project();
     const index = await fresh(root);
@@ -148,5 +158,20 @@ describe('ProjectIndex.update', () => {
     expect(report.ruled).toBeGreaterThanOrEqual(1);
     expect(report.ruled).toBeLessThan(index.project().resources().length);
     expect(index.project().diagnostics.filter((d) => d.file === 'campaigns/soon.yaml').map((d) => d.code)).toEqual(['rule.when-in-past']);
+  });
+
+  it('a daysAgo finding made in the account\'s last hour of the day stands until the next day begins, then is re-ruled', async () => {
+    const root = project();
+    const daysAgo = (name: string) => push(name, 'Hello').replace('to: 20270102', 'to: { daysAgo: 0 }');
+    write(root, 'campaigns/relative.yaml', daysAgo('relative'));
+    const lastHour = new Date('2026-06-15T21:30:00Z'); // 23:30 in Berlin
+    const index = await fresh(root, lastHour);
+    // Later in that hour: nothing re-ruled, though the finding's early re-check time (23:00) has passed.
+    expect(await index.update([], new Date('2026-06-15T21:45:00Z'))).toMatchObject({ ruled: 0, unchanged: true });
+    expect(await index.update([], new Date('2026-06-15T21:59:59Z'))).toMatchObject({ ruled: 0, unchanged: true });
+    // 00:00 in Berlin: a new day, so `daysAgo: 0` means another date and the finding is made again.
+    const report = await updated(index, root, [], new Date('2026-06-15T22:00:00Z'));
+    expect(report.ruled).toBeGreaterThanOrEqual(1);
+    expect(report.ruled).toBeLessThan(index.project().resources().length);
   });
 });

@@ -40,15 +40,41 @@ function todayIn(ctx: RuleContext): YMD {
 /**
  * Until when whereDates' findings about `r` stand: a `daysAgo` moves with the account's day, so
  * until that day ends (an hour early, so a DST change can never make it late); dates alone never
- * move.
+ * move. In that last hour the early time has passed: the finding then stands until the first
+ * minute of the next day, found exactly (else every run in that hour would run it again).
  */
 export function untilTomorrow(r: Resource, ctx: RuleContext): number {
   const relative = campaignSpecs({ ...ctx, resources: [r] }).some(
     ({ spec, path }) => isRecord(spec.where) && dateQueries(spec.where, path).some(({ query }) => isRelative(query.from) || isRelative(query.to)),
   );
   if (!relative) return Infinity;
-  const tomorrow = addDays(todayIn(ctx), 1);
-  return zonedTimeToInstant(tomorrow, 0, 0, ctx.environment.accountTimezone).getTime() - 3_600_000;
+  const today = todayIn(ctx);
+  const early = zonedTimeToInstant(addDays(today, 1), 0, 0, ctx.environment.accountTimezone).getTime() - HOUR;
+  return early > ctx.now.getTime() ? early : nextDayStart(ctx.now.getTime(), today, ctx.environment.accountTimezone);
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/**
+ * The first whole minute after `now` on which the zone's date is no longer `today` (days change
+ * on whole minutes in every zone). Searched within 3 hours, which always holds it once the day's
+ * last hour has begun; should it not, 3 hours on is still `today`, so it is a safe answer.
+ */
+function nextDayStart(now: number, today: YMD, zone: string): number {
+  const sameDay = (t: number) => {
+    const d = dateInZone(new Date(t), zone);
+    return d.year === today.year && d.month === today.month && d.day === today.day;
+  };
+  let lo = Math.floor(now / MINUTE); // a minute still of `today` (at or before now)
+  let hi = lo + 180; // 3 hours on
+  if (sameDay(hi * MINUTE)) return hi * MINUTE;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (sameDay(mid * MINUTE)) lo = mid;
+    else hi = mid;
+  }
+  return hi * MINUTE;
 }
 
 function isRelative(value: unknown): boolean {
