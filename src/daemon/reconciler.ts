@@ -19,7 +19,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { apply, type ApplyOutcome } from '../operations/apply.js';
 import type { OperationContext } from '../operations/context.js';
 import { plan } from '../operations/plan.js';
-import { planToJson, type PlanJsonChange } from '../plan/plan-json.js';
+import { changesToJson, type PlanJsonChange } from '../plan/plan-json.js';
 import type { PlanScope } from '../plan/types.js';
 import { RefreshKeeper } from '../apply/refresh-reuse.js';
 import { Backoff } from './backoff.js';
@@ -167,7 +167,7 @@ export class Reconciler {
     // (Readiness counts a full refresh only: a reused one is no newer than the one it reuses.)
     if (!('refreshReused' in planned.outcome && planned.outcome.refreshReused)) this.facts.lastRefreshAt = Date.now();
     const { outcome } = planned;
-    this.facts.pending = planToJson(outcome.plan, outcome.meta).changes;
+    this.facts.pending = changesToJson(outcome.plan.changes);
     const errors = outcome.diagnostics.filter((x) => x.severity === 'error');
     if (errors.length > 0) return { result: 'refused', error: `the plan is refused, nothing applied: ${describe(errors)}` };
     if (outcome.plan.changes.length === 0) {
