@@ -33,7 +33,7 @@ export function plan(input: PlanInput): PlanResult {
     scheduled: [],
   };
 
-  const desiredBy = indexDesired(input.desired);
+  const desiredBy = input.desiredByAddress && input.desiredByAddress.size === input.desired.length ? lookup(input.desiredByAddress) : indexDesired(input.desired);
   const appliedBy = memoised(appliedIndexes, input.applied, indexApplied);
   const remoteById = input.remote === null ? null : memoised(remoteIndexes, input.remote, remoteIndex);
 
@@ -91,6 +91,15 @@ export function plan(input: PlanInput): PlanResult {
     summary: summarize(changes, drift),
   };
   return { plan: result, diagnostics: ctx.errors };
+}
+
+/** What the planner asks of its desired index, over the caller's map (one entry per resource: no duplicates). */
+function lookup(byAddress: ReadonlyMap<string, { desired: DesiredResource }>): Pick<Map<string, DesiredResource>, 'get' | 'keys' | 'values'> {
+  return {
+    get: (address) => byAddress.get(address)?.desired,
+    keys: () => byAddress.keys(),
+    values: () => [...byAddress.values()].map((x) => x.desired).values(),
+  };
 }
 
 /** First definition (by file, then document) wins; duplicate addresses are a loader error. */
