@@ -7,10 +7,12 @@
  * 200 ms stability, polled every 50 ms: that wait is not counted) to the daemon's `reconcile` line
  * that shows the one pending change (/v1/status holds it from just before that line; a GET then
  * checks it). Each edit is put back before the next, so every measured plan holds one replace.
+ * The project is a git repository with the corpus committed, as a user's project is: the daemon's
+ * reconcile asks git about the folder (commit, dirty), and a folder outside git would hide that cost.
  * `--cpu-prof DIR` writes the daemon's V8 CPU profile there (start included) to see where the time goes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSandbox } from '../src/sandbox/server.js';
@@ -42,6 +44,7 @@ export async function runPlanLatency(args: string[], say: (line: string) => void
     const seedStart = performance.now();
     const seeded = await seedState(dir, sandbox.url, env);
     say(`  seeding: ${seeded} changes applied in this process in ${((performance.now() - seedStart) / 1000).toFixed(1)} s (not a figure)`);
+    commitProject(dir);
     say(`  load average before: ${loadLine()}`);
     const startAt = performance.now();
     daemon = new Daemon(dir, env, textFlag(args, '--cpu-prof'));
@@ -83,6 +86,13 @@ export async function runPlanLatency(args: string[], say: (line: string) => void
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The project as a user keeps it: a git repository, every file committed, state ignored. */
+function commitProject(dir: string): void {
+  writeFileSync(path.join(dir, '.gitignore'), '.campaignctl/\n');
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'the bench corpus']]) execFileSync('git', args, { cwd: dir, env, stdio: 'ignore' });
 }
 
 interface StatusSeen {

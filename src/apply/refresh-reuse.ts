@@ -62,6 +62,8 @@ export class RefreshKeeper {
   /** A full refresh made on state at `revision` (rows read after it), for later reconciles. */
   keep(revision: string, zone: string, now: Date, refresh: RefreshResult, rows: readonly AppliedWithoutSpec[]): void {
     const at = now.getTime();
+    // Frozen: the planner indexes a frozen array once (../plan/plan.ts), and plans on it while the re-asked rows stay as they were.
+    Object.freeze(refresh.remote);
     const statusAt = new Map(refresh.statuses.map((x, i) => [x.address, i]));
     const remoteAt = new Map(refresh.remote.map((r, i) => [r.id, i]));
     this.#kept = { revision, zone, at, refresh, rows, nextStart: nextStartAfter(rows, at), statusAt, remoteAt };
@@ -114,16 +116,27 @@ function patched(k: Kept, touched: readonly { address: string; remoteId: number 
   const remote = k.refresh.remote.slice();
   const statuses = k.refresh.statuses.slice();
   const gone = new Set<number>();
+  let moved = false;
   for (const a of touched) {
     const found = byId.get(a.remoteId) ?? null;
     const at = k.statusAt.get(a.address);
     if (at === undefined) return undefined;
     statuses[at] = { address: a.address, remoteId: a.remoteId, remote: found, state: found ? mapRemoteStatus(found.status) : 'missing' };
-    if (found) remote[k.remoteAt.get(found.id)!] = found;
-    else gone.add(a.remoteId);
+    if (found) {
+      const i = k.remoteAt.get(found.id)!;
+      if (!moved && !sameRow(remote[i]!, found)) moved = true;
+      remote[i] = found;
+    } else gone.add(a.remoteId);
   }
-  const kept = gone.size === 0 ? remote : remote.filter((r) => !gone.has(r.id));
+  // CleverTap's rows as they were (an edit rarely moves what CleverTap says): the kept, frozen
+  // array, whose index the planner already holds.
+  const kept = gone.size > 0 ? remote.filter((r) => !gone.has(r.id)) : moved ? remote : k.refresh.remote;
   return { remote: kept, windows: k.refresh.windows, statuses, missing: statuses.filter((x) => x.remote === null).map((x) => x.address) };
+}
+
+/** The same row as CleverTap gave it before (its JSON: the rows are plain data). */
+function sameRow(a: RemoteCampaign, b: RemoteCampaign): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The first campaign start state recorded after `at` (ms); `at` when one can not be read (so nothing is reused). */

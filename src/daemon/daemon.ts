@@ -19,6 +19,7 @@ import type { Project } from '../config/project.js';
 import { findProjectRoot } from '../config/root.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { registerSecret, redactSecrets } from '../diagnostics/redact.js';
+import { HeadCommitReader } from '../git/head-commit.js';
 import { gitInfo, type GitInfo } from '../git/repo.js';
 import { connect as openConnection, openState, type ConnectOptions, type Connection } from '../operations/connect.js';
 import { keptOpenContext, type KeptOpen, type OperationContext, type Opened } from '../operations/context.js';
@@ -165,6 +166,13 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       if (!found) gits.set(project, (found = gitInfo(project.root)));
       return found;
     };
+    // Local mode: HEAD's commit, asked of git only when HEAD or its ref moved (a file event does not move it).
+    const heads = new Map<string, HeadCommitReader>();
+    const headOf = (project: Project) => {
+      let reader = heads.get(project.root);
+      if (!reader) heads.set(project.root, (reader = new HeadCommitReader(project.root)));
+      return reader.read();
+    };
     // One context per project as loaded: it keeps the operator's provenance it asked git for, so
     // a send through the outbox or a fire does not start git processes each time.
     const contexts = new WeakMap<Project, OperationContext>();
@@ -182,6 +190,19 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       }
       return ctx;
     };
+
+    // The reconciler's plans: a plan records nothing (only its meta shows HEAD's commit), so it
+    // does not ask git for the dirty flag and author (`git status` over every file, on every file
+    // event). Unless it settles open journal rows: that records, with the full git facts. An apply
+    // plans again on contextFor's full facts.
+    const planContextFor = (project: Project): OperationContext => ({
+      ...contextFor(project),
+      git: async () => {
+        if ((await store.journal.listOpen()).length > 0) return gitOf(project);
+        const head = await headOf(project);
+        return { ...head, author: null, dirty: false };
+      },
+    });
 
     // --- the reconcile worker and its triggers
     let draining = false;
@@ -203,7 +224,8 @@ export async function startDaemon(options: StartOptions): Promise<RunningDaemon>
       metrics,
       clock,
       contextFor,
-      headOf: async (project) => (await gitOf(project)).commit,
+      planContextFor,
+      headOf: async (project) => (await headOf(project)).commit,
       signal: shutdown.signal,
       term: () => leadership.term(),
       confirm: (epoch) => leadership.confirm(epoch),

@@ -19,7 +19,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { apply, type ApplyOutcome } from '../operations/apply.js';
 import type { OperationContext } from '../operations/context.js';
 import { plan } from '../operations/plan.js';
-import { planToJson, type PlanJsonChange } from '../plan/plan-json.js';
+import { changesToJson, type PlanJsonChange } from '../plan/plan-json.js';
 import type { PlanScope } from '../plan/types.js';
 import { RefreshKeeper } from '../apply/refresh-reuse.js';
 import { Backoff } from './backoff.js';
@@ -41,6 +41,8 @@ export interface ReconcilerDeps {
   headOf(project: Project): Promise<string | null>;
   /** An operation context on a project (what the daemon keeps open, events to the log). */
   contextFor(project: Project): OperationContext;
+  /** The same for a plan alone: git is asked only for HEAD's commit (an apply uses contextFor). */
+  planContextFor(project: Project): OperationContext;
   /** Aborted at shutdown: planning stops at its next step, apply starts no new change. */
   signal: AbortSignal;
   /**
@@ -156,9 +158,8 @@ export class Reconciler {
     if (hasErrors(project.diagnostics)) {
       return { result: 'failed', error: `the project has errors, nothing planned: ${describe(project.diagnostics)}` };
     }
-    const ctx = d.contextFor(project);
     // Only file events may plan on the last full refresh's statuses; every other trigger asks CleverTap anew.
-    const planned = await plan(ctx, { signal: term.signal, refreshKeeper: this.#refreshes, reuseRefresh: req.filesOnly });
+    const planned = await plan(d.planContextFor(project), { signal: term.signal, refreshKeeper: this.#refreshes, reuseRefresh: req.filesOnly });
     if (planned.kind === 'refused') {
       this.#refreshes.forget();
       return { result: 'failed', error: planned.refused === 'interrupted' ? this.#interruption(term) : describe(planned.diagnostics) };
@@ -166,7 +167,7 @@ export class Reconciler {
     // (Readiness counts a full refresh only: a reused one is no newer than the one it reuses.)
     if (!('refreshReused' in planned.outcome && planned.outcome.refreshReused)) this.facts.lastRefreshAt = Date.now();
     const { outcome } = planned;
-    this.facts.pending = planToJson(outcome.plan, outcome.meta).changes;
+    this.facts.pending = changesToJson(outcome.plan.changes);
     const errors = outcome.diagnostics.filter((x) => x.severity === 'error');
     if (errors.length > 0) return { result: 'refused', error: `the plan is refused, nothing applied: ${describe(errors)}` };
     if (outcome.plan.changes.length === 0) {
@@ -174,7 +175,7 @@ export class Reconciler {
       return { result: 'no-change', error: null };
     }
     if (!d.autoApply) return { result: 'planned', error: null };
-    return this.#apply(ctx, project, commit, force, term);
+    return this.#apply(d.contextFor(project), project, commit, force, term);
   }
 
   /** Why a signal stopped the work: the shutdown, or the end of this replica's term. */

@@ -63,26 +63,7 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
     now: plan.now,
     partial: plan.partial,
     refreshed: plan.refreshed,
-    changes: plan.changes.map((c) => {
-      const out: PlanJsonChange = {
-        address: c.address,
-        kind: c.kind,
-        action: c.action,
-        reason: c.reason,
-        irreversible: c.irreversible,
-        estimate: c.estimate === null ? null : { total: c.estimate.total, by_platform: c.estimate.byPlatform },
-        estimate_status: c.estimateStatus,
-        before: c.before,
-        after: c.after,
-        diff: c.diff,
-        starts_at: c.startsAt === null ? null : c.startsAt.kind === 'now' ? 'now' : c.startsAt.instant,
-        remote_id: c.remoteId,
-      };
-      if (c.nextFireTimes) out.next_fire_times = c.nextFireTimes;
-      if (c.renderedDiff) out.rendered_diff = c.renderedDiff;
-      if (c.nextFireTimesBefore) out.next_fire_times_before = c.nextFireTimesBefore;
-      return out;
-    }),
+    changes: changesToJson(plan.changes),
     drift: plan.drift.map((d) => ({
       address: d.address,
       remote_id: d.remoteId,
@@ -97,6 +78,30 @@ export function planToJson(plan: Plan, meta: PlanMeta, errors: readonly Diagnost
     errors: errors.filter((d) => d.severity === 'error').map(diagnosticJson),
     summary: { ...counts, estimated_audience: estimatedAudience, not_estimated: notEstimated },
   };
+}
+
+/** The changes as the plan JSON holds them (all /v1/status shows of a plan: its meta is not needed). */
+export function changesToJson(changes: Plan['changes']): PlanJsonChange[] {
+  return changes.map((c) => {
+    const out: PlanJsonChange = {
+      address: c.address,
+      kind: c.kind,
+      action: c.action,
+      reason: c.reason,
+      irreversible: c.irreversible,
+      estimate: c.estimate === null ? null : { total: c.estimate.total, by_platform: c.estimate.byPlatform },
+      estimate_status: c.estimateStatus,
+      before: c.before,
+      after: c.after,
+      diff: c.diff,
+      starts_at: c.startsAt === null ? null : c.startsAt.kind === 'now' ? 'now' : c.startsAt.instant,
+      remote_id: c.remoteId,
+    };
+    if (c.nextFireTimes) out.next_fire_times = c.nextFireTimes;
+    if (c.renderedDiff) out.rendered_diff = c.renderedDiff;
+    if (c.nextFireTimesBefore) out.next_fire_times_before = c.nextFireTimesBefore;
+    return out;
+  });
 }
 
 /** Snake_case keys, undefined members dropped: the same document whether or not it went through JSON. */

@@ -33,9 +33,9 @@ export function plan(input: PlanInput): PlanResult {
     scheduled: [],
   };
 
-  const desiredBy = indexDesired(input.desired);
-  const appliedBy = indexApplied(input.applied);
-  const remoteById = input.remote === null ? null : remoteIndex(input.remote);
+  const desiredBy = input.desiredByAddress && input.desiredByAddress.size === input.desired.length ? lookup(input.desiredByAddress) : indexDesired(input.desired);
+  const appliedBy = memoised(appliedIndexes, input.applied, indexApplied);
+  const remoteById = input.remote === null ? null : memoised(remoteIndexes, input.remote, remoteIndex);
 
   const filter = scopeFilter(options.scope);
   const scoped = filter.active ? addressesInScope([...desiredBy.values()], [...appliedBy.values()], filter) : null;
@@ -93,6 +93,15 @@ export function plan(input: PlanInput): PlanResult {
   return { plan: result, diagnostics: ctx.errors };
 }
 
+/** What the planner asks of its desired index, over the caller's map (one entry per resource: no duplicates). */
+function lookup(byAddress: ReadonlyMap<string, { desired: DesiredResource }>): Pick<Map<string, DesiredResource>, 'get' | 'keys' | 'values'> {
+  return {
+    get: (address) => byAddress.get(address)?.desired,
+    keys: () => byAddress.keys(),
+    values: () => [...byAddress.values()].map((x) => x.desired).values(),
+  };
+}
+
 /** First definition (by file, then document) wins; duplicate addresses are a loader error. */
 function indexDesired(desired: readonly DesiredResource[]): Map<string, DesiredResource> {
   const out = new Map<string, DesiredResource>();
@@ -106,6 +115,23 @@ function indexDesired(desired: readonly DesiredResource[]): Map<string, DesiredR
 function definedEarlier(a: DesiredResource, b: DesiredResource): boolean {
   const byFile = compareCodeUnits(a.resource.source.file, b.resource.source.file);
   return byFile < 0 || (byFile === 0 && a.resource.source.documentIndex < b.resource.source.documentIndex);
+}
+
+/**
+ * The applied rows and CleverTap's rows by key, kept per input array: the daemon plans every edit
+ * on the same arrays (state's frozen rows until its revision moves; the kept refresh while nothing
+ * re-asked changed), and 10,000-entry indexes cost several ms a plan. Only frozen arrays are kept:
+ * one that can not change keeps its index, so plan() stays a pure function of its input (an array
+ * a caller may still change is indexed anew each time).
+ */
+const appliedIndexes = new WeakMap<readonly AppliedResource[], Map<string, AppliedResource>>();
+const remoteIndexes = new WeakMap<readonly RemoteCampaign[], Map<number, RemoteCampaign>>();
+
+function memoised<T extends object, I>(kept: WeakMap<T, I>, input: T, build: (input: T) => I): I {
+  if (!Object.isFrozen(input)) return build(input);
+  let index = kept.get(input);
+  if (index === undefined) kept.set(input, (index = build(input)));
+  return index;
 }
 
 function remoteIndex(remote: readonly RemoteCampaign[]): Map<number, RemoteCampaign> {

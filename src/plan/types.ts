@@ -75,6 +75,11 @@ export type Locate = (
 
 export interface PlanInput {
   desired: DesiredResource[];
+  /**
+   * `desired` by address, when the caller holds one already and no address is defined twice (so
+   * which definition comes first does not matter): the planner then does not index them again.
+   */
+  desiredByAddress?: ReadonlyMap<string, { desired: DesiredResource }>;
   applied: readonly AppliedResource[];
   /** Statuses from `targets/list.json`; null when not refreshed (`--refresh=false`). */
   remote: RemoteCampaign[] | null;
