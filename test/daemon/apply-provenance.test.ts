@@ -7,10 +7,11 @@
 import { execFileSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
 import { openStateStore } from '../../src/state/open.js';
 import type { AuditEntry } from '../../src/state/store.js';
 import { ACCOUNT, emulator, PASSCODE, TempProject } from '../apply/helpers.js';
+import { statusWhere } from './status-where.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 
@@ -20,16 +21,6 @@ afterEach(async () => {
 
 function git(tp: TempProject, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test Author', '-c', 'user.email=author@example.com', ...args], { cwd: tp.root, encoding: 'utf8' }).trim();
-}
-
-async function statusWhere(d: RunningDaemon, test: (s: Awaited<ReturnType<RunningDaemon['services']['status']>>) => boolean, timeoutMs = 40_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await d.services.status();
-    if (test(s)) return s;
-    if (Date.now() > end) throw new Error(`status never matched: ${JSON.stringify(s.lastReconcile)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function auditOf(tp: TempProject, address: string): Promise<AuditEntry[]> {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import { ACCOUNT, emulator, PASSCODE, TempProject } from '../apply/helpers.js';
+import { statusWhere } from './status-where.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 
@@ -30,16 +31,6 @@ async function daemonOn(tp: TempProject, emu: SandboxHandle, token?: string): Pr
   });
   cleanup.push(() => void daemon.stop());
   return daemon;
-}
-
-async function statusWhere(d: RunningDaemon, test: (s: Awaited<ReturnType<RunningDaemon['services']['status']>>) => boolean, timeoutMs = 40_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await d.services.status();
-    if (test(s)) return s;
-    if (Date.now() > end) throw new Error(`status never matched: ${JSON.stringify(s.lastReconcile)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function failedApplies(d: RunningDaemon): Promise<number> {

@@ -3,26 +3,12 @@
  * every way HEAD can move (a commit, a checkout, a detached HEAD, packed refs, a reset), and asks
  * git nothing while HEAD stands (edits to the files do not move it).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeadCommitReader } from '../../src/git/head-commit.js';
+import { run, tempDir } from './temp-git.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'cc-head-'));
-  dirs.push(d);
-  return d;
-}
-function run(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' },
-  }).trim();
-}
 function commit(dir: string, text: string): string {
   writeFileSync(path.join(dir, 'a.yaml'), text);
   run(dir, 'add', '.');
@@ -30,19 +16,15 @@ function commit(dir: string, text: string): string {
   return run(dir, 'rev-parse', 'HEAD');
 }
 
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 describe('HeadCommitReader', () => {
   it('says a folder outside git is no repository, without asking git', async () => {
-    const reader = new HeadCommitReader(tempDir());
+    const reader = new HeadCommitReader(tempDir('cc-head-'));
     expect(await reader.read()).toEqual({ isRepo: false, commit: null });
     expect(reader.asked).toBe(0);
   });
 
   it('says a repository without commits has no commit, then sees the first', async () => {
-    const dir = tempDir();
+    const dir = tempDir('cc-head-');
     run(dir, 'init', '-q', '-b', 'main');
     const reader = new HeadCommitReader(dir);
     expect(await reader.read()).toEqual({ isRepo: true, commit: null });
@@ -51,7 +33,7 @@ describe('HeadCommitReader', () => {
   });
 
   it('asks git nothing while HEAD stands, however the files change', async () => {
-    const dir = tempDir();
+    const dir = tempDir('cc-head-');
     run(dir, 'init', '-q', '-b', 'main');
     const first = commit(dir, 'one');
     const reader = new HeadCommitReader(dir);
@@ -64,7 +46,7 @@ describe('HeadCommitReader', () => {
   });
 
   it('follows HEAD through commits, branches, a detached HEAD, packed refs and a reset', async () => {
-    const dir = tempDir();
+    const dir = tempDir('cc-head-');
     run(dir, 'init', '-q', '-b', 'main');
     const reader = new HeadCommitReader(dir);
     const one = commit(dir, 'one');

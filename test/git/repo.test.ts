@@ -1,25 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changedFilesSince, gitInfo, GitRevisionError, surelyNoRepository } from '../../src/git/repo.js';
+import { run, tempDir } from './temp-git.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'cc-git-'));
-  dirs.push(d);
-  return d;
-}
-function run(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' },
-  }).trim();
-}
 function repoWithCommit(): string {
-  const dir = tempDir();
+  const dir = tempDir('cc-git-');
   run(dir, 'init', '-q', '-b', 'main');
   mkdirSync(path.join(dir, 'campaigns'));
   writeFileSync(path.join(dir, 'campaigns', 'a.yaml'), 'a: 1\n');
@@ -29,13 +15,9 @@ function repoWithCommit(): string {
   return dir;
 }
 
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 describe('gitInfo', () => {
   it('reports a folder that is not a repository without failing', async () => {
-    expect(await gitInfo(tempDir())).toEqual({ isRepo: false, commit: null, author: null, dirty: false });
+    expect(await gitInfo(tempDir('cc-git-'))).toEqual({ isRepo: false, commit: null, author: null, dirty: false });
   });
 
   it('reads HEAD, its author and whether the tree is dirty', async () => {
@@ -49,20 +31,20 @@ describe('gitInfo', () => {
   });
 
   it('leaves git alone only where no repository can be: no .git above, no GIT_DIR', async () => {
-    const plain = tempDir();
+    const plain = tempDir('cc-git-');
     expect(surelyNoRepository(plain, {})).toBe(true);
     expect(surelyNoRepository(plain, { GIT_DIR: '/elsewhere/.git' })).toBe(false);
     const repo = repoWithCommit();
     const nested = path.join(repo, 'campaigns');
     expect(surelyNoRepository(nested, {})).toBe(false);
     expect(await gitInfo(nested)).toMatchObject({ isRepo: true, commit: run(repo, 'rev-parse', 'HEAD') });
-    const worktree = tempDir();
+    const worktree = tempDir('cc-git-');
     writeFileSync(path.join(worktree, '.git'), `gitdir: ${path.join(repo, '.git')}\n`);
     expect(surelyNoRepository(worktree, {})).toBe(false);
   });
 
   it('has no commit in a fresh repository', async () => {
-    const dir = tempDir();
+    const dir = tempDir('cc-git-');
     run(dir, 'init', '-q');
     expect(await gitInfo(dir)).toMatchObject({ isRepo: true, commit: null });
   });
