@@ -11,7 +11,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { surelyNoRepository } from './repo.js';
+import { git, surelyNoRepository } from './repo.js';
 
 export interface HeadCommit {
   isRepo: boolean;
@@ -100,8 +100,9 @@ function stat(file: string): string {
 
 /** git's trimmed stdout, or null when it fails (not a repository, no such revision). */
 async function runGit(cwd: string, args: string[]): Promise<string | null> {
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd, encoding: 'utf8' }, (err, stdout) => resolve(err ? null : stdout.trim()));
-  });
+  try {
+    return await (await git(cwd)).raw(args);
+  } catch {
+    return null;
+  }
 }

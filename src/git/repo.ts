@@ -32,7 +32,7 @@ export class GitRevisionError extends Error {
 }
 
 /** simple-git, loaded on first use: a project outside any repository never needs it. */
-async function git(dir: string): Promise<SimpleGit> {
+export async function git(dir: string): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
   return simpleGit({ baseDir: dir, maxConcurrentProcesses: 2, trimmed: true });
 }
