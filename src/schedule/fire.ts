@@ -146,17 +146,24 @@ export interface TickClaimInput {
 }
 
 /**
- * How a pass decides a tick (also what `npm run bench -- state` times): a tick already in the
- * ledger is left alone after one plain read, with no lock and no write, so a replica that comes
- * second pays one round trip and no commit flush. Otherwise one transaction: the cursor row taken
- * with FOR UPDATE SKIP LOCKED and moved (held by another pass: `busy`, that one decides), the
- * tick's ledger read under that lock (both in one round trip on PostgreSQL: RunStore.takeTick), the
- * overlap check, and the claim, an INSERT ... ON CONFLICT DO NOTHING: only the pass that got the
- * row sends.
+ * How a pass decides a tick (also what `npm run bench -- state` times): RunStore.decideTick, one
+ * round trip on PostgreSQL. A tick already in the ledger is answered from a plain read, with no
+ * lock and no write (a replica that comes second pays no commit flush); otherwise the cursor row
+ * is taken with FOR UPDATE SKIP LOCKED (held by another pass: `busy`, that one decides), the tick
+ * read again under that lock, and claimed with an INSERT ... ON CONFLICT DO NOTHING: only the pass
+ * that got the row sends. What decideTick leaves to this pass (no cursor yet; another tick still
+ * `claimed`, whose liveness only this process can judge: stillInFlight) and a tick that can not be
+ * sent are decided here, in a transaction: the cursor taken and moved, the ledger read
+ * (RunStore.takeTick), the overlap check, and the claim or the record.
  */
 export async function claimTick(store: StateStore, t: TickClaimInput): Promise<TickClaim> {
-  const decided = await store.runs.get(t.key);
-  if (decided) return { kind: 'already-claimed', run: decided };
+  if (t.invalid === null) {
+    const quick = await store.runs.decideTick({ address: t.address, key: t.key, advanceTo: t.now.toISOString(), detail: t.detail, overlap: t.overlap });
+    if (quick) return quick;
+  } else {
+    const decided = await store.runs.get(t.key);
+    if (decided) return { kind: 'already-claimed', run: decided };
+  }
   return store.transaction(async (tx: StateTx) => {
     const ledger = await tx.runs.takeTick(t.address, t.key, t.now.toISOString());
     // Another pass (a replica on the same PostgreSQL state) is deciding this schedule right now: its tick is theirs.

@@ -178,6 +178,25 @@ export interface RunLedger {
   claimed: RunRecord[];
 }
 
+/** A tick a pass asks RunStore.decideTick to claim for it, if nothing stands in the way. */
+export interface TickRequest {
+  /** The schedule's address: its cursor is the lock passes take to decide its ticks. */
+  address: string;
+  key: RunKey;
+  /** Where the cursor moves (forward only) when the tick is decided. */
+  advanceTo: string;
+  /** The claim's detail (host, pid, what it sends). */
+  detail: JsonObject;
+  /** `check`: any other tick of this schedule still `claimed` leaves the decision to the caller (overlap). */
+  overlap: 'allow' | 'check';
+}
+
+/**
+ * decideTick's answer: `busy` when another pass holds the cursor (it decides the tick),
+ * `already-claimed` when the ledger holds the tick, `claimed` when this call claimed it.
+ */
+export type TickDecision = { kind: 'busy' } | { kind: 'already-claimed'; run: RunRecord } | { kind: 'claimed'; run: RunRecord };
+
 export interface RunFilter {
   subject?: string;
   kind?: RunKind;
@@ -340,6 +359,15 @@ export interface RunStore {
    * snapshot, so the read sees what the previous holder committed before it let go of the row).
    */
   takeTick(address: string, key: RunKey, advanceTo: string): Promise<RunLedger | null>;
+  /**
+   * The common case of a tick's decision (one round trip on PostgreSQL): a tick already in the
+   * ledger is answered from a plain read, nothing locked or written; otherwise, in one transaction,
+   * the cursor taken (SKIP LOCKED), the tick read again under it, and the tick claimed when nothing
+   * stands in the way, the cursor moving with the claim. Null when the caller must decide with takeTick:
+   * the schedule has no cursor yet, or (overlap `check`) another of its ticks is still `claimed`,
+   * whose liveness only the caller can judge; a null answer wrote nothing and moved nothing.
+   */
+  decideTick(tick: TickRequest): Promise<TickDecision | null>;
 }
 
 /**

@@ -699,6 +699,51 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(await s.serial()).toBe(serial + 6);
       });
 
+      it('decideTick claims a tick under its cursor in one step; what only the caller can judge it leaves, having written nothing', async () => {
+        const s = await fresh();
+        const at = (h: string): RunKey => ({ kind: 'schedule', subject: 'schedule.digest', key: `2030-01-05T${h}:00:00.000Z` });
+        const ask = (k: RunKey, overlap: 'allow' | 'check' = 'check') => s.runs.decideTick({ address: k.subject, key: k, advanceTo: k.key, detail: { host: 'h', pid: 7 }, overlap });
+        // No cursor yet: the caller creates it (takeTick); nothing was written here.
+        let serial = await s.serial();
+        expect(await ask(at('09'))).toBeNull();
+        expect(await s.cursors.get('schedule.digest')).toBeNull();
+        expect(await s.runs.list()).toEqual([]);
+        expect(await s.serial()).toBe(serial);
+
+        await s.cursors.advance('schedule.digest', at('08').key);
+        const nine = await ask(at('09'));
+        expect(nine).toMatchObject({ kind: 'claimed', run: { key: at('09').key, status: 'claimed', attempts: 1, detail: { host: 'h', pid: 7 } } });
+        expect(await s.cursors.get('schedule.digest')).toBe(at('09').key);
+        expect(await s.serial()).toBe(serial + 1);
+        // The same tick again: the ledger's run, nothing written.
+        serial = await s.serial();
+        expect(await ask(at('09'))).toEqual({ kind: 'already-claimed', run: nine!.kind === 'claimed' ? nine!.run : null });
+        expect(await s.serial()).toBe(serial);
+
+        // 09 is still claimed: under overlap check, whether it is still in flight is the caller's to judge.
+        expect(await ask(at('10'))).toBeNull();
+        expect(await s.runs.get(at('10'))).toBeNull();
+        expect(await s.cursors.get('schedule.digest')).toBe(at('09').key);
+        expect(await s.serial()).toBe(serial);
+        // Overlap allowed: claimed, and the cursor moves with it.
+        expect(await ask(at('10'), 'allow')).toMatchObject({ kind: 'claimed', run: { key: at('10').key } });
+        expect(await s.cursors.get('schedule.digest')).toBe(at('10').key);
+        // Once the earlier ticks are done, overlap check claims at once; a tick in the past leaves the cursor where it is.
+        await s.runs.mark(at('09'), 'done');
+        await s.runs.mark(at('10'), 'done');
+        expect(await ask(at('11'))).toMatchObject({ kind: 'claimed' });
+        await s.runs.mark(at('11'), 'done');
+        await s.runs.record(at('07'), 'failed', { error: 'bad' });
+        expect(await ask(at('07'))).toMatchObject({ kind: 'already-claimed', run: { status: 'failed' } });
+        expect(await ask(at('06'))).toMatchObject({ kind: 'claimed', run: { key: at('06').key } });
+        expect(await s.cursors.get('schedule.digest')).toBe(at('11').key);
+        await s.runs.mark(at('06'), 'done');
+        // Another schedule's claimed tick is not this ledger's.
+        await s.cursors.advance('schedule.other', at('08').key);
+        await s.runs.claim({ kind: 'schedule', subject: 'schedule.other', key: at('12').key });
+        expect(await ask(at('12'))).toMatchObject({ kind: 'claimed', run: { subject: 'schedule.digest' } });
+      });
+
       it('cursors only move forward (unless reset) and never bump the serial', async () => {
         const s = await fresh();
         const serial = await s.serial();

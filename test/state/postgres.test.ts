@@ -153,6 +153,57 @@ pgSuite('PostgreSQL state', () => {
     expect(await b.cursors.get(tick.subject)).toBe('2030-01-05T11:00:00.000Z');
   });
 
+  it('decideTick: busy at once while another pass holds the cursor, writing nothing; after its commit, one message reads its claim, and one claims the next tick', async () => {
+    const at = location();
+    const [a, b] = [await open(at), await open(at)];
+    const tick = (h: string): RunKey => ({ kind: 'schedule', subject: 'schedule.digest', key: `2030-01-05T${h}:00:00.000Z` });
+    const ask = (k: RunKey, advanceTo: string) => b.runs.decideTick({ address: k.subject, key: k, advanceTo, detail: { by: 'b' }, overlap: 'allow' });
+    await a.cursors.advance('schedule.digest', tick('09').key);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const first = a.transaction(async (tx) => {
+      expect(await tx.runs.takeTick('schedule.digest', tick('10'), tick('10').key)).toEqual({ run: null, claimed: [] });
+      await tx.runs.claim(tick('10'), { by: 'a' });
+      held();
+      await gate;
+    });
+    await holding;
+    const serial = await b.serial();
+    const started = Date.now();
+    expect(await ask(tick('10'), tick('11').key)).toEqual({ kind: 'busy' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    release();
+    await first;
+    expect(await b.serial()).toBe(serial + 1);
+    expect(await b.cursors.get('schedule.digest')).toBe(tick('10').key);
+
+    // Counting at the driver's edge: how many messages reach the server.
+    let messages = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      messages++;
+      return (query as (...x: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      expect(await ask(tick('10'), tick('11').key)).toMatchObject({ kind: 'already-claimed', run: { key: tick('10').key, detail: { by: 'a' } } });
+      expect(messages).toBe(1);
+      messages = 0;
+      expect(await ask(tick('12'), tick('12').key)).toMatchObject({ kind: 'claimed', run: { key: tick('12').key, detail: { by: 'b' } } });
+      expect(messages).toBe(1);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    // A decided tick moves the cursor; only a claim moves the serial.
+    expect(await b.cursors.get('schedule.digest')).toBe(tick('12').key);
+    expect(await b.serial()).toBe(serial + 2);
+    expect((await b.runs.list({ subject: 'schedule.digest' })).map((r) => [r.key, r.detail])).toEqual([
+      [tick('10').key, { by: 'a' }],
+      [tick('12').key, { by: 'b' }],
+    ]);
+  });
+
   it('the wire: queryEach sends the held statements and several parameterised ones in one message, each answered', async () => {
     const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
     const client = await pool.connect();

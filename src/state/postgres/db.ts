@@ -33,8 +33,18 @@ export interface Ctx {
 export interface Executor {
   read<T>(f: (c: Ctx) => Promise<T>): Promise<T>;
   write<T>(f: (c: Ctx) => Promise<T>): Promise<T>;
+  /**
+   * The statements as one transaction, BEGIN and COMMIT in the same message as they are (one
+   * round trip), each with its own snapshot; the rows of each. What they record they must count
+   * themselves (state_serial, as BUMP_SERIAL does). Inside store.transaction they join the open
+   * transaction in a savepoint, and commit with it.
+   */
+  atomic(statements: readonly Statement[]): Promise<unknown[][]>;
+  /** The store's clock, as Ctx.now. */
+  now(): string;
 }
 
+/** Moves the serial and the revision: what a transaction that changed recorded state ends with. */
 const BUMP_SERIAL = `UPDATE state_serial SET value = value + 1, revision = replace(gen_random_uuid()::text, '-', '') WHERE id = 1`;
 
 export class PgDb {
@@ -63,6 +73,20 @@ export class PgDb {
             return out;
           } catch (err) {
             if (wire.sent) await rollback(client);
+            throw err;
+          }
+        }),
+      ),
+    now: () => this.clock().toISOString(),
+    atomic: (statements) =>
+      this.exclusive(() =>
+        this.withClient(async (client) => {
+          const wire = new Wire(client, ['BEGIN']);
+          try {
+            const results = await wire.queryEach([...statements, { sql: 'COMMIT', params: [] }]);
+            return results.slice(0, statements.length).map((r) => r.rows as unknown[]);
+          } catch (err) {
+            await rollback(client);
             throw err;
           }
         }),
@@ -102,6 +126,8 @@ export class PgDb {
                 throw err;
               }
             }),
+          atomic: (statements) => tx.write((c) => c.rowsOfEach(statements)),
+          now: () => this.clock().toISOString(),
         };
         try {
           const out = await this.inTransaction.run(true, () => fn(tx));

@@ -6,7 +6,7 @@
 import { StateError } from '../errors.js';
 import { toStorableJson } from '../json-guard.js';
 import { splitLedger } from '../run-ledger.js';
-import type { ClaimResult, JsonObject, RunKey, RunLedger, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
+import type { ClaimResult, JsonObject, RunKey, RunLedger, RunRecord, RunReport, RunStatus, RunStore, TickDecision, TickRequest } from '../store.js';
 import { afterTake, TAKE, takeParams, type TakeRow } from './cursors.js';
 import type { Ctx, Executor } from './db.js';
 
@@ -136,6 +136,21 @@ async function takeTick(c: Ctx, address: string, k: RunKey, advanceTo: string): 
   return splitLedger(rows.map(toRecord), k);
 }
 
+/**
+ * RunStore.decideTick: the function of migration 5 (./migrations.ts), in one message with its
+ * BEGIN and COMMIT. Its steps: a plain read of the tick (decided: answered, nothing locked), the
+ * cursor taken (SKIP LOCKED), the tick read again under the lock, the overlap check, the claim,
+ * the serial, the cursor moved.
+ */
+async function decideTick(x: Executor, t: TickRequest, now: string): Promise<TickDecision | null> {
+  const params = [...keyParams(t.key), now, detailJson(t.detail, t.key), t.overlap === 'allow', t.address, new Date(t.advanceTo).toISOString()];
+  const [rows] = (await x.atomic([{ sql: 'SELECT * FROM decide_tick($1, $2, $3, $4, $5, $6, $7, $8)', params }])) as [(RunRow & { outcome: string })[]];
+  const row = rows[0]!;
+  if (row.outcome === 'busy') return { kind: 'busy' };
+  if (row.outcome === 'claimed' || row.outcome === 'already-claimed') return { kind: row.outcome, run: toRecord(row) };
+  return null;
+}
+
 export function runStore(x: Executor): RunStore {
   return {
     claim: (k, detail) => x.write((c) => claim(c, k, detail)),
@@ -155,5 +170,6 @@ export function runStore(x: Executor): RunStore {
     record: (k, status, detail) => x.write((c) => record(c, k, status, detail)),
     keepReport: (k, figures) => x.write((c) => keepReport(c, k, figures)),
     takeTick: (address, k, advanceTo) => x.write((c) => takeTick(c, address, k, new Date(advanceTo).toISOString())),
+    decideTick: (t) => decideTick(x, t, x.now()),
   };
 }

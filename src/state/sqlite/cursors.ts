@@ -5,7 +5,7 @@
 import type { CursorStore } from '../store.js';
 import type { Ctx, Executor } from './db.js';
 
-function get(c: Ctx, address: string): string | null {
+export function get(c: Ctx, address: string): string | null {
   const row = c.stmt('SELECT cursor FROM schedule_cursors WHERE address = ?').get(address) as { cursor: string } | undefined;
   return row?.cursor ?? null;
 }

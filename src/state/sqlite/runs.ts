@@ -5,8 +5,8 @@
 import { StateError } from '../errors.js';
 import { toStorableJson } from '../json-guard.js';
 import { splitLedger } from '../run-ledger.js';
-import type { ClaimResult, JsonObject, RunKey, RunLedger, RunRecord, RunReport, RunStatus, RunStore } from '../store.js';
-import { advance } from './cursors.js';
+import type { ClaimResult, JsonObject, RunKey, RunLedger, RunRecord, RunReport, RunStatus, RunStore, TickDecision, TickRequest } from '../store.js';
+import { advance, get as getCursor } from './cursors.js';
 import type { Ctx, Executor } from './db.js';
 
 interface RunRow {
@@ -130,6 +130,18 @@ function takeTick(c: Ctx, address: string, k: RunKey, advanceTo: string): RunLed
   return splitLedger((c.stmt(LEDGER).all(keyParams(k)) as RunRow[]).map(toRecord), k);
 }
 
+/** takeTick, then the claim when nothing stands in the way: RunStore.decideTick, null having written nothing. */
+function decideTick(c: Ctx, t: TickRequest): TickDecision | null {
+  if (getCursor(c, t.address) === null) return null;
+  const advanceTo = new Date(t.advanceTo).toISOString();
+  const ledger = splitLedger((c.stmt(LEDGER).all(keyParams(t.key)) as RunRow[]).map(toRecord), t.key);
+  if (!ledger.run && t.overlap === 'check' && ledger.claimed.length > 0) return null;
+  advance(c, t.address, advanceTo, false);
+  if (ledger.run) return { kind: 'already-claimed', run: ledger.run };
+  const won = claim(c, t.key, t.detail);
+  return { kind: won.claimed ? 'claimed' : 'already-claimed', run: won.run };
+}
+
 export function runStore(x: Executor): RunStore {
   return {
     claim: (k, detail) => x.write((c) => claim(c, k, detail)),
@@ -150,5 +162,10 @@ export function runStore(x: Executor): RunStore {
     record: (k, status, detail) => x.write((c) => record(c, k, status, detail)),
     keepReport: (k, figures) => x.write((c) => keepReport(c, k, figures)),
     takeTick: (address, k, advanceTo) => x.write((c) => takeTick(c, address, k, new Date(advanceTo).toISOString())),
+    // Decided already: a plain read answers, as on PostgreSQL, without a write transaction.
+    decideTick: async (t) => {
+      const decided = await x.read((c) => getRun(c, t.key));
+      return decided ? { kind: 'already-claimed', run: decided } : x.write((c) => decideTick(c, t));
+    },
   };
 }
