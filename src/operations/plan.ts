@@ -101,8 +101,9 @@ export async function plan(ctx: OperationContext, options: PlanOperationOptions 
         reuseRefresh: mayReuse,
         revision: head.revision,
       };
-      // The no-change record first; the planning code is loaded only when it does not answer.
-      const { computePlan } = await import('../apply/planning.js');
+      // The no-change record first; the planning code (about fifty modules: the planner, the
+      // template engine, the renderers) is loaded only when the record does not answer.
+      const computePlan = async (req: typeof request) => (await import('../apply/planning.js')).computePlan(req);
       outcome = (await reusePlan(request)) ?? (await computePlan(request));
       // A stop is never shown on reused statuses: planned again on a full refresh (kept in turn).
       if ('refreshReused' in outcome && outcome.refreshReused && outcome.plan.changes.some((c) => c.action === 'stop')) {

@@ -15,11 +15,14 @@
  * CAMPAIGNCTL_CACHE=off turns persistence off.
  *
  * Layout: MAGIC, uint32 LE header length, the header (JSON: key, context, config, partials, data
- * files, the rules across resources, the derived hashes, the CRC-32 of the blobs, and per file
+ * files, the rules across resources, the CRC-32 of what follows the header, and per file
  * [path, size, mtimeMs, ctimeMs, ino, trusted, sha256, blobLength, diagnostics, documents,
- * findings, reads]), then each file's checked result as a blob (../config/cache-blob.ts: JSON, or
- * v8 serialization for values JSON would change). The blobs are checked (CRC) when the file is
- * read but decoded only when the index is asked for resources: most runs need only the header.
+ * findings, reads]), uint32 LE length of the derived hashes, the derived hashes (JSON), then each
+ * file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for values
+ * JSON would change). Everything after the header is checked (CRC) when the file is read, but the
+ * derived hashes are parsed only when the index is first asked for one (a plan that builds desired
+ * state), and the blobs decoded only when it is asked for resources: the no-change plan needs
+ * neither, and the derived hashes of 10,000 resources are as big as the rest of the header.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,7 +36,7 @@ import type { StoredConfig } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
 import type { FileState, Finding, IndexState } from './project-index.js';
 
-const MAGIC = Buffer.from('CTLINDX2');
+const MAGIC = Buffer.from('CTLINDX3');
 
 export { CACHE_DIR };
 
@@ -58,7 +61,6 @@ interface Header {
   partials: Record<string, string>;
   data: [string, string][];
   projectFindings: Diagnostic[] | null;
-  derived: [string, string, Derived['startsAt'] | null][];
   crc: number;
   files: FileRow[];
 }
@@ -84,7 +86,11 @@ export function readIndex(file: string, key: string): IndexState | string {
   if (h.key !== key) return 'made by another build of campaignctl';
   try {
     const files = new Map<string, FileState>();
-    let offset = headerEnd;
+    if (headerEnd + 4 > bytes.length) return 'truncated';
+    const derivedEnd = headerEnd + 4 + bytes.readUInt32LE(headerEnd);
+    if (derivedEnd > bytes.length) return 'truncated';
+    const derivedBytes = bytes.subarray(headerEnd + 4, derivedEnd);
+    let offset = derivedEnd;
     for (const [p, size, mtimeMs, ctimeMs, ino, trusted, sha256, length, diagnostics, docs, findings, reads] of h.files) {
       if (offset + length > bytes.length) return 'truncated';
       if (findings.length !== docs.length || reads.length !== docs.length) return 'corrupt entry';
@@ -102,6 +108,7 @@ export function readIndex(file: string, key: string): IndexState | string {
     }
     if (offset !== bytes.length) return 'trailing bytes';
     if (crc32(bytes.subarray(headerEnd)) !== h.crc) return 'corrupt entry';
+    let derived: Map<string, Derived> | undefined;
     return {
       context: h.context,
       configSha: h.configSha,
@@ -109,7 +116,12 @@ export function readIndex(file: string, key: string): IndexState | string {
       partials: h.partials,
       data: new Map(h.data),
       projectFindings: h.projectFindings ?? undefined,
-      derived: new Map(h.derived.map(([k, specHash, startsAt]) => [k, startsAt ? { specHash, startsAt } : { specHash }])),
+      get derived() {
+        return (derived ??= decodeDerived(derivedBytes));
+      },
+      set derived(value) {
+        derived = value;
+      },
       files,
     };
   } catch {
@@ -134,7 +146,10 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     blobs.push(blob);
     for (const doc of e.docs) keys.add(desiredKey(e.sha256, doc));
   }
-  const body = Buffer.concat(blobs);
+  const derived = Buffer.from(JSON.stringify([...s.derived].filter(([k]) => keys.has(k)).map(([k, d]) => [k, d.specHash, d.startsAt ?? null])), 'utf8');
+  const derivedLength = Buffer.alloc(4);
+  derivedLength.writeUInt32LE(derived.length);
+  const body = Buffer.concat([derivedLength, derived, ...blobs]);
   const header: Header = {
     key,
     context: s.context,
@@ -143,7 +158,6 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     partials: s.partials,
     data: [...s.data],
     projectFindings: s.projectFindings ?? null,
-    derived: [...s.derived].filter(([k]) => keys.has(k)).map(([k, d]) => [k, d.specHash, d.startsAt ?? null]),
     crc: crc32(body),
     files: rows,
   };
@@ -151,4 +165,17 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
   return writeAtomically(file, Buffer.concat([MAGIC, length, head, body]));
+}
+
+/**
+ * The derived hashes of a read index, parsed when first asked for. Their bytes passed the CRC with
+ * the rest; should they still not parse, the index simply knows no hash (each is derived again).
+ */
+function decodeDerived(bytes: Buffer): Map<string, Derived> {
+  try {
+    const rows = JSON.parse(bytes.toString('utf8')) as [string, string, Derived['startsAt'] | null][];
+    return new Map(rows.map(([k, specHash, startsAt]) => [k, startsAt ? { specHash, startsAt } : { specHash }]));
+  } catch {
+    return new Map();
+  }
 }

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { type LoadReport } from '../../src/config/project.js';
-import { loadProject } from '../../src/project-index/load.js';
+import { loadProject, openDesiredMemo } from '../../src/project-index/load.js';
 import { buildId } from '../../src/config/build-id.js';
 import { indexFile, readIndex, writeIndex } from '../../src/project-index/persist.js';
-import type { IndexState } from '../../src/project-index/project-index.js';
+import type { IndexedFile, IndexState } from '../../src/project-index/project-index.js';
+import { desiredKey } from '../../src/apply/desired-key.js';
 import { fixtureProject, later, NOW, observable } from '../config/cache-fixture.js';
 
 /** The state in a project's index file (the test fails when it does not read). */
@@ -103,6 +104,21 @@ describe('index hits', () => {
     // Every file left (all readable: the one over the size limit went with the folder), none removed.
     expect([...stored(root).files.keys()]).toEqual(after.project.files.map((f) => f.path));
     expect(stored(root).files.size).toBe(after.report.files);
+  });
+
+  it('keep the derived spec hashes and starts of indexed contents, and drop those of contents no longer indexed', async () => {
+    const root = fixtureProject(scratch);
+    const { project } = await load(root, true);
+    const [kept, gone] = [...stored(root).files.values()].filter((e): e is IndexedFile => !('problem' in e) && e.docs.length > 0);
+    const keptKey = desiredKey(kept!.sha256, kept!.docs[0]!);
+    const memo = openDesiredMemo(project)!;
+    memo.set(keptKey, { specHash: 'sha256:kept', startsAt: { kind: 'at', instant: '2030-01-01T00:00:00.000Z' } });
+    memo.set(desiredKey('0'.repeat(64), 0), { specHash: 'sha256:of-no-indexed-content' });
+    expect(memo.save()).toBe(true);
+    const read = stored(root);
+    expect(read.derived.get(keptKey)).toEqual({ specHash: 'sha256:kept', startsAt: { kind: 'at', instant: '2030-01-01T00:00:00.000Z' } });
+    expect(read.derived.get(desiredKey(gone!.sha256, gone!.docs[0]!))).toBeUndefined();
+    expect(read.derived.size).toBe(1);
   });
 });
 
