@@ -454,8 +454,9 @@ function listing(root: string, current: ReadonlyMap<string, FileState>): Listing
   };
 }
 
-function known(e: FileState | undefined) {
-  return e && !('problem' in e) ? { sha256: e.sha256, stamp: e.stamp, trusted: e.trusted } : undefined;
+/** The entry itself (it has the fields a KnownFile has): no copy per file on a 10,000-file refresh. */
+function known(e: FileState | undefined): IndexedFile | undefined {
+  return e && !('problem' in e) ? e : undefined;
 }
 
 /** A file named by an event is read whatever its stamp says. */
