@@ -15,9 +15,9 @@
  * CAMPAIGNCTL_CACHE=off turns persistence off.
  *
  * Layout: MAGIC, uint32 LE header length, the header (JSON: key, context, config, partials, data
- * files, the rules across resources, the CRC-32 of what follows the header, and per file
- * [path, size, mtimeMs, ctimeMs, ino, trusted, sha256, blobLength, diagnostics, documents,
- * findings, reads]), uint32 LE length of the derived hashes, the derived hashes (JSON), then each
+ * files, the rules across resources, the CRC-32 of what follows the header, and the files by
+ * column: path, sha256, [size, mtimeMs, ctimeMs, ino, trusted, blobLength], and diagnostics,
+ * documents, findings and reads, short for the common file; see FileColumns), uint32 LE length of the derived hashes, the derived hashes (JSON), then each
  * file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for values
  * JSON would change). Everything after the header is checked (CRC) when the file is read, but the
  * derived hashes are parsed only when the index is first asked for one (a plan that builds desired
@@ -34,9 +34,9 @@ import { toBlob } from '../config/cache-blob.js';
 import { CACHE_DIR } from '../config/cache-dir.js';
 import type { StoredConfig } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
-import type { FileState, Finding, IndexState } from './project-index.js';
+import type { FileState, Finding, IndexedFile, IndexState } from './project-index.js';
 
-const MAGIC = Buffer.from('CTLINDX3');
+const MAGIC = Buffer.from('CTLINDX4');
 
 export { CACHE_DIR };
 
@@ -51,7 +51,21 @@ export function indexFile(root: string, requested: string | undefined): string {
   return path.join(root, CACHE_DIR, `index-${name}.bin`);
 }
 
-type FileRow = [string, number, number, number, number, boolean, string, number, Diagnostic[], number[], ([Diagnostic[], number | null] | null)[], (string[] | null)[]];
+/**
+ * The files, by column: parsing 10,000 small rows of nested arrays costs a no-change plan more
+ * than anything else in the header. `numbers` holds NUMBERS per file (size, mtimeMs, ctimeMs, ino,
+ * trusted as 1 or 0, blob length); `rest` is, for the common file (no diagnostics, one resource
+ * at document 0, its finding without diagnostics, reading nothing), only its finding's `until`,
+ * and for any other file [diagnostics, documents, findings, reads] in full.
+ */
+interface FileColumns {
+  paths: string[];
+  sha256: string[];
+  numbers: number[];
+  rest: (number | null | FullRest)[];
+}
+type FullRest = [Diagnostic[], number[], ([Diagnostic[], number | null] | null)[], (string[] | null)[]];
+const NUMBERS = 6;
 
 interface Header {
   key: string;
@@ -62,7 +76,7 @@ interface Header {
   data: [string, string][];
   projectFindings: Diagnostic[] | null;
   crc: number;
-  files: FileRow[];
+  files: FileColumns;
 }
 
 /** The state in `file` when it was made under `key`, else why it can not be used. Never throws. */
@@ -91,19 +105,27 @@ export function readIndex(file: string, key: string): IndexState | string {
     if (derivedEnd > bytes.length) return 'truncated';
     const derivedBytes = bytes.subarray(headerEnd + 4, derivedEnd);
     let offset = derivedEnd;
-    for (const [p, size, mtimeMs, ctimeMs, ino, trusted, sha256, length, diagnostics, docs, findings, reads] of h.files) {
+    const { paths, sha256, numbers, rest } = h.files;
+    const n = paths.length;
+    if (sha256.length !== n || rest.length !== n || numbers.length !== n * NUMBERS) return 'corrupt header';
+    for (let i = 0; i < n; i++) {
+      const at = i * NUMBERS;
+      const length = numbers[at + 5]!;
       if (offset + length > bytes.length) return 'truncated';
-      if (findings.length !== docs.length || reads.length !== docs.length) return 'corrupt entry';
-      files.set(p, {
-        sha256,
-        stamp: { size, mtimeMs, ctimeMs, ino },
-        trusted,
+      const r = rest[i]!;
+      const entry: IndexedFile = {
+        sha256: sha256[i]!,
+        stamp: { size: numbers[at]!, mtimeMs: numbers[at + 1]!, ctimeMs: numbers[at + 2]!, ino: numbers[at + 3]! },
+        trusted: numbers[at + 4] === 1,
         blob: bytes.subarray(offset, offset + length),
-        diagnostics,
-        docs,
-        findings: findings.map((f): Finding | undefined => (f ? { diagnostics: f[0], until: f[1] } : undefined)),
-        reads: reads.map((r) => r ?? undefined),
-      });
+        // Each file its own arrays: the index changes findings and reads in place.
+        diagnostics: Array.isArray(r) ? r[0] : [],
+        docs: Array.isArray(r) ? r[1] : [0],
+        findings: Array.isArray(r) ? r[2].map((f): Finding | undefined => (f ? { diagnostics: f[0], until: f[1] } : undefined)) : [{ diagnostics: [], until: r }],
+        reads: Array.isArray(r) ? r[3].map((x) => x ?? undefined) : [[]],
+      };
+      if (entry.findings.length !== entry.docs.length || entry.reads.length !== entry.docs.length) return 'corrupt entry';
+      files.set(paths[i]!, entry);
       offset += length;
     }
     if (offset !== bytes.length) return 'trailing bytes';
@@ -136,13 +158,16 @@ export function readIndex(file: string, key: string): IndexState | string {
  * the next run is simply cold).
  */
 export function writeIndex(file: string, key: string, s: IndexState): boolean {
-  const rows: FileRow[] = [];
+  const columns: FileColumns = { paths: [], sha256: [], numbers: [], rest: [] };
   const blobs: Uint8Array[] = [];
   const keys = new Set<string>();
   for (const [p, e] of s.files) {
     if ('problem' in e) continue;
     const blob = e.blob ?? toBlob(e.check!);
-    rows.push([p, e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted, e.sha256, blob.byteLength, e.diagnostics, e.docs, e.findings.map((f) => (f ? [f.diagnostics, f.until] : null)), e.reads.map((r) => r ?? null)]);
+    columns.paths.push(p);
+    columns.sha256.push(e.sha256);
+    columns.numbers.push(e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted ? 1 : 0, blob.byteLength);
+    columns.rest.push(restOf(e));
     blobs.push(blob);
     for (const doc of e.docs) keys.add(desiredKey(e.sha256, doc));
   }
@@ -159,12 +184,20 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     data: [...s.data],
     projectFindings: s.projectFindings ?? null,
     crc: crc32(body),
-    files: rows,
+    files: columns,
   };
   const head = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
   return writeAtomically(file, Buffer.concat([MAGIC, length, head, body]));
+}
+
+/** A file's diagnostics, documents, findings and reads as `rest` holds them (see FileColumns). */
+function restOf(e: IndexedFile): FileColumns['rest'][number] {
+  const [finding] = e.findings;
+  const [reads] = e.reads;
+  const common = e.diagnostics.length === 0 && e.docs.length === 1 && e.docs[0] === 0 && e.findings.length === 1 && finding !== undefined && finding.diagnostics.length === 0 && e.reads.length === 1 && reads !== undefined && reads.length === 0;
+  return common ? finding.until : [e.diagnostics, e.docs, e.findings.map((f) => (f ? [f.diagnostics, f.until] : null)), e.reads.map((r) => r ?? null)];
 }
 
 /**
