@@ -17,6 +17,7 @@ import type { LoadOptions, Project, ProjectHead } from '../config/project.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { gitInfo, type GitInfo } from '../git/repo.js';
+import { planningGit, readHeadCommit } from './plan-git.js';
 import type { StateStore } from '../state/store.js';
 import { now as processClock } from '../time/clock.js';
 import { connect as openConnection, openState, type ConnectOptions, type Connection, type OpenStateResult } from './connect.js';
@@ -85,6 +86,8 @@ type OpenedState = Extract<OpenStateResult, { ok: true }>;
 interface Started {
   connecting?: Promise<Opened<Connection>>;
   git?: Promise<GitInfo>;
+  /** git's facts asked when first needed, instead of `git` (a plan's: ./plan-git.ts). */
+  gitWhenAsked?: () => Promise<GitInfo>;
 }
 
 function contextOf(project: Project, state: OpenedState, opts: ContextOptions, started: Started = {}): OperationContext {
@@ -99,7 +102,7 @@ function contextOf(project: Project, state: OpenedState, opts: ContextOptions, s
     stateLocation: state.location,
     connect: () => (connecting ??= connectFor(project, state, opts)),
     clock: opts.clock ?? processClock,
-    git: () => (git ??= gitInfo(project.root)),
+    git: () => (git ??= started.gitWhenAsked?.() ?? gitInfo(project.root)),
     operator: (command) => {
       let found = operators.get(command);
       if (!found) operators.set(command, (found = operatorProvenance(project.root, command)));
@@ -203,12 +206,25 @@ export async function loadContext(
 
 /** State and git, and with a head start CleverTap and the refresh; what fails is for the operation to report. */
 async function openEarly(head: ProjectHead, opts: LoadContextOptions): Promise<{ state: OpenStateResult; started: Started }> {
+  if (opts.headStart) return openForPlanning(head, opts, opts.headStart);
   // git runs as child processes (three, one after another; `status` is slow on a big tree): they
-  // start now and run while state and CleverTap are opened.
+  // start now and run while state is opened.
   const git = gitInfo(head.root);
   git.catch(() => undefined); // awaited by the operation; this only keeps an early return from leaving it unhandled
+  return { state: await openState(head), started: { git } };
+}
+
+/**
+ * `plan` and `drift`: state, then CleverTap and the refresh, while the files are still checked.
+ * git: HEAD's commit only (./plan-git.ts), started now; the dirty flag and author are asked only
+ * if the plan records something.
+ */
+async function openForPlanning(head: ProjectHead, opts: LoadContextOptions, command: 'plan' | 'drift'): Promise<{ state: OpenStateResult; started: Started }> {
+  const headCommit = readHeadCommit(head.root);
+  headCommit.catch(() => undefined); // awaited by the operation; this only keeps an early return from leaving it unhandled
   const state = await openState(head);
-  if (!state.ok || !opts.headStart) return { state, started: { git } };
+  if (!state.ok) return { state, started: {} };
+  const gitWhenAsked = () => planningGit(head.root, state.store, headCommit);
   const connecting = connectFor(head, state, opts);
   const connected = await connecting;
   if (connected.ok) {
@@ -218,12 +234,12 @@ async function openEarly(head: ProjectHead, opts: LoadContextOptions): Promise<{
       head,
       store: state.store,
       client: connected.value.client,
-      command: opts.headStart,
+      command,
       caching: cachingOf(opts),
       events: opts.events ?? IGNORE_EVENTS,
     });
   }
-  return { state, started: { git, connecting } };
+  return { state, started: { gitWhenAsked, connecting } };
 }
 
 function cachingOf(opts: Pick<ContextOptions, 'cache' | 'connect'>): boolean {

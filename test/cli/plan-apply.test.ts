@@ -7,7 +7,8 @@
  * never appears anywhere. Two applies at once are in state-lock.test.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
@@ -108,6 +109,34 @@ describe('plan and apply, step by step', () => {
     expect(third.stderr).toContain('no-change record: made on this configuration and state');
     expect(third.stderr).toContain('(of the no-change record)');
     expect(emu.state.requests({ family: 'list' }).length).toBeGreaterThan(lists);
+  });
+
+  it('a plan asks git for HEAD\'s commit only, never `git status` over the tree; an apply asks for the dirty flag and author it records', async () => {
+    // git's own trace lists every git command a run started. It is set in a global config (git
+    // reads trace2 settings from no other), under a HOME of the run's own; simple-git keeps GIT_*
+    // variables from the environment away from git.
+    const home = mkdtempSync(path.join(tmpdir(), 'campaignctl-git-home-'));
+    const trace = path.join(home, 'trace.log');
+    writeFileSync(path.join(home, '.gitconfig'), `[trace2]\n\tnormalTarget = ${trace}\n`);
+    const commandsOf = async (args: string[]): Promise<string[]> => {
+      const r = await cli.run(args, { env: { HOME: home } });
+      expect(r.code, r.stderr).toBeLessThan(2 + 1);
+      const text = readFileSync(trace, 'utf8');
+      rmSync(trace);
+      return [...text.matchAll(/cmd_name (\S+)/g)].map((m) => m[1]!);
+    };
+    // Untracked: the tree is dirty, and the plan has nothing to do.
+    tp.write('notes.txt', 'not committed\n');
+    const planned = await commandsOf(['plan', '--no-estimate', '--out', 'p.plan.json']);
+    expect(planned).toContain('rev-parse');
+    expect(planned).not.toContain('status');
+    expect(planned).not.toContain('log');
+    expect(JSON.parse(readFileSync(path.join(tp.root, 'p.plan.json'), 'utf8')).commit).toBe(git('rev-parse', 'HEAD'));
+    rmSync(path.join(tp.root, 'p.plan.json'));
+    const applied = await commandsOf(['apply', '--yes']);
+    expect(applied).toContain('status');
+    rmSync(path.join(tp.root, 'notes.txt'));
+    rmSync(home, { recursive: true, force: true });
   });
 
   it('an edit replaces: the new campaign is created, then the old one stopped', async () => {
