@@ -77,7 +77,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   const engine = opts.engine ?? createTemplateEngine({ partials: project.partials });
   const readFile = projectReader(project.root);
   const memo = opts.memo;
-  let shaOf: Map<string, string> | undefined;
+  const shaOf = fileShas(project.files);
   const desired: DesiredResource[] = [];
   const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
   let readsFiles = false;
@@ -93,8 +93,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
       const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile });
       return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
     };
-    shaOf ??= new Map(project.files.map((f) => [f.path, f.sha256]));
-    const fileSha = shaOf.get(resource.source.file);
+    const fileSha = shaOf(resource.source.file);
     // (A resource with a body_file is never remembered, so a hit needs no look at its spec.)
     const key = memo && fileSha ? desiredKey(fileSha, resource.source.documentIndex) : undefined;
     const known = key ? memo!.get(key) : undefined;
@@ -119,6 +118,25 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
     if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });
   }
   return { desired, byAddress, engine, readsFiles };
+}
+
+/**
+ * Each file's sha256 by path. A one-file edit's plan derives the resources of that file only
+ * (the others are kept): the first few are found by a scan, and the Map of every path (a few ms
+ * on 10,000 files) is built only when more are asked for (a cold run asks for all of them).
+ */
+function fileShas(files: Project['files']): (path: string) => string | undefined {
+  const SCANS = 8;
+  let scans = 0;
+  let byPath: Map<string, string> | undefined;
+  return (path) => {
+    if (byPath === undefined && scans < SCANS) {
+      scans++;
+      return files.find((f) => f.path === path)?.sha256;
+    }
+    byPath ??= new Map(files.map((f) => [f.path, f.sha256]));
+    return byPath.get(path);
+  };
 }
 
 /**
