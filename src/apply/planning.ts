@@ -154,6 +154,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   const plannerInput = {
     desired: desired.desired,
     desiredByAddress: desired.byAddress,
+    desiredAddresses: desired.byAddress.sortedAddresses(),
     remote: refresh ? refresh.remote : null,
     raisedOccurrences,
     now: req.now,
@@ -275,7 +276,7 @@ export async function planInTwoPhases(
 function withFullRows(input: Omit<PlanInput, 'applied'>, planned: ReturnType<typeof runPlanner>, reread: ReadonlyMap<string, AppliedResource>): ReturnType<typeof runPlanner> | undefined {
   // No scope: every re-read address named a change, so it was in scope.
   const { scope: _scope, ...options } = input.options ?? {};
-  const { desiredByAddress: _all, ...rest } = input;
+  const { desiredByAddress: _all, desiredAddresses: _sorted, ...rest } = input;
   const again = runPlanner({
     ...rest,
     options,

@@ -80,6 +80,12 @@ export interface PlanInput {
    * which definition comes first does not matter): the planner then does not index them again.
    */
   desiredByAddress?: ReadonlyMap<string, { desired: DesiredResource }>;
+  /**
+   * With desiredByAddress: its addresses sorted by UTF-16 code units, frozen. The planner keeps the
+   * union with the applied addresses per pair of such frozen arrays (the same arrays from plan to
+   * plan while no address comes or goes) instead of sorting 10,000 addresses per plan.
+   */
+  desiredAddresses?: readonly string[];
   applied: readonly AppliedResource[];
   /** Statuses from `targets/list.json`; null when not refreshed (`--refresh=false`). */
   remote: RemoteCampaign[] | null;

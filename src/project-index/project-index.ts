@@ -24,7 +24,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
-import type { Derived } from '../apply/desired.js';
+import type { Derived, LastDesired } from '../apply/desired.js';
 import type { DesiredResource } from '../plan/types.js';
 import { desiredKey } from '../apply/desired-key.js';
 import { byCodePoint, discover, PARTIALS_DIR } from '../config/discover.js';
@@ -133,6 +133,8 @@ export class ProjectIndex {
    * times per plan, it is twice as fast, and what it holds is dropped as said.
    */
   #desired = new Map<Resource, DesiredResource>();
+  /** The last desired state built from those, with its resources: dropped with them (see ../apply/desired.ts). */
+  #lastDesired: LastDesired | undefined;
 
   constructor(head: IndexHead, state?: IndexState) {
     this.head = head;
@@ -231,6 +233,15 @@ export class ProjectIndex {
     this.#desired.set(resource, desired);
   }
 
+  /** The last desired state a plan built on the kept desired resources, while they stand. */
+  lastDesired(): LastDesired | undefined {
+    return this.#lastDesired;
+  }
+
+  keepLastDesired(last: LastDesired): void {
+    this.#lastDesired = last;
+  }
+
   /** A file's content leaves the index: so do the desired resources kept for it (decoded ones only were ever kept). */
   #dropKept(entry: FileState | undefined): void {
     if (entry && !('problem' in entry) && entry.check && this.#desired.size > 0) for (const r of entry.check.resources) this.#desired.delete(r);
@@ -281,6 +292,7 @@ export class ProjectIndex {
   #forgetDerivations(matches: (reads: string[]) => boolean): void {
     // Every kept desired resource is built again once (through the hashes still standing).
     this.#desired.clear();
+    this.#lastDesired = undefined;
     for (const entry of this.#s.files.values()) {
       if ('problem' in entry) continue;
       entry.docs.forEach((doc, i) => {
