@@ -13,7 +13,10 @@
  *   - a partial (campaigns/_partials/*.hbs) or any other file, such as a `_` data file read as an
  *     email body: the findings and hashes of the resources that read it go (./reads.ts);
  *   - the rules across resources (duplicate addresses, schedule references) run again whenever a
- *     resource changed; a finding that depends on the clock runs again once its time has come.
+ *     file came or went, or an edit changed what they read of its resources
+ *     (../config/rules/project-inputs.ts) or a file their findings point into; a finding that
+ *     depends on the clock runs again once its time has come;
+ *   - a file only edited (none came or went) patches the last listing of files and resources.
  * Rebuilt from scratch, an index gives the same resources and diagnostics: the tests hold the two
  * together. A persisted file's resources stay serialized (in memory, checked when read) until
  * something asks for them with the project's explicit `resources()`: a run whose findings all stand
@@ -108,6 +111,10 @@ interface Listing {
   files: Project['files'];
   resources(): Resource[];
   located(): ReturnType<typeof locator>;
+  /** What the next generation is patched from (see patchedListing). */
+  entries: readonly [string, IndexedFile][];
+  /** The resources, if resources() made them already. */
+  made(): Resource[] | undefined;
 }
 
 const EMPTY_CONFIG: StoredConfig = { config: {}, valid: true, positions: '', diagnostics: [] };
@@ -316,15 +323,21 @@ export class ProjectIndex {
       this.#dropKept(files.get(f));
       files.delete(f);
     }
+    const contentMoved: string[] = [];
     read.forEach((file, i) => {
       added ||= !files.has(file);
       const took = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]);
+      if (took !== 'same') contentMoved.push(file);
       filesMoved ||= took !== 'same';
       projectMoved ||= took === 'moved';
     });
     // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
     if (added) this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
-    if (filesMoved) this.#listing = undefined;
+    if (filesMoved) {
+      // Files only edited (none came or went): the last listing with their places replaced.
+      const last = this.#listing;
+      this.#listing = last && !added && removed.length === 0 ? patchedListing(this.head.root, last, this.#s.files, contentMoved) : undefined;
+    }
     if (projectMoved || added) this.#s.projectFindings = undefined;
     if (dataChanged.length > 0) {
       const tokens = new Set(dataChanged.map((f) => `f:${f}`));
@@ -471,12 +484,70 @@ export function checkOf(e: IndexedFile): StoredCheck {
 /** The listing of these files (taken as they are now: a later change of the index makes a new one). */
 function listing(root: string, current: ReadonlyMap<string, FileState>): Listing {
   const entries = [...current].filter((x): x is [string, IndexedFile] => !('problem' in x[1]));
+  return listingOf(root, entries, entries.map(([path, e]) => ({ path, sha256: e.sha256 })));
+}
+
+/**
+ * The listing after `changed` files (listed before and after, none added or removed) took new
+ * content: the last one's arrays copied with those files' places replaced, instead of listing
+ * 10,000 files and their resources again. Its resources are patched in place when the last
+ * listing made them and each changed file has as many as before (else made when asked).
+ * Undefined when a changed file is not in the last listing at its place in path order.
+ */
+function patchedListing(root: string, last: Listing, current: ReadonlyMap<string, FileState>, changed: readonly string[]): Listing | undefined {
+  const entries = last.entries.slice();
+  const files = last.files.slice();
+  const places: number[] = [];
+  for (const path of changed) {
+    const e = current.get(path);
+    const i = placeOf(entries, path);
+    if (e === undefined || 'problem' in e || i < 0 || entries[i]![1].docs.length !== e.docs.length) return undefined;
+    entries[i] = [path, e];
+    files[i] = { path, sha256: e.sha256 };
+    places.push(i);
+  }
+  const before = last.made();
   let resources: Resource[] | undefined;
+  if (before) {
+    resources = before.slice();
+    // Where each file's resources start: every file keeps its count, so the offsets are the last ones.
+    let offset = 0;
+    let next = 0;
+    const sorted = [...places].sort((a, b) => a - b);
+    for (let i = 0; i < entries.length && next < sorted.length; i++) {
+      if (i === sorted[next]) {
+        const rs = checkOf(entries[i]![1]).resources;
+        for (let k = 0; k < rs.length; k++) resources[offset + k] = rs[k]!;
+        next++;
+      }
+      offset += entries[i]![1].docs.length;
+    }
+  }
+  return listingOf(root, entries, files, resources);
+}
+
+/** Binary search of a path in entries kept in path order; -1 when it is not at its place. */
+function placeOf(entries: readonly [string, IndexedFile][], path: string): number {
+  let lo = 0;
+  let hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = byCodePoint(entries[mid]![0], path);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function listingOf(root: string, entries: readonly [string, IndexedFile][], files: Project['files'], made?: Resource[]): Listing {
+  let resources = made;
   let located: ReturnType<typeof locator> | undefined;
-  const files = entries.map(([path, e]) => ({ path, sha256: e.sha256 }));
   const list = () => (resources ??= entries.flatMap(([, e]) => checkOf(e).resources));
   return {
     files,
+    entries,
+    made: () => resources,
     resources: list,
     // The files by path only when a node is first located (a change shown, a rule's finding): a
     // 10,000-entry Map costs a few ms, and most edits' plans locate nothing.
