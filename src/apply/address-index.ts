@@ -36,6 +36,15 @@ export class AddressIndex<V> implements ReadonlyMap<string, V> {
     return new AddressIndex(new Map([...this.#base.keys()].map((k) => [k, over.has(k) ? over.get(k)! : this.#base.get(k)!])), new Map(), this.#sorted);
   }
 
+  /**
+   * The addresses whose entries may differ between this index and `other`: those put over a base
+   * the two share. Undefined when their bases differ (then any entry may).
+   */
+  differingFrom(other: AddressIndex<V>): ReadonlySet<string> | undefined {
+    if (this.#base !== other.#base) return undefined;
+    return new Set([...this.#over.keys(), ...other.#over.keys()]);
+  }
+
   /** Every address, sorted by UTF-16 code units, frozen (the same array for every index of the same addresses). */
   sortedAddresses(): readonly string[] {
     return (this.#sorted.list ??= Object.freeze([...this.#base.keys()].sort()));
