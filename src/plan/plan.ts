@@ -50,16 +50,18 @@ export function plan(input: PlanInput): PlanResult {
   }
 
   const sortedDesired = byCaller ? input.desiredAddresses : undefined;
-  const addresses =
+  const union =
     sortedDesired !== undefined && Object.isFrozen(sortedDesired) && Object.isFrozen(input.applied)
       ? memoisedUnion(sortedDesired, appliedBy)
-      : addressUnion(desiredBy.keys(), appliedBy);
+      : { addresses: addressUnion(desiredBy.keys(), appliedBy), rows: undefined };
+  const { addresses, rows } = union;
   let considered = 0;
   // Campaign statuses across the whole state, scoped or not: the mass-stop guard counts against all
   // of them. Every applied address is in `addresses`, so they are assessed in the one pass.
   let liveManagedCampaigns = 0;
-  for (const address of addresses) {
-    const a = appliedBy.get(address);
+  for (let i = 0; i < addresses.length; i++) {
+    const address = addresses[i]!;
+    const a = rows !== undefined ? rows[i] : appliedBy.get(address);
     let status: CampaignAssessment | undefined;
     if (a !== undefined && a.kind === 'Campaign') {
       status = assessCampaign(a, remoteById, input.now);
@@ -146,16 +148,26 @@ function addressUnion(desired: Iterable<string>, appliedBy: ReadonlyMap<string, 
 
 /**
  * The union kept per frozen array of desired addresses and index of a frozen applied array (both
- * can not change, so neither can their union): an edit that adds or removes no address plans on
- * the same arrays, and the union of 10,000 addresses costs a few ms to build and sort.
+ * can not change, so neither can their union), with each address's applied row at its place: an
+ * edit that adds or removes no address plans on the same arrays, and the union of 10,000
+ * addresses costs a few ms to build and sort, their 10,000 look-ups a few more.
  */
-const unions = new WeakMap<readonly string[], WeakMap<ReadonlyMap<string, AppliedResource>, readonly string[]>>();
+interface Union {
+  addresses: readonly string[];
+  rows: readonly (AppliedResource | undefined)[] | undefined;
+}
 
-function memoisedUnion(sortedDesired: readonly string[], appliedBy: ReadonlyMap<string, AppliedResource>): readonly string[] {
+const unions = new WeakMap<readonly string[], WeakMap<ReadonlyMap<string, AppliedResource>, Union>>();
+
+function memoisedUnion(sortedDesired: readonly string[], appliedBy: ReadonlyMap<string, AppliedResource>): Union {
   let byApplied = unions.get(sortedDesired);
   if (byApplied === undefined) unions.set(sortedDesired, (byApplied = new WeakMap()));
   let union = byApplied.get(appliedBy);
-  if (union === undefined) byApplied.set(appliedBy, (union = Object.freeze(addressUnion(sortedDesired, appliedBy))));
+  if (union === undefined) {
+    const addresses = Object.freeze(addressUnion(sortedDesired, appliedBy));
+    union = { addresses, rows: Object.freeze(addresses.map((a) => appliedBy.get(a))) };
+    byApplied.set(appliedBy, union);
+  }
   return union;
 }
 
