@@ -15,11 +15,14 @@ export class AddressIndex<V> implements ReadonlyMap<string, V> {
   readonly #over: ReadonlyMap<string, V>;
   /** The addresses sorted (code units), made once per set of addresses: patched indexes share it. */
   readonly #sorted: { list?: readonly string[] };
+  /** The base's entries at the places of sorted address lists (see along), shared by the indexes over one base. */
+  readonly #along: WeakMap<readonly string[], readonly (V | undefined)[]>;
 
-  private constructor(base: ReadonlyMap<string, V>, over: ReadonlyMap<string, V>, sorted: { list?: readonly string[] }) {
+  private constructor(base: ReadonlyMap<string, V>, over: ReadonlyMap<string, V>, sorted: { list?: readonly string[] }, along = new WeakMap<readonly string[], readonly (V | undefined)[]>()) {
     this.#base = base;
     this.#over = over;
     this.#sorted = sorted;
+    this.#along = along;
   }
 
   /** An index over this Map, which its caller no longer changes. */
@@ -27,12 +30,34 @@ export class AddressIndex<V> implements ReadonlyMap<string, V> {
     return new AddressIndex(base, new Map(), {});
   }
 
+  /**
+   * The entry of each of these addresses at its place (undefined where this index has none). The
+   * list must be sorted by UTF-16 code units (the planner's union of addresses): the base's
+   * entries along a frozen list are made once, then copied with the few entries over them put in
+   * place, instead of 10,000 look-ups per plan.
+   */
+  along(addresses: readonly string[]): readonly (V | undefined)[] {
+    let base = this.#along.get(addresses);
+    if (base === undefined) {
+      base = Object.freeze(addresses.map((a) => this.#base.get(a)));
+      if (Object.isFrozen(addresses)) this.#along.set(addresses, base);
+    }
+    if (this.#over.size === 0) return base;
+    const out = base.slice();
+    for (const [k, v] of this.#over) {
+      const i = placeIn(addresses, k);
+      if (i < 0) return addresses.map((a) => this.get(a));
+      out[i] = v;
+    }
+    return out;
+  }
+
   /** This index with these entries (of addresses it has) in place; undefined when one is new to it. */
   with(entries: ReadonlyMap<string, V>): AddressIndex<V> | undefined {
     for (const k of entries.keys()) if (!this.#base.has(k)) return undefined;
     const over = new Map(this.#over);
     for (const [k, v] of entries) over.set(k, v);
-    if (over.size <= MAX_OVER) return new AddressIndex(this.#base, over, this.#sorted);
+    if (over.size <= MAX_OVER) return new AddressIndex(this.#base, over, this.#sorted, this.#along);
     return new AddressIndex(new Map([...this.#base.keys()].map((k) => [k, over.has(k) ? over.get(k)! : this.#base.get(k)!])), new Map(), this.#sorted);
   }
 
@@ -82,4 +107,18 @@ export class AddressIndex<V> implements ReadonlyMap<string, V> {
   forEach(fn: (value: V, key: string, map: ReadonlyMap<string, V>) => void): void {
     for (const [k, v] of this.entries()) fn(v, k, this);
   }
+}
+
+/** Binary search in a list sorted by UTF-16 code units (JavaScript's < on strings); -1 when absent. */
+function placeIn(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = sorted[mid]!;
+    if (x === key) return mid;
+    if (x < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

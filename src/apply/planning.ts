@@ -155,6 +155,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
     desired: desired.desired,
     desiredByAddress: desired.byAddress,
     desiredAddresses: desired.byAddress.sortedAddresses(),
+    desiredAlong: (addresses: readonly string[]) => desired.byAddress.along(addresses),
     remote: refresh ? refresh.remote : null,
     raisedOccurrences,
     now: req.now,
@@ -276,7 +277,7 @@ export async function planInTwoPhases(
 function withFullRows(input: Omit<PlanInput, 'applied'>, planned: ReturnType<typeof runPlanner>, reread: ReadonlyMap<string, AppliedResource>): ReturnType<typeof runPlanner> | undefined {
   // No scope: every re-read address named a change, so it was in scope.
   const { scope: _scope, ...options } = input.options ?? {};
-  const { desiredByAddress: _all, desiredAddresses: _sorted, ...rest } = input;
+  const { desiredByAddress: _all, desiredAddresses: _sorted, desiredAlong: _along, ...rest } = input;
   const again = runPlanner({
     ...rest,
     options,

@@ -55,6 +55,7 @@ export function plan(input: PlanInput): PlanResult {
       ? memoisedUnion(sortedDesired, appliedBy)
       : { addresses: addressUnion(desiredBy.keys(), appliedBy), rows: undefined };
   const { addresses, rows } = union;
+  const along = rows !== undefined && input.desiredAlong !== undefined ? input.desiredAlong(addresses) : undefined;
   let considered = 0;
   // Campaign statuses across the whole state, scoped or not: the mass-stop guard counts against all
   // of them. Every applied address is in `addresses`, so they are assessed in the one pass.
@@ -69,7 +70,7 @@ export function plan(input: PlanInput): PlanResult {
     }
     if (!inScope(address)) continue;
     considered++;
-    const d = desiredBy.get(address);
+    const d = along !== undefined ? along[i]?.desired : desiredBy.get(address);
     const kind = d?.resource.kind ?? a!.kind;
     if (kind === 'Campaign') planCampaign(ctx, d, a, status);
     else planContract(ctx, d, a);

@@ -86,6 +86,11 @@ export interface PlanInput {
    * plan while no address comes or goes) instead of sorting 10,000 addresses per plan.
    */
   desiredAddresses?: readonly string[];
+  /**
+   * With desiredByAddress: its entry for each of these sorted addresses at its place (undefined
+   * where it has none), as desiredByAddress.get would give them one by one.
+   */
+  desiredAlong?: (addresses: readonly string[]) => readonly ({ desired: DesiredResource } | undefined)[];
   applied: readonly AppliedResource[];
   /** Statuses from `targets/list.json`; null when not refreshed (`--refresh=false`). */
   remote: RemoteCampaign[] | null;

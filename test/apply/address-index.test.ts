@@ -24,6 +24,9 @@ describe('AddressIndex', () => {
       expect([...index.values()]).toEqual([...expected.values()]);
       expect(index.size).toBe(expected.size);
       expect(index.sortedAddresses()).toBe(sorted);
+      // Along a sorted list with more addresses than the index has (the planner's union with state's).
+      const union = Object.freeze([...keys, 'campaign.zz-applied-only', 'bulletin.a'].sort());
+      expect(index.along(union)).toEqual(union.map((k) => expected.get(k)));
       const seen: [string, string][] = [];
       index.forEach((v, k) => seen.push([k, v]));
       expect(seen).toEqual([...expected]);

@@ -67,7 +67,7 @@ async function freshDesired(root: string): Promise<DesiredState> {
 /** The plan as the daemon makes it (index and sorted addresses given) against a plan that indexes the desired resources itself. */
 function plans(state: DesiredState, fresh: DesiredState, rows: readonly AppliedResource[]) {
   const common = { applied: rows, remote: null, now: NOW, accountTimezone: 'Europe/Berlin' };
-  const daemon = plan({ ...common, desired: state.desired, desiredByAddress: state.byAddress, desiredAddresses: state.byAddress.sortedAddresses() });
+  const daemon = plan({ ...common, desired: state.desired, desiredByAddress: state.byAddress, desiredAddresses: state.byAddress.sortedAddresses(), desiredAlong: (a) => state.byAddress.along(a) });
   const reference = plan({ ...common, desired: fresh.desired, applied: [...rows] });
   return { daemon, reference };
 }
