@@ -75,6 +75,11 @@ export class RefreshKeeper {
     this.#kept = { revision, zone, at, refresh, rows, nextStart: nextStartAfter(rows, at), statusAt, remoteAt };
   }
 
+  /** CleverTap's rows of the kept refresh (frozen): what reuse gives back while the re-asked rows are as they were. */
+  keptRemote(): RefreshResult['remote'] | undefined {
+    return this.#kept?.refresh.remote;
+  }
+
   /** Forgets the kept refresh (a plan failed, or state moved under it). */
   forget(): void {
     this.#kept = undefined;
