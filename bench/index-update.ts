@@ -4,8 +4,10 @@
  * varied, 10,000 files; bench/plan-corpus.ts), its desired state
  * derived once, and the state an apply of all of it leaves (rows and CleverTap's statuses, held in
  * memory as a daemon holds them). Then, per run: one campaign file's text changed on disk (its
- * body, so the plan has a replace to show), `index.update([that file])`, desired state through the
- * index's hashes and the pure planner over the whole project. Timed from the update to the plan;
+ * body, so the plan has a replace to show), `index.update([that file])`, desired state (the last
+ * plan's with the edited resources' entries replaced, as the daemon's index keeps it) and the pure
+ * planner over the whole project, handed desired state's index and sorted addresses and frozen
+ * rows as the daemon hands them. Timed from the update to the plan;
  * the median is printed next to its goal (<= 50 ms on 10,000 files).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,11 +48,12 @@ async function runCorpus(corpus: CorpusName, count: number, runs: number): Promi
     const coldStart = performance.now();
     await index.refresh(now);
     const coldMs = performance.now() - coldStart;
-    const memo: DesiredMemo = { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true, kept: (r) => index.keptDesired(r), keep: (r, d) => index.keepDesired(r, d) };
+    const memo: DesiredMemo = { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true, kept: (r) => index.keptDesired(r), keep: (r, d) => index.keepDesired(r, d), last: () => index.lastDesired(), keepLast: (l) => index.keepLastDesired(l) };
     const first = index.project();
     if (first.diagnostics.some((d) => d.severity === 'error')) throw new Error(`the generated project has errors: ${first.diagnostics[0]!.message}`);
     const desired = prepareDesired(first, { memo }).desired;
-    const applied: AppliedResource[] = desired.map((d, i) => ({
+    // Frozen, as the daemon's are: state's rows kept while its revision stands, the kept refresh's rows.
+    const applied: readonly AppliedResource[] = desired.map((d, i) => ({
       address: d.resource.address,
       kind: d.resource.kind,
       specHash: d.specHash,
@@ -66,7 +69,8 @@ async function runCorpus(corpus: CorpusName, count: number, runs: number): Promi
       commit: null,
       author: null,
     }));
-    const remote: RemoteCampaign[] = applied.map((a) => ({ id: a.remoteId!, name: a.remoteName!, status: 'pending', scheduledOn: null }));
+    Object.freeze(applied);
+    const remote: RemoteCampaign[] = Object.freeze(applied.map((a) => ({ id: a.remoteId!, name: a.remoteName!, status: 'pending', scheduledOn: null }))) as RemoteCampaign[];
 
     // Files spread over the project, each with a body to edit (picked before the clock starts).
     const paths = first.files.map((f) => f.path);
@@ -85,8 +89,13 @@ async function runCorpus(corpus: CorpusName, count: number, runs: number): Promi
       const start = performance.now();
       await index.update([file], now);
       const project = index.project();
+      const state = prepareDesired(project, { memo });
+      // As the daemon plans (../src/apply/planning.ts): desired state's index and sorted addresses handed over.
       const planned = runPlanner({
-        desired: prepareDesired(project, { memo }).desired,
+        desired: state.desired,
+        desiredByAddress: state.byAddress,
+        desiredAddresses: state.byAddress.sortedAddresses(),
+        desiredAlong: (a) => state.byAddress.along(a),
         applied,
         remote,
         now,

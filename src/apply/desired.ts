@@ -33,6 +33,7 @@ import { campaignStartsAt, renderCampaignBody, type CampaignCreateBody } from '.
 import { bodyFilePath } from '../render/content.js';
 import type { FileRead, RenderContext } from '../render/context.js';
 import { campaignTitle } from './marker.js';
+import { AddressIndex } from './address-index.js';
 
 /** The key under which template inputs join the canonical spec. `$` never starts a schema field. */
 export const INPUTS_KEY = '$inputs';
@@ -63,38 +64,50 @@ export interface DesiredMemo {
    */
   kept?(resource: Resource): DesiredResource | undefined;
   keep?(resource: Resource, desired: DesiredResource): void;
+  /**
+   * The last desired state made with this memo and the resources it was made from, dropped with
+   * the kept desired resources (whenever something they derive from moved): the next plan's
+   * state is that one with the edited resources' entries replaced (see prepareDesired).
+   */
+  last?(): LastDesired | undefined;
+  keepLast?(last: LastDesired): void;
 }
+
+export interface LastDesired {
+  resources: readonly Resource[];
+  state: DesiredState;
+}
+
+export type DesiredEntry = { desired: DesiredResource; resource: Resource };
 
 export interface DesiredState {
   desired: DesiredResource[];
-  byAddress: Map<string, { desired: DesiredResource; resource: Resource }>;
+  /** The first definition of each address (./address-index.ts): read-only, shared with later plans. */
+  byAddress: AddressIndex<DesiredEntry>;
   engine: TemplateEngine;
   /** Some resource's hash read a file besides the YAML (an email `body_file`). */
   readsFiles: boolean;
 }
 
+/** Past this many resources changed since the last state, it is made anew (the edit is not small). */
+const MAX_PATCHED = 64;
+
 export function prepareDesired(project: Project, opts: { engine?: TemplateEngine; memo?: DesiredMemo } = {}): DesiredState {
   const engine = opts.engine ?? createTemplateEngine({ partials: project.partials });
   const readFile = projectReader(project.root);
   const memo = opts.memo;
-  let shaOf: Map<string, string> | undefined;
-  const desired: DesiredResource[] = [];
-  const byAddress = new Map<string, { desired: DesiredResource; resource: Resource }>();
+  const shaOf = fileShas(project.files);
+  const resources = project.resources();
   let readsFiles = false;
-  for (const resource of project.resources()) {
+  const derive = (resource: Resource): DesiredResource => {
     const kept = memo?.kept?.(resource);
-    if (kept) {
-      desired.push(kept);
-      if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: kept, resource });
-      continue;
-    }
+    if (kept) return kept;
     const canonicalOf = (): Canonical => {
       const spec = resource.spec as Record<string, unknown>;
       const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile });
       return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
     };
-    shaOf ??= new Map(project.files.map((f) => [f.path, f.sha256]));
-    const fileSha = shaOf.get(resource.source.file);
+    const fileSha = shaOf(resource.source.file);
     // (A resource with a body_file is never remembered, so a hit needs no look at its spec.)
     const key = memo && fileSha ? desiredKey(fileSha, resource.source.documentIndex) : undefined;
     const known = key ? memo!.get(key) : undefined;
@@ -115,10 +128,70 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
     }
     // (A resource with a body_file reads a file each time, so it is never kept.)
     if (!emailBodyFile(resource)) memo?.keep?.(resource, d);
+    return d;
+  };
+  const state = patchedDesired(memo?.last?.(), resources, derive, engine) ?? freshDesired(resources, derive, engine);
+  if (readsFiles) state.readsFiles = true;
+  memo?.keepLast?.({ resources, state });
+  return state;
+}
+
+function freshDesired(resources: readonly Resource[], derive: (r: Resource) => DesiredResource, engine: TemplateEngine): DesiredState {
+  const desired: DesiredResource[] = [];
+  const byAddress = new Map<string, DesiredEntry>();
+  for (const resource of resources) {
+    const d = derive(resource);
     desired.push(d);
     if (!byAddress.has(resource.address)) byAddress.set(resource.address, { desired: d, resource });
   }
-  return { desired, byAddress, engine, readsFiles };
+  return { desired, byAddress: AddressIndex.of(byAddress), engine, readsFiles: false };
+}
+
+/**
+ * The last state with the resources that are new objects since (an edited file's) derived again,
+ * when they are few and each has the address its place had: the array is copied (cheap) and the
+ * index by address shares the last one's (./address-index.ts). It equals what freshDesired gives:
+ * a resource object that did not change keeps its desired resource (memo.kept would give that
+ * very object), and a first definition stays the first. Undefined when it can not be used: no
+ * last state, one that read a body file (those are derived every time), or more or other changes.
+ */
+function patchedDesired(last: LastDesired | undefined, resources: readonly Resource[], derive: (r: Resource) => DesiredResource, engine: TemplateEngine): DesiredState | undefined {
+  if (!last || last.state.readsFiles || last.resources.length !== resources.length) return undefined;
+  const changed: number[] = [];
+  for (let i = 0; i < resources.length; i++) {
+    if (resources[i] === last.resources[i]) continue;
+    if (changed.length === MAX_PATCHED || resources[i]!.address !== last.resources[i]!.address) return undefined;
+    changed.push(i);
+  }
+  const desired = last.state.desired.slice();
+  const entries = new Map<string, DesiredEntry>();
+  for (const i of changed) {
+    const resource = resources[i]!;
+    desired[i] = derive(resource);
+    // The entry is the first definition's: replaced only when that was the old resource here.
+    if (last.state.byAddress.get(resource.address)?.resource === last.resources[i]) entries.set(resource.address, { desired: desired[i]!, resource });
+  }
+  const byAddress = entries.size === 0 ? last.state.byAddress : last.state.byAddress.with(entries);
+  return byAddress && { desired, byAddress, engine, readsFiles: false };
+}
+
+/**
+ * Each file's sha256 by path. A one-file edit's plan derives the resources of that file only
+ * (the others are kept): the first few are found by a scan, and the Map of every path (a few ms
+ * on 10,000 files) is built only when more are asked for (a cold run asks for all of them).
+ */
+function fileShas(files: Project['files']): (path: string) => string | undefined {
+  const SCANS = 8;
+  let scans = 0;
+  let byPath: Map<string, string> | undefined;
+  return (path) => {
+    if (byPath === undefined && scans < SCANS) {
+      scans++;
+      return files.find((f) => f.path === path)?.sha256;
+    }
+    byPath ??= new Map(files.map((f) => [f.path, f.sha256]));
+    return byPath.get(path);
+  };
 }
 
 /**

@@ -135,34 +135,51 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
   // Never with settling or open rows: the rows may move under the kept statuses.
   const reusable = keeper && revision !== undefined && req.reuseRefresh && !req.settle && openRows === 0;
   const reuse = reusable ? keeper.reuse({ revision, zone, now: req.now, rows, desired: desired.byAddress }) : undefined;
-  try {
-    refresh = reuse
-      ? await reuse(client)
-      : early
-        ? assembleRefresh(managedCampaigns(rows), early.windows, await early.pages)
-        : await refreshCampaigns(client, rows, { accountTimezone: zone });
-  } catch (err) {
-    if (!(err instanceof CleverTapError)) throw err;
-    diagnostics.push(applyMessages.refreshFailed(err.message));
-  }
-  if (keeper && revision !== undefined && !reuse) {
-    if (refresh && !req.settle && openRows === 0) keeper.keep(revision, zone, req.now, refresh, rows);
-    else keeper.forget();
-  }
+  // With a kept refresh, CleverTap is asked about the edited campaigns while the planner runs on
+  // the kept rows (./refresh-reuse.ts): the answer almost always leaves them as they were, the
+  // keeper then handing back that very frozen array, so the planner's input (and, pure, its plan)
+  // is the same. Any other answer, or none, is planned again below.
+  const kept = reuse ? keeper!.keptRemote() : undefined;
+  const asking = reuse ? reuse(client) : undefined;
+  asking?.catch(() => undefined);
+  const settleRefresh = async () => {
+    try {
+      refresh = asking
+        ? await asking
+        : early
+          ? assembleRefresh(managedCampaigns(rows), early.windows, await early.pages)
+          : await refreshCampaigns(client, rows, { accountTimezone: zone });
+    } catch (err) {
+      if (!(err instanceof CleverTapError)) throw err;
+      diagnostics.push(applyMessages.refreshFailed(err.message));
+    }
+    if (keeper && revision !== undefined && !reuse) {
+      if (refresh && !req.settle && openRows === 0) keeper.keep(revision, zone, req.now, refresh, rows);
+      else keeper.forget();
+    }
+  };
+  if (kept === undefined) await settleRefresh();
 
   step('plan');
-  const plannerInput = {
+  const plannerInput = (remote: RefreshResult['remote'] | null) => ({
     desired: desired.desired,
     desiredByAddress: desired.byAddress,
-    remote: refresh ? refresh.remote : null,
+    desiredAddresses: desired.byAddress.sortedAddresses(),
+    desiredAlong: (addresses: readonly string[]) => desired.byAddress.along(addresses),
+    remote,
     raisedOccurrences,
     now: req.now,
     accountTimezone: project.environment.accountTimezone,
     commandTarget: req.commandTarget ?? { env: project.environmentName },
     options,
     locate: (address: string, p: (string | number)[]) => project.locate(address, p),
-  };
-  const { planned, full } = await planInTwoPhases(plannerInput, rows, (wanted) => readRows(store, wanted));
+  });
+  const planOn = (remote: RefreshResult['remote'] | null) => planInTwoPhases(plannerInput(remote), rows, (wanted) => readRows(store, wanted));
+  let twoPhases = kept !== undefined ? await planOn(kept) : undefined;
+  if (kept !== undefined) await settleRefresh();
+  const remote = refresh === null ? null : (refresh as RefreshResult).remote;
+  if (twoPhases === undefined || remote !== kept) twoPhases = await planOn(remote);
+  const { planned, full } = twoPhases;
   // A replace read its spec, so its full row (with the text as applied) is in `full`.
   const fullRow = full;
   diagnostics.push(...planned.diagnostics);
@@ -275,7 +292,7 @@ export async function planInTwoPhases(
 function withFullRows(input: Omit<PlanInput, 'applied'>, planned: ReturnType<typeof runPlanner>, reread: ReadonlyMap<string, AppliedResource>): ReturnType<typeof runPlanner> | undefined {
   // No scope: every re-read address named a change, so it was in scope.
   const { scope: _scope, ...options } = input.options ?? {};
-  const { desiredByAddress: _all, ...rest } = input;
+  const { desiredByAddress: _all, desiredAddresses: _sorted, desiredAlong: _along, ...rest } = input;
   const again = runPlanner({
     ...rest,
     options,

@@ -28,6 +28,7 @@ import { mapRemoteStatus } from '../plan/remote-status.js';
 import type { AppliedWithoutSpec, JournalWindow } from '../state/store.js';
 import { coveringWindows, windowAround } from './dates.js';
 import { assembleRefresh, listWindows, managedCampaigns, type RefreshResult } from './refresh.js';
+import { AddressIndex } from './address-index.js';
 
 /** How long a full refresh may stand in for CleverTap's answer to a file-event reconcile. */
 export const MAX_AGE_MS = 30_000;
@@ -45,6 +46,11 @@ interface Kept {
   /** Where each address's status and each id's row are in `refresh`, to put the re-asked ones in place. */
   statusAt: Map<string, number>;
   remoteAt: Map<number, number>;
+  /** The managed campaigns of `rows`, and where each is among them (made when first needed). */
+  managed?: (AppliedWithoutSpec & { remoteId: number })[];
+  managedAt?: Map<string, number>;
+  /** The edited campaigns found for the last desired state asked about (see touchedCampaigns). */
+  touched?: { desired: ReuseRequest['desired']; list: (AppliedWithoutSpec & { remoteId: number })[] };
 }
 
 export interface ReuseRequest {
@@ -67,6 +73,11 @@ export class RefreshKeeper {
     const statusAt = new Map(refresh.statuses.map((x, i) => [x.address, i]));
     const remoteAt = new Map(refresh.remote.map((r, i) => [r.id, i]));
     this.#kept = { revision, zone, at, refresh, rows, nextStart: nextStartAfter(rows, at), statusAt, remoteAt };
+  }
+
+  /** CleverTap's rows of the kept refresh (frozen): what reuse gives back while the re-asked rows are as they were. */
+  keptRemote(): RefreshResult['remote'] | undefined {
+    return this.#kept?.refresh.remote;
   }
 
   /** Forgets the kept refresh (a plan failed, or state moved under it). */
@@ -93,8 +104,8 @@ export class RefreshKeeper {
     // Equal revisions mean equal rows; rows read again (not kept) are looked at again all the same.
     const nextStart = sameRows ? k.nextStart : nextStartAfter(q.rows, k.at);
     if (q.now.getTime() >= nextStart) return undefined;
-    const managed = managedCampaigns(q.rows);
-    const touched = managed.filter((a) => q.desired.get(a.address)?.desired.specHash !== a.specHash);
+    const managed = sameRows ? (k.managed ??= managedCampaigns(q.rows)) : managedCampaigns(q.rows);
+    const touched = sameRows ? touchedCampaigns(k, managed, q.desired) : edited(managed, q.desired);
     return async (client) => {
       if (touched.length === 0 && sameRows) return k.refresh;
       const ids = new Set(touched.map((a) => a.remoteId));
@@ -103,6 +114,37 @@ export class RefreshKeeper {
       return (sameRows && patched(k, touched, asked)) || assembleRefresh(managed, k.refresh.windows, [asked, k.refresh.remote.filter((r) => !ids.has(r.id))]);
     };
   }
+}
+
+type Managed = AppliedWithoutSpec & { remoteId: number };
+
+/** The managed campaigns whose desired spec is not the one applied, or that left the project. */
+function edited(managed: readonly Managed[], desired: ReuseRequest['desired']): Managed[] {
+  return managed.filter((a) => desired.get(a.address)?.desired.specHash !== a.specHash);
+}
+
+/**
+ * edited() on the kept rows, from the last answer when both desired states are indexes over one
+ * base (../apply/address-index.ts: the daemon's plans after small edits): only the addresses put
+ * over it can differ, so only those are looked at again, instead of 10,000 look-ups per edit.
+ * The same campaigns in the same order (that of the rows) as edited() gives.
+ */
+function touchedCampaigns(k: Kept, managed: readonly Managed[], desired: ReuseRequest['desired']): Managed[] {
+  const last = k.touched;
+  const differing = last && desired instanceof AddressIndex && last.desired instanceof AddressIndex ? desired.differingFrom(last.desired) : undefined;
+  let list: Managed[];
+  if (last === undefined || differing === undefined) list = edited(managed, desired);
+  else {
+    const at = (k.managedAt ??= new Map(managed.map((a, i) => [a.address, i])));
+    list = last.list.filter((a) => !differing.has(a.address));
+    for (const address of differing) {
+      const i = at.get(address);
+      if (i !== undefined && desired.get(address)?.desired.specHash !== managed[i]!.specHash) list.push(managed[i]!);
+    }
+    list.sort((x, y) => at.get(x.address)! - at.get(y.address)!);
+  }
+  k.touched = { desired, list };
+  return list;
 }
 
 /**

@@ -74,7 +74,7 @@ export class ProjectSource {
   /** The spec hashes and desired resources the index keeps, for planning (kept in memory; nothing is written). */
   memo(): DesiredMemo {
     const index = this.#index;
-    return { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true, kept: (r) => index.keptDesired(r), keep: (r, d) => index.keepDesired(r, d) };
+    return { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save: () => true, kept: (r) => index.keptDesired(r), keep: (r, d) => index.keepDesired(r, d), last: () => index.lastDesired(), keepLast: (l) => index.keepLastDesired(l) };
   }
 }
 

@@ -69,8 +69,20 @@ function assessment(effective: Effective, remoteStatus: string | null, drift?: s
 }
 
 function hasStarted(a: AppliedResource, now: Date): boolean {
-  return a.scheduledFor !== null && Date.parse(a.scheduledFor) <= now.getTime();
+  if (a.scheduledFor === null) return false;
+  let start = starts.get(a);
+  if (start === undefined) {
+    start = Date.parse(a.scheduledFor);
+    if (Object.isFrozen(a)) starts.set(a, start);
+  }
+  return start <= now.getTime();
 }
+
+/**
+ * The parsed start of frozen rows (state's rows, kept across the daemon's plans while its revision
+ * stands): a frozen row's start can not change, and parsing 10,000 of them cost ~3 ms a plan.
+ */
+const starts = new WeakMap<AppliedResource, number>();
 
 function stateEffective(a: AppliedResource, now: Date): Effective {
   switch (a.status) {

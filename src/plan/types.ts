@@ -80,6 +80,17 @@ export interface PlanInput {
    * which definition comes first does not matter): the planner then does not index them again.
    */
   desiredByAddress?: ReadonlyMap<string, { desired: DesiredResource }>;
+  /**
+   * With desiredByAddress: its addresses sorted by UTF-16 code units, frozen. The planner keeps the
+   * union with the applied addresses per pair of such frozen arrays (the same arrays from plan to
+   * plan while no address comes or goes) instead of sorting 10,000 addresses per plan.
+   */
+  desiredAddresses?: readonly string[];
+  /**
+   * With desiredByAddress: its entry for each of these sorted addresses at its place (undefined
+   * where it has none), as desiredByAddress.get would give them one by one.
+   */
+  desiredAlong?: (addresses: readonly string[]) => readonly ({ desired: DesiredResource } | undefined)[];
   applied: readonly AppliedResource[];
   /** Statuses from `targets/list.json`; null when not refreshed (`--refresh=false`). */
   remote: RemoteCampaign[] | null;

@@ -13,7 +13,10 @@
  *   - a partial (campaigns/_partials/*.hbs) or any other file, such as a `_` data file read as an
  *     email body: the findings and hashes of the resources that read it go (./reads.ts);
  *   - the rules across resources (duplicate addresses, schedule references) run again whenever a
- *     resource changed; a finding that depends on the clock runs again once its time has come.
+ *     file came or went, or an edit changed what they read of its resources
+ *     (../config/rules/project-inputs.ts) or a file their findings point into; a finding that
+ *     depends on the clock runs again once its time has come;
+ *   - a file only edited (none came or went) patches the last listing of files and resources.
  * Rebuilt from scratch, an index gives the same resources and diagnostics: the tests hold the two
  * together. A persisted file's resources stay serialized (in memory, checked when read) until
  * something asks for them with the project's explicit `resources()`: a run whose findings all stand
@@ -24,7 +27,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Resource } from '../model/resource.js';
-import type { Derived } from '../apply/desired.js';
+import type { Derived, LastDesired } from '../apply/desired.js';
 import type { DesiredResource } from '../plan/types.js';
 import { desiredKey } from '../apply/desired-key.js';
 import { byCodePoint, discover, PARTIALS_DIR } from '../config/discover.js';
@@ -40,6 +43,7 @@ import { readSource } from '../config/read-source.js';
 import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlob } from '../config/cache-blob.js';
+import { projectRuleInputs } from '../config/rules/project-inputs.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
 
 export interface Finding {
@@ -107,6 +111,10 @@ interface Listing {
   files: Project['files'];
   resources(): Resource[];
   located(): ReturnType<typeof locator>;
+  /** What the next generation is patched from (see patchedListing). */
+  entries: readonly [string, IndexedFile][];
+  /** The resources, if resources() made them already. */
+  made(): Resource[] | undefined;
 }
 
 const EMPTY_CONFIG: StoredConfig = { config: {}, valid: true, positions: '', diagnostics: [] };
@@ -132,6 +140,8 @@ export class ProjectIndex {
    * times per plan, it is twice as fast, and what it holds is dropped as said.
    */
   #desired = new Map<Resource, DesiredResource>();
+  /** The last desired state built from those, with its resources: dropped with them (see ../apply/desired.ts). */
+  #lastDesired: LastDesired | undefined;
 
   constructor(head: IndexHead, state?: IndexState) {
     this.head = head;
@@ -230,6 +240,15 @@ export class ProjectIndex {
     this.#desired.set(resource, desired);
   }
 
+  /** The last desired state a plan built on the kept desired resources, while they stand. */
+  lastDesired(): LastDesired | undefined {
+    return this.#lastDesired;
+  }
+
+  keepLastDesired(last: LastDesired): void {
+    this.#lastDesired = last;
+  }
+
   /** A file's content leaves the index: so do the desired resources kept for it (decoded ones only were ever kept). */
   #dropKept(entry: FileState | undefined): void {
     if (entry && !('problem' in entry) && entry.check && this.#desired.size > 0) for (const r of entry.check.resources) this.#desired.delete(r);
@@ -280,6 +299,7 @@ export class ProjectIndex {
   #forgetDerivations(matches: (reads: string[]) => boolean): void {
     // Every kept desired resource is built again once (through the hashes still standing).
     this.#desired.clear();
+    this.#lastDesired = undefined;
     for (const entry of this.#s.files.values()) {
       if ('problem' in entry) continue;
       entry.docs.forEach((doc, i) => {
@@ -296,21 +316,29 @@ export class ProjectIndex {
   async #settle(now: Date, read: readonly string[], checked: CheckFilesReport, removed: readonly string[], dataChanged: readonly string[], changed: boolean): Promise<UpdateReport> {
     const files = this.#s.files;
     let filesMoved = removed.length > 0;
+    // The findings of the rules across resources go when a file came or went or changed what those rules read.
+    let projectMoved = filesMoved;
     let added = false;
     for (const f of removed) {
       this.#dropKept(files.get(f));
       files.delete(f);
     }
+    const contentMoved: string[] = [];
     read.forEach((file, i) => {
       added ||= !files.has(file);
-      filesMoved = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]) || filesMoved;
+      const took = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]);
+      if (took !== 'same') contentMoved.push(file);
+      filesMoved ||= took !== 'same';
+      projectMoved ||= took === 'moved';
     });
     // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
     if (added) this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
     if (filesMoved) {
-      this.#listing = undefined;
-      this.#s.projectFindings = undefined;
+      // Files only edited (none came or went): the last listing with their places replaced.
+      const last = this.#listing;
+      this.#listing = last && !added && removed.length === 0 ? patchedListing(this.head.root, last, this.#s.files, contentMoved) : undefined;
     }
+    if (projectMoved || added) this.#s.projectFindings = undefined;
     if (dataChanged.length > 0) {
       const tokens = new Set(dataChanged.map((f) => `f:${f}`));
       this.#forgetDerivations((reads) => reads.some((t) => tokens.has(t)));
@@ -325,8 +353,11 @@ export class ProjectIndex {
     return { ...counts, ruled, unchanged };
   }
 
-  /** One file's outcome into the index; true when the project changed with it. */
-  #take(file: string, o: FileOutcome | undefined, read: CheckFilesReport['stamps'][number], blob: Uint8Array | undefined): boolean {
+  /**
+   * One file's outcome into the index: 'same' when the project did not change with it, 'resources'
+   * when it did but not what the rules across resources read (see sameForProjectRules), else 'moved'.
+   */
+  #take(file: string, o: FileOutcome | undefined, read: CheckFilesReport['stamps'][number], blob: Uint8Array | undefined): 'same' | 'resources' | 'moved' {
     const files = this.#s.files;
     const entry = files.get(file);
     if (o === undefined) {
@@ -338,19 +369,33 @@ export class ProjectIndex {
         // in a hundred of the files is worth a write.
         if (++this.#stampsMoved * 100 > files.size) this.dirty = true;
       }
-      return false;
+      return 'same';
     }
     this.#dropKept(entry);
     if ('problem' in o) {
       const same = entry !== undefined && 'problem' in entry && entry.problem.message === o.problem.message;
       files.set(o.file, o);
-      return !same;
+      return same ? 'same' : 'moved';
     }
+    const kept = entry !== undefined && !('problem' in entry) && this.#sameForProjectRules(file, checkOf(entry).resources, o.check.resources);
     if (entry && !('problem' in entry)) for (const doc of entry.docs) this.#s.derived.delete(desiredKey(entry.sha256, doc));
     const n = o.check.resources.length;
     const docs = o.check.resources.map((r) => r.source.documentIndex);
     files.set(o.file, { sha256: o.sha256, stamp: read!.stamp, trusted: read!.trusted, check: o.check, blob, diagnostics: o.check.diagnostics, docs, findings: new Array(n).fill(undefined), reads: new Array(n).fill(undefined) });
-    return true;
+    return kept ? 'resources' : 'moved';
+  }
+
+  /**
+   * Whether the rules across resources would find the same with this file's resources `after`
+   * instead of `before`: they read the same of each (../config/rules/project-inputs.ts), in the
+   * same order, and no standing finding of theirs points into the file (whose positions may have
+   * moved). An edit of one campaign's title then runs no rule over the other 9,999 resources.
+   */
+  #sameForProjectRules(file: string, before: readonly Resource[], after: readonly Resource[]): boolean {
+    const findings = this.#s.projectFindings;
+    if (findings === undefined || before.length !== after.length) return false;
+    if (findings.some((d) => d.file === file || d.related?.some((x) => x.file === file))) return false;
+    return before.every((r, i) => projectRuleInputs(r) === projectRuleInputs(after[i]!));
   }
 
   /** Runs the rules whose findings are missing or expired; returns how many resources it ran them on. */
@@ -439,18 +484,80 @@ export function checkOf(e: IndexedFile): StoredCheck {
 /** The listing of these files (taken as they are now: a later change of the index makes a new one). */
 function listing(root: string, current: ReadonlyMap<string, FileState>): Listing {
   const entries = [...current].filter((x): x is [string, IndexedFile] => !('problem' in x[1]));
+  return listingOf(root, entries, entries.map(([path, e]) => ({ path, sha256: e.sha256 })));
+}
+
+/**
+ * The listing after `changed` files (listed before and after, none added or removed) took new
+ * content: the last one's arrays copied with those files' places replaced, instead of listing
+ * 10,000 files and their resources again. Its resources are patched in place when the last
+ * listing made them and each changed file has as many as before (else made when asked).
+ * Undefined when a changed file is not in the last listing at its place in path order.
+ */
+function patchedListing(root: string, last: Listing, current: ReadonlyMap<string, FileState>, changed: readonly string[]): Listing | undefined {
+  const entries = last.entries.slice();
+  const files = last.files.slice();
+  const places: number[] = [];
+  for (const path of changed) {
+    const e = current.get(path);
+    const i = placeOf(entries, path);
+    if (e === undefined || 'problem' in e || i < 0 || entries[i]![1].docs.length !== e.docs.length) return undefined;
+    entries[i] = [path, e];
+    files[i] = { path, sha256: e.sha256 };
+    places.push(i);
+  }
+  const before = last.made();
   let resources: Resource[] | undefined;
+  if (before) {
+    resources = before.slice();
+    // Where each file's resources start: every file keeps its count, so the offsets are the last ones.
+    let offset = 0;
+    let next = 0;
+    const sorted = [...places].sort((a, b) => a - b);
+    for (let i = 0; i < entries.length && next < sorted.length; i++) {
+      if (i === sorted[next]) {
+        const rs = checkOf(entries[i]![1]).resources;
+        for (let k = 0; k < rs.length; k++) resources[offset + k] = rs[k]!;
+        next++;
+      }
+      offset += entries[i]![1].docs.length;
+    }
+  }
+  return listingOf(root, entries, files, resources);
+}
+
+/** Binary search of a path in entries kept in path order; -1 when it is not at its place. */
+function placeOf(entries: readonly [string, IndexedFile][], path: string): number {
+  let lo = 0;
+  let hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = byCodePoint(entries[mid]![0], path);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function listingOf(root: string, entries: readonly [string, IndexedFile][], files: Project['files'], made?: Resource[]): Listing {
+  let resources = made;
   let located: ReturnType<typeof locator> | undefined;
-  const files = entries.map(([path, e]) => ({ path, sha256: e.sha256 }));
-  const byFile = new Map(entries);
   const list = () => (resources ??= entries.flatMap(([, e]) => checkOf(e).resources));
   return {
     files,
+    entries,
+    made: () => resources,
     resources: list,
-    located: () => (located ??= locator(root, list(), files, (file) => {
-      const e = byFile.get(file);
-      return e && checkOf(e);
-    })),
+    // The files by path only when a node is first located (a change shown, a rule's finding): a
+    // 10,000-entry Map costs a few ms, and most edits' plans locate nothing.
+    located: () => {
+      let byFile: Map<string, IndexedFile> | undefined;
+      return (located ??= locator(root, list(), files, (file) => {
+        const e = (byFile ??= new Map(entries)).get(file);
+        return e && checkOf(e);
+      }));
+    },
   };
 }
 

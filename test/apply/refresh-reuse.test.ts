@@ -5,6 +5,7 @@
  * the list calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddressIndex } from '../../src/apply/address-index.js';
 import { RefreshKeeper } from '../../src/apply/refresh-reuse.js';
 import type { RefreshResult } from '../../src/apply/refresh.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
@@ -91,5 +92,36 @@ describe('RefreshKeeper', () => {
     // The emulator has neither campaign: both are now missing, as CleverTap says.
     expect(got.statuses.map((s) => s.state)).toEqual(['missing', 'missing']);
     expect(got.missing).toEqual(['campaign.a', 'campaign.b']);
+  });
+
+  it('desired states patched one edit after another, as the daemon plans them: each asks again about exactly the campaigns edited then', async () => {
+    // Campaigns months apart (each its own window), all applied; the keeper kept on these rows.
+    const months = ['07', '09', '11', '12'];
+    const many = Object.freeze(months.map((m, i) => row(`m${m}`, 10 + i, `2026-${m}-01T09:00:00Z`)));
+    const k = new RefreshKeeper();
+    k.keep('rev-1', 'UTC', AT, { remote: [], windows: [{ from: 20260601, to: 20261231 }], statuses: many.map((r) => ({ address: r.address, remoteId: r.remoteId!, remote: null, state: 'missing' as const })), missing: many.map((r) => r.address) }, many);
+    const base = AddressIndex.of(new Map(many.map((r) => [r.address, { desired: { specHash: r.specHash } }])));
+    const editedTo = (hashes: Record<string, string>) => base.with(new Map(Object.entries(hashes).map(([a, h]) => [a, { desired: { specHash: h } }])))!;
+    const askedMonths = async (desired: ReadonlyMap<string, { desired: { specHash: string } }>) => {
+      emu.state.clearRequests();
+      await k.reuse({ revision: 'rev-1', zone: 'UTC', now: later(1_000), rows: many, desired })!(clientFor(emu));
+      const windows = emu.state.requests({ family: 'list' }).map((r) => r.body as { from: number; to: number });
+      return months.filter((m) => windows.some((w) => w.from <= Number(`2026${m}01`) && Number(`2026${m}01`) <= w.to));
+    };
+    // One patched state after another over the same base, as the daemon's edits and restores make them.
+    let desired = editedTo({ 'campaign.m07': 'edited' });
+    expect(await askedMonths(desired)).toEqual(['07']);
+    desired = desired.with(new Map([['campaign.m07', { desired: { specHash: 'hash-m07' } }], ['campaign.m11', { desired: { specHash: 'edited' } }]]))!;
+    expect(await askedMonths(desired)).toEqual(['11']);
+    desired = desired.with(new Map([['campaign.m09', { desired: { specHash: 'edited' } }]]))!;
+    expect(await askedMonths(desired)).toEqual(['09', '11']);
+    // Back to the base with nothing over it (every edit undone at once): nothing edited.
+    expect(await askedMonths(editedTo({}))).toEqual([]);
+    expect(await askedMonths(editedTo({ 'campaign.m12': 'edited' }))).toEqual(['12']);
+    // Another base (an address came or went): looked at whole, the same answer as a plain Map gives.
+    const plain = new Map(many.map((r) => [r.address, { desired: { specHash: r.address === 'campaign.m12' ? 'edited' : r.specHash } }]));
+    plain.delete('campaign.m07');
+    expect(await askedMonths(AddressIndex.of(plain))).toEqual(['07', '12']);
+    expect(await askedMonths(editedTo({}))).toEqual([]);
   });
 });
