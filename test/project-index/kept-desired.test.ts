@@ -3,36 +3,21 @@
  * change the plan's desired state (spec hash, start, canonical spec) is exactly what a fresh index
  * derives, while a one-file edit re-derives only that file's resources. Real temp projects, in-process.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareDesired, type DesiredMemo } from '../../src/apply/desired.js';
 import { ProjectIndex } from '../../src/project-index/project-index.js';
+import { smallProject, smsCampaign as sms } from './small-project.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-kept-desired-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const NOW = new Date('2026-06-15T12:00:00Z');
-const sms = (name: string, body: string) => `apiVersion: campaignctl/v1
-kind: Campaign
-metadata:
-  name: ${name}
-spec:
-  target_mode: sms
-  where: { event_name: Charged, from: 20270101, to: 20270102 }
-  content:
-    body: ${JSON.stringify(body)}
-  when: "2027-06-01 09:00"
-`;
 
 function project(): string {
-  const root = mkdtempSync(path.join(scratch, 'p-'));
-  mkdirSync(path.join(root, 'campaigns', '_partials'), { recursive: true });
-  writeFileSync(path.join(root, 'campaignctl.yaml'), 'environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: Europe/Berlin\n    vars:\n      shop: ShopNest\n');
-  writeFileSync(path.join(root, 'campaigns', '_partials', 'footer.hbs'), 'Bye\n');
-  for (let i = 0; i < 8; i++) writeFileSync(path.join(root, 'campaigns', `c${i}.yaml`), sms(`c${i}`, `Hello ${i}`));
-  writeFileSync(path.join(root, 'campaigns', 'footed.yaml'), sms('footed', 'Hi {{> footer}}'));
+  const root = smallProject(scratch, '    vars:\n      shop: ShopNest\n');
   writeFileSync(path.join(root, 'campaigns', 'shop.yaml'), sms('shop', 'At {{vars.shop}}'));
   return root;
 }

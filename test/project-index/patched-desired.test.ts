@@ -6,7 +6,7 @@
  * over, state's rows frozen) equal a fresh index's desired state and a plan that indexes it itself.
  * Real temp projects, the daemon's ProjectSource, in-process.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,32 +16,17 @@ import { plan } from '../../src/plan/plan.js';
 import type { AppliedResource } from '../../src/model/applied.js';
 import { ProjectIndex } from '../../src/project-index/project-index.js';
 import { applied } from '../plan/builders.js';
+import { smallProject, smsCampaign as sms } from './small-project.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-patched-desired-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const NOW = new Date('2026-06-15T12:00:00Z');
-const sms = (name: string, body: string) => `apiVersion: campaignctl/v1
-kind: Campaign
-metadata:
-  name: ${name}
-spec:
-  target_mode: sms
-  where: { event_name: Charged, from: 20270101, to: 20270102 }
-  content:
-    body: ${JSON.stringify(body)}
-  when: "2027-06-01 09:00"
-`;
 
 function project(): string {
-  const root = mkdtempSync(path.join(scratch, 'p-'));
-  mkdirSync(path.join(root, 'campaigns', '_partials'), { recursive: true });
-  writeFileSync(path.join(root, 'campaignctl.yaml'), 'environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: Europe/Berlin\n');
-  writeFileSync(path.join(root, 'campaigns', '_partials', 'footer.hbs'), 'Bye\n');
-  for (let i = 0; i < 8; i++) writeFileSync(path.join(root, 'campaigns', `c${i}.yaml`), sms(`c${i}`, `Hello ${i}`));
+  const root = smallProject(scratch);
   // campaign.c2 defined twice: the first definition (c2.yaml) is the one planned.
   writeFileSync(path.join(root, 'campaigns', 'later-c2.yaml'), sms('c2', 'Second definition'));
-  writeFileSync(path.join(root, 'campaigns', 'footed.yaml'), sms('footed', 'Hi {{> footer}}'));
   return root;
 }
 

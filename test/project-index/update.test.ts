@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProjectIndex } from '../../src/project-index/project-index.js';
 import { fixtureProject, NOW, observable } from '../config/cache-fixture.js';
+import { smsCampaign as push } from './small-project.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-index-update-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -36,17 +37,6 @@ spec:
   when: "2027-06-01 09:00"
 `;
 
-const push = (name: string, body: string, when = '2027-06-01 09:00') => `apiVersion: campaignctl/v1
-kind: Campaign
-metadata:
-  name: ${name}
-spec:
-  target_mode: sms
-  where: { event_name: Charged, from: 20270101, to: 20270102 }
-  content:
-    body: ${JSON.stringify(body)}
-  when: "${when}"
-`;
 
 /** The fixture project (every kind of located problem), generated campaigns, a partial caller and a body_file email. */
 function project(): string {
