@@ -161,36 +161,40 @@ export const MIGRATIONS: readonly string[] = [
     -- Decided already: answered from a plain read, with no lock and no write.
     SELECT * INTO r FROM runs WHERE runs.kind = p_kind AND runs.subject = p_subject AND runs.key = p_key;
     IF FOUND THEN
-      RETURN QUERY SELECT 'already-claimed', r.kind, r.subject, r.key, r.status, r.attempts, r.claimed_at, r.updated_at, r.detail, r.report;
-      RETURN;
-    END IF;
-    PERFORM 1 FROM schedule_cursors c WHERE c.address = p_address FOR UPDATE SKIP LOCKED;
-    IF NOT FOUND THEN
-      -- Held by another pass (it decides the tick), or no cursor yet (the caller creates it).
-      PERFORM 1 FROM schedule_cursors c WHERE c.address = p_address;
-      RETURN QUERY SELECT CASE WHEN FOUND THEN 'busy' ELSE 'undecided' END, NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::text, NULL::text;
-      RETURN;
-    END IF;
-    SELECT * INTO r FROM runs WHERE runs.kind = p_kind AND runs.subject = p_subject AND runs.key = p_key;
-    IF NOT FOUND THEN
-      -- Another tick still claimed: whether it is still in flight is the caller's to judge.
-      IF NOT p_allow_overlap AND EXISTS (SELECT 1 FROM runs WHERE runs.kind = p_kind AND runs.subject = p_subject AND runs.status = 'claimed' AND runs.key <> p_key) THEN
-        RETURN QUERY SELECT 'undecided', NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::text, NULL::text;
-        RETURN;
-      END IF;
-      INSERT INTO runs (kind, subject, key, status, attempts, claimed_at, updated_at, detail)
-        VALUES (p_kind, p_subject, p_key, 'claimed', 1, p_now, p_now, p_detail) ON CONFLICT DO NOTHING RETURNING * INTO r;
+      outcome := 'already-claimed';
+    ELSE
+      PERFORM 1 FROM schedule_cursors c WHERE c.address = p_address FOR UPDATE SKIP LOCKED;
       IF NOT FOUND THEN
-        RETURN QUERY SELECT 'undecided', NULL::text, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text, NULL::text, NULL::text, NULL::text;
+        -- Held by another pass (it decides the tick), or no cursor yet (the caller creates it).
+        PERFORM 1 FROM schedule_cursors c WHERE c.address = p_address;
+        outcome := CASE WHEN FOUND THEN 'busy' ELSE 'undecided' END;
+        RETURN NEXT;
         RETURN;
       END IF;
-      UPDATE state_serial SET value = value + 1, revision = replace(gen_random_uuid()::text, '-', '') WHERE id = 1;
+      SELECT * INTO r FROM runs WHERE runs.kind = p_kind AND runs.subject = p_subject AND runs.key = p_key;
+      IF FOUND THEN
+        outcome := 'already-claimed';
+      ELSE
+        -- Another tick still claimed: whether it is still in flight is the caller's to judge.
+        IF NOT p_allow_overlap AND EXISTS (SELECT 1 FROM runs WHERE runs.kind = p_kind AND runs.subject = p_subject AND runs.status = 'claimed' AND runs.key <> p_key) THEN
+          outcome := 'undecided';
+          RETURN NEXT;
+          RETURN;
+        END IF;
+        INSERT INTO runs (kind, subject, key, status, attempts, claimed_at, updated_at, detail)
+          VALUES (p_kind, p_subject, p_key, 'claimed', 1, p_now, p_now, p_detail) ON CONFLICT DO NOTHING RETURNING * INTO r;
+        IF NOT FOUND THEN
+          outcome := 'undecided';
+          RETURN NEXT;
+          RETURN;
+        END IF;
+        UPDATE state_serial SET value = value + 1, revision = replace(gen_random_uuid()::text, '-', '') WHERE id = 1;
+        outcome := 'claimed';
+      END IF;
+      -- Decided under the lock: the cursor moves with the decision.
       UPDATE schedule_cursors c SET cursor = p_advance_to, updated_at = p_now WHERE c.address = p_address AND c.cursor < p_advance_to COLLATE "C";
-      RETURN QUERY SELECT 'claimed', r.kind, r.subject, r.key, r.status, r.attempts, r.claimed_at, r.updated_at, r.detail, r.report;
-      RETURN;
     END IF;
-    UPDATE schedule_cursors c SET cursor = p_advance_to, updated_at = p_now WHERE c.address = p_address AND c.cursor < p_advance_to COLLATE "C";
-    RETURN QUERY SELECT 'already-claimed', r.kind, r.subject, r.key, r.status, r.attempts, r.claimed_at, r.updated_at, r.detail, r.report;
+    RETURN QUERY SELECT outcome, r.kind, r.subject, r.key, r.status, r.attempts, r.claimed_at, r.updated_at, r.detail, r.report;
   END
   $decide$;
   `,
