@@ -3,12 +3,20 @@
  * Entry point: argv -> command. The only top-level catch lives here: anything thrown past a command
  * is a bug, reported as such with exit code 1. User problems are diagnostics printed by the command.
  */
-import { Command, CommanderError } from 'commander';
-import { registerCommands } from './cli/commands.js';
-import { redactSecrets } from './diagnostics/redact.js';
-import { packageVersion } from './config/package-dir.js';
-import { diagnostic } from './diagnostics/catalogue.js';
-import { clockFrom, clockNote, NOW_VARIABLE, useClock } from './time/clock.js';
+import { scanAhead } from './cli/scan-ahead.js';
+
+// Before anything else is loaded: a command that loads the project has its files scanned on a
+// worker thread meanwhile (./cli/scan-ahead.ts). Everything else is imported after, hence dynamically.
+scanAhead(process.argv.slice(2), process.cwd());
+
+const [{ Command, CommanderError }, { registerCommands }, { redactSecrets }, { packageVersion }, { diagnostic }, { clockFrom, clockNote, NOW_VARIABLE, useClock }] = await Promise.all([
+  import('commander'),
+  import('./cli/commands.js'),
+  import('./diagnostics/redact.js'),
+  import('./config/package-dir.js'),
+  import('./diagnostics/catalogue.js'),
+  import('./time/clock.js'),
+]);
 
 // A reader that goes away (`campaignctl plan | head`, a closed terminal) is not an error: the
 // long-running `sandbox serve` keeps serving, other commands finish their work quietly.

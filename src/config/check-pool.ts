@@ -7,14 +7,11 @@
  * A worker costs a thread start and its own schema compilation (~0.45 s CPU), so the loader uses
  * the pool only when enough files need checking (POOL_THRESHOLD).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FileStamp } from './file-stamp.js';
-import { packageRoot } from './package-dir.js';
+import { workerScript } from './worker-script.js';
 
 /** Fewer files than this to check: one thread is faster than starting workers. */
 export const POOL_THRESHOLD = 200;
@@ -52,7 +49,7 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
   const batches: PoolItem[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
   const results: PoolResult[] = [];
-  const workers = Array.from({ length: Math.max(1, Math.min(size, batches.length)) }, () => new Worker(workerScript(), { workerData: { root } }));
+  const workers = Array.from({ length: Math.max(1, Math.min(size, batches.length)) }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }));
   let next = 0;
   try {
     await Promise.all(
@@ -81,15 +78,4 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
-}
-
-/**
- * The compiled worker next to this module; when this module runs from TypeScript source (the test
- * runner), the built copy under dist/ (`npm test` builds first).
- */
-function workerScript(): URL {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = path.join(path.dirname(here), 'check-worker.js');
-  if (existsSync(sibling)) return pathToFileURL(sibling);
-  return pathToFileURL(path.join(packageRoot(), 'dist', 'src', 'config', 'check-worker.js'));
 }

@@ -31,6 +31,11 @@ export interface CheckFilesOptions {
   threads?: number;
   /** Use workers only when more files than this need checking. */
   poolThreshold?: number;
+  /**
+   * The stamp of the file at a position of `files`, taken by a scan (./scan.ts); undefined where
+   * it could not be taken. Without it, each file `known` trusts is stat'ed here.
+   */
+  scanned?: (position: number) => FileStamp | undefined;
 }
 
 export interface CheckFilesReport {
@@ -57,7 +62,7 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
   const pending: PoolItem[] = [];
   files.forEach((file, i) => {
     const known = opts.known?.(file);
-    if (known?.trusted && unchangedOnDisk(root, file, known.stamp)) {
+    if (known?.trusted && unchangedOnDisk(root, file, known.stamp, opts.scanned && (() => opts.scanned!(i)))) {
       stamps[i] = known;
       report.fromCache++;
       return;
@@ -99,9 +104,9 @@ async function checkHere(root: string, items: readonly PoolItem[]): Promise<Here
   return items.map(([i, file, expectedSha]): HereResult => [i, unit.readAndCheck(root, file, expectedSha)]);
 }
 
-function unchangedOnDisk(root: string, file: string, recorded: FileStamp): boolean {
+function unchangedOnDisk(root: string, file: string, recorded: FileStamp, scanned: (() => FileStamp | undefined) | undefined): boolean {
   // `file` is a clean relative path from discover(): joined without path.join's normalizing, which
   // costs as much as the stat itself on 10,000 files. Unreadable: read (and reported) the long way.
-  const stamp = statStamp(root + path.sep + file);
+  const stamp = scanned ? scanned() : statStamp(root + path.sep + file);
   return stamp !== undefined && sameStamp(recorded, stamp);
 }

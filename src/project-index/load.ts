@@ -55,6 +55,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     workers: report.workers,
     cache: typeof stored === 'string' ? stored : 'used',
     snapshot: report.unchanged && typeof stored !== 'string',
+    scannedAhead: report.scannedAhead === true,
   });
   return project;
 }

@@ -36,6 +36,8 @@ import type { FileStamp } from '../config/file-stamp.js';
 import { locator } from '../config/locator.js';
 import { pickEnvironment } from '../config/pick-environment.js';
 import { decodePositions } from '../config/positions-codec.js';
+import { takeScan } from '../config/scan-ahead.js';
+import { scannedStamp } from '../config/scan.js';
 import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../config/project-files.js';
 import { projectFileDigest } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
@@ -104,6 +106,8 @@ export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamp
   ruled: number;
   /** Nothing changed: the index is as it was. */
   unchanged: boolean;
+  /** refresh() took the files from a scan started ahead (../config/scan-ahead.ts). */
+  scannedAhead?: boolean;
 }
 
 /** The files of one generation of the index; their resources and locator are made when first asked. */
@@ -160,16 +164,19 @@ export class ProjectIndex {
    * `whileChecking` runs once the environment is known (before the files are looked at).
    */
   async refresh(now: Date, whileChecking?: (env: Pick<Project, 'root' | 'environmentName' | 'environment'>, clean: boolean) => Promise<void>): Promise<UpdateReport> {
-    const found = await discover(this.head.root);
+    // The scan the CLI started on a worker as the process began (../config/scan-ahead.ts), if any.
+    const scan = await takeScan(this.head.root);
+    const found = scan ?? (await discover(this.head.root));
     let changed = await this.#readConfig();
     changed = this.#readPartials(found.partials) || changed;
     if (whileChecking) await whileChecking({ root: this.head.root, ...this.#env }, !changed && !this.#errorsKnown());
     const files = this.#s.files;
-    const checked = await checkProjectFiles(this.head.root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)) });
+    const scanned = scan && ((i: number) => scannedStamp(scan, i));
+    const checked = await checkProjectFiles(this.head.root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
     const present = new Set(found.files);
     const removed = [...files.keys()].filter((f) => !present.has(f));
     const dataChanged = [...this.#s.data].filter(([file, digest]) => projectFileDigest(this.head.root, file) !== digest).map(([file]) => file);
-    return this.#settle(now, found.files, checked, removed, dataChanged, changed);
+    return { ...(await this.#settle(now, found.files, checked, removed, dataChanged, changed)), scannedAhead: scan !== undefined };
   }
 
   /**

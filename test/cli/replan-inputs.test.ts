@@ -57,9 +57,11 @@ async function appliedAndCached(): Promise<void> {
   expect(applied.stderr).toBe('');
   expect(applied.code).toBe(0);
   for (let i = 0; i < 2; i++) {
-    const r = await cli.run(['plan', '--detailed-exitcode']);
+    const r = await cli.run(['plan', '--detailed-exitcode', '--verbose']);
     expect(r.stdout.trim().endsWith('No changes.')).toBe(true);
     expect(r.code).toBe(0);
+    // The CLI scanned the files on a worker as it started (src/cli/scan-ahead.ts), and the load took that scan.
+    expect(r.stderr).toContain('files scanned ahead on a worker thread');
   }
 }
 

@@ -27,7 +27,7 @@ export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now'
     cache: true,
     onLoaded: (r) => {
       resources = r.resources;
-      how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''})`;
+      how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''}${r.scannedAhead ? '; files scanned ahead on a worker thread' : ''})`;
     },
   });
   const ms = Math.round(performance.now() - started);

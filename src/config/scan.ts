@@ -1,0 +1,52 @@
+/**
+ * A scan of the project's files: which there are (./discover.ts) and each one's stat stamp
+ * (./file-stamp.ts), taken together. It is what a run without file events needs before it can
+ * tell which files changed since the project index last saw them, and it is all system calls: so
+ * the CLI takes it on a worker thread as the process starts (./scan-ahead.ts), while the main
+ * thread is still loading its modules.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { discover, type Discovered } from './discover.js';
+import type { FileStamp } from './file-stamp.js';
+
+/** Numbers per file in `stamps`: size, mtimeMs, ctimeMs, ino (NaN for all four: could not stat). */
+const PER_FILE = 4;
+
+export interface Scan extends Discovered {
+  /** The root the scan was taken under. */
+  root: string;
+  /** By position in `files`, PER_FILE numbers each (a typed array: transferred, not copied, from a worker). */
+  stamps: Float64Array;
+}
+
+export async function scanProject(root: string): Promise<Scan> {
+  const found = await discover(root);
+  const stamps = new Float64Array(found.files.length * PER_FILE);
+  found.files.forEach((file, i) => {
+    let stats;
+    try {
+      stats = statSync(root + path.sep + file, { throwIfNoEntry: false });
+    } catch {
+      stats = undefined;
+    }
+    const at = i * PER_FILE;
+    if (stats) {
+      stamps[at] = stats.size;
+      stamps[at + 1] = stats.mtimeMs;
+      stamps[at + 2] = stats.ctimeMs;
+      stamps[at + 3] = stats.ino;
+    } else {
+      stamps.fill(NaN, at, at + PER_FILE);
+    }
+  });
+  return { root, ...found, stamps };
+}
+
+/** The stamp of the file at `position` of the scan; undefined when it could not be stat'ed. */
+export function scannedStamp(scan: Pick<Scan, 'stamps'>, position: number): FileStamp | undefined {
+  const at = position * PER_FILE;
+  const size = scan.stamps[at]!;
+  if (Number.isNaN(size)) return undefined;
+  return { size, mtimeMs: scan.stamps[at + 1]!, ctimeMs: scan.stamps[at + 2]!, ino: scan.stamps[at + 3]! };
+}

@@ -1,0 +1,76 @@
+/**
+ * The project scan taken on a worker thread ahead of need (src/config/scan-ahead.ts): it lists the
+ * files discover() lists with the stamps a stat gives, is taken once and only for its root, and a
+ * load that takes it gives what a load that scans for itself gives, edits made before it included.
+ * Real temp projects and a real worker thread (the built dist/src/config/scan-worker.js).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { discover } from '../../src/config/discover.js';
+import { statStamp } from '../../src/config/file-stamp.js';
+import type { LoadReport } from '../../src/config/project.js';
+import { scannedStamp, scanProject } from '../../src/config/scan.js';
+import { startScan, takeScan } from '../../src/config/scan-ahead.js';
+import { loadProject } from '../../src/project-index/load.js';
+import { fixtureProject, later, NOW, observable } from './cache-fixture.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-scan-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(() => vi.useRealTimers());
+
+async function load(root: string, ahead: boolean) {
+  if (ahead) startScan(root);
+  let report: LoadReport | undefined;
+  const project = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded: (r) => (report = r) });
+  return { report: report!, seen: observable(project) };
+}
+
+describe('a project scan', () => {
+  it('lists what discover() lists, each file with the stamp a stat gives', async () => {
+    const root = fixtureProject(scratch);
+    const scan = await scanProject(root);
+    const found = await discover(root);
+    expect(scan.files).toEqual(found.files);
+    expect(scan.partials).toEqual(found.partials);
+    expect(found.files.length).toBeGreaterThan(20);
+    expect(found.files.map((_, i) => scannedStamp(scan, i))).toEqual(found.files.map((f) => statStamp(path.join(root, f))));
+  });
+
+  it('started on a worker is taken once, for its root only, and equals one taken here', async () => {
+    const root = fixtureProject(scratch);
+    const other = fixtureProject(scratch);
+    startScan(root);
+    expect(await takeScan(other)).toBeUndefined();
+    const ahead = await takeScan(root);
+    const here = await scanProject(root);
+    expect(ahead).toBeDefined();
+    expect({ ...ahead!, stamps: [...ahead!.stamps] }).toEqual({ ...here, stamps: [...here.stamps] });
+    expect(await takeScan(root)).toBeUndefined();
+  });
+});
+
+describe('a load that takes a scan started ahead', () => {
+  it('gives what a load that scans for itself gives, and says it took the scan', async () => {
+    const root = fixtureProject(scratch);
+    const own = await later(60_000, () => load(root, false));
+    expect(own.report.scannedAhead).toBe(false);
+    const ahead = await later(60_000, () => load(root, true));
+    expect(ahead.report).toMatchObject({ scannedAhead: true, cache: 'used', checked: 0 });
+    expect(ahead.seen).toEqual(own.seen);
+  });
+
+  it('reads a file edited before the scan, though its old stamp was trusted', async () => {
+    const root = fixtureProject(scratch);
+    await later(60_000, () => load(root, false));
+    const settled = await later(60_000, () => load(root, true));
+    expect(settled.report).toMatchObject({ scannedAhead: true, read: 1, checked: 0 });
+    const file = (await discover(root)).files.find((f) => !f.includes('/invalid/'))!;
+    writeFileSync(path.join(root, file), 'apiVersion: campaignctl/v1\nkind: Campaign\nmetadata: { name: edited }\n');
+    const edited = await later(60_000, () => load(root, true));
+    expect(edited.report).toMatchObject({ scannedAhead: true, checked: 1 });
+    expect(edited.seen).toEqual((await later(60_000, () => load(root, false))).seen);
+    expect(edited.seen.diagnostics.some((d) => d.file === file)).toBe(true);
+  });
+});
