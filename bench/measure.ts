@@ -10,8 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** The built CLI. */
-export const MAIN = path.resolve(HERE, '../src/main.js');
+/** The built CLI, as package.json's bin runs it (the bundle, scripts/bundle-cli.mjs). */
+export const MAIN = path.resolve(HERE, '../src/bin/campaignctl.js');
 const PROBE = path.join(HERE, 'rusage-probe.js');
 
 export interface Measured {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(REPO, 'dist', 'src', 'main.js');
+// The CLI's bundle: written after tsc's output, so older than src/ only when the build is.
+const MAIN = path.join(REPO, 'dist', 'src', 'bin', 'campaignctl.js');
 
 function newest(dir: string): number {
   let t = 0;
@@ -38,5 +39,5 @@ export default function setup(): void {
     process.stderr.write(`global-setup: tsc reported problems (dist/ was still emitted):\n${out}\n`);
   }
   // The rest of `npm run build`: stale validators would send every file down the slow lane.
-  for (const script of ['gen-validators.mjs', 'make-bin-executable.mjs']) execFileSync(process.execPath, [path.join(REPO, 'scripts', script)], { cwd: REPO });
+  for (const script of ['gen-validators.mjs', 'bundle-cli.mjs', 'make-bin-executable.mjs', 'write-build-id.mjs']) execFileSync(process.execPath, [path.join(REPO, 'scripts', script)], { cwd: REPO });
 }

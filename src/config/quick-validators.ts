@@ -11,7 +11,8 @@ import { schemasDigest } from './schemas-digest.js';
 
 export type IsValid = (which: Kind | 'config', value: unknown) => boolean;
 
-const GENERATED = './schema-validators.cjs';
+// Through ../config: the same file from src/config, dist/src/config and the CLI's bundle, dist/src/bin.
+const GENERATED = '../config/schema-validators.cjs';
 
 type Generated = Record<Kind | 'config', (value: unknown) => boolean> & { schemasDigest: string };
 

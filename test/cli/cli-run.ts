@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(REPO, 'dist', 'src', 'main.js');
+/** The CLI as users run it: package.json's bin, the bundle of dist/src/main.js (scripts/bundle-cli.mjs). */
+export const CLI = path.join(REPO, 'dist', 'src', 'bin', 'campaignctl.js');
 
 export interface CliResult {
   code: number;
@@ -42,7 +43,7 @@ export class CliRunner {
     readonly cwd: string,
     readonly env: Record<string, string>,
   ) {
-    if (!existsSync(CLI)) throw new Error('dist/src/main.js missing: run `npm run build` (npm test does)');
+    if (!existsSync(CLI)) throw new Error('dist/src/bin/campaignctl.js missing: run `npm run build` (npm test does)');
   }
 
   run(args: string[], opts: RunOptions = {}): Promise<CliResult> {

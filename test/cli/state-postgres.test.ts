@@ -20,10 +20,12 @@ pgSuite('apply on a PostgreSQL state', () => {
   let project: E2eProject;
   let env: Record<string, string>;
   const schema = freshSchemaName();
-  const state = pgLocation(schema);
+  // Made in beforeAll: a skipped suite (no CAMPAIGNCTL_TEST_PG_URL) still collects this body.
+  let state: string;
   const transcript: RunResult[] = [];
 
   beforeAll(async () => {
+    state = pgLocation(schema);
     ({ served, project, env } = await prodProjectWithEmulator({ account: ACCOUNT, passcode: PASSCODE }, () => ['--latency', '20..60']));
     env = { ...env, CAMPAIGNCTL_STATE: state };
     for (const name of ['c0', 'c1']) project.write(`campaigns/${name}.yaml`, campaignDoc(name, 'one'));

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/**
+ * Bundles the CLI that package.json's `bin` runs, dist/src/bin/campaignctl.js, from tsc's output
+ * (dist/src/main.js and what it imports): a command's modules come in a few files instead of ~130,
+ * and on a no-change `plan` of 10,000 files loading modules is most of what the main thread does
+ * (the files are scanned on a worker meanwhile, src/cli/scan-ahead.ts). Every dynamic import stays
+ * a chunk of its own, so a command still loads only its own code. Packages stay in node_modules.
+ *
+ * The bundle sits one folder below dist/src like dist/src/config, so what the code finds next to
+ * itself (dist/build-id.json two folders up, the generated validators in ../config) is found the
+ * same from either; worker threads start from dist/src/config (src/config/worker-script.ts).
+ * The library (`import ... from 'campaignctl'`) stays tsc's modules, dist/src/index.js.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist', 'src', 'bin');
+rmSync(out, { recursive: true, force: true });
+await build({
+  input: { campaignctl: path.join(root, 'dist', 'src', 'main.js') },
+  platform: 'node',
+  // node: built-ins and packages (bare names) are imported at run time, not bundled.
+  external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+  output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+  logLevel: 'warn',
+});
