@@ -8,7 +8,7 @@
  *
  * The bundle sits one folder below dist/src like dist/src/config, so what the code finds next to
  * itself (dist/build-id.json two folders up, the generated validators in ../config) is found the
- * same from either; worker threads start from dist/src/config (src/config/worker-script.ts).
+ * same from either. The worker threads' scripts are bundled beside it.
  * The library (`import ... from 'campaignctl'`) stays tsc's modules, dist/src/index.js.
  */
 import { rmSync } from 'node:fs';
@@ -20,7 +20,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'src', 'bin');
 rmSync(out, { recursive: true, force: true });
 await build({
-  input: { campaignctl: path.join(root, 'dist', 'src', 'main.js') },
+  // The worker threads' scripts too, under their own names: src/config/worker-script.ts finds them
+  // next to the module that starts them.
+  input: {
+    campaignctl: path.join(root, 'dist', 'src', 'main.js'),
+    'scan-worker': path.join(root, 'dist', 'src', 'config', 'scan-worker.js'),
+    'check-worker': path.join(root, 'dist', 'src', 'config', 'check-worker.js'),
+  },
   platform: 'node',
   // node: built-ins and packages (bare names) are imported at run time, not bundled.
   external: (id) => !id.startsWith('.') && !path.isAbsolute(id),

@@ -1,0 +1,41 @@
+/**
+ * The CLI users run is package.json's bin: the bundle scripts/bundle-cli.mjs makes of tsc's output.
+ * Its worker threads (the scan started ahead, the checking pool) start from scripts bundled beside
+ * it, and a big project loads through them as through tsc's modules: a cold validate of 300 files
+ * checks them on worker threads, and the next run takes every file from the index it wrote.
+ */
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { smsCampaign } from '../project-index/small-project.js';
+import { CLI, CliRunner, REPO } from './cli-run.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-bundle-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the bin', () => {
+  it('is the bundle, executable, with its workers beside it', () => {
+    const bin = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.campaignctl!;
+    expect(path.join(REPO, bin)).toBe(CLI);
+    accessSync(CLI, constants.X_OK);
+    for (const worker of ['scan-worker.js', 'check-worker.js']) expect(existsSync(path.join(path.dirname(CLI), worker))).toBe(true);
+  });
+
+  it('checks a big project on worker threads, then takes it from the index, the files scanned ahead', async () => {
+    const root = path.join(scratch, 'big');
+    mkdirSync(path.join(root, 'campaigns', 'many'), { recursive: true });
+    writeFileSync(path.join(root, 'campaignctl.yaml'), 'environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: Europe/Berlin\n');
+    for (let i = 0; i < 300; i++) writeFileSync(path.join(root, 'campaigns', 'many', `c${String(i).padStart(3, '0')}.yaml`), smsCampaign(`c${i}`, `Hello ${i}`));
+    const cli = new CliRunner(root, {});
+    const cold = await cli.run(['validate', '--verbose']);
+    expect(cold.code).toBe(0);
+    expect(cold.stdout).toContain('300 resources valid');
+    // Worker threads only where the machine has more than one core (the pool's rule).
+    expect(cold.stderr).toMatch(availableParallelism() > 1 ? /300 checked on \d threads; files scanned ahead/ : /300 checked; files scanned ahead/);
+    const warm = await cli.run(['validate', '--verbose']);
+    expect(warm.code).toBe(0);
+    // Just written, inside the racy window: read and hashed again (src/config/file-stamp.ts), but not checked.
+    expect(warm.stderr).toMatch(/300 from the cache \[used\], 0 checked.*files scanned ahead/);
+  });
+});
