@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
+const BUNDLED = /^(commander|picocolors|fastest-levenshtein)(\/|$)/;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'src', 'bin');
 rmSync(out, { recursive: true, force: true });
@@ -28,8 +29,10 @@ await build({
     'check-worker': path.join(root, 'dist', 'src', 'config', 'check-worker.js'),
   },
   platform: 'node',
-  // node: built-ins and packages (bare names) are imported at run time, not bundled.
-  external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+  // node: built-ins and packages are imported at run time, not bundled; but for the small
+  // pure-JavaScript CommonJS ones every command loads, which would otherwise go through Node's
+  // CommonJS loader and its export scan on every start.
+  external: (id) => !id.startsWith('.') && !path.isAbsolute(id) && !BUNDLED.test(id),
   output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
   logLevel: 'warn',
 });
