@@ -25,7 +25,7 @@ await build({
   // next to the module that starts them.
   input: {
     campaignctl: path.join(root, 'dist', 'src', 'main.js'),
-    'scan-worker': path.join(root, 'dist', 'src', 'config', 'scan-worker.js'),
+    'scan-worker': path.join(root, 'dist', 'src', 'project-index', 'scan-worker.js'),
     'check-worker': path.join(root, 'dist', 'src', 'config', 'check-worker.js'),
   },
   platform: 'node',

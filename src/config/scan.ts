@@ -2,7 +2,7 @@
  * A scan of the project's files: which there are (./discover.ts) and each one's stat stamp
  * (./file-stamp.ts), taken together. It is what a run without file events needs before it can
  * tell which files changed since the project index last saw them, and it is all system calls: so
- * the CLI takes it on a worker thread as the process starts (./scan-ahead.ts), while the main
+ * the CLI takes it on a worker thread as the process starts (../project-index/scan-ahead.ts), while the main
  * thread is still loading its modules.
  */
 import { statSync } from 'node:fs';

@@ -1,16 +1,18 @@
 /**
- * Where a worker thread's compiled script is: next to the module that starts it (dist/src/config/),
- * or, when that module runs from TypeScript source (the test runner), the built copy under dist/
+ * Where a worker thread's compiled script is: next to the module that starts it (dist/src/<folder>/,
+ * or the CLI's bundle in dist/src/bin/, which holds the workers too), or, when that module runs
+ * from TypeScript source (the test runner), the built copy in the same folder under dist/src
  * (`npm test` builds first). Workers run compiled JavaScript only.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from './package-dir.js';
 
-/** `name` (e.g. `check-worker.js`) in the folder of `moduleUrl` (its import.meta.url), else in dist/src/config/. */
+/** `name` (e.g. `check-worker.js`) beside the module at `moduleUrl` (its import.meta.url), else in its folder under dist/src. */
 export function workerScript(moduleUrl: string, name: string): URL {
   const sibling = new URL(name, moduleUrl);
   if (sibling.protocol === 'file:' && existsSync(sibling)) return sibling;
-  return pathToFileURL(path.join(packageRoot(), 'dist', 'src', 'config', name));
+  const folder = path.basename(path.dirname(fileURLToPath(moduleUrl)));
+  return pathToFileURL(path.join(packageRoot(), 'dist', 'src', folder, name));
 }

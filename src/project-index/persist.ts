@@ -25,7 +25,6 @@
  * neither, and the derived hashes of 10,000 resources are as big as the rest of the header.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Derived } from '../apply/desired.js';
@@ -39,17 +38,7 @@ import type { FileState, Finding, IndexedFile, IndexState } from './project-inde
 const MAGIC = Buffer.from('CTLINDX4');
 
 export { CACHE_DIR };
-
-/** False when CAMPAIGNCTL_CACHE turns persistence off (off, 0, false, no). */
-export function cacheEnabled(environ: Record<string, string | undefined>): boolean {
-  return !/^(off|0|false|no)$/i.test(environ.CAMPAIGNCTL_CACHE ?? '');
-}
-
-/** The index file of a project for the environment asked for. */
-export function indexFile(root: string, requested: string | undefined): string {
-  const name = requested === undefined ? 'default' : `env-${requested.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  return path.join(root, CACHE_DIR, `index-${name}.bin`);
-}
+export { cacheEnabled, indexFile } from './index-file.js';
 
 /**
  * The files, by column: parsing 10,000 small rows of nested arrays costs a no-change plan more
@@ -82,16 +71,45 @@ interface Header {
   files: FileColumns;
 }
 
-/** The state in `file` when it was made under `key`, else why it can not be used. Never throws. */
-export function readIndex(file: string, key: string): IndexState | string {
+/**
+ * An index file's bytes read ahead, and the CRC-32 of what follows its header (null when the file
+ * is too short to have one): a worker thread reads them while the main thread loads its modules
+ * (./scan-ahead.ts); readIndex takes them instead of reading the file itself.
+ */
+export interface IndexBytes {
+  file: string;
+  bytes: Uint8Array;
+  bodyCrc: number | null;
+}
+
+/** The bytes of `file` with the CRC of its body; undefined when it can not be read. */
+export function readIndexBytes(file: string): IndexBytes | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
-    return 'absent';
+    return undefined;
   }
-  if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return 'not a campaignctl index';
-  const headerEnd = MAGIC.length + 4 + bytes.readUInt32LE(MAGIC.length);
+  const end = headerEndOf(bytes);
+  return { file, bytes, bodyCrc: end === undefined || end > bytes.length ? null : crc32(bytes.subarray(end)) };
+}
+
+/** Where the header ends, once the magic is checked; undefined when there is none. */
+function headerEndOf(bytes: Buffer): number | undefined {
+  if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  return MAGIC.length + 4 + bytes.readUInt32LE(MAGIC.length);
+}
+
+/**
+ * The state in `file` when it was made under `key`, else why it can not be used. Never throws.
+ * `ahead`: the file's bytes read ahead (readIndexBytes), used when they are of this file.
+ */
+export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexState | string {
+  const read = ahead?.file === file ? ahead : readIndexBytes(file);
+  if (read === undefined) return 'absent';
+  const bytes = Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength);
+  const headerEnd = headerEndOf(bytes);
+  if (headerEnd === undefined) return 'not a campaignctl index';
   if (headerEnd > bytes.length) return 'truncated';
   let h: Header;
   try {
@@ -134,7 +152,7 @@ export function readIndex(file: string, key: string): IndexState | string {
       offset += length;
     }
     if (offset !== bytes.length) return 'trailing bytes';
-    if (crc32(bytes.subarray(headerEnd)) !== h.crc) return 'corrupt entry';
+    if (read.bodyCrc !== h.crc) return 'corrupt entry';
     let derived: Map<string, Derived> | undefined;
     return {
       context: h.context,

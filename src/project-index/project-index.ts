@@ -36,7 +36,7 @@ import type { FileStamp } from '../config/file-stamp.js';
 import { locator } from '../config/locator.js';
 import { pickEnvironment } from '../config/pick-environment.js';
 import { decodePositions } from '../config/positions-codec.js';
-import { takeScan } from '../config/scan-ahead.js';
+import { takeScan } from './scan-ahead.js';
 import { scannedStamp } from '../config/scan.js';
 import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../config/project-files.js';
 import { projectFileDigest } from '../config/project-file.js';
@@ -106,7 +106,7 @@ export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamp
   ruled: number;
   /** Nothing changed: the index is as it was. */
   unchanged: boolean;
-  /** refresh() took the files from a scan started ahead (../config/scan-ahead.ts). */
+  /** refresh() took the files from a scan started ahead (./scan-ahead.ts). */
   scannedAhead?: boolean;
 }
 
@@ -164,7 +164,7 @@ export class ProjectIndex {
    * `whileChecking` runs once the environment is known (before the files are looked at).
    */
   async refresh(now: Date, whileChecking?: (env: Pick<Project, 'root' | 'environmentName' | 'environment'>, clean: boolean) => Promise<void>): Promise<UpdateReport> {
-    // The scan the CLI started on a worker as the process began (../config/scan-ahead.ts), if any.
+    // The scan the CLI started on a worker as the process began (./scan-ahead.ts), if any.
     const scan = await takeScan(this.head.root);
     const found = scan ?? (await discover(this.head.root));
     let changed = await this.#readConfig();

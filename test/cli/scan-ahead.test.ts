@@ -4,12 +4,13 @@
  * (--dir before or after the command, `--dir=x`, or found from cwd); help, --version and commands
  * that load no project start none. Real temp projects, real worker threads.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanAhead } from '../../src/cli/scan-ahead.js';
-import { takeScan } from '../../src/config/scan-ahead.js';
+import { indexFile } from '../../src/project-index/persist.js';
+import { takeIndexBytes, takeScan } from '../../src/project-index/scan-ahead.js';
 import { fixtureProject } from '../config/cache-fixture.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-scan-argv-'));
@@ -41,5 +42,23 @@ describe('scanAhead', () => {
     // `plan` is --env's value here: no command.
     expect(await scans(['--env', 'plan'], root)).toBe(false);
     expect(await scans(['plan'], scratch)).toBe(false);
+  });
+
+  it("reads the index file of the environment asked for with --env, none when CAMPAIGNCTL_CACHE is off", async () => {
+    const files = { default: indexFile(root, undefined), production: indexFile(root, 'production') };
+    mkdirSync(path.dirname(files.default), { recursive: true });
+    for (const [name, file] of Object.entries(files)) writeFileSync(file, `not an index: ${name}`);
+    /** The text of the index file read ahead for `file`, if that one was. */
+    const readAhead = async (argv: string[], file: string, environ: Record<string, string> = {}) => {
+      scanAhead(argv, root, environ);
+      const bytes = await takeIndexBytes(root, file);
+      await takeScan(root);
+      return bytes && Buffer.from(bytes.bytes).toString();
+    };
+    expect(await readAhead(['plan'], files.default)).toBe('not an index: default');
+    expect(await readAhead(['--env', 'production', 'plan'], files.production)).toBe('not an index: production');
+    expect(await readAhead(['plan', '--env=production'], files.production)).toBe('not an index: production');
+    expect(await readAhead(['--env', 'production', 'plan'], files.default)).toBeUndefined();
+    expect(await readAhead(['plan'], files.default, { CAMPAIGNCTL_CACHE: 'off' })).toBeUndefined();
   });
 });

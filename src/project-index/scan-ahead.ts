@@ -1,0 +1,58 @@
+/**
+ * A project scan (../config/scan.ts) started on a worker thread ahead of need, and the project
+ * index file's bytes read with it (./persist.ts readIndexBytes), both taken by whoever loads that
+ * project first. The CLI starts one as its process starts (src/cli/scan-ahead.ts), so reading
+ * 10,000 directory entries, stat'ing 10,000 files and reading and checksumming a 12 MB index run on
+ * another core while the main thread loads its modules.
+ *
+ * Only ever a head start: the project index compares the scan's stamps with the ones it recorded
+ * exactly as it would compare stamps it took itself, and the index bytes pass the same checks as
+ * bytes it read itself. A scan taken for another root, or bytes of another file, are never used;
+ * when the worker can not start or fails, the loader reads and scans on its own thread. The
+ * worker is unref'd: a scan nobody takes never keeps the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Scan } from '../config/scan.js';
+import { workerScript } from '../config/worker-script.js';
+import type { IndexBytes } from './persist.js';
+
+/** What the worker sends back (scan-worker.ts). */
+export interface ScanReply {
+  scan: Scan | null;
+  index: IndexBytes | null;
+}
+
+let pending: { root: string; indexFile: string | undefined; reply: Promise<ScanReply | null>; scanTaken: boolean; indexTaken: boolean } | undefined;
+
+/** Starts scanning `root` (an absolute project root), and reading `indexFile` when given, on a worker thread. */
+export function startScan(root: string, indexFile?: string): void {
+  let worker: Worker;
+  try {
+    worker = new Worker(workerScript(import.meta.url, 'scan-worker.js'), { workerData: { root, indexFile } });
+  } catch {
+    return;
+  }
+  worker.unref();
+  const reply = new Promise<ScanReply | null>((resolve) => {
+    worker.once('message', (m: ScanReply) => resolve(m));
+    worker.once('error', () => resolve(null));
+    worker.once('exit', () => resolve(null));
+  });
+  pending = { root, indexFile, reply, scanTaken: false, indexTaken: false };
+}
+
+/** The scan started for `root`, once (a second load scans afresh); undefined when none was, or it failed. */
+export async function takeScan(root: string): Promise<Scan | undefined> {
+  const p = pending;
+  if (p?.root !== root || p.scanTaken) return undefined;
+  p.scanTaken = true;
+  return (await p.reply)?.scan ?? undefined;
+}
+
+/** The bytes of the index file `file` read ahead, once; undefined when none were asked for, or could be read. */
+export async function takeIndexBytes(root: string, file: string): Promise<IndexBytes | undefined> {
+  const p = pending;
+  if (p?.root !== root || p.indexFile !== file || p.indexTaken) return undefined;
+  p.indexTaken = true;
+  return (await p.reply)?.index ?? undefined;
+}
