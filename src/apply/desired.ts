@@ -126,8 +126,9 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
       if (emailBodyFile(resource)) readsFiles = true;
       else if (key) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
     }
-    // (A resource with a body_file reads a file each time, so it is never kept.)
-    if (!emailBodyFile(resource)) memo?.keep?.(resource, d);
+    // (A resource with a body_file reads a file each time, so it is never kept; nor remembered, so
+    // a remembered one is kept without a look at its spec, which a plan whose hashes stand never reads.)
+    if (known || !emailBodyFile(resource)) memo?.keep?.(resource, d);
     return d;
   };
   const state = patchedDesired(memo?.last?.(), resources, derive, engine) ?? freshDesired(resources, derive, engine);

@@ -2,24 +2,107 @@
  * How one cached result is stored. JSON when JSON gives the value back exactly (the usual case:
  * JSON.parse is about twice as fast as v8.deserialize on these objects), v8 serialization when it
  * would not (Infinity, NaN, -0 or undefined somewhere in a spec or diagnostic).
+ *
+ * A value with `resources` (a checked file) keeps its resources' specs apart, after the rest: the
+ * specs are two thirds of a checked file, and a plan whose hashes all stand (the first plan after an
+ * apply) needs every resource's address, kind and source but the specs of none or few of them.
+ * fromBlobDeferringSpecs reads the rest and decodes a blob's specs when one of them is first read.
  */
 import { deserialize, serialize } from 'node:v8';
 
 /** First byte of a JSON blob; a v8 blob starts with its version tag (0xff). */
 const JSON_TAG = 0x4a; // 'J'
+/** First byte of a JSON blob whose resources' specs follow the rest: `S` rest `\n` specs. */
+const SPLIT_TAG = 0x53; // 'S'
+/** Where a resource's spec stands in the rest (its key keeps its place, so the order of keys is the original's). */
+const PLACEHOLDER = 0;
 
 export function toBlob(value: unknown): Uint8Array {
-  return jsonExact(value) ? Buffer.from('J' + JSON.stringify(value), 'utf8') : serialize(value);
+  if (!jsonExact(value)) return serialize(value);
+  const resources = resourcesOf(value);
+  if (!resources) return Buffer.from('J' + JSON.stringify(value), 'utf8');
+  // JSON.stringify writes no raw newline (one inside a string is escaped): the first one ends the rest.
+  const rest = { ...(value as object), resources: resources.map((r) => ({ ...r, spec: PLACEHOLDER })) };
+  return Buffer.from('S' + JSON.stringify(rest) + '\n' + JSON.stringify(resources.map((r) => r.spec)), 'utf8');
 }
 
 /** The value back; undefined when the blob does not decode (the caller treats that as a miss). */
 export function fromBlob<T>(blob: Uint8Array): T | undefined {
   try {
-    if (blob[0] === JSON_TAG) return JSON.parse(Buffer.from(blob.buffer, blob.byteOffset + 1, blob.byteLength - 1).toString('utf8')) as T;
+    if (blob[0] === JSON_TAG) return JSON.parse(text(blob, 1, blob.byteLength)) as T;
+    if (blob[0] === SPLIT_TAG) {
+      const split = splitAt(blob);
+      const value = JSON.parse(text(blob, 1, split)) as { resources: Record<string, unknown>[] };
+      const specs = parseSpecs(blob, split, value.resources.length);
+      value.resources.forEach((r, i) => (r.spec = specs[i]));
+      return value as T;
+    }
     return deserialize(blob) as T;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The value back, as fromBlob, except that its resources' specs are decoded only when one is first
+ * read (all of the blob's at once, then each `spec` is a plain property again). Pure work on bytes
+ * in memory: no file is read. Undefined when the rest does not decode; specs that do not decode
+ * throw when read (the caller checked the blob's bytes: see ../project-index/persist.ts).
+ */
+export function fromBlobDeferringSpecs<T>(blob: Uint8Array): T | undefined {
+  if (blob[0] !== SPLIT_TAG) return fromBlob<T>(blob);
+  let value: { resources?: unknown };
+  let split: number;
+  try {
+    split = splitAt(blob);
+    value = JSON.parse(text(blob, 1, split)) as { resources?: unknown };
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value.resources)) return undefined;
+  const resources = value.resources as Record<string, unknown>[];
+  let specs: unknown[] | undefined;
+  const specsOf = () => (specs ??= parseSpecs(blob, split, resources.length));
+  resources.forEach((r, i) => {
+    const settle = (target: Record<string, unknown>, spec: unknown) => Object.defineProperty(target, 'spec', { value: spec, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(r, 'spec', {
+      enumerable: true,
+      configurable: true,
+      get(this: Record<string, unknown>) {
+        const spec = specsOf()[i];
+        settle(this, spec);
+        return spec;
+      },
+      set(this: Record<string, unknown>, spec: unknown) {
+        settle(this, spec);
+      },
+    });
+  });
+  return value as T;
+}
+
+function splitAt(blob: Uint8Array): number {
+  const at = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).indexOf(0x0a);
+  if (at < 0) throw new Error('a split cache blob without its specs');
+  return at;
+}
+
+function parseSpecs(blob: Uint8Array, split: number, count: number): unknown[] {
+  const specs = JSON.parse(text(blob, split + 1, blob.byteLength)) as unknown;
+  if (!Array.isArray(specs) || specs.length !== count) throw new Error('a split cache blob whose specs do not match its resources');
+  return specs;
+}
+
+function text(blob: Uint8Array, from: number, to: number): string {
+  return Buffer.from(blob.buffer, blob.byteOffset + from, to - from).toString('utf8');
+}
+
+/** The resources of a checked file (plain objects, each with its own spec), else undefined. */
+function resourcesOf(value: unknown): Record<string, unknown>[] | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const resources = (value as { resources?: unknown }).resources;
+  if (!Array.isArray(resources) || resources.length === 0) return undefined;
+  return resources.every((r) => r && typeof r === 'object' && !Array.isArray(r) && Object.hasOwn(r, 'spec')) ? (resources as Record<string, unknown>[]) : undefined;
 }
 
 /** True when JSON.parse(JSON.stringify(value)) is a deep copy of value. */
