@@ -82,7 +82,7 @@ export function fromBlobDeferringSpecs<T>(blob: Uint8Array): T | undefined {
 }
 
 function splitAt(blob: Uint8Array): number {
-  const at = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).indexOf(0x0a);
+  const at = asBuffer(blob).indexOf(0x0a);
   if (at < 0) throw new Error('a split cache blob without its specs');
   return at;
 }
@@ -94,7 +94,12 @@ function parseSpecs(blob: Uint8Array, split: number, count: number): unknown[] {
 }
 
 function text(blob: Uint8Array, from: number, to: number): string {
-  return Buffer.from(blob.buffer, blob.byteOffset + from, to - from).toString('utf8');
+  return asBuffer(blob).toString('utf8', from, to);
+}
+
+/** A Buffer over the blob's bytes (one read from the index file is one already: no view is made). */
+function asBuffer(blob: Uint8Array): Buffer {
+  return Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
 }
 
 /** The resources of a checked file (plain objects, each with its own spec), else undefined. */
