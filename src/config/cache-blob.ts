@@ -64,7 +64,6 @@ export function fromBlobDeferringSpecs<T>(blob: Uint8Array): T | undefined {
   let specs: unknown[] | undefined;
   const specsOf = () => (specs ??= parseSpecs(blob, split, resources.length));
   resources.forEach((r, i) => {
-    const settle = (target: Record<string, unknown>, spec: unknown) => Object.defineProperty(target, 'spec', { value: spec, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(r, 'spec', {
       enumerable: true,
       configurable: true,
@@ -79,6 +78,11 @@ export function fromBlobDeferringSpecs<T>(blob: Uint8Array): T | undefined {
     });
   });
   return value as T;
+}
+
+/** The spec as a plain property again (a frozen resource keeps the accessor, which reads the decoded specs). */
+function settle(target: Record<string, unknown>, spec: unknown): void {
+  Reflect.defineProperty(target, 'spec', { value: spec, writable: true, enumerable: true, configurable: true });
 }
 
 function splitAt(blob: Uint8Array): number {

@@ -112,6 +112,13 @@ describe('checked-file blobs: the specs stored apart', () => {
     expect(value.resources[1]!.spec).toEqual(check().resources[1]!.spec);
   });
 
+  it('a resource frozen before its spec was read still reads it', () => {
+    const value = fromBlobDeferringSpecs<ReturnType<typeof check>>(toBlob(check()))!;
+    const frozen = Object.freeze(value.resources[0]!);
+    expect(frozen.spec).toEqual(check().resources[0]!.spec);
+    expect(frozen.spec).toBe(frozen.spec);
+  });
+
   it('values JSON can not hold still go whole through v8; other blobs read as fromBlob reads them', () => {
     const odd = check();
     (odd.resources[0]!.spec as Record<string, unknown>).limit = Infinity;
