@@ -61,23 +61,54 @@ export function fromBlobDeferringSpecs<T>(blob: Uint8Array): T | undefined {
   }
   if (!Array.isArray(value.resources)) return undefined;
   const resources = value.resources as Record<string, unknown>[];
-  let specs: unknown[] | undefined;
-  const specsOf = () => (specs ??= parseSpecs(blob, split, resources.length));
-  resources.forEach((r, i) => {
-    Object.defineProperty(r, 'spec', {
-      enumerable: true,
-      configurable: true,
-      get(this: Record<string, unknown>) {
-        const spec = specsOf()[i];
-        settle(this, spec);
-        return spec;
-      },
-      set(this: Record<string, unknown>, spec: unknown) {
-        settle(this, spec);
-      },
-    });
-  });
+  const file: DeferredFile = { blob, split, count: resources.length };
+  value.resources = resources.map((r, index) => deferring(r, { file, index }));
   return value as T;
+}
+
+/** Where a resource's spec is: its blob (whose specs are decoded once, for all of its resources) and its place there. */
+interface Deferred {
+  file: DeferredFile;
+  index: number;
+}
+interface DeferredFile {
+  blob: Uint8Array;
+  split: number;
+  count: number;
+  specs?: unknown[];
+}
+
+const DEFERRED = Symbol('deferred spec');
+
+/**
+ * One getter and setter for every deferred spec, found through a hidden field: resources made the
+ * same way then share their shape, where an accessor of their own each (or a data property turned
+ * into one) would leave 10,000 objects in V8's slow dictionary mode.
+ */
+function deferredSpec(this: Record<PropertyKey, unknown>): unknown {
+  const { file, index } = this[DEFERRED] as Deferred;
+  const spec = (file.specs ??= parseSpecs(file.blob, file.split, file.count))[index];
+  settle(this, spec);
+  return spec;
+}
+
+function replaceSpec(this: Record<PropertyKey, unknown>, spec: unknown): void {
+  settle(this, spec);
+}
+
+const DEFERRED_SPEC: PropertyDescriptor = { get: deferredSpec, set: replaceSpec, enumerable: true, configurable: true };
+
+/** The resource as decoded, its keys in their order, with its spec read through DEFERRED_SPEC. */
+function deferring(r: Record<string, unknown>, at: Deferred): Record<string, unknown> {
+  const out: Record<PropertyKey, unknown> = {};
+  for (const key of Object.keys(r)) {
+    if (key === 'spec') Object.defineProperty(out, 'spec', DEFERRED_SPEC);
+    else if (key === '__proto__') Object.defineProperty(out, key, { value: r[key], writable: true, enumerable: true, configurable: true });
+    else out[key] = r[key];
+  }
+  // Not enumerable: no copy, JSON, structured clone or deep equality sees it.
+  Object.defineProperty(out, DEFERRED, { value: at });
+  return out;
 }
 
 /** The spec as a plain property again (a frozen resource keeps the accessor, which reads the decoded specs). */

@@ -112,6 +112,14 @@ describe('checked-file blobs: the specs stored apart', () => {
     expect(value.resources[1]!.spec).toEqual(check().resources[1]!.spec);
   });
 
+  it('keys of any name keep their place, an own "__proto__" included', () => {
+    const odd = JSON.parse('{"resources":[{"__proto__":{"x":1},"kind":"Message","spec":{"a":1},"z":2}],"diagnostics":[],"positions":[]}') as { resources: Record<string, unknown>[] };
+    const value = fromBlobDeferringSpecs<typeof odd>(toBlob(odd))!;
+    expect(Object.keys(value.resources[0]!)).toEqual(['__proto__', 'kind', 'spec', 'z']);
+    expect(Object.getPrototypeOf(value.resources[0])).toBe(Object.prototype);
+    expect(JSON.stringify(value)).toBe(JSON.stringify(odd));
+  });
+
   it('a resource frozen before its spec was read still reads it', () => {
     const value = fromBlobDeferringSpecs<ReturnType<typeof check>>(toBlob(check()))!;
     const frozen = Object.freeze(value.resources[0]!);
