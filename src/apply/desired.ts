@@ -99,14 +99,16 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
   const shaOf = fileShas(project.files);
   const resources = project.resources();
   let readsFiles = false;
+  const inputContext: InputContext = { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile };
+  // One function for every resource (a remembered one calls it only when its spec is shown).
+  const canonicalOf = (resource: Resource): Canonical => {
+    const spec = resource.spec as Record<string, unknown>;
+    const inputs = templateInputs(resource, inputContext);
+    return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
+  };
   const derive = (resource: Resource): DesiredResource => {
     const kept = memo?.kept?.(resource);
     if (kept) return kept;
-    const canonicalOf = (): Canonical => {
-      const spec = resource.spec as Record<string, unknown>;
-      const inputs = templateInputs(resource, { engine, partials: project.partials, vars: project.environment.vars, accountTimezone: project.environment.accountTimezone, readFile });
-      return canonicalize(Object.keys(inputs).length > 0 ? { ...spec, [INPUTS_KEY]: inputs } : spec);
-    };
     const fileSha = shaOf(resource.source.file);
     // (A resource with a body_file is never remembered, so a hit needs no look at its spec.)
     const key = memo && fileSha ? desiredKey(fileSha, resource.source.documentIndex) : undefined;
@@ -117,7 +119,7 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
       // built only if the planner shows it (a change).
       d = new Remembered(resource, known, canonicalOf);
     } else {
-      const canonicalSpec = canonicalOf();
+      const canonicalSpec = canonicalOf(resource);
       d = { resource, specHash: hashOfCanonical(canonicalSpec), canonicalSpec };
       if (resource.kind === 'Campaign') {
         const start = campaignStartsAt(resource.spec as Record<string, unknown>, { accountTimezone: project.environment.accountTimezone });
@@ -126,8 +128,9 @@ export function prepareDesired(project: Project, opts: { engine?: TemplateEngine
       if (emailBodyFile(resource)) readsFiles = true;
       else if (key) memo!.set(key, d.startsAt ? { specHash: d.specHash, startsAt: d.startsAt } : { specHash: d.specHash });
     }
-    // (A resource with a body_file reads a file each time, so it is never kept.)
-    if (!emailBodyFile(resource)) memo?.keep?.(resource, d);
+    // (A resource with a body_file reads a file each time, so it is never kept; nor remembered, so
+    // a remembered one is kept without a look at its spec, which a plan whose hashes stand never reads.)
+    if (known || !emailBodyFile(resource)) memo?.keep?.(resource, d);
     return d;
   };
   const state = patchedDesired(memo?.last?.(), resources, derive, engine) ?? freshDesired(resources, derive, engine);
@@ -204,9 +207,9 @@ class Remembered implements DesiredResource {
   readonly specHash: string;
   readonly startsAt?: StartsAt;
   #canonical: Canonical | undefined;
-  readonly #build: () => Canonical;
+  readonly #build: (resource: Resource) => Canonical;
 
-  constructor(resource: Resource, known: Derived, build: () => Canonical) {
+  constructor(resource: Resource, known: Derived, build: (resource: Resource) => Canonical) {
     this.resource = resource;
     this.specHash = known.specHash;
     if (known.startsAt) this.startsAt = known.startsAt;
@@ -214,7 +217,7 @@ class Remembered implements DesiredResource {
   }
 
   get canonicalSpec(): Canonical {
-    return (this.#canonical ??= this.#build());
+    return (this.#canonical ??= this.#build(this.resource));
   }
 }
 

@@ -48,9 +48,14 @@ export function refreshWindows(applied: readonly AppliedWithoutSpec[], accountTi
   // Rows kept across plans (rowsWithoutSpecs: frozen, the same until state's revision moves) keep their windows too.
   const kept = Object.isFrozen(applied) ? keptWindows.get(applied) : undefined;
   if (kept?.zone === accountTimezone) return kept.windows;
-  const windows = coveringWindows(
-    managedCampaigns(applied).map((a) => windowAround(new Date(a.scheduledFor ?? a.appliedAt), accountTimezone)),
-  );
+  // One window per start instant: 10,000 campaigns start at a few hundred instants, and a window
+  // met again is one coveringWindows skips (it is inside the last one by then).
+  const byStart = new Map<string, JournalWindow>();
+  for (const a of managedCampaigns(applied)) {
+    const start = a.scheduledFor ?? a.appliedAt;
+    if (!byStart.has(start)) byStart.set(start, windowAround(new Date(start), accountTimezone));
+  }
+  const windows = coveringWindows([...byStart.values()]);
   if (!Object.isFrozen(applied)) return windows;
   for (const w of windows) Object.freeze(w);
   keptWindows.set(applied, { zone: accountTimezone, windows: Object.freeze(windows) as JournalWindow[] });

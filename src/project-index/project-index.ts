@@ -44,7 +44,7 @@ import type { Project } from '../config/project.js';
 import { readSource } from '../config/read-source.js';
 import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
-import { fromBlob } from '../config/cache-blob.js';
+import { fromBlobDeferringSpecs } from '../config/cache-blob.js';
 import { projectRuleInputs } from '../config/rules/project-inputs.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
 
@@ -480,10 +480,14 @@ export class ProjectIndex {
   }
 }
 
-/** A file's checked result, decoded from its blob on first need (the blob was checked when read: see ./persist.ts). */
+/**
+ * A file's checked result, decoded from its blob on first need (the blob was checked when read: see
+ * ./persist.ts). Its resources' specs are decoded when one is first read: a plan whose hashes all
+ * stand reads the addresses, kinds and sources of 10,000 resources and few of their specs.
+ */
 export function checkOf(e: IndexedFile): StoredCheck {
   if (e.check) return e.check;
-  const check = fromBlob<StoredCheck>(e.blob!);
+  const check = fromBlobDeferringSpecs<StoredCheck>(e.blob!);
   if (!isStoredCheck(check)) throw new Error('a checked entry of the project index does not decode though its checksum matched');
   return (e.check = check);
 }

@@ -93,6 +93,23 @@ describe('list windows', () => {
       { from: 20300430, to: 20300502 },
     ]);
   });
+
+  it('one window per start instant gives the windows of one per campaign', () => {
+    const rows: AppliedResource[] = [];
+    for (let i = 0; i < 3000; i++) {
+      // 3,000 campaigns over 70 start instants across a DST change, some `now` ones by apply time.
+      const start = new Date(Date.UTC(2030, 9, 1 + ((i * 7) % 70), (i * 5) % 24)).toISOString();
+      const now = i % 11 === 0;
+      rows.push({
+        address: `campaign.c${i}`, kind: 'Campaign', specHash: 'h', spec: {}, labels: {}, protect: false, remoteId: i + 1, remoteName: null,
+        status: 'scheduled', scheduledFor: now ? null : start, appliedAt: now ? start : '2030-01-01T00:00:00Z', commit: null, author: null,
+      });
+    }
+    for (const zone of ['Europe/Berlin', 'Pacific/Kiritimati', 'America/St_Johns']) {
+      const perCampaign = coveringWindows(rows.map((a) => windowAround(new Date(a.scheduledFor ?? a.appliedAt), zone)));
+      expect(refreshWindows(rows, zone), zone).toEqual(perCampaign);
+    }
+  });
 });
 
 describe('windowAround against the calendar helpers', () => {

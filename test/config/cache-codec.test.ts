@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../../src/config/parse.js';
-import { fromBlob, jsonExact, toBlob } from '../../src/config/cache-blob.js';
+import { fromBlob, fromBlobDeferringSpecs, jsonExact, toBlob } from '../../src/config/cache-blob.js';
 import { decodePositions, encodePositions } from '../../src/config/positions-codec.js';
 import type { PositionIndex } from '../../src/config/positions.js';
 
@@ -75,5 +75,69 @@ describe('cache blobs', () => {
   it('a blob that does not decode is undefined, not an exception', () => {
     expect(fromBlob(Buffer.from('J{"broken'))).toBeUndefined();
     expect(fromBlob(Buffer.from([0xff, 0x0f, 0x99, 0x99]))).toBeUndefined();
+  });
+});
+
+describe('checked-file blobs: the specs stored apart', () => {
+  const check = () => ({
+    resources: [
+      { kind: 'Campaign', address: 'campaign.a', name: 'a', labels: { team: 'x' }, protect: false, spec: { title: 'A\nline', when: 'now' }, source: { file: 'a.yaml', documentIndex: 0, line: 1, column: 1 } },
+      { kind: 'Message', address: 'message.b', name: 'b', labels: {}, protect: true, spec: { content: { body: '{{vars.x}}' } }, source: { file: 'a.yaml', documentIndex: 1, line: 9, column: 1 } },
+    ],
+    diagnostics: [],
+    positions: [[0, 'p']],
+  });
+
+  /** The check as read back: each resource's spec last among its keys, the other keys in their order. */
+  const specLast = () => ({ ...check(), resources: check().resources.map(({ spec, ...r }) => ({ ...r, spec })) });
+
+  it('read back whole by fromBlob, keys in their order but the spec last', () => {
+    const blob = toBlob(check());
+    expect(blob[0]).toBe(0x53);
+    expect(fromBlob(blob)).toStrictEqual(check());
+    expect(JSON.stringify(fromBlob(blob))).toBe(JSON.stringify(specLast()));
+  });
+
+  it('read back by fromBlobDeferringSpecs as the same value, each spec decoded when first read', () => {
+    const value = fromBlobDeferringSpecs<ReturnType<typeof check>>(toBlob(check()))!;
+    // Not decoded yet: each spec is still the accessor that decodes them.
+    expect(value.resources.every((r) => Object.getOwnPropertyDescriptor(r, 'spec')!.get !== undefined)).toBe(true);
+    expect(value.resources[1]!.spec).toStrictEqual(check().resources[1]!.spec);
+    expect(Object.getOwnPropertyDescriptor(value.resources[1], 'spec')).toMatchObject({ writable: true, enumerable: true });
+    expect(JSON.stringify(value)).toBe(JSON.stringify(specLast()));
+    expect(value).toEqual(check());
+    expect(value).toEqual(fromBlob(toBlob(check())));
+  });
+
+  it('a spec written before it was read is the one read', () => {
+    const value = fromBlobDeferringSpecs<ReturnType<typeof check>>(toBlob(check()))!;
+    value.resources[0]!.spec = { title: 'other', when: 'later' };
+    expect(value.resources[0]!.spec).toEqual({ title: 'other', when: 'later' });
+    expect(value.resources[1]!.spec).toEqual(check().resources[1]!.spec);
+  });
+
+  it('keys of any name keep their order, an own "__proto__" included', () => {
+    const odd = JSON.parse('{"resources":[{"__proto__":{"x":1},"kind":"Message","spec":{"a":1},"z":2}],"diagnostics":[],"positions":[]}') as { resources: Record<string, unknown>[] };
+    const value = fromBlobDeferringSpecs<typeof odd>(toBlob(odd))!;
+    expect(Object.keys(value.resources[0]!)).toEqual(['__proto__', 'kind', 'z', 'spec']);
+    expect(Object.getPrototypeOf(value.resources[0])).toBe(Object.prototype);
+    expect(value).toEqual(odd);
+  });
+
+  it('a resource frozen before its spec was read still reads it', () => {
+    const value = fromBlobDeferringSpecs<ReturnType<typeof check>>(toBlob(check()))!;
+    const frozen = Object.freeze(value.resources[0]!);
+    expect(frozen.spec).toEqual(check().resources[0]!.spec);
+    expect(frozen.spec).toBe(frozen.spec);
+  });
+
+  it('values JSON can not hold still go whole through v8; other blobs read as fromBlob reads them', () => {
+    const odd = check();
+    (odd.resources[0]!.spec as Record<string, unknown>).limit = Infinity;
+    const blob = toBlob(odd);
+    expect(blob[0]).toBe(0xff);
+    expect(fromBlobDeferringSpecs(blob)).toStrictEqual(odd);
+    expect(fromBlobDeferringSpecs(toBlob({ resources: [], diagnostics: [] }))).toStrictEqual({ resources: [], diagnostics: [] });
+    expect(fromBlobDeferringSpecs(Buffer.from('S{"broken'))).toBeUndefined();
   });
 });

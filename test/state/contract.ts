@@ -112,6 +112,20 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(lean.some((r) => 'spec' in r)).toBe(false);
       });
 
+      it('lists the rows of some addresses, in one query, exactly as list() has them', async () => {
+        const s = await fresh();
+        expect(await s.resources.listOf([])).toEqual([]);
+        await s.resources.put({ ...appliedCampaign('b', { remoteId: 42 }), retiredRemoteIds: [7] } as AppliedResource);
+        await s.resources.put(appliedCampaign('a', { scheduledFor: null, labels: {}, protect: true }));
+        await s.resources.put({ ...appliedCampaign('c'), kind: 'Message', spec: { content: { body: '{{data.x}}' } }, remoteId: null });
+        const full = await s.resources.list();
+        // Asked out of order, with an address not in state and one twice: the rows there, sorted, once each.
+        expect(await s.resources.listOf(['campaign.c', 'campaign.zz', 'campaign.a', 'campaign.c'])).toEqual(full.filter((r) => r.address !== 'campaign.b'));
+        // Many at once (more than SQLite's parameter limit): one JSON parameter, no limit.
+        const many = Array.from({ length: 40_000 }, (_, i) => `campaign.x${i}`);
+        expect((await s.resources.listOf([...many, 'campaign.b'])).map((r) => r.address)).toEqual(['campaign.b']);
+      });
+
       it('put replaces the row; delete says whether there was one', async () => {
         const s = await fresh();
         await s.resources.put(appliedCampaign('a'));

@@ -49,6 +49,10 @@ export function resourceStore(x: Executor): ResourceStore {
     list: () => x.read(async (c) => (await c.rows<Row>('SELECT data, spec, rendered FROM resources ORDER BY address COLLATE "C"')).map(fromRow)),
     listWithoutSpecs: () =>
       x.read(async (c) => (await c.rows<{ data: string }>('SELECT data FROM resources ORDER BY address COLLATE "C"')).map((row) => JSON.parse(row.data) as AppliedWithoutSpec)),
+    listOf: (addresses) =>
+      x.read(async (c) =>
+        (await c.rows<Row>('SELECT data, spec, rendered FROM resources WHERE address IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY address COLLATE "C"', [JSON.stringify(addresses)])).map(fromRow),
+      ),
     put: (r) => x.write((c) => putResource(c, r)),
     delete: (address) => x.write((c) => deleteResource(c, address)),
   };
