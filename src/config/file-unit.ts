@@ -9,13 +9,12 @@ import { toBlob as blobOf } from './cache-blob.js';
 import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
 import type { FileStamp } from './file-stamp.js';
-import { isTrustable } from './file-stamp.js';
 import { packageSchemasDir } from './package-dir.js';
 import { quickCheck } from './quick-parse.js';
 import { quickValidators } from './quick-validators.js';
-import { readSource } from './read-source.js';
+import { readUnit, type ReadUnit } from './read-unit.js';
 import { loadSchemas, type SchemaSet } from './schemas.js';
-import { sha256, storeCheck, storeConfig, type StoredCheck, type StoredConfig } from './stored-check.js';
+import { storeCheck, storeConfig, type StoredCheck, type StoredConfig } from './stored-check.js';
 
 export type UnitResult =
   | { kind: 'problem'; problem: Diagnostic }
@@ -32,13 +31,14 @@ export function unitSchemas(): SchemaSet {
 }
 
 export function readAndCheck(root: string, file: string, expectedSha: string | null): UnitResult {
-  const read = readSource(root, file);
-  if ('problem' in read) return { kind: 'problem', problem: read.problem };
-  const hash = sha256(read.text);
-  const trusted = isTrustable(read.stamp, read.readAt);
-  if (hash === expectedSha) return { kind: 'same', sha256: hash, stamp: read.stamp, trusted };
+  const read = readUnit(root, file, expectedSha);
+  return read.kind === 'read' ? checkRead(file, read) : read;
+}
+
+/** A file read (./read-unit.ts) whose content is new: parsed and checked. */
+export function checkRead(file: string, read: Extract<ReadUnit, { kind: 'read' }>): UnitResult {
   const check = storeCheck(quickCheck(file, read.text, quickValidators(packageSchemasDir())) ?? checkFile(file, read.text, unitSchemas()));
-  return { kind: 'checked', sha256: hash, stamp: read.stamp, trusted, check };
+  return { kind: 'checked', sha256: read.sha256, stamp: read.stamp, trusted: read.trusted, check };
 }
 
 export function checkConfigText(text: string): StoredConfig {

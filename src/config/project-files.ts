@@ -13,6 +13,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fromBlob } from './cache-blob.js';
 import { checkInPool, POOL_THRESHOLD, poolSize, type PoolItem, type PoolResult } from './check-pool.js';
 import { sameStamp, statStamp, type FileStamp } from './file-stamp.js';
+import { readUnit } from './read-unit.js';
 import { isStoredCheck, type StoredCheck } from './stored-check.js';
 
 /** What the caller already holds of a file: the content hash and the stamp it was read under. */
@@ -98,10 +99,15 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
 
 type HereResult = [number, PoolResult[1] | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; check: StoredCheck }];
 
-/** The pool's work on this thread; the checking code (yaml, ajv) is imported only now. */
+/**
+ * The pool's work on this thread. The checking code (yaml, ajv) is imported only for a file whose
+ * content is new: re-reading files whose content the index holds (a stamp not yet trusted) needs
+ * only a hash.
+ */
 async function checkHere(root: string, items: readonly PoolItem[]): Promise<HereResult[]> {
-  const unit = await import('./file-unit.js');
-  return items.map(([i, file, expectedSha]): HereResult => [i, unit.readAndCheck(root, file, expectedSha)]);
+  const read = items.map(([i, file, expectedSha]) => [i, file, readUnit(root, file, expectedSha)] as const);
+  const unit = read.some(([, , r]) => r.kind === 'read') ? await import('./file-unit.js') : undefined;
+  return read.map(([i, file, r]): HereResult => [i, r.kind === 'read' ? unit!.checkRead(file, r) : r]);
 }
 
 function unchangedOnDisk(root: string, file: string, recorded: FileStamp, scanned: (() => FileStamp | undefined) | undefined): boolean {
