@@ -6,11 +6,21 @@
  *
  * A worker costs a thread start and its own schema compilation (~0.45 s CPU), so the loader uses
  * the pool only when enough files need checking (POOL_THRESHOLD).
+ *
+ * The project index may offer the context of the per-resource rules for a root (offerRules) before
+ * it checks the files: this thread then runs those rules on each file as its result comes back,
+ * while the workers check the next ones, instead of idling until all are checked and running them
+ * after. (On the workers they would cost more in all: each thread loads the template engine and
+ * works out the zones' clock changes again.) What was found is kept by the file's blob
+ * (rulesFound), with the context it was found in, for the index to take when that is still its
+ * context.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ResolvedEnvironment } from './environment.js';
 import type { FileStamp } from './file-stamp.js';
+import { isStoredCheck, type StoredCheck } from './stored-check.js';
 import { workerScript } from './worker-script.js';
 
 /** Fewer files than this to check: one thread is faster than starting workers. */
@@ -35,6 +45,33 @@ export type PoolResult = [
   ),
 ];
 
+/** What the per-resource rules read besides the file; `context` and `partials` are the index's own (compared by identity). */
+export interface PoolRules {
+  /** The index's digest of campaignctl.yaml and the resolved environment. */
+  context: string;
+  environment: ResolvedEnvironment;
+  partials: Record<string, string>;
+  /** The rules' "now", ms since the epoch. */
+  now: number;
+}
+
+/** Per resource of a checked file, in the order of its resources: findings, until when they stand (null: while their inputs do), reads. */
+export type FileFindings = [Diagnostic[], number | null, string[]][];
+
+const offers = new Map<string, PoolRules>();
+const found = new WeakMap<Uint8Array, { rules: PoolRules; found: FileFindings }>();
+
+/** The rules' context for the next checks of `root` in the pool; undefined withdraws it. */
+export function offerRules(root: string, rules: PoolRules | undefined): void {
+  if (rules) offers.set(root, rules);
+  else offers.delete(root);
+}
+
+/** What the workers found for the file checked into `blob`, and the context (as offered) they found it in. */
+export function rulesFound(blob: Uint8Array | undefined): { rules: PoolRules; found: FileFindings } | undefined {
+  return blob && found.get(blob);
+}
+
 export interface PoolReply {
   batch: number;
   results: PoolResult[];
@@ -50,6 +87,24 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
   const results: PoolResult[] = [];
   const workers = Array.from({ length: Math.max(1, Math.min(size, batches.length)) }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }));
+  const rules = offers.get(root);
+  // Loaded while the workers start; each batch's rules run in turn, after the batch that came before.
+  const kit = rules && Promise.all([import('./rules/per-file.js'), import('./cache-blob.js')]);
+  let ruling: Promise<void> = Promise.resolve();
+  let ruleError: { error: unknown } | undefined;
+  const rule = (reply: PoolReply) => {
+    ruling = ruling.then(async () => {
+      if (!kit || ruleError) return;
+      const [{ fileFindings }, { fromBlob }] = await kit;
+      const files = new Map(batches[reply.batch]!.map(([i, file]) => [i, file]));
+      for (const [i, r] of reply.results) {
+        if (r.kind !== 'checked') continue;
+        const check = fromBlob<StoredCheck>(r.blob);
+        // One that does not decode is reported by the caller (../config/project-files.ts).
+        if (isStoredCheck(check)) found.set(r.blob, { rules: rules!, found: fileFindings(root, files.get(i)!, r.sha256, check, rules!) });
+      }
+    }).catch((error: unknown) => void (ruleError ??= { error }));
+  };
   let next = 0;
   try {
     await Promise.all(
@@ -64,6 +119,7 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
             worker.on('message', (reply: PoolReply) => {
               results.push(...reply.results);
               feed();
+              rule(reply);
             });
             // A worker that throws or dies is a bug, reported as one by main's top-level catch.
             worker.once('error', reject);
@@ -77,5 +133,8 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  await ruling;
+  // A rule that throws is a bug, as on the main path (#runRules): reported the same way.
+  if (ruleError) throw ruleError.error;
   return results;
 }

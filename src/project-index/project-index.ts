@@ -45,6 +45,7 @@ import { readSource } from '../config/read-source.js';
 import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlobDeferringSpecs } from '../config/cache-blob.js';
+import { offerRules, rulesFound, type FileFindings } from '../config/check-pool.js';
 import { projectRuleInputs } from '../config/rules/project-inputs.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
 
@@ -172,7 +173,14 @@ export class ProjectIndex {
     if (whileChecking) await whileChecking({ root: this.head.root, ...this.#env }, !changed && !this.#errorsKnown());
     const files = this.#s.files;
     const scanned = scan && ((i: number) => scannedStamp(scan, i));
-    const checked = await checkProjectFiles(this.head.root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
+    // Files checked on worker threads get their per-resource rules run there too (see #runRules).
+    offerRules(this.head.root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime() } : undefined);
+    let checked: CheckFilesReport;
+    try {
+      checked = await checkProjectFiles(this.head.root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
+    } finally {
+      offerRules(this.head.root, undefined);
+    }
     const present = new Set(found.files);
     const removed = [...files.keys()].filter((f) => !present.has(f));
     const dataChanged = [...this.#s.data].filter(([file, digest]) => projectFileDigest(this.head.root, file) !== digest).map(([file]) => file);
@@ -426,9 +434,16 @@ export class ProjectIndex {
     const ctx: RuleContext = { root, resources: listing.resources(), environment: this.#env.environment, partials, ...listing.located(), now };
     this.#s.projectFindings ??= projectRules(ctx);
     for (const [entry, i] of stale) {
-      const r = checkOf(entry).resources[i]!;
-      entry.findings[i] = resourceRules(r, ctx);
-      entry.reads[i] = readsOf(root, r, partials);
+      const pre = this.#foundInWorker(entry, t);
+      if (pre) {
+        const [diagnostics, until, reads] = pre[i]!;
+        entry.findings[i] = { diagnostics, until };
+        entry.reads[i] = reads;
+      } else {
+        const r = checkOf(entry).resources[i]!;
+        entry.findings[i] = resourceRules(r, ctx);
+        entry.reads[i] = readsOf(root, r, partials);
+      }
       for (const token of entry.reads[i]!) if (token.startsWith('f:')) this.#s.data.set(token.slice(2), projectFileDigest(root, token.slice(2)));
     }
     // Data files no resource reads any more are not watched.
@@ -437,6 +452,17 @@ export class ProjectIndex {
     for (const f of [...this.#s.data.keys()]) if (!read.has(f)) this.#s.data.delete(f);
     this.#project = undefined;
     return stale.length;
+  }
+
+  /**
+   * What a worker thread found running the per-resource rules on this entry's content when it
+   * checked it (../config/check-pool.ts), if that was in the context the rules would run in now:
+   * the same environment and campaignctl.yaml, the very same partials, the same "now".
+   */
+  #foundInWorker(entry: IndexedFile, t: number): FileFindings | undefined {
+    const pre = rulesFound(entry.blob);
+    if (!pre || pre.rules.context !== this.#s.context || pre.rules.partials !== this.#s.partials || pre.rules.now !== t) return undefined;
+    return pre.found.length === entry.docs.length ? pre.found : undefined;
   }
 
   #listed(): Listing {
