@@ -41,7 +41,8 @@ export type PoolResult = [
   (
     | { kind: 'problem'; problem: Diagnostic }
     | { kind: 'same'; sha256: string; stamp: FileStamp; trusted: boolean }
-    | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; blob: Uint8Array }
+    /** `check`: the blob already decoded on this thread (to run the rules on), for the caller to take as is. */
+    | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; blob: Uint8Array; check?: StoredCheck }
   ),
 ];
 
@@ -101,7 +102,10 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
         if (r.kind !== 'checked') continue;
         const check = fromBlob<StoredCheck>(r.blob);
         // One that does not decode is reported by the caller (../config/project-files.ts).
-        if (isStoredCheck(check)) found.set(r.blob, { rules: rules!, found: fileFindings(root, files.get(i)!, r.sha256, check, rules!) });
+        if (!isStoredCheck(check)) continue;
+        found.set(r.blob, { rules: rules!, found: fileFindings(root, files.get(i)!, r.sha256, check, rules!) });
+        // Decoded once: the caller takes the check as it is instead of decoding the blob again.
+        r.check = check;
       }
     }).catch((error: unknown) => void (ruleError ??= { error }));
   };
