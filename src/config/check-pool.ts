@@ -83,11 +83,45 @@ export function poolSize(): number {
   return availableParallelism();
 }
 
+interface Warm {
+  worker: Worker;
+  /** Why it ended before it was taken. */
+  failed?: unknown;
+}
+
+const warming = new Map<string, Warm[]>();
+
+/**
+ * Starts `size` workers for `root` before the files to check are known (when many are new to the
+ * caller): a worker's start (the thread, its modules) then overlaps the caller's reading of
+ * campaignctl.yaml instead of following it. checkInPool takes them; coolPool ends any it did not.
+ */
+export function warmPool(root: string, size: number): void {
+  if (size <= 1 || warming.has(root)) return;
+  const warm = Array.from({ length: size }, (): Warm => {
+    const w: Warm = { worker: new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }) };
+    // Until taken, a failure is held for checkInPool to report (and never thrown unheard).
+    w.worker.once('error', (error) => void (w.failed ??= error));
+    w.worker.once('exit', (code) => void (w.failed ??= new Error(`a loader worker exited early (code ${code})`)));
+    return w;
+  });
+  warming.set(root, warm);
+}
+
+/** Ends the workers warmPool started for `root` that no check took. */
+export async function coolPool(root: string): Promise<void> {
+  const left = warming.get(root) ?? [];
+  warming.delete(root);
+  await Promise.all(left.map((w) => w.worker.terminate()));
+}
+
 export async function checkInPool(root: string, items: readonly PoolItem[], size: number): Promise<PoolResult[]> {
   const batches: PoolItem[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
   const results: PoolResult[] = [];
-  const workers = Array.from({ length: Math.max(1, Math.min(size, batches.length)) }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }));
+  const wanted = Math.max(1, Math.min(size, batches.length));
+  const warm = (warming.get(root) ?? []).splice(0, wanted);
+  const workers = [...warm.map((w) => w.worker), ...Array.from({ length: wanted - warm.length }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }))];
   const rules = offers.get(root);
   // Loaded while the workers start; each batch's rules run in turn, after the batch that came before.
   const kit = rules && Promise.all([import('./rules/per-file.js'), import('./cache-blob.js')]);
@@ -113,8 +147,10 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
   try {
     await Promise.all(
       workers.map(
-        (worker) =>
+        (worker, k) =>
           new Promise<void>((resolve, reject) => {
+            const failed = warm[k]?.failed;
+            if (failed) return reject(failed);
             const feed = () => {
               if (next >= batches.length) return resolve();
               const request: PoolRequest = { batch: next, items: batches[next++]! };

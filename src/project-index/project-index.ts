@@ -45,7 +45,7 @@ import { readSource } from '../config/read-source.js';
 import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlobDeferringSpecs } from '../config/cache-blob.js';
-import { offerRules, rulesFound, type FileFindings } from '../config/check-pool.js';
+import { coolPool, offerRules, POOL_THRESHOLD, poolSize, rulesFound, warmPool, type FileFindings } from '../config/check-pool.js';
 import { projectRuleInputs } from '../config/rules/project-inputs.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
 
@@ -168,18 +168,25 @@ export class ProjectIndex {
     // The scan the CLI started on a worker as the process began (./scan-ahead.ts), if any.
     const scan = await takeScan(this.head.root);
     const found = scan ?? (await discover(this.head.root));
-    let changed = await this.#readConfig();
-    changed = this.#readPartials(found.partials) || changed;
-    if (whileChecking) await whileChecking({ root: this.head.root, ...this.#env }, !changed && !this.#errorsKnown());
     const files = this.#s.files;
-    const scanned = scan && ((i: number) => scannedStamp(scan, i));
-    // Files checked on worker threads get their per-resource rules run there too (see #runRules).
-    offerRules(this.head.root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime() } : undefined);
+    const root = this.head.root;
     let checked: CheckFilesReport;
+    let changed: boolean;
     try {
-      checked = await checkProjectFiles(this.head.root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
+      // Files new to the index are read and checked: when there are enough for the worker threads,
+      // those start now, while campaignctl.yaml and the partials are read.
+      const threads = this.head.threads ?? poolSize();
+      if (threads > 1 && found.files.length > POOL_THRESHOLD && countNew(found.files, files) > POOL_THRESHOLD) warmPool(root, threads);
+      changed = await this.#readConfig();
+      changed = this.#readPartials(found.partials) || changed;
+      if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
+      const scanned = scan && ((i: number) => scannedStamp(scan, i));
+      // Files checked on worker threads get their per-resource rules run as they come back (see #runRules).
+      offerRules(root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime() } : undefined);
+      checked = await checkProjectFiles(root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
     } finally {
-      offerRules(this.head.root, undefined);
+      offerRules(root, undefined);
+      await coolPool(root);
     }
     const present = new Set(found.files);
     const removed = [...files.keys()].filter((f) => !present.has(f));
@@ -596,6 +603,13 @@ function listingOf(root: string, entries: readonly [string, IndexedFile][], file
       }));
     },
   };
+}
+
+/** How many of `found` the index does not hold. */
+function countNew(found: readonly string[], files: ReadonlyMap<string, FileState>): number {
+  let n = 0;
+  for (const f of found) if (!files.has(f)) n++;
+  return n;
 }
 
 /** The entry itself (it has the fields a KnownFile has): no copy per file on a 10,000-file refresh. */
