@@ -6,11 +6,21 @@
  *
  * A worker costs a thread start and its own schema compilation (~0.45 s CPU), so the loader uses
  * the pool only when enough files need checking (POOL_THRESHOLD).
+ *
+ * The project index may offer the context of the per-resource rules for a root (offerRules) before
+ * it checks the files: this thread then runs those rules on each file as its result comes back,
+ * while the workers check the next ones, instead of idling until all are checked and running them
+ * after. (On the workers they would cost more in all: each thread loads the template engine and
+ * works out the zones' clock changes again.) What was found is kept by the file's blob
+ * (rulesFound), with the context it was found in, for the index to take when that is still its
+ * context.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ResolvedEnvironment } from './environment.js';
 import type { FileStamp } from './file-stamp.js';
+import { isStoredCheck, type StoredCheck } from './stored-check.js';
 import { workerScript } from './worker-script.js';
 
 /** Fewer files than this to check: one thread is faster than starting workers. */
@@ -31,9 +41,37 @@ export type PoolResult = [
   (
     | { kind: 'problem'; problem: Diagnostic }
     | { kind: 'same'; sha256: string; stamp: FileStamp; trusted: boolean }
-    | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; blob: Uint8Array }
+    /** `check`: the blob already decoded on this thread (to run the rules on), for the caller to take as is. */
+    | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; blob: Uint8Array; check?: StoredCheck }
   ),
 ];
+
+/** What the per-resource rules read besides the file; `context` and `partials` are the index's own (compared by identity). */
+export interface PoolRules {
+  /** The index's digest of campaignctl.yaml and the resolved environment. */
+  context: string;
+  environment: ResolvedEnvironment;
+  partials: Record<string, string>;
+  /** The rules' "now", ms since the epoch. */
+  now: number;
+}
+
+/** Per resource of a checked file, in the order of its resources: findings, until when they stand (null: while their inputs do), reads. */
+export type FileFindings = [Diagnostic[], number | null, string[]][];
+
+const offers = new Map<string, PoolRules>();
+const found = new WeakMap<Uint8Array, { rules: PoolRules; found: FileFindings }>();
+
+/** The rules' context for the next checks of `root` in the pool; undefined withdraws it. */
+export function offerRules(root: string, rules: PoolRules | undefined): void {
+  if (rules) offers.set(root, rules);
+  else offers.delete(root);
+}
+
+/** What the workers found for the file checked into `blob`, and the context (as offered) they found it in. */
+export function rulesFound(blob: Uint8Array | undefined): { rules: PoolRules; found: FileFindings } | undefined {
+  return blob && found.get(blob);
+}
 
 export interface PoolReply {
   batch: number;
@@ -45,17 +83,74 @@ export function poolSize(): number {
   return availableParallelism();
 }
 
+interface Warm {
+  worker: Worker;
+  /** Why it ended before it was taken. */
+  failed?: unknown;
+}
+
+const warming = new Map<string, Warm[]>();
+
+/**
+ * Starts `size` workers for `root` before the files to check are known (when many are new to the
+ * caller): a worker's start (the thread, its modules) then overlaps the caller's reading of
+ * campaignctl.yaml instead of following it. checkInPool takes them; coolPool ends any it did not.
+ */
+export function warmPool(root: string, size: number): void {
+  if (size <= 1 || warming.has(root)) return;
+  const warm = Array.from({ length: size }, (): Warm => {
+    const w: Warm = { worker: new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }) };
+    // Until taken, a failure is held for checkInPool to report (and never thrown unheard).
+    w.worker.once('error', (error) => void (w.failed ??= error));
+    w.worker.once('exit', (code) => void (w.failed ??= new Error(`a loader worker exited early (code ${code})`)));
+    return w;
+  });
+  warming.set(root, warm);
+}
+
+/** Ends the workers warmPool started for `root` that no check took. */
+export async function coolPool(root: string): Promise<void> {
+  const left = warming.get(root) ?? [];
+  warming.delete(root);
+  await Promise.all(left.map((w) => w.worker.terminate()));
+}
+
 export async function checkInPool(root: string, items: readonly PoolItem[], size: number): Promise<PoolResult[]> {
   const batches: PoolItem[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
   const results: PoolResult[] = [];
-  const workers = Array.from({ length: Math.max(1, Math.min(size, batches.length)) }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }));
+  const wanted = Math.max(1, Math.min(size, batches.length));
+  const warm = (warming.get(root) ?? []).splice(0, wanted);
+  const workers = [...warm.map((w) => w.worker), ...Array.from({ length: wanted - warm.length }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }))];
+  const rules = offers.get(root);
+  // Loaded while the workers start; each batch's rules run in turn, after the batch that came before.
+  const kit = rules && Promise.all([import('./rules/per-file.js'), import('./cache-blob.js')]);
+  let ruling: Promise<void> = Promise.resolve();
+  let ruleError: { error: unknown } | undefined;
+  const rule = (reply: PoolReply) => {
+    ruling = ruling.then(async () => {
+      if (!kit || ruleError) return;
+      const [{ fileFindings }, { fromBlob }] = await kit;
+      const files = new Map(batches[reply.batch]!.map(([i, file]) => [i, file]));
+      for (const [i, r] of reply.results) {
+        if (r.kind !== 'checked') continue;
+        const check = fromBlob<StoredCheck>(r.blob);
+        // One that does not decode is reported by the caller (../config/project-files.ts).
+        if (!isStoredCheck(check)) continue;
+        found.set(r.blob, { rules: rules!, found: fileFindings(root, files.get(i)!, r.sha256, check, rules!) });
+        // Decoded once: the caller takes the check as it is instead of decoding the blob again.
+        r.check = check;
+      }
+    }).catch((error: unknown) => void (ruleError ??= { error }));
+  };
   let next = 0;
   try {
     await Promise.all(
       workers.map(
-        (worker) =>
+        (worker, k) =>
           new Promise<void>((resolve, reject) => {
+            const failed = warm[k]?.failed;
+            if (failed) return reject(failed);
             const feed = () => {
               if (next >= batches.length) return resolve();
               const request: PoolRequest = { batch: next, items: batches[next++]! };
@@ -64,6 +159,7 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
             worker.on('message', (reply: PoolReply) => {
               results.push(...reply.results);
               feed();
+              rule(reply);
             });
             // A worker that throws or dies is a bug, reported as one by main's top-level catch.
             worker.once('error', reject);
@@ -77,5 +173,8 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  await ruling;
+  // A rule that throws is a bug, as on the main path (#runRules): reported the same way.
+  if (ruleError) throw ruleError.error;
   return results;
 }

@@ -45,6 +45,7 @@ import { readSource } from '../config/read-source.js';
 import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlobDeferringSpecs } from '../config/cache-blob.js';
+import { coolPool, offerRules, POOL_THRESHOLD, poolSize, rulesFound, warmPool, type FileFindings } from '../config/check-pool.js';
 import { projectRuleInputs } from '../config/rules/project-inputs.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
 
@@ -167,12 +168,26 @@ export class ProjectIndex {
     // The scan the CLI started on a worker as the process began (./scan-ahead.ts), if any.
     const scan = await takeScan(this.head.root);
     const found = scan ?? (await discover(this.head.root));
-    let changed = await this.#readConfig();
-    changed = this.#readPartials(found.partials) || changed;
-    if (whileChecking) await whileChecking({ root: this.head.root, ...this.#env }, !changed && !this.#errorsKnown());
     const files = this.#s.files;
-    const scanned = scan && ((i: number) => scannedStamp(scan, i));
-    const checked = await checkProjectFiles(this.head.root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
+    const root = this.head.root;
+    let checked: CheckFilesReport;
+    let changed: boolean;
+    try {
+      // Files new to the index are read and checked: when there are enough for the worker threads,
+      // those start now, while campaignctl.yaml and the partials are read.
+      const threads = this.head.threads ?? poolSize();
+      if (threads > 1 && found.files.length > POOL_THRESHOLD && countNew(found.files, files) > POOL_THRESHOLD) warmPool(root, threads);
+      changed = await this.#readConfig();
+      changed = this.#readPartials(found.partials) || changed;
+      if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
+      const scanned = scan && ((i: number) => scannedStamp(scan, i));
+      // Files checked on worker threads get their per-resource rules run as they come back (see #runRules).
+      offerRules(root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime() } : undefined);
+      checked = await checkProjectFiles(root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
+    } finally {
+      offerRules(root, undefined);
+      await coolPool(root);
+    }
     const present = new Set(found.files);
     const removed = [...files.keys()].filter((f) => !present.has(f));
     const dataChanged = [...this.#s.data].filter(([file, digest]) => projectFileDigest(this.head.root, file) !== digest).map(([file]) => file);
@@ -426,9 +441,16 @@ export class ProjectIndex {
     const ctx: RuleContext = { root, resources: listing.resources(), environment: this.#env.environment, partials, ...listing.located(), now };
     this.#s.projectFindings ??= projectRules(ctx);
     for (const [entry, i] of stale) {
-      const r = checkOf(entry).resources[i]!;
-      entry.findings[i] = resourceRules(r, ctx);
-      entry.reads[i] = readsOf(root, r, partials);
+      const pre = this.#foundInWorker(entry, t);
+      if (pre) {
+        const [diagnostics, until, reads] = pre[i]!;
+        entry.findings[i] = { diagnostics, until };
+        entry.reads[i] = reads;
+      } else {
+        const r = checkOf(entry).resources[i]!;
+        entry.findings[i] = resourceRules(r, ctx);
+        entry.reads[i] = readsOf(root, r, partials);
+      }
       for (const token of entry.reads[i]!) if (token.startsWith('f:')) this.#s.data.set(token.slice(2), projectFileDigest(root, token.slice(2)));
     }
     // Data files no resource reads any more are not watched.
@@ -437,6 +459,17 @@ export class ProjectIndex {
     for (const f of [...this.#s.data.keys()]) if (!read.has(f)) this.#s.data.delete(f);
     this.#project = undefined;
     return stale.length;
+  }
+
+  /**
+   * What a worker thread found running the per-resource rules on this entry's content when it
+   * checked it (../config/check-pool.ts), if that was in the context the rules would run in now:
+   * the same environment and campaignctl.yaml, the very same partials, the same "now".
+   */
+  #foundInWorker(entry: IndexedFile, t: number): FileFindings | undefined {
+    const pre = rulesFound(entry.blob);
+    if (!pre || pre.rules.context !== this.#s.context || pre.rules.partials !== this.#s.partials || pre.rules.now !== t) return undefined;
+    return pre.found.length === entry.docs.length ? pre.found : undefined;
   }
 
   #listed(): Listing {
@@ -570,6 +603,13 @@ function listingOf(root: string, entries: readonly [string, IndexedFile][], file
       }));
     },
   };
+}
+
+/** How many of `found` the index does not hold. */
+function countNew(found: readonly string[], files: ReadonlyMap<string, FileState>): number {
+  let n = 0;
+  for (const f of found) if (!files.has(f)) n++;
+  return n;
 }
 
 /** The entry itself (it has the fields a KnownFile has): no copy per file on a 10,000-file refresh. */

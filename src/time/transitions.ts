@@ -1,6 +1,12 @@
 /**
  * A zone's clock changes (DST starting or ending, or a zone moving its standard offset) between two
  * instants, found from Intl's offsets: pure, no clock.
+ *
+ * Validating a project asks for the same few zones' next two years thousands of times (once per
+ * cron and zone, once per zone for how long a finding stands): the transitions are worked out once
+ * per zone and fixed span of time (CHUNK_MS, aligned to the epoch) and kept, so a request only
+ * filters the spans it covers. A span is sampled exactly as a request would be (every STEP_MS, each
+ * change then narrowed to the second), so the answer is the one sampling the request itself gives.
  */
 import { offsetMsAt } from './zone.js';
 
@@ -14,15 +20,49 @@ export interface ZoneTransition {
 
 /** Offsets are sampled this far apart; no zone changes its clocks twice within 6 hours. */
 const STEP_MS = 6 * 3_600_000;
+/** The span worked out at once: 28 days (a multiple of STEP_MS, so every span starts on a sample). */
+const CHUNK_MS = 112 * STEP_MS;
+/** Spans kept in all; cleared when full (a long-running daemon moves through time). */
+const MAX_CHUNKS = 5_000;
+const chunks = new Map<string, Map<number, readonly ZoneTransition[]>>();
+let chunkCount = 0;
 
 /** Every transition of `zone` with from < at <= until, in order. */
 export function zoneTransitions(zone: string, from: number, until: number): ZoneTransition[] {
+  if (!(until > from)) return [];
+  const out: ZoneTransition[] = [];
+  for (let c = Math.floor(from / CHUNK_MS); c * CHUNK_MS < until; c++) {
+    for (const tr of chunkOf(zone, c)) if (tr.at > from && tr.at <= until) out.push({ ...tr });
+  }
+  return out;
+}
+
+/** The transitions of span `c`: c * CHUNK_MS < at <= (c + 1) * CHUNK_MS. */
+function chunkOf(zone: string, c: number): readonly ZoneTransition[] {
+  let byChunk = chunks.get(zone);
+  if (!byChunk) chunks.set(zone, (byChunk = new Map()));
+  let found = byChunk.get(c);
+  if (!found) {
+    if (chunkCount >= MAX_CHUNKS) {
+      chunks.clear();
+      chunks.set(zone, (byChunk = new Map()));
+      chunkCount = 0;
+    }
+    found = sampled(zone, c * CHUNK_MS, (c + 1) * CHUNK_MS);
+    byChunk.set(c, found);
+    chunkCount++;
+  }
+  return found;
+}
+
+/** The transitions with from < at <= until, sampled every STEP_MS from `from`. */
+function sampled(zone: string, from: number, until: number): ZoneTransition[] {
   const out: ZoneTransition[] = [];
   let t = from;
-  let offset = offsetMsAt(t, zone);
+  let offset = sampleOffset(t, zone);
   while (t < until) {
     const next = Math.min(t + STEP_MS, until);
-    const nextOffset = offsetMsAt(next, zone);
+    const nextOffset = sampleOffset(next, zone);
     if (nextOffset !== offset) out.push({ at: firstOnOffset(zone, t, next, nextOffset), offsetBefore: offset, offsetAfter: nextOffset });
     t = next;
     offset = nextOffset;
@@ -36,8 +76,33 @@ function firstOnOffset(zone: string, lo: number, hi: number, offset: number): nu
   let b = Math.ceil(hi / 1000);
   while (b - a > 1) {
     const mid = Math.floor((a + b) / 2);
-    if (offsetMsAt(mid * 1000, zone) === offset) b = mid;
+    if (sampleOffset(mid * 1000, zone) === offset) b = mid;
     else a = mid;
   }
   return b * 1000;
+}
+
+/**
+ * offsetMsAt(t, zone) in one Intl call: the zone's wall-clock reading of t, as `format` gives it
+ * (three times cheaper than formatToParts), read as UTC minus t. The samples are whole seconds, so
+ * this is exactly offsetMsAt's answer; a reading the pattern does not take (a year outside
+ * 1000-9999) goes to offsetMsAt itself.
+ */
+function sampleOffset(t: number, zone: string): number {
+  const m = t % 1000 === 0 ? WALL.exec(readerFor(zone).format(t)) : null;
+  if (!m) return offsetMsAt(t, zone);
+  return Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])) - t;
+}
+
+/** `12/31/2026, 23:59:59`: en-US numeric with a 24-hour clock. */
+const WALL = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/;
+const readers = new Map<string, Intl.DateTimeFormat>();
+
+function readerFor(zone: string): Intl.DateTimeFormat {
+  let f = readers.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    readers.set(zone, f);
+  }
+  return f;
 }
