@@ -24,8 +24,8 @@
  * state), and the blobs decoded only when it is asked for resources: the no-change plan needs
  * neither, and the derived hashes of 10,000 resources are as big as the rest of the header.
  */
-import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { headerEndOf, MAGIC, readIndexBytes, type IndexBytes } from './index-bytes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Derived } from '../apply/desired.js';
 import { writeAtomically } from '../config/atomic-write.js';
@@ -35,10 +35,10 @@ import type { StoredConfig } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
 import type { FileState, Finding, IndexedFile, IndexState } from './project-index.js';
 
-const MAGIC = Buffer.from('CTLINDX4');
 
 export { CACHE_DIR };
 export { cacheEnabled, indexFile } from './index-file.js';
+export { readIndexBytes, type IndexBytes } from './index-bytes.js';
 
 /**
  * The files, by column: parsing 10,000 small rows of nested arrays costs a no-change plan more
@@ -69,35 +69,6 @@ interface Header {
   projectFindings: Diagnostic[] | null;
   crc: number;
   files: FileColumns;
-}
-
-/**
- * An index file's bytes read ahead, and the CRC-32 of what follows its header (null when the file
- * is too short to have one): a worker thread reads them while the main thread loads its modules
- * (./scan-ahead.ts); readIndex takes them instead of reading the file itself.
- */
-export interface IndexBytes {
-  file: string;
-  bytes: Uint8Array;
-  bodyCrc: number | null;
-}
-
-/** The bytes of `file` with the CRC of its body; undefined when it can not be read. */
-export function readIndexBytes(file: string): IndexBytes | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  const end = headerEndOf(bytes);
-  return { file, bytes, bodyCrc: end === undefined || end > bytes.length ? null : crc32(bytes.subarray(end)) };
-}
-
-/** Where the header ends, once the magic is checked; undefined when there is none. */
-function headerEndOf(bytes: Buffer): number | undefined {
-  if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  return MAGIC.length + 4 + bytes.readUInt32LE(MAGIC.length);
 }
 
 /**

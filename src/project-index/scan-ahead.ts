@@ -14,15 +14,19 @@
 import { Worker } from 'node:worker_threads';
 import type { Scan } from '../config/scan.js';
 import { workerScript } from '../config/worker-script.js';
-import type { IndexBytes } from './persist.js';
+import type { IndexBytes } from './index-bytes.js';
 
-/** What the worker sends back (scan-worker.ts). */
-export interface ScanReply {
-  scan: Scan | null;
-  index: IndexBytes | null;
+/** One of the worker's two messages (scan-worker.ts): the index file's bytes first, then the scan. */
+export type ScanReply = { index: IndexBytes | null } | { scan: Scan | null };
+
+interface Pending {
+  root: string;
+  indexFile: string | undefined;
+  index: Promise<IndexBytes | null> | undefined;
+  scan: Promise<Scan | null> | undefined;
 }
 
-let pending: { root: string; indexFile: string | undefined; reply: Promise<ScanReply | null>; scanTaken: boolean; indexTaken: boolean } | undefined;
+let pending: Pending | undefined;
 
 /** Starts scanning `root` (an absolute project root), and reading `indexFile` when given, on a worker thread. */
 export function startScan(root: string, indexFile?: string): void {
@@ -33,26 +37,35 @@ export function startScan(root: string, indexFile?: string): void {
     return;
   }
   worker.unref();
-  const reply = new Promise<ScanReply | null>((resolve) => {
-    worker.once('message', (m: ScanReply) => resolve(m));
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
-  });
-  pending = { root, indexFile, reply, scanTaken: false, indexTaken: false };
+  let gotIndex: (v: IndexBytes | null) => void = () => {};
+  let gotScan: (v: Scan | null) => void = () => {};
+  const index = new Promise<IndexBytes | null>((resolve) => (gotIndex = resolve));
+  const scan = new Promise<Scan | null>((resolve) => (gotScan = resolve));
+  worker.on('message', (m: ScanReply) => ('index' in m ? gotIndex(m.index) : gotScan(m.scan)));
+  // A worker that fails or ends early gives nothing more (a promise already settled stays so).
+  const none = () => {
+    gotIndex(null);
+    gotScan(null);
+  };
+  worker.once('error', none);
+  worker.once('exit', none);
+  pending = { root, indexFile, index, scan };
 }
 
 /** The scan started for `root`, once (a second load scans afresh); undefined when none was, or it failed. */
 export async function takeScan(root: string): Promise<Scan | undefined> {
   const p = pending;
-  if (p?.root !== root || p.scanTaken) return undefined;
-  p.scanTaken = true;
-  return (await p.reply)?.scan ?? undefined;
+  if (p?.root !== root || !p.scan) return undefined;
+  const { scan } = p;
+  p.scan = undefined;
+  return (await scan) ?? undefined;
 }
 
 /** The bytes of the index file `file` read ahead, once; undefined when none were asked for, or could be read. */
 export async function takeIndexBytes(root: string, file: string): Promise<IndexBytes | undefined> {
   const p = pending;
-  if (p?.root !== root || p.indexFile !== file || p.indexTaken) return undefined;
-  p.indexTaken = true;
-  return (await p.reply)?.index ?? undefined;
+  if (p?.root !== root || p.indexFile !== file || !p.index) return undefined;
+  const { index } = p;
+  p.index = undefined;
+  return (await index) ?? undefined;
 }
