@@ -54,6 +54,11 @@ export interface PoolRules {
   partials: Record<string, string>;
   /** The rules' "now", ms since the epoch. */
   now: number;
+  /**
+   * The per-resource rules over one checked file (../project-index/file-findings.ts), loaded when
+   * first needed: handed in by the index, which knows what the rules read.
+   */
+  findings: () => Promise<(root: string, file: string, sha256: string, check: StoredCheck, rules: PoolRules) => FileFindings>;
 }
 
 /** Per resource of a checked file, in the order of its resources: findings, until when they stand (null: while their inputs do), reads. */
@@ -124,13 +129,13 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
   const workers = [...warm.map((w) => w.worker), ...Array.from({ length: wanted - warm.length }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }))];
   const rules = offers.get(root);
   // Loaded while the workers start; each batch's rules run in turn, after the batch that came before.
-  const kit = rules && Promise.all([import('./rules/per-file.js'), import('./cache-blob.js')]);
+  const kit = rules && Promise.all([rules.findings(), import('./cache-blob.js')]);
   let ruling: Promise<void> = Promise.resolve();
   let ruleError: { error: unknown } | undefined;
   const rule = (reply: PoolReply) => {
     ruling = ruling.then(async () => {
       if (!kit || ruleError) return;
-      const [{ fileFindings }, { fromBlob }] = await kit;
+      const [fileFindings, { fromBlob }] = await kit;
       const files = new Map(batches[reply.batch]!.map(([i, file]) => [i, file]));
       for (const [i, r] of reply.results) {
         if (r.kind !== 'checked') continue;

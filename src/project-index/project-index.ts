@@ -182,7 +182,7 @@ export class ProjectIndex {
       if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
       const scanned = scan && ((i: number) => scannedStamp(scan, i));
       // Files checked on worker threads get their per-resource rules run as they come back (see #runRules).
-      offerRules(root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime() } : undefined);
+      offerRules(root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime(), findings: fileFindingsCode } : undefined);
       checked = await checkProjectFiles(root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
     } finally {
       offerRules(root, undefined);
@@ -640,3 +640,7 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
     .map((x) => x.d);
 }
 
+/** The per-resource rules over one file, for the checking pool: loaded only when a pool checks files. */
+async function fileFindingsCode() {
+  return (await import('./file-findings.js')).fileFindings;
+}
