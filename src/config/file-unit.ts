@@ -4,7 +4,6 @@
  * schema-check, in the quick lane when it can (./quick-parse.ts). The schemas are compiled only when a file actually needs checking.
  * This module pulls in yaml and ajv: the loader imports it only when some file missed the cache.
  */
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { toBlob as blobOf } from './cache-blob.js';
 import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
@@ -16,11 +15,8 @@ import { readUnit, type ReadUnit } from './read-unit.js';
 import { loadSchemas, type SchemaSet } from './schemas.js';
 import { storeCheck, storeConfig, type StoredCheck, type StoredConfig } from './stored-check.js';
 
-export type UnitResult =
-  | { kind: 'problem'; problem: Diagnostic }
-  /** The content hashes to `expectedSha`: the cached result stands (under a new stamp). */
-  | { kind: 'same'; sha256: string; stamp: FileStamp; trusted: boolean }
-  | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; check: StoredCheck };
+/** What reading gave (./read-unit.ts) when nothing was left to check, or the check of new content. */
+export type UnitResult = Exclude<ReadUnit, { kind: 'read' }> | { kind: 'checked'; sha256: string; stamp: FileStamp; trusted: boolean; check: StoredCheck };
 
 let schemas: SchemaSet | undefined;
 

@@ -63,7 +63,7 @@ export async function checkProjectFiles(root: string, files: readonly string[], 
   const pending: PoolItem[] = [];
   files.forEach((file, i) => {
     const known = opts.known?.(file);
-    if (known?.trusted && unchangedOnDisk(root, file, known.stamp, opts.scanned && (() => opts.scanned!(i)))) {
+    if (known?.trusted && unchangedOnDisk(root, file, i, known.stamp, opts.scanned)) {
       stamps[i] = known;
       report.fromCache++;
       return;
@@ -110,9 +110,9 @@ async function checkHere(root: string, items: readonly PoolItem[]): Promise<Here
   return read.map(([i, file, r]): HereResult => [i, r.kind === 'read' ? unit!.checkRead(file, r) : r]);
 }
 
-function unchangedOnDisk(root: string, file: string, recorded: FileStamp, scanned: (() => FileStamp | undefined) | undefined): boolean {
+function unchangedOnDisk(root: string, file: string, position: number, recorded: FileStamp, scanned: CheckFilesOptions['scanned']): boolean {
   // `file` is a clean relative path from discover(): joined without path.join's normalizing, which
   // costs as much as the stat itself on 10,000 files. Unreadable: read (and reported) the long way.
-  const stamp = scanned ? scanned() : statStamp(root + path.sep + file);
+  const stamp = scanned ? scanned(position) : statStamp(root + path.sep + file);
   return stamp !== undefined && sameStamp(recorded, stamp);
 }
