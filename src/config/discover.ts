@@ -11,6 +11,11 @@ import { CAMPAIGNS_DIR } from './root.js';
 
 export const PARTIALS_DIR = `${CAMPAIGNS_DIR}/_partials`;
 
+/** Where the partial `name` lives, relative to the root. */
+export function partialFile(name: string): string {
+  return `${PARTIALS_DIR}/${name}.hbs`;
+}
+
 export interface Discovered {
   /** Resource files, relative to the root. */
   files: string[];
@@ -25,7 +30,7 @@ export async function discover(root: string): Promise<Discovered> {
   const partials = new Map<string, string>();
   for (const entry of (await list(path.join(root, PARTIALS_DIR))).sort((a, b) => byCodePoint(a.name, b.name))) {
     if (entry.name.endsWith('.hbs') && isFileLike(entry)) {
-      partials.set(entry.name.slice(0, -'.hbs'.length), `${PARTIALS_DIR}/${entry.name}`);
+      partials.set(entry.name.slice(0, -'.hbs'.length), partialFile(entry.name.slice(0, -'.hbs'.length)));
     }
   }
   return { files, partials };

@@ -30,7 +30,7 @@ import type { Resource } from '../model/resource.js';
 import type { Derived, LastDesired } from '../apply/desired.js';
 import type { DesiredResource } from '../plan/types.js';
 import { desiredKey } from '../apply/desired-key.js';
-import { byCodePoint, discover, PARTIALS_DIR } from '../config/discover.js';
+import { byCodePoint, discover, partialFile, PARTIALS_DIR } from '../config/discover.js';
 import type { ResolveContext, ResolvedEnvironment } from '../config/environment.js';
 import type { FileStamp } from '../config/file-stamp.js';
 import { locator } from '../config/locator.js';
@@ -165,21 +165,28 @@ export class ProjectIndex {
    * `whileChecking` runs once the environment is known (before the files are looked at).
    */
   async refresh(now: Date, whileChecking?: (env: Pick<Project, 'root' | 'environmentName' | 'environment'>, clean: boolean) => Promise<void>): Promise<UpdateReport> {
-    // The scan the CLI started on a worker as the process began (./scan-ahead.ts), if any.
-    const scan = await takeScan(this.head.root);
-    const found = scan ?? (await discover(this.head.root));
-    const files = this.#s.files;
     const root = this.head.root;
+    // The scan the CLI started on a worker as the process began (./scan-ahead.ts), if any.
+    const scanning = takeScan(root);
+    let changed = await this.#readConfig();
+    // What needs only the environment (state, CleverTap's refresh: ../operations/context.ts) starts
+    // before the scan is awaited when nothing known stands in its way: the configuration, and the
+    // partials last read, read as before. The scan's answer and those requests then travel at once.
+    // A partial the scan then finds new costs no more than that head start (read-only requests).
+    const early = whileChecking && !changed && !this.#errorsKnown() && this.#partialsReadAsBefore() ? whileChecking({ root, ...this.#env }, true) : undefined;
+    early?.catch(() => undefined); // awaited below; this only keeps a throw before then from going unhandled
+    const scan = await scanning;
+    const found = scan ?? (await discover(root));
+    const files = this.#s.files;
     let checked: CheckFilesReport;
-    let changed: boolean;
     try {
       // Files new to the index are read and checked: when there are enough for the worker threads,
-      // those start now, while campaignctl.yaml and the partials are read.
+      // those start now, while the partials are read.
       const threads = this.head.threads ?? poolSize();
       if (threads > 1 && found.files.length > POOL_THRESHOLD && countNew(found.files, files) > POOL_THRESHOLD) warmPool(root, threads);
-      changed = await this.#readConfig();
       changed = this.#readPartials(found.partials) || changed;
-      if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
+      if (early) await early;
+      else if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
       const scanned = scan && ((i: number) => scannedStamp(scan, i));
       // Files checked on worker threads get their per-resource rules run as they come back (see #runRules).
       offerRules(root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime(), findings: fileFindingsCode } : undefined);
@@ -296,6 +303,15 @@ export class ProjectIndex {
     this.#s.context = context;
     this.#forgetDerivations(() => true);
     this.#s.projectFindings = undefined;
+    return true;
+  }
+
+  /** Each partial last read reads the same now (one found since is for #readPartials to see). */
+  #partialsReadAsBefore(): boolean {
+    for (const [name, text] of Object.entries(this.#s.partials)) {
+      const read = readSource(this.head.root, partialFile(name));
+      if (!('text' in read) || read.text !== text) return false;
+    }
     return true;
   }
 

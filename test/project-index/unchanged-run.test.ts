@@ -128,13 +128,29 @@ describe('the persisted index on a run where nothing moved', () => {
     expect(heads).toHaveLength(2);
     expect(changed.resources().some((r) => r.address === 'campaign.generated-one')).toBe(true);
 
+    // A partial edited: what the files say may have moved with it, so nothing is started for them.
+    const partialsDir = path.join(root, 'campaigns', '_partials');
+    const partial = path.join(partialsDir, readdirSync(partialsDir).find((n) => n.endsWith('.hbs'))!);
+    writeFileSync(partial, readFileSync(partial, 'utf8') + 'changed\n');
+    const repartialled = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
+    expect(heads).toHaveLength(2);
+    expect(observable(repartialled)).toEqual((await load(root, { cache: false })).seen);
+
+    // A partial new since the last run: the hook runs before the files are scanned (the partials
+    // recorded read as before), and the project is still exactly what a cold load gives.
+    writeFileSync(path.join(partialsDir, 'brand-new.hbs'), 'New\n');
+    const newPartial = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
+    expect(heads).toHaveLength(3);
+    expect(newPartial.partials['brand-new']).toBe('New\n');
+    expect(observable(newPartial)).toEqual((await load(root, { cache: false })).seen);
+
     // A snapshot that holds errors: nothing is started for it.
     writeFileSync(file, 'kind: Nonsense\n');
     await settled(root);
     expect((await settled(root)).report.snapshot).toBe(true);
     const broken = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, whileChecking });
     expect(broken.diagnostics.some((d) => d.severity === 'error')).toBe(true);
-    expect(heads).toHaveLength(2);
+    expect(heads).toHaveLength(3);
   });
 
   it('is kept per environment asked for', async () => {
