@@ -27,6 +27,8 @@ import { workerScript } from './worker-script.js';
 export const POOL_THRESHOLD = 200;
 /** Files per message: big enough to amortize messaging, small enough to balance the cores. */
 const BATCH = 64;
+/** Batches handed to each worker ahead of its replies (see checkInPool). */
+const IN_FLIGHT = 3;
 
 /** [position in the caller's list, project-relative path, sha256 the cache holds for it or null] */
 export type PoolItem = [number, string, string | null];
@@ -100,17 +102,25 @@ const warming = new Map<string, Warm[]>();
  * Starts `size` workers for `root` before the files to check are known (when many are new to the
  * caller): a worker's start (the thread, its modules) then overlaps the caller's reading of
  * campaignctl.yaml instead of following it. checkInPool takes them; coolPool ends any it did not.
+ * `unref`: they do not keep the process alive until checkInPool takes them.
  */
-export function warmPool(root: string, size: number): void {
+export function warmPool(root: string, size: number, opts: { unref?: boolean } = {}): void {
   if (size <= 1 || warming.has(root)) return;
   const warm = Array.from({ length: size }, (): Warm => {
     const w: Warm = { worker: new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }) };
+    // Started on a guess (../project-index/scan-ahead.ts): never what keeps the process alive until taken.
+    if (opts.unref) w.worker.unref();
     // Until taken, a failure is held for checkInPool to report (and never thrown unheard).
     w.worker.once('error', (error) => void (w.failed ??= error));
     w.worker.once('exit', (code) => void (w.failed ??= new Error(`a loader worker exited early (code ${code})`)));
     return w;
   });
   warming.set(root, warm);
+}
+
+/** How many workers warmPool started for `root` wait to be taken. */
+export function warmCount(root: string): number {
+  return warming.get(root)?.length ?? 0;
 }
 
 /** Ends the workers warmPool started for `root` that no check took. */
@@ -126,6 +136,7 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
   const results: PoolResult[] = [];
   const wanted = Math.max(1, Math.min(size, batches.length));
   const warm = (warming.get(root) ?? []).splice(0, wanted);
+  for (const w of warm) w.worker.ref();
   const workers = [...warm.map((w) => w.worker), ...Array.from({ length: wanted - warm.length }, () => new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }))];
   const rules = offers.get(root);
   // Loaded while the workers start; each batch's rules run in turn, after the batch that came before.
@@ -156,12 +167,16 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
           new Promise<void>((resolve, reject) => {
             const failed = warm[k]?.failed;
             if (failed) return reject(failed);
+            let inFlight = 0;
             const feed = () => {
-              if (next >= batches.length) return resolve();
-              const request: PoolRequest = { batch: next, items: batches[next++]! };
-              worker.postMessage(request);
+              if (next < batches.length) {
+                inFlight++;
+                const request: PoolRequest = { batch: next, items: batches[next++]! };
+                worker.postMessage(request);
+              } else if (inFlight === 0) resolve();
             };
             worker.on('message', (reply: PoolReply) => {
+              inFlight--;
               results.push(...reply.results);
               feed();
               rule(reply);
@@ -169,9 +184,12 @@ export async function checkInPool(root: string, items: readonly PoolItem[], size
             // A worker that throws or dies is a bug, reported as one by main's top-level catch.
             worker.once('error', reject);
             worker.once('exit', (code) => {
-              if (next < batches.length || code !== 0) reject(new Error(`a loader worker exited early (code ${code})`));
+              if (inFlight > 0 || next < batches.length || code !== 0) reject(new Error(`a loader worker exited early (code ${code})`));
             });
-            feed();
+            // Batches in flight per worker: while this thread is busy (the rules of the batch before,
+            // loading the rules' code, a collection), a worker that finishes one starts on the next
+            // instead of idling until its reply is heard.
+            for (let j = 0; j < IN_FLIGHT; j++) feed();
           }),
       ),
     );

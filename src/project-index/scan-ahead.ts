@@ -12,6 +12,7 @@
  * worker is unref'd: a scan nobody takes never keeps the process alive.
  */
 import { Worker } from 'node:worker_threads';
+import { POOL_THRESHOLD, poolSize, warmPool } from '../config/check-pool.js';
 import type { Scan } from '../config/scan.js';
 import { workerScript } from '../config/worker-script.js';
 import type { IndexBytes } from './index-bytes.js';
@@ -41,7 +42,18 @@ export function startScan(root: string, indexFile?: string): void {
   let gotScan: (v: Scan | null) => void = () => {};
   const index = new Promise<IndexBytes | null>((resolve) => (gotIndex = resolve));
   const scan = new Promise<Scan | null>((resolve) => (gotScan = resolve));
-  worker.on('message', (m: ScanReply) => ('index' in m ? gotIndex(m.index) : gotScan(m.scan)));
+  let indexFound = false;
+  worker.on('message', (m: ScanReply) => {
+    if ('index' in m) {
+      indexFound = m.index !== null;
+      return gotIndex(m.index);
+    }
+    // No index to read (the first run, or persistence off): every file is new and will be checked.
+    // With enough of them for the checking pool, its workers start now, while this thread still
+    // loads the command's modules, instead of once the loader has looked at the scan.
+    if (m.scan && !indexFound && m.scan.files.length > POOL_THRESHOLD) warmPool(root, poolSize(), { unref: true });
+    gotScan(m.scan);
+  });
   // A worker that fails or ends early gives nothing more (a promise already settled stays so).
   const none = () => {
     gotIndex(null);

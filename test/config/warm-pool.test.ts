@@ -2,9 +2,11 @@
  * Workers started before the files to check are known (warmPool) are the ones the next check of
  * that root takes, with the same results as one thread; those no check takes are ended (coolPool).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { coolPool, warmPool } from '../../src/config/check-pool.js';
 import { discover } from '../../src/config/discover.js';
@@ -41,5 +43,24 @@ describe('warm workers', () => {
     const root = fixtureProject(scratch, 0);
     warmPool(root, 1);
     await expect(coolPool(root)).resolves.toBeUndefined();
+  });
+
+  it('warmed on a guess (unref) do not keep the process alive when no check takes them', async () => {
+    const root = fixtureProject(scratch, 0);
+    const pool = pathToFileURL(path.resolve('dist/src/config/check-pool.js')).href;
+    // A script file, not --eval: workers inherit the process's flags, and --input-type fails them.
+    const script = path.join(scratch, 'warm-and-leave.mjs');
+    writeFileSync(
+      script,
+      `import { warmPool, warmCount } from ${JSON.stringify(pool)};\n` +
+        `warmPool(${JSON.stringify(root)}, 2, { unref: true });\n` +
+        // Each worker up and waiting for work: without unref the process would wait on them forever.
+        `setTimeout(() => console.log(warmCount(${JSON.stringify(root)})), 1000).unref();\n` +
+        `setTimeout(() => {}, 1500);\n`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 10_000 });
+    expect(child.error).toBeUndefined();
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('2');
   });
 });

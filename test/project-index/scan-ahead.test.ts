@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { discover } from '../../src/config/discover.js';
 import { statStamp } from '../../src/config/file-stamp.js';
 import type { LoadReport } from '../../src/config/project.js';
+import { poolSize, POOL_THRESHOLD, warmCount } from '../../src/config/check-pool.js';
 import { scannedStamp, scanProject } from '../../src/config/scan.js';
 import { startScan, takeIndexBytes, takeScan } from '../../src/project-index/scan-ahead.js';
 import { indexFile, readIndexBytes } from '../../src/project-index/persist.js';
@@ -91,5 +92,33 @@ describe('a load that takes a scan started ahead', () => {
     expect(edited.report).toMatchObject({ scannedAhead: true, checked: 1 });
     expect(edited.seen).toEqual((await later(60_000, () => load(root, false))).seen);
     expect(edited.seen.diagnostics.some((d) => d.file === file)).toBe(true);
+  });
+});
+
+describe('a scan started ahead of a first run', () => {
+  it('starts the checking pool when no index is there to read and enough files are new, and the load takes those workers', async () => {
+    const root = fixtureProject(scratch, POOL_THRESHOLD + 50);
+    startScan(root, indexFile(root, undefined));
+    const threads = poolSize();
+    if (threads > 1) await vi.waitFor(() => expect(warmCount(root)).toBe(threads), { timeout: 10_000 });
+    let report: LoadReport | undefined;
+    const project = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, onLoaded: (r) => (report = r) });
+    expect(report).toMatchObject({ scannedAhead: true, cache: 'absent', workers: threads > 1 ? threads : 0 });
+    expect(warmCount(root)).toBe(0);
+    const cold = await loadProject({ dir: root, now: NOW, environ: {}, cache: false, threads: 1 });
+    expect(observable(project)).toEqual(observable(cold));
+  });
+
+  it('starts none once there is an index to read (its files are known) or the files are few', async () => {
+    const big = fixtureProject(scratch, POOL_THRESHOLD + 50);
+    await load(big, false);
+    startScan(big, indexFile(big, undefined));
+    expect(await takeScan(big)).toBeDefined();
+    expect(warmCount(big)).toBe(0);
+
+    const small = fixtureProject(scratch);
+    startScan(small, indexFile(small, undefined));
+    expect(await takeScan(small)).toBeDefined();
+    expect(warmCount(small)).toBe(0);
   });
 });
