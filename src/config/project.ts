@@ -65,6 +65,12 @@ export interface LoadOptions {
    * file changed).
    */
   whileChecking?: (head: ProjectHead) => Promise<void>;
+  /**
+   * The persisted index is written when the caller saves it (openDesiredMemo(project).save(), as
+   * planning does once it has derived the spec hashes) instead of as soon as the project is
+   * loaded: a plan then writes its 12 MB once, not twice. The caller must save on every path.
+   */
+  deferIndexSave?: boolean;
 }
 
 export interface LoadReport {

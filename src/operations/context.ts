@@ -12,6 +12,7 @@
  * certain, while the project's files are still checked.
  */
 import type { DesiredMemo } from '../apply/desired.js';
+import { openDesiredMemo } from '../project-index/load.js';
 import { cacheEnabled } from '../project-index/persist.js';
 import type { LoadOptions, Project, ProjectHead } from '../config/project.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
@@ -181,27 +182,46 @@ export interface LoadContextOptions extends Omit<ContextOptions, 'target'> {
 export type LoadedContext = { ok: true; ctx: OperationContext } | { ok: false; project: Project; diagnostics: Diagnostic[] };
 
 /**
- * Loads the project with `load` (which passes `whileChecking` on to loadProject) and opens its
+ * Loads the project with `load` (which passes what it is given on to loadProject) and opens its
  * context. A project with errors comes back with its diagnostics, nothing left open.
+ *
+ * The project index is saved once, when the operation is done with it (closing the context saves
+ * what planning added, the spec hashes), or now when no context comes back: see deferIndexSave.
  */
 export async function loadContext(
-  load: (whileChecking: NonNullable<LoadOptions['whileChecking']>) => Promise<Project>,
+  load: (how: Required<Pick<LoadOptions, 'whileChecking' | 'deferIndexSave'>>) => Promise<Project>,
   opts: LoadContextOptions = {},
 ): Promise<LoadedContext> {
   let early: Promise<{ state: OpenStateResult; started: Started }> | undefined;
-  const project = await load(async (head) => {
+  const whileChecking = async (head: ProjectHead) => {
     early = openEarly(head, opts);
     await early;
-  });
+  };
+  const project = await load({ whileChecking, deferIndexSave: true });
+  const saveIndex = () => void openDesiredMemo(project)?.save();
   const context: ContextOptions = { ...opts, target: opts.target?.(project) };
   if (hasErrors(project.diagnostics)) {
+    saveIndex();
     const opened = await early;
     if (opened?.state.ok) await contextOf(project, opened.state, context, opened.started).close();
     return { ok: false, project, diagnostics: project.diagnostics };
   }
   const { state, started } = await (early ?? openEarly(project, opts));
-  if (!state.ok) return { ok: false, project, diagnostics: state.diagnostics };
-  return { ok: true, ctx: contextOf(project, state, context, started) };
+  if (!state.ok) {
+    saveIndex();
+    return { ok: false, project, diagnostics: state.diagnostics };
+  }
+  const ctx = contextOf(project, state, context, started);
+  return {
+    ok: true,
+    ctx: {
+      ...ctx,
+      async close() {
+        saveIndex();
+        await ctx.close();
+      },
+    },
+  };
 }
 
 /** State and git, and with a head start CleverTap and the refresh; what fails is for the operation to report. */

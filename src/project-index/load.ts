@@ -46,7 +46,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     if (ok) index.dirty = false;
     return ok;
   };
-  save();
+  if (!opts.deferIndexSave) save();
   if (key) persisted.set(project, { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save });
   opts.onLoaded?.({
     files: index.state.files.size,

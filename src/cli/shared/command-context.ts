@@ -51,7 +51,7 @@ export interface CommandContextOptions {
 }
 
 export async function openCommandContext(out: Output, opts: CommandContextOptions = {}): Promise<LoadedContext> {
-  const loaded = await loadContext((whileChecking) => loadProjectFor(out, { whileChecking }), {
+  const loaded = await loadContext((how) => loadProjectFor(out, how), {
     events: commandEvents(out, opts.more),
     cache: true,
     target: (project) => commandTarget(out, project),
