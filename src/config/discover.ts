@@ -30,7 +30,8 @@ export async function discover(root: string): Promise<Discovered> {
   const partials = new Map<string, string>();
   for (const entry of (await list(path.join(root, PARTIALS_DIR))).sort((a, b) => byCodePoint(a.name, b.name))) {
     if (entry.name.endsWith('.hbs') && isFileLike(entry)) {
-      partials.set(entry.name.slice(0, -'.hbs'.length), partialFile(entry.name.slice(0, -'.hbs'.length)));
+      const name = entry.name.slice(0, -'.hbs'.length);
+      partials.set(name, partialFile(name));
     }
   }
   return { files, partials };

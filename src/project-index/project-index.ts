@@ -41,7 +41,7 @@ import { scannedStamp } from '../config/scan.js';
 import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../config/project-files.js';
 import { projectFileDigest } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
-import { readSource } from '../config/read-source.js';
+import { readSource, type Read as SourceRead } from '../config/read-source.js';
 import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlobDeferringSpecs } from '../config/cache-blob.js';
@@ -173,7 +173,8 @@ export class ProjectIndex {
     // before the scan is awaited when nothing known stands in its way: the configuration, and the
     // partials last read, read as before. The scan's answer and those requests then travel at once.
     // A partial the scan then finds new costs no more than that head start (read-only requests).
-    const early = whileChecking && !changed && !this.#errorsKnown() && this.#partialsReadAsBefore() ? whileChecking({ root, ...this.#env }, true) : undefined;
+    const partialReads = new Map<string, SourceRead>();
+    const early = whileChecking && !changed && !this.#errorsKnown() && this.#partialsReadAsBefore(partialReads) ? whileChecking({ root, ...this.#env }, true) : undefined;
     early?.catch(() => undefined); // awaited below; this only keeps a throw before then from going unhandled
     const scan = await scanning;
     const found = scan ?? (await discover(root));
@@ -184,7 +185,7 @@ export class ProjectIndex {
       // those start now, while the partials are read.
       const threads = this.head.threads ?? poolSize();
       if (threads > 1 && found.files.length > POOL_THRESHOLD && countNew(found.files, files) > POOL_THRESHOLD) warmPool(root, threads);
-      changed = this.#readPartials(found.partials) || changed;
+      changed = this.#readPartials(found.partials, partialReads) || changed;
       if (early) await early;
       else if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
       const scanned = scan && ((i: number) => scannedStamp(scan, i));
@@ -306,21 +307,26 @@ export class ProjectIndex {
     return true;
   }
 
-  /** Each partial last read reads the same now (one found since is for #readPartials to see). */
-  #partialsReadAsBefore(): boolean {
+  /**
+   * Each partial last read reads the same now (one found since is for #readPartials to see). What
+   * was read is kept in `reads`, by file, for #readPartials to take instead of reading it again.
+   */
+  #partialsReadAsBefore(reads: Map<string, SourceRead>): boolean {
     for (const [name, text] of Object.entries(this.#s.partials)) {
-      const read = readSource(this.head.root, partialFile(name));
+      const file = partialFile(name);
+      const read = readSource(this.head.root, file);
+      reads.set(file, read);
       if (!('text' in read) || read.text !== text) return false;
     }
     return true;
   }
 
-  /** The partials as on disk; marks the dependents of those that changed, came or went. */
-  #readPartials(found: ReadonlyMap<string, string>): boolean {
+  /** The partials as on disk (`reads`: some read moments ago); marks the dependents of those that changed, came or went. */
+  #readPartials(found: ReadonlyMap<string, string>, reads?: ReadonlyMap<string, SourceRead>): boolean {
     const partials: Record<string, string> = {};
     this.#partialProblems = [];
     for (const [name, file] of found) {
-      const read = readSource(this.head.root, file);
+      const read = reads?.get(file) ?? readSource(this.head.root, file);
       if ('problem' in read) this.#partialProblems.push(read.problem);
       else partials[name] = read.text;
     }

@@ -4,25 +4,17 @@
  * `apply --yes` (exit 1, located at its guard, nothing created), and `apply --no-estimate --yes`
  * still estimates it and refuses it above its limit.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
-import { ACCOUNT, PASSCODE, emulator, TempProject } from '../apply/helpers.js';
-import { CliRunner } from './cli-run.js';
+import type { TempProject } from '../apply/helpers.js';
+import type { CliRunner } from './cli-run.js';
+import { useCliFixture } from './cli-fixture.js';
 
 let tp: TempProject;
 let emu: SandboxHandle;
 let cli: CliRunner;
 
-beforeEach(async () => {
-  emu = await emulator();
-  tp = new TempProject();
-  cli = new CliRunner(tp.root, { CLEVERTAP_API_URL: emu.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-});
-
-afterEach(async () => {
-  await emu.close();
-  tp.dispose();
-});
+useCliFixture((f) => ({ tp, emu, cli } = f));
 
 const created = () => emu.state.campaigns().length;
 

@@ -5,26 +5,16 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SandboxHandle } from '../../src/sandbox/server.js';
-import { ACCOUNT, emulator, PASSCODE, TempProject } from '../apply/helpers.js';
-import { CliRunner } from './cli-run.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TempProject } from '../apply/helpers.js';
+import type { CliRunner } from './cli-run.js';
+import { useCliFixture } from './cli-fixture.js';
 
 let tp: TempProject;
-let emu: SandboxHandle;
 let cli: CliRunner;
 
-beforeEach(async () => {
-  emu = await emulator();
-  tp = new TempProject();
-  cli = new CliRunner(tp.root, { CLEVERTAP_API_URL: emu.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-  tp.campaign({ name: 'hello', when: '2031-06-01 09:00' });
-});
-
-afterEach(async () => {
-  await emu.close();
-  tp.dispose();
-});
+useCliFixture((f) => ({ tp, cli } = f));
+beforeEach(() => tp.campaign({ name: 'hello', when: '2031-06-01 09:00' }));
 
 const INDEX = () => path.join(tp.root, '.campaignctl', 'cache', 'index-default.bin');
 

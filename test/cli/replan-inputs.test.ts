@@ -7,10 +7,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
-import { ACCOUNT, emulator, TempProject } from '../apply/helpers.js';
-import { CliRunner } from './cli-run.js';
+import type { TempProject } from '../apply/helpers.js';
+import type { CliRunner } from './cli-run.js';
+import { useCliFixture } from './cli-fixture.js';
 
 const PASSCODE = 'replan-inputs-passcode';
 
@@ -18,16 +19,7 @@ let tp: TempProject;
 let emu: SandboxHandle;
 let cli: CliRunner;
 
-beforeEach(async () => {
-  emu = await emulator({ passcode: PASSCODE });
-  tp = new TempProject({ vars: { appName: 'Streamly', support: 'help@x.example' } });
-  cli = new CliRunner(tp.root, { CLEVERTAP_API_URL: emu.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE });
-});
-
-afterEach(async () => {
-  await emu.close();
-  tp.dispose();
-});
+useCliFixture((f) => ({ tp, emu, cli } = f), { passcode: PASSCODE, project: { vars: { appName: 'Streamly', support: 'help@x.example' } } });
 
 function campaign(name: string, content: string, when: string, targetMode = 'push'): void {
   tp.write(
