@@ -2,7 +2,7 @@
  * The SQLite backend: the shared contract on real temp files, plus what only a file has
  * (migrations table, WAL, folder creation, open errors as diagnostics, raw bytes free of secrets).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -84,6 +84,21 @@ describe('SQLite state file', () => {
     expect(versions).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
     expect(db.prepare('SELECT COUNT(*) AS n FROM resources').get()).toEqual({ n: 1 });
     db.close();
+  });
+
+  // Where the kernel lists a process's mappings (Linux, as CI): elsewhere the check below can not be made.
+  const maps = existsSync('/proc/self/maps') ? '/proc/self/maps' : undefined;
+  it(`reads the state file through a memory map${maps ? '' : ' (not checked: this system has no /proc/self/maps to show mappings)'}`, async () => {
+    const file = join(tempDir(), 'mapped.db');
+    const s = await mustOpen(file);
+    try {
+      await s.resources.put(appliedCampaign('a'));
+      expect((await s.resources.listWithoutSpecs()).map((r) => r.address)).toEqual([appliedCampaign('a').address]);
+      if (maps) expect(readFileSync(maps, 'utf8').split('\n').some((line) => line.endsWith(` ${file}`))).toBe(true);
+    } finally {
+      await s.close();
+    }
+    if (maps) expect(readFileSync(maps, 'utf8').split('\n').some((line) => line.endsWith(` ${file}`))).toBe(false);
   });
 
   it('migration 8: a send a version-7 daemon left `sending` (no claimer, no lease) is unknown at the first expiry, never pending', async () => {
