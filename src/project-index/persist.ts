@@ -168,7 +168,7 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const derived = Buffer.from(JSON.stringify([...s.derived].filter(([k]) => keys.has(k)).map(([k, d]) => [k, d.specHash, d.startsAt ?? null])), 'utf8');
   const derivedLength = Buffer.alloc(4);
   derivedLength.writeUInt32LE(derived.length);
-  // The body's CRC taken piece by piece: the 10 MB of blobs are copied once, into the file's bytes, not twice.
+  // The body's CRC taken piece by piece, and the pieces written as they are: the 10 MB of blobs are never copied.
   const body = [derivedLength, derived, ...blobs];
   let crc = 0;
   for (const piece of body) crc = crc32(piece, crc);
@@ -186,7 +186,7 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const head = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
-  return writeAtomically(file, Buffer.concat([MAGIC, length, head, ...body]));
+  return writeAtomically(file, [MAGIC, length, head, ...body]);
 }
 
 /** A file's diagnostics, documents, findings and reads as `rest` holds them (see FileColumns). */
