@@ -5,7 +5,7 @@
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Kind, SourceLocation } from '../model/resource.js';
-import { canonicalize, type Canonical } from './canonical.js';
+import { canonicalized } from './canonical.js';
 import type {
   ChangeReason,
   DriftEntry,
@@ -56,8 +56,8 @@ export function makeChange(f: ChangeFields): PlanChange {
     irreversible: f.irreversible ?? false,
     estimate: null,
     estimateStatus: estimable ? 'pending' : 'not-applicable',
-    before: f.before === undefined || f.before === null ? null : (canonicalize(f.before) as Canonical),
-    after: f.after === undefined || f.after === null ? null : (canonicalize(f.after) as Canonical),
+    before: f.before === undefined || f.before === null ? null : canonicalized(f.before),
+    after: f.after === undefined || f.after === null ? null : canonicalized(f.after),
     diff: [],
     specHash: f.specHash ?? null,
     remoteId: f.remoteId ?? null,

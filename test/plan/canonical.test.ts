@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { canonicalize, canonicalJson, hashCanonical } from '../../src/plan/canonical.js';
+import { canonicalize, canonicalized, canonicalJson, hashCanonical } from '../../src/plan/canonical.js';
 import { diffSpecs } from '../../src/plan/diff.js';
 
 describe('canonical form and hash', () => {
@@ -45,6 +45,37 @@ content:
 when: 2025-03-02T09:00:00Z
 `);
     expect(hashCanonical(one)).toBe(hashCanonical(two));
+  });
+
+  it('orders keys by UTF-16 code units, as the default sort does, however many there are', () => {
+    // Deterministic pseudo-random keys: ASCII cases, digits, punctuation, accents, an astral character.
+    const alphabet = ['a', 'B', 'z', '_', '$', '0', '9', 'é', 'É', '\u{1F600}', 'ü', '-', 'Z', 'b'];
+    let seed = 7;
+    // The high bits of a linear congruential generator (its low bits repeat within a few draws).
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 16;
+    for (const size of [0, 1, 2, 5, 17, 32, 33, 80]) {
+      const keys = new Set<string>();
+      while (keys.size < size) keys.add(Array.from({ length: 1 + (next() % 4) }, () => alphabet[next() % alphabet.length]).join(''));
+      const value = Object.fromEntries([...keys].map((k, i) => [k, { [`${k}2`]: i, [k]: [i] }]));
+      const canonical = canonicalize(value) as Record<string, Record<string, unknown>>;
+      // Members added in default-sort order (an integer-like key such as "9" then still lists first: JS objects list those first).
+      const inSortOrder = (ks: string[]) => Object.keys(Object.fromEntries([...ks].sort().map((k) => [k, 0])));
+      expect(Object.keys(canonical)).toEqual(inSortOrder([...keys]));
+      for (const k of keys) expect(Object.keys(canonical[k]!)).toEqual(inSortOrder([k, `${k}2`]));
+    }
+  });
+
+  it('a canonical form made once is handed back as it is; anything else is canonicalized', () => {
+    const made = canonicalize({ b: { d: 1, c: [2] }, a: 'x' });
+    expect(canonicalized(made)).toBe(made);
+    // Equal content that canonicalize did not make is copied into canonical form, not trusted.
+    const lookalike = { a: 'x', b: { c: [2], d: 1 } };
+    expect(canonicalized(lookalike)).not.toBe(lookalike);
+    expect(canonicalized(lookalike)).toEqual(made);
+    const unsorted = { z: 1, a: undefined, m: -0 };
+    expect(canonicalized(unsorted)).toEqual({ m: 0, z: 1 });
+    expect(canonicalized('text')).toBe('text');
+    expect(canonicalized(undefined)).toBeNull();
   });
 });
 
