@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/project-index/load.js';
-import { rules } from '../../src/config/rules/index.js';
+import { resourceRules, rules, type RuleContext } from '../../src/config/rules/index.js';
 import { scheduleYaml } from './schedule-yaml.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-rules-'));
@@ -54,6 +54,27 @@ describe('where dates', () => {
     const now = '2026-06-15T23:30:00Z';
     expect(await load(campaign(where), { now, zone: 'Pacific/Auckland' })).toEqual([]);
     expect(await load(campaign(where), { now })).toEqual(['rule.from-after-to 7:33']);
+  });
+
+  it('a daysAgo finding stands until an hour before the account day ends, in its last hour until the next day starts, for each clock and zone', async () => {
+    const root = mkdtempSync(path.join(scratch, 'p-'));
+    mkdirSync(path.join(root, 'campaigns'));
+    writeFileSync(path.join(root, 'campaigns', 'r.yaml'), campaign('{ event_name: X, from: { daysAgo: 3 }, to: { daysAgo: 0 } }'));
+    writeFileSync(path.join(root, 'campaigns', 'fixed.yaml'), campaign('{ event_name: X, from: 20260101, to: 20260102 }').replace('name: c', 'name: fixed'));
+    const untilAt = async (now: string, zone: string) => {
+      writeFileSync(path.join(root, 'campaignctl.yaml'), `environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: ${zone}\n`);
+      const p = await loadProject({ dir: root, now: new Date(now), environ: {} });
+      const ctx: RuleContext = { root, resources: p.resources(), environment: p.environment, partials: {}, locate: p.locate, locateIn: () => undefined, now: new Date(now) };
+      const [fixed, relative] = ['campaign.fixed', 'campaign.c'].map((a) => resourceRules(p.resources().find((r) => r.address === a)!, ctx).until);
+      return { fixed, relative: relative === null ? null : new Date(relative).toISOString() };
+    };
+    // Berlin (UTC+1 in March): the day ends at 23:00Z, so the finding stands until 22:00Z.
+    expect(await untilAt('2026-03-10T12:00:00Z', 'Europe/Berlin')).toEqual({ fixed: null, relative: '2026-03-10T22:00:00.000Z' });
+    // In that last hour: until the first minute of the next day.
+    expect(await untilAt('2026-03-10T22:30:00Z', 'Europe/Berlin')).toEqual({ fixed: null, relative: '2026-03-10T23:00:00.000Z' });
+    // The same clock in New York (UTC-4 since 8 March): its day ends at 04:00Z on the 11th.
+    expect(await untilAt('2026-03-10T22:30:00Z', 'America/New_York')).toEqual({ fixed: null, relative: '2026-03-11T03:00:00.000Z' });
+    expect(await untilAt('2026-03-10T12:00:00Z', 'Europe/Berlin')).toEqual({ fixed: null, relative: '2026-03-10T22:00:00.000Z' });
   });
 
   it('checks the campaign of a schedule too', async () => {

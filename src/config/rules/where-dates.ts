@@ -48,10 +48,20 @@ export function untilTomorrow(r: Resource, ctx: RuleContext): number {
     ({ spec, path }) => isRecord(spec.where) && dateQueries(spec.where, path).some(({ query }) => isRelative(query.from) || isRelative(query.to)),
   );
   if (!relative) return Infinity;
-  const today = todayIn(ctx);
-  const early = zonedTimeToInstant(addDays(today, 1), 0, 0, ctx.environment.accountTimezone).getTime() - HOUR;
-  return early > ctx.now.getTime() ? early : nextDayStart(ctx.now.getTime(), today, ctx.environment.accountTimezone);
+  const now = ctx.now.getTime();
+  const zone = ctx.environment.accountTimezone;
+  // The same for every resource with a `daysAgo` at one clock and zone: worked out once (in the
+  // day's last hour it is a search of ~8 Intl lookups, per resource ~20 MB for the collector on
+  // 10,000 of them).
+  if (lastUntil?.now !== now || lastUntil.zone !== zone) {
+    const today = todayIn(ctx);
+    const early = zonedTimeToInstant(addDays(today, 1), 0, 0, zone).getTime() - HOUR;
+    lastUntil = { now, zone, until: early > now ? early : nextDayStart(now, today, zone) };
+  }
+  return lastUntil.until;
 }
+
+let lastUntil: { now: number; zone: string; until: number } | undefined;
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
