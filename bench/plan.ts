@@ -7,7 +7,9 @@
  *   cold plan      `plan --no-estimate` with no cache and empty state, paired with the parse floor F
  *                  (one process that reads and yaml-`parseDocument`s every file, one thread): each
  *                  pair runs back to back, so machine load moves both alike; the figure is the
- *                  median of the pairs' ratios (default 3 pairs). Goal <= 0.5 x F.
+ *                  median of the pairs' ratios (default 3 pairs). Goal <= 0.5 x F. With each pair
+ *                  the same plan runs on one thread (CAMPAIGNCTL_THREADS=1), printed beside it:
+ *                  not a goal, the evidence for how many threads a cold load should use.
  *   first plan after an apply
  *                  edit one Campaign, `campaignctl apply --yes`, then `plan`: the plan a user runs
  *                  to check the apply landed (median of --apply-runs, default 3, each a new edit).
@@ -108,7 +110,7 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
   const written = writeCorpus(name, dir, { count, now: new Date() }, ENVIRONMENT);
   const sandbox = await startSandbox({ port: 0, accountId: ACCOUNT, passcode: PASSCODE, latencyMs: 0, accountTimezone: 'Europe/Berlin', strict: true, ...written.sandbox });
   const env = { CLEVERTAP_API_URL: sandbox.url, CLEVERTAP_ACCOUNT_ID: ACCOUNT, CLEVERTAP_PASSCODE: PASSCODE, NO_COLOR: '1' };
-  const cli = (cliArgs: string[]) => measureCli(cliArgs, dir, env, { cpuProfileDir: settings.profileDir });
+  const cli = (cliArgs: string[], more: Record<string, string> = {}) => measureCli(cliArgs, dir, { ...env, ...more }, { cpuProfileDir: settings.profileDir });
   try {
     const kinds = Object.entries(written.kinds)
       .map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`)
@@ -118,14 +120,29 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
     say(`  load average before: ${loadLine()}`);
 
     // Cold plans, each paired with a floor measured right before it under the same load.
-    const pairs: { floor: Measured; cold: Measured; ratio: number }[] = [];
+    // With each pair, the same cold plan on one thread (CAMPAIGNCTL_THREADS=1): not a goal, the
+    // evidence for how many threads a cold load should use on this machine.
+    const pairs: { floor: Measured; cold: Measured; ratio: number; oneThread: Measured }[] = [];
+    const coldPlan = async (more: Record<string, string> = {}) => {
+      rmSync(path.join(dir, '.campaignctl'), { recursive: true, force: true });
+      const cold = await cli(['plan', '--no-estimate', '--env', 'bench', '--detailed-exitcode'], more);
+      if (cold.code !== 2 || !/Plan: [\d,]+ to create/.test(cold.stdout)) throw new Error(`cold plan did not plan the creates (exit ${cold.code}): ${tail(cold)}`);
+      return cold;
+    };
     for (let i = 0; i < settings.coldRuns; i++) {
       const floor = await measureNode([PARSE_FLOOR, dir], dir, env);
       if (floor.code !== 0) throw new Error(`floor process failed: ${floor.stderr}`);
-      rmSync(path.join(dir, '.campaignctl'), { recursive: true, force: true });
-      const cold = await cli(['plan', '--no-estimate', '--env', 'bench', '--detailed-exitcode']);
-      if (cold.code !== 2 || !/Plan: [\d,]+ to create/.test(cold.stdout)) throw new Error(`cold plan did not plan the creates (exit ${cold.code}): ${tail(cold)}`);
-      pairs.push({ floor, cold, ratio: cold.seconds / floor.seconds });
+      // Which goes first alternates, so a machine that speeds up or slows down favours neither.
+      let cold: Measured;
+      let oneThread: Measured;
+      if (i % 2 === 0) {
+        cold = await coldPlan();
+        oneThread = await coldPlan({ CAMPAIGNCTL_THREADS: '1' });
+      } else {
+        oneThread = await coldPlan({ CAMPAIGNCTL_THREADS: '1' });
+        cold = await coldPlan();
+      }
+      pairs.push({ floor, cold, ratio: cold.seconds / floor.seconds, oneThread });
     }
     const middle = median(pairs, (p) => p.ratio);
     const allPairs = pairs.map((p) => `${p.floor.seconds.toFixed(2)}/${p.cold.seconds.toFixed(2)}/${p.ratio.toFixed(2)}`).join(', ');
@@ -133,6 +150,10 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
       `  cold plan --no-estimate    ${middle.ratio.toFixed(2)} x F (${s2(middle.cold.seconds)}), median of ${pairs.length} pairs   goal <= ${GOALS.coldRatio} x F   floor F ${s2(middle.floor.seconds)}   ${verdict(middle.ratio <= GOALS.coldRatio)}`,
     );
     say(`      [cold ${middle.cold.cpuSeconds.toFixed(2)} s CPU, ${middle.cold.rssMb} MB; F ${middle.floor.cpuSeconds.toFixed(2)} s CPU, ${middle.floor.rssMb} MB; pairs F/cold/ratio: ${allPairs}]`);
+    const oneThread = median(pairs, (p) => p.oneThread.seconds / p.floor.seconds);
+    say(
+      `      [on one thread (CAMPAIGNCTL_THREADS=1): ${(oneThread.oneThread.seconds / oneThread.floor.seconds).toFixed(2)} x F, median; ${pairs.map((p) => `${s2(p.oneThread.seconds)}`).join(', ')}; ${oneThread.oneThread.cpuSeconds.toFixed(2)} s CPU (not a goal: how many threads a cold load should use here)]`,
+    );
 
     if (settings.coldOnly) {
       const peak = Math.max(...pairs.map((p) => p.cold.rssMb));

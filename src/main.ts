@@ -9,13 +9,14 @@ import { scanAhead } from './cli/scan-ahead.js';
 // worker thread meanwhile (./cli/scan-ahead.ts). Everything else is imported after, hence dynamically.
 scanAhead(process.argv.slice(2), process.cwd());
 
-const [{ Command, CommanderError }, { registerCommands }, { redactSecrets }, { packageVersion }, { diagnostic }, { clockFrom, clockNote, NOW_VARIABLE, useClock }] = await Promise.all([
+const [{ Command, CommanderError }, { registerCommands }, { redactSecrets }, { packageVersion }, { diagnostic }, { clockFrom, clockNote, NOW_VARIABLE, useClock }, { threadsSetting }] = await Promise.all([
   import('commander'),
   import('./cli/commands.js'),
   import('./diagnostics/redact.js'),
   import('./config/package-dir.js'),
   import('./diagnostics/catalogue.js'),
   import('./time/clock.js'),
+  import('./config/check-pool.js'),
 ]);
 
 // A reader that goes away (`campaignctl plan | head`, a closed terminal) is not an error: the
@@ -52,6 +53,13 @@ if (!clockSetting.ok) {
   process.exit(1);
 }
 useClock(clockSetting.clock);
+// Likewise a CAMPAIGNCTL_THREADS the loader can not use (it would fall back to every core unasked).
+const threads = threadsSetting(process.env);
+if (!threads.ok) {
+  const d = diagnostic('threads.invalid', { value: threads.value });
+  process.stderr.write(`error  ${d.code}  ${d.message}\n  = hint: ${d.hint ?? ''}\n`);
+  process.exit(1);
+}
 // On stderr so that --json documents stay one document; run-due and schedules also carry it inside.
 if (clockSetting.clock.startedAt) process.stderr.write(`note: ${clockNote(clockSetting.clock)}\n`);
 

@@ -85,9 +85,25 @@ export interface PoolReply {
   results: PoolResult[];
 }
 
-/** How many threads parsing may use: every core the process may run on. */
-export function poolSize(): number {
-  return availableParallelism();
+/** The environment variable that sets how many threads checking may use (1: this thread alone, no workers). */
+export const THREADS_VARIABLE = 'CAMPAIGNCTL_THREADS';
+const MAX_THREADS = 256;
+
+/** CAMPAIGNCTL_THREADS as set: undefined when unset or empty; not ok unless a whole number from 1 to 256. */
+export function threadsSetting(environ: Record<string, string | undefined>): { ok: true; threads: number | undefined } | { ok: false; value: string } {
+  const value = environ[THREADS_VARIABLE]?.trim();
+  if (!value) return { ok: true, threads: undefined };
+  const threads = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  return threads >= 1 && threads <= MAX_THREADS ? { ok: true, threads } : { ok: false, value };
+}
+
+/**
+ * How many threads checking may use: CAMPAIGNCTL_THREADS, else every core the process may run on.
+ * (The CLI refuses a value it can not use before any command runs: src/main.ts.)
+ */
+export function poolSize(environ: Record<string, string | undefined> = process.env): number {
+  const setting = threadsSetting(environ);
+  return (setting.ok && setting.threads) || availableParallelism();
 }
 
 interface Warm {

@@ -46,14 +46,14 @@ export interface LoadOptions {
   cwd?: string;
   /** The clock for rules such as "`when` in the past"; default new Date(). */
   now?: Date;
-  /** Environment variables (CLEVERTAP_API_URL, CLEVERTAP_REGION, CAMPAIGNCTL_STATE, CAMPAIGNCTL_CACHE); default process.env. */
+  /** Environment variables (CLEVERTAP_API_URL, CLEVERTAP_REGION, CAMPAIGNCTL_STATE, CAMPAIGNCTL_CACHE, CAMPAIGNCTL_THREADS); default process.env. */
   environ?: Record<string, string | undefined>;
   /**
    * Keep the project index in `.campaignctl/cache/` and reuse it (../project-index/persist.ts);
    * default false, so a library call never writes into the project. CAMPAIGNCTL_CACHE=off overrides it.
    */
   cache?: boolean;
-  /** Threads for parsing and schema checks; 1 never starts workers. Default: every core. */
+  /** Threads for parsing and schema checks; 1 never starts workers. Default: CAMPAIGNCTL_THREADS in `environ`, else every core. */
   threads?: number;
   /** Told how loading went (for --verbose). */
   onLoaded?: (report: LoadReport) => void;

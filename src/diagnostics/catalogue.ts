@@ -791,6 +791,12 @@ export const catalogue = {
     message: (a) => `CAMPAIGNCTL_NOW=${a.value} is not an ISO instant`,
     hint: () => 'set it like 2026-03-29T08:00:00Z (or +02:00), or unset it to use the real time',
   }),
+  'threads.invalid': entry<{ value: string }>({
+    severity: 'error',
+    summary: 'CAMPAIGNCTL_THREADS is not a whole number from 1 to 256; nothing ran.',
+    message: (a) => `CAMPAIGNCTL_THREADS=${a.value} is not a whole number from 1 to 256 (threads that check the project's files)`,
+    hint: () => 'set it like 1 (check on one thread, no workers) or 4, or unset it to use every core',
+  }),
   'clock.invalid-rate': entry<{ value: string; withoutNow: boolean }>({
     severity: 'error',
     summary: 'CAMPAIGNCTL_NOW_RATE is not a positive number, or is set without CAMPAIGNCTL_NOW; nothing ran.',

@@ -9,6 +9,7 @@ import type { DesiredMemo } from '../apply/desired.js';
 import { buildId } from '../config/build-id.js';
 import { resolveEnvironment } from '../config/environment.js';
 import type { LoadOptions, Project } from '../config/project.js';
+import { poolSize } from '../config/check-pool.js';
 import { findProjectRoot } from '../config/root.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { now as clockNow } from '../time/clock.js';
@@ -33,7 +34,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const file = indexFile(root, opts.env);
   // The file's bytes read by the worker the CLI started (./scan-ahead.ts), if it did.
   const stored = key ? readIndex(file, key, await takeIndexBytes(root, file)) : wanted ? 'no build id' : 'off';
-  const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads }, typeof stored === 'string' ? undefined : stored);
+  const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads ?? poolSize(environ) }, typeof stored === 'string' ? undefined : stored);
   // Work that needs only the environment starts before the files are looked at, when the index
   // was made on this very configuration and knows no error (nothing is opened for a project that
   // can not be planned).
