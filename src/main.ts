@@ -43,23 +43,23 @@ program
 
 // Every command reads one clock (src/time/clock.ts); a CAMPAIGNCTL_NOW or CAMPAIGNCTL_NOW_RATE it
 // can not use stops here, before any command could run on the wrong clock.
-const clockSetting = clockFrom();
-if (!clockSetting.ok) {
-  const d =
-    clockSetting.variable === NOW_VARIABLE
-      ? diagnostic('clock.invalid-now', { value: clockSetting.value })
-      : diagnostic('clock.invalid-rate', { value: clockSetting.value, withoutNow: clockSetting.withoutNow });
+/** A setting no command can run with: said, and the process ends before any command starts. */
+function refuse(d: ReturnType<typeof diagnostic>): never {
   process.stderr.write(`error  ${d.code}  ${d.message}\n  = hint: ${d.hint ?? ''}\n`);
   process.exit(1);
+}
+const clockSetting = clockFrom();
+if (!clockSetting.ok) {
+  refuse(
+    clockSetting.variable === NOW_VARIABLE
+      ? diagnostic('clock.invalid-now', { value: clockSetting.value })
+      : diagnostic('clock.invalid-rate', { value: clockSetting.value, withoutNow: clockSetting.withoutNow }),
+  );
 }
 useClock(clockSetting.clock);
 // Likewise a CAMPAIGNCTL_THREADS the loader can not use (it would fall back to every core unasked).
 const threads = threadsSetting(process.env);
-if (!threads.ok) {
-  const d = diagnostic('threads.invalid', { value: threads.value });
-  process.stderr.write(`error  ${d.code}  ${d.message}\n  = hint: ${d.hint ?? ''}\n`);
-  process.exit(1);
-}
+if (!threads.ok) refuse(diagnostic('threads.invalid', { value: threads.value }));
 // On stderr so that --json documents stay one document; run-due and schedules also carry it inside.
 if (clockSetting.clock.startedAt) process.stderr.write(`note: ${clockNote(clockSetting.clock)}\n`);
 

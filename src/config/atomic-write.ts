@@ -14,8 +14,8 @@ export function writeAtomically(file: string, data: string | Uint8Array | readon
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    if (typeof data === 'string' || !Array.isArray(data)) writeFileSync(tmp, data as string | Uint8Array);
-    else writePieces(tmp, data);
+    if (Array.isArray(data)) writePieces(tmp, data);
+    else writeFileSync(tmp, data as string | Uint8Array);
     renameSync(tmp, file);
     return true;
   } catch {

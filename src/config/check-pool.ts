@@ -86,7 +86,7 @@ export interface PoolReply {
 }
 
 /** The environment variable that sets how many threads checking may use (1: this thread alone, no workers). */
-export const THREADS_VARIABLE = 'CAMPAIGNCTL_THREADS';
+const THREADS_VARIABLE = 'CAMPAIGNCTL_THREADS';
 const MAX_THREADS = 256;
 
 /** CAMPAIGNCTL_THREADS as set: undefined when unset or empty; not ok unless a whole number from 1 to 256. */

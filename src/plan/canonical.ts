@@ -83,12 +83,12 @@ function sortedKeys(value: object): string[] {
 
 /** JSON text of the canonical form: the exact bytes that are hashed. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonicalize(value));
+  return JSON.stringify(canonicalOf(value));
 }
 
 /** `sha256:<hex>` of the canonical JSON. */
 export function hashCanonical(value: unknown): string {
-  return hashOfCanonical(canonicalize(value));
+  return hashOfCanonical(canonicalOf(value));
 }
 
 /** hashCanonical of a value that is already canonical (canonicalize's output): no second pass. */

@@ -24,7 +24,7 @@ import { snapshotStore } from './snapshot.js';
 import { now as clockNow } from '../../time/clock.js';
 
 /** How much of the state file reads map (SQLite's mmap_size): more than any project's state needs. */
-export const MMAP_BYTES = 256 * 1024 * 1024;
+const MMAP_BYTES = 256 * 1024 * 1024;
 
 export interface SqliteOptions {
   now?: () => Date;
