@@ -6,42 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import type { Project } from '../config/project.js';
-import { canonicalJson } from '../plan/canonical.js';
+import { hashCanonical } from '../plan/canonical.js';
 
 /**
- * hashCanonical({ environment, files: [[path, sha256], ...], partials }), with the files (10,000 in
- * a big project) written straight into the JSON text: the same bytes, without the canonical copy.
+ * hashCanonical({ environment, files, partials }), with the files as their one digest
+ * (Project.filesDigest: each file's path and content hash, in order), which the project index
+ * keeps with its table: a plan that finds every file as indexed hashes no file list.
  */
 export function configHash(project: Project): string {
   let hash = hashes.get(project);
-  if (hash === undefined) hashes.set(project, (hash = hashOf(project)));
+  if (hash === undefined) hashes.set(project, (hash = hashCanonical({ environment: environmentPart(project), files: project.filesDigest(), partials: partialsPart(project) })));
   return hash;
 }
 
 /** Per loaded project (a Project is not changed once loaded): a plan asks for it more than once. */
 const hashes = new WeakMap<Project, string>();
-
-function hashOf(project: Project): string {
-  // The text goes to the hash in pieces of a few hundred files: 10,000 small update() calls cost
-  // more than the hashing, and one string of 10,000 appends costs more again to flatten and encode.
-  const hash = createHash('sha256');
-  let text = `{"environment":${canonicalJson(environmentPart(project))},"files":[`;
-  let first = true;
-  let pending = 0;
-  for (const f of project.files) {
-    text += `${first ? '' : ','}[${JSON.stringify(f.path)},${JSON.stringify(f.sha256)}]`;
-    first = false;
-    if (++pending === HASH_PIECE_FILES) {
-      hash.update(text, 'utf8');
-      text = '';
-      pending = 0;
-    }
-  }
-  text += `],"partials":${canonicalJson(partialsPart(project))}}`;
-  return 'sha256:' + hash.update(text, 'utf8').digest('hex');
-}
-
-const HASH_PIECE_FILES = 256;
 
 /** What the hash takes of the environment: never secrets, and not the state location (it differs between machines). */
 export function environmentPart(project: Project) {

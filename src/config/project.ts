@@ -25,7 +25,13 @@ export interface Project {
    */
   resources(): Resource[];
   /** Every campaign file read (relative paths, forward slashes), sorted. */
-  files: { path: string; sha256: string }[];
+  readonly files: { path: string; sha256: string }[];
+  /**
+   * One digest of `files` (../project-index/files-summary.ts filesDigest): what the configuration
+   * hash takes of them. A method: the project index answers it from its stored table without
+   * listing 10,000 files.
+   */
+  filesDigest(): string;
   /** campaigns/_partials/<name>.hbs -> source. */
   partials: Record<string, string>;
   /** Everything found, all files, one pass; sorted by file, line, column. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /** The index format's tag; bump its number when the layout changes (./persist.ts). */
-export const MAGIC = Buffer.from('CTLINDX4');
+export const MAGIC = Buffer.from('CTLINDX5');
 
 /**
  * An index file's bytes read ahead, and the CRC-32 of what follows its header (null when the file

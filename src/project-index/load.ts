@@ -15,6 +15,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import { now as clockNow } from '../time/clock.js';
 import { cacheEnabled, indexFile, readIndex, writeIndex } from './persist.js';
 import { ProjectIndex } from './project-index.js';
+import { filesDigest } from './files-summary.js';
 import { takeIndexBytes } from './scan-ahead.js';
 
 export { sortDiagnostics } from './project-index.js';
@@ -50,7 +51,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   if (!opts.deferIndexSave) save();
   if (key) persisted.set(project, { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save });
   opts.onLoaded?.({
-    files: index.state.files.size,
+    files: index.fileCount(),
     resources: index.resourceCount(),
     fromCache: report.fromCache,
     read: report.read,
@@ -78,6 +79,7 @@ function notFound(opts: LoadOptions, cwd: string, environ: Record<string, string
     environment: resolveEnvironment(name, {}, { root, cwd, environ }),
     resources: () => [],
     files: [],
+    filesDigest: () => filesDigest([]),
     partials: {},
     diagnostics: [diagnostic('project.not-found', { dir: root, explicit: opts.dir !== undefined })],
     locate: () => undefined,

@@ -15,14 +15,16 @@
  * CAMPAIGNCTL_CACHE=off turns persistence off.
  *
  * Layout: MAGIC, uint32 LE header length, the header (JSON: key, context, config, partials, data
- * files, the rules across resources, the CRC-32 of what follows the header, and the files by
- * column: path, sha256, [size, mtimeMs, ctimeMs, ino, trusted, blobLength], and diagnostics,
- * documents, findings and reads, short for the common file; see FileColumns), uint32 LE length of the derived hashes, the derived hashes (JSON), then each
- * file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for values
- * JSON would change). Everything after the header is checked (CRC) when the file is read, but the
- * derived hashes are parsed only when the index is first asked for one (a plan that builds desired
- * state), and the blobs decoded only when it is asked for resources: the no-change plan needs
- * neither, and the derived hashes of 10,000 resources are as big as the rest of the header.
+ * files, the rules across resources, the CRC-32 of what follows the header, the files table's
+ * summary and digest (./files-summary.ts), and the files by column: path, sha256, [size, mtimeMs,
+ * ctimeMs, ino, trusted, blobLength], and diagnostics, documents, findings and reads, short for the
+ * common file; see FileColumns), uint32 LE length of the derived hashes, the derived hashes (JSON),
+ * then each file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for
+ * values JSON would change). Everything is checked (the body by its CRC) when the file is read,
+ * but the files table becomes entries only when first asked for, the derived hashes are parsed
+ * only when the index is first asked for one (a plan that builds desired state), and the blobs
+ * decoded only when it is asked for resources. A run that finds every file at its recorded stamp
+ * (the repeated no-change plan) needs none of the three: the summary and digest answer for the table.
  */
 import { crc32 } from 'node:zlib';
 import { headerEndOf, MAGIC, readIndexBytes, type IndexBytes } from './index-bytes.js';
@@ -34,6 +36,9 @@ import { CACHE_DIR } from '../config/cache-dir.js';
 import type { StoredConfig } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
 import type { FileState, Finding, IndexedFile, IndexState } from './project-index.js';
+import { filesDigest, summarize, type FilesSummary } from './files-summary.js';
+import { scannedStamp, type Scan } from '../config/scan.js';
+import { sameStamp } from '../config/file-stamp.js';
 
 
 export { CACHE_DIR };
@@ -68,12 +73,17 @@ interface Header {
   data: [string, string][];
   projectFindings: Diagnostic[] | null;
   crc: number;
+  /** What the files table gives (./files-summary.ts), and its files' digest. */
+  summary: FilesSummary;
+  digest: string;
   files: FileColumns;
 }
 
 /**
  * The state in `file` when it was made under `key`, else why it can not be used. Never throws.
  * `ahead`: the file's bytes read ahead (readIndexBytes), used when they are of this file.
+ * Everything is checked here, but the files table becomes 10,000 entries only when first asked
+ * for (`files`): until then `undecoded` answers what a run that finds every file as indexed needs.
  */
 export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexState | string {
   const read = ahead?.file === file ? ahead : readIndexBytes(file);
@@ -91,40 +101,16 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
   if (typeof h !== 'object' || h === null || typeof h.key !== 'string') return 'corrupt header';
   if (h.key !== key) return 'made by another build of campaignctl';
   try {
-    const files = new Map<string, FileState>();
     if (headerEnd + 4 > bytes.length) return 'truncated';
     const derivedEnd = headerEnd + 4 + bytes.readUInt32LE(headerEnd);
     if (derivedEnd > bytes.length) return 'truncated';
     const derivedBytes = bytes.subarray(headerEnd + 4, derivedEnd);
-    let offset = derivedEnd;
-    const { paths, sha256, numbers, rest } = h.files;
-    const n = paths.length;
-    if (sha256.length !== n || rest.length !== n || numbers.length !== n * NUMBERS) return 'corrupt header';
-    for (let i = 0; i < n; i++) {
-      const at = i * NUMBERS;
-      const length = numbers[at + 5]!;
-      if (offset + length > bytes.length) return 'truncated';
-      const r = rest[i]!;
-      const entry: IndexedFile = {
-        sha256: sha256[i]!,
-        stamp: { size: numbers[at]!, mtimeMs: numbers[at + 1]!, ctimeMs: numbers[at + 2]!, ino: numbers[at + 3]! },
-        trusted: numbers[at + 4] === 1,
-        blob: bytes.subarray(offset, offset + length),
-        // Each file its own findings and reads arrays: the index replaces their items in place. What
-        // it only ever replaces whole (the common file's empty lists, its one document) is shared:
-        // 10,000 files' worth fewer objects for a no-change plan to make and collect.
-        diagnostics: Array.isArray(r) ? r[0] : NONE,
-        docs: Array.isArray(r) ? r[1] : FIRST_DOC,
-        findings: Array.isArray(r) ? r[2].map((f): Finding | undefined => (f ? { diagnostics: f[0], until: f[1] } : undefined)) : [{ diagnostics: NONE, until: r }],
-        reads: Array.isArray(r) ? r[3].map((x) => x ?? undefined) : [NONE as string[]],
-      };
-      if (entry.findings.length !== entry.docs.length || entry.reads.length !== entry.docs.length) return 'corrupt entry';
-      files.set(paths[i]!, entry);
-      offset += length;
-    }
-    if (offset !== bytes.length) return 'trailing bytes';
+    const problem = columnsProblem(h, bytes.length - derivedEnd);
+    if (problem) return problem;
     if (read.bodyCrc !== h.crc) return 'corrupt entry';
     let derived: Map<string, Derived> | undefined;
+    let files: Map<string, FileState> | undefined;
+    const undecoded: NonNullable<IndexState['undecoded']> = { summary: h.summary, digest: h.digest, unchangedIn: (scan) => sameAsScanned(h.files, scan) };
     return {
       context: h.context,
       configSha: h.configSha,
@@ -138,11 +124,79 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
       set derived(value) {
         derived = value;
       },
-      files,
+      get files() {
+        return (files ??= decodeFiles(h.files, bytes, derivedEnd));
+      },
+      set files(value) {
+        files = value;
+      },
+      get undecoded() {
+        return files === undefined ? undecoded : undefined;
+      },
     };
   } catch {
     return 'corrupt header';
   }
+}
+
+/** What is wrong with the header's files table and summary, given the length of the blobs after it; undefined when nothing. */
+function columnsProblem(h: Header, blobBytes: number): string | undefined {
+  const { files, summary } = h;
+  if (typeof files !== 'object' || files === null || typeof summary !== 'object' || summary === null || typeof h.digest !== 'string') return 'corrupt header';
+  const { paths, sha256, numbers, rest } = files;
+  const n = paths.length;
+  if (sha256.length !== n || rest.length !== n || numbers.length !== n * NUMBERS) return 'corrupt header';
+  let length = 0;
+  for (let i = 0; i < n; i++) {
+    length += numbers[i * NUMBERS + 5]!;
+    const r = rest[i]!;
+    if (Array.isArray(r) && (r[2].length !== r[1].length || r[3].length !== r[1].length)) return 'corrupt entry';
+  }
+  if (length > blobBytes) return 'truncated';
+  return length === blobBytes ? undefined : 'trailing bytes';
+}
+
+/** The files table as entries (the blobs follow the derived hashes, file by file, from `offset`). */
+function decodeFiles(columns: FileColumns, bytes: Buffer, offset: number): Map<string, FileState> {
+  const files = new Map<string, FileState>();
+  const { paths, sha256, numbers, rest } = columns;
+  for (let i = 0; i < paths.length; i++) {
+    const at = i * NUMBERS;
+    const length = numbers[at + 5]!;
+    const r = rest[i]!;
+    files.set(paths[i]!, {
+      sha256: sha256[i]!,
+      stamp: { size: numbers[at]!, mtimeMs: numbers[at + 1]!, ctimeMs: numbers[at + 2]!, ino: numbers[at + 3]! },
+      trusted: numbers[at + 4] === 1,
+      blob: bytes.subarray(offset, offset + length),
+      // Each file its own findings and reads arrays: the index replaces their items in place. What
+      // it only ever replaces whole (the common file's empty lists, its one document) is shared:
+      // 10,000 files' worth fewer objects to make and collect.
+      diagnostics: Array.isArray(r) ? r[0] : NONE,
+      docs: Array.isArray(r) ? r[1] : FIRST_DOC,
+      findings: Array.isArray(r) ? r[2].map((f): Finding | undefined => (f ? { diagnostics: f[0], until: f[1] } : undefined)) : [{ diagnostics: NONE, until: r }],
+      reads: Array.isArray(r) ? r[3].map((x) => x ?? undefined) : [NONE as string[]],
+    });
+    offset += length;
+  }
+  return files;
+}
+
+/**
+ * Whether the scan finds exactly the table's files, in its order, each at the stamp recorded and
+ * trusted then: what checkProjectFiles would find file by file (every file taken unread), told
+ * without making an entry per file.
+ */
+function sameAsScanned(columns: FileColumns, scan: Scan): boolean {
+  const { paths, numbers } = columns;
+  if (scan.files.length !== paths.length) return false;
+  for (let i = 0; i < paths.length; i++) {
+    const at = i * NUMBERS;
+    const stamp = scannedStamp(scan, i);
+    if (scan.files[i] !== paths[i] || numbers[at + 4] !== 1 || stamp === undefined) return false;
+    if (!sameStamp(stamp, { size: numbers[at]!, mtimeMs: numbers[at + 1]!, ctimeMs: numbers[at + 2]!, ino: numbers[at + 3]! })) return false;
+  }
+  return true;
 }
 
 /**
@@ -154,9 +208,11 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
 export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const columns: FileColumns = { paths: [], sha256: [], numbers: [], rest: [] };
   const blobs: Uint8Array[] = [];
+  const written: IndexedFile[] = [];
   const keys = new Set<string>();
   for (const [p, e] of s.files) {
     if ('problem' in e) continue;
+    written.push(e);
     const blob = e.blob ?? toBlob(e.check!);
     columns.paths.push(p);
     columns.sha256.push(e.sha256);
@@ -181,6 +237,8 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     data: [...s.data],
     projectFindings: s.projectFindings ?? null,
     crc,
+    summary: summarize(written),
+    digest: filesDigest(columns.paths.map((path, i) => ({ path, sha256: columns.sha256[i]! }))),
     files: columns,
   };
   const head = Buffer.from(JSON.stringify(header), 'utf8');

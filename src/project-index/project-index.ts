@@ -20,7 +20,10 @@
  * Rebuilt from scratch, an index gives the same resources and diagnostics: the tests hold the two
  * together. A persisted file's resources stay serialized (in memory, checked when read) until
  * something asks for them with the project's explicit `resources()`: a run whose findings all stand
- * and that plans nothing (the no-change plan) decodes no spec. Nothing here reads a file after the update.
+ * and that plans nothing (the no-change plan) decodes no spec. When every file reads at the stamp
+ * recorded, the persisted files table is not even made into entries: its stored summary
+ * (./files-summary.ts) gives the project's diagnostics, counts and files digest, and the files and
+ * resources are listed only when asked for. Nothing here reads a file after the update.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -37,7 +40,8 @@ import { locator } from '../config/locator.js';
 import { pickEnvironment } from '../config/pick-environment.js';
 import { decodePositions } from '../config/positions-codec.js';
 import { takeScan } from './scan-ahead.js';
-import { scannedStamp } from '../config/scan.js';
+import { scannedStamp, scanProject, type Scan } from '../config/scan.js';
+import { filesDigest, summarize, type FilesSummary } from './files-summary.js';
 import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../config/project-files.js';
 import { projectFileDigest } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
@@ -100,6 +104,12 @@ export interface IndexState {
   projectFindings: Diagnostic[] | undefined;
   /** Spec hash and start per resource, by desiredKey (file content and document). */
   derived: Map<string, Derived>;
+  /**
+   * A state read from disk whose files table is not decoded yet (./persist.ts): what the table
+   * gives (./files-summary.ts), its files' digest, and whether a scan finds every file as the
+   * table has it. Undefined once `files` is read, and for a state made in memory.
+   */
+  readonly undecoded?: { summary: FilesSummary; digest: string; unchangedIn(scan: Scan): boolean };
 }
 
 export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamps' | 'blobs'> {
@@ -130,13 +140,11 @@ export class ProjectIndex {
   #env!: { environmentName: string; environment: ResolvedEnvironment; chosen: boolean; diagnostics: Diagnostic[] };
   #configProblem: Diagnostic | undefined;
   #partialProblems: Diagnostic[] = [];
-  #project: Project | undefined;
+  #project: (Project & { bind(): void }) | undefined;
   /** The resources and files as indexed, and where their nodes are: rebuilt when a file moves. */
   #listing: Listing | undefined;
   /** Something changed since the state was last persisted. */
   dirty = false;
-  /** Files found unchanged under a new stamp since the index was made. */
-  #stampsMoved = 0;
   /**
    * Desired resources built by earlier plans, by resource object (so by one content of one file:
    * an edited file's resources are new objects), kept in memory only. A file that changes or goes
@@ -166,6 +174,7 @@ export class ProjectIndex {
    */
   async refresh(now: Date, whileChecking?: (env: Pick<Project, 'root' | 'environmentName' | 'environment'>, clean: boolean) => Promise<void>): Promise<UpdateReport> {
     const root = this.head.root;
+    this.#project?.bind();
     // The scan the CLI started on a worker as the process began (./scan-ahead.ts), if any.
     const scanning = takeScan(root);
     let changed = await this.#readConfig();
@@ -176,30 +185,42 @@ export class ProjectIndex {
     const partialReads = new Map<string, SourceRead>();
     const early = whileChecking && !changed && !this.#errorsKnown() && this.#partialsReadAsBefore(partialReads) ? whileChecking({ root, ...this.#env }, true) : undefined;
     early?.catch(() => undefined); // awaited below; this only keeps a throw before then from going unhandled
-    const scan = await scanning;
+    const ahead = await scanning;
+    // A table read from disk may be taken whole: its files are scanned here when not ahead, so that
+    // every run can tell. Any other run only lists the files (each known one is stat'ed as checked).
+    const scan = ahead ?? (this.#s.undecoded ? await scanProject(root) : undefined);
     const found = scan ?? (await discover(root));
-    const files = this.#s.files;
+    // Every file found as the index recorded it (a repeated plan): the table is not even decoded.
+    const asIndexed = scan !== undefined && this.#s.undecoded?.unchangedIn(scan) === true;
     let checked: CheckFilesReport;
     try {
       // Files new to the index are read and checked: when there are enough for the worker threads,
       // those start now, while the partials are read.
       const threads = this.head.threads ?? poolSize();
-      if (threads > 1 && found.files.length > POOL_THRESHOLD && countNew(found.files, files) > POOL_THRESHOLD) warmPool(root, threads);
+      if (!asIndexed && threads > 1 && found.files.length > POOL_THRESHOLD && countNew(found.files, this.#s.files) > POOL_THRESHOLD) warmPool(root, threads);
       changed = this.#readPartials(found.partials, partialReads) || changed;
       if (early) await early;
       else if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
-      const scanned = scan && ((i: number) => scannedStamp(scan, i));
-      // Files checked on worker threads get their per-resource rules run as they come back (see #runRules).
-      offerRules(root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime(), findings: fileFindingsCode } : undefined);
-      checked = await checkProjectFiles(root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
+      if (asIndexed) {
+        checked = { outcomes: [], stamps: [], blobs: [], fromCache: found.files.length, read: 0, checked: 0, workers: 0 };
+      } else {
+        const files = this.#s.files;
+        const scanned = scan && ((i: number) => scannedStamp(scan, i));
+        // Files checked on worker threads get their per-resource rules run as they come back (see #runRules).
+        offerRules(root, this.#env.chosen ? { context: this.#s.context, environment: this.#env.environment, partials: this.#s.partials, now: now.getTime(), findings: fileFindingsCode } : undefined);
+        checked = await checkProjectFiles(root, found.files, { threads: this.head.threads, known: (f) => known(files.get(f)), scanned });
+      }
     } finally {
       offerRules(root, undefined);
       await coolPool(root);
     }
-    const present = new Set(found.files);
-    const removed = [...files.keys()].filter((f) => !present.has(f));
+    // Taken as indexed, no file is looked at again, and none came or went. (A partial that moved
+    // since may have decoded the table to drop what read it: its files are still the ones scanned.)
+    const read = asIndexed ? [] : found.files;
+    const present = new Set(read);
+    const removed = asIndexed ? [] : [...this.#s.files.keys()].filter((f) => !present.has(f));
     const dataChanged = [...this.#s.data].filter(([file, digest]) => projectFileDigest(this.head.root, file) !== digest).map(([file]) => file);
-    return { ...(await this.#settle(now, found.files, checked, removed, dataChanged, changed)), scannedAhead: scan !== undefined };
+    return { ...(await this.#settle(now, read, checked, removed, dataChanged, changed)), scannedAhead: ahead !== undefined };
   }
 
   /**
@@ -207,6 +228,7 @@ export class ProjectIndex {
    * created or deleted. Only they are read again; see the file comment for what each marks.
    */
   async update(changedPaths: readonly string[], now: Date): Promise<UpdateReport> {
+    this.#project?.bind();
     let changed = false;
     const campaignFiles: string[] = [];
     const removed: string[] = [];
@@ -246,9 +268,17 @@ export class ProjectIndex {
 
   /** How many resources the project has (counted without decoding any). */
   resourceCount(): number {
-    let n = 0;
-    if (this.#env.chosen) for (const e of this.#s.files.values()) if (!('problem' in e)) n += e.docs.length;
-    return n;
+    return this.#env.chosen ? this.#summary().resources : 0;
+  }
+
+  /** How many campaign files the index holds. */
+  fileCount(): number {
+    return this.#s.undecoded?.summary.files ?? this.#s.files.size;
+  }
+
+  /** What the files give the project as a whole: as stored while the table is not decoded, else worked out. */
+  #summary(): FilesSummary {
+    return this.#s.undecoded?.summary ?? summarize(this.#s.files.values());
   }
 
   /** The spec hash and start the planner derived for a resource of this content (see ../apply/desired.ts). */
@@ -358,7 +388,8 @@ export class ProjectIndex {
   }
 
   async #settle(now: Date, read: readonly string[], checked: CheckFilesReport, removed: readonly string[], dataChanged: readonly string[], changed: boolean): Promise<UpdateReport> {
-    const files = this.#s.files;
+    // Nothing read and nothing removed (every file as indexed): the table stays as it is, undecoded.
+    const files = read.length > 0 || removed.length > 0 ? this.#s.files : new Map<string, FileState>();
     let filesMoved = removed.length > 0;
     // The findings of the rules across resources go when a file came or went or changed what those rules read.
     let projectMoved = filesMoved;
@@ -408,10 +439,10 @@ export class ProjectIndex {
       // The content is the one indexed: only its stamp may have moved.
       if (entry && !('problem' in entry) && read && (entry.stamp !== read.stamp || entry.trusted !== read.trusted)) {
         files.set(file, { ...entry, stamp: read.stamp, trusted: read.trusted });
-        // Rewriting the whole index for a few stamps of a big project costs more than reading and
-        // hashing those files again next run (what an unrecorded stamp means): only more than one
-        // in a hundred of the files is worth a write.
-        if (++this.#stampsMoved * 100 > files.size) this.dirty = true;
+        // A stamp the index does not hold, even one file's, keeps every later run from taking the
+        // table whole (each decodes 10,000 entries to read that file again): written once it may
+        // stand for the content. An untrusted one would be read again next run anyway.
+        if (read.trusted) this.dirty = true;
       }
       return 'same';
     }
@@ -446,6 +477,9 @@ export class ProjectIndex {
   async #runRules(now: Date): Promise<number> {
     if (!this.#env.chosen) return 0;
     const t = now.getTime();
+    // Every finding standing at `t`, told by the stored summary: the table is not decoded for it.
+    const due = this.#s.undecoded?.summary.rulesDue;
+    if (due !== undefined && (due === null || t < due) && this.#s.projectFindings !== undefined) return 0;
     const stale: [IndexedFile, number][] = [];
     for (const entry of this.#s.files.values()) {
       if ('problem' in entry) continue;
@@ -503,35 +537,43 @@ export class ProjectIndex {
    * to read. Its resources are decoded when resources() (or locate) is first called, from this
    * generation of the index whatever happens to the index after.
    */
-  #view(): Project {
+  #view(): Project & { bind(): void } {
     const s = this.#s;
     const diagnostics: Diagnostic[] = [...this.#partialProblems];
     if (this.#configProblem) diagnostics.push(this.#configProblem);
     diagnostics.push(...s.config.diagnostics, ...this.#env.diagnostics);
     const { environmentName, environment, chosen } = this.#env;
     const base = { root: this.head.root, config: s.config.config, environmentName, environment, partials: s.partials };
-    if (!chosen) return { ...base, resources: () => [], files: [], diagnostics: sortDiagnostics(diagnostics), locate: () => undefined };
-    const findings: Diagnostic[] = [];
-    for (const e of s.files.values()) {
-      if ('problem' in e) {
-        diagnostics.push(e.problem);
-        continue;
-      }
-      diagnostics.push(...e.diagnostics);
-      for (const f of e.findings) if (f) findings.push(...f.diagnostics);
-    }
-    diagnostics.push(...(s.projectFindings ?? []), ...findings);
-    const listed = this.#listed();
-    return { ...base, resources: listed.resources, files: listed.files, diagnostics: sortDiagnostics(diagnostics), locate: (a, p) => listed.located().locate(a, p) };
+    if (!chosen) return { ...base, resources: () => [], files: [], filesDigest: () => filesDigest([]), diagnostics: sortDiagnostics(diagnostics), locate: () => undefined, bind: () => undefined };
+    const summary = this.#summary();
+    diagnostics.push(...summary.fileDiagnostics, ...(s.projectFindings ?? []), ...summary.findingDiagnostics);
+    // The files and resources are listed when first asked for: a run that only needs the project's
+    // diagnostics and digest (the no-change plan) never decodes the table. Listed from this
+    // generation of the index whatever happens to it after (refresh and update bind it first).
+    const stored = s.undecoded?.digest;
+    let listed: Listing | undefined;
+    const list = () => (listed ??= this.#listed());
+    let digest: string | undefined;
+    const view: Project & { bind(): void } = {
+      ...base,
+      resources: () => list().resources(),
+      get files() {
+        return list().files;
+      },
+      filesDigest: () => (digest ??= listed === undefined && stored !== undefined ? stored : filesDigest(list().files)),
+      diagnostics: sortDiagnostics(diagnostics),
+      locate: (a, p) => list().located().locate(a, p),
+      bind: () => void list(),
+    };
+    if (s.undecoded === undefined) list();
+    return view;
   }
 
   /** Some error is known from the last run (nothing is opened early for a project that can not be planned). */
   #errorsKnown(): boolean {
     const s = this.#s;
     const error = (ds: readonly Diagnostic[] | undefined) => ds?.some((d) => d.severity === 'error') === true;
-    if (this.#configProblem || this.#partialProblems.length > 0 || error(s.config.diagnostics) || error(this.#env.diagnostics) || error(s.projectFindings)) return true;
-    for (const e of s.files.values()) if ('problem' in e || error(e.diagnostics) || e.findings.some((f) => error(f?.diagnostics))) return true;
-    return false;
+    return this.#configProblem !== undefined || this.#partialProblems.length > 0 || error(s.config.diagnostics) || error(this.#env.diagnostics) || error(s.projectFindings) || this.#summary().errors;
   }
 }
 

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configHash, environmentPart, partialsPart } from '../../src/apply/config-hash.js';
@@ -6,6 +7,7 @@ import { hashCanonical } from '../../src/plan/canonical.js';
 import { readFileSync } from 'node:fs';
 import { chooseEnvironment, KNOWN_REGIONS, resolveEnvironment } from '../../src/config/environment.js';
 import { loadProject } from '../../src/project-index/load.js';
+import { filesDigest } from '../../src/project-index/files-summary.js';
 
 const ctx = { root: '/proj', cwd: '/proj/campaigns', environ: {} };
 
@@ -117,19 +119,25 @@ describe('configHash', () => {
     expect(configHash(otherRegion)).not.toBe(configHash(asWritten));
   });
 
-  it('is the canonical hash of environment, files and partials, though the files are written into it directly', async () => {
+  it('is the canonical hash of environment, the files (as their one digest) and partials', async () => {
     const project = await loadProject({ dir: path.resolve(import.meta.dirname, '../fixtures/projects/basic'), environ: {} });
     expect(project.files.length).toBeGreaterThan(2);
-    const whole = { environment: environmentPart(project), files: project.files.map((f) => [f.path, f.sha256]), partials: partialsPart(project) };
+    expect(project.filesDigest()).toBe(filesDigest(project.files));
+    const whole = { environment: environmentPart(project), files: filesDigest(project.files), partials: partialsPart(project) };
     expect(configHash(project)).toBe(hashCanonical(whole));
   });
 
-  it('is that same canonical hash for a project of many files (hashed in pieces of a few hundred)', async () => {
+  it('takes each file by path and content: the digest of many files (hashed in pieces of a few hundred) is that of the whole list, and moves with one file', async () => {
     const loaded = await loadProject({ dir: path.resolve(import.meta.dirname, '../fixtures/projects/basic'), environ: {} });
     // 601 files: two whole pieces and a part, with a name that JSON escapes among them.
     const files = Array.from({ length: 601 }, (_, i) => ({ path: `campaigns/t${i % 7}/c-${i}${i === 300 ? '"q\\' : ''}.yaml`, sha256: `${i}`.padStart(64, 'a') }));
-    const project = { ...loaded, files };
-    const whole = { environment: environmentPart(project), files: files.map((f) => [f.path, f.sha256]), partials: partialsPart(project) };
-    expect(configHash(project)).toBe(hashCanonical(whole));
+    const whole = createHash('sha256')
+      .update(files.map((f) => `${JSON.stringify(f.path)},${JSON.stringify(f.sha256)}\n`).join(''))
+      .digest('hex');
+    expect(filesDigest(files)).toBe(whole);
+    const project = { ...loaded, files, filesDigest: () => filesDigest(files) };
+    expect(configHash(project)).toBe(hashCanonical({ environment: environmentPart(project), files: whole, partials: partialsPart(project) }));
+    const edited = files.map((f, i) => (i === 450 ? { ...f, sha256: 'b'.repeat(64) } : f));
+    expect(configHash({ ...loaded, files: edited, filesDigest: () => filesDigest(edited) })).not.toBe(configHash(project));
   });
 });

@@ -18,6 +18,7 @@ export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now'
   const started = performance.now();
   let how = '';
   let resources = 0;
+  let files = 0;
   const project = await loadProject({
     dir: out.opts.dir,
     env: out.opts.env,
@@ -28,11 +29,12 @@ export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now'
     cache: true,
     onLoaded: (r) => {
       resources = r.resources;
+      files = r.files;
       how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''}${r.scannedAhead ? '; files scanned ahead on a worker thread' : ''})`;
     },
   });
   const ms = Math.round(performance.now() - started);
-  out.debug(`project ${project.root}, environment ${project.environmentName}: ${project.files.length} files, ${resources} resources in ${ms} ms${how}`);
+  out.debug(`project ${project.root}, environment ${project.environmentName}: ${files} files, ${resources} resources in ${ms} ms${how}`);
   return project;
 }
 

@@ -1,0 +1,122 @@
+/**
+ * A persisted index whose files all read as it recorded them (the repeated no-change plan) is taken
+ * without decoding its files table: the project's diagnostics, its counts and its configuration
+ * hash come from the summary stored beside the table. Those must be exactly what the table gives
+ * decoded, and what a load without cache gives. Real temp projects and files; the clock is moved
+ * (Date only) so that the stamps the index records are trusted.
+ */
+import { readFileSync, rmSync, utimesSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configHash } from '../../src/apply/config-hash.js';
+import { buildId } from '../../src/config/build-id.js';
+import { loadProject } from '../../src/project-index/load.js';
+import { filesDigest, summarize } from '../../src/project-index/files-summary.js';
+import { indexFile, readIndex } from '../../src/project-index/persist.js';
+import { ProjectIndex, type IndexState } from '../../src/project-index/project-index.js';
+import { fixtureProject, later, NOW, observable } from '../config/cache-fixture.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-undecoded-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const head = (root: string) => ({ root, resolve: { root, cwd: root, environ: {} }, threads: 1 });
+
+/** The fixture project (every kind of located problem, rule findings that expire) with its index written and trusted. */
+async function indexed(): Promise<string> {
+  const root = fixtureProject(scratch, 12);
+  // A file over the size limit is never kept (read on every run): here every file is to be taken whole.
+  rmSync(path.join(root, 'campaigns', 'invalid', 'guard-too-large.yaml'));
+  for (let i = 0; i < 2; i++) await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1 }));
+  return root;
+}
+
+function stored(root: string): IndexState {
+  const state = readIndex(indexFile(root, undefined), buildId()!);
+  if (typeof state === 'string') throw new Error(`index not usable: ${state}`);
+  return state;
+}
+
+/** An index opened on the stored state and brought up to the files on disk, as the CLI's load does. */
+async function opened(root: string): Promise<ProjectIndex> {
+  const index = new ProjectIndex(head(root), stored(root));
+  await later(60_000, () => index.refresh(NOW));
+  return index;
+}
+
+describe('an index taken without decoding its files table', () => {
+  it('answers diagnostics, counts and the configuration hash from its summary, which is what the decoded table and a cold load give', async () => {
+    const root = await indexed();
+    const cold = await loadProject({ dir: root, now: NOW, environ: {}, threads: 1 });
+    expect(cold.diagnostics.filter((d) => d.severity === 'error').length).toBeGreaterThan(20);
+
+    const index = await opened(root);
+    expect(index.state.undecoded).toBeDefined();
+    const project = index.project();
+    expect(project.diagnostics).toEqual(cold.diagnostics);
+    expect(index.resourceCount()).toBe(cold.resources().length);
+    expect(index.fileCount()).toBe(cold.files.length);
+    expect(configHash(project)).toBe(configHash(cold));
+    // None of that decoded the table.
+    const summary = index.state.undecoded!.summary;
+    const digest = index.state.undecoded!.digest;
+    expect(index.state.undecoded).toBeDefined();
+
+    // Decoded, the table gives the same summary and digest, and the project its files and resources.
+    expect(project.files).toEqual(cold.files);
+    expect(index.state.undecoded).toBeUndefined();
+    expect(summarize(index.state.files.values())).toEqual(summary);
+    expect(filesDigest(project.files)).toBe(digest);
+    expect(observable(project)).toEqual(observable(cold));
+  });
+
+  it('is decoded and checked file by file when one file only has a new stamp, and gives the same project', async () => {
+    const root = await indexed();
+    const file = path.join(root, 'campaigns', 'generated', 'c0003.yaml');
+    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    const index = await opened(root);
+    expect(index.state.undecoded).toBeUndefined();
+    expect(observable(index.project())).toEqual(observable(await loadProject({ dir: root, now: NOW, environ: {}, threads: 1 })));
+  });
+
+  it('records a stamp that moved (the same content) once it may be trusted, so the next run takes the table whole again', async () => {
+    const root = await indexed();
+    const file = path.join(root, 'campaigns', 'generated', 'c0003.yaml');
+    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    // One run reads the file again (its content as indexed) and records the new stamp...
+    await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1 }));
+    // ...so that the next finds every file as recorded.
+    const index = await opened(root);
+    expect(index.state.undecoded).toBeDefined();
+  });
+
+  it('is worked out again when a finding has expired, with the findings a cold load makes at that time', async () => {
+    const root = await indexed();
+    // The fixture's `daysAgo` windows are findings that stand until the account's next midnight.
+    const dayAfter = new Date(NOW.getTime() + 36 * 3600_000);
+    const index = new ProjectIndex(head(root), stored(root));
+    expect(index.state.undecoded!.summary.rulesDue).not.toBeNull();
+    expect(index.state.undecoded!.summary.rulesDue!).toBeLessThanOrEqual(dayAfter.getTime());
+    await later(60_000, () => index.refresh(dayAfter));
+    expect(index.state.undecoded).toBeUndefined();
+    expect(index.project().diagnostics).toEqual((await loadProject({ dir: root, now: dayAfter, environ: {}, threads: 1 })).diagnostics);
+  });
+
+  it('keeps a project it handed out to its own generation when a file event changes the index after', async () => {
+    const root = await indexed();
+    const index = await opened(root);
+    const before = index.project();
+    const rel = 'campaigns/generated/c0004.yaml';
+    const file = path.join(root, rel);
+    const oldText = readFileSync(file, 'utf8');
+    writeFileSync(file, oldText.replace('name: generated-4', 'name: generated-four'));
+    await index.update([rel], NOW);
+    const after = index.project();
+    expect(after.resources().some((r) => r.address === 'campaign.generated-four')).toBe(true);
+    // The project handed out before the event still lists the files and resources it was made of.
+    expect(before.resources().some((r) => r.address === 'campaign.generated-4')).toBe(true);
+    expect(before.resources().some((r) => r.address === 'campaign.generated-four')).toBe(false);
+    expect(before.files.find((f) => f.path === rel)!.sha256).not.toBe(after.files.find((f) => f.path === rel)!.sha256);
+    expect(configHash(before)).not.toBe(configHash(after));
+  });
+});
