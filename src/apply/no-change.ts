@@ -84,6 +84,8 @@ export class NoChangeMemo {
   #run: Pick<NoChangeRecord, 'key' | 'configHash' | 'revision' | 'accountTimezone'> | undefined;
   /** The record, once check() found it made on this configuration, state and code. */
   candidate: NoChangeRecord | undefined;
+  /** CleverTap's answer, digested for the stored record as soon as it came (see digestWhenAnswered). */
+  #answered: { pages: readonly RemoteCampaign[][]; digest: string } | undefined;
 
   private constructor(file: string, stored: NoChangeRecord | undefined) {
     this.#file = file;
@@ -114,6 +116,19 @@ export class NoChangeMemo {
   }
 
   /**
+   * Digests CleverTap's answer for the stored record's campaigns as soon as it arrives: a run that
+   * asked ahead is then still waiting for its files, and reuse() finds the digest made.
+   */
+  digestWhenAnswered(pages: Promise<RemoteCampaign[][]>): void {
+    const r = this.#stored;
+    if (!r) return;
+    pages.then(
+      (p) => void (this.#answered = { pages: p, digest: remoteDigest(r.managed, remoteById(p)) }),
+      () => undefined, // the plan meets the failure where it awaits the answer
+    );
+  }
+
+  /**
    * Keys this run (configuration, the state revision read before any state row, code); the record
    * becomes the candidate when it was made under the same key.
    */
@@ -132,8 +147,9 @@ export class NoChangeMemo {
     const r = this.candidate;
     const t = q.now.getTime();
     if (!r || r.options !== optionsOf(q.options, q.commandTarget) || t < r.validFrom || t >= r.validUntil) return undefined;
-    const byId = remoteById(q.pages);
-    if (remoteDigest(r.managed, byId) !== r.remote) return undefined;
+    const answered = this.#answered;
+    const digest = answered?.pages === q.pages && r === this.#stored ? answered.digest : remoteDigest(r.managed, remoteById(q.pages));
+    if (digest !== r.remote) return undefined;
     const managed = r.managed.map(([address, remoteId]) => ({ address, remoteId }));
     return {
       plan: { ...r.plan, now: q.now.toISOString() },

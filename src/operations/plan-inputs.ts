@@ -70,6 +70,7 @@ async function headStart(q: HeadStartRequest, askAhead = true): Promise<HeadStar
   const zone = q.head.environment.accountTimezone;
   const early = await startEarlyRefresh(q.store, q.client, { accountTimezone: zone, windows: noChange?.windowsFor(revision, zone) });
   if (early) q.events({ kind: 'debug', text: `refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'of the no-change record'})` });
+  if (early && !early.rows) noChange?.digestWhenAnswered(early.pages);
   return { revision, noChange, early };
 }
 

@@ -21,13 +21,15 @@ useApplyFixture((fixture) => (f = fixture));
 const lists = () => f.emu.state.requests({ family: 'list' }).length;
 
 /** A plan as `campaignctl plan` computes it; `reused` when the record answered (the planner did not run). */
-async function plan(opts: { now?: Date; options?: PlanOptions; commandTarget?: CommandTarget } = {}) {
+async function plan(opts: { now?: Date; options?: PlanOptions; commandTarget?: CommandTarget; digestAhead?: boolean } = {}) {
   const project = await load(f.tp);
   // As `campaignctl plan` does: the state revision first; CleverTap asked over the record's windows
   // when they are this state's, before the record is checked.
   const revision = await f.store.revision();
   const noChange = NoChangeMemo.read(project);
   const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.windowsFor(revision, 'UTC') });
+  // CleverTap's answer digested as it comes, as `plan` does when it asked over the record's windows.
+  if (early && !early.rows && opts.digestAhead !== false) noChange.digestWhenAnswered(early.pages);
   noChange.check(project, revision);
   const listsBefore = lists();
   const request = {
@@ -76,6 +78,10 @@ describe('the no-change record', () => {
     expect(again.listed).toBeGreaterThan(0);
     expect(shape(again.outcome)).toEqual(shape(first.outcome));
     expect(again.outcome.refresh?.statuses).toEqual(first.outcome.refresh?.statuses);
+    // The same when CleverTap's answer is digested only once the record is checked.
+    const late = await plan({ digestAhead: false });
+    expect(late.reused).toBe(true);
+    expect(shape(late.outcome)).toEqual(shape(first.outcome));
   });
 
   it('does not answer after a campaign file changed', async () => {
@@ -107,14 +113,17 @@ describe('the no-change record', () => {
     expect(afterRm.outcome.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['create campaign.gamma']);
   });
 
-  it('does not answer when CleverTap says something else: a stop on the dashboard shows as drift', async () => {
-    await applied();
-    const alpha = (await f.store.resources.get('campaign.alpha'))!.remoteId!;
-    f.emu.state.dashboardStop(alpha);
-    const drifted = await plan();
-    expect(drifted.reused).toBe(false);
-    expect(drifted.outcome.plan.drift.map((d) => `${d.address} ${d.actual}`)).toEqual(['campaign.alpha stopped']);
-  });
+  // CleverTap's answer digested as it comes (as `plan` does), and only once the record is checked.
+  for (const digestAhead of [true, false]) {
+    it(`does not answer when CleverTap says something else: a stop on the dashboard shows as drift (answer digested ${digestAhead ? 'as it came' : 'at the check'})`, async () => {
+      await applied();
+      const alpha = (await f.store.resources.get('campaign.alpha'))!.remoteId!;
+      f.emu.state.dashboardStop(alpha);
+      const drifted = await plan({ digestAhead });
+      expect(drifted.reused).toBe(false);
+      expect(drifted.outcome.plan.drift.map((d) => `${d.address} ${d.actual}`)).toEqual(['campaign.alpha stopped']);
+    });
+  }
 
   it('stands only until a recorded start comes, and never longer than its maximum age', async () => {
     f.tp.campaign({ name: 'soon', when: new Date(Date.now() + 30 * 60_000).toISOString() });
