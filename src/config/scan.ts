@@ -43,6 +43,16 @@ export async function scanProject(root: string): Promise<Scan> {
   return { root, ...found, stamps };
 }
 
+/**
+ * Whether the file at `position` was scanned at exactly this stamp (as sameStamp compares them;
+ * never for a file that could not be stat'ed): 10,000 of these make no object.
+ */
+export function scannedAt(scan: Pick<Scan, 'stamps'>, position: number, size: number, mtimeMs: number, ctimeMs: number, ino: number): boolean {
+  const at = position * PER_FILE;
+  const s = scan.stamps;
+  return s[at] === size && s[at + 1] === mtimeMs && s[at + 2] === ctimeMs && s[at + 3] === ino;
+}
+
 /** The stamp of the file at `position` of the scan; undefined when it could not be stat'ed. */
 export function scannedStamp(scan: Pick<Scan, 'stamps'>, position: number): FileStamp | undefined {
   const at = position * PER_FILE;

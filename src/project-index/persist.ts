@@ -37,8 +37,7 @@ import type { StoredConfig } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
 import type { FileState, Finding, IndexedFile, IndexState } from './project-index.js';
 import { filesDigest, summarize, type FilesSummary } from './files-summary.js';
-import { scannedStamp, type Scan } from '../config/scan.js';
-import { sameStamp } from '../config/file-stamp.js';
+import { scannedAt, type Scan } from '../config/scan.js';
 
 
 export { CACHE_DIR };
@@ -73,17 +72,21 @@ interface Header {
   data: [string, string][];
   projectFindings: Diagnostic[] | null;
   crc: number;
+  /** The blobs' bytes in all (the files table says each one's). */
+  blobs: number;
   /** What the files table gives (./files-summary.ts), and its files' digest. */
   summary: FilesSummary;
   digest: string;
-  files: FileColumns;
 }
 
 /**
  * The state in `file` when it was made under `key`, else why it can not be used. Never throws.
  * `ahead`: the file's bytes read ahead (readIndexBytes), used when they are of this file.
- * Everything is checked here, but the files table becomes 10,000 entries only when first asked
- * for (`files`): until then `undecoded` answers what a run that finds every file as indexed needs.
+ * The header's first line is read here, and the body checked (length, CRC). The files table, the
+ * header's second line and the biggest part of it, is parsed only when first needed (a scan to
+ * compare, or `files`), so a load can put its early requests out first (./project-index.ts); it
+ * becomes 10,000 entries only when `files` is asked for. A table that does not parse or does not
+ * fit the body is no table: every file is then checked as new.
  */
 export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexState | string {
   const read = ahead?.file === file ? ahead : readIndexBytes(file);
@@ -92,25 +95,37 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
   const headerEnd = headerEndOf(bytes);
   if (headerEnd === undefined) return 'not a campaignctl index';
   if (headerEnd > bytes.length) return 'truncated';
+  const lineEnd = bytes.indexOf(NEWLINE, MAGIC.length + 4);
+  if (lineEnd < 0 || lineEnd > headerEnd) return 'corrupt header';
   let h: Header;
   try {
-    h = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, headerEnd)) as Header;
+    h = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, lineEnd)) as Header;
   } catch {
     return 'corrupt header';
   }
   if (typeof h !== 'object' || h === null || typeof h.key !== 'string') return 'corrupt header';
   if (h.key !== key) return 'made by another build of campaignctl';
   try {
+    if (typeof h.blobs !== 'number' || typeof h.summary !== 'object' || h.summary === null || typeof h.digest !== 'string') return 'corrupt header';
     if (headerEnd + 4 > bytes.length) return 'truncated';
     const derivedEnd = headerEnd + 4 + bytes.readUInt32LE(headerEnd);
-    if (derivedEnd > bytes.length) return 'truncated';
-    const derivedBytes = bytes.subarray(headerEnd + 4, derivedEnd);
-    const problem = columnsProblem(h, bytes.length - derivedEnd);
-    if (problem) return problem;
+    if (derivedEnd + h.blobs > bytes.length) return 'truncated';
+    if (derivedEnd + h.blobs < bytes.length) return 'trailing bytes';
     if (read.bodyCrc !== h.crc) return 'corrupt entry';
+    const derivedBytes = bytes.subarray(headerEnd + 4, derivedEnd);
     let derived: Map<string, Derived> | undefined;
     let files: Map<string, FileState> | undefined;
-    const undecoded: NonNullable<IndexState['undecoded']> = { summary: h.summary, digest: h.digest, unchangedIn: (scan) => sameAsScanned(h.files, scan) };
+    let table: FileColumns | null | undefined;
+    const columns = () => (table === undefined ? (table = parseColumns(bytes.toString('utf8', lineEnd + 1, headerEnd), h.blobs)) : table);
+    const undecoded: NonNullable<IndexState['undecoded']> = {
+      summary: h.summary,
+      digest: h.digest,
+      prepare: () => void columns(),
+      unchangedIn: (scan) => {
+        const c = columns();
+        return c !== null && sameAsScanned(c, scan);
+      },
+    };
     return {
       context: h.context,
       configSha: h.configSha,
@@ -125,7 +140,11 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
         derived = value;
       },
       get files() {
-        return (files ??= decodeFiles(h.files, bytes, derivedEnd));
+        if (files === undefined) {
+          const c = columns();
+          files = c === null ? new Map() : decodeFiles(c, bytes, derivedEnd);
+        }
+        return files;
       },
       set files(value) {
         files = value;
@@ -139,21 +158,26 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
   }
 }
 
-/** What is wrong with the header's files table and summary, given the length of the blobs after it; undefined when nothing. */
-function columnsProblem(h: Header, blobBytes: number): string | undefined {
-  const { files, summary } = h;
-  if (typeof files !== 'object' || files === null || typeof summary !== 'object' || summary === null || typeof h.digest !== 'string') return 'corrupt header';
-  const { paths, sha256, numbers, rest } = files;
-  const n = paths.length;
-  if (sha256.length !== n || rest.length !== n || numbers.length !== n * NUMBERS) return 'corrupt header';
-  let length = 0;
-  for (let i = 0; i < n; i++) {
-    length += numbers[i * NUMBERS + 5]!;
-    const r = rest[i]!;
-    if (Array.isArray(r) && (r[2].length !== r[1].length || r[3].length !== r[1].length)) return 'corrupt entry';
+/** The header's newline: JSON.stringify writes none of its own. */
+const NEWLINE = 0x0a;
+
+/** The files table of a header's second line, when it parses and fits the blobs' length; null otherwise. */
+function parseColumns(text: string, blobs: number): FileColumns | null {
+  try {
+    const c = JSON.parse(text) as FileColumns;
+    const { paths, sha256, numbers, rest } = c;
+    const n = paths.length;
+    if (sha256.length !== n || rest.length !== n || numbers.length !== n * NUMBERS) return null;
+    let length = 0;
+    for (let i = 0; i < n; i++) {
+      length += numbers[i * NUMBERS + 5]!;
+      const r = rest[i]!;
+      if (Array.isArray(r) && (r[2].length !== r[1].length || r[3].length !== r[1].length)) return null;
+    }
+    return length === blobs ? c : null;
+  } catch {
+    return null;
   }
-  if (length > blobBytes) return 'truncated';
-  return length === blobBytes ? undefined : 'trailing bytes';
 }
 
 /** The files table as entries (the blobs follow the derived hashes, file by file, from `offset`). */
@@ -192,9 +216,8 @@ function sameAsScanned(columns: FileColumns, scan: Scan): boolean {
   if (scan.files.length !== paths.length) return false;
   for (let i = 0; i < paths.length; i++) {
     const at = i * NUMBERS;
-    const stamp = scannedStamp(scan, i);
-    if (scan.files[i] !== paths[i] || numbers[at + 4] !== 1 || stamp === undefined) return false;
-    if (!sameStamp(stamp, { size: numbers[at]!, mtimeMs: numbers[at + 1]!, ctimeMs: numbers[at + 2]!, ino: numbers[at + 3]! })) return false;
+    if (scan.files[i] !== paths[i] || numbers[at + 4] !== 1) return false;
+    if (!scannedAt(scan, i, numbers[at]!, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!)) return false;
   }
   return true;
 }
@@ -237,11 +260,12 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     data: [...s.data],
     projectFindings: s.projectFindings ?? null,
     crc,
+    blobs: blobs.reduce((n, b) => n + b.byteLength, 0),
     summary: summarize(written),
     digest: filesDigest(columns.paths.map((path, i) => ({ path, sha256: columns.sha256[i]! }))),
-    files: columns,
   };
-  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  // Two lines: the header, then the files table (read only when needed: see readIndex).
+  const head = Buffer.from(`${JSON.stringify(header)}\n${JSON.stringify(columns)}`, 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
   return writeAtomically(file, [MAGIC, length, head, ...body]);

@@ -107,9 +107,10 @@ export interface IndexState {
   /**
    * A state read from disk whose files table is not decoded yet (./persist.ts): what the table
    * gives (./files-summary.ts), its files' digest, and whether a scan finds every file as the
-   * table has it. Undefined once `files` is read, and for a state made in memory.
+   * table has it (prepare(): parse the table now, not at the first unchangedIn). Undefined once
+   * `files` is read, and for a state made in memory.
    */
-  readonly undecoded?: { summary: FilesSummary; digest: string; unchangedIn(scan: Scan): boolean };
+  readonly undecoded?: { summary: FilesSummary; digest: string; prepare(): void; unchangedIn(scan: Scan): boolean };
 }
 
 export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamps' | 'blobs'> {
@@ -185,6 +186,10 @@ export class ProjectIndex {
     const partialReads = new Map<string, SourceRead>();
     const early = whileChecking && !changed && !this.#errorsKnown() && this.#partialsReadAsBefore(partialReads) ? whileChecking({ root, ...this.#env }, true) : undefined;
     early?.catch(() => undefined); // awaited below; this only keeps a throw before then from going unhandled
+    // The files table parsed once the early requests are out, while they travel and the scan runs.
+    const prepare = () => this.#s.undecoded?.prepare();
+    if (early) early.then(prepare, () => undefined);
+    else prepare();
     const ahead = await scanning;
     // A table read from disk may be taken whole: its files are scanned here when not ahead, so that
     // every run can tell. Any other run only lists the files (each known one is stat'ed as checked).

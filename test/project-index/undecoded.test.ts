@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configHash } from '../../src/apply/config-hash.js';
 import { buildId } from '../../src/config/build-id.js';
+import type { LoadReport } from '../../src/config/project.js';
 import { loadProject } from '../../src/project-index/load.js';
 import { filesDigest, summarize } from '../../src/project-index/files-summary.js';
 import { indexFile, readIndex } from '../../src/project-index/persist.js';
@@ -88,6 +89,25 @@ describe('an index taken without decoding its files table', () => {
     // ...so that the next finds every file as recorded.
     const index = await opened(root);
     expect(index.state.undecoded).toBeDefined();
+  });
+
+  it('a files table that does not parse is no table: every file is checked as new, and the index written anew', async () => {
+    const root = await indexed();
+    const file = indexFile(root, undefined);
+    const bytes = readFileSync(file);
+    // The header's second line is the table: break its JSON, leaving every length as it was.
+    const table = bytes.indexOf(0x0a, 12) + 1;
+    expect(bytes.subarray(table, table + 9).toString()).toBe('{"paths":');
+    bytes.write('{"paths";', table);
+    writeFileSync(file, bytes);
+    const cold = await loadProject({ dir: root, now: NOW, environ: {}, threads: 1 });
+    const reports: LoadReport[] = [];
+    const onLoaded = (r: LoadReport) => void reports.push(r);
+    const damaged = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
+    expect(reports[0]).toMatchObject({ cache: 'used', fromCache: 0, checked: reports[0]!.files });
+    expect(observable(damaged)).toEqual(observable(cold));
+    await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
+    expect(reports[1]).toMatchObject({ cache: 'used', checked: 0, read: 0 });
   });
 
   it('is worked out again when a finding has expired, with the findings a cold load makes at that time', async () => {
