@@ -5,6 +5,8 @@
  * and on a no-change `plan` of 10,000 files loading modules is most of what the main thread does
  * (the files are scanned on a worker meanwhile, src/cli/scan-ahead.ts). Every dynamic import stays
  * a chunk of its own, so a command still loads only its own code. Packages stay in node_modules.
+ * The bundle keeps none of the comments (a quarter of the source): every start reads and parses
+ * that much less, ~30 ms of a 0.38 s no-change plan. They stay in src/ and tsc's output.
  *
  * The bundle sits one folder below dist/src like dist/src/config, so what the code finds next to
  * itself (dist/build-id.json two folders up, the generated validators in ../config) is found the
@@ -33,6 +35,6 @@ await build({
   // pure-JavaScript CommonJS ones every command loads, which would otherwise go through Node's
   // CommonJS loader and its export scan on every start.
   external: (id) => !id.startsWith('.') && !path.isAbsolute(id) && !BUNDLED.test(id),
-  output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+  output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', comments: false },
   logLevel: 'warn',
 });
