@@ -62,7 +62,8 @@ const isError = (d: Diagnostic) => d.severity === 'error';
 
 /**
  * One digest of the files' paths and content hashes, in order: what the configuration hash takes
- * of the campaign files (../apply/config-hash.ts). The text goes to the hash in pieces of a few
+ * of the campaign files (../apply/config-hash.ts). Each file is `path NUL sha256 LF`: a path never
+ * holds a NUL, so no two lists write the same text. The text goes to the hash in pieces of a few
  * hundred files: 10,000 small update() calls cost more than the hashing, and one string of 10,000
  * appends costs more again to flatten and encode.
  */
@@ -71,7 +72,7 @@ export function filesDigest(files: Iterable<{ path: string; sha256: string }>): 
   let text = '';
   let pending = 0;
   for (const f of files) {
-    text += `${JSON.stringify(f.path)},${JSON.stringify(f.sha256)}\n`;
+    text += `${f.path}\0${f.sha256}\n`;
     if (++pending === 256) {
       hash.update(text, 'utf8');
       text = '';

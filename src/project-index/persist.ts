@@ -232,7 +232,9 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const columns: FileColumns = { paths: [], sha256: [], numbers: [], rest: [] };
   const blobs: Uint8Array[] = [];
   const written: IndexedFile[] = [];
-  const keys = new Set<string>();
+  // The derived values of the contents indexed, file by file (those of contents gone are left out;
+  // two files of one content write theirs twice, read back as one).
+  const rows: [string, string, Derived['startsAt'] | null][] = [];
   for (const [p, e] of s.files) {
     if ('problem' in e) continue;
     written.push(e);
@@ -242,9 +244,13 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     columns.numbers.push(e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted ? 1 : 0, blob.byteLength);
     columns.rest.push(restOf(e));
     blobs.push(blob);
-    for (const doc of e.docs) keys.add(desiredKey(e.sha256, doc));
+    for (const doc of e.docs) {
+      const k = desiredKey(e.sha256, doc);
+      const d = s.derived.get(k);
+      if (d) rows.push([k, d.specHash, d.startsAt ?? null]);
+    }
   }
-  const derived = Buffer.from(JSON.stringify([...s.derived].filter(([k]) => keys.has(k)).map(([k, d]) => [k, d.specHash, d.startsAt ?? null])), 'utf8');
+  const derived = Buffer.from(JSON.stringify(rows), 'utf8');
   const derivedLength = Buffer.alloc(4);
   derivedLength.writeUInt32LE(derived.length);
   // The body's CRC taken piece by piece, and the pieces written as they are: the 10 MB of blobs are never copied.
