@@ -14,17 +14,19 @@
  *     reads (both read again every run); and for a clock before the finding's `until`.
  * CAMPAIGNCTL_CACHE=off turns persistence off.
  *
- * Layout: MAGIC, uint32 LE header length, the header (JSON: key, context, config, partials, data
- * files, the rules across resources, the CRC-32 of what follows the header, the files table's
- * summary and digest (./files-summary.ts), and the files by column: path, sha256, [size, mtimeMs,
- * ctimeMs, ino, trusted, blobLength], and diagnostics, documents, findings and reads, short for the
- * common file; see FileColumns), uint32 LE length of the derived hashes, the derived hashes (JSON),
- * then each file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for
- * values JSON would change). Everything is checked (the body by its CRC) when the file is read,
- * but the files table becomes entries only when first asked for, the derived hashes are parsed
- * only when the index is first asked for one (a plan that builds desired state), and the blobs
- * decoded only when it is asked for resources. A run that finds every file at its recorded stamp
- * (the repeated no-change plan) needs none of the three: the summary and digest answer for the table.
+ * Layout: MAGIC, uint32 LE header length, the header: two lines of JSON, the first with key,
+ * context, config, partials, data files, the rules across resources, the CRC-32 of what follows
+ * the header, the blobs' length, and the files table's summary and digest (./files-summary.ts);
+ * the second the files table, by column: path, sha256, [size, mtimeMs, ctimeMs, ino, trusted,
+ * blobLength], and diagnostics, documents, findings and reads, short for the common file (see
+ * FileColumns). Then uint32 LE length of the derived hashes, the derived hashes (JSON), then each
+ * file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for values
+ * JSON would change). The first line and the body (length, CRC) are checked when the file is
+ * read, the files table when first parsed (see readIndex). The table becomes entries only when
+ * first asked for, the derived hashes are parsed only when the index is first asked for one (a
+ * plan that builds desired state), and the blobs decoded only when it is asked for resources. A
+ * run that finds every file at its recorded stamp (the repeated no-change plan) needs none of the
+ * three: the summary and digest answer for the table.
  */
 import { crc32 } from 'node:zlib';
 import { headerEndOf, MAGIC, readIndexBytes, type IndexBytes } from './index-bytes.js';
