@@ -148,7 +148,8 @@ export class NoChangeMemo {
     const t = q.now.getTime();
     if (!r || r.options !== optionsOf(q.options, q.commandTarget) || t < r.validFrom || t >= r.validUntil) return undefined;
     const answered = this.#answered;
-    const digest = answered?.pages === q.pages && r === this.#stored ? answered.digest : remoteDigest(r.managed, remoteById(q.pages));
+    // (The candidate is the stored record: the one digestWhenAnswered digested for.)
+    const digest = answered?.pages === q.pages ? answered.digest : remoteDigest(r.managed, remoteById(q.pages));
     if (digest !== r.remote) return undefined;
     const managed = r.managed.map(([address, remoteId]) => ({ address, remoteId }));
     return {

@@ -141,7 +141,8 @@ export class ProjectIndex {
   #env!: { environmentName: string; environment: ResolvedEnvironment; chosen: boolean; diagnostics: Diagnostic[] };
   #configProblem: Diagnostic | undefined;
   #partialProblems: Diagnostic[] = [];
-  #project: (Project & { bind(): void }) | undefined;
+  /** The project of this generation, and what lists its files before the index changes (see #view). */
+  #project: { view: Project; bind(): void } | undefined;
   /** The resources and files as indexed, and where their nodes are: rebuilt when a file moves. */
   #listing: Listing | undefined;
   /** Something changed since the state was last persisted. */
@@ -268,7 +269,7 @@ export class ProjectIndex {
 
   /** The project as indexed now (the same object until the next change). */
   project(): Project {
-    return (this.#project ??= this.#view());
+    return (this.#project ??= this.#view()).view;
   }
 
   /** How many resources the project has (counted without decoding any). */
@@ -393,26 +394,25 @@ export class ProjectIndex {
   }
 
   async #settle(now: Date, read: readonly string[], checked: CheckFilesReport, removed: readonly string[], dataChanged: readonly string[], changed: boolean): Promise<UpdateReport> {
-    // Nothing read and nothing removed (every file as indexed): the table stays as it is, undecoded.
-    const files = read.length > 0 || removed.length > 0 ? this.#s.files : new Map<string, FileState>();
+    // The table is touched only for files read or removed: taken whole, it stays undecoded.
     let filesMoved = removed.length > 0;
     // The findings of the rules across resources go when a file came or went or changed what those rules read.
     let projectMoved = filesMoved;
     let added = false;
     for (const f of removed) {
-      this.#dropKept(files.get(f));
-      files.delete(f);
+      this.#dropKept(this.#s.files.get(f));
+      this.#s.files.delete(f);
     }
     const contentMoved: string[] = [];
     read.forEach((file, i) => {
-      added ||= !files.has(file);
+      added ||= !this.#s.files.has(file);
       const took = this.#take(file, checked.outcomes[i], checked.stamps[i], checked.blobs[i]);
       if (took !== 'same') contentMoved.push(file);
       filesMoved ||= took !== 'same';
       projectMoved ||= took === 'moved';
     });
     // Kept in path order, as discover() gives them: a rebuilt index lists them the same.
-    if (added) this.#s.files = new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
+    if (added) this.#s.files = new Map([...this.#s.files].sort(([a], [b]) => byCodePoint(a, b)));
     if (filesMoved) {
       // Files only edited (none came or went): the last listing with their places replaced.
       const last = this.#listing;
@@ -542,14 +542,14 @@ export class ProjectIndex {
    * to read. Its resources are decoded when resources() (or locate) is first called, from this
    * generation of the index whatever happens to the index after.
    */
-  #view(): Project & { bind(): void } {
+  #view(): { view: Project; bind(): void } {
     const s = this.#s;
     const diagnostics: Diagnostic[] = [...this.#partialProblems];
     if (this.#configProblem) diagnostics.push(this.#configProblem);
     diagnostics.push(...s.config.diagnostics, ...this.#env.diagnostics);
     const { environmentName, environment, chosen } = this.#env;
     const base = { root: this.head.root, config: s.config.config, environmentName, environment, partials: s.partials };
-    if (!chosen) return { ...base, resources: () => [], files: [], filesDigest: () => filesDigest([]), diagnostics: sortDiagnostics(diagnostics), locate: () => undefined, bind: () => undefined };
+    if (!chosen) return { view: { ...base, resources: () => [], files: [], filesDigest: () => filesDigest([]), diagnostics: sortDiagnostics(diagnostics), locate: () => undefined }, bind: () => undefined };
     const summary = this.#summary();
     diagnostics.push(...summary.fileDiagnostics, ...(s.projectFindings ?? []), ...summary.findingDiagnostics);
     // The files and resources are listed when first asked for: a run that only needs the project's
@@ -559,7 +559,7 @@ export class ProjectIndex {
     let listed: Listing | undefined;
     const list = () => (listed ??= this.#listed());
     let digest: string | undefined;
-    const view: Project & { bind(): void } = {
+    const view: Project = {
       ...base,
       resources: () => list().resources(),
       get files() {
@@ -568,10 +568,9 @@ export class ProjectIndex {
       filesDigest: () => (digest ??= listed === undefined && stored !== undefined ? stored : filesDigest(list().files)),
       diagnostics: sortDiagnostics(diagnostics),
       locate: (a, p) => list().located().locate(a, p),
-      bind: () => void list(),
     };
     if (s.undecoded === undefined) list();
-    return view;
+    return { view, bind: () => void list() };
   }
 
   /** Some error is known from the last run (nothing is opened early for a project that can not be planned). */
