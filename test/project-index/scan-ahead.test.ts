@@ -4,7 +4,7 @@
  * load that takes it gives what a load that scans for itself gives, edits made before it included.
  * Real temp projects and a real worker thread (the built dist/src/project-index/scan-worker.js).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -38,6 +38,37 @@ describe('a project scan', () => {
     expect(scan.partials).toEqual(found.partials);
     expect(found.files.length).toBeGreaterThan(20);
     expect(found.files.map((_, i) => scannedStamp(scan, i))).toEqual(found.files.map((f) => statStamp(path.join(root, f))));
+  });
+
+  it('lists what discover() lists in its order where the tree is odd: links, skipped names, folders named like files', async () => {
+    const root = fixtureProject(scratch);
+    const c = path.join(root, 'campaigns');
+    const campaign = (name: string) => `apiVersion: campaignctl/v1\nkind: Message\nmetadata:\n  name: ${name}\nspec: {}\n`;
+    // Orders where a folder's path and a file's differ at the slash: a-b.yaml sorts before a/.
+    mkdirSync(path.join(c, 'a'), { recursive: true });
+    writeFileSync(path.join(c, 'a', 'x.yaml'), campaign('ax'));
+    writeFileSync(path.join(c, 'a-b.yaml'), campaign('ab'));
+    writeFileSync(path.join(c, 'a.yml'), campaign('ay'));
+    mkdirSync(path.join(c, 'folder.yaml'));
+    writeFileSync(path.join(c, 'folder.yaml', 'inside.yaml'), campaign('inside'));
+    writeFileSync(path.join(c, 'README.md'), 'not a resource');
+    mkdirSync(path.join(c, '_data'));
+    writeFileSync(path.join(c, '_data', 'skipped.yaml'), campaign('data'));
+    mkdirSync(path.join(c, '.hidden'));
+    writeFileSync(path.join(c, '.hidden', 'skipped.yaml'), campaign('hidden'));
+    writeFileSync(path.join(c, '_skipped.yaml'), campaign('underscore'));
+    // A linked file counts (its target's stamp), a linked folder is not followed, a broken link is listed.
+    symlinkSync(path.join(c, 'a', 'x.yaml'), path.join(c, 'linked.yaml'));
+    symlinkSync(path.join(c, 'a'), path.join(c, 'linked-folder'));
+    symlinkSync(path.join(c, 'nowhere.yaml'), path.join(c, 'broken.yaml'));
+    const scan = await scanProject(root);
+    const found = await discover(root);
+    expect(scan.files).toEqual(found.files);
+    expect(scan.partials).toEqual(found.partials);
+    for (const f of ['campaigns/a-b.yaml', 'campaigns/a/x.yaml', 'campaigns/folder.yaml/inside.yaml', 'campaigns/linked.yaml', 'campaigns/broken.yaml']) expect(scan.files).toContain(f);
+    expect(scan.files.filter((f) => /skipped|_data|linked-folder|README/.test(f))).toEqual([]);
+    expect(found.files.map((_, i) => scannedStamp(scan, i))).toEqual(found.files.map((f) => statStamp(path.join(root, f))));
+    expect(scannedStamp(scan, scan.files.indexOf('campaigns/broken.yaml'))).toBeUndefined();
   });
 
   it('started on a worker is taken once, for its root only, and equals one taken here', async () => {
