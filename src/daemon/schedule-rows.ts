@@ -30,5 +30,5 @@ export function scheduleRowsOf(store: StateStore): StateStore {
 
 /** The resource store's methods, bound to it (so they may be copied into another object). */
 function bound(r: StateStore['resources']): StateStore['resources'] {
-  return { get: (a) => r.get(a), list: () => r.list(), listWithoutSpecs: () => r.listWithoutSpecs(), listOf: (a) => r.listOf(a), put: (x) => r.put(x), delete: (a) => r.delete(a) };
+  return { get: (a) => r.get(a), list: () => r.list(), listWithoutSpecs: () => r.listWithoutSpecs(), campaignStarts: () => r.campaignStarts(), listOf: (a) => r.listOf(a), put: (x) => r.put(x), delete: (a) => r.delete(a) };
 }

@@ -310,6 +310,13 @@ export interface ResourceStore {
    */
   listWithoutSpecs(): Promise<AppliedWithoutSpec[]>;
   /**
+   * The distinct start instants of the Campaigns that carry a CleverTap id (each one's scheduledFor,
+   * else its appliedAt), in no order: all the refresh's list windows are made of
+   * (src/apply/refresh.ts), asked without reading a row, so the list calls go out before the rows
+   * are read and decoded.
+   */
+  campaignStarts(): Promise<string[]>;
+  /**
    * The rows of these addresses as list() has them (those that exist), sorted by address: one query
    * however many, for a plan that shows a few hundred specs of 10,000 rows (Bulletins' occurrences).
    */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computePlan } from '../../src/apply/planning.js';
-import { startEarlyRefresh } from '../../src/apply/refresh.js';
+import { refreshWindows, startEarlyRefresh } from '../../src/apply/refresh.js';
 import { applyOnce, load, PROVENANCE, useApplyFixture, type ApplyFixture } from './helpers.js';
 
 let f: ApplyFixture;
@@ -42,6 +42,47 @@ describe('early refresh', () => {
     expect(lists()).toBeGreaterThan(before);
     expect(outcome.refresh?.statuses.map((s) => s.address).sort()).toEqual(['campaign.alpha', 'campaign.beta']);
     expect(outcome.plan.changes).toEqual([]);
+  });
+
+  it('asks over the windows of state\'s campaign starts before reading its rows, and again over the rows\' own when state was written in between', async () => {
+    f.tp.campaign({ name: 'alpha', when: '2031-06-01T09:00:00Z' });
+    await applyOnce(f.tp, f.store, f.client);
+    // A store as another process would leave it: beta applied, at an instant a year on, right after
+    // the starts were read and the first list calls went out.
+    let betasLists = 0;
+    const beta = async () => {
+      const at = lists();
+      f.tp.campaign({ name: 'beta', when: '2032-06-01T09:00:00Z' });
+      await applyOnce(f.tp, f.store, f.client);
+      betasLists = lists() - at;
+    };
+    const resources = { ...f.store.resources, campaignStarts: async () => {
+      const starts = await f.store.resources.campaignStarts();
+      await beta();
+      return starts;
+    } };
+    const store = { serial: () => f.store.serial(), journal: f.store.journal, revision: () => f.store.revision(), resources };
+    const before = lists();
+    const early = await startEarlyRefresh(store, f.client, { accountTimezone: 'UTC' });
+    const pages = await early!.pages;
+    expect(early!.rows!.map((r) => r.address)).toEqual(['campaign.alpha', 'campaign.beta']);
+    expect(early!.windows).toEqual(refreshWindows(early!.rows!, 'UTC'));
+    // Beta's own window came from the second asking, and its campaign is in the answer.
+    const betaId = early!.rows!.find((r) => r.address === 'campaign.beta')!.remoteId;
+    expect(pages.flat().map((c) => c.id)).toContain(betaId);
+    // Asked twice: over alpha's windows, then over the rows' (beta's apply made list calls of its own).
+    expect(lists() - before - betasLists).toBeGreaterThan(early!.windows.length);
+  });
+
+  it('asks once, over the windows the rows give, when state stays as it was', async () => {
+    f.tp.campaign({ name: 'alpha', when: '2031-06-01T09:00:00Z' });
+    f.tp.campaign({ name: 'beta', when: '2032-06-01T09:00:00Z' });
+    await applyOnce(f.tp, f.store, f.client);
+    const before = lists();
+    const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
+    await early!.pages;
+    expect(early!.windows).toEqual(refreshWindows(early!.rows!, 'UTC'));
+    expect(lists() - before).toBe(early!.windows.length);
   });
 
   it('is not used while settling the journal', async () => {

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppliedResource } from '../../src/model/applied.js';
+import { campaignStarts } from '../../src/apply/refresh.js';
 import { StateError } from '../../src/state/errors.js';
 import { MARKER_PATTERN } from '../../src/state/ids.js';
 import type { OpenStateOptions } from '../../src/state/open.js';
@@ -110,6 +111,20 @@ export function stateStoreContract(name: string, factory: StateStoreFactory): vo
         expect(lean).toEqual(full.map(({ spec: _spec, ...rest }) => rest));
         expect(lean.map((r) => r.address)).toEqual(['campaign.a', 'campaign.b', 'campaign.c']);
         expect(lean.some((r) => 'spec' in r)).toBe(false);
+      });
+
+      it("tells the Campaigns' start instants without a row read: the distinct scheduledFor, else appliedAt, of those with a CleverTap id", async () => {
+        const s = await fresh();
+        expect(await s.resources.campaignStarts()).toEqual([]);
+        await s.resources.put(appliedCampaign('a', { remoteId: 1 }));
+        await s.resources.put(appliedCampaign('b', { remoteId: 2 })); // the same instant as a
+        await s.resources.put(appliedCampaign('c', { remoteId: 3, scheduledFor: null, appliedAt: '2030-03-04T05:06:07.000Z' }));
+        await s.resources.put(appliedCampaign('d', { remoteId: 4, scheduledFor: '2031-01-01T00:00:00.000Z' }));
+        await s.resources.put(appliedCampaign('e', { remoteId: null, scheduledFor: '2032-01-01T00:00:00.000Z' })); // not on CleverTap
+        await s.resources.put({ ...appliedCampaign('f', { remoteId: 6, scheduledFor: '2033-01-01T00:00:00.000Z' }), kind: 'Message' }); // not a Campaign
+        expect((await s.resources.campaignStarts()).sort()).toEqual(['2030-01-02T10:00:00.000Z', '2030-03-04T05:06:07.000Z', '2031-01-01T00:00:00.000Z']);
+        // What the refresh would make of the rows themselves.
+        expect([...campaignStarts(await s.resources.listWithoutSpecs())].sort()).toEqual((await s.resources.campaignStarts()).sort());
       });
 
       it('lists the rows of some addresses, in one query, exactly as list() has them', async () => {

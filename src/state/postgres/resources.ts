@@ -49,6 +49,10 @@ export function resourceStore(x: Executor): ResourceStore {
     list: () => x.read(async (c) => (await c.rows<Row>('SELECT data, spec, rendered FROM resources ORDER BY address COLLATE "C"')).map(fromRow)),
     listWithoutSpecs: () =>
       x.read(async (c) => (await c.rows<{ data: string }>('SELECT data FROM resources ORDER BY address COLLATE "C"')).map((row) => JSON.parse(row.data) as AppliedWithoutSpec)),
+    campaignStarts: () =>
+      x.read(async (c) =>
+        (await c.rows<{ start: string }>("SELECT DISTINCT coalesce(data::jsonb ->> 'scheduledFor', applied_at) AS start FROM resources WHERE kind = 'Campaign' AND remote_id IS NOT NULL")).map((r) => r.start),
+      ),
     listOf: (addresses) =>
       x.read(async (c) =>
         (await c.rows<Row>('SELECT data, spec, rendered FROM resources WHERE address IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY address COLLATE "C"', [JSON.stringify(addresses)])).map(fromRow),

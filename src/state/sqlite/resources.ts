@@ -47,6 +47,10 @@ export function resourceStore(x: Executor): ResourceStore {
     list: () => x.read((c) => (c.stmt('SELECT data, spec, rendered FROM resources ORDER BY address').all() as Row[]).map(fromRow)),
     listWithoutSpecs: () =>
       x.read((c) => (c.stmt('SELECT data FROM resources ORDER BY address').all() as { data: string }[]).map((row) => JSON.parse(row.data) as AppliedWithoutSpec)),
+    campaignStarts: () =>
+      x.read((c) =>
+        (c.stmt("SELECT DISTINCT coalesce(json_extract(data, '$.scheduledFor'), applied_at) AS start FROM resources WHERE kind = 'Campaign' AND remote_id IS NOT NULL").all() as { start: string }[]).map((r) => r.start),
+      ),
     // The addresses as one JSON array bound to one parameter: no limit on how many (SQLite's on parameters is not met).
     listOf: (addresses) =>
       x.read((c) => (c.stmt('SELECT data, spec, rendered FROM resources WHERE address IN (SELECT value FROM json_each(?)) ORDER BY address').all(JSON.stringify(addresses)) as Row[]).map(fromRow)),
