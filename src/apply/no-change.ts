@@ -11,7 +11,8 @@
  *     content), the same recorded state (its revision, which changes with every write and differs
  *     between copies written apart) and the same build of campaignctl (../config/build-id.ts:
  *     all of its code, schemas and libraries; without a build id nothing is recorded);
- *   - the same options (a scoped plan is never recorded);
+ *   - the same options, but for how estimates are asked (--no-estimate, the estimate limit): only
+ *     changes are estimated, and a recorded plan has none (a scoped plan is never recorded);
  *   - the same answer from CleverTap for every managed campaign (each row it returned, whole);
  *   - a clock inside its window: from when it was made until the first instant the planner would
  *     judge differently (a campaign's recorded start, a bulletin occurrence falling due), and at
@@ -37,7 +38,7 @@ import type { PlanOutcome, PlanRequest } from './planning.js';
 import { assembleRefresh, managedCampaigns, remoteById, type RefreshResult } from './refresh.js';
 
 /** Bump when what a record holds, or what it is keyed by, changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** A record stands at most this long, whatever else holds. */
 export const MAX_AGE_MS = 60 * 60 * 1000;
@@ -84,6 +85,8 @@ export class NoChangeMemo {
   #run: Pick<NoChangeRecord, 'key' | 'configHash' | 'revision' | 'accountTimezone'> | undefined;
   /** The record, once check() found it made on this configuration, state and code. */
   candidate: NoChangeRecord | undefined;
+  /** Whether record() wrote a record in this run. */
+  recorded = false;
   /** CleverTap's answer, digested for the stored record as soon as it came (see digestWhenAnswered). */
   #answered: { pages: readonly RemoteCampaign[][]; digest: string } | undefined;
 
@@ -179,7 +182,8 @@ export class NoChangeMemo {
       plan,
       diagnostics: p.diagnostics,
     };
-    return writeAtomically(this.#file, JSON.stringify(record));
+    this.recorded = writeAtomically(this.#file, JSON.stringify(record));
+    return this.recorded;
   }
 }
 
@@ -188,10 +192,15 @@ function keyOf(hash: string, revision: string): string | undefined {
   return build === null ? undefined : createHash('sha256').update(`${FORMAT}\0${hash}\0${revision}\0${build}`).digest('hex');
 }
 
-/** The options (and the printed commands' target) as part of the key; undefined for a scoped plan, which is never recorded. */
+/**
+ * The options (and the printed commands' target) as part of the key; undefined for a scoped plan,
+ * which is never recorded. How estimates are asked is left out: only changes are estimated, and a
+ * recorded plan has none, so `plan --no-estimate` and `plan` find the same nothing to do (and the
+ * plan an apply records for the next one, ../operations/apply.ts, asks no estimate).
+ */
 function optionsOf(o: PlanOptions, target: CommandTarget | undefined): string | undefined {
   if (o.scope) return undefined;
-  return JSON.stringify([o.heal === true, o.allowLargeAudience === true, o.allowMassStop === true, o.noEstimate === true, o.estimateLimit ?? null, target?.env ?? null, target?.dir ?? null]);
+  return JSON.stringify([o.heal === true, o.allowLargeAudience === true, o.allowMassStop === true, target?.env ?? null, target?.dir ?? null]);
 }
 
 /**

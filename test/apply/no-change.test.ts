@@ -147,6 +147,12 @@ describe('the no-change record', () => {
     expect((await plan({ options: scoped })).reused).toBe(false);
   });
 
+  it('answers whatever the estimation options: a plan with nothing to do asks no estimate', async () => {
+    await applied(); // recorded with --no-estimate
+    expect((await plan({ options: { noEstimate: false } })).reused).toBe(true);
+    expect((await plan({ options: { noEstimate: false, estimateLimit: 3 } })).reused).toBe(true);
+  });
+
   it('does not answer a run whose printed commands would point elsewhere (another --dir)', async () => {
     await applied();
     const here = { env: 'test', dir: 'proj' };

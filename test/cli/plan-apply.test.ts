@@ -94,10 +94,11 @@ describe('plan and apply, step by step', () => {
     expect(audit.every((a) => a.commit === head && a.dirty === false && a.command === 'apply')).toBe(true);
   });
 
-  it('a second plan says No changes. (exit 0 with --detailed-exitcode)', async () => {
-    const r = await cli.run(['plan', '--detailed-exitcode', '--no-estimate']);
+  it('a second plan says No changes. (exit 0 with --detailed-exitcode), answered by the record the apply left', async () => {
+    const r = await cli.run(['--verbose', 'plan', '--detailed-exitcode', '--no-estimate']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().endsWith('No changes.')).toBe(true);
+    expect(r.stderr).toContain('(of the no-change record)');
   });
 
   it('a third plan is answered by the no-change record: the same output, CleverTap still asked, state rows unread', async () => {
@@ -173,8 +174,10 @@ describe('plan and apply, step by step', () => {
     const drift = await cli.run(['drift', '--detailed-exitcode', '--json']);
     expect(drift.code).toBe(2);
     expect(JSON.parse(drift.stdout).drift).toMatchObject([{ address: 'campaign.delta', expected: 'scheduled', actual: 'stopped' }]);
-    const plan = await cli.run(['plan', '--detailed-exitcode']);
+    const plan = await cli.run(['--verbose', 'plan', '--detailed-exitcode']);
     expect(plan.code).toBe(0);
+    // The apply before recorded the plan after it; CleverTap now answers otherwise, so it is planned.
+    expect(plan.stderr).toContain('no-change record: made on this configuration and state');
     expect(plan.stdout).toContain('Drift (changed on CleverTap outside campaignctl)');
     expect(plan.stdout).toMatch(/\? campaign\.delta .*stopped/);
     expect(plan.stdout.trim().endsWith('No changes.')).toBe(true);

@@ -193,6 +193,39 @@ describe('plan, apply and drift in-process', () => {
     expect(emu.state.requests({ family: 'list' }).length).toBeGreaterThan(lists);
   });
 
+  it('an apply that lands whole records the plan after it (with caching on): the next plan is answered from it, CleverTap still asked, and drift still shows', async () => {
+    const { ctx, events } = await context({ cache: true });
+    expect(await apply(ctx, { confirm: yes })).toMatchObject({ kind: 'applied', result: { ok: true } });
+    expect(events).toContainEqual({ kind: 'debug', text: 'no-change record: the plan after this apply finds nothing to do: recorded for the next plan' });
+    expect(existsSync(path.join(tp.root, '.campaignctl', 'cache', 'no-change-test.json'))).toBe(true);
+    const lists = emu.state.requests({ family: 'list' }).length;
+    events.length = 0;
+    const next = await plan(ctx);
+    expect(next.kind === 'planned' && next.outcome.plan.summary.text).toBe('No changes.');
+    expect(events).toContainEqual({ kind: 'debug', text: 'no-change record: made on this configuration and state' });
+    expect(events.flatMap((e) => (e.kind === 'plan-step' ? [e.step] : []))).toEqual(['state', 'refresh']);
+    expect(emu.state.requests({ family: 'list' }).length).toBeGreaterThan(lists);
+    // Stopped on the dashboard after the apply: CleverTap answers otherwise, so the record does not.
+    emu.state.dashboardStop(created()[0]!.id);
+    events.length = 0;
+    const drifted = await plan(ctx);
+    if (drifted.kind !== 'planned') throw new Error(`refused: ${drifted.refused}`);
+    expect(drifted.outcome.plan.drift.map((d) => d.actual)).toEqual(['stopped']);
+    expect(events.flatMap((e) => (e.kind === 'plan-step' ? [e.step] : []))).toContain('plan');
+  });
+
+  it('an apply with a failed change, or without caching, records no plan after it', async () => {
+    const { ctx, events } = await context({ cache: true });
+    emu.state.injectFaults([{ fault: '429', family: 'create', count: 1000 }]);
+    expect(await apply(ctx, { confirm: yes, noEstimate: true })).toMatchObject({ kind: 'applied', result: { ok: false } });
+    expect(events.filter((e) => e.kind === 'debug' && e.text.includes('the plan after this apply'))).toEqual([]);
+    expect(existsSync(path.join(tp.root, '.campaignctl', 'cache', 'no-change-test.json'))).toBe(false);
+    emu.state.reset();
+    const uncached = (await context()).ctx;
+    expect(await apply(uncached, { confirm: yes, noEstimate: true })).toMatchObject({ kind: 'applied', result: { ok: true } });
+    expect(existsSync(path.join(tp.root, '.campaignctl', 'cache', 'no-change-test.json'))).toBe(false);
+  });
+
   it('an aborted signal stops planning: refused as interrupted, nothing created', async () => {
     const { ctx } = await context();
     const signal = AbortSignal.abort();
