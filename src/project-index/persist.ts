@@ -123,10 +123,11 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
       summary: h.summary,
       digest: h.digest,
       prepare: () => void columns(),
-      unchangedIn: (scan) => {
+      movedIn: (scan) => {
         const c = columns();
-        return c !== null && sameAsScanned(c, scan);
+        return c === null ? undefined : movedIn(c, scan);
       },
+      sha256At: (position) => columns()?.sha256[position],
     };
     return {
       context: h.context,
@@ -209,19 +210,20 @@ function decodeFiles(columns: FileColumns, bytes: Buffer, offset: number): Map<s
 }
 
 /**
- * Whether the scan finds exactly the table's files, in its order, each at the stamp recorded and
- * trusted then: what checkProjectFiles would find file by file (every file taken unread), told
- * without making an entry per file.
+ * Where the scan finds the table's files, in its order, not each at the stamp recorded and trusted
+ * then (the files checkProjectFiles would read again; none: every file taken unread), told without
+ * making an entry per file; undefined when the scan finds other files.
  */
-function sameAsScanned(columns: FileColumns, scan: Scan): boolean {
+function movedIn(columns: FileColumns, scan: Scan): number[] | undefined {
   const { paths, numbers } = columns;
-  if (scan.files.length !== paths.length) return false;
+  if (scan.files.length !== paths.length) return undefined;
+  const moved: number[] = [];
   for (let i = 0; i < paths.length; i++) {
     const at = i * NUMBERS;
-    if (scan.files[i] !== paths[i] || numbers[at + 4] !== 1) return false;
-    if (!scannedAt(scan, i, numbers[at]!, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!)) return false;
+    if (scan.files[i] !== paths[i]) return undefined;
+    if (numbers[at + 4] !== 1 || !scannedAt(scan, i, numbers[at]!, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!)) moved.push(i);
   }
-  return true;
+  return moved;
 }
 
 /**

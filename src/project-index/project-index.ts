@@ -46,12 +46,16 @@ import { checkProjectFiles, type CheckFilesReport, type FileOutcome } from '../c
 import { projectFileDigest } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
 import { readSource, type Read as SourceRead } from '../config/read-source.js';
+import { readUnit } from '../config/read-unit.js';
 import { CAMPAIGNS_DIR, CONFIG_FILE } from '../config/root.js';
 import type { RuleContext } from '../config/rules/index.js';
 import { fromBlobDeferringSpecs } from '../config/cache-blob.js';
 import { coolPool, offerRules, POOL_THRESHOLD, poolSize, rulesFound, warmPool, type FileFindings } from '../config/check-pool.js';
 import { projectRuleInputs } from '../config/rules/project-inputs.js';
 import { isStoredCheck, sha256, type StoredCheck, type StoredConfig } from '../config/stored-check.js';
+
+/** At most this many files whose stamps moved are read again, each run, to take a table whole (see #rereadWhole); more decode it. */
+const FEW_REREAD = 64;
 
 export interface Finding {
   diagnostics: Diagnostic[];
@@ -106,11 +110,12 @@ export interface IndexState {
   derived: Map<string, Derived>;
   /**
    * A state read from disk whose files table is not decoded yet (./persist.ts): what the table
-   * gives (./files-summary.ts), its files' digest, and whether a scan finds every file as the
-   * table has it (prepare(): parse the table now, not at the first unchangedIn). Undefined once
-   * `files` is read, and for a state made in memory.
+   * gives (./files-summary.ts), its files' digest, where a scan finds the table's files not at the
+   * trusted stamps recorded (undefined: it finds other files) and the content hash of a file of
+   * the table (prepare(): parse the table now, not at the first movedIn). Undefined once `files`
+   * is read, and for a state made in memory.
    */
-  readonly undecoded?: { summary: FilesSummary; digest: string; prepare(): void; unchangedIn(scan: Scan): boolean };
+  readonly undecoded?: { summary: FilesSummary; digest: string; prepare(): void; movedIn(scan: Scan): number[] | undefined; sha256At(position: number): string | undefined };
 }
 
 export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamps' | 'blobs'> {
@@ -197,7 +202,8 @@ export class ProjectIndex {
     const scan = ahead ?? (this.#s.undecoded ? await scanProject(root) : undefined);
     const found = scan ?? (await discover(root));
     // Every file found as the index recorded it (a repeated plan): the table is not even decoded.
-    const asIndexed = scan !== undefined && this.#s.undecoded?.unchangedIn(scan) === true;
+    const reread = scan && this.#rereadWhole(root, scan);
+    const asIndexed = reread !== undefined;
     let checked: CheckFilesReport;
     try {
       // Files new to the index are read and checked: when there are enough for the worker threads,
@@ -208,7 +214,7 @@ export class ProjectIndex {
       if (early) await early;
       else if (whileChecking) await whileChecking({ root, ...this.#env }, !changed && !this.#errorsKnown());
       if (asIndexed) {
-        checked = { outcomes: [], stamps: [], blobs: [], fromCache: found.files.length, read: 0, checked: 0, workers: 0 };
+        checked = { outcomes: [], stamps: [], blobs: [], fromCache: found.files.length, read: reread, checked: 0, workers: 0 };
       } else {
         const files = this.#s.files;
         const scanned = scan && ((i: number) => scannedStamp(scan, i));
@@ -220,13 +226,35 @@ export class ProjectIndex {
       offerRules(root, undefined);
       await coolPool(root);
     }
-    // Taken as indexed, no file is looked at again, and none came or went. (A partial that moved
-    // since may have decoded the table to drop what read it: its files are still the ones scanned.)
+    // Taken as indexed, no file changed (those read again hold what is indexed) and none came or
+    // went. (A partial that moved since may have decoded the table to drop what read it: its files
+    // are still the ones scanned.)
     const read = asIndexed ? [] : found.files;
     const present = new Set(read);
     const removed = asIndexed ? [] : [...this.#s.files.keys()].filter((f) => !present.has(f));
     const dataChanged = [...this.#s.data].filter(([file, digest]) => projectFileDigest(this.head.root, file) !== digest).map(([file]) => file);
     return { ...(await this.#settle(now, read, checked, removed, dataChanged, changed)), scannedAhead: ahead !== undefined };
+  }
+
+  /**
+   * Whether the table read from disk may be taken whole for this scan: how many files were read
+   * again for it, or undefined when it may not (the table is then decoded and the files checked
+   * as usual). It may when every file is at the trusted stamp recorded, and also when a few are
+   * not (the file an apply edited a moment ago, its stamp too recent to trust then) but each still
+   * holds the content indexed. Their new stamps are not recorded: that would decode 10,000 entries
+   * and write the 12 MB index again (~200 ms of a plan after an apply) for what costs a read of
+   * each of a few files per run. They are recorded by the first run that decodes the table
+   * anyway (any new content, or more than FEW_REREAD of them).
+   */
+  #rereadWhole(root: string, scan: Scan): number | undefined {
+    const table = this.#s.undecoded;
+    const moved = table?.movedIn(scan);
+    if (moved === undefined || moved.length > FEW_REREAD) return undefined;
+    for (const i of moved) {
+      const read = readUnit(root, scan.files[i]!, table!.sha256At(i) ?? null);
+      if (read.kind !== 'same') return undefined;
+    }
+    return moved.length;
   }
 
   /**

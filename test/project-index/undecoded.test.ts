@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configHash } from '../../src/apply/config-hash.js';
 import { buildId } from '../../src/config/build-id.js';
+import { discover } from '../../src/config/discover.js';
 import type { LoadReport } from '../../src/config/project.js';
 import { loadProject } from '../../src/project-index/load.js';
 import { filesDigest, summarize } from '../../src/project-index/files-summary.js';
@@ -71,24 +72,68 @@ describe('an index taken without decoding its files table', () => {
     expect(observable(project)).toEqual(observable(cold));
   });
 
-  it('is decoded and checked file by file when one file only has a new stamp, and gives the same project', async () => {
+  it('is decoded and checked file by file when many files have new stamps (more than are read again to take it whole), and gives the same project', async () => {
     const root = await indexed();
-    const file = path.join(root, 'campaigns', 'generated', 'c0003.yaml');
-    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    const { files } = await discover(root);
+    expect(files.length).toBeGreaterThan(64);
+    for (const f of files) utimesSync(path.join(root, f), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
     const index = await opened(root);
     expect(index.state.undecoded).toBeUndefined();
     expect(observable(index.project())).toEqual(observable(await loadProject({ dir: root, now: NOW, environ: {}, threads: 1 })));
   });
 
-  it('records a stamp that moved (the same content) once it may be trusted, so the next run takes the table whole again', async () => {
+  it('is taken whole when a touched file holds the content indexed: the file read again on each run, until a run decodes the table anyway', async () => {
     const root = await indexed();
     const file = path.join(root, 'campaigns', 'generated', 'c0003.yaml');
-    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
-    // One run reads the file again (its content as indexed) and records the new stamp...
-    await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1 }));
+    // Rewritten as it was (as an apply's edit leaves the file the plan after it reads): a new stamp.
+    writeFileSync(file, readFileSync(file));
+    for (const run of [() => ({ now: NOW }), () => ({ now: new Date(NOW.getTime() + 60_000) })]) {
+      const index = new ProjectIndex(head(root), stored(root));
+      // The first run sees a stamp too recent to trust; the second (a minute on) one that could be.
+      const report = await later(60_000, () => index.refresh(run().now));
+      expect(report).toMatchObject({ read: 1, checked: 0 });
+      expect(index.state.undecoded).toBeDefined();
+      expect(index.dirty).toBe(false);
+      expect(observable(index.project())).toEqual(observable(await loadProject({ dir: root, now: NOW, environ: {}, threads: 1 })));
+    }
+    // Another file with new content decodes the table: the touched file's stamp is recorded with it.
+    const other = path.join(root, 'campaigns', 'generated', 'c0004.yaml');
+    writeFileSync(other, readFileSync(other, 'utf8').replace('name: generated-4', 'name: generated-four'));
+    const reports: LoadReport[] = [];
+    const onLoaded = (r: LoadReport) => void reports.push(r);
+    await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
+    expect(reports[0]).toMatchObject({ read: 2, checked: 1 });
+    await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
+    expect(reports[1]).toMatchObject({ read: 0, checked: 0 });
+    expect((await opened(root)).state.undecoded).toBeDefined();
+  });
+
+  it('is decoded and checked as usual when a touched file holds new content', async () => {
+    const root = await indexed();
+    const rel = 'campaigns/generated/c0004.yaml';
+    const file = path.join(root, rel);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name: generated-4', 'name: generated-four'));
+    const reports: LoadReport[] = [];
+    const project = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded: (r) => void reports.push(r) });
+    expect(reports[0]).toMatchObject({ cache: 'used', checked: 1 });
+    expect(project.resources().some((r) => r.address === 'campaign.generated-four')).toBe(true);
+    expect(observable(project)).toEqual(observable(await loadProject({ dir: root, now: NOW, environ: {}, threads: 1 })));
+  });
+
+  it('records the stamps that moved (the same content) when it decodes the table, once they may be trusted, so the next run takes the table whole again, reading nothing', async () => {
+    const root = await indexed();
+    const { files } = await discover(root);
+    for (const f of files) utimesSync(path.join(root, f), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    const reports: LoadReport[] = [];
+    const onLoaded = (r: LoadReport) => void reports.push(r);
+    // One run reads every file again (its content as indexed) and records the new stamps...
+    await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
+    expect(reports[0]).toMatchObject({ read: files.length, checked: 0 });
     // ...so that the next finds every file as recorded.
     const index = await opened(root);
     expect(index.state.undecoded).toBeDefined();
+    await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
+    expect(reports[1]).toMatchObject({ read: 0, checked: 0 });
   });
 
   it('a files table that does not parse is no table: every file is checked as new, and the index written anew', async () => {
