@@ -127,6 +127,11 @@ describe('a damaged index', () => {
     ['garbage', (f) => writeFileSync(f, 'not a cache at all'), 'not a campaignctl index'],
     ['truncated', (f) => truncateSync(f, statSync(f).size - 100), 'truncated'],
     ['with trailing bytes', (f) => writeFileSync(f, Buffer.concat([readFileSync(f), Buffer.from('xx')])), 'trailing bytes'],
+    ['with a flipped byte in the last file\'s checked result (only the CRC can tell)', (f) => {
+      const b = readFileSync(f);
+      b[b.length - 3]! ^= 0xff;
+      writeFileSync(f, b);
+    }, 'corrupt entry'],
     ['with a broken header', (f) => {
       const b = readFileSync(f);
       b.fill(0xff, 12, 40);
