@@ -9,6 +9,7 @@
  * `signal` stops starting new changes (those in flight finish and are recorded).
  */
 import { diagnostic } from '../diagnostics/catalogue.js';
+import { redactSecrets } from '../diagnostics/redact.js';
 import { readFileSync } from 'node:fs';
 import { configHash } from '../apply/config-hash.js';
 import { prepareDesired, type DesiredState } from '../apply/desired.js';
@@ -199,7 +200,7 @@ async function applySaved(run: Run, file: string): Promise<ApplyOutcome> {
  * is asked: only changes are estimated), and recorded when it finds nothing to do
  * (../apply/no-change.ts). That `plan` then asks CleverTap over the record's windows and gives the
  * record's answer when CleverTap answers the same, instead of reading 10,000 rows and running the
- * planner (~0.45 s instead of ~0.9 s on 10,000 files, for ~0.3 s more here). Only when the
+ * planner (~0.45 s instead of ~0.75-0.9 s on 10,000 files, for ~0.1 s more here). Only when the
  * context caches (the CLI's); what the check finds is never shown, and never changes the outcome.
  */
 async function recordNextPlan(run: Run): Promise<void> {
@@ -225,7 +226,7 @@ async function recordNextPlan(run: Run): Promise<void> {
     text = noChange.recorded ? 'the plan after this apply finds nothing to do: recorded for the next plan' : `the plan after this apply was not recorded (${next.plan.changes.length} changes, ${next.diagnostics.length} diagnostics)`;
   } catch (err) {
     // The apply itself is done and recorded in state: a check that fails only leaves the next plan to work it out.
-    text = `the plan after this apply could not be worked out: ${(err as Error).message}`;
+    text = `the plan after this apply could not be worked out: ${redactSecrets((err as Error).message)}`;
   }
   ctx.events({ kind: 'debug', text: `no-change record: ${text}` });
 }
