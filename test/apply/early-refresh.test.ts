@@ -48,7 +48,7 @@ describe('early refresh', () => {
     f.tp.campaign({ name: 'alpha', when: '2031-06-01T09:00:00Z' });
     await applyOnce(f.tp, f.store, f.client);
     // A store as another process would leave it: beta applied, at an instant a year on, right after
-    // the starts were read and the first list calls went out.
+    // the starts were read (so the first list calls cover alpha only).
     let betasLists = 0;
     const beta = async () => {
       const at = lists();
