@@ -21,7 +21,8 @@
  * together. A persisted file's resources stay serialized (in memory, checked when read) until
  * something asks for them with the project's explicit `resources()`: a run whose findings all stand
  * and that plans nothing (the no-change plan) decodes no spec. When every file reads at the stamp
- * recorded, the persisted files table is not even made into entries: its stored summary
+ * recorded (or the few that do not still hold the content indexed: see #rereadWhole), the
+ * persisted files table is not even made into entries: its stored summary
  * (./files-summary.ts) gives the project's diagnostics, counts and files digest, and the files and
  * resources are listed only when asked for. Nothing here reads a file after the update.
  */
@@ -201,7 +202,8 @@ export class ProjectIndex {
     // every run can tell. Any other run only lists the files (each known one is stat'ed as checked).
     const scan = ahead ?? (this.#s.undecoded ? await scanProject(root) : undefined);
     const found = scan ?? (await discover(root));
-    // Every file found as the index recorded it (a repeated plan): the table is not even decoded.
+    // Every file found as the index recorded it, or read again as it holds (a repeated plan, the
+    // plan after an apply): the table is not even decoded.
     const reread = scan && this.#rereadWhole(root, scan);
     const asIndexed = reread !== undefined;
     let checked: CheckFilesReport;
@@ -472,9 +474,10 @@ export class ProjectIndex {
       // The content is the one indexed: only its stamp may have moved.
       if (entry && !('problem' in entry) && read && (entry.stamp !== read.stamp || entry.trusted !== read.trusted)) {
         files.set(file, { ...entry, stamp: read.stamp, trusted: read.trusted });
-        // A stamp the index does not hold, even one file's, keeps every later run from taking the
-        // table whole (each decodes 10,000 entries to read that file again): written once it may
-        // stand for the content. An untrusted one would be read again next run anyway.
+        // The table is decoded anyway: a stamp that may now stand for the content is written with
+        // it, so later runs take that file unread (until then each reads it again, see
+        // #rereadWhole, and more than a few such files decode the table). An untrusted one would
+        // be read again next run anyway.
         if (read.trusted) this.dirty = true;
       }
       return 'same';
