@@ -8,8 +8,9 @@
  *                  (one process that reads and yaml-`parseDocument`s every file, one thread): each
  *                  pair runs back to back, so machine load moves both alike; the figure is the
  *                  median of the pairs' ratios (default 3 pairs). Goal <= 0.5 x F. With each pair
- *                  the same plan runs on one thread (CAMPAIGNCTL_THREADS=1), printed beside it:
- *                  not a goal, the evidence for how many threads a cold load should use.
+ *                  the same plan runs with the other thread count (CAMPAIGNCTL_THREADS=1 where
+ *                  the default starts workers, else one per core), printed beside it: not a goal,
+ *                  the evidence for how many threads a cold load should use (defaultThreads).
  *   first plan after an apply
  *                  edit one Campaign, `campaignctl apply --yes`, then `plan`: the plan a user runs
  *                  to check the apply landed (median of --apply-runs, default 3, each a new edit).
@@ -38,6 +39,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computePlan } from '../src/apply/planning.js';
+import { poolSize } from '../src/config/check-pool.js';
 import { executePlan } from '../src/apply/executor.js';
 import { raiseOccurrence } from '../src/runtime/occurrence.js';
 import { syncMetadata } from '../src/apply/metadata.js';
@@ -120,9 +122,10 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
     say(`  load average before: ${loadLine()}`);
 
     // Cold plans, each paired with a floor measured right before it under the same load.
-    // With each pair, the same cold plan on one thread (CAMPAIGNCTL_THREADS=1): not a goal, the
-    // evidence for how many threads a cold load should use on this machine.
-    const pairs: { floor: Measured; cold: Measured; ratio: number; oneThread: Measured }[] = [];
+    // With each pair, the same cold plan with the other thread count: not a goal, the evidence for
+    // how many threads a cold load should use on this machine (defaultThreads).
+    const otherThreads = poolSize({}) > 1 ? 1 : availableParallelism();
+    const pairs: { floor: Measured; cold: Measured; ratio: number; other: Measured }[] = [];
     const coldPlan = async (more: Record<string, string> = {}) => {
       rmSync(path.join(dir, '.campaignctl'), { recursive: true, force: true });
       const cold = await cli(['plan', '--no-estimate', '--env', 'bench', '--detailed-exitcode'], more);
@@ -134,15 +137,15 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
       if (floor.code !== 0) throw new Error(`floor process failed: ${floor.stderr}`);
       // Which goes first alternates, so a machine that speeds up or slows down favours neither.
       let cold: Measured;
-      let oneThread: Measured;
+      let other: Measured;
       if (i % 2 === 0) {
         cold = await coldPlan();
-        oneThread = await coldPlan({ CAMPAIGNCTL_THREADS: '1' });
+        other = await coldPlan({ CAMPAIGNCTL_THREADS: String(otherThreads) });
       } else {
-        oneThread = await coldPlan({ CAMPAIGNCTL_THREADS: '1' });
+        other = await coldPlan({ CAMPAIGNCTL_THREADS: String(otherThreads) });
         cold = await coldPlan();
       }
-      pairs.push({ floor, cold, ratio: cold.seconds / floor.seconds, oneThread });
+      pairs.push({ floor, cold, ratio: cold.seconds / floor.seconds, other });
     }
     const middle = median(pairs, (p) => p.ratio);
     const allPairs = pairs.map((p) => `${p.floor.seconds.toFixed(2)}/${p.cold.seconds.toFixed(2)}/${p.ratio.toFixed(2)}`).join(', ');
@@ -150,9 +153,9 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
       `  cold plan --no-estimate    ${middle.ratio.toFixed(2)} x F (${s2(middle.cold.seconds)}), median of ${pairs.length} pairs   goal <= ${GOALS.coldRatio} x F   floor F ${s2(middle.floor.seconds)}   ${verdict(middle.ratio <= GOALS.coldRatio)}`,
     );
     say(`      [cold ${middle.cold.cpuSeconds.toFixed(2)} s CPU, ${middle.cold.rssMb} MB; F ${middle.floor.cpuSeconds.toFixed(2)} s CPU, ${middle.floor.rssMb} MB; pairs F/cold/ratio: ${allPairs}]`);
-    const oneThread = median(pairs, (p) => p.oneThread.seconds / p.floor.seconds);
+    const other = median(pairs, (p) => p.other.seconds / p.floor.seconds);
     say(
-      `      [on one thread (CAMPAIGNCTL_THREADS=1): ${(oneThread.oneThread.seconds / oneThread.floor.seconds).toFixed(2)} x F, median; ${pairs.map((p) => `${s2(p.oneThread.seconds)}`).join(', ')}; ${oneThread.oneThread.cpuSeconds.toFixed(2)} s CPU (not a goal: how many threads a cold load should use here)]`,
+      `      [default here: ${poolSize({})} thread(s); with CAMPAIGNCTL_THREADS=${otherThreads}: ${(other.other.seconds / other.floor.seconds).toFixed(2)} x F, median; ${pairs.map((p) => `${s2(p.other.seconds)}`).join(', ')}; ${other.other.cpuSeconds.toFixed(2)} s CPU (not a goal: how many threads a cold load should use here)]`,
     );
 
     if (settings.coldOnly) {

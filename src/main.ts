@@ -57,7 +57,7 @@ if (!clockSetting.ok) {
   );
 }
 useClock(clockSetting.clock);
-// Likewise a CAMPAIGNCTL_THREADS the loader can not use (it would fall back to every core unasked).
+// Likewise a CAMPAIGNCTL_THREADS the loader can not use (it would fall back to the default unasked).
 const threads = threadsSetting(process.env);
 if (!threads.ok) refuse(diagnostic('threads.invalid', { value: threads.value }));
 // On stderr so that --json documents stay one document; run-due and schedules also carry it inside.

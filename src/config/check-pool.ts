@@ -1,5 +1,5 @@
 /**
- * Checking many campaign files on every core: a pool of worker threads (./check-worker.ts), each
+ * Checking many campaign files on several cores: a pool of worker threads (./check-worker.ts), each
  * reading, hashing, parsing and schema-checking the files it is handed, in batches taken from one
  * queue so a slow batch never leaves a core idle. Results come back keyed by the file's position,
  * so the caller assembles them in file order: the same output as checking on one thread.
@@ -98,12 +98,26 @@ export function threadsSetting(environ: Record<string, string | undefined>): { o
 }
 
 /**
- * How many threads checking may use: CAMPAIGNCTL_THREADS, else every core the process may run on.
- * (The CLI refuses a value it can not use before any command runs: src/main.ts.)
+ * How many threads checking may use: CAMPAIGNCTL_THREADS, else defaultThreads of the cores the
+ * process may run on. (The CLI refuses a value it can not use before any command runs: src/main.ts.)
  */
 export function poolSize(environ: Record<string, string | undefined> = process.env): number {
   const setting = threadsSetting(environ);
-  return (setting.ok && setting.threads) || availableParallelism();
+  return (setting.ok && setting.threads) || defaultThreads(availableParallelism());
+}
+
+/** The fewest cores on which checking starts worker threads unasked. */
+export const POOL_MIN_CORES = 3;
+
+/**
+ * Threads to check on when CAMPAIGNCTL_THREADS is unset: one per core from POOL_MIN_CORES up, else
+ * this thread alone. On two cores the workers share them with this thread, which runs the rules
+ * and plans meanwhile: the pool then cost ~1 s more CPU on a 10,000-file cold plan than one thread
+ * (serializing each result, decoding it here, each worker's start) and was no faster, 0.7-1.1 x F
+ * against 0.67-1.02 x F on the bench's three corpora (docs/performance.md). Not measured on more cores.
+ */
+export function defaultThreads(cores: number): number {
+  return cores >= POOL_MIN_CORES ? cores : 1;
 }
 
 interface Warm {

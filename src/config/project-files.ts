@@ -2,7 +2,7 @@
  * Campaign files through the per-file pipeline, as cheaply as the run allows:
  *   1. a file whose stat stamp is the one `known` trusts is taken as unchanged, unread;
  *   2. the others are read and hashed; content with the sha256 `known` holds is unchanged too;
- *   3. the rest is parsed and schema-checked: on worker threads (every core) when there are more
+ *   3. the rest is parsed and schema-checked: on worker threads (poolSize()) when there are more
  *      than POOL_THRESHOLD of them, else on this thread. Only then are yaml, ajv and the schemas
  *      loaded at all.
  * The outcome list is in the order of `files`, whatever ran where, so loading gives the same
@@ -28,7 +28,7 @@ export type FileOutcome = { file: string; problem: Diagnostic } | { file: string
 
 export interface CheckFilesOptions {
   known?: (file: string) => KnownFile | undefined;
-  /** Threads to check on; 1 never starts workers. Default: every core (poolSize()). */
+  /** Threads to check on; 1 never starts workers. Default: poolSize(). */
   threads?: number;
   /** Use workers only when more files than this need checking. */
   poolThreshold?: number;

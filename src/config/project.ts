@@ -59,7 +59,7 @@ export interface LoadOptions {
    * default false, so a library call never writes into the project. CAMPAIGNCTL_CACHE=off overrides it.
    */
   cache?: boolean;
-  /** Threads for parsing and schema checks; 1 never starts workers. Default: CAMPAIGNCTL_THREADS in `environ`, else every core. */
+  /** Threads for parsing and schema checks; 1 never starts workers. Default: CAMPAIGNCTL_THREADS in `environ`, else one per core (one alone on fewer than 3: defaultThreads). */
   threads?: number;
   /** Told how loading went (for --verbose). */
   onLoaded?: (report: LoadReport) => void;

@@ -795,7 +795,7 @@ export const catalogue = {
     severity: 'error',
     summary: 'CAMPAIGNCTL_THREADS is not a whole number from 1 to 256; nothing ran.',
     message: (a) => `CAMPAIGNCTL_THREADS=${a.value} is not a whole number from 1 to 256 (threads that check the project's files)`,
-    hint: () => 'set it like 1 (check on one thread, no workers) or 4, or unset it to use every core',
+    hint: () => 'set it like 1 (check on one thread, no workers) or 4, or unset it for the default (one per core, or one thread alone on fewer than 3 cores)',
   }),
   'clock.invalid-rate': entry<{ value: string; withoutNow: boolean }>({
     severity: 'error',
