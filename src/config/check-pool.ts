@@ -112,9 +112,10 @@ export const POOL_MIN_CORES = 3;
 /**
  * Threads to check on when CAMPAIGNCTL_THREADS is unset: one per core from POOL_MIN_CORES up, else
  * this thread alone. On two cores the workers share them with this thread, which runs the rules
- * and plans meanwhile: the pool then cost ~1 s more CPU on a 10,000-file cold plan than one thread
- * (serializing each result, decoding it here, each worker's start) and was no faster, 0.7-1.1 x F
- * against 0.67-1.02 x F on the bench's three corpora (docs/performance.md). Not measured on more cores.
+ * and plans meanwhile: the pool then cost 0.5-1.2 s more CPU on a 10,000-file cold plan than one
+ * thread (serializing each result, decoding it here, each worker's start) and was no faster,
+ * 0.70-1.06 x F against 0.67-1.02 x F on the bench's three corpora (docs/performance.md). Not
+ * measured on more cores.
  */
 export function defaultThreads(cores: number): number {
   return cores >= POOL_MIN_CORES ? cores : 1;
