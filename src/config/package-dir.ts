@@ -29,9 +29,11 @@ export function packageVersion(root: string = packageRoot()): string {
   }
 }
 
-/** schemas/ of this campaignctl package. */
+let schemasDir: string | undefined;
+
+/** schemas/ of this campaignctl package (kept: the loader asks once per file it checks). */
 export function packageSchemasDir(): string {
-  return path.join(packageRoot(), 'schemas');
+  return (schemasDir ??= path.join(packageRoot(), 'schemas'));
 }
 
 function isCampaignctlManifest(file: string): boolean {

