@@ -39,11 +39,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computePlan } from '../src/apply/planning.js';
-import { poolSize } from '../src/config/check-pool.js';
 import { executePlan } from '../src/apply/executor.js';
 import { raiseOccurrence } from '../src/runtime/occurrence.js';
 import { syncMetadata } from '../src/apply/metadata.js';
 import { createClient } from '../src/clevertap/client.js';
+import { poolSize } from '../src/config/check-pool.js';
 import { loadProject } from '../src/project-index/load.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { openStateStore } from '../src/state/open.js';
@@ -124,7 +124,8 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
     // Cold plans, each paired with a floor measured right before it under the same load.
     // With each pair, the same cold plan with the other thread count: not a goal, the evidence for
     // how many threads a cold load should use on this machine (defaultThreads).
-    const otherThreads = poolSize({}) > 1 ? 1 : availableParallelism();
+    const defaultThreads = poolSize({});
+    const otherThreads = defaultThreads > 1 ? 1 : availableParallelism();
     const pairs: { floor: Measured; cold: Measured; ratio: number; other: Measured }[] = [];
     const coldPlan = async (more: Record<string, string> = {}) => {
       rmSync(path.join(dir, '.campaignctl'), { recursive: true, force: true });
@@ -155,7 +156,7 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
     say(`      [cold ${middle.cold.cpuSeconds.toFixed(2)} s CPU, ${middle.cold.rssMb} MB; F ${middle.floor.cpuSeconds.toFixed(2)} s CPU, ${middle.floor.rssMb} MB; pairs F/cold/ratio: ${allPairs}]`);
     const other = median(pairs, (p) => p.other.seconds / p.floor.seconds);
     say(
-      `      [default here: ${poolSize({})} thread(s); with CAMPAIGNCTL_THREADS=${otherThreads}: ${(other.other.seconds / other.floor.seconds).toFixed(2)} x F, median; ${pairs.map((p) => `${s2(p.other.seconds)}`).join(', ')}; ${other.other.cpuSeconds.toFixed(2)} s CPU (not a goal: how many threads a cold load should use here)]`,
+      `      [default here: ${defaultThreads} thread(s); with CAMPAIGNCTL_THREADS=${otherThreads}: ${(other.other.seconds / other.floor.seconds).toFixed(2)} x F, median; ${pairs.map((p) => `${s2(p.other.seconds)}`).join(', ')}; ${other.other.cpuSeconds.toFixed(2)} s CPU (not a goal: how many threads a cold load should use here)]`,
     );
 
     if (settings.coldOnly) {
