@@ -291,7 +291,9 @@ function hasDaysAgo(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasDaysAgo);
   if (!value || typeof value !== 'object') return false;
   if (Object.hasOwn(value, 'daysAgo')) return true;
-  return Object.values(value).some(hasDaysAgo);
+  // for-in, not Object.values: no array made per object of every spec (specs are plain data).
+  for (const key in value) if (hasDaysAgo((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /**
@@ -340,7 +342,8 @@ function safeVariables(engine: TemplateEngine, text: string): string[] {
 export function walkStrings(value: unknown, visit: (text: string) => void): void {
   if (typeof value === 'string') visit(value);
   else if (Array.isArray(value)) for (const v of value) walkStrings(v, visit);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) walkStrings(v, visit);
+  // for-in, not Object.values: no array made per object walked (specs are plain data, nothing inherited).
+  else if (value && typeof value === 'object') for (const key in value) walkStrings((value as Record<string, unknown>)[key], visit);
 }
 
 function lookup(root: Record<string, unknown>, dotted: string): unknown {

@@ -4,7 +4,7 @@
  * schema-check, in the quick lane when it can (./quick-parse.ts). The schemas are compiled only when a file actually needs checking.
  * This module pulls in yaml and ajv: the loader imports it only when some file missed the cache.
  */
-import { toBlob as blobOf } from './cache-blob.js';
+import { knownJsonExact, toBlob as blobOf } from './cache-blob.js';
 import { checkFile } from './check-file.js';
 import { checkConfigFile } from './config-file.js';
 import type { FileStamp } from './file-stamp.js';
@@ -33,7 +33,9 @@ export function readAndCheck(root: string, file: string, expectedSha: string | n
 
 /** A file read (./read-unit.ts) whose content is new: parsed and checked. */
 export function checkRead(file: string, read: Extract<ReadUnit, { kind: 'read' }>): UnitResult {
-  const check = storeCheck(quickCheck(file, read.text, quickValidators(packageSchemasDir())) ?? checkFile(file, read.text, unitSchemas()));
+  const quick = quickCheck(file, read.text, quickValidators(packageSchemasDir()));
+  const check = storeCheck(quick ?? checkFile(file, read.text, unitSchemas()));
+  if (quick?.jsonExact) knownJsonExact(check);
   return { kind: 'checked', sha256: read.sha256, stamp: read.stamp, trusted: read.trusted, check };
 }
 

@@ -2,11 +2,14 @@
  * Positions travel encoded (cache, worker threads); decoding must give back exactly the index the
  * parser built, for every file of the fixture corpus (valid projects and the invalid corpus).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFile } from '../../src/config/parse.js';
-import { fromBlob, fromBlobDeferringSpecs, jsonExact, toBlob } from '../../src/config/cache-blob.js';
+import { fromBlob, fromBlobDeferringSpecs, jsonExact, knownJsonExact, toBlob } from '../../src/config/cache-blob.js';
+import { readAndCheck } from '../../src/config/file-unit.js';
+import type { StoredCheck } from '../../src/config/stored-check.js';
 import { decodePositions, encodePositions } from '../../src/config/positions-codec.js';
 import type { PositionIndex } from '../../src/config/positions.js';
 
@@ -139,5 +142,53 @@ describe('checked-file blobs: the specs stored apart', () => {
     expect(fromBlobDeferringSpecs(blob)).toStrictEqual(odd);
     expect(fromBlobDeferringSpecs(toBlob({ resources: [], diagnostics: [] }))).toStrictEqual({ resources: [], diagnostics: [] });
     expect(fromBlobDeferringSpecs(Buffer.from('S{"broken'))).toBeUndefined();
+  });
+});
+
+describe('checked files from the quick lane', () => {
+  const campaign = (to: string) => `apiVersion: campaignctl/v1
+kind: Campaign
+metadata:
+  name: exact
+spec:
+  target_mode: sms
+  where:
+    event_name: Charged
+    from: { daysAgo: 3 }
+    to: { daysAgo: ${to} }
+  content:
+    body: "Hello {{vars.shopName}}"
+  when: "2027-01-10 09:00"
+`;
+
+  function checkOf(text: string): StoredCheck {
+    const root = mkdtempSync(path.join(tmpdir(), 'campaignctl-blob-'));
+    try {
+      writeFileSync(path.join(root, 'c.yaml'), text);
+      const r = readAndCheck(root, 'c.yaml', null);
+      if (r.kind !== 'checked') throw new Error(`not checked: ${r.kind}`);
+      return r.check;
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it('go as JSON when every value is JSON-exact, through v8 when one is -0, and read back exactly', () => {
+    const plain = checkOf(campaign('0'));
+    expect(plain.diagnostics).toEqual([]);
+    expect(toBlob(plain)[0]).toBe(0x53); // 'S': JSON, the specs apart
+    expect(fromBlob(toBlob(plain))).toStrictEqual(plain);
+
+    const minusZero = checkOf(campaign('-0'));
+    expect(minusZero.diagnostics).toEqual([]);
+    expect(Object.is((minusZero.resources[0]!.spec as { where: { to: { daysAgo: number } } }).where.to.daysAgo, -0)).toBe(true);
+    expect(toBlob(minusZero)[0]).toBe(0xff); // v8: JSON would make it 0
+    expect(fromBlob(toBlob(minusZero))).toStrictEqual(minusZero);
+  });
+
+  it('a value marked JSON-exact is taken at its word: the mark is what spares the walk', () => {
+    const value = knownJsonExact({ a: -0 });
+    expect(jsonExact(value)).toBe(false);
+    expect(toBlob(value)[0]).toBe(0x4a); // 'J': not walked again
   });
 });

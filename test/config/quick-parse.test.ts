@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/config/check-file.js';
@@ -127,9 +128,19 @@ describe('quickParse gives what yaml gives', () => {
         return;
       }
       expect(quick).toBeDefined();
-      expect(quick).toEqual(full);
+      const { jsonExact, ...parsed } = quick!;
+      expect(parsed).toEqual(full);
+      // Whether JSON gives the value back as it is, worked out independently of the walk.
+      expect(jsonExact, name).toBe(isDeepStrictEqual(JSON.parse(JSON.stringify(full.value)), full.value));
     });
   }
+
+  it('says a value with -0, .nan or an infinity is not JSON-exact, and still takes it', () => {
+    expect(quickParse('a: -0\n')).toMatchObject({ value: { a: -0 }, jsonExact: false });
+    expect(quickParse('a: [1, .nan]\n')).toMatchObject({ jsonExact: false });
+    expect(quickParse('a: {b: -.inf}\n')).toMatchObject({ jsonExact: false });
+    expect(quickParse('a: [0, -1.5, 1e3]\n')).toMatchObject({ jsonExact: true });
+  });
 
   const declined = {
     'a flow sequence as a key': '[a]: b\n',
