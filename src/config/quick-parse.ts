@@ -106,7 +106,7 @@ const LEADING_MARKER = /^--- *(?:#[^\n]*)?(?:\n|$)/;
 /**
  * The checked file, or undefined when the full lane must decide. `jsonExact`: JSON gives every
  * value of it back as it is (no NaN, infinity or -0 in it: see plainTree), so the cache's encoding
- * need not walk it again to find out (../config/cache-blob.ts, knownJsonExact).
+ * need not walk it again to find out (./cache-blob.ts, knownJsonExact).
  */
 export function quickCheck(file: string, text: string, isValid: IsValid): (CheckedFile & { jsonExact: boolean }) | undefined {
   const parsed = quickParse(text);
