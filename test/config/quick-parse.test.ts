@@ -10,6 +10,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/config/check-file.js';
+import { checkConfigFile } from '../../src/config/config-file.js';
+import { configPositions } from '../../src/config/locator.js';
 import { contentStart, quickCheck, quickParse } from '../../src/config/quick-parse.js';
 import { quickValidators } from '../../src/config/quick-validators.js';
 import { schemasDigest } from '../../src/config/schemas-digest.js';
