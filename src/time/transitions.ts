@@ -8,7 +8,7 @@
  * filters the spans it covers. A span is sampled exactly as a request would be (every STEP_MS, each
  * change then narrowed to the second), so the answer is the one sampling the request itself gives.
  */
-import { offsetMsAt } from './zone.js';
+import { wallReadingOffset } from './zone.js';
 
 export interface ZoneTransition {
   /** The first instant on the new offset (ms since the epoch). */
@@ -59,10 +59,10 @@ function chunkOf(zone: string, c: number): readonly ZoneTransition[] {
 function sampled(zone: string, from: number, until: number): ZoneTransition[] {
   const out: ZoneTransition[] = [];
   let t = from;
-  let offset = sampleOffset(t, zone);
+  let offset = wallReadingOffset(t, zone);
   while (t < until) {
     const next = Math.min(t + STEP_MS, until);
-    const nextOffset = sampleOffset(next, zone);
+    const nextOffset = wallReadingOffset(next, zone);
     if (nextOffset !== offset) out.push({ at: firstOnOffset(zone, t, next, nextOffset), offsetBefore: offset, offsetAfter: nextOffset });
     t = next;
     offset = nextOffset;
@@ -76,33 +76,8 @@ function firstOnOffset(zone: string, lo: number, hi: number, offset: number): nu
   let b = Math.ceil(hi / 1000);
   while (b - a > 1) {
     const mid = Math.floor((a + b) / 2);
-    if (sampleOffset(mid * 1000, zone) === offset) b = mid;
+    if (wallReadingOffset(mid * 1000, zone) === offset) b = mid;
     else a = mid;
   }
   return b * 1000;
-}
-
-/**
- * offsetMsAt(t, zone) in one Intl call: the zone's wall-clock reading of t, as `format` gives it
- * (three times cheaper than formatToParts), read as UTC minus t. The samples are whole seconds, so
- * this is exactly offsetMsAt's answer; a reading the pattern does not take (a year outside
- * 1000-9999) goes to offsetMsAt itself.
- */
-function sampleOffset(t: number, zone: string): number {
-  const m = t % 1000 === 0 ? WALL.exec(readerFor(zone).format(t)) : null;
-  if (!m) return offsetMsAt(t, zone);
-  return Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6])) - t;
-}
-
-/** `12/31/2026, 23:59:59`: en-US numeric with a 24-hour clock. */
-const WALL = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/;
-const readers = new Map<string, Intl.DateTimeFormat>();
-
-function readerFor(zone: string): Intl.DateTimeFormat {
-  let f = readers.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    readers.set(zone, f);
-  }
-  return f;
 }
