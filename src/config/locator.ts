@@ -10,6 +10,7 @@ import { lookup, pointerOf, type PositionIndex } from './positions.js';
 import type { Range } from '../diagnostics/diagnostic.js';
 import type { Project } from './project.js';
 import { readSource } from './read-source.js';
+import { CONFIG_FILE } from './root.js';
 import type { RuleContext } from './rules/index.js';
 import { sha256, type StoredCheck } from './stored-check.js';
 
@@ -58,6 +59,15 @@ export function locator(
     return r ? locateIn(r, nodePath) : undefined;
   };
   return { locate, locateIn };
+}
+
+/**
+ * campaignctl.yaml's positions, made when a diagnostic first needs one: those its check kept
+ * (`stored`), else, when the quick lane read it (null), parsed from `text` (the content checked).
+ */
+export function configPositions(stored: string | null, text: string): () => PositionIndex {
+  let positions: PositionIndex | undefined;
+  return () => (positions ??= stored !== null ? decodePositions(stored) : (parseFile(CONFIG_FILE, text).documents[0]?.positions ?? new Map()));
 }
 
 /** Node positions per document of a file, when its content is still the one that was loaded. */

@@ -17,7 +17,8 @@ export const NO_ENVIRONMENT_CODES: ReadonlySet<string> = new Set(['config.unknow
 
 export function pickEnvironment(
   config: ProjectConfig,
-  positions: PositionIndex,
+  /** campaignctl.yaml's positions, asked for only when a diagnostic points into it. */
+  positions: () => PositionIndex,
   requested: string | undefined,
   ctx: ResolveContext,
   diagnostics: Diagnostic[],
@@ -34,14 +35,14 @@ export function pickEnvironment(
   }
   if (choice.problem === 'unknown') {
     // Named by --env: no place in a file. Named by defaultEnvironment: point at it.
-    const s = requested === undefined ? lookup(positions, '/defaultEnvironment')?.spans.value : undefined;
+    const s = requested === undefined ? lookup(positions(), '/defaultEnvironment')?.spans.value : undefined;
     const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : {};
     diagnostics.push(
       diagnostic('config.unknown-environment', { name: choice.name, known: choice.known, suggestion: closest(choice.name, choice.known) }, where),
     );
     return { environmentName: choice.name, environment: resolveEnvironment(choice.name, {}, ctx), chosen: false };
   }
-  const s = lookup(positions, '/environments')?.spans.key;
+  const s = lookup(positions(), '/environments')?.spans.key;
   const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : { file: CONFIG_FILE };
   diagnostics.push(diagnostic('config.no-default-environment', { known: choice.known }, where));
   return { environmentName: 'sandbox', environment: resolveEnvironment('sandbox', {}, ctx), chosen: false };
@@ -62,7 +63,7 @@ function unknownRegion(environ: Record<string, string | undefined>): string | un
  * A `state` URL in campaignctl.yaml that carries a password: refused (a secret committed with the
  * project). The password belongs in the environment: PGPASSWORD, ~/.pgpass or CAMPAIGNCTL_STATE.
  */
-function statePassword(name: string, config: { state?: unknown }, positions: PositionIndex): Diagnostic | undefined {
+function statePassword(name: string, config: { state?: unknown }, positions: () => PositionIndex): Diagnostic | undefined {
   if (typeof config.state !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(config.state)) return undefined;
   let password: string;
   try {
@@ -71,7 +72,7 @@ function statePassword(name: string, config: { state?: unknown }, positions: Pos
     return undefined;
   }
   if (!password) return undefined;
-  const s = lookup(positions, `/environments/${name}/state`)?.spans.value;
+  const s = lookup(positions(), `/environments/${name}/state`)?.spans.value;
   const where = s ? { file: CONFIG_FILE, line: s[0], column: s[1], endLine: s[2], endColumn: s[3] } : { file: CONFIG_FILE };
   return diagnostic('config.state-password', { environment: name, location: maskUrlCredentials(config.state) }, where);
 }

@@ -21,7 +21,8 @@ export interface StoredCheck {
 export interface StoredConfig {
   config: ProjectConfig;
   valid: boolean;
-  positions: string;
+  /** Encoded positions; null when the quick lane read the file (see configPositions in ./locator.ts). */
+  positions: string | null;
   diagnostics: Diagnostic[];
 }
 
@@ -34,7 +35,7 @@ export function storeCheck(checked: CheckedFile): StoredCheck {
 }
 
 export function storeConfig(checked: CheckedConfig): StoredConfig {
-  return { config: checked.config, valid: checked.valid, positions: encodePositions(checked.positions), diagnostics: checked.diagnostics };
+  return { config: checked.config, valid: checked.valid, positions: checked.positions ? encodePositions(checked.positions) : null, diagnostics: checked.diagnostics };
 }
 
 /** Hex sha256 of UTF-8 text (crypto.hash: one call, no Hash object; every file of a cold load goes through it). */

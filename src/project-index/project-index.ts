@@ -37,9 +37,8 @@ import { desiredKey } from '../apply/desired-key.js';
 import { byCodePoint, discover, partialFile, PARTIALS_DIR } from '../config/discover.js';
 import type { ResolveContext, ResolvedEnvironment } from '../config/environment.js';
 import type { FileStamp } from '../config/file-stamp.js';
-import { locator } from '../config/locator.js';
+import { configPositions, locator } from '../config/locator.js';
 import { pickEnvironment } from '../config/pick-environment.js';
-import { decodePositions } from '../config/positions-codec.js';
 import { takeScan } from './scan-ahead.js';
 import { scannedStamp, scanProject, type Scan } from '../config/scan.js';
 import { filesDigest, summarize, type FilesSummary } from './files-summary.js';
@@ -362,7 +361,8 @@ export class ProjectIndex {
         this.#s.configSha = sha;
       }
       const diagnostics: Diagnostic[] = [];
-      const picked = pickEnvironment(this.#s.config.config, decodePositions(this.#s.config.positions), this.head.requested, this.head.resolve, diagnostics);
+      const positions = configPositions(this.#s.config.positions, 'text' in read ? read.text : '');
+      const picked = pickEnvironment(this.#s.config.config, positions, this.head.requested, this.head.resolve, diagnostics);
       this.#env = { ...picked, diagnostics };
     }
     const context = createHash('sha256').update(`${sha}\0${JSON.stringify(this.#env.environment)}`).digest('hex');

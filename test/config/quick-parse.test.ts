@@ -116,6 +116,8 @@ describe('quickParse gives what yaml gives', () => {
     'templates and liquid': 'a: "{{vars.shopName}}: deals"\nb: \'{% if x %}y{% endif %}\'\nc: {{ "{{x}}" }}\n',
     'leading marker, comments, indented start': '---\n# head\n\n  a: 1\n  b: 2\n',
     'numeric and odd keys': '1: a\n1.5: b\ntrue: c\n.inf: d\n"x y": e\n',
+    // The resolvers look at the length and first character before any pattern: near misses.
+    'near-miss scalars': 'a: nulls\nb: truex\nc: Falsey\nd: ~x\ne: +\nf: .\ng: -x\nh: .5e\ni: 0x\nj: x1\nk: " 1"\nl: TRUE1\nm: nul\nn: fals\no: -.5\np: +.inf\nq: .NaN\nFalse: t\n',
     'unicode': 'a: "é ü 😀"\nb: naïve\n',
     // A `*` or `!` inside a scalar, where no node starts: cron expressions must not decline.
     'stars and bangs inside scalars': 'a: "30 18 * * *"\nb: "*/30 9-17 * * 1-5"\nc: \'0 9 * * MON\'\nd: Hi !\ne: 5 * 3\n',
@@ -185,5 +187,40 @@ describe('quickParse gives what yaml gives', () => {
       const before = text.slice(0, doc.contents!.range![0]).split('\n');
       expect(contentStart(text)).toEqual({ line: before.length, column: before[before.length - 1]!.length + 1 });
     }
+  });
+});
+
+describe('campaignctl.yaml through the quick lane', () => {
+  const isValid = quickValidators(packageSchemasDir());
+  const configs = [path.join(ROOT, 'campaignctl.yaml'), ...yamlFiles(path.join(ROOT, 'test/fixtures')).filter((f) => f.endsWith('campaignctl.yaml') || f.endsWith('.config.yaml'))];
+  const noSchemas = () => {
+    throw new Error('the schemas were compiled for a config the quick lane should take');
+  };
+
+  it('gives the config the full lane gives, with its positions parsed when first asked', () => {
+    let quick = 0;
+    for (const f of configs) {
+      const text = readFileSync(f, 'utf8');
+      const full = checkConfigFile(text, loadSchemas, () => false);
+      let checked: ReturnType<typeof checkConfigFile>;
+      try {
+        checked = checkConfigFile(text, noSchemas, isValid);
+      } catch {
+        continue; // a config with a schema problem: the full lane's, compiled schemas and all
+      }
+      if (checked.positions !== undefined) continue;
+      quick++;
+      expect(checked.valid, f).toBe(true);
+      expect(checked.config, f).toEqual(parseDocument(text).toJS());
+      expect(configPositions(null, text)(), f).toEqual(full.positions);
+    }
+    expect(quick).toBeGreaterThanOrEqual(3);
+  });
+
+  it('leaves a config with a problem to yaml, positions and all', () => {
+    const text = 'environments:\n  prod:\n    provider: clevertap\n    accountTimezone: Europe/Berlinn\n';
+    const checked = checkConfigFile(text, loadSchemas, isValid);
+    expect(checked.positions).toBeDefined();
+    expect(checked.diagnostics.map((d) => [d.code, d.line])).toEqual([['time.invalid-zone', 4]]);
   });
 });
