@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/config/check-file.js';
 import { checkConfigFile } from '../../src/config/config-file.js';
 import { configPositions } from '../../src/config/locator.js';
+import { parseFile } from '../../src/config/parse.js';
 import { contentStart, quickCheck, quickParse } from '../../src/config/quick-parse.js';
 import { quickValidators } from '../../src/config/quick-validators.js';
 import { schemasDigest } from '../../src/config/schemas-digest.js';
@@ -201,7 +202,6 @@ describe('campaignctl.yaml through the quick lane', () => {
     let quick = 0;
     for (const f of configs) {
       const text = readFileSync(f, 'utf8');
-      const full = checkConfigFile(text, loadSchemas, () => false);
       let checked: ReturnType<typeof checkConfigFile>;
       try {
         checked = checkConfigFile(text, noSchemas, isValid);
@@ -212,7 +212,7 @@ describe('campaignctl.yaml through the quick lane', () => {
       quick++;
       expect(checked.valid, f).toBe(true);
       expect(checked.config, f).toEqual(parseDocument(text).toJS());
-      expect(configPositions(null, text)(), f).toEqual(full.positions);
+      expect(configPositions(null, text)(), f).toEqual(parseFile('campaignctl.yaml', text).documents[0]!.positions);
     }
     expect(quick).toBeGreaterThanOrEqual(3);
   });
