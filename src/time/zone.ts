@@ -122,9 +122,9 @@ function offsetAtHour(hourStart: number, zone: string): number {
 }
 
 /**
- * The offset (ms) of `zone` at the whole second `t`: its wall-clock reading, as Intl's `format`
- * gives it (a third of formatToParts' cost), read as UTC minus t. A reading the pattern does not
- * take (a year outside 1000-9999) is read through formatToParts.
+ * The offset (ms, whole seconds) of `zone` at `t`, asked of Intl: its wall-clock reading read as
+ * UTC, minus t. At a whole second through `format` (a third of formatToParts' cost); at any other
+ * t, or a reading the pattern does not take (a year outside 1000-9999), through formatToParts.
  */
 export function wallReadingOffset(t: number, zone: string): number {
   const m = t % 1000 === 0 ? WALL.exec(readerFor(zone).format(t)) : null;
@@ -161,12 +161,9 @@ export function zoneOffsetMs(t: number, zone: string): number | undefined {
 
 /** Offset of `zone` from UTC at `t` (ms since the epoch), in ms: whole seconds, always defined. */
 export function offsetMsAt(t: number, zone: string): number {
-  // The cached offset is exactly what the reading below gives (the reading is derived from it).
+  // The cached offset is exactly what Intl's reading gives (the cache is made of such readings).
   const known = zoneOffsetMs(t, zone);
-  if (known !== undefined) return known;
-  const p = formattedParts(new Date(t), zone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(t / 1000) * 1000;
+  return known !== undefined ? known : wallReadingOffset(t, zone);
 }
 
 /** Offset of `zone` from UTC at `instant`, in minutes (Berlin in summer: +120). */
