@@ -18,12 +18,21 @@ const JSON_TAG = 0x4a; // 'J'
 const SPLIT_TAG = 0x53; // 'S'
 
 export function toBlob(value: unknown): Uint8Array {
+  const blob = blobText(value);
+  return typeof blob === 'string' ? Buffer.from(blob, 'utf8') : blob;
+}
+
+/**
+ * The blob as text (its bytes are that text in UTF-8) when it is JSON, else its bytes: for a
+ * writer that encodes text straight into its own buffer (../project-index/persist.ts).
+ */
+export function blobText(value: unknown): string | Uint8Array {
   if (!isKnownJsonExact(value) && !jsonExact(value)) return serialize(value);
   const resources = resourcesOf(value);
-  if (!resources) return Buffer.from('J' + JSON.stringify(value), 'utf8');
+  if (!resources) return 'J' + JSON.stringify(value);
   // JSON.stringify writes no raw newline (one inside a string is escaped): the first one ends the rest.
   const rest = { ...(value as object), resources: resources.map(({ spec: _spec, ...r }) => r) };
-  return Buffer.from('S' + JSON.stringify(rest) + '\n' + JSON.stringify(resources.map((r) => r.spec)), 'utf8');
+  return 'S' + JSON.stringify(rest) + '\n' + JSON.stringify(resources.map((r) => r.spec));
 }
 
 /** The value back; undefined when the blob does not decode (the caller treats that as a miss). */

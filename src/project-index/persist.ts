@@ -28,12 +28,11 @@
  * run that finds every file at its recorded stamp (the repeated no-change plan) needs none of the
  * three: the summary and digest answer for the table.
  */
-import { crc32 } from 'node:zlib';
 import { headerEndOf, MAGIC, readIndexBytes, type IndexBytes } from './index-bytes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Derived } from '../apply/desired.js';
-import { writeAtomically } from '../config/atomic-write.js';
-import { toBlob } from '../config/cache-blob.js';
+import { writeAtomically, type CrcPatch } from '../config/atomic-write.js';
+import { blobText } from '../config/cache-blob.js';
 import { CACHE_DIR } from '../config/cache-dir.js';
 import type { StoredConfig } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
@@ -234,7 +233,9 @@ function movedIn(columns: FileColumns, scan: Scan): number[] | undefined {
  */
 export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const columns: FileColumns = { paths: [], sha256: [], numbers: [], rest: [] };
-  const blobs: Uint8Array[] = [];
+  // Each blob as text where it is JSON (encoded as it is written: no Buffer per file), else its bytes.
+  const blobs: (string | Uint8Array)[] = [];
+  let blobBytes = 0;
   const written: IndexedFile[] = [];
   // The derived values of the contents indexed, file by file (those of contents gone are left out;
   // two files of one content write theirs twice, read back as one).
@@ -242,26 +243,24 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   for (const [p, e] of s.files) {
     if ('problem' in e) continue;
     written.push(e);
-    const blob = e.blob ?? toBlob(e.check!);
+    const blob = e.blob ?? blobText(e.check!);
+    const length = typeof blob === 'string' ? Buffer.byteLength(blob, 'utf8') : blob.byteLength;
     columns.paths.push(p);
     columns.sha256.push(e.sha256);
-    columns.numbers.push(e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted ? 1 : 0, blob.byteLength);
+    columns.numbers.push(e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted ? 1 : 0, length);
     columns.rest.push(restOf(e));
     blobs.push(blob);
+    blobBytes += length;
     for (const doc of e.docs) {
       const k = desiredKey(e.sha256, doc);
       const d = s.derived.get(k);
       if (d) rows.push([k, d.specHash, d.startsAt ?? null]);
     }
   }
-  const derived = Buffer.from(JSON.stringify(rows), 'utf8');
+  const derived = JSON.stringify(rows);
   const derivedLength = Buffer.alloc(4);
-  derivedLength.writeUInt32LE(derived.length);
-  // The body's CRC taken piece by piece, and the pieces written as they are: the 10 MB of blobs are never copied.
-  const body = [derivedLength, derived, ...blobs];
-  let crc = 0;
-  for (const piece of body) crc = crc32(piece, crc);
-  const header: Header = {
+  derivedLength.writeUInt32LE(Buffer.byteLength(derived, 'utf8'));
+  const header: Omit<Header, 'crc'> = {
     key,
     context: s.context,
     configSha: s.configSha,
@@ -269,17 +268,23 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     partials: s.partials,
     data: [...s.data],
     projectFindings: s.projectFindings ?? null,
-    crc,
-    blobs: blobs.reduce((n, b) => n + b.byteLength, 0),
+    blobs: blobBytes,
     summary: summarize(written),
     digest: filesDigest(columns.paths.map((path, i) => ({ path, sha256: columns.sha256[i]! }))),
   };
-  // Two lines: the header, then the files table (read only when needed: see readIndex).
-  const head = Buffer.from(`${JSON.stringify(header)}\n${JSON.stringify(columns)}`, 'utf8');
+  // Two lines: the header, then the files table (read only when needed: see readIndex). The body's
+  // CRC is known only once the body is written: the header starts with room for it (JSON allows
+  // the spaces before a number), filled in last.
+  const head = `${CRC_FIELD}${' '.repeat(CRC_WIDTH - 1)}0,${JSON.stringify(header).slice(1)}\n${JSON.stringify(columns)}`;
   const length = Buffer.alloc(4);
-  length.writeUInt32LE(head.length);
-  return writeAtomically(file, [MAGIC, length, head, ...body]);
+  length.writeUInt32LE(Buffer.byteLength(head, 'utf8'));
+  const crc: CrcPatch = { from: 3, at: MAGIC.length + 4 + CRC_FIELD.length, text: (value) => String(value).padStart(CRC_WIDTH) };
+  return writeAtomically(file, [MAGIC, length, head, derivedLength, derived, ...blobs], crc);
 }
+
+/** The header's first field, the body's CRC-32: in CRC_WIDTH characters, the most a uint32 takes. */
+const CRC_FIELD = '{"crc":';
+const CRC_WIDTH = 10;
 
 /** A file's diagnostics, documents, findings and reads as `rest` holds them (see FileColumns). */
 function restOf(e: IndexedFile): FileColumns['rest'][number] {

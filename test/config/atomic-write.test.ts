@@ -1,10 +1,11 @@
 /**
- * Cache files are written whole or not at all; the project index is written as its pieces (no
- * joined copy), more of them than one writev call takes.
+ * Cache files are written whole or not at all; the project index is written as its pieces (text
+ * and bytes, through one reused buffer: no joined copy), with the CRC of its body put in its header.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeAtomically } from '../../src/config/atomic-write.js';
 
@@ -18,6 +19,37 @@ describe('writeAtomically', () => {
     expect(writeAtomically(file, pieces)).toBe(true);
     expect(readFileSync(file).equals(Buffer.concat(pieces))).toBe(true);
     expect(readdirSync(path.dirname(file))).toEqual(['index.bin']);
+  });
+
+  it('writes text pieces as UTF-8, long ones and those of many-byte characters included, between bytes of any size', () => {
+    const pieces: (string | Uint8Array)[] = [
+      'plain',
+      Buffer.from([0xff, 0x00, 0x10]),
+      'é€😀'.repeat(1000),
+      // Longer than the writer's buffer takes at once, with a surrogate pair at every odd place.
+      '😀'.repeat(700_000),
+      '€'.repeat(400_000),
+      Buffer.alloc(3 << 20, 7),
+      '',
+      'x'.repeat(5000),
+      Buffer.from('end'),
+    ];
+    const file = path.join(scratch, 'text', 'index.bin');
+    expect(writeAtomically(file, pieces)).toBe(true);
+    expect(readFileSync(file).equals(Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))))).toBe(true);
+  });
+
+  it('puts the CRC-32 of the pieces from the one asked on at the place asked, over its placeholder', () => {
+    const header = '{"crc":         0,"rest":1}\n';
+    const body = ['a'.repeat(3000), Buffer.from([1, 2, 3]), '😀'.repeat(400_000), 'tail'];
+    const file = path.join(scratch, 'crc', 'index.bin');
+    const at = '{"crc":'.length;
+    expect(writeAtomically(file, [header, ...body], { from: 1, at, text: (crc) => String(crc).padStart(10) })).toBe(true);
+    const bytes = readFileSync(file);
+    const bodyBytes = Buffer.concat(body.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    expect(bytes.subarray(header.length).equals(bodyBytes)).toBe(true);
+    const written = JSON.parse(bytes.toString('utf8', 0, header.length - 1)) as { crc: number; rest: number };
+    expect(written).toEqual({ crc: crc32(bodyBytes), rest: 1 });
   });
 
   it('replaces the file whole, from text as from pieces', () => {
