@@ -20,9 +20,16 @@ export interface Scan extends Discovered {
   stamps: Float64Array;
 }
 
-export async function scanProject(root: string): Promise<Scan> {
+/**
+ * `stat: false` lists the files only, every stamp NaN (not stat'ed: each file is then read as one
+ * that may have changed). For a run with no index to compare with, whose every file is read and
+ * stamped as it is read: 10,000 stats less before the first file is read (~60 ms on a worker the
+ * main thread waits for).
+ */
+export async function scanProject(root: string, opts: { stat?: boolean } = {}): Promise<Scan> {
   const found = await discover(root);
   const stamps = new Float64Array(found.files.length * PER_FILE);
+  if (opts.stat === false) return { root, ...found, stamps: stamps.fill(NaN) };
   found.files.forEach((file, i) => {
     let stats;
     try {

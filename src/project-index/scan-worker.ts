@@ -21,7 +21,9 @@ if (index) {
   post({ index: null });
 }
 try {
-  const scan = await scanProject(root);
+  // With no index to compare them with, the stamps would go unused: every file is read (and
+  // stamped) as new. The main thread waits for this list before it reads the first file.
+  const scan = await scanProject(root, { stat: index !== undefined });
   post({ scan }, [scan.stamps.buffer as ArrayBuffer]);
 } catch {
   post({ scan: null });

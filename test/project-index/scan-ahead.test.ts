@@ -1,6 +1,7 @@
 /**
  * The project scan taken on a worker thread ahead of need (src/project-index/scan-ahead.ts): it lists the
- * files discover() lists with the stamps a stat gives, is taken once and only for its root, and a
+ * files discover() lists with the stamps a stat gives (none when there is no index to compare
+ * them with), is taken once and only for its root, and a
  * load that takes it gives what a load that scans for itself gives, edits made before it included.
  * Real temp projects and a real worker thread (the built dist/src/project-index/scan-worker.js).
  */
@@ -77,13 +78,26 @@ describe('a project scan', () => {
   it('started on a worker is taken once, for its root only, and equals one taken here', async () => {
     const root = fixtureProject(scratch);
     const other = fixtureProject(scratch);
-    startScan(root);
+    await load(root, false);
+    startScan(root, indexFile(root, undefined));
     expect(await takeScan(other)).toBeUndefined();
     const ahead = await takeScan(root);
     const here = await scanProject(root);
     expect(ahead).toBeDefined();
     expect({ ...ahead!, stamps: [...ahead!.stamps] }).toEqual({ ...here, stamps: [...here.stamps] });
     expect(await takeScan(root)).toBeUndefined();
+  });
+
+  it('lists the files without stat-ing one when there is no index to compare stamps with', async () => {
+    const root = fixtureProject(scratch);
+    for (const asked of [undefined, indexFile(root, undefined)]) {
+      startScan(root, asked);
+      const ahead = await takeScan(root);
+      const here = await scanProject(root);
+      expect(ahead!.files).toEqual(here.files);
+      expect(ahead!.partials).toEqual(here.partials);
+      expect(ahead!.files.map((_, i) => scannedStamp(ahead!, i))).toEqual(ahead!.files.map(() => undefined));
+    }
   });
 
   it('reads the index file asked for with it: its bytes and their checksum, taken once, for that file only', async () => {
@@ -143,6 +157,19 @@ describe('a scan started ahead of a first run', () => {
     expect(warmCount(root)).toBe(0);
     const cold = await loadProject({ dir: root, now: NOW, environ: {}, cache: false, threads: 1 });
     expect(observable(project)).toEqual(observable(cold));
+  });
+
+  it('records each file at the stamp it was read under: the next run takes as many unread as after a first run that scanned for itself', async () => {
+    const root = fixtureProject(scratch);
+    const other = fixtureProject(scratch);
+    const first = await later(60_000, () => load(root, true));
+    expect(first.report).toMatchObject({ scannedAhead: true, cache: 'absent', fromCache: 0 });
+    await later(60_000, () => load(other, false));
+    const next = await later(120_000, () => load(root, true));
+    const otherNext = await later(120_000, () => load(other, true));
+    expect(otherNext.report.fromCache).toBeGreaterThan(otherNext.report.files / 2);
+    expect(next.report).toMatchObject({ scannedAhead: true, cache: 'used', checked: 0, fromCache: otherNext.report.fromCache, read: otherNext.report.read });
+    expect(next.seen).toEqual(first.seen);
   });
 
   it('starts none once there is an index to read (its files are known) or the files are few', async () => {
