@@ -1,13 +1,13 @@
 /**
  * The first thing the CLI does: when argv runs a command that loads the project, start scanning
- * its files, and reading its project index file, on a worker thread
- * (../project-index/scan-ahead.ts) before commander and the command's modules are loaded, which
- * takes the main thread about as long as that takes the worker.
+ * its files on a worker thread (../project-index/scan-ahead.ts) before commander and the
+ * command's modules are loaded, which takes the main thread about as long as that takes the
+ * worker. The worker stats the files only when the project index file the load will read is there.
  *
  * argv is read here before commander parses it, so only as far as finding the command, --dir and
  * --env: a guess that turns out wrong (a value that looked like a command, an option commander
- * reads differently) starts work for a root or an index file no load asks for, which is never
- * used and costs nothing else.
+ * reads differently) starts work for a root no load asks for, which is never used and costs
+ * nothing else, or stats files for an index file no load reads (a scan is correct either way).
  */
 import { findProjectRoot } from '../config/root.js';
 import { cacheEnabled, indexFile } from '../project-index/index-file.js';

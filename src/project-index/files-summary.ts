@@ -81,3 +81,13 @@ export function filesDigest(files: Iterable<{ path: string; sha256: string }>): 
   }
   return hash.update(text, 'utf8').digest('hex');
 }
+
+/**
+ * One digest of the files' paths, in order, each ending in NUL (a path never holds one): what a
+ * scan is compared with before the stamps, without the index's files table (./persist.ts).
+ */
+export function pathsDigest(paths: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (let from = 0; from < paths.length; from += 1024) hash.update(paths.slice(from, from + 1024).join('\0') + '\0', 'utf8');
+  return hash.digest('hex');
+}

@@ -16,7 +16,6 @@ import { now as clockNow } from '../time/clock.js';
 import { cacheEnabled, indexFile, readIndex, writeIndex } from './persist.js';
 import { ProjectIndex } from './project-index.js';
 import { filesDigest } from './files-summary.js';
-import { takeIndexBytes } from './scan-ahead.js';
 
 export { sortDiagnostics } from './project-index.js';
 
@@ -33,8 +32,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const wanted = opts.cache === true && cacheEnabled(environ);
   const key = wanted ? buildId() : null;
   const file = indexFile(root, opts.env);
-  // The file's bytes read by the worker the CLI started (./scan-ahead.ts), if it did.
-  const stored = key ? readIndex(file, key, await takeIndexBytes(root, file)) : wanted ? 'no build id' : 'off';
+  const stored = key ? readIndex(file, key) : wanted ? 'no build id' : 'off';
   const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads ?? poolSize(environ) }, typeof stored === 'string' ? undefined : stored);
   // Work that needs only the environment starts before the files are looked at, when the index
   // was made on this very configuration and knows no error (nothing is opened for a project that

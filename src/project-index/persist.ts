@@ -15,20 +15,24 @@
  * CAMPAIGNCTL_CACHE=off turns persistence off.
  *
  * Layout: MAGIC, uint32 LE header length, the header: two lines of JSON, the first with key,
- * context, config, partials, data files, the rules across resources, the CRC-32 of what follows
- * the header, the blobs' length, and the files table's summary and digest (./files-summary.ts);
- * the second the files table, by column: path, sha256, [size, mtimeMs, ctimeMs, ino, trusted,
- * blobLength], and diagnostics, documents, findings and reads, short for the common file (see
- * FileColumns). Then uint32 LE length of the derived hashes, the derived hashes (JSON), then each
- * file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for values
- * JSON would change). The first line and the body (length, CRC) are checked when the file is
- * read, the files table when first parsed (see readIndex). The table becomes entries only when
- * first asked for, the derived hashes are parsed only when the index is first asked for one (a
- * plan that builds desired state), and the blobs decoded only when it is asked for resources. A
- * run that finds every file at its recorded stamp (the repeated no-change plan) needs none of the
- * three: the summary and digest answer for the table.
+ * context, config, partials, data files, the rules across resources, the CRC-32 of all that
+ * follows that first line, the blobs' length, the files' count and the digest of their paths, and
+ * the files table's summary and digest (./files-summary.ts); the second the files table, by
+ * column: path, sha256, and diagnostics, documents, findings and reads, short for the common file
+ * (see FileColumns). Then uint32 LE length of the derived hashes, the derived hashes (JSON), each
+ * file's numbers (NUMBERS float64 each: size, mtimeMs, ctimeMs, ino, trusted, blob length), then
+ * each file's checked result as a blob (../config/cache-blob.ts: JSON, or v8 serialization for
+ * values JSON would change). The first line and the rest (lengths, CRC) are checked when the file
+ * is read. The files table is parsed only when first needed (a file read again, or `files`): a
+ * scan is compared with the files' numbers and the digest of their paths, which need no parse. The
+ * table becomes entries only when first asked for, the derived hashes are parsed only when the
+ * index is first asked for one (a plan that builds desired state), and the blobs decoded only
+ * when it is asked for resources. A run that finds every file at its recorded stamp (the repeated
+ * no-change plan) needs none of the three: the summary and digest answer for the table.
  */
-import { headerEndOf, MAGIC, readIndexBytes, type IndexBytes } from './index-bytes.js';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Derived } from '../apply/desired.js';
 import { writeAtomically, type CrcPatch } from '../config/atomic-write.js';
@@ -37,27 +41,28 @@ import { CACHE_DIR } from '../config/cache-dir.js';
 import type { StoredConfig } from '../config/stored-check.js';
 import { desiredKey } from '../apply/desired-key.js';
 import type { FileState, Finding, IndexedFile, IndexState } from './project-index.js';
-import { filesDigest, summarize, type FilesSummary } from './files-summary.js';
+import { filesDigest, pathsDigest, summarize, type FilesSummary } from './files-summary.js';
 import { scannedAt, type Scan } from '../config/scan.js';
 
 
 export { CACHE_DIR };
 export { cacheEnabled, indexFile } from './index-file.js';
-export { readIndexBytes, type IndexBytes } from './index-bytes.js';
 
 /**
- * The files, by column: parsing 10,000 small rows of nested arrays costs a no-change plan more
- * than anything else in the header. `numbers` holds NUMBERS per file (size, mtimeMs, ctimeMs, ino,
- * trusted as 1 or 0, blob length); `rest` is, for the common file (no diagnostics, one resource
- * at document 0, its finding without diagnostics, reading nothing), only its finding's `until`,
- * and for any other file [diagnostics, documents, findings, reads] in full.
+ * The files, by column (parsing 10,000 small rows of nested arrays cost more): `rest` is, for the
+ * common file (no diagnostics, one resource at document 0, its finding without diagnostics,
+ * reading nothing), only its finding's `until`, and for any other file [diagnostics, documents,
+ * findings, reads] in full. Each file's numbers are not in it but in the body, as float64s (see
+ * FileNumbers): a scan is compared with them without parsing this table, and 20,000 timestamps
+ * are neither printed as JSON nor parsed back.
  */
 interface FileColumns {
   paths: string[];
   sha256: string[];
-  numbers: number[];
   rest: (number | null | FullRest)[];
 }
+/** NUMBERS per file: size, mtimeMs, ctimeMs, ino, trusted (1 or 0), blob length. */
+type FileNumbers = Float64Array;
 type FullRest = [Diagnostic[], number[], ([Diagnostic[], number | null] | null)[], (string[] | null)[]];
 const NUMBERS = 6;
 /** The shared lists of the common file (see readIndex), frozen: nothing may add to them. */
@@ -73,31 +78,71 @@ interface Header {
   data: [string, string][];
   projectFindings: Diagnostic[] | null;
   crc: number;
-  /** The blobs' bytes in all (the files table says each one's). */
+  /** The blobs' bytes in all (each file's numbers say its own). */
   blobs: number;
+  /** How many files the table and the numbers hold, and the digest of their paths in order (pathsDigest). */
+  files: number;
+  paths: string;
   /** What the files table gives (./files-summary.ts), and its files' digest. */
   summary: FilesSummary;
   digest: string;
 }
 
+/** The index format's tag; bump its number when the layout changes. */
+const MAGIC = Buffer.from('CTLINDX6');
+
+/** An index file's bytes and the CRC-32 of what follows the header's first line (the files table and the body; null when the file is too short to have them). */
+interface IndexBytes {
+  bytes: Buffer;
+  crc: number | null;
+}
+
+/** The bytes of `file` with that CRC; undefined when it can not be read. */
+function readIndexBytes(file: string): IndexBytes | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const newline = firstLineEndOf(bytes);
+  return { bytes, crc: newline === undefined ? null : crc32(bytes.subarray(newline + 1)) };
+}
+
+/** Where the header ends, once the magic is checked; undefined when there is none. */
+function headerEndOf(bytes: Buffer): number | undefined {
+  if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  return MAGIC.length + 4 + bytes.readUInt32LE(MAGIC.length);
+}
+
+/** Where the header's first line ends (the offset of its newline); undefined when it does not end within the header. */
+function firstLineEndOf(bytes: Buffer): number | undefined {
+  const end = headerEndOf(bytes);
+  if (end === undefined || end > bytes.length) return undefined;
+  const newline = bytes.indexOf(NEWLINE, MAGIC.length + 4);
+  return newline < 0 || newline >= end ? undefined : newline;
+}
+
+/** The header's first line ends at the first newline: JSON.stringify writes none of its own. */
+const NEWLINE = 0x0a;
+
 /**
  * The state in `file` when it was made under `key`, else why it can not be used. Never throws.
- * `ahead`: the file's bytes read ahead (readIndexBytes), used when they are of this file.
  * The header's first line is read here, and the body checked (length, CRC). The files table, the
  * header's second line and the biggest part of it, is parsed only when first needed (a scan to
  * compare, or `files`), so a load can put its early requests out first (./project-index.ts); it
  * becomes 10,000 entries only when `files` is asked for. A table that does not parse or does not
  * fit the body is no table: every file is then checked as new.
  */
-export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexState | string {
-  const read = ahead?.file === file ? ahead : readIndexBytes(file);
+export function readIndex(file: string, key: string): IndexState | string {
+  const read = readIndexBytes(file);
   if (read === undefined) return 'absent';
-  const bytes = Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength);
+  const { bytes } = read;
   const headerEnd = headerEndOf(bytes);
   if (headerEnd === undefined) return 'not a campaignctl index';
   if (headerEnd > bytes.length) return 'truncated';
-  const lineEnd = bytes.indexOf(NEWLINE, MAGIC.length + 4);
-  if (lineEnd < 0 || lineEnd > headerEnd) return 'corrupt header';
+  const lineEnd = firstLineEndOf(bytes);
+  if (lineEnd === undefined) return 'corrupt header';
   let h: Header;
   try {
     h = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, lineEnd)) as Header;
@@ -107,26 +152,31 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
   if (typeof h !== 'object' || h === null || typeof h.key !== 'string') return 'corrupt header';
   if (h.key !== key) return 'made by another build of campaignctl';
   try {
-    if (typeof h.blobs !== 'number' || typeof h.summary !== 'object' || h.summary === null || typeof h.digest !== 'string') return 'corrupt header';
+    if (typeof h.blobs !== 'number' || !Number.isSafeInteger(h.files) || h.files < 0 || typeof h.paths !== 'string' || typeof h.summary !== 'object' || h.summary === null || typeof h.digest !== 'string') return 'corrupt header';
     if (headerEnd + 4 > bytes.length) return 'truncated';
     const derivedEnd = headerEnd + 4 + bytes.readUInt32LE(headerEnd);
-    if (derivedEnd + h.blobs > bytes.length) return 'truncated';
-    if (derivedEnd + h.blobs < bytes.length) return 'trailing bytes';
-    if (read.bodyCrc !== h.crc) return 'corrupt entry';
+    const numbersEnd = derivedEnd + h.files * NUMBERS * Float64Array.BYTES_PER_ELEMENT;
+    if (numbersEnd + h.blobs > bytes.length) return 'truncated';
+    if (numbersEnd + h.blobs < bytes.length) return 'trailing bytes';
+    if (read.crc !== h.crc) return 'corrupt entry';
     const derivedBytes = bytes.subarray(headerEnd + 4, derivedEnd);
     let derived: Map<string, Derived> | undefined;
     let files: Map<string, FileState> | undefined;
-    let table: FileColumns | null | undefined;
-    const columns = () => (table === undefined ? (table = parseColumns(bytes.toString('utf8', lineEnd + 1, headerEnd), h.blobs)) : table);
+    let table: FileColumns | undefined;
+    let numbers: FileNumbers | null | undefined;
+    const numbersOf = () => (numbers === undefined ? (numbers = fileNumbers(bytes, derivedEnd, h.files, h.blobs)) : numbers);
+    // The table's bytes passed the CRC with the rest: written by JSON.stringify, they parse. Should
+    // they still not (a writer's bug), nothing of this index is guessed at: the run stops here.
+    const columns = () => (table ??= parseColumns(bytes.toString('utf8', lineEnd + 1, headerEnd), h.files, file));
     const undecoded: NonNullable<IndexState['undecoded']> = {
       summary: h.summary,
       digest: h.digest,
-      prepare: () => void columns(),
+      prepare: () => void numbersOf(),
       movedIn: (scan) => {
-        const c = columns();
-        return c === null ? undefined : movedIn(c, scan);
+        const n = numbersOf();
+        return n === null ? undefined : movedIn(h, n, scan);
       },
-      sha256At: (position) => columns()?.sha256[position],
+      sha256At: (position) => columns().sha256[position],
     };
     return {
       context: h.context,
@@ -143,8 +193,8 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
       },
       get files() {
         if (files === undefined) {
-          const c = columns();
-          files = c === null ? new Map() : decodeFiles(c, bytes, derivedEnd);
+          const n = numbersOf();
+          files = n === null ? new Map() : decodeFiles(columns(), n, bytes, numbersEnd);
         }
         return files;
       },
@@ -160,32 +210,36 @@ export function readIndex(file: string, key: string, ahead?: IndexBytes): IndexS
   }
 }
 
-/** The header's newline: JSON.stringify writes none of its own. */
-const NEWLINE = 0x0a;
+/**
+ * The files' numbers (a copy: a Float64Array needs its own aligned buffer), when their blob
+ * lengths add up to the blobs' length; null otherwise (no file is then taken as indexed).
+ */
+function fileNumbers(bytes: Buffer, at: number, files: number, blobs: number): FileNumbers | null {
+  const length = files * NUMBERS * Float64Array.BYTES_PER_ELEMENT;
+  const numbers = new Float64Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + length));
+  let total = 0;
+  for (let i = 0; i < files; i++) total += numbers[i * NUMBERS + 5]!;
+  return total === blobs ? numbers : null;
+}
 
-/** The files table of a header's second line, when it parses and fits the blobs' length; null otherwise. */
-function parseColumns(text: string, blobs: number): FileColumns | null {
+/** The files table of a header's second line; throws when it does not parse or does not hold `files` files. */
+function parseColumns(text: string, files: number, indexPath: string): FileColumns {
+  let c: FileColumns | undefined;
   try {
-    const c = JSON.parse(text) as FileColumns;
-    const { paths, sha256, numbers, rest } = c;
-    const n = paths.length;
-    if (sha256.length !== n || rest.length !== n || numbers.length !== n * NUMBERS) return null;
-    let length = 0;
-    for (let i = 0; i < n; i++) {
-      length += numbers[i * NUMBERS + 5]!;
-      const r = rest[i]!;
-      if (Array.isArray(r) && (r[2].length !== r[1].length || r[3].length !== r[1].length)) return null;
-    }
-    return length === blobs ? c : null;
+    c = JSON.parse(text) as FileColumns;
   } catch {
-    return null;
+    // handled below
   }
+  if (c && Array.isArray(c.paths) && Array.isArray(c.sha256) && Array.isArray(c.rest) && c.paths.length === files && c.sha256.length === files && c.rest.length === files) {
+    if (c.rest.every((r) => !Array.isArray(r) || (r[2].length === r[1].length && r[3].length === r[1].length))) return c;
+  }
+  throw new Error(`the project index ${indexPath} passed its checksum but its files table does not decode: delete ${path.dirname(indexPath)} and run again`);
 }
 
 /** The files table as entries (the blobs follow the derived hashes, file by file, from `offset`). */
-function decodeFiles(columns: FileColumns, bytes: Buffer, offset: number): Map<string, FileState> {
+function decodeFiles(columns: FileColumns, numbers: FileNumbers, bytes: Buffer, offset: number): Map<string, FileState> {
   const files = new Map<string, FileState>();
-  const { paths, sha256, numbers, rest } = columns;
+  const { paths, sha256, rest } = columns;
   for (let i = 0; i < paths.length; i++) {
     const at = i * NUMBERS;
     const length = numbers[at + 5]!;
@@ -211,15 +265,13 @@ function decodeFiles(columns: FileColumns, bytes: Buffer, offset: number): Map<s
 /**
  * Where the scan finds the table's files, in its order, not each at the stamp recorded and trusted
  * then (the files checkProjectFiles would read again; none: every file taken unread), told without
- * making an entry per file; undefined when the scan finds other files.
+ * parsing the table or making an entry per file; undefined when the scan finds other files.
  */
-function movedIn(columns: FileColumns, scan: Scan): number[] | undefined {
-  const { paths, numbers } = columns;
-  if (scan.files.length !== paths.length) return undefined;
+function movedIn(h: Pick<Header, 'files' | 'paths'>, numbers: FileNumbers, scan: Scan): number[] | undefined {
+  if (scan.files.length !== h.files || pathsDigest(scan.files) !== h.paths) return undefined;
   const moved: number[] = [];
-  for (let i = 0; i < paths.length; i++) {
+  for (let i = 0; i < h.files; i++) {
     const at = i * NUMBERS;
-    if (scan.files[i] !== paths[i]) return undefined;
     if (numbers[at + 4] !== 1 || !scannedAt(scan, i, numbers[at]!, numbers[at + 1]!, numbers[at + 2]!, numbers[at + 3]!)) moved.push(i);
   }
   return moved;
@@ -232,7 +284,8 @@ function movedIn(columns: FileColumns, scan: Scan): number[] | undefined {
  * the next run is simply cold).
  */
 export function writeIndex(file: string, key: string, s: IndexState): boolean {
-  const columns: FileColumns = { paths: [], sha256: [], numbers: [], rest: [] };
+  const columns: FileColumns = { paths: [], sha256: [], rest: [] };
+  const numbers: number[] = [];
   // Each blob as text where it is JSON (encoded as it is written: no Buffer per file), else its bytes.
   const blobs: (string | Uint8Array)[] = [];
   let blobBytes = 0;
@@ -247,7 +300,7 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     const length = typeof blob === 'string' ? Buffer.byteLength(blob, 'utf8') : blob.byteLength;
     columns.paths.push(p);
     columns.sha256.push(e.sha256);
-    columns.numbers.push(e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted ? 1 : 0, length);
+    numbers.push(e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted ? 1 : 0, length);
     columns.rest.push(restOf(e));
     blobs.push(blob);
     blobBytes += length;
@@ -269,20 +322,24 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     data: [...s.data],
     projectFindings: s.projectFindings ?? null,
     blobs: blobBytes,
+    files: columns.paths.length,
+    paths: pathsDigest(columns.paths),
     summary: summarize(written),
     digest: filesDigest(columns.paths.map((path, i) => ({ path, sha256: columns.sha256[i]! }))),
   };
-  // Two lines: the header, then the files table (read only when needed: see readIndex). The body's
-  // CRC is known only once the body is written: the header starts with room for it (JSON allows
-  // the spaces before a number), filled in last.
-  const head = `${CRC_FIELD}${' '.repeat(CRC_WIDTH - 1)}0,${JSON.stringify(header).slice(1)}\n${JSON.stringify(columns)}`;
+  // Two lines: the header, then the files table (read only when needed: see readIndex). The CRC of
+  // what follows the first line is known only once that is written: the header starts with room
+  // for it (JSON allows the spaces before a number), filled in last.
+  const firstLine = `${CRC_FIELD}${' '.repeat(CRC_WIDTH - 1)}0,${JSON.stringify(header).slice(1)}\n`;
+  const table = JSON.stringify(columns);
   const length = Buffer.alloc(4);
-  length.writeUInt32LE(Buffer.byteLength(head, 'utf8'));
+  length.writeUInt32LE(Buffer.byteLength(firstLine, 'utf8') + Buffer.byteLength(table, 'utf8'));
+  const numberBytes = new Uint8Array(Float64Array.from(numbers).buffer);
   const crc: CrcPatch = { from: 3, at: MAGIC.length + 4 + CRC_FIELD.length, text: (value) => String(value).padStart(CRC_WIDTH) };
-  return writeAtomically(file, [MAGIC, length, head, derivedLength, derived, ...blobs], crc);
+  return writeAtomically(file, [MAGIC, length, firstLine, table, derivedLength, derived, numberBytes, ...blobs], crc);
 }
 
-/** The header's first field, the body's CRC-32: in CRC_WIDTH characters, the most a uint32 takes. */
+/** The header's first field, the CRC-32 of what follows its line: in CRC_WIDTH characters, the most a uint32 takes. */
 const CRC_FIELD = '{"crc":';
 const CRC_WIDTH = 10;
 

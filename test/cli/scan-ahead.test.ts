@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanAhead } from '../../src/cli/scan-ahead.js';
 import { indexFile } from '../../src/project-index/persist.js';
-import { takeIndexBytes, takeScan } from '../../src/project-index/scan-ahead.js';
+import { scannedStamp } from '../../src/config/scan.js';
+import { takeScan } from '../../src/project-index/scan-ahead.js';
 import { fixtureProject } from '../config/cache-fixture.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-scan-argv-'));
@@ -44,21 +45,24 @@ describe('scanAhead', () => {
     expect(await scans(['plan'], scratch)).toBe(false);
   });
 
-  it("reads the index file of the environment asked for with --env, none when CAMPAIGNCTL_CACHE is off", async () => {
-    const files = { default: indexFile(root, undefined), production: indexFile(root, 'production') };
-    mkdirSync(path.dirname(files.default), { recursive: true });
-    for (const [name, file] of Object.entries(files)) writeFileSync(file, `not an index: ${name}`);
-    /** The text of the index file read ahead for `file`, if that one was. */
-    const readAhead = async (argv: string[], file: string, environ: Record<string, string> = {}) => {
+  it("stats the files when the index file of the environment asked for with --env is there, not when CAMPAIGNCTL_CACHE is off", async () => {
+    // Only production has an index file: a run for the default environment is a first run.
+    const production = indexFile(root, 'production');
+    mkdirSync(path.dirname(production), { recursive: true });
+    writeFileSync(production, 'not an index, but there');
+    /** Whether the scan started for `argv` holds the files' stamps. */
+    const stamped = async (argv: string[], environ: Record<string, string> = {}) => {
       scanAhead(argv, root, environ);
-      const bytes = await takeIndexBytes(root, file);
-      await takeScan(root);
-      return bytes && Buffer.from(bytes.bytes).toString();
+      const scan = (await takeScan(root))!;
+      expect(scan.files.length).toBeGreaterThan(0);
+      const stamps = scan.files.map((_, i) => scannedStamp(scan, i));
+      expect(new Set(stamps.map((s) => s === undefined)).size).toBe(1);
+      return stamps[0] !== undefined;
     };
-    expect(await readAhead(['plan'], files.default)).toBe('not an index: default');
-    expect(await readAhead(['--env', 'production', 'plan'], files.production)).toBe('not an index: production');
-    expect(await readAhead(['plan', '--env=production'], files.production)).toBe('not an index: production');
-    expect(await readAhead(['--env', 'production', 'plan'], files.default)).toBeUndefined();
-    expect(await readAhead(['plan'], files.default, { CAMPAIGNCTL_CACHE: 'off' })).toBeUndefined();
+    expect(await stamped(['--env', 'production', 'plan'])).toBe(true);
+    expect(await stamped(['plan', '--env=production'])).toBe(true);
+    expect(await stamped(['plan'])).toBe(false);
+    expect(await stamped(['--env', 'staging', 'plan'])).toBe(false);
+    expect(await stamped(['--env', 'production', 'plan'], { CAMPAIGNCTL_CACHE: 'off' })).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * The project scan taken on a worker thread ahead of need (src/project-index/scan-ahead.ts): it lists the
- * files discover() lists with the stamps a stat gives (none when there is no index to compare
- * them with), is taken once and only for its root, and a
- * load that takes it gives what a load that scans for itself gives, edits made before it included.
+ * The project scan taken on a worker thread ahead of need (src/project-index/scan-ahead.ts): it
+ * lists the files discover() lists with the stamps a stat gives (none when there is no index file
+ * to compare them with), is taken once and only for its root, and a load that takes it gives what
+ * a load that scans for itself gives, edits made before it included.
  * Real temp projects and a real worker thread (the built dist/src/project-index/scan-worker.js).
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -14,8 +14,8 @@ import { statStamp } from '../../src/config/file-stamp.js';
 import type { LoadReport } from '../../src/config/project.js';
 import { poolSize, POOL_THRESHOLD, warmCount } from '../../src/config/check-pool.js';
 import { scannedStamp, scanProject } from '../../src/config/scan.js';
-import { startScan, takeIndexBytes, takeScan } from '../../src/project-index/scan-ahead.js';
-import { indexFile, readIndexBytes } from '../../src/project-index/persist.js';
+import { startScan, takeScan } from '../../src/project-index/scan-ahead.js';
+import { indexFile } from '../../src/project-index/persist.js';
 import { loadProject } from '../../src/project-index/load.js';
 import { fixtureProject, later, NOW, observable } from '../config/cache-fixture.js';
 
@@ -99,22 +99,6 @@ describe('a project scan', () => {
       expect(ahead!.files.map((_, i) => scannedStamp(ahead!, i))).toEqual(ahead!.files.map(() => undefined));
     }
   });
-
-  it('reads the index file asked for with it: its bytes and their checksum, taken once, for that file only', async () => {
-    const root = fixtureProject(scratch);
-    await load(root, false);
-    const file = indexFile(root, undefined);
-    startScan(root, file);
-    expect(await takeIndexBytes(root, indexFile(root, 'production'))).toBeUndefined();
-    const ahead = await takeIndexBytes(root, file);
-    const here = readIndexBytes(file)!;
-    expect(here.bodyCrc).not.toBeNull();
-    // A Uint8Array across the thread boundary (a Buffer here): the same bytes.
-    expect({ ...ahead!, bytes: Buffer.from(ahead!.bytes) }).toEqual(here);
-    expect(await takeIndexBytes(root, file)).toBeUndefined();
-    // The scan came with them.
-    expect(await takeScan(root)).toBeDefined();
-  });
 });
 
 describe('a load that takes a scan started ahead', () => {
@@ -124,8 +108,6 @@ describe('a load that takes a scan started ahead', () => {
     expect(own.report.scannedAhead).toBe(false);
     const ahead = await later(60_000, () => load(root, true));
     expect(ahead.report).toMatchObject({ scannedAhead: true, cache: 'used', checked: 0 });
-    // What the worker read of the index file was taken, not read again.
-    expect(await takeIndexBytes(root, indexFile(root, undefined))).toBeUndefined();
     expect(ahead.seen).toEqual(own.seen);
   });
 

@@ -8,6 +8,7 @@
 import { readFileSync, rmSync, utimesSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configHash } from '../../src/apply/config-hash.js';
 import { buildId } from '../../src/config/build-id.js';
@@ -136,7 +137,7 @@ describe('an index taken without decoding its files table', () => {
     expect(reports[1]).toMatchObject({ read: 0, checked: 0 });
   });
 
-  it('a files table that does not parse is no table: every file is checked as new, and the index written anew', async () => {
+  it('a damaged files table is caught by the CRC (it follows the first line): every file is checked as new, and the index written anew', async () => {
     const root = await indexed();
     const file = indexFile(root, undefined);
     const bytes = readFileSync(file);
@@ -149,10 +150,29 @@ describe('an index taken without decoding its files table', () => {
     const reports: LoadReport[] = [];
     const onLoaded = (r: LoadReport) => void reports.push(r);
     const damaged = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
-    expect(reports[0]).toMatchObject({ cache: 'used', fromCache: 0, checked: reports[0]!.files });
+    expect(reports[0]).toMatchObject({ cache: 'corrupt entry', fromCache: 0, checked: reports[0]!.files });
     expect(observable(damaged)).toEqual(observable(cold));
     await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
     expect(reports[1]).toMatchObject({ cache: 'used', checked: 0, read: 0 });
+  });
+
+  it('is taken whole without parsing its table; a table that passes the CRC yet does not decode stops the run when its files are asked for, instead of giving none', async () => {
+    const root = await indexed();
+    const file = indexFile(root, undefined);
+    const bytes = readFileSync(file);
+    const firstLine = bytes.indexOf(0x0a, 12);
+    const table = firstLine + 1;
+    bytes.write('{"paths";', table);
+    // The CRC made again over the broken table, as a writer's bug would have written it.
+    const crc = String(crc32(bytes.subarray(table))).padStart(10);
+    const crcAt = bytes.indexOf('{"crc":', 12) + '{"crc":'.length;
+    bytes.write(crc, crcAt);
+    writeFileSync(file, bytes);
+    const reports: LoadReport[] = [];
+    const project = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded: (r) => void reports.push(r) }));
+    // Every file at its stamp: the numbers and the paths' digest took the table whole, unparsed.
+    expect(reports[0]).toMatchObject({ cache: 'used', fromCache: reports[0]!.files, read: 0, checked: 0 });
+    expect(() => project.resources()).toThrow(/files table does not decode: delete .*cache and run again/);
   });
 
   it('is worked out again when a finding has expired, with the findings a cold load makes at that time', async () => {
