@@ -22,5 +22,6 @@ export function localClockText(t: Date, zone: string): string {
 
 /** `2026-03-09T07:00:00Z`: the UTC instant without milliseconds (fires are whole seconds). */
 export function utcText(t: Date): string {
-  return t.toISOString().replace(/\.000Z$/, 'Z');
+  const iso = t.toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }

@@ -10,6 +10,7 @@ import {
   wireToInstant,
 } from '../../src/time/when.js';
 import { scheduleScope } from '../../src/templates/schedule-scope.js';
+import { utcText } from '../../src/time/local-time.js';
 import { localToInstant, offsetMinutes } from '../../src/render/zone.js';
 
 function wireOf(when: string, zone: string): string {
@@ -177,5 +178,13 @@ describe('schedule scope', () => {
     });
     expect(scheduleScope(new Date('2026-01-01T03:00:00Z'), 'America/New_York').date).toBe('2025-12-31');
     expect(offsetMinutes(new Date('2026-01-01T03:00:00Z'), 'Asia/Kathmandu')).toBe(345);
+  });
+});
+
+describe('utcText', () => {
+  test('a whole second without its milliseconds, any other instant as toISOString gives it', () => {
+    expect(utcText(new Date('2026-03-09T07:00:00.000Z'))).toBe('2026-03-09T07:00:00Z');
+    expect(utcText(new Date('2026-03-09T07:00:00.250Z'))).toBe('2026-03-09T07:00:00.250Z');
+    expect(utcText(new Date('1999-12-31T23:59:59.000Z'))).toBe('1999-12-31T23:59:59Z');
   });
 });
