@@ -9,8 +9,8 @@ import { crc32 } from 'node:zlib';
 
 /**
  * A CRC-32 the pieces' writer works out as it writes: of the pieces from index `from` on, written
- * last, as `text(crc)`, at byte `at` of the file (over a placeholder of that many bytes: the index
- * holds the CRC of its body in its header, which comes first).
+ * last, as `text(crc)`, at byte `at` of the file (over a placeholder of that many bytes: the
+ * project index holds the CRC of what follows its header's first line in that line).
  */
 export interface CrcPatch {
   from: number;

@@ -32,6 +32,7 @@
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Derived } from '../apply/desired.js';
@@ -61,8 +62,9 @@ interface FileColumns {
   sha256: string[];
   rest: (number | null | FullRest)[];
 }
-/** NUMBERS per file: size, mtimeMs, ctimeMs, ino, trusted (1 or 0), blob length. */
+/** NUMBERS per file: size, mtimeMs, ctimeMs, ino, trusted (1 or 0), blob length; little-endian in the file. */
 type FileNumbers = Float64Array;
+const BIG_ENDIAN = endianness() === 'BE';
 type FullRest = [Diagnostic[], number[], ([Diagnostic[], number | null] | null)[], (string[] | null)[]];
 const NUMBERS = 6;
 /** The shared lists of the common file (see readIndex), frozen: nothing may add to them. */
@@ -127,12 +129,13 @@ function firstLineEndOf(bytes: Buffer): number | undefined {
 const NEWLINE = 0x0a;
 
 /**
- * The state in `file` when it was made under `key`, else why it can not be used. Never throws.
- * The header's first line is read here, and the body checked (length, CRC). The files table, the
- * header's second line and the biggest part of it, is parsed only when first needed (a scan to
- * compare, or `files`), so a load can put its early requests out first (./project-index.ts); it
- * becomes 10,000 entries only when `files` is asked for. A table that does not parse or does not
- * fit the body is no table: every file is then checked as new.
+ * The state in `file` when it was made under `key`, else why it can not be used (this never
+ * throws). The header's first line is read here, and all that follows it checked (lengths, CRC).
+ * The files table, the header's second line and the biggest part of it, is parsed only when first
+ * needed (a file read again, or `files`): a scan is compared with the files' numbers and the
+ * digest of their paths. It becomes 10,000 entries only when `files` is asked for. Numbers whose
+ * blob lengths do not add up are no numbers: every file is then checked as new. A table that
+ * passed the CRC yet does not decode (a writer's bug) throws when it is first needed.
  */
 export function readIndex(file: string, key: string): IndexState | string {
   const read = readIndexBytes(file);
@@ -216,7 +219,9 @@ export function readIndex(file: string, key: string): IndexState | string {
  */
 function fileNumbers(bytes: Buffer, at: number, files: number, blobs: number): FileNumbers | null {
   const length = files * NUMBERS * Float64Array.BYTES_PER_ELEMENT;
-  const numbers = new Float64Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + length));
+  const copy = Buffer.from(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + length));
+  if (BIG_ENDIAN) copy.swap64();
+  const numbers = new Float64Array(copy.buffer, copy.byteOffset, files * NUMBERS);
   let total = 0;
   for (let i = 0; i < files; i++) total += numbers[i * NUMBERS + 5]!;
   return total === blobs ? numbers : null;
@@ -334,7 +339,8 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   const table = JSON.stringify(columns);
   const length = Buffer.alloc(4);
   length.writeUInt32LE(Buffer.byteLength(firstLine, 'utf8') + Buffer.byteLength(table, 'utf8'));
-  const numberBytes = new Uint8Array(Float64Array.from(numbers).buffer);
+  const numberBytes = Buffer.from(Float64Array.from(numbers).buffer);
+  if (BIG_ENDIAN) numberBytes.swap64();
   const crc: CrcPatch = { from: 3, at: MAGIC.length + 4 + CRC_FIELD.length, text: (value) => String(value).padStart(CRC_WIDTH) };
   return writeAtomically(file, [MAGIC, length, firstLine, table, derivedLength, derived, numberBytes, ...blobs], crc);
 }
