@@ -8,7 +8,7 @@
  * The outcome list is in the order of `files`, whatever ran where, so loading gives the same
  * resources and diagnostics in the same order as a plain one-thread check.
  */
-import path from 'node:path';
+import { inProject } from './discover.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fromBlob } from './cache-blob.js';
 import { checkInPool, POOL_THRESHOLD, poolSize, type PoolItem, type PoolResult } from './check-pool.js';
@@ -111,8 +111,7 @@ async function checkHere(root: string, items: readonly PoolItem[]): Promise<Here
 }
 
 function unchangedOnDisk(root: string, file: string, position: number, recorded: FileStamp, scanned: CheckFilesOptions['scanned']): boolean {
-  // `file` is a clean relative path from discover(): joined without path.join's normalizing, which
-  // costs as much as the stat itself on 10,000 files. Unreadable: read (and reported) the long way.
-  const stamp = scanned ? scanned(position) : statStamp(root + path.sep + file);
+  // Unreadable: read (and reported) the long way.
+  const stamp = scanned ? scanned(position) : statStamp(inProject(root, file));
   return stamp !== undefined && sameStamp(recorded, stamp);
 }

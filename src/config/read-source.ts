@@ -8,7 +8,7 @@
  * while a command loads its project.
  */
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { inProject } from './discover.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { stampOf, type FileStamp } from './file-stamp.js';
@@ -21,9 +21,7 @@ export type Read = { text: string; stamp: FileStamp; readAt: number } | { proble
 const AS_TEXT = { encoding: 'utf8' } as const;
 
 export function readSource(root: string, file: string): Read {
-  // `file` is project-relative (discover(), campaignctl.yaml, a partial): joined without
-  // path.join's normalizing, which the open does not need and which cost ~20 ms over 10,000 files.
-  const full = root + path.sep + file;
+  const full = inProject(root, file);
   try {
     const readAt = Date.now();
     const fd = openSync(full, 'r');

@@ -6,8 +6,7 @@
  * thread is still loading its modules.
  */
 import { statSync } from 'node:fs';
-import path from 'node:path';
-import { discover, type Discovered } from './discover.js';
+import { discover, inProject, type Discovered } from './discover.js';
 import type { FileStamp } from './file-stamp.js';
 
 /** Numbers per file in `stamps`: size, mtimeMs, ctimeMs, ino (NaN for all four: could not stat). */
@@ -33,7 +32,7 @@ export async function scanProject(root: string, opts: { stat?: boolean } = {}): 
   found.files.forEach((file, i) => {
     let stats;
     try {
-      stats = statSync(root + path.sep + file, { throwIfNoEntry: false });
+      stats = statSync(inProject(root, file), { throwIfNoEntry: false });
     } catch {
       stats = undefined;
     }
