@@ -43,6 +43,8 @@ describe('checkContent', () => {
   test('push title and body limits, counted in characters, flagged approximate with Liquid', () => {
     const ok = checkContent('push', { title: 'x'.repeat(65), body: 'y'.repeat(240) });
     expect(ok.warnings).toEqual([]);
+    // Longer than the limit in UTF-16 units, within it in characters: no warning.
+    expect(checkContent('push', { title: '🎉'.repeat(65), body: '🎉'.repeat(240) }).warnings).toEqual([]);
     const long = checkContent('push', { title: '🎉'.repeat(66), body: `{{ Profile.name }} ${'y'.repeat(230)}` });
     expect(long.warnings.map((w) => [w.path, w.diagnostic.code, w.diagnostic.severity])).toEqual([
       [['title'], 'content.push-title-too-long', 'warning'],
