@@ -19,7 +19,27 @@ function zoneOf(spec: unknown): string {
 
 function section(title: string, times: string[], zone: string): FireSection {
   if (times.length === 0) return { title: `${title}: none (enabled: false)`, lines: [] };
-  return { title: `${title}, in ${zone}`, lines: times.map((t) => `${localFireText(new Date(t), zone)}  ${utcText(new Date(t))}`) };
+  return { title: `${title}, in ${zone}`, lines: times.map((t) => fireLine(t, zone)) };
+}
+
+/**
+ * Fire lines by zone and instant. A project's Schedules share few (cron, zone) pairs (the bench's
+ * mixed corpus: 2,955 Schedules, 24 pairs), so a plan of thousands of creates prints the same few
+ * hundred lines again and again: each is made once. Bounded; a function of its key alone.
+ */
+const fireLines = new Map<string, string>();
+const FIRE_LINES_MAX = 4096;
+
+function fireLine(t: string, zone: string): string {
+  const key = `${zone}\0${t}`;
+  let line = fireLines.get(key);
+  if (line === undefined) {
+    const at = new Date(t);
+    line = `${localFireText(at, zone)}  ${utcText(at)}`;
+    if (fireLines.size >= FIRE_LINES_MAX) fireLines.clear();
+    fireLines.set(key, line);
+  }
+  return line;
 }
 
 export function fireSections(c: PlanChange): FireSection[] {

@@ -172,6 +172,15 @@ describe('schedule fire times in the views', () => {
     );
   });
 
+  it('the same instants in two zones read as each zone shows them', () => {
+    // 08:00Z every Monday is 09:00 in Paris and 03:00 in New York: a line is made per zone, not per instant.
+    const paris = desired('Schedule', 'paris', { cron: '0 9 * * 1', timezone: 'Europe/Paris' });
+    const newYork = desired('Schedule', 'new-york', { cron: '0 3 * * 1', timezone: 'America/New_York' });
+    const text = renderPlanText(finalizePlan(plan(input({ desired: [paris, newYork] })).plan, new Map()).plan, plain);
+    expect(text).toContain('next fires, in Europe/Paris:\n          Mon 2025-03-03 09:00 +01:00  2025-03-03T08:00:00Z');
+    expect(text).toContain('next fires, in America/New_York:\n          Mon 2025-03-03 03:00 -05:00  2025-03-03T08:00:00Z');
+  });
+
   it('markdown and json carry the same fires', () => {
     const p = updated();
     const md = renderPlanMarkdown(p, META);
