@@ -241,7 +241,7 @@ export function templateInputs(resource: Resource, ctx: InputContext): TemplateI
   const varPaths = new Set<string>();
   const partials = new Map<string, string>();
   const files: Record<string, string> = {};
-  let readsZone = zoneDependentSpec(resource);
+  let readsZone = isoWhen(resource);
 
   const scan = (text: string) => {
     if (!text.includes('{{')) return;
@@ -259,7 +259,8 @@ export function templateInputs(resource: Resource, ctx: InputContext): TemplateI
       if (source !== undefined) scan(source);
     }
   };
-  walkStrings(resource.spec, scan);
+  // One walk finds the templates and any `{daysAgo}` date (a second walk for those cost as much).
+  walkSpec(resource.spec, scan, () => (readsZone = true));
 
   const bodyFile = emailBodyFile(resource);
   if (bodyFile) {
@@ -280,20 +281,26 @@ export function templateInputs(resource: Resource, ctx: InputContext): TemplateI
   return out;
 }
 
-/** The spec's own fields that the account zone turns into wire values: an ISO `when`, `{daysAgo}` dates. */
-function zoneDependentSpec(resource: Resource): boolean {
+/**
+ * The spec's own fields that the account zone turns into wire values are an ISO `when` (this) and
+ * `{daysAgo}` dates (found by walkSpec's onDaysAgo).
+ */
+function isoWhen(resource: Resource): boolean {
   const spec = resource.spec as Record<string, unknown>;
-  if (resource.kind === 'Campaign' && typeof spec.when === 'string' && ISO_WHEN.test(spec.when)) return true;
-  return hasDaysAgo(spec);
+  return resource.kind === 'Campaign' && typeof spec.when === 'string' && ISO_WHEN.test(spec.when);
 }
 
-function hasDaysAgo(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasDaysAgo);
-  if (!value || typeof value !== 'object') return false;
-  if (Object.hasOwn(value, 'daysAgo')) return true;
-  // for-in, not Object.values: no array made per object of every spec (specs are plain data).
-  for (const key in value) if (hasDaysAgo((value as Record<string, unknown>)[key])) return true;
-  return false;
+/** walkStrings, also calling onDaysAgo for each object that holds a `daysAgo` key. */
+function walkSpec(value: unknown, visit: (text: string) => void, onDaysAgo: () => void): void {
+  if (typeof value === 'string') visit(value);
+  else if (Array.isArray(value)) for (const v of value) walkSpec(v, visit, onDaysAgo);
+  else if (value && typeof value === 'object') {
+    // for-in, not Object.keys: no array made per object walked (specs are plain data, nothing inherited).
+    for (const key in value) {
+      if (key === 'daysAgo') onDaysAgo();
+      walkSpec((value as Record<string, unknown>)[key], visit, onDaysAgo);
+    }
+  }
 }
 
 /**
