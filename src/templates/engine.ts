@@ -16,10 +16,14 @@ import { checkLiquidBalance, splitTemplate, type LiquidProblem, type SplitTempla
 import { PositionMap, type Replacement } from './positions.js';
 
 // Handlebars is loaded on the first template that has Handlebars in it: a warm plan whose findings
-// and hashes are remembered (../memo.ts) never needs it. (Sync: templates are checked synchronously.)
+// and hashes are remembered (the project index) never needs it. (Sync: templates are checked
+// synchronously.) Its one-file build, the same compiler and runtime as the package's entry: that
+// entry loads ~20 files and the source-map package for source maps campaignctl never asks for,
+// 31-33 ms against 13-15 ms here (`require` then `create()`, in a fresh process).
+const HANDLEBARS_BUILD = 'handlebars/dist/handlebars.js';
 let handlebarsLib: typeof Handlebars | undefined;
 function handlebars(): typeof Handlebars {
-  handlebarsLib ??= createRequire(import.meta.url)('handlebars') as typeof Handlebars;
+  handlebarsLib ??= createRequire(import.meta.url)(HANDLEBARS_BUILD) as typeof Handlebars;
   return handlebarsLib;
 }
 
