@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createTemplateEngine, TemplateError, type TemplateProblem } from '../../src/templates/engine.js';
+import { createTemplateEngine, isAvailable, TemplateError, type TemplateProblem } from '../../src/templates/engine.js';
 
 const scope = {
   vars: { region: 'eu1', brand: 'Tunes' },
@@ -240,6 +240,15 @@ describe('check() without data', () => {
     expect(engine.check('{{data.a.b}} {{#with data.customer}}{{name}}{{/with}}', ['data.*'])).toEqual([]);
     expect(engine.check('{{vars.region.code}} {{vars}}', ['vars.region'])).toEqual([]);
     expect(engine.check('{{schedule.date}}', ['vars.region'])[0].code).toBe('template.unknown-variable');
+  });
+
+  test('a variable matches at a dot boundary only', () => {
+    const known = ['vars.region', 'data.*'];
+    const matched = ['vars.region', 'vars.region.code', 'vars', 'data', 'data.a', 'data.a.b'];
+    const unmatched = ['vars.regions', 'vars.regio', 'var', 'vars.regionX.code', 'datum', 'dat', 'data2', ''];
+    expect(matched.filter((p) => !isAvailable(p, known))).toEqual([]);
+    expect(unmatched.filter((p) => isAvailable(p, known))).toEqual([]);
+    expect(isAvailable('a.b', [])).toBe(false);
   });
 
   test('inside #each only root paths are checked; block params and @ variables are fine', () => {
