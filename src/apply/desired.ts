@@ -251,6 +251,8 @@ export function templateInputs(resource: Resource, ctx: InputContext): TemplateI
       // `{{#with vars}}`, `{{lookup vars ...}}`, `{{json vars}}`: every var may reach the body.
       else if (v === 'vars') for (const name of Object.keys(ctx.vars)) varPaths.add(`vars.${name}`);
     }
+    // A partial call holds `>`; matchAll copies its pattern on every call (../project-index/reads.ts).
+    if (!text.includes('>')) return;
     for (const m of text.matchAll(PARTIAL_CALL)) {
       const name = m[1]!;
       if (partials.has(name)) continue;

@@ -16,7 +16,9 @@ const DYNAMIC_PARTIAL = /\{\{~?#?>\s*\(/;
 export function readsOf(root: string, resource: Resource, partials: Readonly<Record<string, string>>): string[] {
   const reads = new Set<string>();
   const scan = (text: string) => {
-    if (!text.includes('{{')) return;
+    // A partial call holds `>` (PARTIAL_CALL, DYNAMIC_PARTIAL): most template strings have none,
+    // and matchAll copies its pattern on every call.
+    if (!text.includes('{{') || !text.includes('>')) return;
     if (DYNAMIC_PARTIAL.test(text)) reads.add('p:*');
     for (const m of text.matchAll(PARTIAL_CALL)) {
       const token = `p:${m[1]!}`;
