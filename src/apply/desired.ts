@@ -292,7 +292,7 @@ function isoWhen(resource: Resource): boolean {
   return resource.kind === 'Campaign' && typeof spec.when === 'string' && ISO_WHEN.test(spec.when);
 }
 
-/** walkStrings, also calling onDaysAgo for each object that holds a `daysAgo` key. */
+/** Every string inside `value`, in order, calling onDaysAgo for each object that holds a `daysAgo` key. */
 function walkSpec(value: unknown, visit: (text: string) => void, onDaysAgo: () => void): void {
   if (typeof value === 'string') visit(value);
   else if (Array.isArray(value)) for (const v of value) walkSpec(v, visit, onDaysAgo);
@@ -348,12 +348,12 @@ function safeVariables(engine: TemplateEngine, text: string): string[] {
   }
 }
 
+/** Every string inside `value` (a spec: plain data), in order: walkSpec without the dates. */
 export function walkStrings(value: unknown, visit: (text: string) => void): void {
-  if (typeof value === 'string') visit(value);
-  else if (Array.isArray(value)) for (const v of value) walkStrings(v, visit);
-  // for-in, not Object.values: no array made per object walked (specs are plain data, nothing inherited).
-  else if (value && typeof value === 'object') for (const key in value) walkStrings((value as Record<string, unknown>)[key], visit);
+  walkSpec(value, visit, ignoreDaysAgo);
 }
+
+const ignoreDaysAgo = () => undefined;
 
 function lookup(root: Record<string, unknown>, dotted: string): unknown {
   let cur: unknown = root;
