@@ -12,10 +12,14 @@ import { crc32 } from 'node:zlib';
  * last, as `text(crc)`, at byte `at` of the file (over a placeholder of that many bytes: the
  * project index holds the CRC of what follows its header's first line in that line).
  */
+/**
+ * CRC-32s of the pieces, each from one of `starts` (a piece's index) to the next start or the end,
+ * written as `text` gives them at byte `at` once all is written.
+ */
 export interface CrcPatch {
-  from: number;
+  starts: readonly number[];
   at: number;
-  text: (crc: number) => string;
+  text: (crcs: readonly number[]) => string;
 }
 
 /**
@@ -46,11 +50,11 @@ function writePieces(file: string, pieces: readonly (string | Uint8Array)[], crc
   try {
     const out = new ChunkedWriter(fd);
     for (let i = 0; i < pieces.length; i++) {
-      if (crc && i === crc.from) out.startCrc();
+      if (crc?.starts.includes(i)) out.startCrc();
       out.put(pieces[i]!);
     }
     out.flush();
-    if (crc) writeAll(fd, Buffer.from(crc.text(out.crc), 'utf8'), crc.at);
+    if (crc) writeAll(fd, Buffer.from(crc.text(out.crcs), 'utf8'), crc.at);
   } finally {
     closeSync(fd);
   }
@@ -67,20 +71,17 @@ class ChunkedWriter {
   readonly #fd: number;
   readonly #buffer = Buffer.allocUnsafe(CHUNK);
   #used = 0;
-  #crc: number | undefined;
+  /** The CRCs started so far; the last one takes each byte written. */
+  readonly crcs: number[] = [];
 
   constructor(fd: number) {
     this.#fd = fd;
   }
 
-  get crc(): number {
-    return this.#crc ?? 0;
-  }
-
-  /** From here on every byte written is taken into the CRC. */
+  /** From here on every byte written is taken into a new CRC. */
   startCrc(): void {
     this.flush();
-    this.#crc = 0;
+    this.crcs.push(0);
   }
 
   put(piece: string | Uint8Array): void {
@@ -117,7 +118,8 @@ class ChunkedWriter {
   }
 
   #write(bytes: Uint8Array): void {
-    if (this.#crc !== undefined) this.#crc = crc32(bytes, this.#crc);
+    const last = this.crcs.length - 1;
+    if (last >= 0) this.crcs[last] = crc32(bytes, this.crcs[last]);
     writeAll(this.#fd, bytes);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Cache files are written whole or not at all; the project index is written as its pieces (text
- * and bytes, through one reused buffer: no joined copy), with the CRC of its body put in its header.
+ * and bytes, through one reused buffer: no joined copy), with the CRCs of its body's parts put in its header.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,17 +39,20 @@ describe('writeAtomically', () => {
     expect(readFileSync(file).equals(Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))))).toBe(true);
   });
 
-  it('puts the CRC-32 of the pieces from the one asked on at the place asked, over its placeholder', () => {
-    const header = '{"crc":         0,"rest":1}\n';
-    const body = ['a'.repeat(3000), Buffer.from([1, 2, 3]), '😀'.repeat(400_000), 'tail'];
+  it('puts the CRC-32 of each range of pieces asked for (from its start to the next) at the place asked, over its placeholder', () => {
+    const header = '{"crc":         0,"more":         0,"rest":1}\n';
+    const first = ['a'.repeat(3000), Buffer.from([1, 2, 3])];
+    const second = ['😀'.repeat(400_000), 'tail'];
     const file = path.join(scratch, 'crc', 'index.bin');
     const at = '{"crc":'.length;
-    expect(writeAtomically(file, [header, ...body], { from: 1, at, text: (crc) => String(crc).padStart(10) })).toBe(true);
+    const text = (crcs: readonly number[]) => `${String(crcs[0]).padStart(10)},"more":${String(crcs[1]).padStart(10)}`;
+    expect(writeAtomically(file, [header, ...first, ...second], { starts: [1, 3], at, text })).toBe(true);
     const bytes = readFileSync(file);
-    const bodyBytes = Buffer.concat(body.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
-    expect(bytes.subarray(header.length).equals(bodyBytes)).toBe(true);
-    const written = JSON.parse(bytes.toString('utf8', 0, header.length - 1)) as { crc: number; rest: number };
-    expect(written).toEqual({ crc: crc32(bodyBytes), rest: 1 });
+    const bytesOf = (pieces: (string | Buffer)[]) => Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    expect(bytes.subarray(header.length).equals(bytesOf([...first, ...second]))).toBe(true);
+    const written = JSON.parse(bytes.toString('utf8', 0, header.length - 1)) as { crc: number; more: number; rest: number };
+    expect(written).toEqual({ crc: crc32(bytesOf(first)), more: crc32(bytesOf(second)), rest: 1 });
+    expect(written.crc).not.toBe(crc32(bytesOf([...first, ...second])));
   });
 
   it('replaces the file whole, from text as from pieces', () => {
