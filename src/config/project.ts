@@ -77,6 +77,12 @@ export interface LoadOptions {
    * loaded: a plan then writes its 12 MB once, not twice. The caller must save on every path.
    */
   deferIndexSave?: boolean;
+  /**
+   * Leave the files' checked results in the persisted index unread until completeProject()
+   * (../project-index/load.ts): a plan whose no-change record answers never needs them. Until then
+   * the project's resources, files and positions may not be asked for (that throws: a bug).
+   */
+  deferResults?: boolean;
 }
 
 export interface LoadReport {

@@ -189,7 +189,7 @@ export type LoadedContext = { ok: true; ctx: OperationContext } | { ok: false; p
  * what planning added, the spec hashes), or now when no context comes back: see deferIndexSave.
  */
 export async function loadContext(
-  load: (how: Required<Pick<LoadOptions, 'whileChecking' | 'deferIndexSave'>>) => Promise<Project>,
+  load: (how: Required<Pick<LoadOptions, 'whileChecking' | 'deferIndexSave' | 'deferResults'>>) => Promise<Project>,
   opts: LoadContextOptions = {},
 ): Promise<LoadedContext> {
   let early: Promise<{ state: OpenStateResult; started: Started }> | undefined;
@@ -197,7 +197,8 @@ export async function loadContext(
     early = openEarly(head, opts);
     await early;
   };
-  const project = await load({ whileChecking, deferIndexSave: true });
+  // A plan reads the files' checked results only when its no-change record does not answer (../operations/plan.ts).
+  const project = await load({ whileChecking, deferIndexSave: true, deferResults: opts.headStart === 'plan' });
   const saveIndex = () => void openDesiredMemo(project)?.save();
   const context: ContextOptions = { ...opts, target: opts.target?.(project) };
   if (hasErrors(project.diagnostics)) {

@@ -12,6 +12,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { reusePlan } from '../apply/no-change.js';
+import { completeProject } from '../project-index/load.js';
 import type { Project } from '../config/project.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createPlanFile, serializePlanFile } from '../plan/plan-file.js';
@@ -103,7 +104,11 @@ export async function plan(ctx: OperationContext, options: PlanOperationOptions 
       };
       // The no-change record first; the planning code (about fifty modules: the planner, the
       // template engine, the renderers) is loaded only when the record does not answer.
-      const computePlan = async (req: typeof request) => (await import('../apply/planning.js')).computePlan(req);
+      // The planner lists the project: what its load left unread (LoadOptions.deferResults) is read first.
+      const computePlan = async (req: typeof request) => {
+        completeProject(req.project);
+        return (await import('../apply/planning.js')).computePlan(req);
+      };
       outcome = (await reusePlan(request)) ?? (await computePlan(request));
       // A stop is never shown on reused statuses: planned again on a full refresh (kept in turn).
       if ('refreshReused' in outcome && outcome.refreshReused && outcome.plan.changes.some((c) => c.action === 'stop')) {

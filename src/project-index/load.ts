@@ -32,8 +32,9 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const wanted = opts.cache === true && cacheEnabled(environ);
   const key = wanted ? buildId() : null;
   const file = indexFile(root, opts.env);
-  const stored = key ? readIndex(file, key) : wanted ? 'no build id' : 'off';
-  const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads ?? poolSize(environ) }, typeof stored === 'string' ? undefined : stored);
+  const deferred = opts.deferResults === true;
+  const stored = key ? readIndex(file, key, { deferBlobs: deferred }) : wanted ? 'no build id' : 'off';
+  const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads ?? poolSize(environ), deferred }, typeof stored === 'string' ? undefined : stored);
   // Work that needs only the environment starts before the files are looked at, when the index
   // was made on this very configuration and knows no error (nothing is opened for a project that
   // can not be planned).
@@ -48,6 +49,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   };
   if (!opts.deferIndexSave) save();
   if (key) persisted.set(project, { get: (k) => index.get(k), set: (k, v) => index.set(k, v), save });
+  if (deferred) deferredIndexes.set(project, index);
   opts.onLoaded?.({
     files: index.fileCount(),
     resources: index.resourceCount(),
@@ -60,6 +62,18 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
     scannedAhead: report.scannedAhead === true,
   });
   return project;
+}
+
+/** The indexes of projects loaded with deferResults. */
+const deferredIndexes = new WeakMap<Project, ProjectIndex>();
+
+/**
+ * Reads what a load with `deferResults` left unread (the files' checked results in the persisted
+ * index); nothing for any other project. Call it before asking the project for its resources,
+ * files or positions. Throws when they fail their checksum: the index is damaged (delete it).
+ */
+export function completeProject(project: Project): void {
+  deferredIndexes.get(project)?.readDeferred();
 }
 
 /** The derived-hash memo of a project loaded with persistence on (saved by the caller when done); else undefined. */

@@ -92,6 +92,8 @@ export interface IndexHead {
   requested?: string;
   resolve: ResolveContext;
   threads?: number;
+  /** The state was read with its blobs deferred (LoadOptions.deferResults): the project may not list its files until readDeferred(). */
+  deferred?: boolean;
 }
 
 /** The state an index is made of (what ./persist.ts writes and reads back). */
@@ -116,6 +118,13 @@ export interface IndexState {
    * is read, and for a state made in memory.
    */
   readonly undecoded?: { summary: FilesSummary; digest: string; prepare(): void; movedIn(scan: Scan): number[] | undefined; sha256At(position: number): string | undefined };
+  /**
+   * A state read from disk with its files' checked results (the blobs, ~70% of the file) left
+   * unread (./persist.ts readIndex, deferBlobs): `files` reads them when first decoded; readBlobs()
+   * reads them now. Either throws when they fail their checksum (a damaged index).
+   */
+  readonly unreadBlobs?: boolean;
+  readBlobs?(): void;
 }
 
 export interface UpdateReport extends Omit<CheckFilesReport, 'outcomes' | 'stamps' | 'blobs'> {
@@ -294,6 +303,11 @@ export class ProjectIndex {
     if (p === CONFIG_FILE || isCampaignFile(p) || isPartial(p) || this.#s.data.has(p)) return true;
     const parts = p.split('/');
     return parts[0] === CAMPAIGNS_DIR && parts.every((x) => !x.startsWith('.')) && parts.slice(1, -1).some((x) => x.startsWith('_'));
+  }
+
+  /** Reads what the state read from disk left unread (IndexHead.deferred); throws when that fails its checksum. */
+  readDeferred(): void {
+    this.#s.readBlobs?.();
   }
 
   /** The project as indexed now (the same object until the next change). */
@@ -589,16 +603,21 @@ export class ProjectIndex {
     const stored = s.undecoded?.digest;
     let listed: Listing | undefined;
     const list = () => (listed ??= this.#listed());
+    // What the project shows never reads a file: results left unread are read by readDeferred() only.
+    const shown = () => {
+      if (listed === undefined && this.head.deferred && s.unreadBlobs) throw new Error('the project was loaded with its checked results deferred and read before completeProject()');
+      return list();
+    };
     let digest: string | undefined;
     const view: Project = {
       ...base,
-      resources: () => list().resources(),
+      resources: () => shown().resources(),
       get files() {
-        return list().files;
+        return shown().files;
       },
-      filesDigest: () => (digest ??= listed === undefined && stored !== undefined ? stored : filesDigest(list().files)),
+      filesDigest: () => (digest ??= listed === undefined && stored !== undefined ? stored : filesDigest(shown().files)),
       diagnostics: sortDiagnostics(diagnostics),
-      locate: (a, p) => list().located().locate(a, p),
+      locate: (a, p) => shown().located().locate(a, p),
     };
     if (s.undecoded === undefined) list();
     return { view, bind: () => void list() };

@@ -14,7 +14,7 @@ import { configHash } from '../../src/apply/config-hash.js';
 import { buildId } from '../../src/config/build-id.js';
 import { discover } from '../../src/config/discover.js';
 import type { LoadReport } from '../../src/config/project.js';
-import { loadProject } from '../../src/project-index/load.js';
+import { completeProject, loadProject } from '../../src/project-index/load.js';
 import { filesDigest, summarize } from '../../src/project-index/files-summary.js';
 import { indexFile, readIndex } from '../../src/project-index/persist.js';
 import { ProjectIndex, type IndexState } from '../../src/project-index/project-index.js';
@@ -163,8 +163,11 @@ describe('an index taken without decoding its files table', () => {
     const firstLine = bytes.indexOf(0x0a, 12);
     const table = firstLine + 1;
     bytes.write('{"paths";', table);
-    // The CRC made again over the broken table, as a writer's bug would have written it.
-    const crc = String(crc32(bytes.subarray(table))).padStart(10);
+    // The CRC made again over the broken table (up to the blobs), as a writer's bug would have written it.
+    const headerEnd = 12 + bytes.readUInt32LE(8);
+    const files = (JSON.parse(bytes.toString('utf8', 12, firstLine)) as { files: number }).files;
+    const blobsStart = headerEnd + 4 + bytes.readUInt32LE(headerEnd) + files * 6 * 8;
+    const crc = String(crc32(bytes.subarray(table, blobsStart))).padStart(10);
     const crcAt = bytes.indexOf('{"crc":', 12) + '{"crc":'.length;
     bytes.write(crc, crcAt);
     writeFileSync(file, bytes);
@@ -203,5 +206,46 @@ describe('an index taken without decoding its files table', () => {
     expect(before.resources().some((r) => r.address === 'campaign.generated-four')).toBe(false);
     expect(before.files.find((f) => f.path === rel)!.sha256).not.toBe(after.files.find((f) => f.path === rel)!.sha256);
     expect(configHash(before)).not.toBe(configHash(after));
+  });
+});
+
+describe('an index whose checked results a plan defers (LoadOptions.deferResults)', () => {
+  it('leaves them unread while it is taken whole: the project lists nothing until completeProject, then what a full load lists', async () => {
+    const root = await indexed();
+    const full = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1 }));
+    const reports: LoadReport[] = [];
+    const deferred = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, deferResults: true, onLoaded: (r) => void reports.push(r) }));
+    expect(reports[0]).toMatchObject({ cache: 'used', read: 0, checked: 0, snapshot: true });
+    expect(deferred.diagnostics).toEqual(full.diagnostics);
+    expect(configHash(deferred)).toBe(configHash(full));
+    // Never read on a getter's call: asking for what the results hold before completeProject is a bug.
+    expect(() => deferred.resources()).toThrow(/deferred and read before completeProject/);
+    expect(() => deferred.files).toThrow(/deferred and read before completeProject/);
+    completeProject(deferred);
+    completeProject(deferred);
+    expect(observable(deferred)).toEqual(observable(full));
+  });
+
+  it('reads them in the load when a file changed, and stops the run at completeProject when they fail their checksum', async () => {
+    const root = await indexed();
+    const file = indexFile(root, undefined);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 3]! ^= 0xff;
+    writeFileSync(file, bytes);
+    const reports: LoadReport[] = [];
+    const onLoaded = (r: LoadReport) => void reports.push(r);
+    // What precedes the results checks: the index is taken whole, its results not looked at yet.
+    const damaged = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, deferResults: true, onLoaded }));
+    expect(reports[0]).toMatchObject({ cache: 'used', checked: 0 });
+    expect(() => completeProject(damaged)).toThrow(/checked results do not: delete .*cache and run again/);
+    // A load that does not defer them finds the damage at once and checks every file.
+    const whole = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
+    expect(reports[1]).toMatchObject({ cache: 'corrupt entry', fromCache: 0 });
+    // Rewritten: a deferred load after an edit reads the results as it decodes the table.
+    const edited = (await discover(root)).files.find((f) => !f.includes('/invalid/'))!;
+    writeFileSync(path.join(root, edited), readFileSync(path.join(root, edited), 'utf8') + '\n# edited\n');
+    const after = await later(120_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, deferResults: true, onLoaded }));
+    expect(reports[2]).toMatchObject({ cache: 'used', checked: 1 });
+    expect(observable(after).resources).toEqual(observable(whole).resources);
   });
 });

@@ -14,7 +14,7 @@ import type { CommandTarget } from '../../diagnostics/command-line.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../../config/guards.js';
 
-export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now' | 'whileChecking' | 'deferIndexSave'> = {}): Promise<Project> {
+export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now' | 'whileChecking' | 'deferIndexSave' | 'deferResults'> = {}): Promise<Project> {
   const started = performance.now();
   let how = '';
   let resources = 0;
@@ -25,6 +25,7 @@ export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now'
     now: extra.now,
     whileChecking: extra.whileChecking,
     deferIndexSave: extra.deferIndexSave,
+    deferResults: extra.deferResults,
     // The project index persisted in .campaignctl/cache/; CAMPAIGNCTL_CACHE=off turns it off.
     cache: true,
     onLoaded: (r) => {
