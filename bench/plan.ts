@@ -35,7 +35,7 @@
  * CLI with the environment's default limits, as a user would.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computePlan } from '../src/apply/planning.js';
@@ -117,7 +117,7 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
     const kinds = Object.entries(written.kinds)
       .map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`)
       .join(', ');
-    say(`plan benchmark, corpus ${name}: ${count.toLocaleString('en-US')} files (${kinds}) in ${settings.keep ? dir : 'a temp dir'}; ${availableParallelism()} cores`);
+    say(`plan benchmark, corpus ${name}: ${count.toLocaleString('en-US')} files (${kinds}) in ${settings.keep ? dir : 'a temp dir'}; ${availableParallelism()} cores (${cpus()[0]?.model ?? 'CPU model unknown'})`);
     say(`  CleverTap: a strict emulator (zero latency) in the bench process, reached through CLEVERTAP_API_URL; the timed processes are campaignctl alone`);
     say(`  load average before: ${loadLine()}`);
 
