@@ -8,13 +8,10 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 
 /**
- * A CRC-32 the pieces' writer works out as it writes: of the pieces from index `from` on, written
- * last, as `text(crc)`, at byte `at` of the file (over a placeholder of that many bytes: the
- * project index holds the CRC of what follows its header's first line in that line).
- */
-/**
- * CRC-32s of the pieces, each from one of `starts` (a piece's index) to the next start or the end,
- * written as `text` gives them at byte `at` once all is written.
+ * CRC-32s the pieces' writer works out as it writes, each of the pieces from one of `starts` (a
+ * piece's index) to the next start or the end, written last, as `text(crcs)`, at byte `at` of the
+ * file (over a placeholder of as many bytes: the project index holds, in its header's first line,
+ * the CRCs of what follows that line up to its files' checked results, and of those).
  */
 export interface CrcPatch {
   starts: readonly number[];
