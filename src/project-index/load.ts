@@ -34,7 +34,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<Project> {
   const file = indexFile(root, opts.env);
   const deferred = opts.deferResults === true;
   const stored = key ? readIndex(file, key, { deferBlobs: deferred }) : wanted ? 'no build id' : 'off';
-  const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads ?? poolSize(environ), deferred }, typeof stored === 'string' ? undefined : stored);
+  const index = new ProjectIndex({ root, requested: opts.env, resolve: { root, cwd, environ }, threads: opts.threads ?? poolSize(environ) }, typeof stored === 'string' ? undefined : stored);
   // Work that needs only the environment starts before the files are looked at, when the index
   // was made on this very configuration and knows no error (nothing is opened for a project that
   // can not be planned).

@@ -186,14 +186,12 @@ function readIndexOpen(fd: number, file: string, key: string, deferBlobs: boolea
     if (crc32(bytes.subarray(lineEnd + 1)) !== h.crc) return 'corrupt entry';
     // The blobs (~70% of the file) now, or, deferred, when the files are first decoded: a run that
     // takes the table whole (the no-change plan) reads and checks none of them.
-    let blobs: Buffer | undefined;
-    const readBlobs = (): boolean => {
+    const checkedBlobs = (): Buffer | undefined => {
       const read = readAt(fd, numbersEnd, h.blobs);
-      if (read.length !== h.blobs || crc32(read) !== h.blobsCrc) return false;
-      blobs = read;
-      return true;
+      return read.length === h.blobs && crc32(read) === h.blobsCrc ? read : undefined;
     };
-    if (!deferBlobs && !readBlobs()) return 'corrupt entry';
+    let blobs = deferBlobs ? undefined : checkedBlobs();
+    if (!deferBlobs && !blobs) return 'corrupt entry';
     const derivedBytes = bytes.subarray(headerEnd + 4, derivedEnd);
     let derived: Map<string, Derived> | undefined;
     let files: Map<string, FileState> | undefined;
@@ -210,7 +208,7 @@ function readIndexOpen(fd: number, file: string, key: string, deferBlobs: boolea
       if (!blobs && !tried) {
         tried = true;
         try {
-          readBlobs();
+          blobs = checkedBlobs();
         } catch {
           // reported below
         } finally {

@@ -92,8 +92,6 @@ export interface IndexHead {
   requested?: string;
   resolve: ResolveContext;
   threads?: number;
-  /** The state was read with its blobs deferred (LoadOptions.deferResults): the project may not list its files until readDeferred(). */
-  deferred?: boolean;
 }
 
 /** The state an index is made of (what ./persist.ts writes and reads back). */
@@ -603,9 +601,9 @@ export class ProjectIndex {
     const stored = s.undecoded?.digest;
     let listed: Listing | undefined;
     const list = () => (listed ??= this.#listed());
-    // What the project shows never reads a file: results left unread are read by readDeferred() only.
+    // What the project shows never reads a file: results a load deferred are read by readDeferred() only.
     const shown = () => {
-      if (listed === undefined && this.head.deferred && s.unreadBlobs) throw new Error('the project was loaded with its checked results deferred and read before completeProject()');
+      if (listed === undefined && s.unreadBlobs) throw new Error('the project was loaded with its checked results deferred and read before completeProject()');
       return list();
     };
     let digest: string | undefined;
