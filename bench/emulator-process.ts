@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin', 'campaignctl.js');
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin', 'campaignctl.cjs');
 
 export interface EmulatorProcess {
   url: string;

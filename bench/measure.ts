@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The built CLI, as package.json's bin runs it (the bundle, scripts/bundle-cli.mjs). */
-export const MAIN = path.resolve(HERE, '../src/bin/campaignctl.js');
+export const MAIN = path.resolve(HERE, '../src/bin/campaignctl.cjs');
 const PROBE = path.join(HERE, 'rusage-probe.js');
 
 export interface Measured {

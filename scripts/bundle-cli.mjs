@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Bundles the CLI that package.json's `bin` runs, dist/src/bin/campaignctl.js, from tsc's output
+ * Bundles the CLI that package.json's `bin` runs, dist/src/bin/campaignctl.cjs, from tsc's output
  * (dist/src/main.js and what it imports): a command's modules come in a few files instead of ~130,
  * and on a no-change `plan` of 10,000 files loading modules is most of what the main thread does
  * (the files are scanned on a worker meanwhile, src/cli/scan-ahead.ts). Every dynamic import stays
@@ -35,6 +35,9 @@ await build({
   // pure-JavaScript CommonJS ones every command loads, which would otherwise go through Node's
   // CommonJS loader and its export scan on every start.
   external: (id) => !id.startsWith('.') && !path.isAbsolute(id) && !BUNDLED.test(id),
-  output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', comments: false },
+  // CommonJS: Node 20 loads it with require(), which costs less per chunk than its ES module loader
+  // (resolving URLs, linking module jobs): a repeated no-change plan was 0.26 against 0.28 s and
+  // 0.28 against 0.32 s, 15 alternated runs each. `.cjs`, since package.json says "type": "module".
+  output: { dir: out, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs', comments: false },
   logLevel: 'warn',
 });

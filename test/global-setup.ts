@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The CLI's bundle: written after tsc's output, so older than src/ only when the build is.
-const MAIN = path.join(REPO, 'dist', 'src', 'bin', 'campaignctl.js');
+const MAIN = path.join(REPO, 'dist', 'src', 'bin', 'campaignctl.cjs');
 
 function newest(dir: string): number {
   let t = 0;

@@ -9,9 +9,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from './package-dir.js';
 
-/** `name` (e.g. `check-worker.js`) beside the module at `moduleUrl` (its import.meta.url), else in its folder under dist/src. */
+/**
+ * `name` (e.g. `check-worker.js`) beside the module at `moduleUrl` (its import.meta.url), else in
+ * its folder under dist/src. Beside a CommonJS module (the CLI's bundle, `.cjs`), the worker is
+ * its `.cjs` build: a CommonJS worker starts without the ES module loader.
+ */
 export function workerScript(moduleUrl: string, name: string): URL {
-  const sibling = new URL(name, moduleUrl);
+  const sibling = new URL(moduleUrl.endsWith('.cjs') ? name.replace(/\.js$/, '.cjs') : name, moduleUrl);
   if (sibling.protocol === 'file:' && existsSync(sibling)) return sibling;
   const folder = path.basename(path.dirname(fileURLToPath(moduleUrl)));
   return pathToFileURL(path.join(packageRoot(), 'dist', 'src', folder, name));

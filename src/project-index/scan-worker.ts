@@ -13,12 +13,11 @@ const { root, indexFile } = workerData as { root: string; indexFile?: string };
 // With no index file to compare them with, the stamps would go unused: every file is read (and
 // stamped) as new, and the main thread waits for this list before it reads the first one.
 const indexed = indexFile !== undefined && existsSync(indexFile);
-try {
-  const scan = await scanProject(root, { stat: indexed });
-  post({ scan, indexed }, [scan.stamps.buffer as ArrayBuffer]);
-} catch {
-  post({ scan: null, indexed });
-}
+// No top-level await: the CLI's bundle of this script is CommonJS (scripts/bundle-cli.mjs).
+scanProject(root, { stat: indexed }).then(
+  (scan) => post({ scan, indexed }, [scan.stamps.buffer as ArrayBuffer]),
+  () => post({ scan: null, indexed }),
+);
 
 function post(reply: ScanReply, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(reply, transfer);

@@ -15,16 +15,19 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-bundle-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the bin', () => {
-  it('is the bundle, executable, with its workers beside it', () => {
+  it('is the bundle, CommonJS and executable, with its workers beside it', () => {
     const bin = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.campaignctl!;
     expect(path.join(REPO, bin)).toBe(CLI);
     accessSync(CLI, constants.X_OK);
-    for (const worker of ['scan-worker.js', 'check-worker.js']) expect(existsSync(path.join(path.dirname(CLI), worker))).toBe(true);
+    // CommonJS, loaded by require(): no ES module loader on a command's start, nor on its workers'.
+    expect(CLI.endsWith('.cjs')).toBe(true);
+    expect(readFileSync(CLI, 'utf8')).toMatch(/\brequire\(/);
+    for (const worker of ['scan-worker.cjs', 'check-worker.cjs']) expect(existsSync(path.join(path.dirname(CLI), worker))).toBe(true);
   });
 
   it('carries none of the comments of the source: every command start reads and parses a quarter less', () => {
     const dir = path.dirname(CLI);
-    const chunks = readdirSync(dir).filter((f) => f.endsWith('.js'));
+    const chunks = readdirSync(dir).filter((f) => f.endsWith('.cjs'));
     expect(chunks.length).toBeGreaterThan(20);
     // The source documents every module with /** ... */ comments; the bundle keeps none.
     const commented = chunks.filter((f) => /\/\*\*\s/.test(readFileSync(path.join(dir, f), 'utf8')));

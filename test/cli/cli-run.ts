@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The CLI as users run it: package.json's bin, the bundle of dist/src/main.js (scripts/bundle-cli.mjs). */
-export const CLI = path.join(REPO, 'dist', 'src', 'bin', 'campaignctl.js');
+export const CLI = path.join(REPO, 'dist', 'src', 'bin', 'campaignctl.cjs');
 
 export interface CliResult {
   code: number;
@@ -43,7 +43,7 @@ export class CliRunner {
     readonly cwd: string,
     readonly env: Record<string, string>,
   ) {
-    if (!existsSync(CLI)) throw new Error('dist/src/bin/campaignctl.js missing: run `npm run build` (npm test does)');
+    if (!existsSync(CLI)) throw new Error('dist/src/bin/campaignctl.cjs missing: run `npm run build` (npm test does)');
   }
 
   run(args: string[], opts: RunOptions = {}): Promise<CliResult> {

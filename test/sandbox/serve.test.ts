@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const MAIN = fileURLToPath(new URL('../../dist/src/bin/campaignctl.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../dist/src/bin/campaignctl.cjs', import.meta.url));
 const SECRET = 'Serve-DISTINCTIVE-passcode-5521';
 
 describe('campaignctl sandbox serve', () => {
