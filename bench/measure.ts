@@ -1,6 +1,6 @@
 /**
  * Shared by the benchmarks that time whole campaignctl processes: run one process to its exit
- * (wall clock around it; peak RSS and CPU from the preloaded probe, bench/rusage-probe.ts, so
+ * (wall clock around it; peak RSS and CPU from the preloaded probe, bench/rusage-probe.cts, so
  * worker threads are counted), medians, the machine's load, flags and the figure lines.
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The built CLI, as package.json's bin runs it (the bundle, scripts/bundle-cli.mjs). */
 export const MAIN = path.resolve(HERE, '../src/bin/campaignctl.cjs');
-const PROBE = path.join(HERE, 'rusage-probe.js');
+const PROBE = path.join(HERE, 'rusage-probe.cjs');
 
 export interface Measured {
   seconds: number;
@@ -33,7 +33,7 @@ export async function measureNode(args: string[], cwd: string, extraEnv: Record<
   const usageFile = path.join(cwd, `.rusage-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   const prof = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [];
   const started = performance.now();
-  const child = spawn(process.execPath, [...prof, '--import', new URL(`file://${PROBE}`).href, ...args], {
+  const child = spawn(process.execPath, [...prof, '--require', PROBE, ...args], {
     cwd,
     env: { ...process.env, ...extraEnv, BENCH_RUSAGE_FILE: usageFile },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,7 @@
  * less when only the cold load is being worked on.
  * Every figure is PASS or MISS; a miss does not fail the bench (exit 0), an error does (exit 1).
  * Every measured command is its own process, timed whole (start to exit, wall clock); peak RSS and
- * CPU come from the child itself (bench/rusage-probe.ts), worker threads included.
+ * CPU come from the child itself (bench/rusage-probe.cts), worker threads included.
  *
  * CleverTap is a strict emulator in this bench process (it refuses request fields the contract
  * does not list), reached like real CleverTap through CLEVERTAP_API_URL, so the measured
