@@ -23,7 +23,7 @@ import { applyMessages, type HeldLock } from './messages.js';
 import type { Provenance } from '../state/record.js';
 import type { NoChangeMemo } from './no-change.js';
 import type { RefreshKeeper } from './refresh-reuse.js';
-import { assembleRefresh, managedCampaigns, refreshCampaigns, rowsWithoutSpecs, type EarlyRefresh, type RefreshResult } from './refresh.js';
+import { managedCampaigns, refreshCampaigns, refreshOfAnswers, rowsWithoutSpecs, type EarlyRefresh, type RefreshResult } from './refresh.js';
 import { settleOpenJournal, type SettleReport } from './settle.js';
 import { now as clockNow } from '../time/clock.js';
 
@@ -147,7 +147,7 @@ export async function computePlan(req: PlanRequest): Promise<PlanOutcome> {
       refresh = asking
         ? await asking
         : early
-          ? assembleRefresh(managedCampaigns(rows), early.windows, await early.pages)
+          ? refreshOfAnswers(managedCampaigns(rows), early.windows, await early.answers)
           : await refreshCampaigns(client, rows, { accountTimezone: zone });
     } catch (err) {
       if (!(err instanceof CleverTapError)) throw err;

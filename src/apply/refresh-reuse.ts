@@ -27,7 +27,7 @@ import type { RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus } from '../plan/remote-status.js';
 import type { AppliedWithoutSpec, JournalWindow } from '../state/store.js';
 import { coveringWindows, windowAround } from './dates.js';
-import { assembleRefresh, listWindows, managedCampaigns, type RefreshResult } from './refresh.js';
+import { assembleRefresh, listWindows, managedCampaigns, pagesOf, type RefreshResult } from './refresh.js';
 import { AddressIndex } from './address-index.js';
 
 /** How long a full refresh may stand in for CleverTap's answer to a file-event reconcile. */
@@ -110,7 +110,7 @@ export class RefreshKeeper {
       if (touched.length === 0 && sameRows) return k.refresh;
       const ids = new Set(touched.map((a) => a.remoteId));
       const windows: JournalWindow[] = coveringWindows(touched.map((a) => windowAround(new Date(a.scheduledFor ?? a.appliedAt), q.zone)));
-      const asked = touched.length === 0 ? [] : (await listWindows(client, windows)).flat().filter((r) => ids.has(r.id));
+      const asked = touched.length === 0 ? [] : pagesOf(await listWindows(client, windows)).flat().filter((r) => ids.has(r.id));
       return (sameRows && patched(k, touched, asked)) || assembleRefresh(managed, k.refresh.windows, [asked, k.refresh.remote.filter((r) => !ids.has(r.id))]);
     };
   }

@@ -8,7 +8,7 @@
  * from CleverTap's strings to scheduled/running/completed/stopped is `mapRemoteStatus` in
  * src/plan/remote-status.ts (unknown strings kept verbatim and treated as live by the planner).
  */
-import type { CleverTapClient } from '../clevertap/client.js';
+import type { CleverTapClient, ListAnswer } from '../clevertap/client.js';
 import type { RemoteCampaign } from '../model/applied.js';
 import { mapRemoteStatus, type RemoteState } from '../plan/remote-status.js';
 import type { AppliedWithoutSpec, JournalWindow, StateStore } from '../state/store.js';
@@ -31,6 +31,11 @@ export interface RefreshResult {
   statuses: RemoteStatusEntry[];
   /** Addresses whose campaign no window returned. */
   missing: string[];
+  /**
+   * The digests of CleverTap's answers, one per window of `windows` (ListAnswer.digest), when each
+   * window was asked whole: the same digests again are the same rows (../apply/no-change.ts).
+   */
+  answers?: string[];
 }
 
 export interface RefreshOptions {
@@ -82,18 +87,32 @@ export async function refreshCampaigns(
   opts: RefreshOptions,
 ): Promise<RefreshResult> {
   const windows = refreshWindows(applied, opts.accountTimezone);
-  return assembleRefresh(managedCampaigns(applied), windows, await listWindows(client, windows, opts.onWindow));
+  return refreshOfAnswers(managedCampaigns(applied), windows, await listWindows(client, windows, opts.onWindow));
 }
 
-/** One list call per window (the client's list semaphore bounds how many run at once). */
-export function listWindows(client: CleverTapClient, windows: readonly JournalWindow[], onWindow?: RefreshOptions['onWindow']): Promise<RemoteCampaign[][]> {
+/**
+ * One list call per window (the client's list semaphore bounds how many run at once). `known`:
+ * per window, the digest of an answer decoded before (ListAnswer: the same bytes are not decoded
+ * again unless asked).
+ */
+export function listWindows(client: CleverTapClient, windows: readonly JournalWindow[], onWindow?: RefreshOptions['onWindow'], known?: readonly string[]): Promise<ListAnswer[]> {
   return Promise.all(
-    windows.map(async (w) => {
-      const rows = await client.listCampaigns(w.from, w.to);
-      onWindow?.(w, rows.length);
-      return rows;
+    windows.map(async (w, i) => {
+      const answer = await client.listAnswer(w.from, w.to, known?.[i]);
+      if (onWindow) onWindow(w, answer.rows().length);
+      return answer;
     }),
   );
+}
+
+/** Each answer's rows, by window. */
+export function pagesOf(answers: readonly ListAnswer[]): RemoteCampaign[][] {
+  return answers.map((a) => a.rows());
+}
+
+/** The refresh of these managed campaigns from the answers to whole windows, their digests kept. */
+export function refreshOfAnswers(managed: readonly { address: string; remoteId: number }[], windows: JournalWindow[], answers: readonly ListAnswer[]): RefreshResult {
+  return { ...assembleRefresh(managed, windows, pagesOf(answers)), answers: answers.map((a) => a.digest) };
 }
 
 /** The refresh of these managed campaigns from the pages their windows returned. */
@@ -130,7 +149,8 @@ export interface EarlyRefresh {
   /** The state rows the windows cover; absent when the windows came from a no-change record (./no-change.ts), rows unread. */
   rows?: readonly AppliedWithoutSpec[];
   windows: JournalWindow[];
-  pages: Promise<RemoteCampaign[][]>;
+  /** CleverTap's answers, one per window. */
+  answers: Promise<ListAnswer[]>;
 }
 
 /**
@@ -143,11 +163,11 @@ export interface EarlyRefresh {
 export async function startEarlyRefresh(
   store: Pick<StateStore, 'serial' | 'journal' | 'resources' | 'revision'>,
   client: CleverTapClient,
-  opts: RefreshOptions & { windows?: JournalWindow[] },
+  opts: RefreshOptions & { windows?: JournalWindow[]; known?: readonly string[] },
 ): Promise<EarlyRefresh | undefined> {
   if ((await store.journal.listOpen()).length > 0) return undefined;
   const serial = await store.serial();
-  if (opts.windows) return { serial, windows: opts.windows, ...(await ask(client, opts.windows, opts)) };
+  if (opts.windows) return { serial, windows: opts.windows, ...(await ask(client, opts.windows, opts, opts.known)) };
   const starts = await store.resources.campaignStarts();
   let windows = windowsOfStarts(starts, opts.accountTimezone);
   let asked = await ask(client, windows, opts);
@@ -160,12 +180,12 @@ export async function startEarlyRefresh(
 }
 
 /** The list calls over `windows`, put on the wire before this returns. */
-async function ask(client: CleverTapClient, windows: JournalWindow[], opts: RefreshOptions): Promise<Pick<EarlyRefresh, 'pages'>> {
-  const pages = listWindows(client, windows, opts.onWindow);
-  pages.catch(() => undefined); // a failure is reported where the result is awaited (computePlan)
+async function ask(client: CleverTapClient, windows: JournalWindow[], opts: RefreshOptions, known?: readonly string[]): Promise<Pick<EarlyRefresh, 'answers'>> {
+  const answers = listWindows(client, windows, opts.onWindow, known);
+  answers.catch(() => undefined); // a failure is reported where the result is awaited (computePlan)
   // One turn of the event loop puts the list requests on the wire before the caller goes on.
   await new Promise((resolve) => setImmediate(resolve));
-  return { pages };
+  return { answers };
 }
 
 function sameSet(a: ReadonlySet<string>, b: readonly string[]): boolean {

@@ -68,9 +68,9 @@ async function headStart(q: HeadStartRequest, askAhead = true): Promise<HeadStar
   // (../apply/no-change.ts): CleverTap is then asked over its windows, state's rows unread.
   const noChange = q.command === 'plan' && q.caching ? NoChangeMemo.read(q.head) : undefined;
   const zone = q.head.environment.accountTimezone;
-  const early = await startEarlyRefresh(q.store, q.client, { accountTimezone: zone, windows: noChange?.windowsFor(revision, zone) });
+  const early = await startEarlyRefresh(q.store, q.client, { accountTimezone: zone, windows: noChange?.windowsFor(revision, zone), known: noChange?.answersFor(revision, zone) });
   if (early) q.events({ kind: 'debug', text: `refresh: CleverTap asked over ${early.windows.length} windows (${early.rows ? `${early.rows.length} state rows read` : 'of the no-change record'})` });
-  if (early && !early.rows) noChange?.digestWhenAnswered(early.pages);
+  if (early && !early.rows) noChange?.digestWhenAnswered(early.answers);
   return { revision, noChange, early };
 }
 

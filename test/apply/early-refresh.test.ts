@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computePlan } from '../../src/apply/planning.js';
-import { refreshWindows, startEarlyRefresh } from '../../src/apply/refresh.js';
+import { pagesOf, refreshWindows, startEarlyRefresh } from '../../src/apply/refresh.js';
 import { applyOnce, load, PROVENANCE, useApplyFixture, type ApplyFixture } from './helpers.js';
 
 let f: ApplyFixture;
@@ -22,7 +22,7 @@ describe('early refresh', () => {
     await applyOnce(f.tp, f.store, f.client);
     const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
     expect(early).toBeDefined();
-    await early!.pages; // its own list calls have landed
+    await early!.answers; // its own list calls have landed
     const before = lists();
     const outcome = await planWith(early);
     expect(lists()).toBe(before);
@@ -34,7 +34,7 @@ describe('early refresh', () => {
     f.tp.campaign({ name: 'alpha' });
     await applyOnce(f.tp, f.store, f.client);
     const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
-    await early!.pages;
+    await early!.answers;
     f.tp.campaign({ name: 'beta' });
     await applyOnce(f.tp, f.store, f.client); // serial moves; beta is created
     const before = lists();
@@ -64,7 +64,7 @@ describe('early refresh', () => {
     const store = { serial: () => f.store.serial(), journal: f.store.journal, revision: () => f.store.revision(), resources };
     const before = lists();
     const early = await startEarlyRefresh(store, f.client, { accountTimezone: 'UTC' });
-    const pages = await early!.pages;
+    const pages = pagesOf(await early!.answers);
     expect(early!.rows!.map((r) => r.address)).toEqual(['campaign.alpha', 'campaign.beta']);
     expect(early!.windows).toEqual(refreshWindows(early!.rows!, 'UTC'));
     // Beta's own window came from the second asking, and its campaign is in the answer.
@@ -80,7 +80,7 @@ describe('early refresh', () => {
     await applyOnce(f.tp, f.store, f.client);
     const before = lists();
     const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
-    await early!.pages;
+    await early!.answers;
     expect(early!.windows).toEqual(refreshWindows(early!.rows!, 'UTC'));
     expect(lists() - before).toBe(early!.windows.length);
   });
@@ -89,7 +89,7 @@ describe('early refresh', () => {
     f.tp.campaign({ name: 'alpha' });
     await applyOnce(f.tp, f.store, f.client);
     const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC' });
-    await early!.pages;
+    await early!.answers;
     const before = lists();
     await planWith(early, true);
     expect(lists()).toBeGreaterThan(before);

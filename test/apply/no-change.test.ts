@@ -5,13 +5,15 @@
  * and the clock. Each test moves one input and checks the plan is worked out afresh and is right.
  * Emulator at the HTTP edge, real SQLite state, real temp project.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandTarget } from '../../src/diagnostics/command-line.js';
 import { MAX_AGE_MS, NoChangeMemo, reusePlan } from '../../src/apply/no-change.js';
 import { computePlan } from '../../src/apply/planning.js';
-import { startEarlyRefresh } from '../../src/apply/refresh.js';
+import { listWindows, startEarlyRefresh } from '../../src/apply/refresh.js';
+import type { CampaignCreateBody } from '../../src/clevertap/wire.js';
+import { pushCampaign } from '../sandbox/helpers.js';
 import type { PlanOptions } from '../../src/plan/types.js';
 import { applyOnce, load, PROVENANCE, useApplyFixture, type ApplyFixture } from './helpers.js';
 
@@ -27,9 +29,9 @@ async function plan(opts: { now?: Date; options?: PlanOptions; commandTarget?: C
   // when they are this state's, before the record is checked.
   const revision = await f.store.revision();
   const noChange = NoChangeMemo.read(project);
-  const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.windowsFor(revision, 'UTC') });
+  const early = await startEarlyRefresh(f.store, f.client, { accountTimezone: 'UTC', windows: noChange.windowsFor(revision, 'UTC'), known: noChange.answersFor(revision, 'UTC') });
   // CleverTap's answer digested as it comes, as `plan` does when it asked over the record's windows.
-  if (early && !early.rows && opts.digestAhead !== false) noChange.digestWhenAnswered(early.pages);
+  if (early && !early.rows && opts.digestAhead !== false) noChange.digestWhenAnswered(early.answers);
   noChange.check(project, revision);
   const listsBefore = lists();
   const request = {
@@ -82,6 +84,35 @@ describe('the no-change record', () => {
     const late = await plan({ digestAhead: false });
     expect(late.reused).toBe(true);
     expect(shape(late.outcome)).toEqual(shape(first.outcome));
+  });
+
+  it("keeps the digests of CleverTap's answers; other bytes are decoded and judged by the managed campaigns' rows alone", async () => {
+    await applied();
+    const file = path.join(f.tp.root, '.campaignctl', 'cache', 'no-change-test.json');
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { windows: unknown[]; answers?: string[] };
+    expect(record.answers).toHaveLength(record.windows.length);
+    expect(record.answers!.every((d) => /^[0-9a-f]{64}$/.test(d))).toBe(true);
+    // The same bytes again: the record's own digest stands for them, nothing decoded. (Shown with
+    // the record's digest made unrelated: still answered while the bytes match; not once the
+    // answers' digests are gone, when the rows are decoded and digested.)
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...stored, remote: '0'.repeat(64) }));
+    expect((await plan()).reused).toBe(true);
+    writeFileSync(file, JSON.stringify({ ...stored, remote: '0'.repeat(64), answers: undefined }));
+    expect((await plan()).reused).toBe(false);
+    writeFileSync(file, JSON.stringify(stored));
+    expect((await plan()).reused).toBe(true);
+    // A campaign made on the dashboard in the same window: the answer's bytes differ, the managed
+    // campaigns' rows do not, so the record still answers (decoded this time).
+    await f.client.createCampaign(pushCampaign({ name: 'made on the dashboard', when: '20310601 09:00' }) as CampaignCreateBody);
+    const revision = await f.store.revision();
+    const noChange = NoChangeMemo.read(await load(f.tp));
+    const answers = await listWindows(f.client, noChange.windowsFor(revision, 'UTC')!, undefined, noChange.answersFor(revision, 'UTC'));
+    expect(answers.map((a) => a.digest)).not.toEqual(record.answers);
+    expect(answers.flatMap((a) => a.rows().map((r) => r.name))).toContain('made on the dashboard');
+    const after = await plan();
+    expect(after.reused).toBe(true);
+    expect(after.outcome.plan.changes).toEqual([]);
   });
 
   it('does not answer after a campaign file changed', async () => {

@@ -43,6 +43,27 @@ describe('operations', () => {
     expect((await client.listCampaigns(20250702, 20250702)).map((c) => c.status)).toEqual(['stopped']);
   });
 
+  it("a list as one answer: the digest of CleverTap's bytes, the same rows whether decoded at once or when asked", async () => {
+    const h = await emulator({ completeAfterMs: 60_000 });
+    const client = clientFor(h);
+    const created = await client.createCampaign(campaign({ when: '20250701 12:30' }));
+    const first = await client.listAnswer(20250701, 20250701);
+    expect(first.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.rows()).toEqual(await client.listCampaigns(20250701, 20250701));
+    // The same answer again, its digest known: the same digest, the rows decoded only now.
+    const again = await client.listAnswer(20250701, 20250701, first.digest);
+    expect(again.digest).toBe(first.digest);
+    expect(again.rows()).toEqual(first.rows());
+    expect(again.rows()).toBe(again.rows()); // decoded once
+    // CleverTap says something else: another digest, whatever the caller knew, and the new rows.
+    await client.stopCampaign(created.id);
+    const stopped = await client.listAnswer(20250701, 20250701, first.digest);
+    expect(stopped.digest).not.toBe(first.digest);
+    expect(stopped.rows().map((c) => c.status)).toEqual(['stopped']);
+    // A known answer's failure is still a failure: only a success is ever digested as known.
+    await expect(clientFor(h, { fast: true }).listAnswer(20250799, 20250701, first.digest)).rejects.toBeInstanceOf(CleverTapError);
+  });
+
   it('createCampaign never sends estimate_only, even if the body carries it', async () => {
     const h = await emulator();
     const client = clientFor(h);
