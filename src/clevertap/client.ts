@@ -48,9 +48,9 @@ export interface CleverTapClient {
   /** Campaigns whose scheduled start date is in [from, to], both YYYYMMDD integers. */
   listCampaigns(from: number, to: number): Promise<RemoteCampaign[]>;
   /**
-   * The same list as one answer: its rows and the digest of CleverTap's answer as it came. An
-   * answer whose digest is `known` (an earlier answer the caller already decoded, byte for byte) is
-   * decoded only when its rows are asked for.
+   * The same list as one answer: its rows and the digest of CleverTap's answer as it came (its
+   * status and text). An answer whose digest is `known` (one the caller decoded before, the very
+   * same text) is decoded only when its rows are asked for.
    */
   listAnswer(from: number, to: number, known?: string): Promise<ListAnswer>;
   /** Idempotent: stopping a stopped campaign succeeds. */
@@ -68,7 +68,7 @@ export type { ClientHooks, ClientOptions, RequestEvent, ResponseEvent, RetryEven
 
 /** One list call's answer (CleverTapClient.listAnswer). */
 export interface ListAnswer {
-  /** The digest of the answer's HTTP status and bytes: the same digest, the same rows. */
+  /** The digest of the answer's HTTP status and text: the same digest, the same rows. */
   readonly digest: string;
   /** The rows, decoded once; throws as listCampaigns would for an answer it can not read. */
   rows(): RemoteCampaign[];
@@ -145,8 +145,8 @@ class HttpCleverTapClient implements CleverTapClient {
 
   async listCampaigns(from: number, to: number): Promise<RemoteCampaign[]> {
     const ep = ENDPOINTS.list;
-    const called = await this.#call(ep, { from, to });
-    return this.#listRows(called.body!, called.attempts);
+    const { body, attempts } = await this.#call(ep, { from, to });
+    return this.#listRows(body, attempts);
   }
 
   async listAnswer(from: number, to: number, known?: string): Promise<ListAnswer> {
@@ -236,7 +236,7 @@ class HttpCleverTapClient implements CleverTapClient {
    * a 429 storm never adds load), and retry only what the failure and the effect allow.
    */
   /**
-   * `digesting`: each answer is digested (its status and bytes); one whose digest is `known` is
+   * `digesting`: each answer is digested (its status and text); one whose digest is `known` is
    * taken as that earlier successful answer, and handed back undecoded.
    */
   async #call(ep: Endpoint, payload: unknown): Promise<{ body: Record<string, unknown>; attempts: number }>;
