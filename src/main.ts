@@ -3,11 +3,14 @@
  * Entry point: argv -> command. The only top-level catch lives here: anything thrown past a command
  * is a bug, reported as such with exit code 1. User problems are diagnostics printed by the command.
  */
+import { useCompileCache } from './cli/compile-cache.js';
 import { scanAhead } from './cli/scan-ahead.js';
 
 // Before anything else is loaded: a command that loads the project has its files scanned on a
 // worker thread meanwhile (./cli/scan-ahead.ts). Everything else is imported after, hence dynamically.
 scanAhead(process.argv.slice(2), process.cwd());
+// Then every module is compiled from the code V8 kept last time, where it can be (./cli/compile-cache.ts).
+useCompileCache();
 // A function, not top-level await: the bundle is CommonJS (scripts/bundle-cli.mjs).
 void main();
 

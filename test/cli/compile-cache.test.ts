@@ -1,0 +1,71 @@
+/**
+ * The CLI keeps V8's compiled code for the modules it loads in the user's cache folder
+ * (src/cli/compile-cache.ts): the first run writes it, the next ones compile from it, and what it
+ * holds can never change what a command does. Real CLI processes, a temp cache folder.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { smsCampaign } from '../project-index/small-project.js';
+import { CliRunner, REPO } from './cli-run.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-compile-cache-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function project(name: string): string {
+  const root = path.join(scratch, name);
+  mkdirSync(path.join(root, 'campaigns'), { recursive: true });
+  writeFileSync(path.join(root, 'campaignctl.yaml'), 'environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: Europe/Berlin\n');
+  writeFileSync(path.join(root, 'campaigns', 'hello.yaml'), smsCampaign('hello', 'Hello there'));
+  return root;
+}
+
+const buildFolder = () => {
+  const build = (JSON.parse(readFileSync(path.join(REPO, 'dist', 'build-id.json'), 'utf8')) as { buildId: string }).buildId.slice(0, 16);
+  return `${build}-node${process.versions.node}-${process.arch}`;
+};
+
+describe('the compile cache', () => {
+  it("is written by the first run, read by the next, one folder per build; another build's folder goes", async () => {
+    const cacheHome = path.join(scratch, 'home-cache');
+    const base = path.join(cacheHome, 'campaignctl', 'compile-cache');
+    mkdirSync(path.join(base, 'an-older-build-node20.0.0-x64'), { recursive: true });
+    const cli = new CliRunner(project('written'), { XDG_CACHE_HOME: cacheHome });
+    const first = await cli.run(['plan', '--no-estimate']);
+    expect(first.code).toBe(0);
+    expect(readdirSync(base)).toEqual([buildFolder()]);
+    const entries = readdirSync(path.join(base, buildFolder()));
+    // The bundle's chunks and the libraries they require, each named by its source's digest.
+    expect(entries.length).toBeGreaterThan(20);
+    expect(entries.every((e) => /^[0-9a-f]{64}$/.test(e))).toBe(true);
+    const second = await cli.run(['plan', '--no-estimate']);
+    expect(second).toEqual(first);
+    expect(readdirSync(path.join(base, buildFolder())).sort()).toEqual(entries.sort());
+  });
+
+  it('what it holds never changes a command: damaged entries are compiled anew and written again', async () => {
+    const cacheHome = path.join(scratch, 'damaged-cache');
+    const root = project('damaged');
+    const cli = new CliRunner(root, { XDG_CACHE_HOME: cacheHome });
+    const first = await cli.run(['validate']);
+    expect(first.code).toBe(0);
+    const folder = path.join(cacheHome, 'campaignctl', 'compile-cache', buildFolder());
+    const entries = readdirSync(folder);
+    for (const e of entries) writeFileSync(path.join(folder, e), 'not V8 code');
+    // The same run again, so the same modules load (with the project index, fewer would).
+    rmSync(path.join(root, '.campaignctl'), { recursive: true, force: true });
+    const again = await cli.run(['validate']);
+    expect(again).toEqual(first);
+    // V8 refused each one; the run wrote its own in their place.
+    expect(entries.every((e) => readFileSync(path.join(folder, e), 'utf8') !== 'not V8 code')).toBe(true);
+  });
+
+  it('is not kept with CAMPAIGNCTL_CACHE=off', async () => {
+    const cacheHome = path.join(scratch, 'off-cache');
+    const cli = new CliRunner(project('off'), { XDG_CACHE_HOME: cacheHome, CAMPAIGNCTL_CACHE: 'off' });
+    const run = await cli.run(['validate']);
+    expect(run.code).toBe(0);
+    expect(existsSync(path.join(cacheHome, 'campaignctl'))).toBe(false);
+  });
+});
