@@ -151,7 +151,8 @@ export function quickParse(text: string): { value: unknown; line: number; column
   } catch {
     return undefined;
   }
-  const walk: TreeWalk = { seen: new Set(), jsonExact: true };
+  // Only an anchor (`&`) lets two places hold one object; without one in the text there is nothing to meet twice.
+  const walk: TreeWalk = { seen: text.includes('&') ? new Set() : undefined, jsonExact: true };
   if (warned || documents.length !== 1 || !plainTree(documents[0], 1, walk)) return undefined;
   return { value: documents[0], ...start, jsonExact: walk.jsonExact };
 }
@@ -176,9 +177,12 @@ export function contentStart(text: string): { line: number; column: number } | u
   return undefined;
 }
 
-/** What plainTree found so far: the objects met (an alias would meet one twice), and whether JSON keeps every value. */
+/**
+ * What plainTree found so far: the objects met (an alias would meet one twice; undefined when the
+ * text defines no anchor, so none can be met twice), and whether JSON keeps every value.
+ */
 interface TreeWalk {
-  seen: Set<object>;
+  seen: Set<object> | undefined;
   jsonExact: boolean;
 }
 
@@ -194,8 +198,8 @@ function plainTree(value: unknown, depth: number, walk: TreeWalk): boolean {
     return true;
   }
   const { seen } = walk;
-  if (depth > MAX_DEPTH || seen.has(value)) return false;
-  seen.add(value);
+  if (depth > MAX_DEPTH || seen?.has(value)) return false;
+  seen?.add(value);
   if (Array.isArray(value)) return value.every((v) => plainTree(v, depth + 1, walk));
   for (const key of Object.keys(value)) {
     if (key === '' || key === 'null' || key.length > 1024 || key.includes('[object Object]') || FORBIDDEN_KEYS.has(key)) return false;
