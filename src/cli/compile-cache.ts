@@ -11,7 +11,7 @@
  * holds `import(` is left to Node: on Node 20, V8 drops a script's dynamic-import callback when it
  * is compiled from cached data (the CLI imports simple-git and pino-pretty so).
  *
- * Safe by construction: an entry is named by the digest of the source it was made from, and V8
+ * Safe by construction: an entry is named by the digest of the file's path and source, and V8
  * refuses data from another V8 version or other flags (the module is then compiled as usual). The
  * folder is the user's own (XDG_CACHE_HOME or ~/.cache), one per build and Node version; a new
  * build removes the others. CAMPAIGNCTL_CACHE=off turns it off like every other cache.
@@ -49,7 +49,7 @@ export function useCompileCache(environ: Record<string, string | undefined> = pr
   const made: { file: string; script: vm.Script }[] = [];
   M.prototype._compile = function (this: Module, content: string, filename: string, format?: string) {
     if ((format !== undefined && format !== 'commonjs') || /\bimport\s*\(/.test(content)) return original.call(this, content, filename, format);
-    const file = path.join(dir, createHash('sha256').update(content).digest('hex'));
+    const file = path.join(dir, entryName(filename, content));
     let cachedData: Buffer | undefined;
     try {
       cachedData = readFileSync(file);
@@ -75,6 +75,16 @@ export function useCompileCache(environ: Record<string, string | undefined> = pr
       }
     }
   });
+}
+
+/**
+ * An entry's name: the digest of the module's path and source. The path too: code compiled from
+ * cached data names the file it was first compiled from in its stack traces, and `bindings`
+ * (better-sqlite3) finds its native module from its caller's path in a stack trace, so a copy of
+ * the same code elsewhere (another checkout) looked for it in the first one's folder.
+ */
+export function entryName(filename: string, content: string): string {
+  return createHash('sha256').update(filename).update('\0').update(content).digest('hex');
 }
 
 /** `require` as Node gives a module (resolved from it, recorded as its child). */

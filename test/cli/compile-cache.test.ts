@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smsCampaign } from '../project-index/small-project.js';
+import { entryName } from '../../src/cli/compile-cache.js';
 import { CliRunner, REPO } from './cli-run.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-compile-cache-'));
@@ -36,9 +37,14 @@ describe('the compile cache', () => {
     expect(first.code).toBe(0);
     expect(readdirSync(base)).toEqual([buildFolder()]);
     const entries = readdirSync(path.join(base, buildFolder()));
-    // The bundle's chunks and the libraries they require, each named by its source's digest.
+    // The bundle's chunks and the libraries they require, each named by the digest of its path and
+    // source: the same code elsewhere (another checkout) has entries of its own.
     expect(entries.length).toBeGreaterThan(20);
     expect(entries.every((e) => /^[0-9a-f]{64}$/.test(e))).toBe(true);
+    const binDir = path.join(REPO, 'dist', 'src', 'bin');
+    const chunks = readdirSync(binDir).map((f) => ({ file: path.join(binDir, f), source: readFileSync(path.join(binDir, f), 'utf8') }));
+    expect(chunks.filter((c) => entries.includes(entryName(c.file, c.source))).length).toBeGreaterThan(10);
+    expect(chunks.filter((c) => entries.includes(entryName(path.join(scratch, 'elsewhere', path.basename(c.file)), c.source)))).toEqual([]);
     const second = await cli.run(['plan', '--no-estimate']);
     expect(second).toEqual(first);
     expect(readdirSync(path.join(base, buildFolder())).sort()).toEqual(entries.sort());
