@@ -13,16 +13,17 @@
  *
  * Safe by construction: an entry is named by the digest of the file's path and source, and V8
  * refuses data from another V8 version or other flags (the module is then compiled as usual). The
- * folder is the user's own (XDG_CACHE_HOME or ~/.cache), one per build and Node version; a new
+ * folder is the user's own (XDG_CACHE_HOME or ~/.cache), one per build id (../config/build-id.ts); a new
  * build removes the others. CAMPAIGNCTL_CACHE=off turns it off like every other cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { writeAtomically } from '../config/atomic-write.js';
+import { buildId } from '../config/build-id.js';
 import { cacheEnabled } from '../project-index/index-file.js';
 
 type CompileFn = (this: Module, content: string, filename: string, format?: string) => unknown;
@@ -64,16 +65,8 @@ export function useCompileCache(environ: Record<string, string | undefined> = pr
     return compiled.call(this.exports, this.exports, requireFor(this, M), this, filename, path.dirname(filename));
   };
   process.once('exit', () => {
-    for (const { file, script } of made) {
-      // Written whole or not at all: another process may read it meanwhile.
-      const tmp = `${file}.${process.pid}.tmp`;
-      try {
-        writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, file);
-      } catch {
-        rmSync(tmp, { force: true });
-      }
-    }
+    // Written whole or not at all: another process may read it meanwhile.
+    for (const { file, script } of made) writeAtomically(file, script.createCachedData());
   });
 }
 
@@ -100,20 +93,15 @@ function requireFor(mod: Module, M: ModuleInternals): NodeJS.Require {
 }
 
 /**
- * This build's folder for this Node.js, made if new (the other builds' removed then); undefined
- * without a build id or a folder that can be made.
+ * This build's folder for this Node.js (the build id the project index is keyed by, which has
+ * Node's version in it), made if new (the other builds' removed then); undefined without a build
+ * id or a folder that can be made.
  */
 function cacheFolder(environ: Record<string, string | undefined>): string | undefined {
-  let build: string;
-  try {
-    // dist/src/<folder>/this module -> dist/build-id.json (scripts/write-build-id.mjs).
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    build = (JSON.parse(readFileSync(path.join(here, '..', '..', 'build-id.json'), 'utf8')) as { buildId: string }).buildId.slice(0, 16);
-  } catch {
-    return undefined;
-  }
+  const build = buildId();
+  if (build === null) return undefined;
   const base = path.join(environ.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'campaignctl', 'compile-cache');
-  const name = `${build}-node${process.versions.node}-${process.arch}`;
+  const name = `${build.slice(0, 16)}-${process.arch}`;
   const dir = path.join(base, name);
   try {
     if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) {
