@@ -13,11 +13,13 @@
  *
  * Safe by construction: an entry is named by the digest of the file's path and source, and V8
  * refuses data from another V8 version or other flags (the module is then compiled as usual). The
- * folder is the user's own (XDG_CACHE_HOME or ~/.cache), one per build id (../config/build-id.ts); a new
- * build removes the others. CAMPAIGNCTL_CACHE=off turns it off like every other cache.
+ * folder is the user's own (XDG_CACHE_HOME or ~/.cache), one per build id (../config/build-id.ts),
+ * marked as used by every run; a new build removes all but the KEPT_BUILDS used last (two
+ * installs run in turn, a global one and a project's, keep theirs). CAMPAIGNCTL_CACHE=off turns
+ * it off like every other cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -93,9 +95,17 @@ function requireFor(mod: Module, M: ModuleInternals): NodeJS.Require {
 }
 
 /**
+ * Builds whose folders are kept, this one included: the ones used last (by their folder's time,
+ * which each run sets). More than one, so that two installs run in turn do not remove each
+ * other's folder at every start; few, so that rebuilding campaignctl many times a day leaves a few
+ * megabytes behind, not one folder per build.
+ */
+export const KEPT_BUILDS = 3;
+
+/**
  * This build's folder for this Node.js (the build id the project index is keyed by, which has
- * Node's version in it), made if new (the other builds' removed then); undefined without a build
- * id or a folder that can be made.
+ * Node's version in it), marked as used now; made if new, the least recently used others removed
+ * then. Undefined without a build id or a folder that can be made.
  */
 function cacheFolder(environ: Record<string, string | undefined>): string | undefined {
   const build = buildId();
@@ -104,11 +114,31 @@ function cacheFolder(environ: Record<string, string | undefined>): string | unde
   const name = `${build.slice(0, 16)}-${process.arch}`;
   const dir = path.join(base, name);
   try {
-    if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) {
-      for (const other of readdirSync(base)) if (other !== name) rmSync(path.join(base, other), { recursive: true, force: true });
+    if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) pruneBuilds(base, name);
+    else {
+      const now = new Date();
+      utimesSync(dir, now, now);
     }
     return dir;
   } catch {
     return undefined;
+  }
+}
+
+/** Removes the folders of `base` but `kept` and the KEPT_BUILDS - 1 others used last. */
+function pruneBuilds(base: string, kept: string): void {
+  const others = readdirSync(base)
+    .filter((other) => other !== kept)
+    .map((other) => ({ other, used: usedAt(path.join(base, other)) }))
+    .sort((a, b) => b.used - a.used);
+  for (const { other } of others.slice(KEPT_BUILDS - 1)) rmSync(path.join(base, other), { recursive: true, force: true });
+}
+
+/** When the folder was last used (its modification time); 0 when it can not be told: removed first. */
+function usedAt(folder: string): number {
+  try {
+    return statSync(folder).mtimeMs;
+  } catch {
+    return 0;
   }
 }

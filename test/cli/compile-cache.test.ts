@@ -4,12 +4,12 @@
  * holds can never change what a command does. Real CLI processes, a temp cache folder.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smsCampaign } from '../project-index/small-project.js';
-import { entryName } from '../../src/cli/compile-cache.js';
+import { entryName, KEPT_BUILDS } from '../../src/cli/compile-cache.js';
 import { CliRunner, REPO } from './cli-run.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-compile-cache-'));
@@ -31,10 +31,9 @@ const buildFolder = () => {
 };
 
 describe('the compile cache', () => {
-  it("is written by the first run, read by the next, one folder per build; another build's folder goes", async () => {
+  it('is written by the first run, read by the next, one folder per build', async () => {
     const cacheHome = path.join(scratch, 'home-cache');
     const base = path.join(cacheHome, 'campaignctl', 'compile-cache');
-    mkdirSync(path.join(base, 'an-older-build-x64'), { recursive: true });
     const cli = new CliRunner(project('written'), { XDG_CACHE_HOME: cacheHome });
     const first = await cli.run(['plan', '--no-estimate']);
     expect(first.code).toBe(0);
@@ -51,6 +50,28 @@ describe('the compile cache', () => {
     const second = await cli.run(['plan', '--no-estimate']);
     expect(second).toEqual(first);
     expect(readdirSync(path.join(base, buildFolder())).sort()).toEqual(entries.sort());
+  });
+
+  it('keeps the folders of the builds used last: a new build removes only the least recently used', async () => {
+    const cacheHome = path.join(scratch, 'builds-cache');
+    const base = path.join(cacheHome, 'campaignctl', 'compile-cache');
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    const others = ['used-an-hour-ago-x64', 'used-yesterday-x64', 'used-last-week-x64', 'used-last-month-x64'];
+    others.forEach((name, i) => {
+      mkdirSync(path.join(base, name), { recursive: true });
+      const at = hoursAgo([1, 24, 24 * 7, 24 * 30][i]!);
+      utimesSync(path.join(base, name), at, at);
+    });
+    const cli = new CliRunner(project('builds'), { XDG_CACHE_HOME: cacheHome });
+    expect((await cli.run(['validate'])).code).toBe(0);
+    expect(KEPT_BUILDS).toBe(3);
+    expect(readdirSync(base).sort()).toEqual([buildFolder(), 'used-an-hour-ago-x64', 'used-yesterday-x64'].sort());
+    // A run of a build whose folder is there marks it as used, and removes nothing.
+    const own = path.join(base, buildFolder());
+    utimesSync(own, hoursAgo(48), hoursAgo(48));
+    expect((await cli.run(['validate'])).code).toBe(0);
+    expect(Date.now() - statSync(own).mtimeMs).toBeLessThan(3_600_000);
+    expect(readdirSync(base)).toHaveLength(3);
   });
 
   it('what it holds never changes a command: damaged entries are compiled anew and written again', async () => {
