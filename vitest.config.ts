@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,6 +13,8 @@ export default defineConfig({
     pool: 'forks',
     // Every emulator a test starts (in-process, embedded, or in a spawned CLI) refuses request
     // fields the CleverTap contract does not list: no test passes on something CleverTap might refuse.
-    env: { CAMPAIGNCTL_SANDBOX_STRICT: '1' },
+    // The CLIs tests spawn keep their compiled code (src/cli/compile-cache.ts) in a folder of the
+    // test runs' own, never in the developer's ~/.cache.
+    env: { CAMPAIGNCTL_SANDBOX_STRICT: '1', XDG_CACHE_HOME: path.join(tmpdir(), 'campaignctl-test-cache') },
   },
 });

@@ -27,12 +27,13 @@ export interface RunOptions {
 }
 
 /**
- * Only what node needs from this process's environment, then NO_COLOR and the given variables:
- * nothing of the developer's CleverTap or campaignctl settings reaches the run.
+ * Only what node needs from this process's environment (and the cache folder vitest.config.ts
+ * gives the test runs), then NO_COLOR and the given variables: nothing of the developer's
+ * CleverTap or campaignctl settings reaches the run.
  */
 export function cleanEnvironment(vars: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT']) if (process.env[k] !== undefined) base[k] = process.env[k];
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT', 'XDG_CACHE_HOME']) if (process.env[k] !== undefined) base[k] = process.env[k];
   return { ...base, NO_COLOR: '1', ...vars };
 }
 
