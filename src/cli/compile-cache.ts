@@ -115,13 +115,20 @@ function cacheFolder(environ: Record<string, string | undefined>): string | unde
   const dir = path.join(base, name);
   try {
     if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) pruneBuilds(base, name);
-    else {
-      const now = new Date();
-      utimesSync(dir, now, now);
-    }
+    else markUsed(dir);
     return dir;
   } catch {
     return undefined;
+  }
+}
+
+/** Sets the folder's time to now: the build's last use. Best effort (a folder that can not be marked is still read). */
+function markUsed(dir: string): void {
+  const now = new Date();
+  try {
+    utimesSync(dir, now, now);
+  } catch {
+    // kept or removed by its age alone
   }
 }
 
