@@ -234,8 +234,6 @@ class HttpCleverTapClient implements CleverTapClient {
   /**
    * One operation: hold the family's slot for the whole call (retries and back-off included, so
    * a 429 storm never adds load), and retry only what the failure and the effect allow.
-   */
-  /**
    * `digesting`: each answer is digested (its status and text); one whose digest is `known` is
    * taken as that earlier successful answer, and handed back undecoded.
    */
