@@ -21,6 +21,8 @@ export interface Measured {
   stderr: string;
   rssMb: number;
   cpuSeconds: number;
+  /** Minor page faults of the whole process: fresh memory it touched (see freshMemoryMsPerMb). */
+  minorFaults: number;
 }
 
 export interface MeasureOptions {
@@ -49,18 +51,36 @@ export async function measureNode(args: string[], cwd: string, extraEnv: Record<
   const seconds = (performance.now() - started) / 1000;
   let rssMb = NaN;
   let cpuSeconds = NaN;
+  let minorFaults = NaN;
   if (existsSync(usageFile)) {
-    const u = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKb: number; userUs: number; systemUs: number };
+    const u = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKb: number; userUs: number; systemUs: number; minorFaults: number };
     rssMb = Math.round(u.maxRssKb / 1024);
     cpuSeconds = (u.userUs + u.systemUs) / 1e6;
+    minorFaults = u.minorFaults;
     rmSync(usageFile);
   }
-  return { seconds, code, stdout, stderr, rssMb, cpuSeconds };
+  return { seconds, code, stdout, stderr, rssMb, cpuSeconds, minorFaults };
 }
 
 /** The built CLI as one measured process. */
 export function measureCli(args: string[], cwd: string, env: Record<string, string>, opts: MeasureOptions = {}): Promise<Measured> {
   return measureNode([MAIN, ...args], cwd, env, opts);
+}
+
+/**
+ * What touching fresh memory costs this machine now, in ms per MB: 64 MB newly mapped, written
+ * once per 4 KB page (each write a page fault). Not a goal: on the development machine kind (a
+ * virtual machine) it moved between 0.2 and 3.7 ms/MB from one day to another, and a cold plan,
+ * which keeps what it parsed, touches about twice the memory F does, so its ratio to F moves with
+ * it (docs/performance.md, "What bounds a cold plan here").
+ */
+export function freshMemoryMsPerMb(): number {
+  const mb = 64;
+  // allocUnsafeSlow: memory of its own, mapped afresh at this size, not a pooled slab.
+  const buffer = Buffer.allocUnsafeSlow(mb * 1024 * 1024);
+  const started = performance.now();
+  for (let i = 0; i < buffer.length; i += 4096) buffer[i] = 1;
+  return (performance.now() - started) / mb;
 }
 
 /** The middle element by `key` (the upper one of an even count). */

@@ -47,7 +47,7 @@ import { poolSize } from '../src/config/check-pool.js';
 import { loadProject } from '../src/project-index/load.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { openStateStore } from '../src/state/open.js';
-import { loadAfter, loadLine, measureCli, measureNode, median, numberFlag, s2, tail, textFlag, verdict, type Measured } from './measure.js';
+import { freshMemoryMsPerMb, loadAfter, loadLine, measureCli, measureNode, median, numberFlag, s2, tail, textFlag, verdict, type Measured } from './measure.js';
 import { CORPORA, isCorpusName, writeCorpus, type CorpusName, type WrittenCorpus } from './plan-corpus.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -79,6 +79,8 @@ export interface CorpusFigures {
   statFloorSeconds: number;
   peakRssMb: number;
   load: string;
+  /** freshMemoryMsPerMb before the corpus: the machine's state, not a figure. */
+  freshMemoryMs: number;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -105,6 +107,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 const say = (line: string) => process.stdout.write(line + '\n');
+const faults = (m: Measured) => `${m.minorFaults.toLocaleString('en-US')} page faults`;
 
 async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFigures> {
   const { count } = settings;
@@ -119,7 +122,8 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
       .join(', ');
     say(`plan benchmark, corpus ${name}: ${count.toLocaleString('en-US')} files (${kinds}) in ${settings.keep ? dir : 'a temp dir'}; ${availableParallelism()} cores (${cpus()[0]?.model ?? 'CPU model unknown'})`);
     say(`  CleverTap: a strict emulator (zero latency) in the bench process, reached through CLEVERTAP_API_URL; the timed processes are campaignctl alone`);
-    say(`  load average before: ${loadLine()}`);
+    const freshMemoryMs = freshMemoryMsPerMb();
+    say(`  load average before: ${loadLine()}; fresh memory ${freshMemoryMs.toFixed(2)} ms per MB touched (page faults; not a goal: see docs/performance.md)`);
 
     // Cold plans, each paired with a floor measured right before it under the same load.
     // With each pair, the same cold plan with the other thread count: not a goal, the evidence for
@@ -153,7 +157,9 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
     say(
       `  cold plan --no-estimate    ${middle.ratio.toFixed(2)} x F (${s2(middle.cold.seconds)}), median of ${pairs.length} pairs   goal <= ${GOALS.coldRatio} x F   floor F ${s2(middle.floor.seconds)}   ${verdict(middle.ratio <= GOALS.coldRatio)}`,
     );
-    say(`      [cold ${middle.cold.cpuSeconds.toFixed(2)} s CPU, ${middle.cold.rssMb} MB; F ${middle.floor.cpuSeconds.toFixed(2)} s CPU, ${middle.floor.rssMb} MB; pairs F/cold/ratio: ${allPairs}]`);
+    say(
+      `      [cold ${middle.cold.cpuSeconds.toFixed(2)} s CPU, ${middle.cold.rssMb} MB, ${faults(middle.cold)}; F ${middle.floor.cpuSeconds.toFixed(2)} s CPU, ${middle.floor.rssMb} MB, ${faults(middle.floor)}; pairs F/cold/ratio: ${allPairs}]`,
+    );
     say(`      [${cpuBound(middle.cold.cpuSeconds, middle.floor.seconds, availableParallelism())}]`);
     const other = median(pairs, (p) => p.other.seconds / p.floor.seconds);
     say(
@@ -166,7 +172,7 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
       say(`  (--cold-only: the apply and no-change figures were not measured)`);
       const load = loadLine();
       say(`  ${loadAfter()}`);
-      return { corpus: name, coldRatio: middle.ratio, coldSeconds: middle.cold.seconds, floorSeconds: middle.floor.seconds, afterApplySeconds: NaN, noChangeSeconds: NaN, statFloorSeconds: NaN, peakRssMb: peak, load };
+      return { corpus: name, coldRatio: middle.ratio, coldSeconds: middle.cold.seconds, floorSeconds: middle.floor.seconds, afterApplySeconds: NaN, noChangeSeconds: NaN, statFloorSeconds: NaN, peakRssMb: peak, load, freshMemoryMs };
     }
 
     const seedStart = performance.now();
@@ -227,6 +233,7 @@ async function runCorpus(name: CorpusName, settings: Settings): Promise<CorpusFi
       statFloorSeconds: statFloor.seconds,
       peakRssMb: peak,
       load,
+      freshMemoryMs,
     };
   } finally {
     await sandbox.close();
@@ -283,7 +290,7 @@ function summary(all: CorpusFigures[]): string {
   const lines = [
     '',
     'summary (goal each; floor in brackets)',
-    row(['corpus', `cold <= ${GOALS.coldRatio} x F`, `after apply <= ${GOALS.afterApplySeconds} s`, `no-change <= ${GOALS.noChangeSeconds} s`, `peak RSS <= ${GOALS.rssMb} MB`, 'load after']),
+    row(['corpus', `cold <= ${GOALS.coldRatio} x F`, `after apply <= ${GOALS.afterApplySeconds} s`, `no-change <= ${GOALS.noChangeSeconds} s`, `peak RSS <= ${GOALS.rssMb} MB`, 'fresh memory', 'load after']),
   ];
   for (const f of all) {
     lines.push(
@@ -293,6 +300,7 @@ function summary(all: CorpusFigures[]): string {
         Number.isNaN(f.afterApplySeconds) ? 'not measured' : `${f.afterApplySeconds.toFixed(2)} s [S ${f.statFloorSeconds.toFixed(2)}] ${verdict(f.afterApplySeconds <= GOALS.afterApplySeconds)}`,
         Number.isNaN(f.noChangeSeconds) ? 'not measured' : `${f.noChangeSeconds.toFixed(2)} s [S ${f.statFloorSeconds.toFixed(2)}] ${verdict(f.noChangeSeconds <= GOALS.noChangeSeconds)}`,
         `${f.peakRssMb} MB ${verdict(f.peakRssMb <= GOALS.rssMb)}`,
+        `${f.freshMemoryMs.toFixed(2)} ms/MB`,
         f.load,
       ]),
     );

@@ -1,7 +1,7 @@
 /**
  * Preloaded into a measured child (`node --require <this> ...`): when the process exits it writes
  * its own resource usage (peak RSS of the whole process, worker threads included; user and system
- * CPU) as one JSON line to the file named by BENCH_RUSAGE_FILE. Nothing in campaignctl knows
+ * CPU; minor page faults) as one JSON line to the file named by BENCH_RUSAGE_FILE. Nothing in campaignctl knows
  * about it, and it does nothing without the variable.
  *
  * CommonJS (`.cts`), preloaded with --require: an ES module preloaded with --import would start
@@ -16,6 +16,6 @@ const target = process.env.BENCH_RUSAGE_FILE;
 if (target && isMainThread) {
   process.on('exit', () => {
     const u = process.resourceUsage();
-    writeFileSync(target, JSON.stringify({ maxRssKb: u.maxRSS, userUs: u.userCPUTime, systemUs: u.systemCPUTime }) + '\n');
+    writeFileSync(target, JSON.stringify({ maxRssKb: u.maxRSS, userUs: u.userCPUTime, systemUs: u.systemCPUTime, minorFaults: u.minorPageFault }) + '\n');
   });
 }
