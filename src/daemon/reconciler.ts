@@ -198,7 +198,8 @@ export class Reconciler {
     const next = this.#backoff.nextExpiry(now);
     if (next !== null) d.reconcileAt(next);
     if (ready.length === 0) return { result: 'planned', error: `every pending change waits its failure backoff: ${waiting.join(', ')}` };
-    const scope: PlanScope | undefined = waiting.length > 0 ? { addresses: ready } : undefined;
+    // The pending changes' addresses: one whose resource went since (an edit meanwhile) is not planned.
+    const scope: PlanScope | undefined = waiting.length > 0 ? { addresses: ready, unknownTargets: 'skip' } : undefined;
     this.facts.lastAttemptedCommit = commit;
     const applied = await apply(ctx, { confirm: async () => true, signal: term.signal, ...(scope ? { scope } : {}) });
     return this.#settle(applied, commit, revision, waiting, term);

@@ -8,6 +8,8 @@ import { baseAddress, isSuperseded } from './addresses.js';
 import { assessCampaign, isLive, type CampaignAssessment } from './campaign-status.js';
 import { planCampaign } from './campaigns.js';
 import { compareCodeUnits } from './canonical.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { closest } from '../diagnostics/suggest.js';
 import type { PlanContext } from './context.js';
 import { planContract } from './contracts.js';
 import { messages } from './messages.js';
@@ -40,6 +42,7 @@ export function plan(input: PlanInput): PlanResult {
 
   const filter = scopeFilter(options.scope);
   const scoped = filter.active ? addressesInScope([...desiredBy.values()], [...appliedBy.values()], filter) : null;
+  if (options.scope?.addresses?.length && options.scope.unknownTargets !== 'skip') ctx.errors.push(...unknownTargets(options.scope.addresses, desiredBy.keys(), appliedBy.keys()));
   const inScope = (address: string) => scoped === null || scoped.has(address) || scoped.has(baseAddress(address));
 
   const runsByBulletin = new Map<string, RaisedOccurrence[]>();
@@ -96,6 +99,25 @@ export function plan(input: PlanInput): PlanResult {
     summary: summarize(changes, drift),
   };
   return { plan: result, diagnostics: ctx.errors };
+}
+
+/**
+ * `--target` addresses that name no resource in the YAML or in state (by their resource's address,
+ * as scoping matches them: `bulletin.x#key` names bulletin.x), each an error with the addresses
+ * that begin with what was typed, else the closest one there is.
+ */
+function unknownTargets(targets: readonly string[], desired: Iterable<string>, applied: Iterable<string>): Diagnostic[] {
+  const known = new Set(desired);
+  for (const address of applied) known.add(baseAddress(address));
+  const out: Diagnostic[] = [];
+  for (const target of targets) {
+    const base = baseAddress(target);
+    if (known.has(base)) continue;
+    const starting = [...known].filter((a) => a.startsWith(base)).sort(compareCodeUnits);
+    const near = starting.length > 0 ? undefined : closest(base, known);
+    out.push(messages.targetUnknown(target, near !== undefined ? [near] : starting));
+  }
+  return out;
 }
 
 /** What the planner asks of its desired index, over the caller's map (one entry per resource: no duplicates). */

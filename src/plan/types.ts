@@ -49,6 +49,13 @@ export interface RaisedOccurrence {
 export interface PlanScope {
   /** `--target`: exact addresses. */
   addresses?: string[];
+  /**
+   * An address in `addresses` that names no resource in the YAML or in state: an error by default
+   * (a mistyped `--target` would otherwise plan nothing and exit 0). `skip` for a caller whose
+   * addresses came from an earlier plan, where a resource gone since is simply not planned (the
+   * daemon applying the changes it showed).
+   */
+  unknownTargets?: 'error' | 'skip';
   /** `--selector k=v`: every pair must match the resource's labels. */
   selector?: Record<string, string>;
   /** `--changed-since`: project-relative paths changed (deleted files included). */

@@ -76,6 +76,19 @@ describe('plan and apply, step by step', () => {
     expect((await stateRows()).resources).toEqual([]);
   });
 
+  it('a mistyped --target is an error naming the closest address: plan exits 1, apply --yes creates nothing', async () => {
+    const planned = await cli.run(['plan', '--no-estimate', '--target', 'campaign.alpah']);
+    expect(planned.code).toBe(1);
+    const said = planned.stdout + planned.stderr;
+    expect(said).toContain('--target campaign.alpah names no resource in the YAML or in state');
+    expect(said).toContain('did you mean `campaign.alpha`?');
+    const applied = await cli.run(['apply', '--yes', '--no-estimate', '--target', 'campaign.alpah', '--target', 'campaign.beta']);
+    expect(applied.code).toBe(1);
+    expect(applied.stdout + applied.stderr).toContain('plan.target-unknown');
+    expect(emu.state.campaigns()).toHaveLength(0);
+    expect((await stateRows()).resources).toEqual([]);
+  });
+
   it('apply --yes creates each campaign once, named with its marker, recorded with the commit', async () => {
     const r = await cli.run(['apply', '--yes']);
     expect(r.code).toBe(0);

@@ -40,6 +40,30 @@ describe('scoping', () => {
     expect(r.plan.partial).toBe(true);
     expect(r.plan.warnings[0]).toMatchObject({ severity: 'warning', code: 'plan.partial' });
     expect(r.plan.warnings[0]!.message).toContain('--target campaign.retired');
+    // A resource only in state (gone from the YAML) and an occurrence's bulletin are both named.
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('--target naming no resource in the YAML or state is an error, with the closest address', () => {
+    const r = plan({ ...project(), options: { scope: { addresses: ['campaign.growth-nwe', 'campaign.ret-new'] } } });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'plan.target-unknown' });
+    expect(r.diagnostics[0]!.message).toBe('--target campaign.growth-nwe names no resource in the YAML or in state');
+    expect(r.diagnostics[0]!.hint).toBe('did you mean `campaign.growth-new`?');
+  });
+
+  it('a --target that is the start of addresses lists them; one like nothing says what an address is', () => {
+    const starting = plan({ ...project(), options: { scope: { addresses: ['campaign.growth'] } } }).diagnostics;
+    expect(starting.map((d) => d.hint)).toEqual(['addresses that begin so: `campaign.growth-edit`, `campaign.growth-new`']);
+    const far = plan({ ...project(), options: { scope: { addresses: ['schedule.weekly-digest'] } } }).diagnostics;
+    expect(far).toHaveLength(1);
+    expect(far[0]!.hint).toContain('an address is <kind>.<metadata.name>');
+  });
+
+  it("unknownTargets: 'skip' plans the addresses that are there and says nothing of the rest (the daemon's pending changes)", () => {
+    const i = { ...project(), options: { scope: { addresses: ['campaign.gone-since', 'campaign.growth-new'], unknownTargets: 'skip' as const } } };
+    expect(plan(i).diagnostics).toEqual([]);
+    expect(addresses(i)).toEqual(['create campaign.growth-new']);
   });
 
   it('--selector: labels of desired resources AND of applied ones (a removed campaign still matches)', () => {
