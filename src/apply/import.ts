@@ -10,7 +10,7 @@ import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import { parseScheduledOn } from '../clevertap/unverified.js';
 import type { Project } from '../config/project.js';
-import { closest } from '../diagnostics/suggest.js';
+import { closestName } from '../diagnostics/suggest.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -56,7 +56,7 @@ export async function importCampaign(req: ImportRequest): Promise<ImportResult> 
   const resource = project.resources().find((r) => r.address === address);
   if (!resource) {
     const candidates = project.resources().filter((r) => r.kind === 'Campaign').map((r) => r.address);
-    return fail(importMessages.notInYaml(address, closest(address, candidates)));
+    return fail(importMessages.notInYaml(address, closestName(address, candidates)));
   }
   if (resource.kind !== 'Campaign') return fail(importMessages.notCampaign(address, resource.kind));
   const invalid = project.diagnostics.filter(

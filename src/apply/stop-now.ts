@@ -13,7 +13,7 @@ import type { CleverTapClient } from '../clevertap/client.js';
 import { CleverTapError } from '../clevertap/errors.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppliedResource } from '../model/applied.js';
-import { closest } from '../diagnostics/suggest.js';
+import { closestName } from '../diagnostics/suggest.js';
 import { baseAddress } from '../plan/addresses.js';
 import type { StateStore } from '../state/store.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
@@ -40,7 +40,7 @@ export function selectStopTargets(applied: readonly AppliedResource[], sel: Stop
   for (const address of sel.addresses ?? []) {
     const rows = applied.filter((a) => a.address === address || baseAddress(a.address) === address);
     if (rows.length === 0) {
-      diagnostics.push(stopMessages.notManaged(address, closest(address, applied.map((a) => a.address)), target));
+      diagnostics.push(stopMessages.notManaged(address, closestName(address, applied.map((a) => a.address)), target));
       continue;
     }
     const campaigns = rows.filter((a) => a.kind === 'Campaign');

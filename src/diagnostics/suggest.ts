@@ -19,3 +19,14 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   const allowed = Math.max(1, Math.floor(word.length * 0.4));
   return best !== undefined && bestDistance <= allowed && bestDistance < word.length ? best : undefined;
 }
+
+/**
+ * closest() for a name or an address: one that begins exactly one candidate (typed short, as
+ * `campaign.new-season` for `campaign.new-season-night-shift`) suggests that one, however far it
+ * is in edits.
+ */
+export function closestName(word: string, candidates: Iterable<string>): string | undefined {
+  const all = [...candidates];
+  const starting = word === '' ? [] : all.filter((c) => c !== word && c.startsWith(word));
+  return starting.length === 1 ? starting[0] : closest(word, all);
+}

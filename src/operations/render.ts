@@ -11,7 +11,7 @@
  */
 import { readProjectFile } from '../config/project-file.js';
 import type { Project } from '../config/project.js';
-import { closest } from '../diagnostics/suggest.js';
+import { closestName } from '../diagnostics/suggest.js';
 import { createTemplateEngine } from '../templates/engine.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -66,7 +66,7 @@ export function renderSubject(project: Project, address: string): Found<RenderSu
   const found = project.resources().find((r) => r.address === address);
   if (!found) {
     const known = project.resources().map((r) => r.address);
-    return { ok: false, diagnostics: [diagnostic('render.unknown-address', { address, known, suggestion: closest(address, known) })] };
+    return { ok: false, diagnostics: [diagnostic('render.unknown-address', { address, known, suggestion: closestName(address, known) })] };
   }
   const resource = found as unknown as AnyResource;
   switch (resource.kind) {

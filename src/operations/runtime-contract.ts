@@ -8,7 +8,7 @@
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Project } from '../config/project.js';
-import { closest } from '../diagnostics/suggest.js';
+import { closestName } from '../diagnostics/suggest.js';
 import { NO_ENVIRONMENT_CODES } from '../config/pick-environment.js';
 import { ADDRESS_PREFIX, type Kind, type Resource } from '../model/resource.js';
 import type { ExternalTriggerResource, MessageResource } from '../model/specs.js';
@@ -33,7 +33,7 @@ export function findContract<S>(project: Project, kind: Kind, name: string): Fou
   if (!resource) {
     const known = project.resources().filter((r) => r.kind === kind).map((r) => r.name);
     const bare = address.slice(prefix.length + 1);
-    const missing = diagnostic('runtime.unknown-contract', { kind, name: bare, known, suggestion: closest(bare, known) });
+    const missing = diagnostic('runtime.unknown-contract', { kind, name: bare, known, suggestion: closestName(bare, known) });
     // A contract whose file does not pass its schema is not loaded: its errors explain why.
     const fileErrors = project.diagnostics.filter((d) => d.severity === 'error' && d.file !== undefined && d.file.includes(bare));
     return { ok: false, diagnostics: [...blocking, ...fileErrors, missing] };

@@ -4,7 +4,7 @@
  * `stateResolve` settles a schedule tick or a bulletin occurrence by hand, both under the apply
  * lock and recorded with who did it in the audit history.
  */
-import { closest } from '../diagnostics/suggest.js';
+import { closestName } from '../diagnostics/suggest.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -148,7 +148,7 @@ export async function stateResolve(ctx: OperationContext, options: ResolveOption
 
 async function notInState(ctx: OperationContext, address: string): Promise<Diagnostic> {
   const known = (await ctx.store.resources.list()).map((r) => r.address);
-  const suggestion = closest(address, known);
+  const suggestion = closestName(address, known);
   return diagnostic('state.not-found', { address, suggestion, target: ctx.target }, { address });
 }
 
