@@ -1,8 +1,8 @@
 /**
  * Preloaded into a measured child (`node --require <this> ...`): when the process exits it writes
  * its own resource usage (peak RSS of the whole process, worker threads included; user and system
- * CPU; minor page faults) as one JSON line to the file named by BENCH_RUSAGE_FILE. Nothing in campaignctl knows
- * about it, and it does nothing without the variable.
+ * CPU; minor page faults) as one JSON line to the file named by BENCH_RUSAGE_FILE. Nothing in
+ * campaignctl knows about it, and it does nothing without the variable.
  *
  * CommonJS (`.cts`), preloaded with --require: an ES module preloaded with --import would start
  * Node's ES module loader in every measured process and in each of its worker threads (which

@@ -573,7 +573,7 @@ export const catalogue = {
     message: (a) => `this plan is partial: only ${a.considered} resource${a.considered === 1 ? '' : 's'} selected by ${a.describe} were considered`,
     hint: () => 'resources outside the scope may also differ; run a plan without scoping flags to see everything',
   }),
-  'plan.target-unknown': entry<{ target: string; near: string[] }>({
+  'plan.target-unknown': entry<{ target: string; near: string[]; command: CommandTarget }>({
     severity: 'error',
     summary: 'A --target address names no resource in the YAML or in state (a typo would otherwise plan nothing).',
     message: (a) => `--target ${a.target} names no resource in the YAML or in state`,
@@ -582,7 +582,7 @@ export const catalogue = {
         ? didYouMean(a.near[0])
         : a.near.length > 1
           ? `addresses that begin so: ${list(a.near, 5)}`
-          : 'an address is <kind>.<metadata.name> (campaign, message, trigger, bulletin, schedule), e.g. campaign.winter-sale; `state list` shows the applied ones',
+          : `an address is <kind>.<metadata.name> (campaign, message, trigger, bulletin, schedule), e.g. campaign.winter-sale; \`${commandLine(a.command, ['state', 'list'])}\` shows the applied ones`,
   }),
   'plan.not-refreshed': entry<Record<string, never>>({
     severity: 'warning',

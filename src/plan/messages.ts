@@ -43,7 +43,7 @@ export const messages = {
     about('plan.occurrence-unknown', (address) => ({ address, key, occurrence, target })),
   remoteStatusUnknown: (status: string): Build => (w) => ({ ...diagnostic('plan.remote-status-unknown', { address: w.address, status }), address: w.address }),
   partial: (describe: string, considered: number): Diagnostic => diagnostic('plan.partial', { describe, considered }),
-  targetUnknown: (target: string, near: string[]): Diagnostic => diagnostic('plan.target-unknown', { target, near }),
+  targetUnknown: (target: string, near: string[], command: CommandTarget): Diagnostic => diagnostic('plan.target-unknown', { target, near, command }),
   notRefreshed: (): Diagnostic => diagnostic('plan.not-refreshed', {}),
   maxAudience: (total: number, max: number, overridden: boolean): Build => about('plan.max-audience', (address) => ({ address, total, max, overridden })),
   guardUnchecked: (max: number, why: string, overridden: boolean): Build => about('plan.guard-unchecked', (address) => ({ address, max, why, overridden })),

@@ -8,6 +8,7 @@ import { baseAddress, isSuperseded } from './addresses.js';
 import { assessCampaign, isLive, type CampaignAssessment } from './campaign-status.js';
 import { planCampaign } from './campaigns.js';
 import { compareCodeUnits } from './canonical.js';
+import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { closest } from '../diagnostics/suggest.js';
 import type { PlanContext } from './context.js';
@@ -42,7 +43,7 @@ export function plan(input: PlanInput): PlanResult {
 
   const filter = scopeFilter(options.scope);
   const scoped = filter.active ? addressesInScope([...desiredBy.values()], [...appliedBy.values()], filter) : null;
-  if (options.scope?.addresses?.length && options.scope.unknownTargets !== 'skip') ctx.errors.push(...unknownTargets(options.scope.addresses, desiredBy.keys(), appliedBy.keys()));
+  if (options.scope?.addresses?.length && options.scope.unknownTargets !== 'skip') ctx.errors.push(...unknownTargets(options.scope.addresses, desiredBy.keys(), appliedBy.keys(), ctx.commandTarget));
   const inScope = (address: string) => scoped === null || scoped.has(address) || scoped.has(baseAddress(address));
 
   const runsByBulletin = new Map<string, RaisedOccurrence[]>();
@@ -106,7 +107,7 @@ export function plan(input: PlanInput): PlanResult {
  * as scoping matches them: `bulletin.x#key` names bulletin.x), each an error with the addresses
  * that begin with what was typed, else the closest one there is.
  */
-function unknownTargets(targets: readonly string[], desired: Iterable<string>, applied: Iterable<string>): Diagnostic[] {
+function unknownTargets(targets: readonly string[], desired: Iterable<string>, applied: Iterable<string>, command: CommandTarget): Diagnostic[] {
   const known = new Set(desired);
   for (const address of applied) known.add(baseAddress(address));
   const out: Diagnostic[] = [];
@@ -115,7 +116,7 @@ function unknownTargets(targets: readonly string[], desired: Iterable<string>, a
     if (known.has(base)) continue;
     const starting = [...known].filter((a) => a.startsWith(base)).sort(compareCodeUnits);
     const near = starting.length > 0 ? undefined : closest(base, known);
-    out.push(messages.targetUnknown(target, near !== undefined ? [near] : starting));
+    out.push(messages.targetUnknown(target, near !== undefined ? [near] : starting, command));
   }
   return out;
 }

@@ -58,6 +58,7 @@ describe('scoping', () => {
     const far = plan({ ...project(), options: { scope: { addresses: ['schedule.weekly-digest'] } } }).diagnostics;
     expect(far).toHaveLength(1);
     expect(far[0]!.hint).toContain('an address is <kind>.<metadata.name>');
+    expect(far[0]!.hint).toContain('`campaignctl state list` shows the applied ones');
   });
 
   it("unknownTargets: 'skip' plans the addresses that are there and says nothing of the rest (the daemon's pending changes)", () => {
