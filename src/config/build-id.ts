@@ -73,6 +73,11 @@ export function buildId(): string | null {
       id = null;
     }
   }
-  cached = id === null ? null : createHash('sha256').update(`${id}\0node ${process.versions.node} icu ${process.versions.icu ?? ''} tz ${process.versions.tz ?? ''}`).digest('hex');
+  cached = id === null ? null : withRuntime(id);
   return cached;
+}
+
+/** A build's id with this Node.js, its ICU and its time zone data (they decide which zones exist) added. */
+export function withRuntime(build: string): string {
+  return createHash('sha256').update(`${build}\0node ${process.versions.node} icu ${process.versions.icu ?? ''} tz ${process.versions.tz ?? ''}`).digest('hex');
 }

@@ -27,6 +27,15 @@ export function closest(word: string, candidates: Iterable<string>): string | un
  */
 export function closestName(word: string, candidates: Iterable<string>): string | undefined {
   const all = [...candidates];
+  const near = nearNames(word, all);
+  return near.length === 1 ? near[0] : closest(word, all);
+}
+
+/** The names that begin with `word` (sorted), else the closest() one, else none. */
+export function nearNames(word: string, candidates: Iterable<string>): string[] {
+  const all = [...candidates];
   const starting = word === '' ? [] : all.filter((c) => c !== word && c.startsWith(word));
-  return starting.length === 1 ? starting[0] : closest(word, all);
+  if (starting.length > 0) return starting.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const near = closest(word, all);
+  return near === undefined ? [] : [near];
 }

@@ -10,7 +10,7 @@ import { planCampaign } from './campaigns.js';
 import { compareCodeUnits } from './canonical.js';
 import type { CommandTarget } from '../diagnostics/command-line.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { closest } from '../diagnostics/suggest.js';
+import { nearNames } from '../diagnostics/suggest.js';
 import type { PlanContext } from './context.js';
 import { planContract } from './contracts.js';
 import { messages } from './messages.js';
@@ -114,9 +114,7 @@ function unknownTargets(targets: readonly string[], desired: Iterable<string>, a
   for (const target of targets) {
     const base = baseAddress(target);
     if (known.has(base)) continue;
-    const starting = [...known].filter((a) => a.startsWith(base)).sort(compareCodeUnits);
-    const near = starting.length > 0 ? undefined : closest(base, known);
-    out.push(messages.targetUnknown(target, near !== undefined ? [near] : starting, command));
+    out.push(messages.targetUnknown(target, nearNames(base, known), command));
   }
   return out;
 }

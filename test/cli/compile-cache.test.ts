@@ -3,13 +3,13 @@
  * (src/cli/compile-cache.ts): the first run writes it, the next ones compile from it, and what it
  * holds can never change what a command does. Real CLI processes, a temp cache folder.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smsCampaign } from '../project-index/small-project.js';
 import { entryName, KEPT_BUILDS } from '../../src/cli/compile-cache.js';
+import { withRuntime } from '../../src/config/build-id.js';
 import { CliRunner, REPO } from './cli-run.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-compile-cache-'));
@@ -26,8 +26,7 @@ function project(name: string): string {
 /** The built CLI's build id as src/config/build-id.ts makes it (dist's, with this Node.js), as a folder name. */
 const buildFolder = () => {
   const written = (JSON.parse(readFileSync(path.join(REPO, 'dist', 'build-id.json'), 'utf8')) as { buildId: string }).buildId;
-  const id = createHash('sha256').update(`${written}\0node ${process.versions.node} icu ${process.versions.icu ?? ''} tz ${process.versions.tz ?? ''}`).digest('hex');
-  return `${id.slice(0, 16)}-${process.arch}`;
+  return `${withRuntime(written).slice(0, 16)}-${process.arch}`;
 };
 
 describe('the compile cache', () => {

@@ -3,7 +3,7 @@
  * short, which closest() finds too far to suggest.
  */
 import { describe, expect, it } from 'vitest';
-import { closest, closestName } from '../../src/diagnostics/suggest.js';
+import { closest, closestName, nearNames } from '../../src/diagnostics/suggest.js';
 
 const ADDRESSES = ['campaign.new-season-night-shift', 'campaign.winter-sale', 'campaign.winter-sale-push', 'message.order-shipped'];
 
@@ -29,5 +29,13 @@ describe('closestName', () => {
   it('never suggests the word itself, nor anything for an empty word', () => {
     expect(closestName('campaign.winter-sale', ['campaign.winter-sale'])).toBeUndefined();
     expect(closestName('', ADDRESSES)).toBeUndefined();
+  });
+});
+
+describe('nearNames', () => {
+  it('every name the word begins, sorted; else the closest; else none', () => {
+    expect(nearNames('campaign.winter', ADDRESSES)).toEqual(['campaign.winter-sale', 'campaign.winter-sale-push']);
+    expect(nearNames('campaign.winter-sael', ADDRESSES)).toEqual(['campaign.winter-sale']);
+    expect(nearNames('schedule.weekly', ADDRESSES)).toEqual([]);
   });
 });
