@@ -6,8 +6,8 @@
 import { useCompileCache } from './cli/compile-cache.js';
 import { scanAhead } from './cli/scan-ahead.js';
 
-// Before anything else is loaded: a command that loads the project has its files scanned on a
-// worker thread meanwhile (./cli/scan-ahead.ts). Everything else is imported after, hence dynamically.
+// Before anything else is loaded: a command that loads the project has its files scanned first
+// (./cli/scan-ahead.ts). Everything else is imported after, hence dynamically.
 scanAhead(process.argv.slice(2), process.cwd());
 // Then every module is compiled from the code V8 kept last time, where it can be (./cli/compile-cache.ts).
 useCompileCache();

@@ -1,17 +1,16 @@
 /**
- * The first thing the CLI does: when argv runs a command that loads the project, start scanning
- * its files on a worker thread (../project-index/scan-ahead.ts) before commander and the
- * command's modules are loaded, which takes the main thread about as long as that takes the
- * worker. The worker stats the files only when the project index file the load will read is there.
+ * The first thing the CLI does: when argv runs a command that loads the project, scan its files
+ * (../project-index/scan-ahead.ts) before commander and the command's modules are loaded. The
+ * files are stat'ed only when the project index file the load will read is there.
  *
  * argv is read here before commander parses it, so only as far as finding the command, --dir and
  * --env: a guess that turns out wrong (a value that looked like a command, an option commander
- * reads differently) starts work for a root no load asks for, which is never used and costs
- * nothing else, or stats files for an index file no load reads (a scan is correct either way).
+ * reads differently) scans a root no load asks for, which is never used and costs that scan's
+ * time, or stats files for an index file no load reads (a scan is correct either way).
  */
 import { findProjectRoot } from '../config/root.js';
 import { cacheEnabled, indexFile } from '../project-index/index-file.js';
-import { startScan } from '../project-index/scan-ahead.js';
+import { scanNow } from '../project-index/scan-ahead.js';
 
 /** Commands that load the whole project on every run (through the project index). */
 const LOADING_COMMANDS = new Set(['validate', 'render', 'plan', 'apply', 'drift', 'stop', 'import', 'send', 'trigger', 'raise', 'run-due', 'schedules']);
@@ -34,5 +33,5 @@ export function scanAhead(argv: readonly string[], cwd: string, environ: Record<
   const root = findProjectRoot({ dir: values['--dir'], cwd });
   if (root === undefined) return;
   // The index file the load will read (../project-index/load.ts), unless persistence is off.
-  startScan(root, cacheEnabled(environ) ? indexFile(root, values['--env']) : undefined);
+  scanNow(root, cacheEnabled(environ) ? indexFile(root, values['--env']) : undefined);
 }

@@ -139,7 +139,7 @@ export function warmPool(root: string, size: number, opts: { unref?: boolean } =
   if (size <= 1 || warming.has(root)) return;
   const warm = Array.from({ length: size }, (): Warm => {
     const w: Warm = { worker: new Worker(workerScript(import.meta.url, 'check-worker.js'), { workerData: { root } }) };
-    // Started on a guess (../project-index/scan-ahead.ts): never what keeps the process alive until taken.
+    // Started ahead of the loader (../project-index/scan-ahead.ts): never what keeps the process alive until taken.
     if (opts.unref) w.worker.unref();
     // Until taken, a failure is held for checkInPool to report (and never thrown unheard).
     w.worker.once('error', (error) => void (w.failed ??= error));

@@ -4,8 +4,7 @@
  * campaigns/_partials/*.hbs. Paths are relative to the root with forward slashes, sorted by code
  * point so output never depends on the file system's order.
  */
-import { readdir } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { CAMPAIGNS_DIR } from './root.js';
 
@@ -32,12 +31,16 @@ export interface Discovered {
   partials: Map<string, string>;
 }
 
-export async function discover(root: string): Promise<Discovered> {
+/**
+ * Synchronous: the CLI lists the project first thing, before its modules load
+ * (../project-index/scan-ahead.ts), and the daemon only for a partial added or removed.
+ */
+export function discover(root: string): Discovered {
   const files: string[] = [];
-  await walk(root, CAMPAIGNS_DIR, files);
+  walk(root, CAMPAIGNS_DIR, files);
   files.sort(); // UTF-16 code units, as byCodePoint, but without a call per comparison
   const partials = new Map<string, string>();
-  for (const entry of (await list(path.join(root, PARTIALS_DIR))).sort((a, b) => byCodePoint(a.name, b.name))) {
+  for (const entry of list(path.join(root, PARTIALS_DIR)).sort((a, b) => byCodePoint(a.name, b.name))) {
     if (entry.name.endsWith('.hbs') && isFileLike(entry)) {
       const name = entry.name.slice(0, -'.hbs'.length);
       partials.set(name, partialFile(name));
@@ -46,8 +49,8 @@ export async function discover(root: string): Promise<Discovered> {
   return { files, partials };
 }
 
-async function walk(root: string, rel: string, out: string[]): Promise<void> {
-  const entries = await list(path.join(root, rel));
+function walk(root: string, rel: string, out: string[]): void {
+  const entries = list(path.join(root, rel));
   const dirs: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
@@ -55,7 +58,7 @@ async function walk(root: string, rel: string, out: string[]): Promise<void> {
     if (entry.isDirectory()) dirs.push(child);
     else if (isFileLike(entry) && /\.ya?ml$/.test(entry.name)) out.push(child);
   }
-  await Promise.all(dirs.map((d) => walk(root, d, out)));
+  for (const d of dirs) walk(root, d, out);
 }
 
 /** Regular files and symlinks (a symlinked folder is not followed: no cycles). */
@@ -63,9 +66,9 @@ function isFileLike(entry: Dirent): boolean {
   return entry.isFile() || entry.isSymbolicLink();
 }
 
-async function list(dir: string): Promise<Dirent[]> {
+function list(dir: string): Dirent[] {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw err;

@@ -101,7 +101,7 @@ export interface LoadReport {
   cache: string;
   /** Taken whole from the persisted index: nothing it was made from changed since the last run. */
   snapshot: boolean;
-  /** The files were scanned on a worker thread started as the process began (../project-index/scan-ahead.ts). */
+  /** The files were scanned as the process began, before its modules loaded (../project-index/scan-ahead.ts). */
   scannedAhead: boolean;
 }
 

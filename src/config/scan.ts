@@ -1,9 +1,8 @@
 /**
  * A scan of the project's files: which there are (./discover.ts) and each one's stat stamp
  * (./file-stamp.ts), taken together. It is what a run without file events needs before it can
- * tell which files changed since the project index last saw them, and it is all system calls: so
- * the CLI takes it on a worker thread as the process starts (../project-index/scan-ahead.ts), while the main
- * thread is still loading its modules.
+ * tell which files changed since the project index last saw them, and it is all system calls: the
+ * CLI takes it first thing, before it loads its modules (../project-index/scan-ahead.ts).
  */
 import { statSync } from 'node:fs';
 import { discover, inProject, type Discovered } from './discover.js';
@@ -15,18 +14,17 @@ const PER_FILE = 4;
 export interface Scan extends Discovered {
   /** The root the scan was taken under. */
   root: string;
-  /** By position in `files`, PER_FILE numbers each (a typed array: transferred, not copied, from a worker). */
+  /** By position in `files`, PER_FILE numbers each (a typed array: 10,000 stamps make no object). */
   stamps: Float64Array;
 }
 
 /**
  * `stat: false` lists the files only, every stamp NaN (not stat'ed: each file is then read as one
  * that may have changed). For a run with no index to compare with, whose every file is read and
- * stamped as it is read: 10,000 stats less before the first file is read (~60 ms on a worker the
- * main thread waits for).
+ * stamped as it is read: 10,000 stats less before the first file is read (~60 ms).
  */
-export async function scanProject(root: string, opts: { stat?: boolean } = {}): Promise<Scan> {
-  const found = await discover(root);
+export function scanProject(root: string, opts: { stat?: boolean } = {}): Scan {
+  const found = discover(root);
   const stamps = new Float64Array(found.files.length * PER_FILE);
   if (opts.stat === false) return { root, ...found, stamps: stamps.fill(NaN) };
   found.files.forEach((file, i) => {

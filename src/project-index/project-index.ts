@@ -189,25 +189,24 @@ export class ProjectIndex {
   async refresh(now: Date, whileChecking?: (env: Pick<Project, 'root' | 'environmentName' | 'environment'>, clean: boolean) => Promise<void>): Promise<UpdateReport> {
     const root = this.head.root;
     this.#project?.bind();
-    // The scan the CLI started on a worker as the process began (./scan-ahead.ts), if any.
-    const scanning = takeScan(root);
+    // The scan the CLI took as the process began (./scan-ahead.ts), if any.
+    const ahead = takeScan(root);
     let changed = await this.#readConfig();
     // What needs only the environment (state, CleverTap's refresh: ../operations/context.ts) starts
-    // before the scan is awaited when nothing known stands in its way: the configuration, and the
-    // partials last read, read as before. The scan's answer and those requests then travel at once.
-    // A partial the scan then finds new costs no more than that head start (read-only requests).
+    // before the files are compared when nothing known stands in its way: the configuration, and
+    // the partials last read, read as before. Those requests travel while the files are compared.
+    // A partial the scan found new costs no more than that head start (read-only requests).
     const partialReads = new Map<string, SourceRead>();
     const early = whileChecking && !changed && !this.#errorsKnown() && this.#partialsReadAsBefore(partialReads) ? whileChecking({ root, ...this.#env }, true) : undefined;
     early?.catch(() => undefined); // awaited below; this only keeps a throw before then from going unhandled
-    // The files table parsed once the early requests are out, while they travel and the scan runs.
+    // The files table parsed once the early requests are out, while they travel.
     const prepare = () => this.#s.undecoded?.prepare();
     if (early) early.then(prepare, () => undefined);
     else prepare();
-    const ahead = await scanning;
     // A table read from disk may be taken whole: its files are scanned here when not ahead, so that
     // every run can tell. Any other run only lists the files (each known one is stat'ed as checked).
-    const scan = ahead ?? (this.#s.undecoded ? await scanProject(root) : undefined);
-    const found = scan ?? (await discover(root));
+    const scan = ahead ?? (this.#s.undecoded ? scanProject(root) : undefined);
+    const found = scan ?? discover(root);
     // Every file found as the index recorded it, or read again as it holds (a repeated plan, the
     // plan after an apply): the table is not even decoded.
     const reread = scan && this.#rereadWhole(root, scan);
@@ -283,7 +282,7 @@ export class ProjectIndex {
       else if (isCampaignFile(p)) campaignFiles.push(p);
       else others.push(p);
     }
-    if (partialsMoved) changed = this.#readPartials((await discover(this.head.root)).partials) || changed;
+    if (partialsMoved) changed = this.#readPartials(discover(this.head.root).partials) || changed;
     const files = this.#s.files;
     campaignFiles.sort(byCodePoint);
     const checked = await checkProjectFiles(this.head.root, campaignFiles, { threads: this.head.threads, known: (f) => trustless(known(files.get(f))) });

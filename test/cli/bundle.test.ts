@@ -1,7 +1,7 @@
 /**
  * The CLI users run is package.json's bin: the bundle scripts/bundle-cli.mjs makes of tsc's output.
- * Its worker threads (the scan started ahead, the checking pool) start from scripts bundled beside
- * it, and a big project loads through them as through tsc's modules: a cold validate of 300 files
+ * Its checking pool's worker threads start from a script bundled beside it, and a big project loads
+ * through them as through tsc's modules: a cold validate of 300 files
  * checks them on worker threads, and the next run takes every file from the index it wrote.
  */
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,14 +15,14 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'campaignctl-bundle-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the bin', () => {
-  it('is the bundle, CommonJS and executable, with its workers beside it', () => {
+  it('is the bundle, CommonJS and executable, with its worker script beside it', () => {
     const bin = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.campaignctl!;
     expect(path.join(REPO, bin)).toBe(CLI);
     accessSync(CLI, constants.X_OK);
     // CommonJS, loaded by require(): no ES module loader on a command's start, nor on its workers'.
     expect(CLI.endsWith('.cjs')).toBe(true);
     expect(readFileSync(CLI, 'utf8')).toMatch(/\brequire\(/);
-    for (const worker of ['scan-worker.cjs', 'check-worker.cjs']) expect(existsSync(path.join(path.dirname(CLI), worker))).toBe(true);
+    expect(existsSync(path.join(path.dirname(CLI), 'check-worker.cjs'))).toBe(true);
   });
 
   it('carries none of the comments of the source: every command start reads and parses a quarter less', () => {
@@ -35,7 +35,7 @@ describe('the bin', () => {
     expect(readFileSync(path.join(REPO, 'src', 'project-index', 'project-index.ts'), 'utf8')).toMatch(/\/\*\*\s/);
   });
 
-  it('checks a big project on worker threads, then takes it from the index, the files scanned ahead', async () => {
+  it('checks a big project on worker threads, then takes it from the index, the files scanned as the process started', async () => {
     const root = path.join(scratch, 'big');
     mkdirSync(path.join(root, 'campaigns', 'many'), { recursive: true });
     writeFileSync(path.join(root, 'campaignctl.yaml'), 'environments:\n  sandbox:\n    provider: sandbox\n    accountTimezone: Europe/Berlin\n');
@@ -46,10 +46,10 @@ describe('the bin', () => {
     const cold = await cli.run(['validate', '--verbose'], { env: { CAMPAIGNCTL_THREADS: '2' } });
     expect(cold.code).toBe(0);
     expect(cold.stdout).toContain('300 resources valid');
-    expect(cold.stderr).toMatch(/300 checked on 2 threads; files scanned ahead/);
+    expect(cold.stderr).toMatch(/300 checked on 2 threads; files scanned as the process started/);
     const warm = await cli.run(['validate', '--verbose']);
     expect(warm.code).toBe(0);
     // Just written, inside the racy window: read and hashed again (src/config/file-stamp.ts), but not checked.
-    expect(warm.stderr).toMatch(/300 from the cache \[used\], 0 checked.*files scanned ahead/);
+    expect(warm.stderr).toMatch(/300 from the cache \[used\], 0 checked.*files scanned as the process started/);
   });
 });

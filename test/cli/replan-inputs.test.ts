@@ -52,8 +52,8 @@ async function appliedAndCached(): Promise<void> {
     const r = await cli.run(['plan', '--detailed-exitcode', '--verbose']);
     expect(r.stdout.trim().endsWith('No changes.')).toBe(true);
     expect(r.code).toBe(0);
-    // The CLI scanned the files on a worker as it started (src/cli/scan-ahead.ts), and the load took that scan.
-    expect(r.stderr).toContain('files scanned ahead on a worker thread');
+    // The CLI scanned the files as it started (src/cli/scan-ahead.ts), and the load took that scan.
+    expect(r.stderr).toContain('files scanned as the process started');
   }
 }
 

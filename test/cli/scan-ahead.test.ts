@@ -2,7 +2,7 @@
  * What the CLI scans ahead (src/cli/scan-ahead.ts): argv read before commander, only as far as the
  * command and --dir. A command that loads the project starts a scan of the root it will load
  * (--dir before or after the command, `--dir=x`, or found from cwd); help, --version and commands
- * that load no project start none. Real temp projects, real worker threads.
+ * that load no project start none. Real temp projects.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,49 +20,49 @@ const root = fixtureProject(scratch);
 const inside = path.join(root, 'campaigns');
 
 /** Whether scanAhead(argv) from `cwd` started a scan of the project root. */
-async function scans(argv: string[], cwd: string): Promise<boolean> {
+function scans(argv: string[], cwd: string): boolean {
   scanAhead(argv, cwd);
-  return (await takeScan(root)) !== undefined;
+  return takeScan(root) !== undefined;
 }
 
 describe('scanAhead', () => {
-  it('scans the root of a command that loads the project', async () => {
-    expect(await scans(['plan'], root)).toBe(true);
-    expect(await scans(['--env', 'production', 'apply', '--yes'], inside)).toBe(true);
-    expect(await scans(['--dir', root, 'validate'], scratch)).toBe(true);
-    expect(await scans(['drift', '--dir', root, '--json'], scratch)).toBe(true);
-    expect(await scans([`--dir=${root}`, 'render', 'x'], scratch)).toBe(true);
+  it('scans the root of a command that loads the project', () => {
+    expect(scans(['plan'], root)).toBe(true);
+    expect(scans(['--env', 'production', 'apply', '--yes'], inside)).toBe(true);
+    expect(scans(['--dir', root, 'validate'], scratch)).toBe(true);
+    expect(scans(['drift', '--dir', root, '--json'], scratch)).toBe(true);
+    expect(scans([`--dir=${root}`, 'render', 'x'], scratch)).toBe(true);
   });
 
-  it('scans nothing for help, --version, commands without a project, or no project found', async () => {
-    expect(await scans(['plan', '--help'], root)).toBe(false);
-    expect(await scans(['-h'], root)).toBe(false);
-    expect(await scans(['--version'], root)).toBe(false);
-    expect(await scans(['sandbox', 'serve'], root)).toBe(false);
-    expect(await scans(['init'], root)).toBe(false);
+  it('scans nothing for help, --version, commands without a project, or no project found', () => {
+    expect(scans(['plan', '--help'], root)).toBe(false);
+    expect(scans(['-h'], root)).toBe(false);
+    expect(scans(['--version'], root)).toBe(false);
+    expect(scans(['sandbox', 'serve'], root)).toBe(false);
+    expect(scans(['init'], root)).toBe(false);
     // `plan` is --env's value here: no command.
-    expect(await scans(['--env', 'plan'], root)).toBe(false);
-    expect(await scans(['plan'], scratch)).toBe(false);
+    expect(scans(['--env', 'plan'], root)).toBe(false);
+    expect(scans(['plan'], scratch)).toBe(false);
   });
 
-  it("stats the files when the index file of the environment asked for with --env is there, not when CAMPAIGNCTL_CACHE is off", async () => {
+  it("stats the files when the index file of the environment asked for with --env is there, not when CAMPAIGNCTL_CACHE is off", () => {
     // Only production has an index file: a run for the default environment is a first run.
     const production = indexFile(root, 'production');
     mkdirSync(path.dirname(production), { recursive: true });
     writeFileSync(production, 'not an index, but there');
     /** Whether the scan started for `argv` holds the files' stamps. */
-    const stamped = async (argv: string[], environ: Record<string, string> = {}) => {
+    const stamped = (argv: string[], environ: Record<string, string> = {}) => {
       scanAhead(argv, root, environ);
-      const scan = (await takeScan(root))!;
+      const scan = takeScan(root)!;
       expect(scan.files.length).toBeGreaterThan(0);
       const stamps = scan.files.map((_, i) => scannedStamp(scan, i));
       expect(new Set(stamps.map((s) => s === undefined)).size).toBe(1);
       return stamps[0] !== undefined;
     };
-    expect(await stamped(['--env', 'production', 'plan'])).toBe(true);
-    expect(await stamped(['plan', '--env=production'])).toBe(true);
-    expect(await stamped(['plan'])).toBe(false);
-    expect(await stamped(['--env', 'staging', 'plan'])).toBe(false);
-    expect(await stamped(['--env', 'production', 'plan'], { CAMPAIGNCTL_CACHE: 'off' })).toBe(false);
+    expect(stamped(['--env', 'production', 'plan'])).toBe(true);
+    expect(stamped(['plan', '--env=production'])).toBe(true);
+    expect(stamped(['plan'])).toBe(false);
+    expect(stamped(['--env', 'staging', 'plan'])).toBe(false);
+    expect(stamped(['--env', 'production', 'plan'], { CAMPAIGNCTL_CACHE: 'off' })).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('checking on worker threads', () => {
   it('gives the per-file outcomes of one thread, in file order', async () => {
     const root = fixtureProject(scratch, 20);
-    const { files } = await discover(root);
+    const { files } = discover(root);
     const one = await checkProjectFiles(root, files, { threads: 1 });
     const pooled = await checkProjectFiles(root, files, { threads: 3, poolThreshold: 0 });
     expect(one.workers).toBe(0);
@@ -38,7 +38,7 @@ describe('checking on worker threads', () => {
     const fromCache = await loadProject({ dir: root, now: NOW, environ: {}, threads: 1, cache: true, onLoaded });
     // Every file but the one over the size limit (a diagnostic: never checked, never cached); the
     // count follows the invalid corpus the fixture project copies.
-    const checked = (await discover(root)).files.length - 1;
+    const checked = discover(root).files.length - 1;
     expect(checked).toBeGreaterThanOrEqual(323);
     expect(reports.map((r) => [r.workers, r.checked, r.fromCache])).toEqual([
       [0, checked, 0],

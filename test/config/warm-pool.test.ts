@@ -19,7 +19,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('warm workers', () => {
   it('are taken by the next check of the root and give what one thread gives', async () => {
     const root = fixtureProject(scratch, 20);
-    const { files } = await discover(root);
+    const { files } = discover(root);
     const one = await checkProjectFiles(root, files, { threads: 1 });
     // Three warm, two taken (94 files in batches of 64), one left to end.
     warmPool(root, 3);
@@ -31,7 +31,7 @@ describe('warm workers', () => {
 
   it('that no check took are ended, and the next check starts its own', async () => {
     const root = fixtureProject(scratch, 0);
-    const { files } = await discover(root);
+    const { files } = discover(root);
     warmPool(root, 2);
     await coolPool(root);
     const one = await checkProjectFiles(root, files, { threads: 1 });

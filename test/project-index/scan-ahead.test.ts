@@ -1,9 +1,8 @@
 /**
- * The project scan taken on a worker thread ahead of need (src/project-index/scan-ahead.ts): it
- * lists the files discover() lists with the stamps a stat gives (none when there is no index file
- * to compare them with), is taken once and only for its root, and a load that takes it gives what
- * a load that scans for itself gives, edits made before it included.
- * Real temp projects and a real worker thread (the built dist/src/project-index/scan-worker.js).
+ * The project scan taken ahead of need (src/project-index/scan-ahead.ts): it lists the files
+ * discover() lists with the stamps a stat gives (none when there is no index file to compare them
+ * with), is taken once and only for its root, and a load that takes it gives what a load that
+ * scans for itself gives, edits made before it included. Real temp projects.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import { statStamp } from '../../src/config/file-stamp.js';
 import type { LoadReport } from '../../src/config/project.js';
 import { poolSize, POOL_THRESHOLD, warmCount } from '../../src/config/check-pool.js';
 import { scannedStamp, scanProject } from '../../src/config/scan.js';
-import { startScan, takeScan } from '../../src/project-index/scan-ahead.js';
+import { scanNow, takeScan } from '../../src/project-index/scan-ahead.js';
 import { indexFile } from '../../src/project-index/persist.js';
 import { loadProject } from '../../src/project-index/load.js';
 import { fixtureProject, later, NOW, observable } from '../config/cache-fixture.js';
@@ -27,7 +26,7 @@ afterEach(() => {
 });
 
 async function load(root: string, ahead: boolean) {
-  if (ahead) startScan(root, indexFile(root, undefined));
+  if (ahead) scanNow(root, indexFile(root, undefined));
   let report: LoadReport | undefined;
   const project = await loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded: (r) => (report = r) });
   return { report: report!, seen: observable(project) };
@@ -36,8 +35,8 @@ async function load(root: string, ahead: boolean) {
 describe('a project scan', () => {
   it('lists what discover() lists, each file with the stamp a stat gives', async () => {
     const root = fixtureProject(scratch);
-    const scan = await scanProject(root);
-    const found = await discover(root);
+    const scan = scanProject(root);
+    const found = discover(root);
     expect(scan.files).toEqual(found.files);
     expect(scan.partials).toEqual(found.partials);
     expect(found.files.length).toBeGreaterThan(20);
@@ -65,8 +64,8 @@ describe('a project scan', () => {
     symlinkSync(path.join(c, 'a', 'x.yaml'), path.join(c, 'linked.yaml'));
     symlinkSync(path.join(c, 'a'), path.join(c, 'linked-folder'));
     symlinkSync(path.join(c, 'nowhere.yaml'), path.join(c, 'broken.yaml'));
-    const scan = await scanProject(root);
-    const found = await discover(root);
+    const scan = scanProject(root);
+    const found = discover(root);
     expect(scan.files).toEqual(found.files);
     expect(scan.partials).toEqual(found.partials);
     for (const f of ['campaigns/a-b.yaml', 'campaigns/a/x.yaml', 'campaigns/folder.yaml/inside.yaml', 'campaigns/linked.yaml', 'campaigns/broken.yaml']) expect(scan.files).toContain(f);
@@ -75,25 +74,37 @@ describe('a project scan', () => {
     expect(scannedStamp(scan, scan.files.indexOf('campaigns/broken.yaml'))).toBeUndefined();
   });
 
-  it('started on a worker is taken once, for its root only, and equals one taken here', async () => {
+  it('taken ahead is taken once, for its root only, and equals one taken here', async () => {
     const root = fixtureProject(scratch);
     const other = fixtureProject(scratch);
     await load(root, false);
-    startScan(root, indexFile(root, undefined));
-    expect(await takeScan(other)).toBeUndefined();
-    const ahead = await takeScan(root);
-    const here = await scanProject(root);
+    scanNow(root, indexFile(root, undefined));
+    expect(takeScan(other)).toBeUndefined();
+    const ahead = takeScan(root);
+    const here = scanProject(root);
     expect(ahead).toBeDefined();
     expect({ ...ahead!, stamps: [...ahead!.stamps] }).toEqual({ ...here, stamps: [...here.stamps] });
-    expect(await takeScan(root)).toBeUndefined();
+    expect(takeScan(root)).toBeUndefined();
+  });
+
+  it('that fails is dropped: nothing is taken, and the loader lists the files itself', () => {
+    const root = fixtureProject(scratch);
+    const campaigns = path.join(root, 'campaigns');
+    rmSync(campaigns, { recursive: true });
+    // A link to itself: listing it fails (ELOOP), whoever lists it.
+    symlinkSync(campaigns, campaigns);
+    scanNow(root, indexFile(root, undefined));
+    expect(takeScan(root)).toBeUndefined();
+    // ...where listing fails the same way.
+    expect(() => discover(root)).toThrow(/ELOOP/);
   });
 
   it('lists the files without stat-ing one when there is no index to compare stamps with', async () => {
     const root = fixtureProject(scratch);
     for (const asked of [undefined, indexFile(root, undefined)]) {
-      startScan(root, asked);
-      const ahead = await takeScan(root);
-      const here = await scanProject(root);
+      scanNow(root, asked);
+      const ahead = takeScan(root);
+      const here = scanProject(root);
       expect(ahead!.files).toEqual(here.files);
       expect(ahead!.partials).toEqual(here.partials);
       expect(ahead!.files.map((_, i) => scannedStamp(ahead!, i))).toEqual(ahead!.files.map(() => undefined));
@@ -116,7 +127,7 @@ describe('a load that takes a scan started ahead', () => {
     await later(60_000, () => load(root, false));
     const settled = await later(60_000, () => load(root, true));
     expect(settled.report).toMatchObject({ scannedAhead: true, read: 1, checked: 0 });
-    const file = (await discover(root)).files.find((f) => !f.includes('/invalid/'))!;
+    const file = discover(root).files.find((f) => !f.includes('/invalid/'))!;
     writeFileSync(path.join(root, file), 'apiVersion: campaignctl/v1\nkind: Campaign\nmetadata: { name: edited }\n');
     const edited = await later(60_000, () => load(root, true));
     expect(edited.report).toMatchObject({ scannedAhead: true, checked: 1 });
@@ -130,7 +141,7 @@ describe('a scan started ahead of a first run', () => {
     // Two threads asked for: unasked, a machine with fewer than 3 cores checks on one (defaultThreads).
     vi.stubEnv('CAMPAIGNCTL_THREADS', '2');
     const root = fixtureProject(scratch, POOL_THRESHOLD + 50);
-    startScan(root, indexFile(root, undefined));
+    scanNow(root, indexFile(root, undefined));
     expect(poolSize()).toBe(2);
     await vi.waitFor(() => expect(warmCount(root)).toBe(2), { timeout: 10_000 });
     let report: LoadReport | undefined;
@@ -158,13 +169,13 @@ describe('a scan started ahead of a first run', () => {
     vi.stubEnv('CAMPAIGNCTL_THREADS', '2');
     const big = fixtureProject(scratch, POOL_THRESHOLD + 50);
     await load(big, false);
-    startScan(big, indexFile(big, undefined));
-    expect(await takeScan(big)).toBeDefined();
+    scanNow(big, indexFile(big, undefined));
+    expect(takeScan(big)).toBeDefined();
     expect(warmCount(big)).toBe(0);
 
     const small = fixtureProject(scratch);
-    startScan(small, indexFile(small, undefined));
-    expect(await takeScan(small)).toBeDefined();
+    scanNow(small, indexFile(small, undefined));
+    expect(takeScan(small)).toBeDefined();
     expect(warmCount(small)).toBe(0);
   });
 });

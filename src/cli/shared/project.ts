@@ -31,7 +31,7 @@ export async function loadProjectFor(out: Output, extra: Pick<LoadOptions, 'now'
     onLoaded: (r) => {
       resources = r.resources;
       files = r.files;
-      how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''}${r.scannedAhead ? '; files scanned ahead on a worker thread' : ''})`;
+      how = ` (${r.fromCache} from the cache [${r.cache}], ${r.checked} checked${r.workers ? ` on ${r.workers} threads` : ''}${r.snapshot ? '; the project snapshot' : ''}${r.scannedAhead ? '; files scanned as the process started' : ''})`;
     },
   });
   const ms = Math.round(performance.now() - started);
