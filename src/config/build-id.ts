@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when what the persisted index holds, or how it is laid out, changes. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 export interface BuildInputs {
   /** The code: dist/src of a build, or src/ of the sources. */

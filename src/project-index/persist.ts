@@ -18,17 +18,19 @@
  * context, config, partials, data files, the rules across resources, two CRC-32s (of all that
  * follows that first line up to the blobs, and of the blobs), the blobs' length, the files' count
  * and the digest of their paths, and the files table's summary and digest (./files-summary.ts);
- * the second the files table, by column: path, sha256, and diagnostics, documents, findings and
- * reads, short for the common file (see FileColumns). Then uint32 LE length of the derived hashes,
- * the derived hashes (JSON), each file's numbers (NUMBERS float64 each: size, mtimeMs, ctimeMs,
- * ino, trusted, blob length), then each file's checked result as a blob (../config/cache-blob.ts:
- * JSON, or v8 serialization for values JSON would change).
+ * the second the files table, by column: path, and diagnostics, documents, findings and reads,
+ * short for the common file (see FileColumns). Then uint32 LE length of the derived hashes, the
+ * derived hashes (JSON), each file's numbers (NUMBERS float64 each: size, mtimeMs, ctimeMs, ino,
+ * trusted, blob length), each file's content SHA-256 (32 bytes), then each file's checked result
+ * as a blob (../config/cache-blob.ts: JSON, or v8 serialization for values JSON would change).
  *
  * The first line and the rest up to the blobs (lengths, CRC) are checked when the file is read.
  * The blobs (~70% of the file) are read and checked with them, or, for a load that defers them
  * (LoadOptions.deferResults: `plan`), only when the files are first decoded or readBlobs() is
- * called. The files table is parsed only when first needed (a file read again, or `files`): a scan
- * is compared with the files' numbers and the digest of their paths, which need no parse. The
+ * called. The files table is parsed only when first needed (`files`): a scan is compared with the
+ * files' numbers and the digest of their paths, and a file read again with its binary SHA-256,
+ * which need no parse (the plan after an apply reads the file it edited again: parsing the 2 MB
+ * table for its hash cost that plan ~40 ms, the collection of what it made included). The
  * table becomes entries only when first asked for, the derived hashes are parsed only when the
  * index is first asked for one (a plan that builds desired state), and the blobs decoded only
  * when it is asked for resources. A run that finds every file at its recorded stamp (the repeated
@@ -64,9 +66,10 @@ export { cacheEnabled, indexFile } from './index-file.js';
  */
 interface FileColumns {
   paths: string[];
-  sha256: string[];
   rest: (number | null | FullRest)[];
 }
+/** Bytes per file of the content hashes' section (a SHA-256). */
+const HASH_BYTES = 32;
 /** NUMBERS per file: size, mtimeMs, ctimeMs, ino, trusted (1 or 0), blob length; little-endian in the file. */
 type FileNumbers = Float64Array;
 const BIG_ENDIAN = endianness() === 'BE';
@@ -99,7 +102,7 @@ interface Header {
 }
 
 /** The index format's tag; bump its number when the layout changes. */
-const MAGIC = Buffer.from('CTLINDX7');
+const MAGIC = Buffer.from('CTLINDX8');
 
 /** Where the header ends, once the magic is checked; undefined when there is none. */
 function headerEndOf(bytes: Buffer): number | undefined {
@@ -180,14 +183,15 @@ function readIndexOpen(fd: number, file: string, key: string, deferBlobs: boolea
     if (readFully(fd, bytes, had, blobsAt - had, had) !== blobsAt - had) return 'truncated';
     const derivedEnd = headerEnd + 4 + bytes.readUInt32LE(headerEnd);
     const numbersEnd = derivedEnd + h.files * NUMBERS * Float64Array.BYTES_PER_ELEMENT;
-    if (numbersEnd > blobsAt) return 'truncated';
-    if (numbersEnd < blobsAt) return 'trailing bytes';
+    const hashesEnd = numbersEnd + h.files * HASH_BYTES;
+    if (hashesEnd > blobsAt) return 'truncated';
+    if (hashesEnd < blobsAt) return 'trailing bytes';
     // Taken only now, once the index is this build's and its lengths fit.
     if (crc32(bytes.subarray(lineEnd + 1)) !== h.crc) return 'corrupt entry';
     // The blobs (~70% of the file) now, or, deferred, when the files are first decoded: a run that
     // takes the table whole (the no-change plan) reads and checks none of them.
     const checkedBlobs = (): Buffer | undefined => {
-      const read = readAt(fd, numbersEnd, h.blobs);
+      const read = readAt(fd, hashesEnd, h.blobs);
       return read.length === h.blobs && crc32(read) === h.blobsCrc ? read : undefined;
     };
     let blobs = deferBlobs ? undefined : checkedBlobs();
@@ -226,7 +230,7 @@ function readIndexOpen(fd: number, file: string, key: string, deferBlobs: boolea
         const n = numbersOf();
         return n === null ? undefined : movedIn(h, n, scan);
       },
-      sha256At: (position) => columns().sha256[position],
+      sha256At: (position) => (position < h.files ? sha256At(bytes, numbersEnd, position) : undefined),
     };
     return {
       context: h.context,
@@ -244,7 +248,7 @@ function readIndexOpen(fd: number, file: string, key: string, deferBlobs: boolea
       get files() {
         if (files === undefined) {
           const n = numbersOf();
-          files = n === null ? new Map() : decodeFiles(columns(), n, takeBlobs(), 0);
+          files = n === null ? new Map() : decodeFiles(columns(), n, (i) => sha256At(bytes, numbersEnd, i), takeBlobs(), 0);
         }
         return files;
       },
@@ -286,22 +290,27 @@ function parseColumns(text: string, files: number, indexPath: string): FileColum
   } catch {
     // handled below
   }
-  if (c && Array.isArray(c.paths) && Array.isArray(c.sha256) && Array.isArray(c.rest) && c.paths.length === files && c.sha256.length === files && c.rest.length === files) {
+  if (c && Array.isArray(c.paths) && Array.isArray(c.rest) && c.paths.length === files && c.rest.length === files) {
     if (c.rest.every((r) => !Array.isArray(r) || (r[2].length === r[1].length && r[3].length === r[1].length))) return c;
   }
   throw new Error(`the project index ${indexPath} passed its checksum but its files table does not decode: delete ${path.dirname(indexPath)} and run again`);
 }
 
+/** The content SHA-256 (hex) of the file at `position`, from the hashes' section at `at`. */
+function sha256At(bytes: Buffer, at: number, position: number): string {
+  return bytes.toString('hex', at + position * HASH_BYTES, at + (position + 1) * HASH_BYTES);
+}
+
 /** The files table as entries (the blobs follow the derived hashes, file by file, from `offset`). */
-function decodeFiles(columns: FileColumns, numbers: FileNumbers, bytes: Buffer, offset: number): Map<string, FileState> {
+function decodeFiles(columns: FileColumns, numbers: FileNumbers, sha256: (position: number) => string, bytes: Buffer, offset: number): Map<string, FileState> {
   const files = new Map<string, FileState>();
-  const { paths, sha256, rest } = columns;
+  const { paths, rest } = columns;
   for (let i = 0; i < paths.length; i++) {
     const at = i * NUMBERS;
     const length = numbers[at + 5]!;
     const r = rest[i]!;
     files.set(paths[i]!, {
-      sha256: sha256[i]!,
+      sha256: sha256(i),
       stamp: { size: numbers[at]!, mtimeMs: numbers[at + 1]!, ctimeMs: numbers[at + 2]!, ino: numbers[at + 3]! },
       trusted: numbers[at + 4] === 1,
       blob: bytes.subarray(offset, offset + length),
@@ -340,7 +349,8 @@ function movedIn(h: Pick<Header, 'files' | 'paths'>, numbers: FileNumbers, scan:
  * the next run is simply cold).
  */
 export function writeIndex(file: string, key: string, s: IndexState): boolean {
-  const columns: FileColumns = { paths: [], sha256: [], rest: [] };
+  const columns: FileColumns = { paths: [], rest: [] };
+  const hashes: string[] = [];
   const numbers: number[] = [];
   // Each blob as text where it is JSON (encoded as it is written: no Buffer per file), else its bytes.
   const blobs: (string | Uint8Array)[] = [];
@@ -355,7 +365,7 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     const blob = e.blob ?? blobText(e.check!);
     const length = typeof blob === 'string' ? Buffer.byteLength(blob, 'utf8') : blob.byteLength;
     columns.paths.push(p);
-    columns.sha256.push(e.sha256);
+    hashes.push(e.sha256);
     numbers.push(e.stamp.size, e.stamp.mtimeMs, e.stamp.ctimeMs, e.stamp.ino, e.trusted ? 1 : 0, length);
     columns.rest.push(restOf(e));
     blobs.push(blob);
@@ -381,7 +391,7 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
     files: columns.paths.length,
     paths: pathsDigest(columns.paths),
     summary: summarize(written),
-    digest: filesDigest(columns.paths.map((path, i) => ({ path, sha256: columns.sha256[i]! }))),
+    digest: filesDigest(columns.paths.map((path, i) => ({ path, sha256: hashes[i]! }))),
   };
   // Two lines: the header, then the files table (read only when needed: see readIndex). The CRC of
   // what follows the first line is known only once that is written: the header starts with room
@@ -392,9 +402,12 @@ export function writeIndex(file: string, key: string, s: IndexState): boolean {
   length.writeUInt32LE(Buffer.byteLength(firstLine, 'utf8') + Buffer.byteLength(table, 'utf8'));
   const numberBytes = Buffer.from(Float64Array.from(numbers).buffer);
   if (BIG_ENDIAN) numberBytes.swap64();
-  // Two CRCs: of the table up to the blobs (pieces 3-6), and of the blobs (7 on).
-  const crc: CrcPatch = { starts: [3, 7], at: MAGIC.length + 4 + CRC_FIELD.length, text: (crcs) => `${String(crcs[0] ?? 0).padStart(CRC_WIDTH)}${BLOBS_CRC_FIELD}${String(crcs[1] ?? 0).padStart(CRC_WIDTH)}` };
-  return writeAtomically(file, [MAGIC, length, firstLine, table, derivedLength, derived, numberBytes, ...blobs], crc);
+  const hashBytes = Buffer.from(hashes.join(''), 'hex');
+  // Every hash is a SHA-256 in hex (../config/read-unit.ts); anything else would be read back as another.
+  if (hashBytes.length !== hashes.length * HASH_BYTES) return false;
+  // Two CRCs: of the table up to the blobs (pieces 3-7), and of the blobs (8 on).
+  const crc: CrcPatch = { starts: [3, 8], at: MAGIC.length + 4 + CRC_FIELD.length, text: (crcs) => `${String(crcs[0] ?? 0).padStart(CRC_WIDTH)}${BLOBS_CRC_FIELD}${String(crcs[1] ?? 0).padStart(CRC_WIDTH)}` };
+  return writeAtomically(file, [MAGIC, length, firstLine, table, derivedLength, derived, numberBytes, hashBytes, ...blobs], crc);
 }
 
 /** The header's first fields, the CRC-32s of what follows its line up to the blobs and of the blobs: each in CRC_WIDTH characters, the most a uint32 takes. */

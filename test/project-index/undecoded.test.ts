@@ -75,7 +75,7 @@ describe('an index taken without decoding its files table', () => {
 
   it('is decoded and checked file by file when many files have new stamps (more than are read again to take it whole), and gives the same project', async () => {
     const root = await indexed();
-    const { files } = await discover(root);
+    const { files } = discover(root);
     expect(files.length).toBeGreaterThan(64);
     for (const f of files) utimesSync(path.join(root, f), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
     const index = await opened(root);
@@ -123,7 +123,7 @@ describe('an index taken without decoding its files table', () => {
 
   it('records the stamps that moved (the same content) when it decodes the table, once they may be trusted, so the next run takes the table whole again, reading nothing', async () => {
     const root = await indexed();
-    const { files } = await discover(root);
+    const { files } = discover(root);
     for (const f of files) utimesSync(path.join(root, f), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
     const reports: LoadReport[] = [];
     const onLoaded = (r: LoadReport) => void reports.push(r);
@@ -166,7 +166,8 @@ describe('an index taken without decoding its files table', () => {
     // The CRC made again over the broken table (up to the blobs), as a writer's bug would have written it.
     const headerEnd = 12 + bytes.readUInt32LE(8);
     const files = (JSON.parse(bytes.toString('utf8', 12, firstLine)) as { files: number }).files;
-    const blobsStart = headerEnd + 4 + bytes.readUInt32LE(headerEnd) + files * 6 * 8;
+    // After the derived hashes: six float64s per file, then its 32-byte SHA-256; then the blobs.
+    const blobsStart = headerEnd + 4 + bytes.readUInt32LE(headerEnd) + files * (6 * 8 + 32);
     const crc = String(crc32(bytes.subarray(table, blobsStart))).padStart(10);
     const crcAt = bytes.indexOf('{"crc":', 12) + '{"crc":'.length;
     bytes.write(crc, crcAt);
@@ -176,6 +177,14 @@ describe('an index taken without decoding its files table', () => {
     // Every file at its stamp: the numbers and the paths' digest took the table whole, unparsed.
     expect(reports[0]).toMatchObject({ cache: 'used', fromCache: reports[0]!.files, read: 0, checked: 0 });
     expect(() => project.resources()).toThrow(/files table does not decode: delete .*cache and run again/);
+
+    // A file whose stamp moved on the same content (the one an apply just edited) is read again and
+    // compared with the hash kept beside the numbers: still without parsing the table.
+    const moved = discover(root).files.find((f) => !f.includes('/invalid/'))!;
+    utimesSync(path.join(root, moved), new Date(NOW.getTime() - 3_600_000), new Date(NOW.getTime() - 3_600_000));
+    const again = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded: (r) => void reports.push(r) }));
+    expect(reports[1]).toMatchObject({ cache: 'used', fromCache: reports[1]!.files, read: 1, checked: 0 });
+    expect(() => again.resources()).toThrow(/files table does not decode/);
   });
 
   it('is worked out again when a finding has expired, with the findings a cold load makes at that time', async () => {
@@ -242,7 +251,7 @@ describe('an index whose checked results a plan defers (LoadOptions.deferResults
     const whole = await later(60_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, onLoaded }));
     expect(reports[1]).toMatchObject({ cache: 'corrupt entry', fromCache: 0 });
     // Rewritten: a deferred load after an edit reads the results as it decodes the table.
-    const edited = (await discover(root)).files.find((f) => !f.includes('/invalid/'))!;
+    const edited = discover(root).files.find((f) => !f.includes('/invalid/'))!;
     writeFileSync(path.join(root, edited), readFileSync(path.join(root, edited), 'utf8') + '\n# edited\n');
     const after = await later(120_000, () => loadProject({ dir: root, now: NOW, environ: {}, cache: true, threads: 1, deferResults: true, onLoaded }));
     expect(reports[2]).toMatchObject({ cache: 'used', checked: 1 });
