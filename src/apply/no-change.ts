@@ -39,7 +39,7 @@ import type { PlanOutcome, PlanRequest } from './planning.js';
 import { managedCampaigns, pagesOf, refreshOfAnswers, remoteById, type RefreshResult } from './refresh.js';
 
 /** Bump when what a record holds, or what it is keyed by, changes. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** A record stands at most this long, whatever else holds. */
 export const MAX_AGE_MS = 60 * 60 * 1000;
@@ -55,8 +55,12 @@ export interface NoChangeRecord {
   validFrom: number;
   validUntil: number;
   windows: JournalWindow[];
-  /** [address, CleverTap id] of every managed campaign, as refresh reads them. */
-  managed: [string, number][];
+  /**
+   * [address, CleverTap id] of every managed campaign, as refresh reads them: JSON text within the
+   * record, parsed only when asked for (managedOf). A run CleverTap answers byte for byte as
+   * before needs none of them, and 10,000 pairs parsed cost ~12 ms and their collection.
+   */
+  managed: string;
   /** Digest of what CleverTap returned for them. */
   remote: string;
   /**
@@ -107,7 +111,7 @@ export class NoChangeMemo {
     let stored: NoChangeRecord | undefined;
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as NoChangeRecord;
-      if (data.format === FORMAT && Array.isArray(data.managed) && Array.isArray(data.windows)) stored = data;
+      if (data.format === FORMAT && typeof data.managed === 'string' && Array.isArray(data.windows)) stored = data;
     } catch {
       // absent or damaged: no record
     }
@@ -165,12 +169,16 @@ export class NoChangeMemo {
     // (The candidate is the stored record: the one digestWhenAnswered digested for.)
     const digest = answered?.answers === q.answers ? answered.digest : digestOf(r, q.answers);
     if (digest !== r.remote) return undefined;
-    const managed = r.managed.map(([address, remoteId]) => ({ address, remoteId }));
     return {
       plan: { ...r.plan, now: q.now.toISOString() },
       diagnostics: r.diagnostics,
       configHash: r.configHash,
-      refresh: () => refreshOfAnswers(managed, r.windows, q.answers),
+      refresh: () => {
+        const managed = managedOf(r);
+        // Written by JSON.stringify, it parses; should it still not (a hand edit), nothing of it is guessed at.
+        if (!managed) throw new Error(`the no-change record ${this.#file} holds no list of managed campaigns: delete it and run again`);
+        return refreshOfAnswers(managed.map(([address, remoteId]) => ({ address, remoteId })), r.windows, q.answers);
+      },
     };
   }
 
@@ -188,7 +196,7 @@ export class NoChangeMemo {
       validFrom: p.now.getTime(),
       validUntil: until(p.now.getTime(), p.rows, p.plan),
       windows: p.refresh.windows,
-      managed,
+      managed: JSON.stringify(managed),
       remote: remoteDigest(managed, byId),
       // Only answers to these very windows, asked whole, say which bytes gave these rows.
       ...(p.refresh.answers?.length === p.refresh.windows.length ? { answers: p.refresh.answers } : {}),
@@ -208,7 +216,25 @@ export class NoChangeMemo {
 function digestOf(r: NoChangeRecord, answers: readonly ListAnswer[]): string {
   const known = r.answers;
   if (known && known.length === answers.length && answers.every((a, i) => a.digest === known[i])) return r.remote;
-  return remoteDigest(r.managed, remoteById(pagesOf(answers)));
+  const managed = managedOf(r);
+  // A damaged list can not be compared: the plan is worked out the long way.
+  return managed ? remoteDigest(managed, remoteById(pagesOf(answers))) : '';
+}
+
+const parsedManaged = new WeakMap<NoChangeRecord, [string, number][] | null>();
+/** The record's managed campaigns, parsed once; null when its text is not such a list. */
+function managedOf(r: NoChangeRecord): [string, number][] | null {
+  let managed = parsedManaged.get(r);
+  if (managed === undefined) {
+    try {
+      const data = JSON.parse(r.managed) as unknown;
+      managed = Array.isArray(data) && data.every((m) => Array.isArray(m) && typeof m[0] === 'string' && typeof m[1] === 'number') ? (data as [string, number][]) : null;
+    } catch {
+      managed = null;
+    }
+    parsedManaged.set(r, managed);
+  }
+  return managed;
 }
 
 function keyOf(hash: string, revision: string): string | undefined {

@@ -102,6 +102,17 @@ describe('the no-change record', () => {
     expect((await plan()).reused).toBe(false);
     writeFileSync(file, JSON.stringify(stored));
     expect((await plan()).reused).toBe(true);
+    // The managed campaigns' list is kept as text, parsed only when the answers' bytes moved or the
+    // refresh is asked for: damaged, the same bytes still answer, and the refresh says what to do.
+    expect(typeof stored.managed).toBe('string');
+    writeFileSync(file, JSON.stringify({ ...stored, managed: '{"not":"a list"}' }));
+    const lazy = await plan();
+    expect(lazy.reused).toBe(true);
+    expect(() => lazy.outcome.refresh).toThrow(/no-change record .*no-change-test\.json holds no list of managed campaigns: delete it and run again/);
+    writeFileSync(file, JSON.stringify({ ...stored, managed: '{"not":"a list"}', answers: undefined }));
+    expect((await plan()).reused).toBe(false);
+    writeFileSync(file, JSON.stringify(stored));
+    expect((await plan()).reused).toBe(true);
     // A campaign made on the dashboard in the same window: the answer's bytes differ, the managed
     // campaigns' rows do not, so the record still answers (decoded this time).
     await f.client.createCampaign(pushCampaign({ name: 'made on the dashboard', when: '20310601 09:00' }) as CampaignCreateBody);
