@@ -29,6 +29,17 @@ export interface Discovered {
   files: string[];
   /** Partial name -> file relative to the root. */
   partials: Map<string, string>;
+  /**
+   * Folders that could not be listed (not ones that are missing), relative to the root, and why:
+   * errors for the loader to report (file.unlistable-folder), never silence, since a resource
+   * whose file can not be seen would be planned as removed.
+   */
+  unlisted: Unlisted[];
+}
+
+export interface Unlisted {
+  folder: string;
+  detail: string;
 }
 
 /**
@@ -37,20 +48,21 @@ export interface Discovered {
  */
 export function discover(root: string): Discovered {
   const files: string[] = [];
-  walk(root, CAMPAIGNS_DIR, files);
+  const unlisted: Unlisted[] = [];
+  walk(root, CAMPAIGNS_DIR, files, unlisted);
   files.sort(); // UTF-16 code units, as byCodePoint, but without a call per comparison
   const partials = new Map<string, string>();
-  for (const entry of list(path.join(root, PARTIALS_DIR)).sort((a, b) => byCodePoint(a.name, b.name))) {
+  for (const entry of list(root, PARTIALS_DIR, unlisted).sort((a, b) => byCodePoint(a.name, b.name))) {
     if (entry.name.endsWith('.hbs') && isFileLike(entry)) {
       const name = entry.name.slice(0, -'.hbs'.length);
       partials.set(name, partialFile(name));
     }
   }
-  return { files, partials };
+  return { files, partials, unlisted };
 }
 
-function walk(root: string, rel: string, out: string[]): void {
-  const entries = list(path.join(root, rel));
+function walk(root: string, rel: string, out: string[], unlisted: Unlisted[]): void {
+  const entries = list(root, rel, unlisted);
   const dirs: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
@@ -58,7 +70,7 @@ function walk(root: string, rel: string, out: string[]): void {
     if (entry.isDirectory()) dirs.push(child);
     else if (isFileLike(entry) && /\.ya?ml$/.test(entry.name)) out.push(child);
   }
-  for (const d of dirs) walk(root, d, out);
+  for (const d of dirs) walk(root, d, out, unlisted);
 }
 
 /** Regular files and symlinks (a symlinked folder is not followed: no cycles). */
@@ -66,12 +78,15 @@ function isFileLike(entry: Dirent): boolean {
   return entry.isFile() || entry.isSymbolicLink();
 }
 
-function list(dir: string): Dirent[] {
+/** The entries of the folder `rel` (relative to the root); none when it is missing, none and an entry in `unlisted` when it can not be listed. */
+function list(root: string, rel: string, unlisted: Unlisted[]): Dirent[] {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return readdirSync(path.join(root, rel), { withFileTypes: true });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return [];
+    unlisted.push({ folder: rel, detail: e.message });
+    return [];
   }
 }
 

@@ -94,6 +94,12 @@ export const catalogue = {
     summary: 'A file could not be read.',
     message: (a) => `can not read the file: ${a.detail}`,
   }),
+  'file.unlistable-folder': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'A folder under campaigns/ could not be listed; what it holds is not known.',
+    message: (a) => `can not list the folder: ${a.detail}`,
+    hint: () => 'fix its permissions, or the symbolic link that loops; until then plan and apply refuse, so that nothing in it is taken for removed',
+  }),
   'file.too-large': entry<{ size: number; limit: number }>({
     severity: 'error',
     summary: 'A file is larger than the 1 MiB limit; it is not parsed at all.',

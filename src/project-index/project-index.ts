@@ -30,11 +30,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Resource } from '../model/resource.js';
 import type { Derived, LastDesired } from '../apply/desired.js';
 import type { DesiredResource } from '../plan/types.js';
 import { desiredKey } from '../apply/desired-key.js';
-import { byCodePoint, discover, partialFile, PARTIALS_DIR } from '../config/discover.js';
+import { byCodePoint, discover, partialFile, PARTIALS_DIR, type Discovered } from '../config/discover.js';
 import type { ResolveContext, ResolvedEnvironment } from '../config/environment.js';
 import type { FileStamp } from '../config/file-stamp.js';
 import { configPositions, locator } from '../config/locator.js';
@@ -153,6 +154,8 @@ export class ProjectIndex {
   #env!: { environmentName: string; environment: ResolvedEnvironment; chosen: boolean; diagnostics: Diagnostic[] };
   #configProblem: Diagnostic | undefined;
   #partialProblems: Diagnostic[] = [];
+  /** Folders under campaigns/ the last listing could not read (../config/discover.ts): errors, so nothing in them is planned as removed. */
+  #unlisted: Diagnostic[] = [];
   /** The project of this generation, and what lists its files before the index changes (see #view). */
   #project: { view: Project; bind(): void } | undefined;
   /** The resources and files as indexed, and where their nodes are: rebuilt when a file moves. */
@@ -207,6 +210,7 @@ export class ProjectIndex {
     // every run can tell. Any other run only lists the files (each known one is stat'ed as checked).
     const scan = ahead ?? (this.#s.undecoded ? scanProject(root) : undefined);
     const found = scan ?? discover(root);
+    this.#takeUnlisted(found);
     // Every file found as the index recorded it, or read again as it holds (a repeated plan, the
     // plan after an apply): the table is not even decoded.
     const reread = scan && this.#rereadWhole(root, scan);
@@ -282,7 +286,11 @@ export class ProjectIndex {
       else if (isCampaignFile(p)) campaignFiles.push(p);
       else others.push(p);
     }
-    if (partialsMoved) changed = this.#readPartials(discover(this.head.root).partials) || changed;
+    if (partialsMoved) {
+      const found = discover(this.head.root);
+      this.#takeUnlisted(found);
+      changed = this.#readPartials(found.partials) || changed;
+    }
     const files = this.#s.files;
     campaignFiles.sort(byCodePoint);
     const checked = await checkProjectFiles(this.head.root, campaignFiles, { threads: this.head.threads, known: (f) => trustless(known(files.get(f))) });
@@ -586,7 +594,7 @@ export class ProjectIndex {
    */
   #view(): { view: Project; bind(): void } {
     const s = this.#s;
-    const diagnostics: Diagnostic[] = [...this.#partialProblems];
+    const diagnostics: Diagnostic[] = [...this.#partialProblems, ...this.#unlisted];
     if (this.#configProblem) diagnostics.push(this.#configProblem);
     diagnostics.push(...s.config.diagnostics, ...this.#env.diagnostics);
     const { environmentName, environment, chosen } = this.#env;
@@ -620,11 +628,15 @@ export class ProjectIndex {
     return { view, bind: () => void list() };
   }
 
+  #takeUnlisted(found: Pick<Discovered, 'unlisted'>): void {
+    this.#unlisted = found.unlisted.map((u) => diagnostic('file.unlistable-folder', { detail: u.detail }, { file: u.folder }));
+  }
+
   /** Some error is known from the last run (nothing is opened early for a project that can not be planned). */
   #errorsKnown(): boolean {
     const s = this.#s;
     const error = (ds: readonly Diagnostic[] | undefined) => ds?.some((d) => d.severity === 'error') === true;
-    return this.#configProblem !== undefined || this.#partialProblems.length > 0 || error(s.config.diagnostics) || error(this.#env.diagnostics) || error(s.projectFindings) || this.#summary().errors;
+    return this.#configProblem !== undefined || this.#partialProblems.length > 0 || this.#unlisted.length > 0 || error(s.config.diagnostics) || error(this.#env.diagnostics) || error(s.projectFindings) || this.#summary().errors;
   }
 }
 
