@@ -49,7 +49,7 @@ export interface CleverTapClient {
   listCampaigns(from: number, to: number): Promise<RemoteCampaign[]>;
   /**
    * The same list as one answer: its rows and the digest of CleverTap's answer as it came (its
-   * status and text). An answer whose digest is `known` (one the caller decoded before, the very
+   * status and bytes). An answer whose digest is `known` (one the caller decoded before, the very
    * same text) is decoded only when its rows are asked for.
    */
   listAnswer(from: number, to: number, known?: string): Promise<ListAnswer>;
@@ -68,7 +68,7 @@ export type { ClientHooks, ClientOptions, RequestEvent, ResponseEvent, RetryEven
 
 /** One list call's answer (CleverTapClient.listAnswer). */
 export interface ListAnswer {
-  /** The digest of the answer's HTTP status and text: the same digest, the same rows. */
+  /** The digest of the answer's HTTP status and bytes: the same digest, the same rows. */
   readonly digest: string;
   /** The rows, decoded once; throws as listCampaigns would for an answer it can not read. */
   rows(): RemoteCampaign[];
@@ -78,11 +78,14 @@ export interface ListAnswer {
 type Attempted = { outcome: AttemptOutcome; digest?: string; known?: undefined } | { known: HttpAnswer; digest: string };
 
 /**
- * An answer's digest: its HTTP status and its text. Hashing ~600 KB costs ~2 ms, where decoding it
- * (JSON, then 5,000 rows) and digesting what it says costs ~20 ms in a process that just started.
+ * An answer's digest: its HTTP status and its bytes, chunk by chunk as they came. Hashing ~600 KB
+ * costs ~2 ms, where decoding it (JSON, then 5,000 rows) and digesting what it says costs ~20 ms
+ * in a process that just started.
  */
 function answerDigest(answer: HttpAnswer): string {
-  return createHash('sha256').update(`${answer.status}\0`).update(answer.text, 'utf8').digest('hex');
+  const hash = createHash('sha256').update(`${answer.status}\0`);
+  for (const chunk of answer.body) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 /** What #call gives: the body decoded, or (an answer digested as `known`) the answer undecoded. */
@@ -234,7 +237,7 @@ class HttpCleverTapClient implements CleverTapClient {
   /**
    * One operation: hold the family's slot for the whole call (retries and back-off included, so
    * a 429 storm never adds load), and retry only what the failure and the effect allow.
-   * `digesting`: each answer is digested (its status and text); one whose digest is `known` is
+   * `digesting`: each answer is digested (its status and bytes); one whose digest is `known` is
    * taken as that earlier successful answer, and handed back undecoded.
    */
   async #call(ep: Endpoint, payload: unknown): Promise<{ body: Record<string, unknown>; attempts: number }>;
