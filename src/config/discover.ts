@@ -44,7 +44,8 @@ export interface Unlisted {
 
 /**
  * Synchronous: the CLI lists the project first thing, before its modules load
- * (../project-index/scan-ahead.ts), and the daemon only for a partial added or removed.
+ * (../project-index/scan-ahead.ts); the daemon lists it as it loads, then only when a partial
+ * comes or goes (~20-30 ms for 10,000 files).
  */
 export function discover(root: string): Discovered {
   const files: string[] = [];

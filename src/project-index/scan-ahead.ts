@@ -6,7 +6,7 @@
  * makes go out as soon as the modules are loaded. A worker thread taking the scan beside the
  * module loading was slower: its isolate is ready to work only ~70-100 ms after it is started, the
  * main thread then sat idle for the scan, and the process spent ~0.1 s more CPU (a repeated
- * no-change plan on mixed, 11 alternated runs: 0.31 against 0.35 s; a cold plan the same).
+ * no-change plan on mixed, 11 alternated runs: 0.29 against 0.34 s; a cold plan the same).
  *
  * Only ever a head start: the project index compares the scan's stamps with the ones it recorded
  * exactly as it would compare stamps it took itself, and an edit made after the scan shows up as a
