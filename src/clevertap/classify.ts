@@ -26,7 +26,7 @@ export type AttemptOutcome =
       mayHaveLanded: boolean;
     };
 
-export function classifyAnswer(answer: HttpAnswer): AttemptOutcome {
+export function classifyAnswer(answer: Pick<HttpAnswer, 'status' | 'text'>): AttemptOutcome {
   const { status } = answer;
   const envelope = parseEnvelope(answer.text);
   if (envelope?.status === 'success') return { ok: true, httpStatus: status, body: envelope };
