@@ -30,8 +30,12 @@ export interface RequestLogEntry {
   unlisted: string[];
   /** The contract rule that refused it (src/clevertap/request-rules.ts ids), or null. */
   rule: string | null;
-  /** What was sent back; null when the connection was dropped or left hanging. */
-  response: { status: number; body: Record<string, unknown> } | null;
+  /**
+   * What was sent back; null when the connection was dropped or left hanging. A list in the body
+   * longer than SANDBOX_DEFAULTS.loggedListItems is kept cut to that many items, and `omitted`
+   * says how many were left out of each such field.
+   */
+  response: { status: number; body: Record<string, unknown>; omitted?: Record<string, number> } | null;
   /** True when the request's effect was applied (also for dropped and hung ones). */
   committed: boolean;
   durationMs: number;

@@ -25,6 +25,11 @@ export const SANDBOX_DEFAULTS = {
   maxCampaignsPerMultiTrigger: 5,
   /** Request log entries kept in memory (oldest dropped first). */
   requestLogLimit: 10_000,
+  /**
+   * Items of a reply's list kept in its request log entry: a list answer of 5,000 campaigns kept
+   * whole, 10,000 times over, would hold gigabytes in a long-running `sandbox serve`.
+   */
+  loggedListItems: 50,
   /** Identity sends, triggers and raises kept (oldest dropped first). */
   sendLogLimit: 2_000,
 } as const;

@@ -163,7 +163,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     log.push(entry);
     if (log.length > SANDBOX_DEFAULTS.requestLogLimit) log.splice(0, log.length - SANDBOX_DEFAULTS.requestLogLimit);
     const finish = (reply: Reply | null) => {
-      entry.response = reply && { status: reply.status, body: reply.body };
+      entry.response = reply && loggedReply(reply);
       if (reply?.rule) entry.rule = reply.rule;
       entry.durationMs = Math.round(performance.now() - started);
       if (reply) send(res, reply.status, reply.body);
@@ -290,4 +290,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
       return closed;
     },
   };
+}
+
+/** A reply as the request log keeps it: each list in its body cut to SANDBOX_DEFAULTS.loggedListItems items. */
+function loggedReply(reply: Reply): NonNullable<RequestLogEntry['response']> {
+  const keep = SANDBOX_DEFAULTS.loggedListItems;
+  let body = reply.body;
+  let omitted: Record<string, number> | undefined;
+  for (const [field, value] of Object.entries(reply.body)) {
+    if (!Array.isArray(value) || value.length <= keep) continue;
+    if (body === reply.body) body = { ...reply.body };
+    body[field] = value.slice(0, keep);
+    (omitted ??= {})[field] = value.length - keep;
+  }
+  return omitted ? { status: reply.status, body, omitted } : { status: reply.status, body };
 }

@@ -111,6 +111,19 @@ describe('faults', () => {
     expect([scripted.next('create'), scripted.next('list'), scripted.next('list'), scripted.next('list')]).toEqual(['500', 'timeout', '500', null]);
   });
 
+  it("keeps a reply's long list cut in its request log entry, and says how many items it left out; the client gets them all", async () => {
+    const h = await emulator();
+    for (let i = 0; i < 60; i++) expect((await post(h, '/1/targets/create.json', pushCampaign({ name: `c${i}` }))).status).toBe(200);
+    const listed = await post(h, '/1/targets/list.json', { from: 20250701, to: 20250701 });
+    expect(listed.body.targets).toHaveLength(60);
+    const entry = h.state.requests({ family: 'list' })[0]!;
+    expect(entry.response!.body.targets).toEqual((listed.body.targets as unknown[]).slice(0, 50));
+    expect(entry.response!.omitted).toEqual({ targets: 10 });
+    // A short list is kept whole, with nothing omitted.
+    const create = h.state.requests({ family: 'create' })[0]!;
+    expect(create.response).toEqual({ status: 200, body: expect.objectContaining({ status: 'success' }) });
+  });
+
   it('drop-after-commit applies the create, then destroys the connection unanswered', async () => {
     const h = await emulator();
     h.state.injectFaults([{ fault: 'drop-after-commit', family: 'create' }]);
